@@ -1,0 +1,136 @@
+package history
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os/exec"
+	"strconv"
+)
+
+// Contents returns the file content at each of revs, index-aligned with
+// revs. All blobs come through one `git cat-file --batch` process however
+// many revisions are asked for, so callers should gather the revisions of
+// every page they build and ask once (see BenchmarkContents for why). A blob
+// the repository does not have (a shallow or partial clone) comes back nil;
+// an empty file comes back as an empty, non-nil slice.
+func (l *Log) Contents(ctx context.Context, revs []Rev) ([][]byte, error) {
+	out := make([][]byte, len(revs))
+	if !l.Available || len(revs) == 0 {
+		return out, nil
+	}
+	// Ask for each distinct blob once; renames and reverts repeat them.
+	var order []string
+	seen := map[string][]byte{}
+	for _, r := range revs {
+		if _, ok := seen[r.Blob]; !ok && validOID(r.Blob) {
+			seen[r.Blob] = nil
+			order = append(order, r.Blob)
+		}
+	}
+	if len(order) > 0 {
+		if err := catBlobs(ctx, l.repo, order, seen); err != nil {
+			return nil, err
+		}
+	}
+	for i, r := range revs {
+		out[i] = seen[r.Blob]
+	}
+	return out, nil
+}
+
+// validOID keeps anything but a hexadecimal object id out of cat-file's
+// input, where a newline would desynchronise requests and answers.
+func validOID(s string) bool {
+	if len(s) < 40 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+func catBlobs(ctx context.Context, r *repo, oids []string, into map[string][]byte) (err error) {
+	cmd := exec.CommandContext(ctx, r.git, gitArgs(r.dir, "cat-file", "--batch")...)
+	cmd.Env = gitEnv()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("history: git cat-file: %w", err)
+	}
+	// Requests are written while answers are read: with both pipes full
+	// git and we would wait for each other.
+	werr := make(chan error, 1)
+	go func() {
+		bw := bufio.NewWriter(stdin)
+		for _, oid := range oids {
+			bw.WriteString(oid)
+			bw.WriteByte('\n')
+		}
+		err := bw.Flush()
+		stdin.Close()
+		werr <- err
+	}()
+	rerr := readBatch(bufio.NewReaderSize(stdout, 64<<10), oids, into)
+	if rerr != nil {
+		io.Copy(io.Discard, stdout)
+	}
+	waitErr := cmd.Wait()
+	<-werr
+	switch {
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case rerr != nil:
+		return fmt.Errorf("history: git cat-file: %w", rerr)
+	case waitErr != nil:
+		return &gitError{args: []string{"cat-file", "--batch"}, stderr: stderr.String(), err: waitErr}
+	}
+	return nil
+}
+
+// readBatch reads one answer per requested oid, in request order:
+// "<oid> <type> <size>\n<content>\n" or "<oid> missing\n".
+func readBatch(br *bufio.Reader, oids []string, into map[string][]byte) error {
+	for _, oid := range oids {
+		hdr, err := br.ReadString('\n')
+		if err != nil {
+			return err
+		}
+		f := bytes.Fields([]byte(hdr))
+		if len(f) == 2 && string(f[1]) == "missing" {
+			continue
+		}
+		if len(f) != 3 || string(f[0]) != oid {
+			return fmt.Errorf("unexpected answer %q for %s", hdr, oid)
+		}
+		size, err := strconv.Atoi(string(f[2]))
+		if err != nil || size < 0 {
+			return fmt.Errorf("unexpected answer %q", hdr)
+		}
+		buf := make([]byte, size+1)
+		if _, err := io.ReadFull(br, buf); err != nil {
+			return err
+		}
+		if buf[size] != '\n' {
+			return errors.New("answer not terminated by a newline")
+		}
+		if string(f[1]) == "blob" {
+			into[oid] = buf[:size:size]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,372 @@
+// Package history reads a document's version history from git: every commit
+// that touched each content file, following renames, newest first, for the
+// whole site in one pass.
+//
+// Read runs one `git log` over the content folder (first-parent, rename
+// detection, raw output with blob ids) and turns it into a map from each
+// file's current path to its revisions. Nothing runs git per file: a site of
+// 10,000 documents costs the same single process as a site of ten. Contents
+// then fetches the blobs of any set of revisions through one
+// `git cat-file --batch` process, and FieldChanges and BodyDiff describe what
+// changed between two versions of a document.
+//
+// History is an enrichment, never a reason to fail a build: with no git
+// binary, or a site outside any repository, Read returns a Log with
+// Available false and a Reason for the page note and the build warning. A
+// shallow clone is read as far as it goes and flagged Shallow.
+//
+// Git runs without network, credentials, prompts, pager or system config;
+// see gitEnv.
+//
+// Merges are read as first parent (`--first-parent`): a branch merged into
+// the mainline shows as one revision, the merge, carrying the whole change
+// the branch made. That keeps each file's revisions a linear chain, so the
+// diff between consecutive revisions is exactly what that revision changed;
+// listing the side branch's own commits as well (`--diff-merges=first-parent`
+// without `--first-parent`) would show the same change twice and make
+// consecutive diffs meaningless.
+package history
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"maps"
+	"strings"
+)
+
+// Rev is one commit that changed a content file.
+type Rev struct {
+	Hash    string // full commit id
+	Short   string // abbreviated commit id, unique in the repository
+	Author  string
+	Date    string // author date, YYYY-MM-DD, in the author's own time zone
+	Subject string // may be empty
+	// Path is the file's path relative to the content folder, slash
+	// separated, as it was named at this commit: it differs from the
+	// current path for revisions older than a rename.
+	Path string
+	// Status is 'A' (added), 'M' (modified) or 'R' (renamed to Path, maybe
+	// also modified). A revision list never holds a deletion: a file that
+	// was deleted and later re-created starts a new history at the 'A'.
+	Status byte
+	Blob   string // id of the file's content at this commit, for Contents
+}
+
+// Log is the history of every file in a content folder. It is immutable
+// once returned and safe for concurrent readers; Update returns a new Log.
+type Log struct {
+	Available bool   // false: no git binary, or not in a repository
+	Reason    string // why not Available, for the page note and a build warning
+	Shallow   bool   // a shallow clone: history stops at the clone's depth
+	Head      string // HEAD commit id; "" if there are no commits
+
+	siteDir, contentDir string
+	repo                *repo
+	revs                map[string][]Rev // current raw path → revisions, newest first
+}
+
+// Read reads the history of every file under contentDir (a path relative to
+// siteDir, or absolute). The repository root may be above siteDir. Files
+// outside the content folder are ignored. The error is for real failures
+// only; no git or no repository gives a Log with Available false.
+func Read(ctx context.Context, siteDir, contentDir string) (*Log, error) {
+	l := &Log{siteDir: siteDir, contentDir: contentDir, revs: map[string][]Rev{}}
+	r, reason, err := locate(ctx, siteDir, contentDir)
+	if err != nil {
+		return nil, err
+	}
+	if r == nil {
+		l.Reason = reason
+		return l, nil
+	}
+	l.Available, l.repo, l.Shallow, l.Head = true, r, r.shallow, r.head
+	if r.head == "" {
+		return l, nil
+	}
+	out, err := runGit(ctx, r.git, r.dir, logArgs(r.head)...)
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	w := newWalk()
+	if _, err := w.parse(out); err != nil {
+		return nil, err
+	}
+	l.revs = w.revs
+	return l, nil
+}
+
+// logArgs asks for every first-parent commit in rangeSpec that touched the
+// content folder (git runs inside it; "--relative" makes paths relative to
+// it and "-- ." drops everything outside). Header fields are NUL-separated
+// because a subject or name may hold any other byte; --raw rather than
+// --name-status gives blob ids for Contents at no extra cost.
+func logArgs(rangeSpec string) []string {
+	return []string{"log", "--first-parent", "--diff-merges=first-parent",
+		"-M", "--raw", "--no-abbrev", "--relative", "-z", "--no-color",
+		"--no-ext-diff", "--no-textconv", "--date=short",
+		"--format=%x1e%H%x00%h%x00%P%x00%an%x00%ad%x00%s",
+		rangeSpec, "--", "."}
+}
+
+// Revisions returns the revisions of the file at path (relative to the
+// content folder, slash separated, its current name), newest first. The
+// slice is shared: do not modify it.
+func (l *Log) Revisions(path string) []Rev {
+	if l == nil {
+		return nil
+	}
+	return l.revs[path]
+}
+
+// LastChanged returns the newest revision of the file at path.
+func (l *Log) LastChanged(path string) (Rev, bool) {
+	revs := l.Revisions(path)
+	if len(revs) == 0 {
+		return Rev{}, false
+	}
+	return revs[0], true
+}
+
+// Update returns the Log for the repository as it is now, reading only the
+// commits added since l.Head (the preview server calls this when refs move).
+// If history was rewritten so that l.Head is no longer on HEAD's
+// first-parent line, or l was not available, it reads everything again.
+func (l *Log) Update(ctx context.Context) (*Log, error) {
+	if !l.Available || l.Head == "" {
+		return Read(ctx, l.siteDir, l.contentDir)
+	}
+	r, reason, err := locate(ctx, l.siteDir, l.contentDir)
+	if err != nil {
+		return nil, err
+	}
+	if r == nil {
+		return &Log{Reason: reason, siteDir: l.siteDir, contentDir: l.contentDir, revs: map[string][]Rev{}}, nil
+	}
+	if r.head == l.Head && r.prefix == l.repo.prefix {
+		n := *l
+		n.repo, n.Shallow = r, r.shallow
+		return &n, nil
+	}
+	if r.head == "" || r.prefix != l.repo.prefix {
+		return Read(ctx, l.siteDir, l.contentDir)
+	}
+	out, err := runGit(ctx, r.git, r.dir, logArgs(l.Head+".."+r.head)...)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		// The old head may be gone (gc after a rewrite): start over.
+		return Read(ctx, l.siteDir, l.contentDir)
+	}
+	w := newWalk()
+	oldestParent, err := w.parse(out)
+	if err != nil {
+		return nil, err
+	}
+	// The range walk stops at commits reachable from the old head; it
+	// continues the old history only if the oldest new commit sits directly
+	// on it. (If no commit in the range touched the content folder we cannot
+	// tell from the output, so ask.)
+	if oldestParent == "" {
+		if _, err := runGit(ctx, r.git, r.dir, "merge-base", "--is-ancestor", l.Head, r.head); err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			return Read(ctx, l.siteDir, l.contentDir)
+		}
+	} else if oldestParent != l.Head {
+		return Read(ctx, l.siteDir, l.contentDir)
+	}
+	return &Log{
+		Available: true, Shallow: r.shallow, Head: r.head,
+		siteDir: l.siteDir, contentDir: l.contentDir, repo: r,
+		revs: w.extend(l.revs),
+	}, nil
+}
+
+// walk builds revision lists from log output, newest commit first. It
+// tracks, for each name a file had, which current file it belongs to.
+type walk struct {
+	revs map[string][]Rev
+	// alias maps a path, as seen from the commits still to come (older
+	// ones), to the current path of the file it names; "" means the name
+	// belongs to a file that no longer exists. Paths not in alias are
+	// their own current path.
+	alias map[string]string
+}
+
+func newWalk() *walk { return &walk{revs: map[string][]Rev{}, alias: map[string]string{}} }
+
+func (w *walk) current(path string) string {
+	if k, ok := w.alias[path]; ok {
+		return k
+	}
+	return path
+}
+
+// entry is one line of --raw output.
+type entry struct {
+	status   byte
+	blob     string
+	src, dst string // src only for renames
+}
+
+// parse consumes `git log -z --raw` output in the format of logArgs and
+// returns the first parent of the oldest commit it saw ("" if none).
+func (w *walk) parse(out []byte) (oldestParent string, err error) {
+	toks := bytes.Split(out, []byte{0})
+	var entries []entry
+	for i := 0; i < len(toks); {
+		t := toks[i]
+		if len(t) == 0 {
+			i++
+			continue
+		}
+		if t[0] != 0x1e || i+6 > len(toks) {
+			return "", fmt.Errorf("history: unexpected git log output near %q", clip(t))
+		}
+		c := Rev{
+			Hash:    string(t[1:]),
+			Short:   string(toks[i+1]),
+			Author:  validUTF8(toks[i+3]),
+			Date:    string(toks[i+4]),
+			Subject: validUTF8(toks[i+5]),
+		}
+		parents := toks[i+2]
+		if j := bytes.IndexByte(parents, ' '); j >= 0 {
+			parents = parents[:j]
+		}
+		oldestParent = string(parents)
+		i += 6
+		entries = entries[:0]
+		for i < len(toks) {
+			t := bytes.TrimLeft(toks[i], "\n")
+			if len(t) == 0 || t[0] != ':' {
+				break
+			}
+			e, paths, ok := parseRaw(t)
+			if !ok || i+paths >= len(toks) {
+				return "", fmt.Errorf("history: unexpected git log raw line %q", clip(t))
+			}
+			if paths == 2 {
+				e.src, e.dst = string(toks[i+1]), string(toks[i+2])
+			} else {
+				e.dst = string(toks[i+1])
+			}
+			i += 1 + paths
+			if e.status != 0 {
+				entries = append(entries, e)
+			}
+		}
+		w.commit(c, entries)
+	}
+	return oldestParent, nil
+}
+
+// parseRaw reads ":srcmode dstmode srcblob dstblob STATUS" and says how many
+// path tokens follow. Entries that are not regular files or symlinks
+// (submodules) come back with status 0, to be skipped.
+func parseRaw(t []byte) (e entry, paths int, ok bool) {
+	f := strings.Fields(string(t[1:]))
+	if len(f) != 5 || f[4] == "" {
+		return e, 0, false
+	}
+	st := f[4][0]
+	paths = 1
+	if st == 'R' || st == 'C' {
+		paths = 2
+	}
+	if f[1] == "160000" || (f[1] == "000000" && f[0] == "160000") {
+		return entry{}, paths, true
+	}
+	switch st {
+	case 'A', 'C':
+		st = 'A' // a copy is a new file as far as its history goes
+	case 'M', 'T':
+		st = 'M'
+	case 'R', 'D':
+	default:
+		return entry{}, paths, true
+	}
+	return entry{status: st, blob: f[3]}, paths, true
+}
+
+// commit records one commit's changes. All names are resolved against the
+// state before the commit is applied, so that a commit swapping two files'
+// names attributes each change correctly.
+func (w *walk) commit(c Rev, entries []entry) {
+	type move struct{ from, to string }
+	var dead []string
+	var moves []move
+	for _, e := range entries {
+		if e.status == 'D' {
+			// Older revisions under this name belong to a file that is
+			// gone, unless a newer commit already claimed the name.
+			dead = append(dead, e.dst)
+			continue
+		}
+		k := w.current(e.dst)
+		if k != "" {
+			r := c
+			r.Path, r.Status, r.Blob = validUTF8([]byte(e.dst)), e.status, e.blob
+			w.revs[k] = append(w.revs[k], r)
+		}
+		switch e.status {
+		case 'A':
+			// Before this commit the name was free; an older file of
+			// that name is a different, deleted one.
+			dead = append(dead, e.dst)
+		case 'R':
+			dead = append(dead, e.dst)
+			moves = append(moves, move{e.src, k})
+		}
+	}
+	for _, p := range dead {
+		w.alias[p] = ""
+	}
+	for _, m := range moves {
+		w.alias[m.from] = m.to
+	}
+}
+
+// extend puts the revisions read from a range of new commits in front of
+// the older history old, following any renames and deletions the new
+// commits made. old is not modified.
+func (w *walk) extend(old map[string][]Rev) map[string][]Rev {
+	out := maps.Clone(old)
+	moved := map[string][]Rev{}
+	for name, k := range w.alias {
+		if k != "" && len(old[name]) > 0 {
+			moved[k] = old[name]
+		}
+		delete(out, name)
+	}
+	keys := map[string]bool{}
+	for k := range moved {
+		keys[k] = true
+	}
+	for k := range w.revs {
+		keys[k] = true
+	}
+	for k := range keys {
+		older, ok := moved[k]
+		if !ok {
+			if _, aliased := w.alias[k]; !aliased {
+				older = old[k]
+			}
+		}
+		revs := make([]Rev, 0, len(w.revs[k])+len(older))
+		out[k] = append(append(revs, w.revs[k]...), older...)
+	}
+	return out
+}
+
+func validUTF8(b []byte) string { return strings.ToValidUTF8(string(b), "\uFFFD") }
+
+func clip(b []byte) string {
+	if len(b) > 60 {
+		b = b[:60]
+	}
+	return string(b)
+}
