@@ -1,0 +1,205 @@
+// Command isms builds an ISO/IEC 27001 ISMS manual from Markdown documents.
+// It only turns flags into generator options and results into exit codes:
+// 0 success, 1 content errors or a --fail-on threshold reached, 2 wrong usage.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/isms-project/isms/generator"
+	"github.com/isms-project/isms/generator/model"
+	"github.com/isms-project/isms/generator/publish"
+)
+
+// version is set at link time (-ldflags "-X main.version=…").
+var version = "dev"
+
+const usage = `isms builds an ISO/IEC 27001 ISMS manual from Markdown with YAML front-matter.
+
+Usage:
+  isms build  [-s SITE] [-d DEST] [--as-of DATE] [--base-url URL] [--snapshot]
+  isms serve  [-s SITE] [--bind 127.0.0.1] [--port 1313] [--as-of DATE]
+  isms check  [-s SITE] [--as-of DATE] [--format text|json] [--fail-on overdue|due-soon|major|minor]
+  isms new    DIR
+  isms verify DIR
+  isms version
+
+Run 'isms COMMAND -h' for a command's flags.
+`
+
+// errUsage marks a wrong invocation (exit 2); errFailed content errors (exit 1).
+var (
+	errUsage  = errors.New("usage")
+	errFailed = errors.New("failed")
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "build":
+		err = cmdBuild(args[1:], stdout, stderr)
+	case "new":
+		err = cmdNew(args[1:], stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, "isms", version)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+	default:
+		if c, ok := commands[args[0]]; ok {
+			err = c(args[1:], stdout, stderr)
+			break
+		}
+		fmt.Fprintf(stderr, "isms: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	case errors.Is(err, errFailed):
+		return 1
+	}
+	fmt.Fprintln(stderr, "isms:", err)
+	return 1
+}
+
+// commands holds the commands added by other files (serve, check, verify).
+var commands = map[string]func(args []string, stdout, stderr io.Writer) error{}
+
+func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("isms "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// parse parses flags; it accepts flags after positional arguments too.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, errUsage
+			}
+			return nil, errUsage
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+func parseDate(s string) (model.Date, error) {
+	if s == "" {
+		return model.Date{}, nil
+	}
+	d, err := model.ParseDate(s)
+	if err != nil {
+		return d, fmt.Errorf("--as-of: %v", err)
+	}
+	return d, nil
+}
+
+// siteFlags are the flags shared by build, serve and check.
+type siteFlags struct {
+	site, asOf, baseURL string
+}
+
+func (f *siteFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.site, "s", ".", "site folder (holds content/, isms.yaml, themes/)")
+	fs.StringVar(&f.site, "site", ".", "site folder (same as -s)")
+	fs.StringVar(&f.asOf, "as-of", "", "compute currency as of this date (YYYY-MM-DD; default isms.yaml's as_of, else today)")
+}
+
+func (f *siteFlags) options(stderr io.Writer) (generator.Options, error) {
+	asOf, err := parseDate(f.asOf)
+	if err != nil {
+		fmt.Fprintln(stderr, "isms:", err)
+		return generator.Options{}, errUsage
+	}
+	if st, err := os.Stat(f.site); err != nil || !st.IsDir() {
+		fmt.Fprintf(stderr, "isms: site folder %q does not exist\n", f.site)
+		return generator.Options{}, errUsage
+	}
+	return generator.Options{
+		Site:    os.DirFS(f.site),
+		SiteDir: f.site,
+		Today:   model.Today(time.Now()),
+		AsOf:    asOf,
+		BaseURL: f.baseURL,
+	}, nil
+}
+
+func cmdBuild(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("build", stderr)
+	var sf siteFlags
+	sf.register(fs)
+	dest := fs.String("d", "", "destination folder (default SITE/public)")
+	fs.StringVar(dest, "dest", "", "destination folder (same as -d)")
+	fs.StringVar(&sf.baseURL, "base-url", "", "URL the site is published under (overrides isms.yaml)")
+	snapshot := fs.Bool("snapshot", false, "publish a frozen, verifiable snapshot for auditors")
+	quiet := fs.Bool("q", false, "print errors and warnings only")
+	if pos, err := parse(fs, args); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		fmt.Fprintf(stderr, "isms build: unexpected argument %q\n", pos[0])
+		return errUsage
+	}
+	opts, err := sf.options(stderr)
+	if err != nil {
+		return err
+	}
+	opts.Snapshot = *snapshot
+	if *dest == "" {
+		*dest = filepath.Join(sf.site, "public")
+	}
+	start := time.Now()
+	res, err := generator.Build(opts)
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(stderr, res.Diags.String())
+	nerr, nwarn := res.Diags.Count()
+	if res.Tree == nil {
+		fmt.Fprintf(stderr, "isms: build failed: %s, %s; nothing was written\n", plural(nerr, "error"), plural(nwarn, "warning"))
+		return errFailed
+	}
+	out := res.Tree.FS()
+	if *snapshot {
+		out, err = generator.Snapshot(res)
+		if err != nil {
+			return err
+		}
+	}
+	if err := publish.Folder(*dest, out); err != nil {
+		return err
+	}
+	if !*quiet {
+		fmt.Fprintf(stdout, "Built %d documents, %d files into %s in %s (as of %s; %s)\n",
+			len(res.Site.Pages), len(res.Tree), *dest, time.Since(start).Round(time.Millisecond), res.AsOf, plural(nwarn, "warning"))
+	}
+	return nil
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

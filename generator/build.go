@@ -1,0 +1,198 @@
+// Package generator is the build pipeline. Data flows one way:
+//
+//	site fs.FS ─load─▶ sources ─decode+parse─▶ pages ─link─▶ site model
+//	  ─enrich (currency as of a date, process graph, history)─▶
+//	  ─render (theme templates)─▶ output tree ─publish─▶ folder | memory
+//
+// Every stage collects diagnostics instead of stopping at the first
+// problem; Build stops between stages when an error was found and returns
+// no tree, so nothing is written. Work per document runs in parallel and
+// is collected into slices indexed by input order, so the output never
+// depends on scheduling. build.go is the only file that knows every stage.
+package generator
+
+import (
+	"errors"
+	"io/fs"
+	"net/url"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/isms-project/isms/generator/annexa"
+	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/link"
+	"github.com/isms-project/isms/generator/load"
+	"github.com/isms-project/isms/generator/markdown"
+	"github.com/isms-project/isms/generator/model"
+	"github.com/isms-project/isms/generator/render"
+	"github.com/isms-project/isms/themes"
+)
+
+// Options are what the CLI (or a test) asks of a build.
+type Options struct {
+	Site     fs.FS      // the site folder: content/, optional isms.yaml and themes/
+	SiteDir  string     // the same folder on disk, for git history ("" = none)
+	Today    model.Date // used when neither AsOf nor isms.yaml's as_of is set
+	AsOf     model.Date // --as-of; overrides isms.yaml
+	BaseURL  string     // --base-url; overrides isms.yaml
+	Snapshot bool
+}
+
+// Result is a finished (or failed) build.
+type Result struct {
+	Config model.Config
+	AsOf   model.Date
+	Site   *link.Site
+	Tree   render.Tree // nil when the build failed
+	Commit string      // source commit, when the site is in git
+	Diags  diag.List   // sorted
+}
+
+// contentDir is where documents live inside the site folder.
+const contentDir = "content"
+
+// Build runs the pipeline.
+func Build(o Options) (*Result, error) {
+	res := &Result{}
+	var diags diag.List
+	defer func() { diags.Sort(); res.Diags = diags }()
+
+	cfg := model.DefaultConfig()
+	if b, err := fs.ReadFile(o.Site, "isms.yaml"); err == nil {
+		var d diag.List
+		cfg, d = model.DecodeConfig("isms.yaml", b)
+		diags = append(diags, d...)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return res, err
+	}
+	if o.BaseURL != "" {
+		cfg.BaseURL = o.BaseURL
+	}
+	root, err := rootPath(cfg.BaseURL)
+	if err != nil {
+		diags.Errorf(diag.Pos{Path: "isms.yaml"}, "config", "base_url %q: %v", cfg.BaseURL, err)
+	}
+	res.AsOf = cfg.AsOf
+	if !o.AsOf.IsZero() {
+		res.AsOf = o.AsOf
+	}
+	if res.AsOf.IsZero() {
+		res.AsOf = o.Today
+	}
+	res.Config = cfg
+
+	content, err := fs.Sub(o.Site, contentDir)
+	if err != nil {
+		return res, err
+	}
+	if _, err := fs.Stat(o.Site, contentDir); err != nil {
+		diags.Errorf(diag.Pos{Path: contentDir}, "no-content", "the site has no content/ folder")
+		return res, nil
+	}
+	src, d := load.Read(content, contentDir+"/")
+	diags = append(diags, d...)
+
+	md := markdown.New(markdown.Options{UnsafeHTML: cfg.UnsafeHTML})
+	pages := make([]*link.Page, len(src.Docs))
+	perDoc := make([]diag.List, len(src.Docs))
+	parallel(len(src.Docs), func(i int) {
+		s := src.Docs[i]
+		display := contentDir + "/" + s.Path
+		doc, d := model.Decode(s.Path, display, s.Data)
+		perDoc[i] = d
+		if doc == nil {
+			return
+		}
+		pages[i] = link.NewPage(doc, md.Parse(s.Data), display)
+	})
+	var ok []*link.Page
+	for i := range pages {
+		diags = append(diags, perDoc[i]...)
+		if pages[i] != nil {
+			ok = append(ok, pages[i])
+		}
+	}
+	site, d := link.Link(ok, src.Assets, link.Options{
+		Root: root, NormalizeControl: annexa.Normalize, ClosestControl: annexa.Closest,
+	})
+	diags = append(diags, d...)
+	res.Site = site
+
+	theme, d := loadTheme(o.Site, cfg.Theme)
+	diags = append(diags, d...)
+	if diags.HasErrors() {
+		return res, nil
+	}
+
+	tree, d := renderSite(renderInput{
+		cfg: cfg, asOf: res.AsOf, site: site, theme: theme, md: md,
+		content: content, assets: src.Assets, snapshot: o.Snapshot,
+	})
+	diags = append(diags, d...)
+	if diags.HasErrors() {
+		return res, nil
+	}
+	res.Tree = tree
+	return res, nil
+}
+
+// rootPath is the URL path every link starts with, from base_url.
+func rootPath(base string) (string, error) {
+	if base == "" {
+		return "/", nil
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		return "/", err
+	}
+	p := u.Path
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	if !strings.HasSuffix(p, "/") {
+		p += "/"
+	}
+	return p, nil
+}
+
+// loadTheme overlays <site>/themes/<name>/ on the embedded default theme.
+func loadTheme(site fs.FS, name string) (*render.Theme, diag.List) {
+	var top fs.FS
+	if _, err := fs.Stat(site, "themes/"+name); err == nil {
+		top, _ = fs.Sub(site, "themes/"+name)
+	} else if name != "default" {
+		var d diag.List
+		d.Errorf(diag.Pos{Path: "isms.yaml"}, "theme", "theme %q not found: no folder themes/%s in the site", name, name)
+		t, _ := render.LoadTheme(themes.Default())
+		return t, d
+	}
+	return render.LoadTheme(themes.Overlay(top, themes.Default()))
+}
+
+// parallel runs f(0..n-1) on all cores; each call writes only its own index.
+func parallel(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	next := make(chan int, n)
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
+}

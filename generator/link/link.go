@@ -1,0 +1,310 @@
+// Package link is the stage that sees the whole site at once: it checks
+// that ids are unique, that every reference (inputs, outputs, Markdown
+// links and their #fragments, evidence files) points at something that
+// exists, rewrites links to .md files into page URLs, and merges the
+// process edges declared from either end into one graph.
+package link
+
+import (
+	"cmp"
+	"net/url"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/markdown"
+	"github.com/isms-project/isms/generator/model"
+)
+
+// Page is one document with everything the later stages need.
+type Page struct {
+	Doc     *model.Document
+	MD      *markdown.Doc
+	URL     string // relative to the site root, "" for the home page, else ending in "/"
+	Display string // path shown in messages, relative to the site folder
+	lines   markdown.Lines
+}
+
+// NewPage makes a page for a decoded and parsed document.
+func NewPage(doc *model.Document, md *markdown.Doc, display string) *Page {
+	return &Page{Doc: doc, MD: md, URL: PageURL(doc.Path), Display: display}
+}
+
+// PageURL maps a content path to its page URL: "policies/access.md" →
+// "policies/access/"; "x/_index.md" and "x/index.md" → "x/".
+func PageURL(p string) string {
+	p = strings.TrimSuffix(p, path.Ext(p))
+	if base := path.Base(p); base == "_index" || base == "index" {
+		p = path.Dir(p)
+		if p == "." {
+			return ""
+		}
+		return p + "/"
+	}
+	return p + "/"
+}
+
+// Pos returns the file position of a byte offset in the document.
+func (p *Page) Pos(off int) diag.Pos {
+	if p.lines == nil {
+		p.lines = markdown.NewLines(p.Doc.Src)
+	}
+	l, c := p.lines.Pos(off)
+	return diag.Pos{Path: p.Display, Line: l, Col: c}
+}
+
+// Edge is a process edge merged from both ends.
+type Edge struct {
+	From, To string
+	Whats    []string // sorted, deduplicated; empty when none was given
+}
+
+// Site is the linked site model.
+type Site struct {
+	Pages  []*Page // sorted by path
+	ByID   map[string]*Page
+	ByPath map[string]*Page
+	Assets map[string]bool
+	Edges  []Edge // sorted by From, To
+	Root   string // URL path prefix from base_url, "/" by default
+}
+
+// Options for the link stage.
+type Options struct {
+	Root             string // URL path every link starts with
+	NormalizeControl func(id string) (string, bool)
+	ClosestControl   func(id string) string
+}
+
+// Link builds the site model from pages (any order) and the asset paths.
+func Link(pages []*Page, assets []string, o Options) (*Site, diag.List) {
+	var diags diag.List
+	s := &Site{ByID: map[string]*Page{}, ByPath: map[string]*Page{}, Assets: map[string]bool{}, Root: o.Root}
+	if s.Root == "" {
+		s.Root = "/"
+	}
+	s.Pages = slices.Clone(pages)
+	slices.SortFunc(s.Pages, func(a, b *Page) int { return cmp.Compare(a.Doc.Path, b.Doc.Path) })
+	for _, a := range assets {
+		s.Assets[a] = true
+	}
+	urls := map[string]*Page{}
+	for _, p := range s.Pages {
+		s.ByPath[p.Doc.Path] = p
+		if q, dup := urls[p.URL]; dup {
+			diags.Errorf(diag.Pos{Path: p.Display, Line: 1, Col: 1}, "duplicate-url",
+				"page URL /%s is also produced by %s: rename one of the files", p.URL, q.Display)
+		}
+		urls[p.URL] = p
+		if p.Doc.ID == "" {
+			continue
+		}
+		if q, dup := s.ByID[p.Doc.ID]; dup {
+			diags.Errorf(p.Doc.At("id"), "duplicate-id", "id %q is already used by %s (line %d)", p.Doc.ID, q.Display, q.Doc.At("id").Line)
+			continue
+		}
+		s.ByID[p.Doc.ID] = p
+	}
+	ids := make([]string, 0, len(s.ByID))
+	for id := range s.ByID {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+
+	type key struct{ from, to string }
+	edges := map[key]map[string]bool{}
+	addEdge := func(from, to, what string) {
+		k := key{from, to}
+		if edges[k] == nil {
+			edges[k] = map[string]bool{}
+		}
+		if what != "" {
+			edges[k][what] = true
+		}
+	}
+	checkRef := func(p *Page, r model.Ref) bool {
+		if _, ok := s.ByID[r.ID]; ok {
+			return true
+		}
+		if c := diag.Closest(r.ID, ids); c != "" {
+			diags.Errorf(r.Pos, "unknown-id", "no document has id %q: did you mean %q?", r.ID, c)
+		} else {
+			diags.Errorf(r.Pos, "unknown-id", "no document has id %q", r.ID)
+		}
+		return false
+	}
+	for _, p := range s.Pages {
+		d := p.Doc
+		for _, r := range d.Inputs {
+			if checkRef(p, r) && d.ID != "" {
+				addEdge(r.ID, d.ID, r.What)
+			}
+		}
+		for _, r := range d.Outputs {
+			if checkRef(p, r) && d.ID != "" {
+				addEdge(d.ID, r.ID, r.What)
+			}
+		}
+		if o.NormalizeControl != nil {
+			s.checkControls(p, o, &diags)
+		}
+		if d.File != "" {
+			f := path.Clean(strings.TrimPrefix(d.File, "/"))
+			if strings.HasPrefix(f, "../") || !s.Assets[f] {
+				diags.Errorf(d.At("file"), "missing-file", "evidence file %q does not exist under content/", d.File)
+			}
+		}
+		s.checkLinks(p, &diags)
+	}
+	for k, whats := range edges {
+		e := Edge{From: k.from, To: k.to}
+		for w := range whats {
+			e.Whats = append(e.Whats, w)
+		}
+		sort.Strings(e.Whats)
+		s.Edges = append(s.Edges, e)
+	}
+	slices.SortFunc(s.Edges, func(a, b Edge) int { return cmp.Or(cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To)) })
+	return s, diags
+}
+
+func (s *Site) checkControls(p *Page, o Options, diags *diag.List) {
+	d := p.Doc
+	pos := d.ItemPos["controls"]
+	for i, c := range d.Controls {
+		n, ok := o.NormalizeControl(c)
+		if ok {
+			d.Controls[i] = n
+			continue
+		}
+		at := d.At("controls")
+		if i < len(pos) {
+			at = pos[i]
+		}
+		if hint := o.ClosestControl(c); hint != "" {
+			diags.Errorf(at, "unknown-control", "%q is not an ISO/IEC 27001:2022 Annex A control: did you mean %q?", c, hint)
+		} else {
+			diags.Errorf(at, "unknown-control", "%q is not an ISO/IEC 27001:2022 Annex A control (5.1–5.37, 6.1–6.8, 7.1–7.14, 8.1–8.34)", c)
+		}
+	}
+	for i, a := range d.Applicability {
+		n, ok := o.NormalizeControl(a.Control)
+		if !ok {
+			if hint := o.ClosestControl(a.Control); hint != "" {
+				diags.Errorf(a.Pos, "unknown-control", "%q is not an Annex A control: did you mean %q?", a.Control, hint)
+			} else {
+				diags.Errorf(a.Pos, "unknown-control", "%q is not an Annex A control", a.Control)
+			}
+			continue
+		}
+		d.Applicability[i].Control = n
+	}
+}
+
+// checkLinks validates every relative link and image and rewrites links to
+// documents into page URLs and links to files into root-based URLs.
+func (s *Site) checkLinks(p *Page, diags *diag.List) {
+	if p.MD == nil {
+		return
+	}
+	for _, l := range p.MD.Links {
+		dest := l.Dest
+		if dest == "" || strings.HasPrefix(dest, "//") {
+			continue
+		}
+		u, err := url.Parse(dest)
+		if err != nil {
+			diags.Errorf(p.Pos(l.Offset), "bad-link", "link %q cannot be parsed: %v", dest, err)
+			continue
+		}
+		if u.Scheme != "" || u.Host != "" || strings.HasPrefix(u.Path, "/") {
+			continue // external or site-absolute: left as written
+		}
+		if u.Path == "" { // "#fragment" within the page
+			if u.Fragment != "" && !hasHeading(p, u.Fragment) {
+				diags.Errorf(p.Pos(l.Offset), "broken-link", "no heading with id %q on this page%s", u.Fragment, headingHint(p, u.Fragment))
+			}
+			continue
+		}
+		target := path.Clean(path.Join(path.Dir(p.Doc.Path), u.Path))
+		if strings.HasPrefix(target, "../") || target == ".." {
+			diags.Errorf(p.Pos(l.Offset), "broken-link", "link %q points outside content/", dest)
+			continue
+		}
+		if strings.EqualFold(path.Ext(target), ".md") {
+			t, ok := s.ByPath[target]
+			if !ok {
+				diags.Errorf(p.Pos(l.Offset), "broken-link", "link %q: no document content/%s%s", dest, target, s.pathHint(target))
+				continue
+			}
+			if u.Fragment != "" && !hasHeading(t, u.Fragment) {
+				diags.Errorf(p.Pos(l.Offset), "broken-link", "link %q: %s has no heading with id %q%s", dest, t.Display, u.Fragment, headingHint(t, u.Fragment))
+				continue
+			}
+			out := s.Root + t.URL
+			if u.Fragment != "" {
+				out += "#" + u.Fragment
+			}
+			markdown.SetDest(l, out)
+			continue
+		}
+		if s.Assets[target] {
+			out := s.Root + target
+			if u.Fragment != "" {
+				out += "#" + u.Fragment
+			}
+			markdown.SetDest(l, out)
+			continue
+		}
+		// A link to a page's folder-style URL (e.g. "../policies/access/").
+		if t := s.byURL(strings.TrimSuffix(target, "/") + "/"); t != nil {
+			markdown.SetDest(l, s.Root+t.URL)
+			continue
+		}
+		diags.Errorf(p.Pos(l.Offset), "broken-link", "link %q: no file content/%s", dest, target)
+	}
+}
+
+func (s *Site) byURL(u string) *Page {
+	for _, p := range s.Pages {
+		if p.URL == u {
+			return p
+		}
+	}
+	return nil
+}
+
+func (s *Site) pathHint(target string) string {
+	paths := make([]string, 0, len(s.Pages))
+	for _, p := range s.Pages {
+		paths = append(paths, p.Doc.Path)
+	}
+	sort.Strings(paths)
+	if c := diag.Closest(target, paths); c != "" {
+		return ": did you mean " + c + "?"
+	}
+	return ""
+}
+
+func hasHeading(p *Page, id string) bool {
+	for _, h := range p.MD.Headings {
+		if h.ID == id {
+			return true
+		}
+	}
+	// Footnote anchors and explicit ids goldmark generates are fine too.
+	return strings.HasPrefix(id, "fn:") || strings.HasPrefix(id, "fnref:")
+}
+
+func headingHint(p *Page, id string) string {
+	var ids []string
+	for _, h := range p.MD.Headings {
+		ids = append(ids, h.ID)
+	}
+	if c := diag.Closest(id, ids); c != "" {
+		return ": did you mean #" + c + "?"
+	}
+	return ""
+}

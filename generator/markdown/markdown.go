@@ -1,0 +1,229 @@
+// Package markdown wraps the one goldmark instance the build shares: GFM,
+// footnotes, typographer, heading ids, goldmark-meta (which strips the
+// front-matter block, so the whole file can be handed over and AST offsets
+// stay file offsets), and chroma highlighting with CSS classes.
+//
+// Parsing and rendering are separate steps: the link stage needs every
+// document's headings before any link can be checked, and rewrites link
+// destinations in the parsed tree before it is rendered.
+package markdown
+
+import (
+	"bytes"
+	"strings"
+
+	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
+	"github.com/alecthomas/chroma/v2/styles"
+	"github.com/yuin/goldmark"
+	highlighting "github.com/yuin/goldmark-highlighting/v2"
+	meta "github.com/yuin/goldmark-meta"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+)
+
+// Options configures the shared instance.
+type Options struct {
+	UnsafeHTML bool                // pass raw HTML through (off by default)
+	Extensions []goldmark.Extender // e.g. the dot-fence diagrams extension
+}
+
+// Markdown is safe for concurrent use.
+type Markdown struct {
+	md goldmark.Markdown
+}
+
+// New builds the shared instance.
+func New(o Options) *Markdown {
+	htmlOpts := []renderer.Option{html.WithXHTML()}
+	if o.UnsafeHTML {
+		htmlOpts = append(htmlOpts, html.WithUnsafe())
+	}
+	exts := []goldmark.Extender{
+		extension.GFM, extension.Footnote, extension.Typographer, meta.Meta,
+		highlighting.NewHighlighting(
+			highlighting.WithStyle("github"),
+			highlighting.WithFormatOptions(chromahtml.WithClasses(true)),
+		),
+	}
+	exts = append(exts, o.Extensions...)
+	return &Markdown{md: goldmark.New(
+		goldmark.WithExtensions(exts...),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+		goldmark.WithRendererOptions(htmlOpts...),
+	)}
+}
+
+// Heading is a section heading with its generated id.
+type Heading struct {
+	Level int
+	Text  string
+	ID    string
+}
+
+// Link is a link or image destination found in the document.
+type Link struct {
+	Node   ast.Node // *ast.Link or *ast.Image
+	Dest   string
+	Offset int // byte offset in the source
+}
+
+// Doc is a parsed document.
+type Doc struct {
+	Src      []byte
+	Root     ast.Node
+	Context  parser.Context
+	Headings []Heading
+	Links    []Link
+}
+
+// Parse parses the whole file src (front-matter included; goldmark-meta
+// strips it).
+func (m *Markdown) Parse(src []byte) *Doc {
+	pc := parser.NewContext()
+	root := m.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
+	d := &Doc{Src: src, Root: root, Context: pc}
+	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			id, _ := n.AttributeString("id")
+			ids, _ := id.([]byte)
+			d.Headings = append(d.Headings, Heading{Level: n.Level, Text: plainText(n, src), ID: string(ids)})
+		case *ast.Link:
+			d.Links = append(d.Links, Link{Node: n, Dest: string(n.Destination), Offset: offsetOf(n, src)})
+		case *ast.Image:
+			d.Links = append(d.Links, Link{Node: n, Dest: string(n.Destination), Offset: offsetOf(n, src)})
+		}
+		return ast.WalkContinue, nil
+	})
+	return d
+}
+
+// SetDest rewrites a link's destination before rendering.
+func SetDest(l Link, dest string) {
+	switch n := l.Node.(type) {
+	case *ast.Link:
+		n.Destination = []byte(dest)
+	case *ast.Image:
+		n.Destination = []byte(dest)
+	}
+}
+
+// Render writes the document's HTML.
+func (m *Markdown) Render(d *Doc) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.Grow(len(d.Src) * 2)
+	err := m.md.Renderer().Render(&buf, d.Src, d.Root)
+	return buf.Bytes(), err
+}
+
+// plainText is the text of an inline container, without markup.
+func plainText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch t := c.(type) {
+		case *ast.Text:
+			b.Write(t.Segment.Value(src))
+			if t.SoftLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(t.Value)
+		case *ast.CodeSpan:
+			for ch := t.FirstChild(); ch != nil; ch = ch.NextSibling() {
+				if tx, ok := ch.(*ast.Text); ok {
+					b.Write(tx.Segment.Value(src))
+				}
+			}
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return strings.TrimSpace(b.String())
+}
+
+// PlainText is the text of a node (for search and previews).
+func PlainText(n ast.Node, src []byte) string { return plainText(n, src) }
+
+// offsetOf finds a byte offset for an inline node: its first text segment,
+// else the first line of the block that holds it.
+func offsetOf(n ast.Node, src []byte) int {
+	off := -1
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if t, ok := c.(*ast.Text); ok && entering {
+			off = t.Segment.Start
+			return ast.WalkStop, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	if off >= 0 {
+		// Back up to the opening bracket so the column points at the link.
+		for i := off - 1; i >= 0 && i >= off-2; i-- {
+			if src[i] == '[' {
+				off = i
+				if i > 0 && src[i-1] == '!' {
+					off = i - 1
+				}
+				break
+			}
+		}
+		return off
+	}
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		if p.Type() == ast.TypeBlock && p.Lines().Len() > 0 {
+			return p.Lines().At(0).Start
+		}
+	}
+	return 0
+}
+
+// CSS returns the stylesheet for highlighted code: chroma's github style,
+// and github-dark under prefers-color-scheme: dark. Written once per site.
+func CSS() []byte {
+	var buf bytes.Buffer
+	f := chromahtml.New(chromahtml.WithClasses(true))
+	_ = f.WriteCSS(&buf, styles.Get("github"))
+	buf.WriteString("@media (prefers-color-scheme: dark) {\n")
+	var dark bytes.Buffer
+	_ = f.WriteCSS(&dark, styles.Get("github-dark"))
+	buf.Write(dark.Bytes())
+	buf.WriteString("}\n")
+	return buf.Bytes()
+}
+
+// Lines maps byte offsets to line and column.
+type Lines []int
+
+// NewLines indexes the line starts of src.
+func NewLines(src []byte) Lines {
+	l := Lines{0}
+	for i, c := range src {
+		if c == '\n' {
+			l = append(l, i+1)
+		}
+	}
+	return l
+}
+
+// Pos returns the 1-based line and column (in bytes) of off.
+func (l Lines) Pos(off int) (line, col int) {
+	lo, hi := 0, len(l)-1
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if l[mid] <= off {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo + 1, off - l[lo] + 1
+}

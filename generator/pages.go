@@ -1,0 +1,233 @@
+package generator
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"strings"
+
+	"github.com/isms-project/isms/generator/annexa"
+	"github.com/isms-project/isms/generator/currency"
+	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/link"
+	"github.com/isms-project/isms/generator/markdown"
+	"github.com/isms-project/isms/generator/model"
+	"github.com/isms-project/isms/generator/render"
+)
+
+type renderInput struct {
+	cfg      model.Config
+	asOf     model.Date
+	site     *link.Site
+	theme    *render.Theme
+	md       *markdown.Markdown
+	content  fs.FS
+	assets   []string
+	snapshot bool
+}
+
+// renderSite is the render stage: every page into an in-memory tree.
+func renderSite(in renderInput) (render.Tree, diag.List) {
+	var diags diag.List
+	s := in.site
+	tree := render.Tree{}
+	for _, a := range in.assets {
+		b, err := fs.ReadFile(in.content, a)
+		if err != nil {
+			diags.Errorf(diag.Pos{Path: contentDir + "/" + a}, "read", "%v", err)
+			continue
+		}
+		tree[a] = b
+	}
+	if err := in.theme.Static(tree); err != nil {
+		diags.Errorf(diag.Pos{Path: "themes"}, "theme", "%v", err)
+	}
+	tree["assets/chroma.css"] = markdown.CSS()
+
+	groups := render.Groups(s)
+	nav, err := in.theme.Fragment("home", "nav", groups)
+	if err != nil {
+		diags.Errorf(diag.Pos{Path: "themes/layouts/_nav.html"}, "theme", "%v", err)
+		return nil, diags
+	}
+	sv := &render.SiteView{
+		Title: in.cfg.Title, Organization: in.cfg.Organization, Root: s.Root,
+		AsOf: in.asOf.String(), Snapshot: in.snapshot, Nav: nav,
+	}
+
+	out := make([][]byte, len(s.Pages))
+	errs := make([]error, len(s.Pages))
+	parallel(len(s.Pages), func(i int) {
+		p := s.Pages[i]
+		body, err := in.md.Render(p.MD)
+		if err != nil {
+			errs[i] = err
+			return
+		}
+		view := docView(in, p, tree)
+		site := *sv
+		site.Nav = render.MarkCurrent(sv.Nav, s.Root+p.URL)
+		out[i], errs[i] = in.theme.Execute("document", &render.PageData{
+			Site: &site, Kind: "document", Title: p.Doc.Title, URL: p.URL,
+			Crumbs: render.Crumbs(p.Doc), Doc: view, Content: template.HTML(body),
+			TOC: render.TOC(p.MD.Headings),
+		})
+	})
+	for i, p := range s.Pages {
+		if errs[i] != nil {
+			diags.Errorf(diag.Pos{Path: p.Display}, "render", "%v", errs[i])
+			continue
+		}
+		tree[p.URL+"index.html"] = out[i]
+	}
+
+	home, err := in.theme.Execute("home", &render.PageData{
+		Site: sv, Kind: "home", Title: "Home", Data: homeData(in, groups),
+	})
+	if err != nil {
+		diags.Errorf(diag.Pos{Path: "themes/layouts/home.html"}, "theme", "%v", err)
+	} else if _, taken := tree["index.html"]; !taken {
+		tree["index.html"] = home
+	}
+	nf, err := in.theme.Execute("404", &render.PageData{Site: sv, Kind: "404", Title: "Page not found"})
+	if err != nil {
+		diags.Errorf(diag.Pos{Path: "themes/layouts/404.html"}, "theme", "%v", err)
+	} else {
+		tree["404.html"] = nf
+	}
+	return tree, diags
+}
+
+func statusText(d *model.Document) (text, class string) {
+	if d.Status == "" {
+		return "approved", "approved"
+	}
+	return d.Status, d.Status
+}
+
+// docView flattens a document and what the enrich stages know about it
+// into plain strings for the templates.
+func docView(in renderInput, p *link.Page, tree render.Tree) *render.DocView {
+	d := p.Doc
+	s := in.site
+	v := &render.DocView{
+		ID: d.ID, Title: d.Title, Type: d.Type, TypeTitle: model.TypeTitle(d.Type), Owner: d.Owner,
+		Version: d.Version, Status: d.Status, Classification: d.Classification,
+		ApprovedBy: d.ApprovedBy, Approved: d.Approved.String(), Reviewed: d.Reviewed.String(),
+		Date: d.Date.String(), Phase: d.Phase, Retired: d.IsRetired(), Clauses: d.Clauses,
+		Revisions: d.History, URL: s.Root + p.URL,
+	}
+	v.StatusText, v.StatusClass = statusText(d)
+	if !d.IsRetired() {
+		c := currency.Of(d, in.cfg, in.asOf)
+		v.Currency = c.Status
+		v.NextReview = c.NextReview.String()
+	}
+	for _, c := range d.Controls {
+		ctl, _ := annexa.Lookup(c)
+		v.Controls = append(v.Controls, render.ControlView{ID: c, Title: ctl.Title})
+	}
+	for _, e := range s.Edges {
+		if e.To == d.ID {
+			v.Inputs = append(v.Inputs, refView(s, e.From, e.Whats))
+		}
+		if e.From == d.ID {
+			v.Outputs = append(v.Outputs, refView(s, e.To, e.Whats))
+		}
+	}
+	if d.File != "" {
+		f := path.Clean(strings.TrimPrefix(d.File, "/"))
+		if b, ok := tree[f]; ok {
+			sum := sha256.Sum256(b)
+			ext := strings.ToLower(path.Ext(f))
+			v.File = &render.FileView{
+				Name: path.Base(f), URL: s.Root + f, Size: humanSize(len(b)),
+				SHA256: hex.EncodeToString(sum[:]),
+				Image:  ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".gif" || ext == ".svg" || ext == ".webp",
+			}
+		}
+	}
+	return v
+}
+
+func refView(s *link.Site, id string, whats []string) render.RefView {
+	r := render.RefView{ID: id, Title: id, Whats: whats}
+	if p, ok := s.ByID[id]; ok {
+		r.Title, r.URL = p.Doc.Title, s.Root+p.URL
+	}
+	return r
+}
+
+func humanSize(n int) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// HomeData is what home.html sees as .Data.
+type HomeData struct {
+	Scope    template.HTML
+	Manual   *render.RefView
+	Health   []Tile
+	ByType   []render.NavGroup
+	ByClause []render.NavGroup
+}
+
+// Tile is one figure in the home page's health summary.
+type Tile struct {
+	Label, Class, URL string
+	Value             int
+}
+
+func homeData(in renderInput, groups render.NavData) *HomeData {
+	s := in.site
+	h := &HomeData{ByType: groups.ByType, ByClause: groups.ByClause}
+	var manual *link.Page
+	for _, p := range s.Pages {
+		if p.Doc.Type == "manual" && !p.Doc.IsRetired() {
+			manual = p
+			break
+		}
+	}
+	if idx, ok := s.ByPath["_index.md"]; ok {
+		if b, err := in.md.Render(idx.MD); err == nil {
+			h.Scope = template.HTML(b)
+		}
+	} else if manual != nil {
+		h.Scope = template.HTML("<p>" + template.HTMLEscapeString(firstParagraph(manual.MD)) + "</p>")
+	}
+	if manual != nil {
+		r := refView(s, manual.Doc.ID, nil)
+		h.Manual = &r
+	}
+	counts := map[string]int{}
+	for _, p := range s.Pages {
+		if !p.Doc.IsRetired() {
+			counts[currency.Of(p.Doc, in.cfg, in.asOf).Status]++
+		}
+	}
+	cur := s.Root + "currency/"
+	h.Health = []Tile{
+		{Label: "documents current", Class: "ok", URL: cur, Value: counts[currency.Current]},
+		{Label: "due for review soon", Class: "warn", URL: cur, Value: counts[currency.DueSoon]},
+		{Label: "overdue for review", Class: "bad", URL: cur, Value: counts[currency.Overdue]},
+		{Label: "never reviewed", Class: "bad", URL: cur, Value: counts[currency.NeverReviewed]},
+	}
+	return h
+}
+
+func firstParagraph(d *markdown.Doc) string {
+	for n := d.Root.FirstChild(); n != nil; n = n.NextSibling() {
+		if n.Kind().String() == "Paragraph" {
+			return markdown.PlainText(n, d.Src)
+		}
+	}
+	return ""
+}
