@@ -41,12 +41,13 @@ type Options struct {
 
 // Result is a finished (or failed) build.
 type Result struct {
-	Config model.Config
-	AsOf   model.Date
-	Site   *link.Site
-	Tree   render.Tree // nil when the build failed
-	Commit string      // source commit, when the site is in git
-	Diags  diag.List   // sorted
+	Config   model.Config
+	AsOf     model.Date
+	Site     *link.Site
+	Tree     render.Tree // nil when the build failed
+	Commit   string      // source commit, when the site is in git
+	Findings []model.Finding
+	Diags    diag.List // sorted
 }
 
 // contentDir is where documents live inside the site folder.
@@ -125,8 +126,16 @@ func Build(o Options) (*Result, error) {
 		return res, nil
 	}
 
+	en, d := enrich(o, cfg, res.AsOf, site)
+	diags = append(diags, d...)
+	res.Findings = en.findings
+	res.Commit = en.commit
+	if diags.HasErrors() {
+		return res, nil
+	}
+
 	tree, d := renderSite(renderInput{
-		cfg: cfg, asOf: res.AsOf, site: site, theme: theme, md: md,
+		cfg: cfg, asOf: res.AsOf, site: site, theme: theme, md: md, en: en,
 		content: content, assets: src.Assets, snapshot: o.Snapshot,
 	})
 	diags = append(diags, d...)

@@ -27,6 +27,7 @@ type renderInput struct {
 	content  fs.FS
 	assets   []string
 	snapshot bool
+	en       *enrichment
 }
 
 // renderSite is the render stage: every page into an in-memory tree.
@@ -84,6 +85,13 @@ func renderSite(in renderInput) (render.Tree, diag.List) {
 		tree[p.URL+"index.html"] = out[i]
 	}
 
+	// Site-wide pages, one file per feature.
+	for _, f := range []func(renderInput, *render.SiteView, render.Tree, *diag.List){
+		renderCurrency, renderProcesses, renderHistory, renderSoA, renderEvidence, renderSearch, renderPrint,
+	} {
+		f(in, sv, tree, &diags)
+	}
+
 	home, err := in.theme.Execute("home", &render.PageData{
 		Site: sv, Kind: "home", Title: "Home", Data: homeData(in, groups),
 	})
@@ -121,8 +129,7 @@ func docView(in renderInput, p *link.Page, tree render.Tree) *render.DocView {
 		Revisions: d.History, URL: s.Root + p.URL,
 	}
 	v.StatusText, v.StatusClass = statusText(d)
-	if !d.IsRetired() {
-		c := currency.Of(d, in.cfg, in.asOf)
+	if c, ok := in.en.currency[d.Path]; ok {
 		v.Currency = c.Status
 		v.NextReview = c.NextReview.String()
 	}
@@ -208,10 +215,8 @@ func homeData(in renderInput, groups render.NavData) *HomeData {
 		h.Manual = &r
 	}
 	counts := map[string]int{}
-	for _, p := range s.Pages {
-		if !p.Doc.IsRetired() {
-			counts[currency.Of(p.Doc, in.cfg, in.asOf).Status]++
-		}
+	for _, c := range in.en.currency {
+		counts[c.Status]++
 	}
 	cur := s.Root + "currency/"
 	h.Health = []Tile{

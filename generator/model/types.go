@@ -72,7 +72,7 @@ func DateOf(y int, m time.Month, d int) Date {
 // (the CLI) only.
 func Today(now time.Time) Date { return DateOf(now.Date()) }
 
-func (d Date) IsZero() bool { return d.t.IsZero() }
+func (d Date) IsZero() bool    { return d.t.IsZero() }
 func (d Date) Time() time.Time { return d.t }
 func (d Date) String() string {
 	if d.t.IsZero() {
@@ -240,4 +240,13 @@ func (c Config) ReviewInterval(d *Document) Interval {
 		return i
 	}
 	return c.ReviewEvery
+}
+
+// Finding is one ISMS health finding (currency, connectivity, SoA), in the
+// shape of currency.json's "findings".
+type Finding struct {
+	Severity string   `json:"severity"` // "major" | "minor"
+	Rule     string   `json:"rule"`     // stable id, documented in the README
+	IDs      []string `json:"ids"`
+	Message  string   `json:"message"`
 }

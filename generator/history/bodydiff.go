@@ -1,0 +1,194 @@
+package history
+
+import (
+	"strings"
+
+	"github.com/sergi/go-diff/diffmatchpatch"
+)
+
+// LineKind says whether a diff line was kept, added or removed.
+type LineKind uint8
+
+const (
+	Unchanged LineKind = iota
+	Added
+	Removed
+)
+
+// Sign is the unified-diff marker for the kind: " ", "+" or "-".
+func (k LineKind) Sign() string {
+	switch k {
+	case Added:
+		return "+"
+	case Removed:
+		return "-"
+	}
+	return " "
+}
+
+// Class is a CSS class name for the kind: "same", "add" or "del".
+func (k LineKind) Class() string {
+	switch k {
+	case Added:
+		return "add"
+	case Removed:
+		return "del"
+	}
+	return "same"
+}
+
+// Line is one line of a body diff, without its line end. OldNo and NewNo
+// are 1-based line numbers in the old and new body; 0 where the line does
+// not exist (an added line has no OldNo).
+type Line struct {
+	Kind         LineKind
+	Text         string
+	OldNo, NewNo int
+}
+
+// Hunk is a run of diff lines shown together. Skipped counts the unchanged
+// lines hidden before it (render as "… N unchanged lines"); a final hunk
+// with no Lines carries the unchanged lines hidden at the end.
+type Hunk struct {
+	Skipped int
+	Lines   []Line
+}
+
+// ContextLines is how many unchanged lines BodyDiff keeps around each change.
+const ContextLines = 3
+
+// maxDiffLines bounds the line-diff algorithm's input; go-diff encodes each
+// distinct line as one rune and cannot go past about a million. Larger
+// bodies get a coarser diff (common head and tail kept, the rest replaced).
+const maxDiffLines = 200_000
+
+// BodyDiff compares two document bodies line by line and returns the changes
+// with ContextLines lines of context; long unchanged stretches are
+// collapsed. Equal bodies give no hunks. Line ends are normalised ("\r\n"
+// as "\n", a missing final newline added) so that a change of line-end
+// style, invisible on a page, does not show as every line changed.
+func BodyDiff(oldBody, newBody string) []Hunk {
+	oldBody, newBody = normaliseEOL(oldBody), normaliseEOL(newBody)
+	if oldBody == newBody {
+		return nil
+	}
+	return collapse(diffLines(oldBody, newBody), ContextLines)
+}
+
+func normaliseEOL(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	if s != "" && !strings.HasSuffix(s, "\n") {
+		s += "\n"
+	}
+	return s
+}
+
+// diffLines returns every line of both texts, marked, in display order.
+func diffLines(a, b string) []Line {
+	var out []Line
+	oldNo, newNo := 1, 1
+	emit := func(kind LineKind, text string) {
+		for l := range strings.SplitSeq(strings.TrimSuffix(text, "\n"), "\n") {
+			ln := Line{Kind: kind, Text: l}
+			if kind != Added {
+				ln.OldNo = oldNo
+				oldNo++
+			}
+			if kind != Removed {
+				ln.NewNo = newNo
+				newNo++
+			}
+			out = append(out, ln)
+		}
+	}
+	if strings.Count(a, "\n")+strings.Count(b, "\n") > maxDiffLines {
+		emitCoarse(a, b, emit)
+		return out
+	}
+	dmp := diffmatchpatch.New()
+	// No deadline: a timeout would make the output depend on machine load,
+	// and builds must be reproducible.
+	dmp.DiffTimeout = 0
+	ca, cb, lines := dmp.DiffLinesToChars(a, b)
+	diffs := dmp.DiffCharsToLines(dmp.DiffMain(ca, cb, false), lines)
+	for _, d := range diffs {
+		if d.Text == "" {
+			continue
+		}
+		switch d.Type {
+		case diffmatchpatch.DiffEqual:
+			emit(Unchanged, d.Text)
+		case diffmatchpatch.DiffInsert:
+			emit(Added, d.Text)
+		case diffmatchpatch.DiffDelete:
+			emit(Removed, d.Text)
+		}
+	}
+	return out
+}
+
+// emitCoarse keeps the common leading and trailing lines and shows
+// everything between as removed then added.
+func emitCoarse(a, b string, emit func(LineKind, string)) {
+	al := strings.SplitAfter(a, "\n")
+	bl := strings.SplitAfter(b, "\n")
+	p := 0
+	for p < len(al) && p < len(bl) && al[p] == bl[p] {
+		p++
+	}
+	s := 0
+	for s < len(al)-p && s < len(bl)-p && al[len(al)-1-s] == bl[len(bl)-1-s] {
+		s++
+	}
+	for _, part := range []struct {
+		kind LineKind
+		text []string
+	}{
+		{Unchanged, al[:p]}, {Removed, al[p : len(al)-s]}, {Added, bl[p : len(bl)-s]}, {Unchanged, al[len(al)-s:]},
+	} {
+		if t := strings.Join(part.text, ""); t != "" {
+			emit(part.kind, t)
+		}
+	}
+}
+
+// collapse groups lines into hunks, hiding unchanged runs longer than the
+// context needs. A hidden run is at least two lines: a marker in place of a
+// single line would save nothing.
+func collapse(lines []Line, context int) []Hunk {
+	var hunks []Hunk
+	cur := Hunk{}
+	for i := 0; i < len(lines); {
+		if lines[i].Kind != Unchanged {
+			cur.Lines = append(cur.Lines, lines[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(lines) && lines[j].Kind == Unchanged {
+			j++
+		}
+		keepBefore, keepAfter := context, context // after the previous change, before the next
+		if i == 0 {
+			keepBefore = 0
+		}
+		if j == len(lines) {
+			keepAfter = 0
+		}
+		if j-i-keepBefore-keepAfter < 2 {
+			cur.Lines = append(cur.Lines, lines[i:j]...)
+			i = j
+			continue
+		}
+		cur.Lines = append(cur.Lines, lines[i:i+keepBefore]...)
+		if len(cur.Lines) > 0 {
+			hunks = append(hunks, cur)
+		}
+		cur = Hunk{Skipped: j - i - keepBefore - keepAfter, Lines: append([]Line(nil), lines[j-keepAfter:j]...)}
+		i = j
+	}
+	if len(cur.Lines) > 0 || cur.Skipped > 0 {
+		hunks = append(hunks, cur)
+	}
+	return hunks
+}

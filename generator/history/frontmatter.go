@@ -1,0 +1,157 @@
+package history
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// SplitFrontMatter splits a document into its YAML front-matter and body.
+// The front-matter is there when the first line is exactly "---" and a
+// later line is exactly "---" ("\r\n" line ends accepted); front is the
+// text between those lines, body everything after the closing one.
+// Otherwise front is nil and body is the whole document.
+func SplitFrontMatter(src []byte) (front, body []byte) {
+	first, rest, ok := cutLine(src)
+	if !ok || string(first) != "---" {
+		return nil, src
+	}
+	for pos := 0; pos < len(rest); {
+		line, next, nl := cutLine(rest[pos:])
+		if string(line) == "---" {
+			return rest[:pos], next
+		}
+		if !nl {
+			break
+		}
+		pos = len(rest) - len(next)
+	}
+	return nil, src
+}
+
+// cutLine returns the first line of b without its "\n" or "\r\n", the text
+// after it, and whether a newline ended the line.
+func cutLine(b []byte) (line, rest []byte, nl bool) {
+	i := bytes.IndexByte(b, '\n')
+	if i < 0 {
+		return bytes.TrimSuffix(b, []byte{'\r'}), nil, false
+	}
+	return bytes.TrimSuffix(b[:i], []byte{'\r'}), b[i+1:], true
+}
+
+// Change is one top-level front-matter field that differs between two
+// versions. Values are compact canonical text (lists as ["6.1.2", "8.2"]);
+// Old is "" for an added field and New is "" for a removed one (a field
+// set to null counts as absent; an empty string shows as "").
+type Change struct {
+	Field, Old, New string
+}
+
+// FieldChanges compares two front-matters field by field, in the order of
+// the keys in the new version, then the keys only the old one had. Values
+// are compared as canonical text, so re-quoting or re-indenting a value is
+// not a change. An error means one side is not a YAML mapping.
+func FieldChanges(oldFront, newFront []byte) ([]Change, error) {
+	oldKeys, oldVals, err := topLevel(oldFront)
+	if err != nil {
+		return nil, fmt.Errorf("old front-matter: %w", err)
+	}
+	newKeys, newVals, err := topLevel(newFront)
+	if err != nil {
+		return nil, fmt.Errorf("new front-matter: %w", err)
+	}
+	var out []Change
+	for _, k := range newKeys {
+		if o, n := oldVals[k], newVals[k]; o != n {
+			out = append(out, Change{Field: k, Old: o, New: n})
+		}
+	}
+	for _, k := range oldKeys {
+		if _, ok := newVals[k]; !ok && oldVals[k] != "" {
+			out = append(out, Change{Field: k, Old: oldVals[k]})
+		}
+	}
+	return out, nil
+}
+
+// topLevel parses a front-matter into its keys in order and their
+// canonical values. A repeated key keeps its first place and its last value.
+func topLevel(src []byte) ([]string, map[string]string, error) {
+	vals := map[string]string{}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		return nil, nil, err
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return nil, vals, nil // empty
+	}
+	m := doc.Content[0]
+	if m.Kind == yaml.ScalarNode && m.Tag == "!!null" {
+		return nil, vals, nil
+	}
+	if m.Kind != yaml.MappingNode {
+		return nil, nil, fmt.Errorf("line %d: not a mapping of fields", m.Line)
+	}
+	var keys []string
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k := canonical(m.Content[i], 0, true)
+		if _, seen := vals[k]; !seen {
+			keys = append(keys, k)
+		}
+		vals[k] = canonical(m.Content[i+1], 0, true)
+	}
+	return keys, vals, nil
+}
+
+// maxDepth bounds nesting (and alias chains) so no input recurses forever.
+const maxDepth = 32
+
+// canonical renders a node compactly. Top-level scalars show bare (version:
+// 2.3); nested strings are quoted so a list reads ["6.1.2", "8.2"].
+func canonical(n *yaml.Node, depth int, top bool) string {
+	if depth > maxDepth {
+		return "…"
+	}
+	switch n.Kind {
+	case yaml.AliasNode:
+		if n.Alias == nil {
+			return ""
+		}
+		return canonical(n.Alias, depth+1, top)
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			return ""
+		}
+		return canonical(n.Content[0], depth+1, top)
+	case yaml.SequenceNode:
+		parts := make([]string, len(n.Content))
+		for i, c := range n.Content {
+			parts[i] = canonical(c, depth+1, false)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case yaml.MappingNode:
+		var parts []string
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			parts = append(parts, canonical(n.Content[i], depth+1, true)+": "+canonical(n.Content[i+1], depth+1, false))
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	case yaml.ScalarNode:
+		switch n.ShortTag() {
+		case "!!null":
+			if top {
+				return ""
+			}
+			return "null"
+		case "!!str":
+			if top && n.Value != "" && !strings.ContainsAny(n.Value, "\n") {
+				return n.Value
+			}
+			return strconv.Quote(n.Value)
+		}
+		return n.Value
+	}
+	return ""
+}

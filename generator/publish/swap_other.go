@@ -1,0 +1,5 @@
+//go:build !linux
+
+package publish
+
+func swap(fresh, dest string) (string, error) { return swapAside(fresh, dest) }
