@@ -37,6 +37,7 @@ type Options struct {
 	AsOf     model.Date // --as-of; overrides isms.yaml
 	BaseURL  string     // --base-url; overrides isms.yaml
 	Snapshot bool
+	Scripts  []string // extra script URLs in every page's <head> (the preview's reload client)
 }
 
 // Result is a finished (or failed) build.
@@ -136,7 +137,7 @@ func Build(o Options) (*Result, error) {
 
 	tree, d := renderSite(renderInput{
 		cfg: cfg, asOf: res.AsOf, site: site, theme: theme, md: md, en: en,
-		content: content, assets: src.Assets, snapshot: o.Snapshot,
+		content: content, assets: src.Assets, snapshot: o.Snapshot, scripts: o.Scripts,
 	})
 	diags = append(diags, d...)
 	if diags.HasErrors() {

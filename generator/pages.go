@@ -27,6 +27,7 @@ type renderInput struct {
 	content  fs.FS
 	assets   []string
 	snapshot bool
+	scripts  []string
 	en       *enrichment
 }
 
@@ -56,7 +57,7 @@ func renderSite(in renderInput) (render.Tree, diag.List) {
 	}
 	sv := &render.SiteView{
 		Title: in.cfg.Title, Organization: in.cfg.Organization, Root: s.Root,
-		AsOf: in.asOf.String(), Snapshot: in.snapshot, Nav: nav,
+		AsOf: in.asOf.String(), Snapshot: in.snapshot, Nav: nav, Scripts: in.scripts,
 	}
 
 	out := make([][]byte, len(s.Pages))
