@@ -10,7 +10,7 @@ import (
 	"slices"
 )
 
-//go:embed default
+//go:embed all:default
 var embedded embed.FS
 
 // Default is the built-in theme, rooted at its folder.

@@ -55,6 +55,11 @@ func (d *decoder) yamlError(err error) {
 				n = n*10 + int(c-'0')
 			}
 			line, text = n, sm[2]
+			// yaml.v3 reports an unclosed flow collection at the line
+			// before the one that opens it (a 0-based context mark).
+			if strings.HasPrefix(text, "did not find expected") {
+				line++
+			}
 		}
 		d.diags.Errorf(diag.Pos{Path: d.path, Line: line + d.line0 - 1, Col: 1}, "yaml", "front-matter is not valid YAML: %s", text)
 	}
