@@ -44,6 +44,8 @@ func New(o Options) *Markdown {
 	}
 	exts := []goldmark.Extender{
 		extension.GFM, extension.Footnote, extension.Typographer, meta.Meta,
+		// align="" rather than style="": the CSP forbids inline styles.
+		extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)),
 		highlighting.NewHighlighting(
 			highlighting.WithStyle("github"),
 			highlighting.WithFormatOptions(chromahtml.WithClasses(true)),

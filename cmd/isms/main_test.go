@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var o, e bytes.Buffer
+	code = run(args, &o, &e)
+	return code, o.String(), e.String()
+}
+
+// TestNewThenBuild: the starter written by `isms new` builds cleanly, with
+// a page per document and the home page.
+func TestNewThenBuild(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "site")
+	if code, _, errOut := runCLI(t, "new", dir); code != 0 {
+		t.Fatalf("new: exit %d: %s", code, errOut)
+	}
+	dest := filepath.Join(t.TempDir(), "out")
+	code, out, errOut := runCLI(t, "build", "-s", dir, "-d", dest, "--as-of", "2026-11-27")
+	if code != 0 {
+		t.Fatalf("build: exit %d\n%s", code, errOut)
+	}
+	if !strings.Contains(out, "Built ") {
+		t.Errorf("no summary line: %q", out)
+	}
+	for _, p := range []string{"index.html", "404.html", "policies/access-control/index.html", "assets/style.css"} {
+		if _, err := os.Stat(filepath.Join(dest, p)); err != nil {
+			t.Errorf("missing %s: %v", p, err)
+		}
+	}
+	if code, _, _ := runCLI(t, "new", dir); code != 1 {
+		t.Errorf("new into a non-empty folder: exit %d, want 1", code)
+	}
+}
+
+// TestBuildErrorLeavesDestUntouched: a content error exits 1, prints the
+// located message, and the previous output stays byte for byte.
+func TestBuildErrorLeavesDestUntouched(t *testing.T) {
+	site := t.TempDir()
+	write := func(p, s string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(site, p)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(site, p), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("content/a.md", "---\nid: A\ntitle: A\ntype: policy\nowner: CISO\n---\nHello.\n")
+	dest := filepath.Join(t.TempDir(), "public")
+	if code, _, e := runCLI(t, "build", "-s", site, "-d", dest); code != 0 {
+		t.Fatalf("first build: exit %d: %s", code, e)
+	}
+	before, err := os.ReadFile(filepath.Join(dest, "a/index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	write("content/a.md", "---\nid: A\ntitle: A\ntype: policy\nowner: CISO\nreviewed: 2026-13-45\n---\nChanged.\n")
+	code, _, errOut := runCLI(t, "build", "-s", site, "-d", dest)
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if !strings.Contains(errOut, "content/a.md:6:11: error: \"2026-13-45\" is not a date") {
+		t.Errorf("stderr lacks the located message:\n%s", errOut)
+	}
+	after, _ := os.ReadFile(filepath.Join(dest, "a/index.html"))
+	if !bytes.Equal(before, after) {
+		t.Error("a failed build changed the previous output")
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{}, {"frobnicate"}, {"build", "--no-such-flag"}, {"build", "--as-of", "yesterday"}, {"build", "-s", "/does/not/exist"}, {"new"},
+	} {
+		if code, _, _ := runCLI(t, args...); code != 2 {
+			t.Errorf("isms %s: exit %d, want 2", strings.Join(args, " "), code)
+		}
+	}
+	if code, out, _ := runCLI(t, "version"); code != 0 || !strings.HasPrefix(out, "isms ") {
+		t.Errorf("version: %d %q", code, out)
+	}
+}
