@@ -1,0 +1,252 @@
+package diagrams
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/goccy/go-graphviz"
+)
+
+// gvMu serialises every call into go-graphviz. Its WebAssembly module is a
+// process-wide singleton without locking: concurrent renders crash or fail
+// even with one graphviz.Graphviz per goroutine. gv is created on first use
+// (never in init) and reused, since each instance costs milliseconds and
+// holds memory that is never given back.
+var (
+	gvMu sync.Mutex
+	gv   *graphviz.Graphviz
+)
+
+// cacheVersion names the on-disk cache generation. Bump it when the SVG
+// post-processing or the Graphviz version changes, so old files are not
+// served for the same DOT text.
+const cacheVersion = "v1"
+
+// Renderer turns DOT text into SVG ready to inline in HTML, caching by the
+// SHA-256 of the DOT text: in memory, then (if a cache directory is given)
+// on disk, so a rebuild with unchanged diagrams performs no Graphviz work.
+// A Renderer is safe for concurrent use; renders themselves run one at a
+// time process-wide.
+type Renderer struct {
+	dir     string
+	mu      sync.Mutex
+	mem     map[[32]byte][]byte
+	renders atomic.Int64
+}
+
+// NewRenderer returns a Renderer. With cacheDir "" it caches in memory only;
+// otherwise SVGs are also kept as cacheDir/v1/<sha256-of-dot>.svg, written
+// atomically. The disk cache is best-effort: a failed write costs a render
+// next time, never a build.
+func NewRenderer(cacheDir string) *Renderer {
+	return &Renderer{dir: cacheDir, mem: make(map[[32]byte][]byte)}
+}
+
+// SyntaxError is a DOT text Graphviz could not parse.
+type SyntaxError struct {
+	Line int    // 1-based line within the DOT text (Graphviz's number, corrected)
+	Msg  string // Graphviz's message without the line, e.g. "syntax error near ';'"
+}
+
+func (e *SyntaxError) Error() string {
+	return fmt.Sprintf("dot: line %d: %s", e.Line, e.Msg)
+}
+
+// Renders reports how many real Graphviz renders this Renderer performed;
+// cache hits do not count.
+func (r *Renderer) Renders() int64 { return r.renders.Load() }
+
+// SVG returns the SVG for dot, post-processed for inline use: no XML prolog,
+// DOCTYPE or comments; viewBox kept; element ids prefixed per diagram so
+// several diagrams can share one HTML page; Graphviz's class="node" and
+// class="edge" kept (with any DOT class attribute appended). A DOT text
+// Graphviz cannot parse gives a *SyntaxError.
+func (r *Renderer) SVG(ctx context.Context, dot []byte) ([]byte, error) {
+	key := sha256.Sum256(dot)
+	if svg, ok := r.lookup(key); ok {
+		return svg, nil
+	}
+	path := r.path(key)
+	if path != "" {
+		if svg, err := os.ReadFile(path); err == nil && bytes.HasPrefix(svg, []byte("<svg")) {
+			r.store(key, svg)
+			return svg, nil
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if len(bytes.TrimSpace(dot)) == 0 {
+		// Graphviz reports no error of its own for an empty text (it would
+		// hand back whatever error it recorded last), so say it here.
+		return nil, &SyntaxError{Line: 1, Msg: "empty DOT text: expected a graph"}
+	}
+	raw, err := r.render(ctx, key, dot)
+	if err != nil {
+		return nil, err
+	}
+	svg, ok := r.lookup(key)
+	if !ok { // another goroutine may have finished the same DOT while we waited
+		svg = inlineSVG(raw, hex.EncodeToString(key[:4]))
+		r.store(key, svg)
+	}
+	if path != "" {
+		writeAtomic(path, svg)
+	}
+	return svg, nil
+}
+
+func (r *Renderer) lookup(key [32]byte) ([]byte, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	svg, ok := r.mem[key]
+	return svg, ok
+}
+
+func (r *Renderer) store(key [32]byte, svg []byte) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.mem[key] = svg
+}
+
+func (r *Renderer) path(key [32]byte) string {
+	if r.dir == "" {
+		return ""
+	}
+	return filepath.Join(r.dir, cacheVersion, hex.EncodeToString(key[:])+".svg")
+}
+
+// render runs Graphviz under gvMu. raw is nil (and err nil) when a
+// concurrent call rendered the same text while this one waited for the lock.
+func (r *Renderer) render(ctx context.Context, key [32]byte, dot []byte) (raw []byte, err error) {
+	gvMu.Lock()
+	defer gvMu.Unlock()
+	if _, ok := r.lookup(key); ok {
+		return nil, nil
+	}
+	if gv == nil {
+		g, err := graphviz.New(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("dot: starting graphviz: %w", err)
+		}
+		gv = g
+	}
+	graph, err := graphviz.ParseBytes(dot)
+	if err != nil {
+		// The line in the first error is off by one when the previous
+		// successful parse in this process read a text ending in a newline
+		// (Graphviz's scanner keeps its line count across parses). A failed
+		// parse resets the scanner, so parsing once more yields the true line.
+		if _, again := graphviz.ParseBytes(dot); again != nil {
+			err = again
+		}
+		return nil, syntaxError(err, dot)
+	}
+	if graph == nil {
+		return nil, &SyntaxError{Line: 1, Msg: "no graph in the text"}
+	}
+	defer graph.Close()
+	var buf bytes.Buffer
+	if err := gv.Render(ctx, graph, graphviz.SVG, &buf); err != nil {
+		return nil, fmt.Errorf("dot: %w", err)
+	}
+	r.renders.Add(1)
+	return buf.Bytes(), nil
+}
+
+var lineRE = regexp.MustCompile(`\s*in line (\d+)`)
+
+// syntaxError turns Graphviz's "syntax error in line 4 near 'x'" into a
+// SyntaxError, its line clamped to the text.
+func syntaxError(err error, dot []byte) error {
+	msg := strings.TrimSpace(err.Error())
+	line := 1
+	if m := lineRE.FindStringSubmatchIndex(msg); m != nil {
+		if n, convErr := strconv.Atoi(msg[m[2]:m[3]]); convErr == nil {
+			line = n
+		}
+		msg = msg[:m[0]] + msg[m[1]:]
+	}
+	lines := bytes.Count(dot, []byte("\n"))
+	if len(dot) > 0 && dot[len(dot)-1] != '\n' {
+		lines++
+	}
+	line = max(1, min(line, max(lines, 1)))
+	return &SyntaxError{Line: line, Msg: msg}
+}
+
+var (
+	commentRE = regexp.MustCompile(`(?s)<!--.*?-->\n?`)
+	idRE      = regexp.MustCompile(`\bid="([^"]*)"`)
+	sizeRE    = regexp.MustCompile(`\s(width|height)="[^"]*"`)
+)
+
+// inlineSVG prepares Graphviz's SVG for embedding in HTML. Graphviz writes
+// '-' in comments as "&#45;", so a comment can never contain "-->" early.
+func inlineSVG(raw []byte, prefix string) []byte {
+	i := bytes.Index(raw, []byte("<svg"))
+	if i < 0 {
+		return nil
+	}
+	svg := commentRE.ReplaceAll(raw[i:], nil)
+	end := bytes.IndexByte(svg, '>')
+	if end < 0 {
+		return nil
+	}
+	// The root keeps its viewBox and loses width and height, so CSS sizes
+	// it; the natural size travels as an inline max-width, so a small
+	// diagram is not blown up to the column width (a stylesheet can still
+	// override it, e.g. to let a wide map scroll at full size).
+	root := string(svg[:end])
+	w, h := attr(root, "width"), attr(root, "height")
+	root = sizeRE.ReplaceAllString(root, "")
+	root += ` class="diagram-svg" role="img"`
+	if w != "" && h != "" {
+		root += ` style="max-width:` + w + `"`
+	}
+	var out bytes.Buffer
+	out.WriteString(root)
+	out.Write(idRE.ReplaceAll(svg[end:], []byte(`id="`+prefix+`-$1"`)))
+	return bytes.TrimSpace(out.Bytes())
+}
+
+func attr(tag, name string) string {
+	m := regexp.MustCompile(`\s` + name + `="([^"]*)"`).FindStringSubmatch(tag)
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
+
+// writeAtomic writes data to path through a temporary file and a rename, so
+// a reader never sees half an SVG. Errors are dropped: see NewRenderer.
+func writeAtomic(path string, data []byte) {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return
+	}
+	f, err := os.CreateTemp(dir, ".tmp-*.svg")
+	if err != nil {
+		return
+	}
+	_, werr := f.Write(data)
+	cerr := f.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		os.Remove(f.Name())
+		return
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		os.Remove(f.Name())
+	}
+}
