@@ -25,5 +25,6 @@ func enrich(o Options, cfg model.Config, asOf model.Date, s *link.Site) (*enrich
 			en.currency[p.Doc.Path] = currency.Of(p.Doc, cfg, asOf)
 		}
 	}
+	diags = append(diags, enrichSoA(s, en)...)
 	return en, diags
 }

@@ -1,9 +1,132 @@
 package generator
 
 import (
+	"strings"
+
+	"github.com/isms-project/isms/generator/annexa"
 	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/link"
+	"github.com/isms-project/isms/generator/model"
 	"github.com/isms-project/isms/generator/render"
 )
 
-// renderSoA is not written yet.
-func renderSoA(in renderInput, sv *render.SiteView, tree render.Tree, diags *diag.List) {}
+// SoAData is what soa.html sees as .Data.
+type SoAData struct {
+	Registers []render.RefView
+	Summary   []Tile
+	Findings  []model.Finding // the soa-* findings, in the common order
+	Themes    []SoATheme
+}
+
+// SoATheme is one Annex A theme's table.
+type SoATheme struct {
+	Number, Name string
+	Rows         []SoARow
+}
+
+// SoARow is one control. Decision is "applicable", "excluded" or "" (none).
+type SoARow struct {
+	ID, Title, Anchor string
+	Decision          string
+	Status            string
+	Justification     string
+	Register          *render.RefView
+	Docs, Evidence    []render.RefView
+	Flags             []string // rules that hit this control
+}
+
+// controlAnchor is the fragment of a control's row on /soa/: ids with dots
+// are valid HTML but awkward in CSS selectors and some PDF viewers.
+func controlAnchor(id string) string { return "control-" + strings.ReplaceAll(id, ".", "-") }
+
+// renderSoA writes /soa/: every Annex A control grouped by theme, with its
+// decision and what implements and proves it.
+func renderSoA(in renderInput, sv *render.SiteView, tree render.Tree, diags *diag.List) {
+	m, _ := buildSoA(in.site) // duplicate decisions were reported by enrich
+	d := &SoAData{}
+	s := in.site
+	for _, p := range m.Registers {
+		d.Registers = append(d.Registers, refView(s, p.Doc.ID, nil))
+	}
+	flags := map[string][]string{}
+	for _, f := range in.en.findings {
+		if !strings.HasPrefix(f.Rule, "soa-") {
+			continue
+		}
+		d.Findings = append(d.Findings, f)
+		if len(f.IDs) > 0 {
+			flags[f.IDs[0]] = append(flags[f.IDs[0]], f.Rule)
+		}
+	}
+	counts := map[string]int{}
+	byTheme := map[string]*SoATheme{}
+	for i, t := range annexa.Themes() {
+		d.Themes = append(d.Themes, SoATheme{Number: string(rune('5' + i)), Name: t})
+	}
+	for i := range d.Themes {
+		byTheme[d.Themes[i].Name] = &d.Themes[i]
+	}
+	for _, e := range m.Entries {
+		r := SoARow{ID: e.Control.ID, Title: e.Control.Title, Anchor: controlAnchor(e.Control.ID), Flags: flags[e.Control.ID]}
+		ok, excluded := e.decided()
+		switch {
+		case !ok:
+			counts["none"]++
+		case excluded:
+			r.Decision = "excluded"
+			counts["excluded"]++
+		default:
+			r.Decision = "applicable"
+			counts["applicable"]++
+		}
+		if e.Decision != nil {
+			r.Status, r.Justification = e.Decision.Status, e.Decision.Justification
+			rv := refView(s, e.Register.Doc.ID, nil)
+			r.Register = &rv
+			if ok && !excluded {
+				counts[e.Decision.Status]++
+			}
+		}
+		r.Docs = pageRefs(s, e.Docs)
+		r.Evidence = pageRefs(s, e.Evidence)
+		t := byTheme[e.Control.Theme]
+		t.Rows = append(t.Rows, r)
+	}
+	d.Summary = []Tile{
+		{Label: "applicable", Class: "ok", URL: "#theme-5", Value: counts["applicable"]},
+		{Label: "implemented", Class: "ok", Value: counts["implemented"]},
+		{Label: "partially implemented", Class: "warn", Value: counts["partial"]},
+		{Label: "planned", Class: "warn", Value: counts["planned"]},
+		{Label: "excluded", Class: "", Value: counts["excluded"]},
+		{Label: "without a decision", Class: "bad", Value: counts["none"]},
+	}
+	if counts["none"] == 0 {
+		d.Summary[5].Class = "ok"
+	}
+	sitewidePage(in, sv, tree, diags, "soa", "soa/", "Statement of Applicability", d)
+}
+
+func pageRefs(s *link.Site, ps []*link.Page) []render.RefView {
+	out := make([]render.RefView, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, refView(s, p.Doc.ID, nil))
+	}
+	return out
+}
+
+// sitewidePage renders one site-wide page of kind at url (relative to the root,
+// ending in "/") into the tree, marking it current in the navigation.
+func sitewidePage(in renderInput, sv *render.SiteView, tree render.Tree, diags *diag.List, kind, url, title string, data any) {
+	site := *sv
+	site.Nav = render.MarkCurrent(sv.Nav, sv.Root+url)
+	b, err := in.theme.Execute(kind, &render.PageData{
+		Site: &site, Kind: kind, Title: title, URL: url,
+		Crumbs: []render.Crumb{{Title: "Home", URL: ""}, {Title: title}},
+		Data:   data,
+	})
+	if err != nil {
+		diags.Errorf(diag.Pos{Path: "themes/layouts/" + kind + ".html"}, "theme", "%v", err)
+		return
+	}
+	tree[url+"index.html"] = b
+}
