@@ -38,6 +38,7 @@ type Options struct {
 	BaseURL  string     // --base-url; overrides isms.yaml
 	Snapshot bool
 	Scripts  []string // extra script URLs in every page's <head> (the preview's reload client)
+	Cache    *Cache   // reuse work from the previous build (the preview server); nil = none
 }
 
 // Result is a finished (or failed) build.
@@ -58,6 +59,8 @@ const contentDir = "content"
 func Build(o Options) (*Result, error) {
 	res := &Result{}
 	var diags diag.List
+	o.Cache.begin(o)
+	defer o.Cache.end()
 	defer func() { diags.Sort(); res.Diags = diags }()
 
 	cfg := model.DefaultConfig()
@@ -101,12 +104,18 @@ func Build(o Options) (*Result, error) {
 	parallel(len(src.Docs), func(i int) {
 		s := src.Docs[i]
 		display := contentDir + "/" + s.Path
-		doc, d := model.Decode(s.Path, display, s.Data)
+		doc, parsed, d := o.Cache.decode(s.Path, s.Data, func() (*model.Document, *markdown.Doc, diag.List) {
+			doc, d := model.Decode(s.Path, display, s.Data)
+			if doc == nil {
+				return nil, nil, d
+			}
+			return doc, md.Parse(s.Data), d
+		})
 		perDoc[i] = d
 		if doc == nil {
 			return
 		}
-		pages[i] = link.NewPage(doc, md.Parse(s.Data), display)
+		pages[i] = link.NewPage(doc, parsed, display)
 	})
 	var ok []*link.Page
 	for i := range pages {
