@@ -92,14 +92,9 @@ func (r *Renderer) SVG(ctx context.Context, dot []byte) ([]byte, error) {
 		// hand back whatever error it recorded last), so say it here.
 		return nil, &SyntaxError{Line: 1, Msg: "empty DOT text: expected a graph"}
 	}
-	raw, err := r.render(ctx, key, dot)
+	svg, err := r.render(ctx, key, dot)
 	if err != nil {
 		return nil, err
-	}
-	svg, ok := r.lookup(key)
-	if !ok { // another goroutine may have finished the same DOT while we waited
-		svg = inlineSVG(raw, hex.EncodeToString(key[:4]))
-		r.store(key, svg)
 	}
 	if path != "" {
 		writeAtomic(path, svg)
@@ -127,13 +122,14 @@ func (r *Renderer) path(key [32]byte) string {
 	return filepath.Join(r.dir, cacheVersion, hex.EncodeToString(key[:])+".svg")
 }
 
-// render runs Graphviz under gvMu. raw is nil (and err nil) when a
-// concurrent call rendered the same text while this one waited for the lock.
-func (r *Renderer) render(ctx context.Context, key [32]byte, dot []byte) (raw []byte, err error) {
+// render runs Graphviz under gvMu and stores the result before releasing
+// it, so a concurrent call for the same text, waiting on the lock, finds it
+// in the cache instead of rendering again.
+func (r *Renderer) render(ctx context.Context, key [32]byte, dot []byte) ([]byte, error) {
 	gvMu.Lock()
 	defer gvMu.Unlock()
-	if _, ok := r.lookup(key); ok {
-		return nil, nil
+	if svg, ok := r.lookup(key); ok {
+		return svg, nil
 	}
 	if gv == nil {
 		g, err := graphviz.New(ctx)
@@ -162,7 +158,12 @@ func (r *Renderer) render(ctx context.Context, key [32]byte, dot []byte) (raw []
 		return nil, fmt.Errorf("dot: %w", err)
 	}
 	r.renders.Add(1)
-	return buf.Bytes(), nil
+	svg := inlineSVG(buf.Bytes(), hex.EncodeToString(key[:4]))
+	if svg == nil {
+		return nil, errors.New("dot: graphviz wrote no <svg> element")
+	}
+	r.store(key, svg)
+	return svg, nil
 }
 
 var lineRE = regexp.MustCompile(`\s*in line (\d+)`)
