@@ -10,6 +10,7 @@ package markdown
 
 import (
 	"bytes"
+	stdhtml "html"
 	"strings"
 
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
@@ -139,7 +140,8 @@ func plainText(n ast.Node, src []byte) string {
 				b.WriteByte(' ')
 			}
 		case *ast.String:
-			b.Write(t.Value)
+			// The typographer stores entities such as &ldquo; here.
+			b.WriteString(stdhtml.UnescapeString(string(t.Value)))
 		case *ast.CodeSpan:
 			for ch := t.FirstChild(); ch != nil; ch = ch.NextSibling() {
 				if tx, ok := ch.(*ast.Text); ok {
