@@ -1,0 +1,148 @@
+package diagrams
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Finding is one connectivity problem, in the shape `isms check` reports.
+type Finding struct {
+	Severity string   `json:"severity"` // "major" | "minor"
+	Rule     string   `json:"rule"`     // stable id, e.g. "process-silo"
+	IDs      []string `json:"ids"`      // the documents concerned; empty, not nil, if none
+	Message  string   `json:"message"`
+}
+
+// The rules Analyze applies, by stable id.
+const (
+	RuleSilo            = "process-silo"       // a process with neither inputs nor outputs (major)
+	RuleIslands         = "process-islands"    // processes fall into disconnected groups (major)
+	RuleNoInputs        = "process-no-inputs"  // outputs but no inputs (minor)
+	RuleNoOutputs       = "process-no-outputs" // inputs but no outputs (minor)
+	RuleClauseUncovered = "clause-uncovered"   // a clause 4–10 no process covers (minor)
+)
+
+// Clauses are the ISO/IEC 27001 clauses that carry requirements, with the
+// titles findings print.
+var Clauses = []struct{ Number, Title string }{
+	{"4", "Context of the organization"},
+	{"5", "Leadership"},
+	{"6", "Planning"},
+	{"7", "Support"},
+	{"8", "Operation"},
+	{"9", "Performance evaluation"},
+	{"10", "Improvement"},
+}
+
+// Analyze reports how well the processes of g interact. Only processes
+// (nodes that are not External) are judged; documents count as what
+// processes read and write. Edges naming an id that is not a node are
+// ignored, as in DOT. clauseCoverage maps a top-level clause ("4" … "10")
+// to the ids of the processes covering it.
+//
+// Two processes joined only through a document (A writes the risk register,
+// B reads it) are connected: that exchange is exactly the interaction
+// clause 4.4 asks for. Silos are reported once, as silos, not as islands.
+//
+// Findings come major first, then in rule order, then by id.
+func Analyze(g Graph, clauseCoverage map[string][]string) []Finding {
+	nodes := slices.Clone(g.Nodes)
+	slices.SortStableFunc(nodes, compareNodes)
+	nodes = slices.CompactFunc(nodes, func(a, b Node) bool { return a.ID == b.ID })
+	index := make(map[string]int, len(nodes))
+	for i, n := range nodes {
+		index[n.ID] = i
+	}
+	ins := make([]int, len(nodes))
+	outs := make([]int, len(nodes))
+	parent := make([]int, len(nodes)) // union-find over all nodes
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	for _, e := range mergeEdges(g.Edges) {
+		from, okF := index[e.From]
+		to, okT := index[e.To]
+		if !okF || !okT {
+			continue
+		}
+		outs[from]++
+		ins[to]++
+		if a, b := find(from), find(to); a != b {
+			parent[max(a, b)] = min(a, b)
+		}
+	}
+
+	var findings []Finding
+	var silos, noIn, noOut []Finding
+	islands := map[int][]string{} // root → process ids, in node order
+	var roots []int
+	for i, n := range nodes {
+		if n.External {
+			continue
+		}
+		name := describe(n)
+		switch {
+		case ins[i] == 0 && outs[i] == 0:
+			silos = append(silos, Finding{"major", RuleSilo, []string{n.ID},
+				fmt.Sprintf("%s is a silo: it has neither inputs nor outputs", name)})
+			continue
+		case ins[i] == 0:
+			noIn = append(noIn, Finding{"minor", RuleNoInputs, []string{n.ID},
+				fmt.Sprintf("%s has outputs but no inputs: what does it work from?", name)})
+		case outs[i] == 0:
+			noOut = append(noOut, Finding{"minor", RuleNoOutputs, []string{n.ID},
+				fmt.Sprintf("%s has inputs but no outputs: what does it produce, and for whom?", name)})
+		}
+		root := find(i)
+		if _, ok := islands[root]; !ok {
+			roots = append(roots, root)
+		}
+		islands[root] = append(islands[root], n.ID)
+	}
+	findings = append(findings, silos...)
+	if len(roots) > 1 {
+		var ids, groups []string
+		for _, root := range roots { // in node order of each island's first process
+			ids = append(ids, islands[root]...)
+			groups = append(groups, "{"+strings.Join(islands[root], ", ")+"}")
+		}
+		findings = append(findings, Finding{"major", RuleIslands, ids,
+			fmt.Sprintf("the processes form %d unconnected islands: %s", len(roots), strings.Join(groups, "; "))})
+	}
+	findings = append(findings, noIn...)
+	findings = append(findings, noOut...)
+	for _, c := range Clauses {
+		if len(clauseCoverage[c.Number]) == 0 {
+			findings = append(findings, Finding{"minor", RuleClauseUncovered, []string{},
+				fmt.Sprintf("clause %s (%s) is not covered by any process", c.Number, c.Title)})
+		}
+	}
+	slices.SortStableFunc(findings, func(a, b Finding) int {
+		return cmp.Compare(severityRank(a.Severity), severityRank(b.Severity))
+	})
+	return findings
+}
+
+func severityRank(s string) int {
+	if s == "major" {
+		return 0
+	}
+	return 1
+}
+
+func describe(n Node) string {
+	if t := displayTitle(n); t != n.ID {
+		return fmt.Sprintf("%s (%s)", n.ID, t)
+	}
+	return n.ID
+}
