@@ -19,7 +19,7 @@ import (
 // an empty file comes back as an empty, non-nil slice.
 func (l *Log) Contents(ctx context.Context, revs []Rev) ([][]byte, error) {
 	out := make([][]byte, len(revs))
-	if !l.Available || len(revs) == 0 {
+	if l == nil || !l.Available || len(revs) == 0 {
 		return out, nil
 	}
 	// Ask for each distinct blob once; renames and reverts repeat them.

@@ -76,6 +76,17 @@ func TestFieldChanges(t *testing.T) {
 	}
 }
 
+func TestFields(t *testing.T) {
+	got, err := Fields([]byte("version: 2.3\nstatus: \"approved\"\nowner:\ncontrols: [\"8.2\"]\n"))
+	want := map[string]string{"version": "2.3", "status": "approved", "controls": `["8.2"]`}
+	if err != nil || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("Fields = %v, %v; want %v", got, err, want)
+	}
+	if _, err := Fields([]byte("[1]")); err == nil {
+		t.Error("Fields of a list gave no error")
+	}
+}
+
 // render shows hunks as a unified-diff-like text.
 func render(hunks []Hunk) string {
 	var b strings.Builder

@@ -77,6 +77,22 @@ func FieldChanges(oldFront, newFront []byte) ([]Change, error) {
 	return out, nil
 }
 
+// Fields returns the top-level fields of a front-matter as the same
+// canonical text FieldChanges shows (for the version and status a file had
+// at each revision). A null field is left out.
+func Fields(front []byte) (map[string]string, error) {
+	_, vals, err := topLevel(front)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range vals {
+		if v == "" {
+			delete(vals, k)
+		}
+	}
+	return vals, nil
+}
+
 // topLevel parses a front-matter into its keys in order and their
 // canonical values. A repeated key keeps its first place and its last value.
 func topLevel(src []byte) ([]string, map[string]string, error) {

@@ -152,7 +152,7 @@ func locate(ctx context.Context, siteDir, contentDir string) (r *repo, reason st
 	}
 	if lines[1] != "true" && lines[1] != "false" {
 		// git before 2.15 echoes options it does not know.
-		return nil, "git is too old (2.31 or newer is needed)", nil
+		return nil, tooOldReason, nil
 	}
 	r = &repo{git: git, dir: dir, prefix: lines[0], shallow: lines[1] == "true"}
 	head, err := runGit(ctx, git, dir, "rev-parse", "-q", "--verify", "HEAD^{commit}")

@@ -30,9 +30,12 @@ package history
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Rev is one commit that changed a content file.
@@ -86,6 +89,9 @@ func Read(ctx context.Context, siteDir, contentDir string) (*Log, error) {
 	}
 	out, err := runGit(ctx, r.git, r.dir, logArgs(r.head)...)
 	if err != nil {
+		if tooOld(err) {
+			return &Log{Reason: tooOldReason, siteDir: siteDir, contentDir: contentDir, revs: map[string][]Rev{}}, nil
+		}
 		return nil, fmt.Errorf("history: %w", err)
 	}
 	w := newWalk()
@@ -107,6 +113,15 @@ func logArgs(rangeSpec string) []string {
 		"--no-ext-diff", "--no-textconv", "--date=short",
 		"--format=%x1e%H%x00%h%x00%P%x00%an%x00%ad%x00%s",
 		rangeSpec, "--", "."}
+}
+
+const tooOldReason = "git is too old (2.31 or newer is needed)"
+
+// tooOld recognises a git that lacks an option logArgs relies on
+// (--diff-merges came with git 2.31).
+func tooOld(err error) bool {
+	var ge *gitError
+	return errors.As(err, &ge) && strings.Contains(ge.stderr, "unrecognized argument")
 }
 
 // Revisions returns the revisions of the file at path (relative to the
@@ -133,6 +148,9 @@ func (l *Log) LastChanged(path string) (Rev, bool) {
 // If history was rewritten so that l.Head is no longer on HEAD's
 // first-parent line, or l was not available, it reads everything again.
 func (l *Log) Update(ctx context.Context) (*Log, error) {
+	if l == nil {
+		return nil, errors.New("history: Update of a nil Log")
+	}
 	if !l.Available || l.Head == "" {
 		return Read(ctx, l.siteDir, l.contentDir)
 	}
@@ -215,46 +233,57 @@ type entry struct {
 // parse consumes `git log -z --raw` output in the format of logArgs and
 // returns the first parent of the oldest commit it saw ("" if none).
 func (w *walk) parse(out []byte) (oldestParent string, err error) {
-	toks := bytes.Split(out, []byte{0})
+	toks := tokens{b: out}
 	var entries []entry
-	for i := 0; i < len(toks); {
-		t := toks[i]
+	for !toks.done() {
+		t := toks.next()
 		if len(t) == 0 {
-			i++
 			continue
 		}
-		if t[0] != 0x1e || i+6 > len(toks) {
+		if t[0] != 0x1e {
 			return "", fmt.Errorf("history: unexpected git log output near %q", clip(t))
+		}
+		var f [5][]byte
+		for i := range f {
+			if toks.done() {
+				return "", fmt.Errorf("history: git log output ends inside a commit header")
+			}
+			f[i] = toks.next()
 		}
 		c := Rev{
 			Hash:    string(t[1:]),
-			Short:   string(toks[i+1]),
-			Author:  validUTF8(toks[i+3]),
-			Date:    string(toks[i+4]),
-			Subject: validUTF8(toks[i+5]),
+			Short:   string(f[0]),
+			Author:  validUTF8(f[2]),
+			Date:    string(f[3]),
+			Subject: validUTF8(f[4]),
 		}
-		parents := toks[i+2]
+		parents := f[1]
 		if j := bytes.IndexByte(parents, ' '); j >= 0 {
 			parents = parents[:j]
 		}
 		oldestParent = string(parents)
-		i += 6
 		entries = entries[:0]
-		for i < len(toks) {
-			t := bytes.TrimLeft(toks[i], "\n")
+		for {
+			t := bytes.TrimLeft(toks.peek(), "\n")
 			if len(t) == 0 || t[0] != ':' {
 				break
 			}
+			toks.next()
 			e, paths, ok := parseRaw(t)
-			if !ok || i+paths >= len(toks) {
+			if !ok {
 				return "", fmt.Errorf("history: unexpected git log raw line %q", clip(t))
 			}
-			if paths == 2 {
-				e.src, e.dst = string(toks[i+1]), string(toks[i+2])
-			} else {
-				e.dst = string(toks[i+1])
+			for i := range paths {
+				if toks.done() {
+					return "", fmt.Errorf("history: git log output ends inside a change list")
+				}
+				p := string(toks.next())
+				if i == 0 {
+					e.dst = p
+				} else {
+					e.src, e.dst = e.dst, p
+				}
 			}
-			i += 1 + paths
 			if e.status != 0 {
 				entries = append(entries, e)
 			}
@@ -264,12 +293,47 @@ func (w *walk) parse(out []byte) (oldestParent string, err error) {
 	return oldestParent, nil
 }
 
+// tokens walks NUL-separated fields without splitting the whole output
+// up front, which for a large history would allocate a slice per field.
+type tokens struct {
+	b   []byte
+	pos int
+}
+
+func (t *tokens) done() bool { return t.pos >= len(t.b) }
+
+func (t *tokens) peek() []byte {
+	if t.done() {
+		return nil
+	}
+	rest := t.b[t.pos:]
+	if i := bytes.IndexByte(rest, 0); i >= 0 {
+		return rest[:i]
+	}
+	return rest
+}
+
+func (t *tokens) next() []byte {
+	tok := t.peek()
+	t.pos += len(tok) + 1
+	return tok
+}
+
 // parseRaw reads ":srcmode dstmode srcblob dstblob STATUS" and says how many
 // path tokens follow. Entries that are not regular files or symlinks
 // (submodules) come back with status 0, to be skipped.
 func parseRaw(t []byte) (e entry, paths int, ok bool) {
-	f := strings.Fields(string(t[1:]))
-	if len(f) != 5 || f[4] == "" {
+	var f [5][]byte
+	rest := t[1:]
+	for i := range f {
+		rest = bytes.TrimLeft(rest, " ")
+		j := bytes.IndexByte(rest, ' ')
+		if j < 0 || i == len(f)-1 {
+			j = len(rest)
+		}
+		f[i], rest = rest[:j], rest[j:]
+	}
+	if len(f[4]) == 0 || len(bytes.TrimSpace(rest)) != 0 {
 		return e, 0, false
 	}
 	st := f[4][0]
@@ -277,7 +341,7 @@ func parseRaw(t []byte) (e entry, paths int, ok bool) {
 	if st == 'R' || st == 'C' {
 		paths = 2
 	}
-	if f[1] == "160000" || (f[1] == "000000" && f[0] == "160000") {
+	if string(f[1]) == "160000" || (string(f[1]) == "000000" && string(f[0]) == "160000") {
 		return entry{}, paths, true
 	}
 	switch st {
@@ -289,7 +353,7 @@ func parseRaw(t []byte) (e entry, paths int, ok bool) {
 	default:
 		return entry{}, paths, true
 	}
-	return entry{status: st, blob: f[3]}, paths, true
+	return entry{status: st, blob: string(f[3])}, paths, true
 }
 
 // commit records one commit's changes. All names are resolved against the
@@ -309,7 +373,10 @@ func (w *walk) commit(c Rev, entries []entry) {
 		k := w.current(e.dst)
 		if k != "" {
 			r := c
-			r.Path, r.Status, r.Blob = validUTF8([]byte(e.dst)), e.status, e.blob
+			r.Path, r.Status, r.Blob = e.dst, e.status, e.blob
+			if !utf8.ValidString(r.Path) {
+				r.Path = strings.ToValidUTF8(r.Path, "\uFFFD")
+			}
 			w.revs[k] = append(w.revs[k], r)
 		}
 		switch e.status {
@@ -362,11 +429,28 @@ func (w *walk) extend(old map[string][]Rev) map[string][]Rev {
 	return out
 }
 
-func validUTF8(b []byte) string { return strings.ToValidUTF8(string(b), "\uFFFD") }
+func validUTF8(b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	return strings.ToValidUTF8(string(b), "\uFFFD")
+}
 
 func clip(b []byte) string {
 	if len(b) > 60 {
 		b = b[:60]
 	}
 	return string(b)
+}
+
+// Files returns the current paths of every file with a history, sorted.
+func (l *Log) Files() []string {
+	if l == nil {
+		return nil
+	}
+	return sortedKeys(l.revs)
+}
+
+func sortedKeys(m map[string][]Rev) []string {
+	return slices.Sorted(maps.Keys(m))
 }

@@ -59,6 +59,15 @@ func TestReadLinear(t *testing.T) {
 	if _, ok := l.LastChanged("missing.md"); ok {
 		t.Error("LastChanged(missing.md) found something")
 	}
+	// With the content folder at the repository root, paths start there,
+	// and files outside the site are in the history too.
+	top := mustRead(t, r.root, ".")
+	if got := summary(top.Revisions("site/content/sub/proc.md")); got != "A 2024-03-02 site/content/sub/proc.md \"Revise policy, add procedure\" by Ann Author\n" {
+		t.Errorf("from the root, site/content/sub/proc.md:\n%s", got)
+	}
+	if got := len(top.Revisions("README.md")); got != 2 {
+		t.Errorf("from the root, README.md has %d revisions, want 2", got)
+	}
 	// An absolute content folder and a site folder below it read the same.
 	abs := mustRead(t, t.TempDir(), filepath.Join(r.root, "site", "content"))
 	if !reflect.DeepEqual(abs.revs, l.revs) {
@@ -68,6 +77,7 @@ func TestReadLinear(t *testing.T) {
 
 func TestReadRenames(t *testing.T) {
 	r := newRepo(t)
+	r.write("drafts/moved-in.md", strings.Repeat("Entirely different text.\n", 20))
 	r.write("content/a.md", long("A"))
 	r.write("content/x.md", "first x\n")
 	r.write("content/p.md", long("P"))
@@ -80,6 +90,7 @@ func TestReadRenames(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.git("mv", "content/a.md", "content/policies/b.md")
+	r.git("mv", "drafts/moved-in.md", "content/moved-in.md")
 	r.write("content/policies/b.md", long("B"))
 	r.write("content/x.md", "second x\n")
 	r.commit("Move a to policies/b, new x")
@@ -98,6 +109,10 @@ func TestReadRenames(t *testing.T) {
 		"A 2024-03-01 a.md \"Add\" by Ann Author\n"
 	if got := summary(l.Revisions("policies/b.md")); got != want {
 		t.Errorf("policies/b.md:\n%s\nwant:\n%s", got, want)
+	}
+	// A file moved in from outside the content folder starts there.
+	if got := summary(l.Revisions("moved-in.md")); got != "A 2024-03-03 moved-in.md \"Move a to policies/b, new x\" by Ann Author\n" {
+		t.Errorf("moved-in.md:\n%s", got)
 	}
 	if revs := l.Revisions("a.md"); revs != nil {
 		t.Errorf("a.md still has a history: %v", revs)
@@ -118,6 +133,9 @@ func TestReadRenames(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantContents := []string{long("B2"), long("B"), long("A2"), long("A")}
+	if len(got) != len(wantContents) {
+		t.Fatalf("Contents gave %d blobs, want %d", len(got), len(wantContents))
+	}
 	for i := range wantContents {
 		if string(got[i]) != wantContents[i] {
 			t.Errorf("Contents[%d] = %q, want %q", i, got[i], wantContents[i])
