@@ -79,12 +79,21 @@ func Decode(path, display string, src []byte) (*Document, diag.List) {
 		return nil, d.diags
 	}
 	doc.BodyOffset, doc.BodyLine = fm.BodyOffset, fm.BodyLine
-	if !fm.Present {
-		d.diags.Errorf(diag.Pos{Path: display, Line: 1, Col: 1}, "front-matter",
-			"no front-matter: a document starts with a --- line, then at least id, title, type and owner, then ---")
-		return nil, d.diags
-	}
 	d.line0 = fm.Line
+	if !fm.Present {
+		// Some tools (strongDM comply) write the YAML with only a closing
+		// ---. Say so, and decode it anyway so the author also learns what
+		// else the document lacks.
+		yml, ok := headlessFrontMatter(src)
+		if !ok {
+			d.diags.Errorf(diag.Pos{Path: display, Line: 1, Col: 1}, "front-matter",
+				"no front-matter: a document starts with a --- line, then at least id, title, type and owner, then ---")
+			return nil, d.diags
+		}
+		d.diags.Errorf(diag.Pos{Path: display, Line: 1, Col: 1}, "front-matter",
+			"front-matter has no opening ---: the YAML above the --- line must start with a line of exactly \"---\"")
+		fm.YAML, d.line0 = yml, 1
+	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(fm.YAML, &root); err != nil {
 		d.yamlError(err)
@@ -400,4 +409,26 @@ func (d *decoder) applicability(v *yaml.Node) []Decision {
 		out = append(out, r)
 	}
 	return out
+}
+
+var yamlKeyLine = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*:`)
+
+// headlessFrontMatter finds YAML that starts at line 1 and is closed by a
+// --- line within the first 100 lines, with no opening ---.
+func headlessFrontMatter(src []byte) ([]byte, bool) {
+	if !yamlKeyLine.Match(src) {
+		return nil, false
+	}
+	off := 0
+	for i := 0; i < 100 && off < len(src); i++ {
+		end := len(src)
+		if nl := strings.IndexByte(string(src[off:min(len(src), off+4096)]), '\n'); nl >= 0 {
+			end = off + nl + 1
+		}
+		if strings.TrimRight(string(src[off:end]), "\r\n") == "---" {
+			return src[:off], true
+		}
+		off = end
+	}
+	return nil, false
 }
