@@ -1,12 +1,12 @@
 package generator
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/isms-project/isms/generator/annexa"
 	"github.com/isms-project/isms/generator/diag"
 	"github.com/isms-project/isms/generator/link"
-	"github.com/isms-project/isms/generator/model"
 	"github.com/isms-project/isms/generator/render"
 )
 
@@ -14,8 +14,29 @@ import (
 type SoAData struct {
 	Registers []render.RefView
 	Summary   []Tile
-	Findings  []model.Finding // the soa-* findings, in the common order
+	Findings  []SoAFindingGroup // major first
 	Themes    []SoATheme
+}
+
+// SoAFindingGroup is the findings of one rule, listed by control, so that
+// sixteen "not cited" findings read as one list rather than sixteen sentences.
+type SoAFindingGroup struct {
+	Rule, Severity, Title string
+	Items             []SoAFindingItem
+}
+
+// SoAFindingItem is one control a rule hit; Note holds the documents
+// involved where the rule is about them. Message is the full finding text.
+type SoAFindingItem struct {
+	ID, Title, Anchor, Note, Message string
+}
+
+// soaRuleTitles says what each rule means to an auditor, in display order.
+var soaRuleTitles = []struct{ rule, title string }{
+	{ruleSoANoDecision, "No decision recorded (6.1.3 c)"},
+	{ruleSoAExcludedNoReason, "Excluded without a justification (6.1.3 d)"},
+	{ruleSoACitedButExcluded, "Excluded, yet cited by documents or evidence"},
+	{ruleSoAApplicableUncited, "Applicable, but no document or evidence cites it"},
 }
 
 // SoATheme is one Annex A theme's table.
@@ -49,13 +70,32 @@ func renderSoA(in renderInput, sv *render.SiteView, tree render.Tree, diags *dia
 		d.Registers = append(d.Registers, refView(s, p.Doc.ID, nil))
 	}
 	flags := map[string][]string{}
+	groups := map[string]*SoAFindingGroup{}
 	for _, f := range in.en.findings {
 		if !strings.HasPrefix(f.Rule, "soa-") {
 			continue
 		}
-		d.Findings = append(d.Findings, f)
+		g := groups[f.Rule]
+		if g == nil {
+			g = &SoAFindingGroup{Rule: f.Rule, Severity: f.Severity, Title: f.Rule}
+			groups[f.Rule] = g
+		}
+		it := SoAFindingItem{Message: f.Message}
 		if len(f.IDs) > 0 {
-			flags[f.IDs[0]] = append(flags[f.IDs[0]], f.Rule)
+			c, _ := annexa.Lookup(f.IDs[0])
+			it.ID, it.Title, it.Anchor = c.ID, c.Title, controlAnchor(c.ID)
+			flags[c.ID] = append(flags[c.ID], f.Rule)
+			if f.Rule == ruleSoACitedButExcluded {
+				it.Note = "cited by " + strings.Join(f.IDs[1:], ", ")
+			}
+		}
+		g.Items = append(g.Items, it)
+	}
+	for _, rt := range soaRuleTitles {
+		if g := groups[rt.rule]; g != nil {
+			g.Title = rt.title
+			slices.SortStableFunc(g.Items, func(a, b SoAFindingItem) int { return annexa.Compare(a.ID, b.ID) })
+			d.Findings = append(d.Findings, *g)
 		}
 	}
 	counts := map[string]int{}
