@@ -20,6 +20,7 @@ import (
 	"sync"
 
 	"github.com/isms-project/isms/generator/annexa"
+	"github.com/isms-project/isms/generator/currency"
 	"github.com/isms-project/isms/generator/diag"
 	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/load"
@@ -39,6 +40,7 @@ type Options struct {
 	Snapshot bool
 	Scripts  []string // extra script URLs in every page's <head> (the preview's reload client)
 	Cache    *Cache   // reuse work from the previous build (the preview server); nil = none
+	NoRender bool     // stop after enrich (isms check): nothing is rendered, Tree stays nil
 }
 
 // Result is a finished (or failed) build.
@@ -49,7 +51,8 @@ type Result struct {
 	Tree     render.Tree // nil when the build failed
 	Commit   string      // source commit, when the site is in git
 	Findings []model.Finding
-	Diags    diag.List // sorted
+	Currency map[string]currency.Info // by content path; retired documents excluded
+	Diags    diag.List                // sorted
 }
 
 // contentDir is where documents live inside the site folder.
@@ -140,7 +143,8 @@ func Build(o Options) (*Result, error) {
 	diags = append(diags, d...)
 	res.Findings = en.findings
 	res.Commit = en.commit
-	if diags.HasErrors() {
+	res.Currency = en.currency
+	if diags.HasErrors() || o.NoRender {
 		return res, nil
 	}
 
