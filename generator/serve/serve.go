@@ -1,0 +1,283 @@
+// Package serve is the authors' preview: it builds the site into memory,
+// serves the latest good tree over HTTP, watches the site folder and
+// rebuilds on every save, and pushes each result to the browsers over
+// Server-Sent Events.
+//
+// Guarantees it keeps:
+//
+//   - A browser never sees a half-built site: a build holds the write lock
+//     from start to swap, so a request that arrives meanwhile waits for it.
+//   - A failed build changes nothing that is served; the diagnostics go to
+//     the terminal and, as JSON in the event, to an overlay that the reload
+//     client draws on every page until a build succeeds again.
+//   - Files are served from the in-memory tree only, never from a disk
+//     path built from the URL, so there is nothing to traverse to.
+//   - The reload client (/__isms/reload.js) is added to preview pages
+//     through the build's script list, never inlined: the pages' CSP
+//     forbids inline scripts.
+package serve
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/isms-project/isms/generator"
+	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/model"
+	"github.com/isms-project/isms/generator/render"
+)
+
+// Config is what the preview needs. Only Dir is required.
+type Config struct {
+	Dir   string            // the site folder on disk: content/, optional isms.yaml and themes/
+	Build generator.Options // base build options (AsOf, Today, …); Site, SiteDir, BaseURL and Scripts are set here
+	// Today, when set, is asked before every build, so a preview left
+	// running past midnight computes currency against the right day.
+	Today func() model.Date
+	Log   io.Writer // build summaries and diagnostics; nil discards them
+	// Debounce is the quiet time after the last change before a rebuild
+	// (default 100 ms); MaxWait caps the delay under a stream of changes
+	// (default 1 s).
+	Debounce, MaxWait time.Duration
+}
+
+// Prefix is the URL folder of the preview's own endpoints. Site content
+// can never live there: the build does not emit paths starting with "__".
+const Prefix = "/__isms/"
+
+// Server is the preview. Create it with New; it is an http.Handler.
+type Server struct {
+	cfg   Config
+	files *memoFS
+	cache *generator.Cache
+
+	// buildMu serialises builds. mu guards the served state: a build
+	// holds it for writing while it runs, so requests wait for the result.
+	buildMu sync.Mutex
+	mu      sync.RWMutex
+	st      *state
+
+	boot string // tells browsers apart builds of different server runs
+	hub  hub
+	quit chan struct{}
+	once sync.Once
+}
+
+// state is one immutable snapshot of what is served.
+type state struct {
+	tree  render.Tree // last good tree; nil until a build succeeded
+	gen   int         // increments with every good build
+	diags diag.List   // of the latest build, good or not
+	ok    bool        // the latest build succeeded
+}
+
+// Stats describe one rebuild, for the terminal and for benchmarks.
+type Stats struct {
+	OK       bool
+	Duration time.Duration
+	Changed  int // files of the output tree whose bytes changed
+	Removed  int
+}
+
+// New runs the first build and returns the server. A first build that
+// fails is not an error: the server starts and shows the overlay.
+func New(c Config) (*Server, error) {
+	st, err := os.Stat(c.Dir)
+	if err != nil {
+		return nil, err
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("%s is not a folder", c.Dir)
+	}
+	if c.Log == nil {
+		c.Log = io.Discard
+	}
+	if c.Debounce <= 0 {
+		c.Debounce = 100 * time.Millisecond
+	}
+	if c.MaxWait <= 0 {
+		c.MaxWait = time.Second
+	}
+	s := &Server{
+		cfg:   c,
+		files: newMemoFS(c.Dir),
+		cache: generator.NewCache(),
+		st:    &state{},
+		quit:  make(chan struct{}),
+		boot:  bootID(),
+	}
+	s.hub.init()
+	s.Rebuild(nil)
+	return s, nil
+}
+
+// Close ends the event streams, so http.Server.Shutdown does not wait
+// for browsers that keep them open.
+func (s *Server) Close() {
+	s.once.Do(func() { close(s.quit) })
+}
+
+func (s *Server) current() *state {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.st
+}
+
+// Rebuild forgets what it knew of the changed paths (slash paths relative
+// to the site folder; nil means everything), rebuilds, swaps the served
+// tree if the build succeeded, prints the outcome and tells the browsers.
+func (s *Server) Rebuild(changed []string) Stats {
+	s.buildMu.Lock()
+	defer s.buildMu.Unlock()
+	if changed == nil {
+		s.files.forgetAll()
+	} else {
+		s.files.forget(changed)
+	}
+	opts := s.cfg.Build
+	opts.Site = s.files
+	opts.SiteDir = s.cfg.Dir
+	opts.BaseURL = "/" // the preview serves at the root whatever base_url says
+	opts.Scripts = append(append([]string(nil), opts.Scripts...), Prefix+"reload.js")
+	opts.Cache = s.cache
+	if s.cfg.Today != nil {
+		opts.Today = s.cfg.Today()
+	}
+
+	s.mu.Lock()
+	start := time.Now()
+	res, err := generator.Build(opts)
+	elapsed := time.Since(start)
+	old := s.st
+	next := &state{tree: old.tree, gen: old.gen}
+	var ev event
+	switch {
+	case err != nil:
+		next.diags = diag.List{{Pos: diag.Pos{Path: "."}, Severity: diag.Error, Code: "build", Msg: err.Error()}}
+	case res.Tree == nil:
+		next.diags = res.Diags
+	default:
+		next.diags, next.ok = res.Diags, true
+		next.tree = res.Tree
+		next.gen++
+		ev.Changed, ev.Removed, ev.CSSOnly, ev.All = diffTrees(old.tree, res.Tree)
+	}
+	s.st = next
+	s.mu.Unlock()
+
+	ev.Boot, ev.Gen = s.boot, next.gen
+	ev.Errors = messages(next.diags)
+	ev.OK = next.ok
+	s.report(next, elapsed, len(ev.Changed), len(ev.Removed))
+	if old.tree != nil || !next.ok {
+		s.hub.publish(ev)
+	}
+	return Stats{OK: next.ok, Duration: elapsed, Changed: len(ev.Changed), Removed: len(ev.Removed)}
+}
+
+func (s *Server) report(st *state, d time.Duration, changed, removed int) {
+	w := s.cfg.Log
+	fmt.Fprint(w, st.diags.String())
+	nerr, nwarn := st.diags.Count()
+	if !st.ok {
+		fmt.Fprintf(w, "build failed: %d error(s), %d warning(s); still serving the last good build\n", nerr, nwarn)
+		return
+	}
+	fmt.Fprintf(w, "built in %s: %d file(s) changed, %d removed, %d warning(s)\n",
+		d.Round(100*time.Microsecond), changed, removed, nwarn)
+}
+
+func bootID() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// diffTrees lists the URLs whose bytes differ between two trees, sorted.
+// cssOnly says every change is a stylesheet (the browser swaps them
+// without a reload); all says a file every page may use changed (a
+// script, an image), so every page reloads.
+func diffTrees(old, cur render.Tree) (changed, removed []string, cssOnly, all bool) {
+	if old == nil {
+		return nil, nil, false, true
+	}
+	cssOnly = true
+	for k, v := range cur {
+		if o, ok := old[k]; ok && string(o) == string(v) {
+			continue
+		}
+		changed = append(changed, urlOf(k))
+		switch {
+		case strings.HasSuffix(k, ".css"):
+			continue
+		case strings.HasSuffix(k, ".html"), strings.HasSuffix(k, ".json"):
+		default:
+			all = true
+		}
+		cssOnly = false
+	}
+	for k := range old {
+		if _, ok := cur[k]; !ok {
+			removed = append(removed, urlOf(k))
+			cssOnly = false
+		}
+	}
+	sort.Strings(changed)
+	sort.Strings(removed)
+	if len(changed) == 0 {
+		cssOnly = false
+	}
+	return changed, removed, cssOnly, all
+}
+
+// urlOf maps a tree path to the URL a browser shows for it.
+func urlOf(k string) string {
+	if k == "index.html" {
+		return "/"
+	}
+	if strings.HasSuffix(k, "/index.html") {
+		return "/" + strings.TrimSuffix(k, "index.html")
+	}
+	return "/" + k
+}
+
+// Watch rebuilds on every change under the site folder until ctx ends.
+// It builds once more after its watches are in place, so a save made
+// between New's build and now is not missed.
+func (s *Server) Watch(ctx context.Context) error {
+	w, err := NewWatcher(s.cfg.Dir, s.cfg.Debounce, s.cfg.MaxWait)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	s.Rebuild(nil)
+	err = w.Run(ctx, func(changed []string) {
+		if changed == nil {
+			fmt.Fprintln(s.cfg.Log, "change: too many events to follow; rebuilding everything")
+		} else {
+			fmt.Fprintln(s.cfg.Log, "change:", summary(changed))
+		}
+		s.Rebuild(changed)
+	})
+	if errors.Is(err, context.Canceled) {
+		return nil
+	}
+	return err
+}
+
+func summary(paths []string) string {
+	const show = 3
+	if len(paths) <= show {
+		return strings.Join(paths, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(paths[:show], ", "), len(paths)-show)
+}
