@@ -18,6 +18,15 @@ var Keys = []string{
 	"phase", "inputs", "outputs", "history", "date", "file", "applicability",
 }
 
+// keyAliases are what other ISMS tools call our keys, for better hints
+// than spelling distance gives.
+var keyAliases = map[string]string{
+	"name": "title", "author": "owner", "owners": "owner", "acronym": "id",
+	"majorrevisions": "history", "revisions": "history", "satisfies": "controls",
+	"last_reviewed": "reviewed", "review_date": "reviewed", "approver": "approved_by",
+	"effective": "approved", "effective_date": "approved", "revision": "version",
+}
+
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
 var clausePattern = regexp.MustCompile(`^(?:[4-9]|10)(?:\.[0-9]{1,2}){0,2}$`)
 
@@ -191,7 +200,9 @@ func (d *decoder) field(doc *Document, key string, k, v *yaml.Node) {
 	case "applicability":
 		doc.Applicability = d.applicability(v)
 	default:
-		if s := diag.Closest(key, Keys); s != "" {
+		if s, ok := keyAliases[strings.ToLower(key)]; ok {
+			d.diags.Warnf(d.pos(k), "unknown-key", "unknown key %q: did you mean %q?", key, s)
+		} else if s := diag.Closest(key, Keys); s != "" {
 			d.diags.Warnf(d.pos(k), "unknown-key", "unknown key %q: did you mean %q?", key, s)
 		} else {
 			d.diags.Warnf(d.pos(k), "unknown-key", "unknown key %q is ignored (known keys: %s)", key, strings.Join(Keys, ", "))
