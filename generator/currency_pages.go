@@ -1,9 +1,251 @@
 package generator
 
 import (
+	"cmp"
+	"fmt"
+	"html/template"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/isms-project/isms/generator/currency"
 	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/model"
 	"github.com/isms-project/isms/generator/render"
 )
 
-// renderCurrency is not written yet.
-func renderCurrency(in renderInput, sv *render.SiteView, tree render.Tree, diags *diag.List) {}
+// CurrencyData is what currency.html sees as .Data.
+type CurrencyData struct {
+	AsOf, DueSoon   string
+	Tiles           []Tile
+	Major, Minor    int
+	Chart           template.HTML // SVG drawn at build time
+	Rows            []CurrencyRow // most urgent first
+	Owners          []OwnerGroup  // by owner name
+	Findings        []FindingView
+	JSONURL, ICSURL string
+}
+
+// CurrencyRow is one document in the currency table.
+type CurrencyRow struct {
+	ID, Title, URL, Type, Owner string
+	Reviewed, Every, NextReview string
+	Status, When                string // When: "57 days overdue", "in 12 days", …
+	Rank                        int    // position in urgency order, for sorting back
+	DaysLeft                    int
+	EveryDays                   int // the interval in approximate days, for sorting
+}
+
+// OwnerGroup is one owner's documents, those needing attention first.
+type OwnerGroup struct {
+	Owner, Anchor           string
+	Rows                    []CurrencyRow
+	Overdue, DueSoon, Never int
+	Attention               bool // anything overdue, due soon or never reviewed
+}
+
+// FindingView is a finding with links to the documents it concerns.
+type FindingView struct {
+	Severity, Rule, Message string
+	Docs                    []render.RefView
+}
+
+// renderCurrency writes /currency/ (the report page), /currency.json and
+// /reviews.ics from the enrich stage's currency and findings.
+func renderCurrency(in renderInput, sv *render.SiteView, tree render.Tree, diags *diag.List) {
+	s := in.site
+	docs := make([]*model.Document, len(s.Pages))
+	for i, p := range s.Pages {
+		docs[i] = p.Doc
+	}
+	rep := currency.NewReport(in.asOf, docs, in.en.currency, in.en.findings)
+	tree["currency.json"] = rep.JSON()
+	abs := absoluteBase(in.cfg.BaseURL)
+	tree["reviews.ics"] = currency.ICS(rep, currency.FeedOptions{
+		Name:   cmp.Or(in.cfg.Organization, in.cfg.Title),
+		Domain: cmp.Or(hostOf(abs), "isms.invalid"),
+		URL: func(r currency.Row) string {
+			if abs == "" {
+				return ""
+			}
+			if p, ok := s.ByPath[r.Path]; ok {
+				return abs + "/" + p.URL
+			}
+			return ""
+		},
+	})
+
+	d := &CurrencyData{
+		AsOf: in.asOf.String(), DueSoon: in.cfg.DueSoon.String(),
+		Chart:   template.HTML(currency.NewTimeline(rep, in.asOf).SVG()),
+		JSONURL: s.Root + "currency.json", ICSURL: s.Root + "reviews.ics",
+	}
+	d.Major, d.Minor = rep.Counts()
+	sum := rep.Summary
+	d.Tiles = []Tile{
+		{Label: "overdue for review", Class: tileClass(sum.Overdue, "bad"), URL: "#documents", Value: sum.Overdue},
+		{Label: "never reviewed", Class: tileClass(sum.NeverReviewed, "bad"), URL: "#documents", Value: sum.NeverReviewed},
+		{Label: "due within " + humanInterval(in.cfg.DueSoon), Class: tileClass(sum.DueSoon, "warn"), URL: "#documents", Value: sum.DueSoon},
+		{Label: "current", Class: "ok", URL: "#documents", Value: sum.Current},
+		{Label: "major findings", Class: tileClass(d.Major, "bad"), URL: "#findings", Value: d.Major},
+		{Label: "minor findings", Class: tileClass(d.Minor, "warn"), URL: "#findings", Value: d.Minor},
+	}
+	for i, r := range rep.ByUrgency() {
+		row := currencyRow(r, i)
+		if p, ok := s.ByPath[r.Path]; ok {
+			row.URL = s.Root + p.URL
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	d.Owners = ownerGroups(d.Rows)
+	for _, f := range rep.Findings {
+		fv := FindingView{Severity: f.Severity, Rule: f.Rule, Message: f.Message}
+		for _, id := range f.IDs {
+			if _, ok := s.ByID[id]; ok {
+				fv.Docs = append(fv.Docs, refView(s, id, nil))
+			}
+		}
+		d.Findings = append(d.Findings, fv)
+	}
+
+	site := *sv
+	site.Scripts = append(slices.Clone(sv.Scripts), s.Root+"assets/currency.js")
+	site.Nav = render.MarkCurrent(sv.Nav, s.Root+"currency/")
+	page, err := in.theme.Execute("currency", &render.PageData{
+		Site: &site, Kind: "report", Title: "Document currency", URL: "currency/",
+		Crumbs: []render.Crumb{{Title: "Home", URL: ""}, {Title: "Document currency"}},
+		Data:   d,
+	})
+	if err != nil {
+		diags.Errorf(diag.Pos{Path: "themes/layouts/currency.html"}, "theme", "%v", err)
+		return
+	}
+	tree["currency/index.html"] = page
+}
+
+func tileClass(n int, class string) string {
+	if n == 0 {
+		return "ok"
+	}
+	return class
+}
+
+// humanInterval reads an interval aloud: 30d → "30 days".
+func humanInterval(i model.Interval) string {
+	words := map[byte]string{'d': "day", 'w': "week", 'm': "month", 'y': "year"}
+	w, ok := words[i.Unit]
+	if !ok {
+		return i.String()
+	}
+	if i.N == 1 {
+		return "1 " + w
+	}
+	return fmt.Sprintf("%d %ss", i.N, w)
+}
+
+func currencyRow(r currency.Row, rank int) CurrencyRow {
+	cr := CurrencyRow{
+		ID: r.ID, Title: r.Title, Type: r.Type, Owner: r.Owner,
+		Reviewed: string(r.Reviewed), Every: r.ReviewEvery, NextReview: string(r.NextReview),
+		Status: r.Status, Rank: rank, DaysLeft: r.DaysLeft,
+	}
+	if iv, err := model.ParseInterval(r.ReviewEvery); err == nil {
+		cr.EveryDays = iv.N * map[byte]int{'d': 1, 'w': 7, 'm': 30, 'y': 365}[iv.Unit]
+	}
+	switch {
+	case r.Status == currency.NeverReviewed:
+		cr.When = "never reviewed"
+	case r.Status == currency.Overdue:
+		cr.When = dayCount(r.DaysOverdue) + " overdue"
+	case r.DaysLeft == 0:
+		cr.When = "due today"
+	default:
+		cr.When = "in " + dayCount(r.DaysLeft)
+	}
+	return cr
+}
+
+func dayCount(n int) string {
+	if n == 1 {
+		return "1 day"
+	}
+	return fmt.Sprintf("%d days", n)
+}
+
+// ownerGroups groups rows (already in urgency order) by owner, owners by name.
+func ownerGroups(rows []CurrencyRow) []OwnerGroup {
+	by := map[string]*OwnerGroup{}
+	var names []string
+	for _, r := range rows {
+		g := by[r.Owner]
+		if g == nil {
+			g = &OwnerGroup{Owner: r.Owner, Anchor: "owner-" + ownerSlug(r.Owner)}
+			by[r.Owner] = g
+			names = append(names, r.Owner)
+		}
+		g.Rows = append(g.Rows, r)
+		switch r.Status {
+		case currency.Overdue:
+			g.Overdue++
+		case currency.DueSoon:
+			g.DueSoon++
+		case currency.NeverReviewed:
+			g.Never++
+		}
+	}
+	slices.SortFunc(names, func(a, b string) int {
+		return cmp.Or(cmp.Compare(strings.ToLower(a), strings.ToLower(b)), cmp.Compare(a, b))
+	})
+	out := make([]OwnerGroup, 0, len(names))
+	seen := map[string]int{}
+	for _, n := range names {
+		g := by[n]
+		g.Attention = g.Overdue+g.DueSoon+g.Never > 0
+		if k := seen[g.Anchor]; k > 0 { // two owners that slug alike
+			seen[g.Anchor]++
+			g.Anchor = fmt.Sprintf("%s-%d", g.Anchor, k+1)
+		} else {
+			seen[g.Anchor] = 1
+		}
+		out = append(out, *g)
+	}
+	return out
+}
+
+// slug makes an anchor from a name: lower case letters and digits joined by "-".
+func ownerSlug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		} else {
+			dash = true
+		}
+	}
+	if b.Len() == 0 {
+		return "unnamed"
+	}
+	return b.String()
+}
+
+// absoluteBase is base_url without its trailing slash when it is an
+// absolute http(s) URL, else "" (a feed needs absolute links).
+func absoluteBase(base string) string {
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return strings.TrimSuffix(base, "/")
+}
+
+func hostOf(abs string) string {
+	if u, err := url.Parse(abs); err == nil {
+		return u.Hostname()
+	}
+	return ""
+}

@@ -26,5 +26,7 @@ func enrich(o Options, cfg model.Config, asOf model.Date, s *link.Site) (*enrich
 		}
 	}
 	diags = append(diags, enrichSoA(s, en)...)
+	diags = append(diags, enrichCurrencyFindings(s, asOf, en)...)
+	currency.SortFindings(en.findings) // last: every feature's findings are in
 	return en, diags
 }
