@@ -57,7 +57,7 @@ func renderSite(in renderInput) (render.Tree, diag.List) {
 	}
 	sv := &render.SiteView{
 		Title: in.cfg.Title, Organization: in.cfg.Organization, Root: s.Root,
-		AsOf: in.asOf.String(), Snapshot: in.snapshot, Nav: nav, Scripts: in.scripts,
+		AsOf: in.asOf.String(), Snapshot: in.snapshot, Commit: in.en.commit, Nav: nav, Scripts: in.scripts,
 	}
 
 	out := make([][]byte, len(s.Pages))
