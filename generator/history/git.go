@@ -109,7 +109,10 @@ type repo struct {
 	dir     string // absolute content folder; git runs here
 	prefix  string // content folder relative to the repository root, "" or ending in "/"
 	shallow bool
-	head    string // "" before the first commit
+	// boundary holds the commits a shallow clone was cut at: their
+	// parents are missing, so their changes show as additions.
+	boundary map[string]bool
+	head     string // "" before the first commit
 }
 
 // locate finds the repository around the content folder. A missing git
@@ -133,7 +136,7 @@ func locate(ctx context.Context, siteDir, contentDir string) (r *repo, reason st
 	if err != nil {
 		return nil, "git is not installed (no git command on PATH)", nil
 	}
-	out, err := runGit(ctx, git, dir, "rev-parse", "--show-prefix", "--is-shallow-repository")
+	out, err := runGit(ctx, git, dir, "rev-parse", "--show-prefix", "--is-shallow-repository", "--git-path", "shallow")
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, "", ctx.Err()
@@ -147,7 +150,7 @@ func locate(ctx context.Context, siteDir, contentDir string) (r *repo, reason st
 		return nil, err.Error(), nil
 	}
 	lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
-	if len(lines) != 2 {
+	if len(lines) != 3 {
 		return nil, "", fmt.Errorf("history: unexpected git rev-parse output %q", out)
 	}
 	if lines[1] != "true" && lines[1] != "false" {
@@ -155,6 +158,11 @@ func locate(ctx context.Context, siteDir, contentDir string) (r *repo, reason st
 		return nil, tooOldReason, nil
 	}
 	r = &repo{git: git, dir: dir, prefix: lines[0], shallow: lines[1] == "true"}
+	if r.shallow {
+		if r.boundary, err = readShallow(dir, lines[2]); err != nil {
+			return nil, "", fmt.Errorf("history: %w", err)
+		}
+	}
 	head, err := runGit(ctx, git, dir, "rev-parse", "-q", "--verify", "HEAD^{commit}")
 	switch {
 	case err == nil:
@@ -166,4 +174,21 @@ func locate(ctx context.Context, siteDir, contentDir string) (r *repo, reason st
 		return nil, "", err
 	}
 	return r, "", nil
+}
+
+// readShallow reads the commit ids listed in a shallow clone's
+// $GIT_DIR/shallow file (path as git printed it, relative to dir).
+func readShallow(dir, path string) (map[string]bool, error) {
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(dir, path)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	ids := map[string]bool{}
+	for _, f := range strings.Fields(string(b)) {
+		ids[f] = true
+	}
+	return ids, nil
 }

@@ -54,6 +54,10 @@ type Rev struct {
 	// was deleted and later re-created starts a new history at the 'A'.
 	Status byte
 	Blob   string // id of the file's content at this commit, for Contents
+	// Truncated marks a revision at the commit a shallow clone was cut
+	// at: the file shows as added there only because older history is
+	// missing.
+	Truncated bool
 }
 
 // Log is the history of every file in a content folder. It is immutable
@@ -95,6 +99,7 @@ func Read(ctx context.Context, siteDir, contentDir string) (*Log, error) {
 		return nil, fmt.Errorf("history: %w", err)
 	}
 	w := newWalk()
+	w.boundary = r.boundary
 	if _, err := w.parse(out); err != nil {
 		return nil, err
 	}
@@ -166,7 +171,9 @@ func (l *Log) Update(ctx context.Context) (*Log, error) {
 		n.repo, n.Shallow = r, r.shallow
 		return &n, nil
 	}
-	if r.head == "" || r.prefix != l.repo.prefix {
+	// A shallow clone deepened or unshallowed changes old revisions too;
+	// shallow clones are for CI, where a full read is what runs anyway.
+	if r.head == "" || r.prefix != l.repo.prefix || r.shallow || l.Shallow {
 		return Read(ctx, l.siteDir, l.contentDir)
 	}
 	out, err := runGit(ctx, r.git, r.dir, logArgs(l.Head+".."+r.head)...)
@@ -212,6 +219,8 @@ type walk struct {
 	// belongs to a file that no longer exists. Paths not in alias are
 	// their own current path.
 	alias map[string]string
+	// boundary lists the commits where a shallow clone's history stops.
+	boundary map[string]bool
 }
 
 func newWalk() *walk { return &walk{revs: map[string][]Rev{}, alias: map[string]string{}} }
@@ -374,6 +383,7 @@ func (w *walk) commit(c Rev, entries []entry) {
 		if k != "" {
 			r := c
 			r.Path, r.Status, r.Blob = e.dst, e.status, e.blob
+			r.Truncated = w.boundary[c.Hash]
 			if !utf8.ValidString(r.Path) {
 				r.Path = strings.ToValidUTF8(r.Path, "\uFFFD")
 			}

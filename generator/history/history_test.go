@@ -21,6 +21,7 @@ func mustRead(t *testing.T, site, content string) *Log {
 }
 
 func TestReadLinear(t *testing.T) {
+	t.Parallel()
 	r := newRepo(t)
 	r.write("README.md", "outside the site\n")
 	r.write("site/content/policy.md", "v1\n")
@@ -76,6 +77,7 @@ func TestReadLinear(t *testing.T) {
 }
 
 func TestReadRenames(t *testing.T) {
+	t.Parallel()
 	r := newRepo(t)
 	r.write("drafts/moved-in.md", strings.Repeat("Entirely different text.\n", 20))
 	r.write("content/a.md", long("A"))
@@ -162,6 +164,7 @@ func TestWalkSwap(t *testing.T) {
 }
 
 func TestReadMergeFirstParent(t *testing.T) {
+	t.Parallel()
 	r := newRepo(t)
 	r.write("content/a.md", "a1\n")
 	r.write("content/b.md", "b1\n")
@@ -194,6 +197,7 @@ func TestReadMergeFirstParent(t *testing.T) {
 }
 
 func TestReadShallowClone(t *testing.T) {
+	t.Parallel()
 	r := newRepo(t)
 	r.write("content/a.md", "a1\n")
 	r.commit("One")
@@ -215,6 +219,9 @@ func TestReadShallowClone(t *testing.T) {
 			t.Errorf("%s:\n%s", p, got)
 		}
 	}
+	if revs := l.Revisions("a.md"); len(revs) != 1 || !revs[0].Truncated {
+		t.Errorf("the cut commit is not marked Truncated: %+v", revs)
+	}
 	got, err := l.Contents(context.Background(), l.Revisions("a.md"))
 	if err != nil || len(got) != 1 || string(got[0]) != "a3\n" {
 		t.Errorf("Contents = %q, %v", got, err)
@@ -222,6 +229,20 @@ func TestReadShallowClone(t *testing.T) {
 	full := mustRead(t, r.root, "content")
 	if full.Shallow {
 		t.Error("full repository read as shallow")
+	}
+	for _, rev := range full.Revisions("a.md") {
+		if rev.Truncated {
+			t.Errorf("revision %s of a full repository marked Truncated", rev.Subject)
+		}
+	}
+
+	// A clone two commits deep keeps the older revision, and only the
+	// cut commit is marked.
+	clone2 := filepath.Join(t.TempDir(), "clone2")
+	r.git("clone", "-q", "--depth", "2", "file://"+filepath.ToSlash(r.root), clone2)
+	revs := mustRead(t, clone2, "content").Revisions("a.md")
+	if len(revs) != 2 || revs[0].Truncated || !revs[1].Truncated || revs[1].Status != 'A' || revs[1].Subject != "Two" {
+		t.Errorf("depth 2: %+v", revs)
 	}
 }
 
@@ -259,6 +280,7 @@ func TestReadUnavailable(t *testing.T) {
 }
 
 func TestReadNoCommits(t *testing.T) {
+	t.Parallel()
 	r := newRepo(t)
 	r.write("content/a.md", "draft\n")
 	l := mustRead(t, r.root, "content")
@@ -281,6 +303,7 @@ func TestReadNoCommits(t *testing.T) {
 }
 
 func TestReadOddCommits(t *testing.T) {
+	t.Parallel()
 	r := newRepo(t)
 	r.write("content/img.bin", "\x00\x01\x02binary\xff")
 	r.write("content/sub dir/Résumé ü.md", "unicode\n")
@@ -327,6 +350,7 @@ func TestReadOddCommits(t *testing.T) {
 }
 
 func TestUpdate(t *testing.T) {
+	t.Parallel()
 	r := newRepo(t)
 	r.write("content/a.md", long("A"))
 	r.write("content/b.md", long("B"))
@@ -385,6 +409,7 @@ func TestUpdate(t *testing.T) {
 }
 
 func TestUncommitted(t *testing.T) {
+	t.Parallel()
 	r := newRepo(t)
 	r.write("site/content/a.md", "a\n")
 	r.write("site/content/b.md", "b\n")

@@ -17,6 +17,7 @@ import (
 // to. Read must give every surviving file exactly the tracked revisions,
 // and Update from every earlier head must give the same as a full Read.
 func TestReadAgainstModel(t *testing.T) {
+	t.Parallel()
 	for seed := range uint64(2) {
 		t.Run(fmt.Sprint("seed=", seed), func(t *testing.T) { checkModel(t, seed) })
 	}
