@@ -261,7 +261,7 @@ func (w *walk) parse(out []byte) (oldestParent string, err error) {
 		}
 		c := Rev{
 			Hash:    string(t[1:]),
-			Short:   string(f[0]),
+			Short:   shortID(f[0]),
 			Author:  validUTF8(f[2]),
 			Date:    string(f[3]),
 			Subject: validUTF8(f[4]),
@@ -463,4 +463,10 @@ func (l *Log) Files() []string {
 
 func sortedKeys(m map[string][]Rev) []string {
 	return slices.Sorted(maps.Keys(m))
+}
+
+// shortID abbreviates a commit id: --no-abbrev (needed for full blob ids)
+// also makes %h print the whole id.
+func shortID(h []byte) string {
+	return string(h[:min(len(h), 10)])
 }
