@@ -14,6 +14,7 @@ type enrichment struct {
 	currency map[string]currency.Info // by content path; retired documents excluded
 	findings []model.Finding          // sorted: major first, then rule, then ids
 	commit   string                   // HEAD of the site's repository, "" outside git
+	history  *siteHistory             // nil when the site folder is not on disk
 }
 
 // enrich runs the enrich stage. Each feature adds its part in its own file.
@@ -25,6 +26,7 @@ func enrich(o Options, cfg model.Config, asOf model.Date, s *link.Site) (*enrich
 			en.currency[p.Doc.Path] = currency.Of(p.Doc, cfg, asOf)
 		}
 	}
+	diags = append(diags, enrichHistory(o, s, en)...)
 	diags = append(diags, enrichSoA(s, en)...)
 	diags = append(diags, enrichCurrencyFindings(s, asOf, en)...)
 	currency.SortFindings(en.findings) // last: every feature's findings are in

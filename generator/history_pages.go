@@ -1,9 +1,187 @@
 package generator
 
 import (
+	"context"
+	"fmt"
+	"path"
+	"slices"
+
 	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/history"
+	"github.com/isms-project/isms/generator/link"
+	"github.com/isms-project/isms/generator/model"
 	"github.com/isms-project/isms/generator/render"
 )
 
-// renderHistory is not written yet.
-func renderHistory(in renderInput, sv *render.SiteView, tree render.Tree, diags *diag.List) {}
+// siteHistory is the git history of the content folder, with every
+// version of every document already diffed against the one before.
+type siteHistory struct {
+	log         *history.Log
+	uncommitted map[string]bool
+	versions    map[string][]VersionView // by content path, newest first
+}
+
+// VersionView is one commit that changed a document, as the history page shows it.
+type VersionView struct {
+	Date, Author, Subject, Short, Hash string
+	Version, Status                    string
+	Path                               string // the file's path at that commit, when it differs (a rename)
+	Added                              bool   // the commit that created the file
+	Changes                            []history.Change
+	Hunks                              []history.Hunk
+	Missing                            bool // content not in the repository (shallow clone)
+}
+
+// HistoryData is what history.html sees as .Data.
+type HistoryData struct {
+	Doc         render.RefView
+	Available   bool
+	Reason      string
+	Shallow     bool
+	Uncommitted bool
+	Versions    []VersionView
+	Table       []model.Revision
+}
+
+// enrichHistory reads the site's git history in one pass, reads every
+// needed blob through one git process, and diffs consecutive versions.
+// It never fails the build: no git or no repository degrades to the
+// front-matter revision table, a shallow clone is a warning.
+func enrichHistory(o Options, s *link.Site, en *enrichment) diag.List {
+	var diags diag.List
+	if o.SiteDir == "" {
+		return nil
+	}
+	ctx := context.Background()
+	log, err := history.Read(ctx, o.SiteDir, contentDir)
+	if err != nil {
+		diags.Warnf(diag.Pos{Path: contentDir}, "history", "version history unavailable: %v", err)
+		return diags
+	}
+	h := &siteHistory{log: log, versions: map[string][]VersionView{}}
+	en.history = h
+	en.commit = log.Head
+	if !log.Available {
+		return nil
+	}
+	if log.Shallow {
+		diags.Warnf(diag.Pos{Path: contentDir}, "history-shallow",
+			"the repository is a shallow clone: version history stops at the clone's depth (fetch full history, e.g. git fetch --unshallow)")
+	}
+	h.uncommitted, _ = history.Uncommitted(ctx, o.SiteDir, contentDir)
+
+	// Every revision of every page, fetched in one batch.
+	var all []history.Rev
+	start := make([]int, len(s.Pages)+1)
+	for i, p := range s.Pages {
+		start[i] = len(all)
+		all = append(all, log.Revisions(p.Doc.Path)...)
+	}
+	start[len(s.Pages)] = len(all)
+	blobs, err := log.Contents(ctx, all)
+	if err != nil {
+		diags.Warnf(diag.Pos{Path: contentDir}, "history", "reading old versions: %v", err)
+		return diags
+	}
+	for i, p := range s.Pages {
+		revs, contents := all[start[i]:start[i+1]], blobs[start[i]:start[i+1]]
+		vs := make([]VersionView, len(revs))
+		for j, r := range revs {
+			v := VersionView{Date: r.Date, Author: r.Author, Subject: r.Subject, Short: r.Short, Hash: r.Hash, Added: r.Status == 'A'}
+			if r.Path != p.Doc.Path {
+				v.Path = r.Path
+			}
+			if contents[j] == nil {
+				v.Missing = true
+			} else {
+				front, _ := history.SplitFrontMatter(contents[j])
+				if f, err := history.Fields(front); err == nil {
+					v.Version, v.Status = f["version"], f["status"]
+				}
+			}
+			vs[j] = v
+		}
+		// Diff each version against the one before it (the next, older entry).
+		for j := range vs {
+			if j+1 >= len(revs) || contents[j] == nil || contents[j+1] == nil {
+				continue
+			}
+			of, ob := history.SplitFrontMatter(contents[j+1])
+			nf, nb := history.SplitFrontMatter(contents[j])
+			vs[j].Changes, _ = history.FieldChanges(of, nf)
+			vs[j].Hunks = history.BodyDiff(string(ob), string(nb))
+			en.findings = append(en.findings, versionFindings(p, vs[j], vs[j+1], string(ob) != string(nb))...)
+		}
+		h.versions[p.Doc.Path] = vs
+	}
+	return diags
+}
+
+// versionFindings: document control (7.5.3) expects a version bump for a
+// changed text, and a revision-table row for every version.
+func versionFindings(p *link.Page, v, prev VersionView, bodyChanged bool) []model.Finding {
+	d := p.Doc
+	var out []model.Finding
+	if v.Version != prev.Version && v.Version != "" && len(d.History) > 0 &&
+		!slices.ContainsFunc(d.History, func(r model.Revision) bool { return r.Version == v.Version }) {
+		out = append(out, model.Finding{Severity: "minor", Rule: "history-version-unrecorded", IDs: []string{d.ID},
+			Message: fmt.Sprintf("%s: version %s (commit %s, %s) has no row in the document's history table", d.ID, v.Version, v.Short, v.Date)})
+	}
+	if bodyChanged && v.Version == prev.Version && v.Version != "" {
+		out = append(out, model.Finding{Severity: "minor", Rule: "history-version-unchanged", IDs: []string{d.ID},
+			Message: fmt.Sprintf("%s: the text changed in commit %s (%s) but the version stayed %s", d.ID, v.Short, v.Date, v.Version)})
+	}
+	return out
+}
+
+// lastChanged is the "Last changed" line of a document page.
+func lastChanged(en *enrichment, p *link.Page) (text, historyURL string) {
+	historyURL = p.URL + "history/"
+	h := en.history
+	if h == nil || h.log == nil || !h.log.Available {
+		return "", historyURL
+	}
+	if h.uncommitted[p.Doc.Path] {
+		return "uncommitted changes", historyURL
+	}
+	if r, ok := h.log.LastChanged(p.Doc.Path); ok {
+		return fmt.Sprintf("%s by %s (%s)", r.Date, r.Author, r.Short), historyURL
+	}
+	return "not yet committed", historyURL
+}
+
+// renderHistory writes /<path>/history/ for every document.
+func renderHistory(in renderInput, sv *render.SiteView, tree render.Tree, diags *diag.List) {
+	if !in.theme.Has("history") {
+		return
+	}
+	s := in.site
+	out := make([][]byte, len(s.Pages))
+	errs := make([]error, len(s.Pages))
+	parallel(len(s.Pages), func(i int) {
+		p := s.Pages[i]
+		data := &HistoryData{Doc: refView(s, p.Doc.ID, nil), Table: p.Doc.History}
+		if data.Doc.URL == "" {
+			data.Doc = render.RefView{ID: p.Doc.ID, Title: p.Doc.Title, URL: s.Root + p.URL}
+		}
+		if h := in.en.history; h != nil && h.log != nil {
+			data.Available, data.Reason, data.Shallow = h.log.Available, h.log.Reason, h.log.Shallow
+			data.Versions = h.versions[p.Doc.Path]
+			data.Uncommitted = h.uncommitted[p.Doc.Path]
+		} else {
+			data.Reason = "the site was not built from a folder on disk"
+		}
+		out[i], errs[i] = in.theme.Execute("history", &render.PageData{
+			Site: sv, Kind: "history", Title: "History of " + p.Doc.Title, URL: p.URL + "history/",
+			Crumbs: append(render.Crumbs(p.Doc)[:2], render.Crumb{Title: p.Doc.Title, URL: p.URL}, render.Crumb{Title: "History"}),
+			Data:   data,
+		})
+	})
+	for i, p := range s.Pages {
+		if errs[i] != nil {
+			diags.Errorf(diag.Pos{Path: "themes/layouts/history.html"}, "theme", "%v", errs[i])
+			return
+		}
+		tree[path.Join(p.URL, "history", "index.html")] = out[i]
+	}
+}
