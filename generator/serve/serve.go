@@ -67,9 +67,11 @@ type Server struct {
 	st      *state
 
 	boot string // tells browsers apart builds of different server runs
-	hub  hub
-	quit chan struct{}
-	once sync.Once
+
+	beforeSwap func() // tests: runs with the lock held, between build and swap
+	hub        hub
+	quit       chan struct{}
+	once       sync.Once
 }
 
 // state is one immutable snapshot of what is served.
@@ -157,6 +159,9 @@ func (s *Server) Rebuild(changed []string) Stats {
 	start := time.Now()
 	res, err := generator.Build(opts)
 	elapsed := time.Since(start)
+	if s.beforeSwap != nil {
+		s.beforeSwap()
+	}
 	old := s.st
 	next := &state{tree: old.tree, gen: old.gen}
 	var ev event

@@ -107,7 +107,7 @@ func (w *Watcher) Run(ctx context.Context, batch func(changed []string)) error {
 	var first time.Time
 	touch := func() {
 		now := time.Now()
-		if len(dirty) == 0 && !full {
+		if first.IsZero() {
 			first = now
 		}
 		wait := w.debounce
@@ -162,6 +162,7 @@ func (w *Watcher) Run(ctx context.Context, batch func(changed []string)) error {
 			clear(dirty)
 			clear(gone)
 			full = false
+			first = time.Time{}
 			if changed == nil || len(changed) > 0 {
 				batch(changed)
 			}

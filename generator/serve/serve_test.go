@@ -1,0 +1,422 @@
+package serve
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/isms-project/isms/generator"
+	"github.com/isms-project/isms/generator/model"
+)
+
+// smallSite is a valid three-document site.
+var smallSite = map[string]string{
+	"isms.yaml": "title: Preview Test\norganization: Example\n",
+	"content/policies/access.md": `---
+id: POL-01
+title: Access policy
+type: policy
+owner: CISO
+reviewed: 2026-01-05
+outputs: [PRC-01]
+---
+# Access
+
+Read [the process](../processes/review.md).
+`,
+	"content/processes/review.md": `---
+id: PRC-01
+title: Access review
+type: process
+owner: Head of IT
+reviewed: 2026-01-05
+phase: check
+---
+## Steps
+
+Review every quarter.
+`,
+	"content/manual/manual.md": `---
+id: MAN-01
+title: Manual
+type: manual
+owner: CISO
+reviewed: 2026-01-05
+---
+The manual.
+`,
+}
+
+func writeSite(t testing.TB, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func newServer(t testing.TB, dir string) (*Server, *httptest.Server) {
+	t.Helper()
+	s, err := New(Config{Dir: dir, Build: generator.Options{AsOf: model.DateOf(2026, 11, 27)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.current().ok {
+		t.Fatalf("first build failed:\n%s", s.current().diags)
+	}
+	hs := httptest.NewServer(s)
+	t.Cleanup(func() { s.Close(); hs.Close() })
+	return s, hs
+}
+
+func get(t testing.TB, url string) (*http.Response, string) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
+}
+
+// rawGet sends the path exactly as given, with no client-side cleaning.
+func rawGet(t *testing.T, addr, path string) (int, string) {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fmt.Fprintf(c, "GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", path)
+	res, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+func TestServeTraversal(t *testing.T) {
+	dir := writeSite(t, smallSite)
+	// A secret beside the site and one inside it that is not published.
+	must(t, os.WriteFile(filepath.Join(filepath.Dir(dir), "secret.txt"), []byte("TOPSECRET"), 0o644))
+	_, hs := newServer(t, dir)
+	addr := strings.TrimPrefix(hs.URL, "http://")
+	for _, p := range []string{
+		"/../secret.txt",
+		"/../../../../etc/passwd",
+		"/policies/../../secret.txt",
+		"/%2e%2e/secret.txt",
+		"/%2e%2e%2fsecret.txt",
+		"/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+		"/%252e%252e%252fsecret.txt",
+		"/..%5csecret.txt",
+		"/..\\secret.txt",
+		"/policies/..%5c..%5csecret.txt",
+		"/./isms.yaml",
+		"//etc/passwd",
+		"/isms.yaml",
+		"/content/policies/access.md",
+		"/%00",
+	} {
+		code, body := rawGet(t, addr, p)
+		if code == http.StatusOK || code/100 == 3 {
+			t.Errorf("%s: status %d, want a refusal", p, code)
+		}
+		for _, leak := range []string{"TOPSECRET", "root:", "Preview Test\norganization", "id: POL-01"} {
+			if strings.Contains(body, leak) {
+				t.Errorf("%s: body leaks %q", p, leak)
+			}
+		}
+	}
+}
+
+func TestServeFiles(t *testing.T) {
+	dir := writeSite(t, smallSite)
+	_, hs := newServer(t, dir)
+	for _, c := range []struct {
+		path, ctype string
+		code        int
+		has         string
+	}{
+		{"/", "text/html; charset=utf-8", 200, "Preview Test"},
+		{"/policies/access/", "text/html; charset=utf-8", 200, "Access policy"},
+		{"/assets/style.css", "text/css; charset=utf-8", 200, ""},
+		{"/__isms/reload.js", "text/javascript; charset=utf-8", 200, "EventSource"},
+		{"/no/such/page/", "text/html; charset=utf-8", 404, "<html"},
+		{"/assets/", "text/html; charset=utf-8", 404, ""}, // no listings
+	} {
+		res, body := get(t, hs.URL+c.path)
+		if res.StatusCode != c.code {
+			t.Errorf("%s: status %d, want %d", c.path, res.StatusCode, c.code)
+		}
+		if got := res.Header.Get("Content-Type"); got != c.ctype {
+			t.Errorf("%s: Content-Type %q, want %q", c.path, got, c.ctype)
+		}
+		if res.Header.Get("Cache-Control") != "no-store" || res.Header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s: headers %v", c.path, res.Header)
+		}
+		if !strings.Contains(body, c.has) {
+			t.Errorf("%s: body lacks %q", c.path, c.has)
+		}
+	}
+	_, page := get(t, hs.URL+"/policies/access/")
+	if !strings.Contains(page, `<script src="/__isms/reload.js" defer></script>`) {
+		t.Error("preview page lacks the reload client")
+	}
+	// A folder without its slash redirects to the slash form.
+	cl := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := cl.Get(hs.URL + "/policies/access")
+	must(t, err)
+	res.Body.Close()
+	if res.StatusCode != http.StatusMovedPermanently || res.Header.Get("Location") != "/policies/access/" {
+		t.Errorf("no-slash: %d %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	req, _ := http.NewRequest(http.MethodPost, hs.URL+"/", nil)
+	res, err = http.DefaultClient.Do(req)
+	must(t, err)
+	res.Body.Close()
+	if res.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("POST: %d", res.StatusCode)
+	}
+}
+
+// stream reads build events from /__isms/events.
+type stream struct {
+	events chan event
+	cancel context.CancelFunc
+}
+
+func openStream(t *testing.T, url string) *stream {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url+"/__isms/events", nil)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/event-stream") {
+		t.Fatalf("events Content-Type %q", ct)
+	}
+	st := &stream{events: make(chan event, 16), cancel: cancel}
+	go func() {
+		defer res.Body.Close()
+		sc := bufio.NewScanner(res.Body)
+		sc.Buffer(nil, 1<<20)
+		for sc.Scan() {
+			if d, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
+				var ev event
+				if json.Unmarshal([]byte(d), &ev) == nil {
+					st.events <- ev
+				}
+			}
+		}
+		close(st.events)
+	}()
+	t.Cleanup(cancel)
+	return st
+}
+
+func (st *stream) next(t *testing.T) event {
+	t.Helper()
+	select {
+	case ev, ok := <-st.events:
+		if !ok {
+			t.Fatal("event stream closed")
+		}
+		return ev
+	case <-time.After(10 * time.Second):
+		t.Fatal("no event within 10 s")
+	}
+	return event{}
+}
+
+func TestServeEventsAndErrors(t *testing.T) {
+	dir := writeSite(t, smallSite)
+	s, hs := newServer(t, dir)
+	st := openStream(t, hs.URL)
+	hello := st.next(t)
+	if !hello.Hello || !hello.OK || hello.Gen != 1 || len(hello.Errors) != 0 {
+		t.Fatalf("hello %+v", hello)
+	}
+
+	doc := filepath.Join(dir, "content", "processes", "review.md")
+	orig, _ := os.ReadFile(doc)
+	must(t, os.WriteFile(doc, append(orig, "Appended sentence.\n"...), 0o644))
+	s.Rebuild([]string{"content/processes/review.md"})
+	ev := st.next(t)
+	if !ev.OK || ev.Gen != 2 || !slices.Contains(ev.Changed, "/processes/review/") || ev.CSSOnly || ev.All {
+		t.Fatalf("after an edit: %+v", ev)
+	}
+	if slices.Contains(ev.Changed, "/manual/manual/") {
+		t.Errorf("an unrelated page is reported changed: %q", ev.Changed)
+	}
+	_, body := get(t, hs.URL+"/processes/review/")
+	if !strings.Contains(body, "Appended sentence.") {
+		t.Fatal("served page lacks the edit")
+	}
+
+	// Break the front-matter: the event carries located errors, the last
+	// good page stays served.
+	broken := strings.Replace(string(orig), "owner: Head of IT", "owner: [Head of IT", 1) + "Lost edit.\n"
+	must(t, os.WriteFile(doc, []byte(broken), 0o644))
+	s.Rebuild([]string{"content/processes/review.md"})
+	ev = st.next(t)
+	if ev.OK || len(ev.Errors) == 0 || ev.Gen != 2 {
+		t.Fatalf("after breaking: %+v", ev)
+	}
+	located := false
+	for _, m := range ev.Errors {
+		located = located || strings.HasPrefix(m.Pos, "content/processes/review.md:") && strings.Count(m.Pos, ":") == 2
+	}
+	if !located {
+		t.Errorf("errors %+v: none at content/processes/review.md:line:col", ev.Errors)
+	}
+	res, body := get(t, hs.URL+"/processes/review/")
+	if res.StatusCode != 200 || !strings.Contains(body, "Appended sentence.") || strings.Contains(body, "Lost edit.") {
+		t.Fatal("the last good page is not what is served")
+	}
+	// A browser that connects now learns of the errors at once.
+	if h := openStream(t, hs.URL).next(t); h.OK || len(h.Errors) == 0 {
+		t.Fatalf("hello while broken: %+v", h)
+	}
+
+	// Fix it: the overlay's errors go, the page updates.
+	must(t, os.WriteFile(doc, append(orig, "Fixed.\n"...), 0o644))
+	s.Rebuild([]string{"content/processes/review.md"})
+	ev = st.next(t)
+	if !ev.OK || len(ev.Errors) != 0 || ev.Gen != 3 || !slices.Contains(ev.Changed, "/processes/review/") {
+		t.Fatalf("after fixing: %+v", ev)
+	}
+
+	// Delete a page: it is reported removed and served as 404.
+	must(t, os.Remove(filepath.Join(dir, "content", "manual", "manual.md")))
+	s.Rebuild([]string{"content/manual/manual.md"})
+	ev = st.next(t)
+	if !ev.OK || !slices.Contains(ev.Removed, "/manual/manual/") {
+		t.Fatalf("after deleting: %+v", ev)
+	}
+	if res, _ := get(t, hs.URL+"/manual/manual/"); res.StatusCode != 404 {
+		t.Errorf("deleted page: %d", res.StatusCode)
+	}
+
+	// A stylesheet-only change.
+	must(t, os.MkdirAll(filepath.Join(dir, "themes", "default", "static"), 0o755))
+	must(t, os.WriteFile(filepath.Join(dir, "themes", "default", "static", "extra.css"), []byte("body{}"), 0o644))
+	s.Rebuild([]string{"themes/default/static/extra.css"})
+	ev = st.next(t)
+	if !ev.OK || !ev.CSSOnly || !slices.Equal(ev.Changed, []string{"/assets/extra.css"}) {
+		t.Fatalf("after a CSS change: %+v", ev)
+	}
+}
+
+// TestServeWatchPushesEvent runs the whole loop: a save on disk, the
+// watcher, the rebuild, the event.
+func TestServeWatchPushesEvent(t *testing.T) {
+	dir := writeSite(t, smallSite)
+	s, hs := newServer(t, dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Watch(ctx) }()
+	defer func() { cancel(); <-done }()
+	st := openStream(t, hs.URL)
+	st.next(t) // hello
+	// Watch builds once when its watches are in place; wait for that.
+	for s.current().gen < 2 {
+		st.next(t)
+	}
+	doc := filepath.Join(dir, "content", "policies", "access.md")
+	orig, _ := os.ReadFile(doc)
+	tmp := filepath.Join(dir, "content", "policies", ".access.md.tmp")
+	must(t, os.WriteFile(tmp, append(orig, "Saved atomically.\n"...), 0o644))
+	must(t, os.Rename(tmp, doc))
+	for {
+		ev := st.next(t)
+		if slices.Contains(ev.Changed, "/policies/access/") {
+			break
+		}
+	}
+	if _, body := get(t, hs.URL+"/policies/access/"); !strings.Contains(body, "Saved atomically.") {
+		t.Fatal("page lacks the saved text")
+	}
+}
+
+// TestServeRequestWaitsForRebuild holds a rebuild between build and swap
+// and checks that a request made meanwhile waits, then gets the new page.
+func TestServeRequestWaitsForRebuild(t *testing.T) {
+	dir := writeSite(t, smallSite)
+	s, hs := newServer(t, dir)
+	inBuild := make(chan struct{})
+	release := make(chan struct{})
+	s.beforeSwap = func() { close(inBuild); <-release }
+	doc := filepath.Join(dir, "content", "processes", "review.md")
+	orig, _ := os.ReadFile(doc)
+	must(t, os.WriteFile(doc, append(orig, "New text.\n"...), 0o644))
+	rebuilt := make(chan struct{})
+	go func() { s.Rebuild([]string{"content/processes/review.md"}); close(rebuilt) }()
+	<-inBuild
+
+	got := make(chan string, 1)
+	go func() {
+		res, err := http.Get(hs.URL + "/processes/review/")
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		got <- string(b)
+	}()
+	select {
+	case <-got:
+		t.Fatal("a request was answered in the middle of a rebuild")
+	case <-time.After(200 * time.Millisecond):
+	}
+	close(release)
+	<-rebuilt
+	if body := <-got; !strings.Contains(body, "New text.") {
+		t.Fatal("the waiting request did not get the rebuilt page")
+	}
+}
+
+func TestServeFirstBuildFails(t *testing.T) {
+	files := map[string]string{}
+	for k, v := range smallSite {
+		files[k] = v
+	}
+	files["content/manual/manual.md"] = "---\nid: MAN-01\ntitle: [unclosed\n---\n"
+	dir := writeSite(t, files)
+	s, err := New(Config{Dir: dir, Build: generator.Options{AsOf: model.DateOf(2026, 11, 27)}})
+	must(t, err)
+	hs := httptest.NewServer(s)
+	defer hs.Close()
+	defer s.Close()
+	res, body := get(t, hs.URL+"/")
+	if res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "content/manual/manual.md:3") ||
+		!strings.Contains(body, `src="/__isms/reload.js"`) {
+		t.Fatalf("%d\n%s", res.StatusCode, body)
+	}
+	if strings.Contains(body, "<script>") {
+		t.Error("inline script on the error page")
+	}
+}

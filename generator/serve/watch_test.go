@@ -1,0 +1,203 @@
+package serve
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+)
+
+// watchDir starts a Watcher on a fresh site folder with content/ and
+// returns the folder and the batches it delivers.
+func watchDir(t *testing.T, debounce, maxWait time.Duration) (string, <-chan []string) {
+	t.Helper()
+	dir := t.TempDir()
+	must(t, os.MkdirAll(filepath.Join(dir, "content", "sub"), 0o755))
+	must(t, os.WriteFile(filepath.Join(dir, "content", "doc.md"), []byte("one\n"), 0o644))
+	must(t, os.WriteFile(filepath.Join(dir, "content", "sub", "x.md"), []byte("x\n"), 0o644))
+	w, err := NewWatcher(dir, debounce, maxWait)
+	must(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	batches := make(chan []string, 100)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = w.Run(ctx, func(c []string) { batches <- c })
+	}()
+	t.Cleanup(func() { cancel(); <-done; w.Close() })
+	return dir, batches
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func write(t *testing.T, p, s string) {
+	t.Helper()
+	must(t, os.WriteFile(p, []byte(s), 0o644))
+}
+
+// next waits for one batch; the timeout only bounds a failing test.
+func next(t *testing.T, batches <-chan []string) []string {
+	t.Helper()
+	select {
+	case b := <-batches:
+		return b
+	case <-time.After(5 * time.Second):
+		t.Fatal("no batch within 5 s")
+	}
+	return nil
+}
+
+// quiet checks that no batch follows.
+func quiet(t *testing.T, batches <-chan []string, d time.Duration) {
+	t.Helper()
+	select {
+	case b := <-batches:
+		t.Fatalf("unexpected extra batch %q", b)
+	case <-time.After(d):
+	}
+}
+
+func TestWatchAtomicSave(t *testing.T) {
+	dir, batches := watchDir(t, 50*time.Millisecond, time.Second)
+	tmp := filepath.Join(dir, "content", ".doc.md.tmp")
+	write(t, tmp, "two\n")
+	must(t, os.Rename(tmp, filepath.Join(dir, "content", "doc.md")))
+	if got := next(t, batches); !slices.Equal(got, []string{"content/doc.md"}) {
+		t.Fatalf("batch %q, want [content/doc.md]", got)
+	}
+	// isms.yaml saved the same way, at the site root.
+	tmp = filepath.Join(dir, "isms.yaml.tmp")
+	write(t, tmp, "title: T\n")
+	must(t, os.Rename(tmp, filepath.Join(dir, "isms.yaml")))
+	if got := next(t, batches); !slices.Equal(got, []string{"isms.yaml"}) {
+		t.Fatalf("batch %q, want [isms.yaml]", got)
+	}
+}
+
+// TestWatchVimSave replays what vim does with its default backupcopy:
+// probe file, rename the original away, create anew, drop the backup.
+func TestWatchVimSave(t *testing.T) {
+	dir, batches := watchDir(t, 50*time.Millisecond, time.Second)
+	c := filepath.Join(dir, "content")
+	write(t, filepath.Join(c, ".doc.md.swp"), "swap")
+	write(t, filepath.Join(c, "4913"), "")
+	must(t, os.Remove(filepath.Join(c, "4913")))
+	must(t, os.Rename(filepath.Join(c, "doc.md"), filepath.Join(c, "doc.md~")))
+	write(t, filepath.Join(c, "doc.md"), "saved by vim\n")
+	must(t, os.Chmod(filepath.Join(c, "doc.md"), 0o644))
+	must(t, os.Remove(filepath.Join(c, "doc.md~")))
+	must(t, os.Remove(filepath.Join(c, ".doc.md.swp")))
+	if got := next(t, batches); !slices.Equal(got, []string{"content/doc.md"}) {
+		t.Fatalf("batch %q, want [content/doc.md]", got)
+	}
+	// The folder watch survived: the next save is seen too.
+	write(t, filepath.Join(c, "doc.md"), "again\n")
+	if got := next(t, batches); !slices.Equal(got, []string{"content/doc.md"}) {
+		t.Fatalf("batch %q after second save", got)
+	}
+}
+
+func TestWatchNewFolderWithFile(t *testing.T) {
+	dir, batches := watchDir(t, 50*time.Millisecond, time.Second)
+	nd := filepath.Join(dir, "content", "new", "deeper")
+	must(t, os.MkdirAll(nd, 0o755))
+	write(t, filepath.Join(nd, "a.md"), "a\n")
+	got := next(t, batches)
+	if !slices.Contains(got, "content/new/deeper/a.md") {
+		t.Fatalf("batch %q lacks the file made with its folder", got)
+	}
+	// The new folder is watched now.
+	write(t, filepath.Join(nd, "a.md"), "changed\n")
+	if got := next(t, batches); !slices.Equal(got, []string{"content/new/deeper/a.md"}) {
+		t.Fatalf("batch %q, want the file in the new folder", got)
+	}
+}
+
+func TestWatchDelete(t *testing.T) {
+	dir, batches := watchDir(t, 50*time.Millisecond, time.Second)
+	must(t, os.Remove(filepath.Join(dir, "content", "doc.md")))
+	if got := next(t, batches); !slices.Equal(got, []string{"content/doc.md"}) {
+		t.Fatalf("batch %q, want [content/doc.md]", got)
+	}
+	must(t, os.RemoveAll(filepath.Join(dir, "content", "sub")))
+	if got := next(t, batches); !slices.Contains(got, "content/sub") {
+		t.Fatalf("batch %q lacks the removed folder", got)
+	}
+}
+
+// TestWatchRenameFolder checks that after a folder is renamed, changes in
+// it are reported under its new name, not the old one fsnotify remembers.
+func TestWatchRenameFolder(t *testing.T) {
+	dir, batches := watchDir(t, 50*time.Millisecond, time.Second)
+	c := filepath.Join(dir, "content")
+	must(t, os.Rename(filepath.Join(c, "sub"), filepath.Join(c, "renamed")))
+	got := next(t, batches)
+	if !slices.Contains(got, "content/sub") || !slices.Contains(got, "content/renamed/x.md") {
+		t.Fatalf("batch %q: want the old folder and the files under the new name", got)
+	}
+	write(t, filepath.Join(c, "renamed", "x.md"), "edited\n")
+	if got := next(t, batches); !slices.Equal(got, []string{"content/renamed/x.md"}) {
+		t.Fatalf("batch %q, want [content/renamed/x.md]", got)
+	}
+	// A file renamed within a folder: both names.
+	must(t, os.Rename(filepath.Join(c, "doc.md"), filepath.Join(c, "moved.md")))
+	if got := next(t, batches); !slices.Equal(got, []string{"content/doc.md", "content/moved.md"}) {
+		t.Fatalf("batch %q, want both names", got)
+	}
+}
+
+func TestWatchBurstIsOneBatch(t *testing.T) {
+	// A generous cap, so a slow machine cannot split the burst.
+	dir, batches := watchDir(t, 200*time.Millisecond, 10*time.Second)
+	var want []string
+	for i := range 100 {
+		name := fmt.Sprintf("f%03d.md", i)
+		write(t, filepath.Join(dir, "content", name), "x\n")
+		want = append(want, "content/"+name)
+	}
+	got := next(t, batches)
+	if !slices.Equal(got, want) {
+		t.Fatalf("batch has %d paths, want the 100 written", len(got))
+	}
+	quiet(t, batches, 400*time.Millisecond)
+}
+
+func TestWatchMaxWait(t *testing.T) {
+	// Writes every 20 ms never leave 150 ms of quiet; the cap still
+	// delivers a batch while they go on.
+	dir, batches := watchDir(t, 150*time.Millisecond, 300*time.Millisecond)
+	stop := time.After(3 * time.Second)
+	p := filepath.Join(dir, "content", "doc.md")
+	for {
+		select {
+		case b := <-batches:
+			if !slices.Equal(b, []string{"content/doc.md"}) {
+				t.Fatalf("batch %q", b)
+			}
+			return
+		case <-stop:
+			t.Fatal("no batch while changes kept coming")
+		case <-time.After(20 * time.Millisecond):
+			write(t, p, "tick\n")
+		}
+	}
+}
+
+func TestWatchIgnores(t *testing.T) {
+	dir, batches := watchDir(t, 50*time.Millisecond, time.Second)
+	must(t, os.Chmod(filepath.Join(dir, "content", "doc.md"), 0o600))
+	for _, n := range []string{".#doc.md", "doc.md~", "x.tmp", "4913", ".doc.md.swp", "#doc.md#"} {
+		write(t, filepath.Join(dir, "content", n), "scratch")
+	}
+	must(t, os.MkdirAll(filepath.Join(dir, "public", "x"), 0o755))
+	write(t, filepath.Join(dir, "notes.txt"), "not part of the site")
+	quiet(t, batches, 400*time.Millisecond)
+}
