@@ -130,6 +130,8 @@ func docView(in renderInput, p *link.Page, tree render.Tree) *render.DocView {
 		Revisions: d.History, URL: s.Root + p.URL,
 	}
 	v.StatusText, v.StatusClass = statusText(d)
+	v.LastChanged, v.HistoryURL = lastChanged(in.en, p)
+	v.HistoryURL = s.Root + v.HistoryURL
 	if c, ok := in.en.currency[d.Path]; ok {
 		v.Currency = c.Status
 		v.NextReview = c.NextReview.String()
