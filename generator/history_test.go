@@ -64,7 +64,7 @@ func TestHistoryFromGit(t *testing.T) {
 		"Add access policy", "Approve access policy", "Rename access policy", "(no message)",
 		"2025-01-10", "2025-06-01", "Ada Auditor",
 		"then named <code>policies/access.md</code>", // history follows the rename
-		"<del>1.0</del>", "<ins>1.1</ins>",            // field change version: 1.0 → 1.1
+		"<del>1.0</del>", "<ins>1.1</ins>", // field change version: 1.0 → 1.1
 		"<del>draft</del>", "<ins>approved</ins>",
 		"Keep data safe &amp; sound.", // body diff, escaped
 		"New &lt;b&gt;rule&lt;/b&gt;",
