@@ -83,9 +83,16 @@ func DOT(g Graph, opts Options) []byte {
 		name = "processes"
 	}
 	b.WriteString("digraph " + quote(name) + " {\n")
-	// Left to right: the PDCA cycle reads as four columns in cycle order
-	// and most edges (plan feeds do feeds check) point the way we read.
-	b.WriteString("\tgraph [rankdir=LR, newrank=true, nodesep=0.25, ranksep=0.5, pad=0.2, bgcolor=\"transparent\", fontname=\"Helvetica\", fontsize=12")
+	// The map stacks the phase bands top to bottom, which suits a page that
+	// scrolls down; ranks() decides every row and the DOT pins the rows with
+	// rank=same groups chained by invisible edges. A neighbourhood reads
+	// left to right instead: inputs → process → outputs.
+	rank, neighbourhood := neighbourhoodRanks(nodes, edges, opts.Focus)
+	rankdir := "LR"
+	if !neighbourhood {
+		rank, rankdir = ranks(nodes, edges), "TB"
+	}
+	b.WriteString("\tgraph [rankdir=" + rankdir + ", newrank=true, nodesep=0.25, ranksep=0.5, pad=0.2, bgcolor=\"transparent\", fontname=\"Helvetica\", fontsize=12")
 	if opts.Title != "" || opts.Legend {
 		b.WriteString(", labelloc=t, labeljust=l, label=<" + graphLabel(opts) + ">")
 	}
@@ -93,7 +100,6 @@ func DOT(g Graph, opts Options) []byte {
 	b.WriteString("\tnode [shape=box, fontname=\"Helvetica\", fontsize=11, margin=\"0.12,0.06\"];\n")
 	b.WriteString("\tedge [fontname=\"Helvetica\", fontsize=9, color=\"#6b7280\", fontcolor=\"#374151\", arrowsize=0.7];\n")
 
-	var firsts []string // first node of each non-empty phase, for column order
 	for _, p := range Phases {
 		var in []Node
 		for _, n := range nodes {
@@ -104,7 +110,6 @@ func DOT(g Graph, opts Options) []byte {
 		if len(in) == 0 {
 			continue
 		}
-		firsts = append(firsts, in[0].ID)
 		st := phaseStyles[p]
 		b.WriteString("\tsubgraph " + quote("cluster_"+p) + " {\n")
 		b.WriteString("\t\tgraph [label=<<B>" + st.title + "</B>>, class=\"phase phase-" + p + "\", style=\"rounded,filled\", fillcolor=\"" + st.fill + "\", color=\"" + st.border + "\", fontsize=13, labeljust=l, margin=12];\n")
@@ -118,15 +123,34 @@ func DOT(g Graph, opts Options) []byte {
 			writeNode(&b, "\t", names[n.ID], n, opts)
 		}
 	}
-	// Clusters joined only by feedback edges come out in any column order;
-	// an invisible edge chain between the phases' first nodes pins the
-	// Plan, Do, Check, Act order.
-	for i := 1; i < len(firsts); i++ {
-		b.WriteString("\t" + names[firsts[i-1]] + " -> " + names[firsts[i]] + " [style=invis, weight=0];\n")
+	var rows [][]string
+	for i, n := range nodes {
+		for len(rows) <= rank[i] {
+			rows = append(rows, nil)
+		}
+		rows[rank[i]] = append(rows[rank[i]], names[n.ID])
+	}
+	for r, row := range rows {
+		if len(row) > 1 {
+			b.WriteString("\t{ rank=same; " + strings.Join(row, "; ") + "; }\n")
+		}
+		if r > 0 && len(row) > 0 && len(rows[r-1]) > 0 {
+			b.WriteString("\t" + rows[r-1][0] + " -> " + row[0] + " [style=invis];\n")
+		}
+	}
+	index := make(map[string]int, len(nodes))
+	for i, n := range nodes {
+		index[n.ID] = i
 	}
 	for _, e := range edges {
 		tip := titles[e.From] + " → " + titles[e.To]
-		b.WriteString("\t" + names[e.From] + " -> " + names[e.To] + " [")
+		from, to, attrs := names[e.From], names[e.To], ""
+		if rank[index[e.From]] > rank[index[e.To]] {
+			// An edge pointing up the page is written downwards and drawn
+			// with its arrow reversed, so it cannot fight the rows.
+			from, to, attrs = to, from, "dir=back, "
+		}
+		b.WriteString("\t" + from + " -> " + to + " [" + attrs)
 		if len(e.Labels) > 0 {
 			b.WriteString("label=<" + htmlText(strings.Join(e.Labels, "\n")) + ">, ")
 			tip += ": " + strings.Join(e.Labels, "; ")

@@ -1,6 +1,12 @@
 package diagrams
 
-import "strings"
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
 
 // sampleISMS is a realistic 15-process ISMS: every PDCA phase, clauses 4–10,
 // feedback loops (incidents back to risk assessment, management review back
@@ -72,4 +78,40 @@ func sampleISMS() Graph {
 		e("PRC-AWARE-01", "PRC-DOC-01", "Training records"),
 	}
 	return New(nodes, edges)
+}
+
+// TestWriteSample writes the sample map and a neighbourhood as an HTML page
+// for a person to look at, when DIAGRAMS_SAMPLE_DIR is set:
+//
+//	DIAGRAMS_SAMPLE_DIR=/tmp/sample go test ./diagrams -run TestWriteSample
+//	chromium --headless --no-sandbox --disable-gpu --screenshot=/tmp/sample/map.png \
+//	    --window-size=1400,1000 /tmp/sample/map.html
+func TestWriteSample(t *testing.T) {
+	dir := os.Getenv("DIAGRAMS_SAMPLE_DIR")
+	if dir == "" {
+		t.Skip("DIAGRAMS_SAMPLE_DIR not set")
+	}
+	r := NewRenderer("")
+	g := sampleISMS()
+	pages := map[string][]byte{
+		"map":           DOT(g, Options{Title: "ISMS process map", Legend: true}),
+		"neighbourhood": DOT(g.Neighbourhood("PRC-RISK-01"), Options{Focus: "PRC-RISK-01"}),
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, dot := range pages {
+		svg, err := r.SVG(context.Background(), dot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := "<!doctype html><meta charset=utf-8><style>body{font-family:sans-serif;margin:16px}" +
+			".diagram{overflow-x:auto;margin:0}.diagram svg{max-width:100%;height:auto}</style>" +
+			"<figure class=diagram>" + string(svg) + "</figure>"
+		for file, data := range map[string][]byte{name + ".html": []byte(page), name + ".svg": svg, name + ".dot": dot} {
+			if err := os.WriteFile(filepath.Join(dir, file), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 }
