@@ -13,6 +13,8 @@ package generator
 
 import (
 	"errors"
+	"github.com/isms-project/isms/diagrams"
+	"github.com/yuin/goldmark"
 	"io/fs"
 	"net/url"
 	"runtime"
@@ -38,9 +40,10 @@ type Options struct {
 	AsOf     model.Date // --as-of; overrides isms.yaml
 	BaseURL  string     // --base-url; overrides isms.yaml
 	Snapshot bool
-	Scripts  []string // extra script URLs in every page's <head> (the preview's reload client)
-	Cache    *Cache   // reuse work from the previous build (the preview server); nil = none
-	NoRender bool     // stop after enrich (isms check): nothing is rendered, Tree stays nil
+	Scripts  []string           // extra script URLs in every page's <head> (the preview's reload client)
+	Cache    *Cache             // reuse work from the previous build (the preview server); nil = none
+	NoRender bool               // stop after enrich (isms check): nothing is rendered, Tree stays nil
+	Diagrams *diagrams.Renderer // kept across builds by serve; nil = one per build, cached on disk under the site
 }
 
 // Result is a finished (or failed) build.
@@ -101,7 +104,8 @@ func Build(o Options) (*Result, error) {
 	src, d := load.Read(content, contentDir+"/")
 	diags = append(diags, d...)
 
-	md := markdown.New(markdown.Options{UnsafeHTML: cfg.UnsafeHTML})
+	dr := diagramRenderer(o)
+	md := markdown.New(markdown.Options{UnsafeHTML: cfg.UnsafeHTML, Extensions: []goldmark.Extender{diagrams.Fence(dr)}})
 	pages := make([]*link.Page, len(src.Docs))
 	perDoc := make([]diag.List, len(src.Docs))
 	parallel(len(src.Docs), func(i int) {
@@ -112,7 +116,11 @@ func Build(o Options) (*Result, error) {
 			if doc == nil {
 				return nil, nil, d
 			}
-			return doc, md.Parse(s.Data), d
+			parsed := md.Parse(s.Data)
+			for _, fe := range diagrams.FenceErrors(parsed.Context) {
+				d.Errorf(diag.Pos{Path: display, Line: fe.Line, Col: 1}, "dot", "diagram: %s", fe.Msg)
+			}
+			return doc, parsed, d
 		})
 		perDoc[i] = d
 		if doc == nil {
@@ -149,7 +157,7 @@ func Build(o Options) (*Result, error) {
 	}
 
 	tree, d := renderSite(renderInput{
-		cfg: cfg, asOf: res.AsOf, site: site, theme: theme, md: md, en: en,
+		cfg: cfg, asOf: res.AsOf, site: site, theme: theme, md: md, en: en, diagrams: dr,
 		content: content, assets: src.Assets, snapshot: o.Snapshot, scripts: o.Scripts,
 	})
 	diags = append(diags, d...)

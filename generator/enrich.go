@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"github.com/isms-project/isms/diagrams"
 	"github.com/isms-project/isms/generator/currency"
 	"github.com/isms-project/isms/generator/diag"
 	"github.com/isms-project/isms/generator/link"
@@ -15,6 +16,7 @@ type enrichment struct {
 	findings []model.Finding          // sorted: major first, then rule, then ids
 	commit   string                   // HEAD of the site's repository, "" outside git
 	history  *siteHistory             // nil when the site folder is not on disk
+	graph    diagrams.Graph           // the process-interaction graph
 }
 
 // enrich runs the enrich stage. Each feature adds its part in its own file.
@@ -26,6 +28,7 @@ func enrich(o Options, cfg model.Config, asOf model.Date, s *link.Site) (*enrich
 			en.currency[p.Doc.Path] = currency.Of(p.Doc, cfg, asOf)
 		}
 	}
+	enrichProcesses(s, en)
 	diags = append(diags, enrichHistory(o, s, en)...)
 	diags = append(diags, enrichSoA(s, en)...)
 	diags = append(diags, enrichCurrencyFindings(s, asOf, en)...)

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/isms-project/isms/diagrams"
 	"html/template"
 	"io/fs"
 	"path"
@@ -29,6 +30,7 @@ type renderInput struct {
 	snapshot bool
 	scripts  []string
 	en       *enrichment
+	diagrams *diagrams.Renderer
 }
 
 // renderSite is the render stage: every page into an in-memory tree.
@@ -130,6 +132,9 @@ func docView(in renderInput, p *link.Page, tree render.Tree) *render.DocView {
 		Revisions: d.History, URL: s.Root + p.URL,
 	}
 	v.StatusText, v.StatusClass = statusText(d)
+	if d.Type == "process" && d.ID != "" {
+		v.Diagram, _ = neighbourhoodSVG(in, d.ID) // the whole map already drew this graph; an error shows there
+	}
 	v.LastChanged, v.HistoryURL = lastChanged(in.en, p)
 	v.HistoryURL = s.Root + v.HistoryURL
 	if c, ok := in.en.currency[d.Path]; ok {

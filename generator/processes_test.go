@@ -1,0 +1,88 @@
+package generator
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/isms-project/isms/diagrams"
+)
+
+func TestProcessMapAndZeroRerenders(t *testing.T) {
+	site := siteFromTxtar(t, "../testdata/sites/basic.txtar")
+	delete(site, "themes/default/layouts/document.html") // the default layout shows the neighbourhood diagram
+	delete(site, "themes/default/layouts/base.html")
+	dr := diagrams.NewRenderer("")
+	res, err := Build(Options{Site: site, Today: asOf, Diagrams: dr})
+	if err != nil || res.Tree == nil {
+		t.Fatalf("build: %v\n%s", err, res.Diags)
+	}
+	m := string(res.Tree["processes/index.html"])
+	for _, want := range []string{`xlink:href="/processes/risk/"`, `xlink:href="/processes/treat/"`, "Risk report", "<svg"} {
+		if !strings.Contains(m, want) {
+			t.Errorf("process map lacks %q", want)
+		}
+	}
+	if _, ok := res.Tree["processes/map.svg"]; !ok {
+		t.Error("no processes/map.svg")
+	}
+	if !strings.Contains(string(res.Tree["processes/risk/index.html"]), `class="diagram neighbourhood"`) {
+		t.Error("process page lacks its neighbourhood diagram")
+	}
+	first := dr.Renders()
+	if first == 0 {
+		t.Fatal("no renders counted")
+	}
+	// An unrelated edit: the processes are unchanged, so nothing is drawn again.
+	site["content/policies/access.md"].Data = append(site["content/policies/access.md"].Data, []byte("\nMore text.\n")...)
+	if res, _ := Build(Options{Site: site, Today: asOf, Diagrams: dr}); res.Tree == nil {
+		t.Fatalf("rebuild failed:\n%s", res.Diags)
+	}
+	if got := dr.Renders(); got != first {
+		t.Errorf("rebuild with unchanged processes rendered %d diagrams, want 0", got-first)
+	}
+}
+
+func TestConnectivityFindings(t *testing.T) {
+	site := fstest.MapFS{
+		"content/a.md": {Data: []byte("---\nid: PRC-A\ntitle: A\ntype: process\nowner: X\nphase: plan\nclause: \"6.1\"\n---\n")},
+		"content/b.md": {Data: []byte("---\nid: PRC-B\ntitle: B\ntype: process\nowner: X\nphase: do\nclause: \"8.1\"\noutputs: [PRC-C]\n---\n")},
+		"content/c.md": {Data: []byte("---\nid: PRC-C\ntitle: C\ntype: process\nowner: X\nphase: check\nclause: \"9.2\"\n---\n")},
+		"content/d.md": {Data: []byte("---\nid: PRC-D\ntitle: D\ntype: process\nowner: X\nphase: act\nclause: \"10.1\"\noutputs: [PRC-E]\n---\n")},
+		"content/e.md": {Data: []byte("---\nid: PRC-E\ntitle: E\ntype: process\nowner: X\nphase: act\nclause: \"10.2\"\n---\n")},
+	}
+	res, err := Build(Options{Site: site, Today: asOf, Diagrams: diagrams.NewRenderer("")})
+	if err != nil || res.Tree == nil {
+		t.Fatalf("build: %v\n%s", err, res.Diags)
+	}
+	rules := map[string]bool{}
+	for _, f := range res.Findings {
+		rules[f.Rule] = true
+	}
+	for _, want := range []string{"process-silo", "process-no-inputs", "process-no-outputs", "process-islands", "clause-uncovered"} {
+		if !rules[want] {
+			t.Errorf("no %s finding in %+v", want, res.Findings)
+		}
+	}
+	if !strings.Contains(string(res.Tree["processes/index.html"]), "process-silo") {
+		t.Error("findings not shown on /processes/")
+	}
+}
+
+func TestDotFenceErrorPosition(t *testing.T) {
+	site := fstest.MapFS{
+		"content/a.md": {Data: []byte(doc("", "Intro.\n\n```dot\ndigraph {\n  a -> b;\n  b -> ;\n}\n```\n"))},
+	}
+	res, _ := Build(Options{Site: site, Today: asOf, Diagrams: diagrams.NewRenderer("")})
+	if res.Tree != nil {
+		t.Error("a DOT syntax error should fail the build")
+	}
+	if !strings.Contains(res.Diags.String(), "content/a.md:12:1: error: diagram:") {
+		t.Errorf("want the error at the DOT line (content/a.md:12), got:\n%s", res.Diags)
+	}
+	good := fstest.MapFS{"content/a.md": {Data: []byte(doc("", "```dot\ndigraph { a -> b }\n```\n"))}}
+	res, _ = Build(Options{Site: good, Today: asOf, Diagrams: diagrams.NewRenderer("")})
+	if res.Tree == nil || !strings.Contains(string(res.Tree["a/index.html"]), "<svg") {
+		t.Errorf("dot fence not drawn:\n%s", res.Diags)
+	}
+}
