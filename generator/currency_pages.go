@@ -22,7 +22,7 @@ type CurrencyData struct {
 	Chart           template.HTML // SVG drawn at build time
 	Rows            []CurrencyRow // most urgent first
 	Owners          []OwnerGroup  // by owner name
-	Findings        []FindingView
+	Findings        []FindingGroup
 	JSONURL, ICSURL string
 }
 
@@ -42,6 +42,15 @@ type OwnerGroup struct {
 	Rows                    []CurrencyRow
 	Overdue, DueSoon, Never int
 	Attention               bool // anything overdue, due soon or never reviewed
+}
+
+// FindingGroup is one rule's findings. A rule that fires many times (an
+// SoA with fifteen uncited controls) is shown as one folded group, so it
+// does not bury the one major finding beneath it.
+type FindingGroup struct {
+	Severity, Rule string
+	Items          []FindingView
+	Open           bool // shown unfolded: a major rule, or a single finding
 }
 
 // FindingView is a finding with links to the documents it concerns.
@@ -76,17 +85,17 @@ func renderCurrency(in renderInput, sv *render.SiteView, tree render.Tree, diags
 	})
 
 	d := &CurrencyData{
-		AsOf: in.asOf.String(), DueSoon: in.cfg.DueSoon.String(),
+		AsOf: in.asOf.String(), DueSoon: humanInterval(in.cfg.DueSoon),
 		Chart:   template.HTML(currency.NewTimeline(rep, in.asOf).SVG()),
 		JSONURL: s.Root + "currency.json", ICSURL: s.Root + "reviews.ics",
 	}
 	d.Major, d.Minor = rep.Counts()
 	sum := rep.Summary
 	d.Tiles = []Tile{
-		{Label: "overdue for review", Class: tileClass(sum.Overdue, "bad"), URL: "#documents", Value: sum.Overdue},
-		{Label: "never reviewed", Class: tileClass(sum.NeverReviewed, "bad"), URL: "#documents", Value: sum.NeverReviewed},
-		{Label: "due within " + humanInterval(in.cfg.DueSoon), Class: tileClass(sum.DueSoon, "warn"), URL: "#documents", Value: sum.DueSoon},
-		{Label: "current", Class: "ok", URL: "#documents", Value: sum.Current},
+		{Label: "overdue", Class: tileClass(sum.Overdue, "bad"), URL: "?status=overdue#documents", Value: sum.Overdue},
+		{Label: "never reviewed", Class: tileClass(sum.NeverReviewed, "bad"), URL: "?status=never-reviewed#documents", Value: sum.NeverReviewed},
+		{Label: "due in " + humanInterval(in.cfg.DueSoon), Class: tileClass(sum.DueSoon, "warn"), URL: "?status=due-soon#documents", Value: sum.DueSoon},
+		{Label: "current", Class: "ok", URL: "?status=current#documents", Value: sum.Current},
 		{Label: "major findings", Class: tileClass(d.Major, "bad"), URL: "#findings", Value: d.Major},
 		{Label: "minor findings", Class: tileClass(d.Minor, "warn"), URL: "#findings", Value: d.Minor},
 	}
@@ -98,14 +107,19 @@ func renderCurrency(in renderInput, sv *render.SiteView, tree render.Tree, diags
 		d.Rows = append(d.Rows, row)
 	}
 	d.Owners = ownerGroups(d.Rows)
-	for _, f := range rep.Findings {
+	for _, f := range rep.Findings { // sorted: major first, then rule
 		fv := FindingView{Severity: f.Severity, Rule: f.Rule, Message: f.Message}
 		for _, id := range f.IDs {
 			if _, ok := s.ByID[id]; ok {
 				fv.Docs = append(fv.Docs, refView(s, id, nil))
 			}
 		}
-		d.Findings = append(d.Findings, fv)
+		if n := len(d.Findings); n == 0 || d.Findings[n-1].Rule != f.Rule || d.Findings[n-1].Severity != f.Severity {
+			d.Findings = append(d.Findings, FindingGroup{Severity: f.Severity, Rule: f.Rule})
+		}
+		g := &d.Findings[len(d.Findings)-1]
+		g.Items = append(g.Items, fv)
+		g.Open = g.Severity == currency.Major || len(g.Items) <= 2
 	}
 
 	site := *sv
@@ -113,8 +127,7 @@ func renderCurrency(in renderInput, sv *render.SiteView, tree render.Tree, diags
 	site.Nav = render.MarkCurrent(sv.Nav, s.Root+"currency/")
 	page, err := in.theme.Execute("currency", &render.PageData{
 		Site: &site, Kind: "report", Title: "Document currency", URL: "currency/",
-		Crumbs: []render.Crumb{{Title: "Home", URL: ""}, {Title: "Document currency"}},
-		Data:   d,
+		Data: d,
 	})
 	if err != nil {
 		diags.Errorf(diag.Pos{Path: "themes/layouts/currency.html"}, "theme", "%v", err)
