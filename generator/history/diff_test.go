@@ -188,3 +188,39 @@ func FuzzDiff(f *testing.F) {
 		}
 	})
 }
+
+func TestVersions(t *testing.T) {
+	revs := []Rev{{Subject: "c4"}, {Subject: "c3"}, {Subject: "c2"}, {Subject: "c1"}, {Subject: "c0"}}
+	contents := [][]byte{
+		[]byte("---\nversion: \"1.2\"\nstatus: approved\n---\nbody\nmore\n"),
+		[]byte("---\nversion: \"1.1\"\nstatus: draft\n---\nbody\n"),
+		[]byte("---\nversion: [\n---\nbody\n"),
+		[]byte("\x00binary"),
+		nil,
+	}
+	got := Versions(revs, contents)
+	if len(got) != 5 {
+		t.Fatalf("got %d versions", len(got))
+	}
+	v := got[0]
+	if v.Subject != "c4" || v.Fields["version"] != "1.2" || v.Note != "" ||
+		fmt.Sprint(v.Changes) != fmt.Sprint([]Change{{"version", "1.1", "1.2"}, {"status", "draft", "approved"}}) ||
+		render(v.Body) != " body 1/1\n+more 0/2\n" {
+		t.Errorf("newest version = %+v", v)
+	}
+	if v := got[1]; v.Fields["status"] != "draft" || v.Changes != nil || v.Body != nil || !strings.Contains(v.Note, "does not parse") {
+		t.Errorf("version before an unparsable one = %+v", v)
+	}
+	if v := got[2]; v.Fields != nil || !strings.HasPrefix(v.Note, "front-matter does not parse") {
+		t.Errorf("unparsable version = %+v", v)
+	}
+	if v := got[3]; v.Note != "binary file" {
+		t.Errorf("binary version = %+v", v)
+	}
+	if v := got[4]; v.Note != "content not in this clone" || v.Changes != nil {
+		t.Errorf("missing version = %+v", v)
+	}
+	if got := Versions(revs[:1], contents[:1]); got[0].Changes != nil || got[0].Body != nil {
+		t.Errorf("the oldest version has changes: %+v", got[0])
+	}
+}
