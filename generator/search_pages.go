@@ -1,9 +1,114 @@
 package generator
 
 import (
+	"encoding/json"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark/ast"
+
 	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/markdown"
 	"github.com/isms-project/isms/generator/render"
 )
 
-// renderSearch is not written yet.
-func renderSearch(in renderInput, sv *render.SiteView, tree render.Tree, diags *diag.List) {}
+// searchBodyLimit caps each document's body text in the index. The
+// client-side search matches words and prefixes and shows a snippet; the
+// opening of a document carries most of what staff search for, and the cap
+// keeps the index at about 2 kB per document however long a document is.
+const searchBodyLimit = 1500
+
+// searchDoc is one document in /search-index.json. Keys are one letter
+// because the index is downloaded whole by every reader who searches.
+type searchDoc struct {
+	ID       string   `json:"i"`
+	Title    string   `json:"t"`
+	Type     string   `json:"y"`
+	Owner    string   `json:"o,omitempty"`
+	URL      string   `json:"u"` // relative to the site root
+	Clauses  []string `json:"k,omitempty"`
+	Controls []string `json:"c,omitempty"`
+	Headings []string `json:"h,omitempty"`
+	Body     string   `json:"b,omitempty"`
+}
+
+// searchIndex is the whole file; V lets the script refuse an index it does
+// not understand after a theme upgrade.
+type searchIndex struct {
+	V    int         `json:"v"`
+	Docs []searchDoc `json:"d"`
+}
+
+// renderSearch writes /search-index.json for the theme's search.js, and
+// /search/, where the search form lands without JavaScript (it lists every
+// document) and which shows full results with it.
+func renderSearch(in renderInput, sv *render.SiteView, tree render.Tree, diags *diag.List) {
+	b, err := json.Marshal(buildSearchIndex(in))
+	if err != nil {
+		diags.Errorf(diag.Pos{Path: contentDir}, "search", "search index: %v", err)
+		return
+	}
+	tree["search-index.json"] = b
+	sitewidePage(in, sv, tree, diags, "search", "search/", "Search", render.Groups(in.site))
+}
+
+func buildSearchIndex(in renderInput) searchIndex {
+	idx := searchIndex{V: 1, Docs: []searchDoc{}}
+	for _, p := range in.site.Pages {
+		d := p.Doc
+		if d.IsRetired() {
+			continue
+		}
+		sd := searchDoc{ID: d.ID, Title: d.Title, Type: d.Type, Owner: d.Owner, URL: p.URL,
+			Clauses: d.Clauses, Controls: d.Controls}
+		for _, h := range p.MD.Headings {
+			if h.Level > 1 && h.Text != "" {
+				sd.Headings = append(sd.Headings, h.Text)
+			}
+		}
+		sd.Body = truncateWords(bodyText(p.MD), searchBodyLimit)
+		idx.Docs = append(idx.Docs, sd)
+	}
+	return idx
+}
+
+// bodyText is a document's prose as one line: the text of every paragraph,
+// heading, list item and table cell separated by spaces. Code blocks and
+// raw HTML are left out: they are rarely what people search for.
+func bodyText(md *markdown.Doc) string {
+	var b strings.Builder
+	for n := md.Root.FirstChild(); n != nil; n = n.NextSibling() {
+		_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+			if !entering {
+				return ast.WalkContinue, nil
+			}
+			switch c.Kind() {
+			case ast.KindFencedCodeBlock, ast.KindCodeBlock, ast.KindHTMLBlock, ast.KindRawHTML:
+				return ast.WalkSkipChildren, nil
+			}
+			if c.Type() == ast.TypeBlock && c.FirstChild() != nil && c.FirstChild().Type() == ast.TypeInline {
+				b.WriteString(markdown.PlainText(c, md.Src))
+				b.WriteByte(' ')
+				return ast.WalkSkipChildren, nil
+			}
+			return ast.WalkContinue, nil
+		})
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// truncateWords cuts s to at most limit bytes at a word boundary.
+func truncateWords(s string, limit int) string {
+	if len(s) <= limit {
+		return s
+	}
+	cut := limit
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	if i := strings.LastIndexFunc(s[:cut], unicode.IsSpace); i > limit/2 {
+		cut = i
+	}
+	return s[:cut]
+}

@@ -1,0 +1,232 @@
+// Package browsertest drives the built sample site in headless Chromium:
+// the parts of the theme that only exist in a browser (search.js) are
+// tested the way a reader uses them. The tests skip when no Chromium
+// binary is installed.
+package browsertest
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+
+	"github.com/isms-project/isms/generator"
+	"github.com/isms-project/isms/generator/model"
+)
+
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Skip("no chromium binary found on PATH (chromium, chromium-browser, google-chrome): browser tests skipped")
+	return ""
+}
+
+// requests records the paths the browser asked for.
+type requests struct {
+	mu    sync.Mutex
+	paths []string
+}
+
+func (r *requests) add(p string) { r.mu.Lock(); r.paths = append(r.paths, p); r.mu.Unlock() }
+func (r *requests) has(p string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Contains(r.paths, p)
+}
+
+var (
+	sampleOnce sync.Once
+	sample     http.Handler
+	sampleErr  string
+)
+
+// serveSample serves the repository's sample site, built once in memory,
+// on 127.0.0.1, and records what the browser asks for.
+func serveSample(t *testing.T) (string, *requests) {
+	t.Helper()
+	sampleOnce.Do(func() {
+		res, err := generator.Build(generator.Options{Site: os.DirFS("../.."), AsOf: model.DateOf(2026, 11, 27)})
+		switch {
+		case err != nil:
+			sampleErr = err.Error()
+		case res.Tree == nil:
+			sampleErr = "sample site does not build:\n" + res.Diags.String()
+		default:
+			sample = http.FileServerFS(res.Tree.FS())
+		}
+	})
+	if sample == nil {
+		t.Fatal(sampleErr)
+	}
+	seen := &requests{}
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen.add(r.URL.Path)
+		sample.ServeHTTP(w, r)
+	}))
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Listener = l
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv.URL, seen
+}
+
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium(t)),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.NoSandbox,
+		chromedp.WindowSize(1280, 900),
+	)
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	ctx, cancelT := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(func() { cancelT(); cancel(); cancelA() })
+	return ctx
+}
+
+const firstResult = `#search-results li[role=option]`
+
+// press sends a key as a rawKeyDown and a keyUp, with no char event. That
+// is what a real keyboard amounts to when the page cancels the keydown:
+// chromedp's KeyEvent sends the char event separately, which would type the
+// "/" into the box and submit the form on Enter even though search.js
+// cancelled the keydown.
+func press(key, code string, vk int64) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		for _, typ := range []input.DispatchKeyEventType{input.DispatchKeyEventTypeRawKeyDown, input.DispatchKeyEventTypeKeyUp} {
+			_, err := cdp.Call(ctx, t, input.DispatchKeyEvent, input.DispatchKeyEventParams{
+				Type: typ, Key: key, Code: code, WindowsVirtualKeyCode: vk, NativeVirtualKeyCode: vk,
+			})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func TestSearchAccessFindsPolicyAndFollowsIt(t *testing.T) {
+	ctx := browser(t)
+	base, seen := serveSample(t)
+
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/"), chromedp.WaitReady(chromedp.ID("search-input"))); err != nil {
+		t.Fatal(err)
+	}
+	if seen.has("/search-index.json") {
+		t.Error("the search index was loaded before the search box was used")
+	}
+	// "/" focuses the box from anywhere on the page; then type.
+	if err := chromedp.Do(ctx, press("/", "Slash", 191)); err != nil {
+		t.Fatal(err)
+	}
+	focused, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement && document.activeElement.id`))
+	if err != nil || focused != "search-input" {
+		t.Fatalf(`after "/", focus is on %q (%v), want the search box`, focused, err)
+	}
+	if err := chromedp.Do(ctx, chromedp.KeyEvent("access"), chromedp.WaitVisible(chromedp.CSS(firstResult))); err != nil {
+		t.Fatal(err)
+	}
+	ids, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](
+		`[...document.querySelectorAll('#search-results .r-id')].map(e => e.textContent)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ids) == 0 || ids[0] != "POL-AC-01" {
+		t.Fatalf(`results for "access" = %v, want POL-AC-01 first`, ids)
+	}
+	snippet, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(firstResult+" .r-snippet mark")))
+	if err != nil || !strings.EqualFold(snippet, "access") {
+		t.Errorf("first result's snippet marks %q (%v), want the matched word", snippet, err)
+	}
+	if !seen.has("/search-index.json") {
+		t.Error("the index was not fetched from the site")
+	}
+
+	// Enter follows the selected (first) result.
+	if err := chromedp.Do(ctx, press("Enter", "Enter", 13)); err != nil {
+		t.Fatal(err)
+	}
+	if loc := waitLocation(ctx, base+"/policies/access-control/"); loc != base+"/policies/access-control/" {
+		t.Fatalf("after Enter the browser is at %s, want /policies/access-control/", loc)
+	}
+	h1, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("h1")))
+	if err != nil || h1 != "Access control policy" {
+		t.Errorf("h1 = %q (%v)", h1, err)
+	}
+	for _, p := range seen.paths {
+		if strings.Contains(p, "://") {
+			t.Errorf("unexpected request %s", p)
+		}
+	}
+}
+
+// waitLocation polls the page's URL until it is want or 20 s pass, and
+// returns the last URL seen. A Poll inside the page would fail while the
+// navigation replaces the page's JavaScript context.
+func waitLocation(ctx context.Context, want string) string {
+	var loc string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if l, err := chromedp.Run(ctx, chromedp.Location()); err == nil {
+			if loc = l; loc == want {
+				break
+			}
+		}
+	}
+	return loc
+}
+
+func TestSearchByIDAndArrowKeys(t *testing.T) {
+	ctx := browser(t)
+	base, _ := serveSample(t)
+	resultIDs := `[...document.querySelectorAll('#search-results .r-id')].map(e => e.textContent)`
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/"), chromedp.WaitReady(chromedp.ID("search-input")),
+		chromedp.SendKeys(chromedp.ID("search-input"), "POL-AC-01"), chromedp.WaitVisible(chromedp.CSS(firstResult))); err != nil {
+		t.Fatal(err)
+	}
+	ids, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](resultIDs))
+	if err != nil || len(ids) == 0 || ids[0] != "POL-AC-01" {
+		t.Fatalf(`results for "POL-AC-01" = %v (%v)`, ids, err)
+	}
+
+	// A word prefix finds documents too; arrows move the selection.
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.getElementById("search-input").value = ""`),
+		chromedp.SendKeys(chromedp.ID("search-input"), "restor")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll('#search-results li[role=option]').length >= 2`)); err != nil {
+		t.Fatal(err)
+	}
+	ids, _ = chromedp.Run(ctx, chromedp.Evaluate[[]string](resultIDs))
+	if !slices.Contains(ids, "PRO-BACKUP-01") && !slices.Contains(ids, "EVD-BACKUP-2026-03") {
+		t.Errorf(`"restor" should find the restore procedure or test: %v`, ids)
+	}
+	if err := chromedp.Do(ctx, press("ArrowDown", "ArrowDown", 40)); err != nil {
+		t.Fatal(err)
+	}
+	sel, err := chromedp.Run(ctx, chromedp.Evaluate[int](
+		`[...document.querySelectorAll('#search-results li[role=option]')].findIndex(li => li.getAttribute('aria-selected') === 'true')`))
+	if err != nil || sel != 1 {
+		t.Errorf("after ArrowDown the selected result is %d (%v), want 1", sel, err)
+	}
+}
