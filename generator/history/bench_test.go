@@ -198,7 +198,7 @@ func BenchmarkParse(b *testing.B) {
 	}
 	b.SetBytes(int64(len(out)))
 	for b.Loop() {
-		if _, err := newWalk().parse(out); err != nil {
+		if err := newWalk().parse(out); err != nil {
 			b.Fatal(err)
 		}
 	}

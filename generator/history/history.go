@@ -100,7 +100,7 @@ func Read(ctx context.Context, siteDir, contentDir string) (*Log, error) {
 	}
 	w := newWalk()
 	w.boundary = r.boundary
-	if _, err := w.parse(out); err != nil {
+	if err := w.parse(out); err != nil {
 		return nil, err
 	}
 	l.revs = w.revs
@@ -116,7 +116,7 @@ func logArgs(rangeSpec string) []string {
 	return []string{"log", "--first-parent", "--diff-merges=first-parent",
 		"-M", "--raw", "--no-abbrev", "--relative", "-z", "--no-color",
 		"--no-ext-diff", "--no-textconv", "--date=short",
-		"--format=%x1e%H%x00%h%x00%P%x00%an%x00%ad%x00%s",
+		"--format=%x1e%H%x00%h%x00%an%x00%ad%x00%s",
 		rangeSpec, "--", "."}
 }
 
@@ -176,38 +176,48 @@ func (l *Log) Update(ctx context.Context) (*Log, error) {
 	if r.head == "" || r.prefix != l.repo.prefix || r.shallow || l.Shallow {
 		return Read(ctx, l.siteDir, l.contentDir)
 	}
-	out, err := runGit(ctx, r.git, r.dir, logArgs(l.Head+".."+r.head)...)
+	n, ok, err := l.extendTo(ctx, r)
+	if err != nil || ok {
+		return n, err
+	}
+	return Read(ctx, l.siteDir, l.contentDir)
+}
+
+// extendTo reads only the commits from l.Head to r.head and puts them in
+// front of l's history. It reports false when that would not give what a
+// full read gives: l.Head is not on the first-parent line of r.head (a
+// rewrite, a reset, a switch of branch) or is gone altogether.
+func (l *Log) extendTo(ctx context.Context, r *repo) (*Log, bool, error) {
+	rangeSpec := l.Head + ".." + r.head
+	// The log below skips commits outside the content folder, so check
+	// the first-parent chain itself: its oldest commit must sit on l.Head.
+	chain, err := runGit(ctx, r.git, r.dir, "rev-list", "--first-parent", "--parents", rangeSpec)
 	if err != nil {
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			return nil, false, ctx.Err()
 		}
-		// The old head may be gone (gc after a rewrite): start over.
-		return Read(ctx, l.siteDir, l.contentDir)
+		return nil, false, nil
+	}
+	lines := strings.Split(strings.TrimSpace(string(chain)), "\n")
+	if f := strings.Fields(lines[len(lines)-1]); len(f) < 2 || f[1] != l.Head {
+		return nil, false, nil
+	}
+	out, err := runGit(ctx, r.git, r.dir, logArgs(rangeSpec)...)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, false, ctx.Err()
+		}
+		return nil, false, nil
 	}
 	w := newWalk()
-	oldestParent, err := w.parse(out)
-	if err != nil {
-		return nil, err
-	}
-	// The range walk stops at commits reachable from the old head; it
-	// continues the old history only if the oldest new commit sits directly
-	// on it. (If no commit in the range touched the content folder we cannot
-	// tell from the output, so ask.)
-	if oldestParent == "" {
-		if _, err := runGit(ctx, r.git, r.dir, "merge-base", "--is-ancestor", l.Head, r.head); err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			return Read(ctx, l.siteDir, l.contentDir)
-		}
-	} else if oldestParent != l.Head {
-		return Read(ctx, l.siteDir, l.contentDir)
+	if err := w.parse(out); err != nil {
+		return nil, false, err
 	}
 	return &Log{
 		Available: true, Shallow: r.shallow, Head: r.head,
 		siteDir: l.siteDir, contentDir: l.contentDir, repo: r,
 		revs: w.extend(l.revs),
-	}, nil
+	}, true, nil
 }
 
 // walk builds revision lists from log output, newest commit first. It
@@ -239,9 +249,8 @@ type entry struct {
 	src, dst string // src only for renames
 }
 
-// parse consumes `git log -z --raw` output in the format of logArgs and
-// returns the first parent of the oldest commit it saw ("" if none).
-func (w *walk) parse(out []byte) (oldestParent string, err error) {
+// parse consumes `git log -z --raw` output in the format of logArgs.
+func (w *walk) parse(out []byte) error {
 	toks := tokens{b: out}
 	var entries []entry
 	for !toks.done() {
@@ -250,27 +259,22 @@ func (w *walk) parse(out []byte) (oldestParent string, err error) {
 			continue
 		}
 		if t[0] != 0x1e {
-			return "", fmt.Errorf("history: unexpected git log output near %q", clip(t))
+			return fmt.Errorf("history: unexpected git log output near %q", clip(t))
 		}
-		var f [5][]byte
+		var f [4][]byte
 		for i := range f {
 			if toks.done() {
-				return "", fmt.Errorf("history: git log output ends inside a commit header")
+				return fmt.Errorf("history: git log output ends inside a commit header")
 			}
 			f[i] = toks.next()
 		}
 		c := Rev{
 			Hash:    string(t[1:]),
 			Short:   shortID(f[0]),
-			Author:  validUTF8(f[2]),
-			Date:    string(f[3]),
-			Subject: validUTF8(f[4]),
+			Author:  validUTF8(f[1]),
+			Date:    string(f[2]),
+			Subject: validUTF8(f[3]),
 		}
-		parents := f[1]
-		if j := bytes.IndexByte(parents, ' '); j >= 0 {
-			parents = parents[:j]
-		}
-		oldestParent = string(parents)
 		entries = entries[:0]
 		for {
 			t := bytes.TrimLeft(toks.peek(), "\n")
@@ -280,11 +284,11 @@ func (w *walk) parse(out []byte) (oldestParent string, err error) {
 			toks.next()
 			e, paths, ok := parseRaw(t)
 			if !ok {
-				return "", fmt.Errorf("history: unexpected git log raw line %q", clip(t))
+				return fmt.Errorf("history: unexpected git log raw line %q", clip(t))
 			}
 			for i := range paths {
 				if toks.done() {
-					return "", fmt.Errorf("history: git log output ends inside a change list")
+					return fmt.Errorf("history: git log output ends inside a change list")
 				}
 				p := string(toks.next())
 				if i == 0 {
@@ -299,7 +303,7 @@ func (w *walk) parse(out []byte) (oldestParent string, err error) {
 		}
 		w.commit(c, entries)
 	}
-	return oldestParent, nil
+	return nil
 }
 
 // tokens walks NUL-separated fields without splitting the whole output

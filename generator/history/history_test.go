@@ -367,6 +367,8 @@ func TestUpdate(t *testing.T) {
 		t.Fatalf("Update with no new commits changed the log: %v", err)
 	}
 
+	r.write("README", "outside first\n")
+	r.commit("Outside content first")
 	r.write("content/a.md", long("A3"))
 	r.commit("Edit a again")
 	r.git("mv", "content/b.md", "content/c.md")
@@ -375,6 +377,14 @@ func TestUpdate(t *testing.T) {
 	r.commit("Rename b, drop gone, add d")
 	r.write("README", "outside\n")
 	r.commit("Outside content only")
+	// The new commits continue the old head's line: no full read needed.
+	loc, _, err := locate(ctx, r.root, "content")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := l.extendTo(ctx, loc); !ok || err != nil {
+		t.Errorf("extendTo = %v, %v; want an incremental update", ok, err)
+	}
 	n, err := l.Update(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -395,6 +405,13 @@ func TestUpdate(t *testing.T) {
 	r.git("add", "-A")
 	r.git("commit", "-q", "--amend", "-m", "Outside content, and a")
 	r.day++
+	loc, _, err = locate(ctx, r.root, "content")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := n.extendTo(ctx, loc); ok || err != nil {
+		t.Errorf("extendTo after a rewrite = %v, %v; want a full read", ok, err)
+	}
 	m, err := n.Update(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -405,6 +422,17 @@ func TestUpdate(t *testing.T) {
 	}
 	if got := summary(m.Revisions("a.md")[:1]); !strings.Contains(got, "Outside content, and a") {
 		t.Errorf("a.md after amend: %s", got)
+	}
+
+	// Moving HEAD back reads the older state.
+	r.git("reset", "-q", "--hard", "HEAD~3")
+	back, err := m.Update(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	full = mustRead(t, r.root, "content")
+	if back.Head != full.Head || !reflect.DeepEqual(back.revs, full.revs) || len(back.Revisions("c.md")) != 0 {
+		t.Errorf("update after a reset differs from a full read:\n%v\n%v", back.revs, full.revs)
 	}
 }
 
