@@ -111,12 +111,15 @@ func Read(ctx context.Context, siteDir, contentDir string) (*Log, error) {
 // content folder (git runs inside it; "--relative" makes paths relative to
 // it and "-- ." drops everything outside). Header fields are NUL-separated
 // because a subject or name may hold any other byte; --raw rather than
-// --name-status gives blob ids for Contents at no extra cost.
+// --name-status gives blob ids for Contents at no extra cost. Authors go
+// through the repository's .mailmap (%aN), so one person committing under
+// two spellings is one author; --root holds even if the user's config turns
+// log.showRoot off, so the first commit still shows its additions.
 func logArgs(rangeSpec string) []string {
-	return []string{"log", "--first-parent", "--diff-merges=first-parent",
+	return []string{"log", "--first-parent", "--diff-merges=first-parent", "--root",
 		"-M", "--raw", "--no-abbrev", "--relative", "-z", "--no-color",
 		"--no-ext-diff", "--no-textconv", "--date=short",
-		"--format=%x1e%H%x00%h%x00%an%x00%ad%x00%s",
+		"--format=%x1e%H%x00%h%x00%aN%x00%ad%x00%s",
 		rangeSpec, "--", "."}
 }
 

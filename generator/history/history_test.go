@@ -305,10 +305,13 @@ func TestReadNoCommits(t *testing.T) {
 func TestReadOddCommits(t *testing.T) {
 	t.Parallel()
 	r := newRepo(t)
+	r.write(".mailmap", "Ann Author <ann@example.org> <ann.old@example.org>\n")
 	r.write("content/img.bin", "\x00\x01\x02binary\xff")
 	r.write("content/sub dir/Résumé ü.md", "unicode\n")
 	r.write("content/bad\xff.md", "latin-1 name\n")
-	r.commit("Add odd files")
+	r.git("add", "-A")
+	r.git("-c", "user.name=A. Author (old laptop)", "-c", "user.email=ann.old@example.org", "commit", "-q", "-m", "Add odd files")
+	r.day++
 	r.write("content/img.bin", "\x00\x01\x03binary\xfe")
 	r.git("add", "-A")
 	r.git("-c", "user.name=Zoë \"Z\" O'Brien & Co", "-c", "user.email=weird+tag@[127.0.0.1]",
