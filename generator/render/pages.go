@@ -92,6 +92,7 @@ type NavPage struct {
 // NavGroup is a titled list of pages.
 type NavGroup struct {
 	Title, Number string
+	Type          string // the document type, for by-type groups
 	Open          bool
 	Pages         []NavPage
 }
@@ -155,7 +156,7 @@ func Groups(s *link.Site) NavData {
 	for _, t := range model.Types {
 		if ps := byType[t]; len(ps) > 0 {
 			sortPages(ps)
-			nd.ByType = append(nd.ByType, NavGroup{Title: model.TypeTitle(t), Pages: ps})
+			nd.ByType = append(nd.ByType, NavGroup{Title: model.TypeTitle(t), Type: t, Pages: ps})
 		}
 	}
 	for _, c := range ClauseTitles {
@@ -179,8 +180,10 @@ func MarkCurrent(nav template.HTML, href string) template.HTML {
 }
 
 // Crumbs builds the breadcrumbs of a document page: Home › Type › Title.
+// URLs are relative to the site root; the type links to its list on the
+// home page; the last crumb is the current page.
 func Crumbs(d *model.Document) []Crumb {
-	return []Crumb{{Title: "Home", URL: ""}, {Title: model.TypeTitle(d.Type)}, {Title: d.Title}}
+	return []Crumb{{Title: "Home", URL: ""}, {Title: model.TypeTitle(d.Type), URL: "#type-" + d.Type}, {Title: d.Title}}
 }
 
 // TOC keeps h2 and h3 headings, when there are enough to be worth a table.

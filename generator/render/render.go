@@ -30,8 +30,10 @@ type Theme struct {
 }
 
 var funcs = template.FuncMap{
-	"join":  strings.Join,
-	"lower": strings.ToLower,
+	"join": strings.Join,
+	// lastCrumb: the last breadcrumb is the current page, shown unlinked.
+	"lastCrumb": func(i int, cs []Crumb) bool { return i == len(cs)-1 },
+	"lower":     strings.ToLower,
 	"pct": func(a, b int) int {
 		if b == 0 {
 			return 0
