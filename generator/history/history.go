@@ -41,7 +41,7 @@ import (
 // Rev is one commit that changed a content file.
 type Rev struct {
 	Hash    string // full commit id
-	Short   string // abbreviated commit id, unique in the repository
+	Short   string // the first 10 hex digits of Hash
 	Author  string
 	Date    string // author date, YYYY-MM-DD, in the author's own time zone
 	Subject string // may be empty
@@ -119,7 +119,7 @@ func logArgs(rangeSpec string) []string {
 	return []string{"log", "--first-parent", "--diff-merges=first-parent", "--root",
 		"-M", "--raw", "--no-abbrev", "--relative", "-z", "--no-color",
 		"--no-ext-diff", "--no-textconv", "--date=short",
-		"--format=%x1e%H%x00%h%x00%aN%x00%ad%x00%s",
+		"--format=%x1e%H%x00%aN%x00%ad%x00%s",
 		rangeSpec, "--", "."}
 }
 
@@ -264,7 +264,7 @@ func (w *walk) parse(out []byte) error {
 		if t[0] != 0x1e {
 			return fmt.Errorf("history: unexpected git log output near %q", clip(t))
 		}
-		var f [4][]byte
+		var f [3][]byte
 		for i := range f {
 			if toks.done() {
 				return fmt.Errorf("history: git log output ends inside a commit header")
@@ -273,11 +273,11 @@ func (w *walk) parse(out []byte) error {
 		}
 		c := Rev{
 			Hash:    string(t[1:]),
-			Short:   shortID(f[0]),
-			Author:  validUTF8(f[1]),
-			Date:    string(f[2]),
-			Subject: validUTF8(f[3]),
+			Author:  validUTF8(f[0]),
+			Date:    string(f[1]),
+			Subject: validUTF8(f[2]),
 		}
+		c.Short = shortID(c.Hash)
 		entries = entries[:0]
 		for {
 			t := bytes.TrimLeft(toks.peek(), "\n")
@@ -472,8 +472,9 @@ func sortedKeys(m map[string][]Rev) []string {
 	return slices.Sorted(maps.Keys(m))
 }
 
-// shortID abbreviates a commit id: --no-abbrev (needed for full blob ids)
-// also makes %h print the whole id.
-func shortID(h []byte) string {
-	return string(h[:min(len(h), 10)])
+// shortID abbreviates a commit id to a fixed length. %h cannot do it:
+// --no-abbrev, needed for blob ids that stay unambiguous as the repository
+// grows, makes %h print the whole id too.
+func shortID(h string) string {
+	return h[:min(len(h), 10)]
 }
