@@ -54,7 +54,7 @@ func TestReadLinear(t *testing.T) {
 		}
 	}
 	last, ok := l.LastChanged("policy.md")
-	if !ok || last.Hash != head || !strings.HasPrefix(head, last.Short) || len(last.Short) < 7 {
+	if !ok || last.Hash != head || !strings.HasPrefix(head, last.Short) || len(last.Short) != 10 {
 		t.Errorf("LastChanged = %+v, %v; want head %s", last, ok, head)
 	}
 	if _, ok := l.LastChanged("missing.md"); ok {
