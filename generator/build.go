@@ -158,7 +158,7 @@ func Build(o Options) (*Result, error) {
 
 	tree, d := renderSite(renderInput{
 		cfg: cfg, asOf: res.AsOf, site: site, theme: theme, md: md, en: en, diagrams: dr,
-		content: content, assets: src.Assets, snapshot: o.Snapshot, scripts: o.Scripts,
+		content: content, assets: src.Assets, snapshot: o.Snapshot, scripts: o.Scripts, cache: o.Cache,
 	})
 	diags = append(diags, d...)
 	if diags.HasErrors() {

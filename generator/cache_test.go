@@ -90,8 +90,9 @@ func TestCacheNeverStale(t *testing.T) {
 	}
 }
 
-// TestCacheReusesParses checks that an unchanged document is not parsed
-// again: its parsed tree is the very same value as before.
+// TestCacheReusesParses checks that an unchanged document is neither
+// parsed nor rendered again: its parsed tree and its page's bytes are the
+// very same values as before.
 func TestCacheReusesParses(t *testing.T) {
 	site := siteFromTxtar(t, "../testdata/sites/basic.txtar")
 	c := NewCache()
@@ -100,8 +101,15 @@ func TestCacheReusesParses(t *testing.T) {
 	if before == nil {
 		t.Fatal("document not cached")
 	}
+	first := cacheBuild(t, site, c)
 	site["content/manual/manual.md"].Data = append(site["content/manual/manual.md"].Data, "\nMore.\n"...)
-	cacheBuild(t, site, c)
+	second := cacheBuild(t, site, c)
+	if &first["procedures/provisioning/index.html"][0] != &second["procedures/provisioning/index.html"][0] {
+		t.Error("an unchanged page was rendered again")
+	}
+	if bytes.Equal(first["manual/manual/index.html"], second["manual/manual/index.html"]) {
+		t.Error("the edited page was not rendered again")
+	}
 	if c.docs["procedures/provisioning.md"].md != before.md {
 		t.Error("unchanged document was parsed again")
 	}

@@ -31,6 +31,7 @@ type renderInput struct {
 	scripts  []string
 	en       *enrichment
 	diagrams *diagrams.Renderer
+	cache    *Cache // document pages whose inputs did not change are not rendered again
 }
 
 // renderSite is the render stage: every page into an in-memory tree.
@@ -66,18 +67,20 @@ func renderSite(in renderInput) (render.Tree, diag.List) {
 	errs := make([]error, len(s.Pages))
 	parallel(len(s.Pages), func(i int) {
 		p := s.Pages[i]
-		body, err := in.md.Render(p.MD)
-		if err != nil {
-			errs[i] = err
-			return
-		}
 		view := docView(in, p, tree)
 		site := *sv
-		site.Nav = render.MarkCurrent(sv.Nav, s.Root+p.URL)
-		out[i], errs[i] = in.theme.Execute("document", &render.PageData{
+		data := &render.PageData{
 			Site: &site, Kind: "document", Title: p.Doc.Title, URL: p.URL,
-			Crumbs: render.Crumbs(p.Doc), Doc: view, Content: template.HTML(body),
-			TOC: render.TOC(p.MD.Headings),
+			Crumbs: render.Crumbs(p.Doc), Doc: view, TOC: render.TOC(p.MD.Headings),
+		}
+		out[i], errs[i] = in.cache.page(p, data, string(sv.Nav), func() ([]byte, error) {
+			body, err := in.md.Render(p.MD)
+			if err != nil {
+				return nil, err
+			}
+			data.Content = template.HTML(body)
+			site.Nav = render.MarkCurrent(sv.Nav, s.Root+p.URL)
+			return in.theme.Execute("document", data)
 		})
 	})
 	for i, p := range s.Pages {
