@@ -207,7 +207,7 @@ type stream struct {
 	cancel context.CancelFunc
 }
 
-func openStream(t *testing.T, url string) *stream {
+func openStream(t testing.TB, url string) *stream {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url+"/__isms/events", nil)
@@ -237,7 +237,7 @@ func openStream(t *testing.T, url string) *stream {
 	return st
 }
 
-func (st *stream) next(t *testing.T) event {
+func (st *stream) next(t testing.TB) event {
 	t.Helper()
 	select {
 	case ev, ok := <-st.events:
