@@ -1,9 +1,80 @@
 package generator
 
 import (
+	"cmp"
+	"html/template"
+	"slices"
+	"strings"
+
 	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/link"
+	"github.com/isms-project/isms/generator/model"
 	"github.com/isms-project/isms/generator/render"
 )
 
-// renderPrint is not written yet.
-func renderPrint(in renderInput, sv *render.SiteView, tree render.Tree, diags *diag.List) {}
+// PrintData is what print.html sees as .Data: the whole approved ISMS in
+// manual order, for saving as one PDF from the browser.
+type PrintData struct {
+	Sections []PrintSection
+	Count    int
+}
+
+// PrintSection is one document type.
+type PrintSection struct {
+	Title, Anchor string
+	Docs          []PrintDoc
+}
+
+// PrintDoc is one document with its rendered body.
+type PrintDoc struct {
+	Anchor  string
+	Doc     *render.DocView
+	Content template.HTML
+}
+
+// renderPrint writes /print/: every approved document (drafts and retired
+// documents are not in force) grouped by type in schema order, processes
+// in clause order, the rest by title.
+func renderPrint(in renderInput, sv *render.SiteView, tree render.Tree, diags *diag.List) {
+	byType := map[string][]*link.Page{}
+	for _, p := range in.site.Pages {
+		st := p.Doc.Status
+		if st == "" || st == "approved" {
+			byType[p.Doc.Type] = append(byType[p.Doc.Type], p)
+		}
+	}
+	d := &PrintData{}
+	for _, typ := range model.Types {
+		ps := byType[typ]
+		if len(ps) == 0 {
+			continue
+		}
+		slices.SortFunc(ps, func(a, b *link.Page) int {
+			if typ == "process" {
+				if c := compareClause(firstClause(a.Doc), firstClause(b.Doc)); c != 0 {
+					return c
+				}
+			}
+			return cmp.Or(cmp.Compare(a.Doc.Title, b.Doc.Title), cmp.Compare(a.Doc.Path, b.Doc.Path))
+		})
+		sec := PrintSection{Title: model.TypeTitle(typ), Anchor: "section-" + typ}
+		for _, p := range ps {
+			body, err := in.md.Render(p.MD)
+			if err != nil {
+				diags.Errorf(diag.Pos{Path: p.Display}, "render", "%v", err)
+				continue
+			}
+			sec.Docs = append(sec.Docs, PrintDoc{Anchor: "doc-" + strings.ToLower(p.Doc.ID), Doc: docView(in, p, tree), Content: template.HTML(body)})
+		}
+		d.Count += len(sec.Docs)
+		d.Sections = append(d.Sections, sec)
+	}
+	sitewidePage(in, sv, tree, diags, "print", "print/", "The whole manual for print", d)
+}
+
+func firstClause(d *model.Document) string {
+	if len(d.Clauses) == 0 {
+		return "99"
+	}
+	return d.Clauses[0]
+}
