@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# bench/run.sh — build the same synthetic Markdown with isms and with Hugo,
+# runs interleaved (isms, hugo, isms, hugo, …) so that load on the machine
+# hits both alike, and print a Markdown table of medians, the ratio
+# isms/hugo and peak RSS.
+#
+#   bench/run.sh                      # N = 1000 and 10000, plus git history at 1000
+#   SIZES="1000" RUNS=3 bench/run.sh  # fewer, faster
+#   COMMITS=0 bench/run.sh            # skip the runs with git history
+#
+# Environment: SIZES (default "1000 10000"), RUNS (runs per tool, default
+# 5, and 3 above 5,000 documents), COMMITS (git history for the runs with
+# history, default 2000; 0 = none), GIT_SIZES (sizes with history, default
+# "1000"), WORK (scratch folder, default a new one under /tmp, removed at
+# the end unless KEEP=1), ISMS (an isms binary to use instead of building
+# this checkout).
+#
+# Needs Go, hugo (Debian: apt-get install -y hugo), git and GNU time
+# (apt-get install -y time) for peak RSS.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+SIZES=${SIZES:-"1000 10000"}
+GIT_SIZES=${GIT_SIZES:-"1000"}
+COMMITS=${COMMITS:-2000}
+AS_OF=2026-11-27
+
+for tool in go hugo git; do
+	command -v "$tool" >/dev/null || { echo "bench: $tool not found (apt-get install -y $tool)" >&2; exit 2; }
+done
+[ -x /usr/bin/time ] || { echo "bench: GNU time not found at /usr/bin/time (apt-get install -y time)" >&2; exit 2; }
+
+WORK=${WORK:-$(mktemp -d /tmp/isms-bench.XXXXXX)}
+mkdir -p "$WORK"
+[ "${KEEP:-0}" = 1 ] || trap 'rm -rf "$WORK"' EXIT
+
+if [ -z "${ISMS:-}" ]; then
+	ISMS=$WORK/isms
+	(cd "$repo" && go build -o "$ISMS" ./cmd/isms)
+fi
+(cd "$repo" && go build -o "$WORK/gensite" ./bench/gensite)
+
+# measure TOOL SITE: one timed run; appends "seconds rss_kb" to
+# $WORK/TOOL.times. The output folder is removed before, outside the timing.
+measure() {
+	local tool=$1 site=$2 extra=$3 out=$WORK/out-$1
+	rm -rf "$out"
+	local cmd
+	case $tool in
+	isms) cmd=("$ISMS" build -q -s "$site" -d "$out" --as-of "$AS_OF") ;;
+	hugo) cmd=(hugo --quiet --minify=false -s "$site" -d "$out") ;;
+	esac
+	if [ "$extra" = git ] && [ "$tool" = hugo ]; then
+		cmd+=(--enableGitInfo)
+	fi
+	if ! /usr/bin/time -f '%e %M' -o "$WORK/time.txt" "${cmd[@]}" >"$WORK/log.txt" 2>&1; then
+		echo "bench: $tool failed on $site:" >&2
+		tail -20 "$WORK/log.txt" >&2
+		exit 1
+	fi
+	cat "$WORK/time.txt" >>"$WORK/$tool.times"
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+
+rows=()
+bench() {
+	local n=$1 commits=$2 site=$WORK/site-$1-$2 runs=${RUNS:-}
+	if [ -z "$runs" ]; then runs=5; [ "$n" -gt 5000 ] && runs=3; fi
+	if [ "$commits" -gt 0 ]; then
+		"$WORK/gensite" -n "$n" -out "$site" -commits "$commits" >/dev/null
+	else
+		"$WORK/gensite" -n "$n" -out "$site" >/dev/null
+	fi
+	rm -f "$WORK/isms.times" "$WORK/hugo.times"
+	# One untimed run each first: both then read the site from the page cache.
+	measure isms "$site" "$([ "$commits" -gt 0 ] && echo git || echo -)"; rm -f "$WORK/isms.times"
+	measure hugo "$site" "$([ "$commits" -gt 0 ] && echo git || echo -)"; rm -f "$WORK/hugo.times"
+	for ((i = 0; i < runs; i++)); do
+		for tool in isms hugo; do
+			measure "$tool" "$site" "$([ "$commits" -gt 0 ] && echo git || echo -)"
+		done
+		echo "bench: N=$n commits=$commits run $((i + 1))/$runs: isms $(tail -1 "$WORK/isms.times" | cut -d' ' -f1) s, hugo $(tail -1 "$WORK/hugo.times" | cut -d' ' -f1) s" >&2
+	done
+	local ti th ri rh
+	ti=$(cut -d' ' -f1 "$WORK/isms.times" | median)
+	th=$(cut -d' ' -f1 "$WORK/hugo.times" | median)
+	ri=$(cut -d' ' -f2 "$WORK/isms.times" | sort -n | tail -1)
+	rh=$(cut -d' ' -f2 "$WORK/hugo.times" | sort -n | tail -1)
+	rows+=("$(awk -v n="$n" -v c="$commits" -v r="$runs" -v ti="$ti" -v th="$th" -v ri="$ri" -v rh="$rh" 'BEGIN {
+		printf "| %d | %s | %d | %.2f s | %.2f s | %.2f× | %.2f | %.2f | %d MB | %d MB | %.2f× |",
+			n, (c > 0 ? c " commits" : "no"), r, ti, th, (th > 0 ? ti / th : 0), ti * 1000 / n, th * 1000 / n,
+			ri / 1024, rh / 1024, (rh > 0 ? ri / rh : 0) }')")
+}
+
+for n in $SIZES; do bench "$n" 0; done
+if [ "$COMMITS" -gt 0 ]; then
+	for n in $GIT_SIZES; do bench "$n" "$COMMITS"; done
+fi
+
+echo
+echo "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; $(hugo version | cut -d' ' -f1-2); isms $(cd "$repo" && git rev-parse --short HEAD 2>/dev/null || echo '?')"
+echo
+echo "| documents | git history | runs | isms (median) | Hugo (median) | isms/Hugo | isms ms/doc | Hugo ms/doc | isms peak RSS | Hugo peak RSS | RSS isms/Hugo |"
+echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+printf '%s\n' "${rows[@]}"
