@@ -170,9 +170,13 @@ func TestSearchAccessFindsPolicyAndFollowsIt(t *testing.T) {
 	if loc := waitLocation(ctx, base+"/policies/access-control/"); loc != base+"/policies/access-control/" {
 		t.Fatalf("after Enter the browser is at %s, want /policies/access-control/", loc)
 	}
-	h1, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("h1")))
-	if err != nil || h1 != "Access control policy" {
-		t.Errorf("h1 = %q (%v)", h1, err)
+	// The new page may still be loading: read its heading until it is there.
+	var h1 string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline) && h1 != "Access control policy"; time.Sleep(100 * time.Millisecond) {
+		h1, _ = chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector("article h1") || {}).textContent || ""`))
+	}
+	if h1 != "Access control policy" {
+		t.Errorf("the followed page's h1 is %q", h1)
 	}
 	for _, p := range seen.paths {
 		if strings.Contains(p, "://") {
