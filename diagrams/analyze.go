@@ -48,9 +48,7 @@ var Clauses = []struct{ Number, Title string }{
 //
 // Findings come major first, then in rule order, then by id.
 func Analyze(g Graph, clauseCoverage map[string][]string) []Finding {
-	nodes := slices.Clone(g.Nodes)
-	slices.SortStableFunc(nodes, compareNodes)
-	nodes = slices.CompactFunc(nodes, func(a, b Node) bool { return a.ID == b.ID })
+	nodes := canonicalNodes(g.Nodes)
 	index := make(map[string]int, len(nodes))
 	for i, n := range nodes {
 		index[n.ID] = i

@@ -3,7 +3,6 @@ package diagrams
 import (
 	"bytes"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -57,9 +56,7 @@ const wrapWidth = 22
 // left out. Every string from content is escaped, so no title, URL or label
 // can break the syntax or inject attributes.
 func DOT(g Graph, opts Options) []byte {
-	nodes := slices.Clone(g.Nodes)
-	slices.SortStableFunc(nodes, compareNodes)
-	nodes = slices.CompactFunc(nodes, func(a, b Node) bool { return a.ID == b.ID })
+	nodes := canonicalNodes(g.Nodes)
 	known := make(map[string]bool, len(nodes))
 	for _, n := range nodes {
 		known[n.ID] = true

@@ -120,3 +120,11 @@ func FuzzDOTEscaping(f *testing.F) {
 		}
 	})
 }
+
+func TestDOTRepeatedIDDrawnOnce(t *testing.T) {
+	g := Graph{Nodes: []Node{{ID: "A", Phase: "act"}, {ID: "B", Phase: "do"}, {ID: "A", Phase: "plan"}}}
+	dot := string(DOT(g, Options{}))
+	if n := strings.Count(dot, "\t\"A\" ["); n != 1 || !strings.Contains(dot, "cluster_act") || strings.Contains(dot, "cluster_plan") {
+		t.Errorf("repeated id: want one node A in Act (first wins), got\n%s", dot)
+	}
+}

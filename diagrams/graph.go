@@ -63,6 +63,12 @@ var Phases = []string{"plan", "do", "check", "act"}
 // may name ids that are not nodes; DOT and Analyze ignore such edges, so the
 // caller decides whether an unknown id is an error.
 func New(nodes []Node, edges []Edge) Graph {
+	return Graph{Nodes: canonicalNodes(nodes), Edges: mergeEdges(edges)}
+}
+
+// canonicalNodes returns a sorted copy of nodes without repeated ids, the
+// first occurrence winning.
+func canonicalNodes(nodes []Node) []Node {
 	seen := make(map[string]bool, len(nodes))
 	ns := make([]Node, 0, len(nodes))
 	for _, n := range nodes {
@@ -73,7 +79,7 @@ func New(nodes []Node, edges []Edge) Graph {
 		ns = append(ns, n)
 	}
 	slices.SortStableFunc(ns, compareNodes)
-	return Graph{Nodes: ns, Edges: mergeEdges(edges)}
+	return ns
 }
 
 // mergeEdges folds edges with the same ends into one, so an edge declared
