@@ -58,6 +58,7 @@ func renderSite(in renderInput) (render.Tree, diag.List) {
 		diags.Errorf(diag.Pos{Path: "themes/layouts/_nav.html"}, "theme", "%v", err)
 		return nil, diags
 	}
+	navs := render.NewNavs(groups, nav, len(s.Pages))
 	sv := &render.SiteView{
 		Title: in.cfg.Title, Organization: in.cfg.Organization, Root: s.Root,
 		AsOf: in.asOf.String(), Snapshot: in.snapshot, Commit: in.en.commit, Nav: nav, Scripts: in.scripts,
@@ -79,7 +80,7 @@ func renderSite(in renderInput) (render.Tree, diag.List) {
 				return nil, err
 			}
 			data.Content = template.HTML(body)
-			site.Nav = render.MarkCurrent(sv.Nav, s.Root+p.URL)
+			site.Nav = navs.For(p.URL)
 			return in.theme.Execute("document", data)
 		})
 	})

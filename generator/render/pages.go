@@ -2,9 +2,11 @@ package render
 
 import (
 	"cmp"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"slices"
+	"strconv"
 	"strings"
 	"testing/fstest"
 
@@ -198,4 +200,111 @@ func TOC(hs []markdown.Heading) []markdown.Heading {
 		return nil
 	}
 	return out
+}
+
+// NavFullMax is the largest site whose document pages each carry the whole
+// navigation. The whole navigation is O(N) bytes on each of N pages:
+// 2 MB a page and 20 GB a build at 10,000 documents. Above this size a
+// document page lists its own type's pages around it and only the name
+// and count of the other groups; the home page keeps every list.
+const NavFullMax = 500
+
+// navWindow is how many neighbours each way a large site's navigation lists.
+const navWindow = 25
+
+// Navs hands out the navigation of each document page. Everything is
+// rendered once per site; a page costs O(1) beyond that.
+type Navs struct {
+	full    template.HTML
+	root    string
+	large   bool
+	groups  []navGroup
+	clauses string            // the "By ISO clause" block, every group collapsed
+	at      map[string][2]int // page URL → its group and its place in the group
+}
+
+type navGroup struct {
+	open      string   // <li><details open><summary>… up to the list
+	items     []string // one <li> per page, in navigation order
+	collapsed string   // the whole group, closed, pointing to the home page
+}
+
+// NewNavs prepares the navigation of a site of pages documents: full is
+// the theme's "nav" partial executed with nd, used as it is for small sites.
+func NewNavs(nd NavData, full template.HTML, pages int) *Navs {
+	n := &Navs{full: full, root: nd.Root, large: pages > NavFullMax}
+	if !n.large {
+		return n
+	}
+	esc := template.HTMLEscapeString
+	more := func(text string) string {
+		return `<li class="nav-more"><a href="` + esc(nd.Root) + `">` + esc(text) + `</a></li>`
+	}
+	summary := func(title string, count int) string {
+		return `<summary>` + esc(title) + ` <span class="count">` + strconv.Itoa(count) + `</span></summary>`
+	}
+	n.at = map[string][2]int{}
+	for gi, g := range nd.ByType {
+		ng := navGroup{
+			open: `<li><details open>` + summary(g.Title, len(g.Pages)) + `<ul>`,
+			collapsed: `<li><details>` + summary(g.Title, len(g.Pages)) + `<ul>` +
+				more(fmt.Sprintf("All %d on the home page", len(g.Pages))) + `</ul></details></li>`,
+		}
+		for _, p := range g.Pages {
+			item := `<li><a href="` + esc(nd.Root+p.URL) + `">` + esc(p.Title)
+			if p.Badge != "" {
+				item += ` <span class="badge badge-` + esc(p.Badge) + `">` + esc(p.Badge) + `</span>`
+			}
+			ng.items = append(ng.items, item+`</a></li>`)
+			n.at[p.URL] = [2]int{gi, len(ng.items) - 1}
+		}
+		n.groups = append(n.groups, ng)
+	}
+	var b strings.Builder
+	b.WriteString("<details class=\"nav-group\"><summary>By ISO clause</summary>\n<ul>")
+	for _, g := range nd.ByClause {
+		b.WriteString(`<li><details>` + summary(g.Number+" "+g.Title, len(g.Pages)) + `<ul>` +
+			more(fmt.Sprintf("All %d on the home page", len(g.Pages))) + `</ul></details></li>`)
+	}
+	b.WriteString("</ul>\n</details>")
+	n.clauses = b.String()
+	return n
+}
+
+// For is the navigation of the document page at url (relative to the
+// root), with the link to it marked as the current page.
+func (n *Navs) For(url string) template.HTML {
+	if !n.large {
+		return MarkCurrent(n.full, n.root+url)
+	}
+	at, ok := n.at[url]
+	gi, idx := at[0], at[1]
+	var b strings.Builder
+	b.Grow(8 << 10)
+	b.WriteString("<details class=\"nav-group\" open><summary>By type</summary>\n<ul>")
+	for i, g := range n.groups {
+		if i != gi || !ok {
+			b.WriteString(g.collapsed)
+			continue
+		}
+		lo, hi := max(0, idx-navWindow), min(len(g.items), idx+navWindow+1)
+		b.WriteString(g.open)
+		if lo > 0 {
+			fmt.Fprintf(&b, `<li class="nav-more"><a href="%s">%d more before: all on the home page</a></li>`, template.HTMLEscapeString(n.root), lo)
+		}
+		for j := lo; j < hi; j++ {
+			if j == idx {
+				b.WriteString(strings.Replace(g.items[j], `">`, `" aria-current="page">`, 1))
+				continue
+			}
+			b.WriteString(g.items[j])
+		}
+		if hi < len(g.items) {
+			fmt.Fprintf(&b, `<li class="nav-more"><a href="%s">%d more after: all on the home page</a></li>`, template.HTMLEscapeString(n.root), len(g.items)-hi)
+		}
+		b.WriteString(`</ul></details></li>`)
+	}
+	b.WriteString("</ul>\n</details>\n")
+	b.WriteString(n.clauses)
+	return template.HTML(b.String())
 }

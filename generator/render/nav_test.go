@@ -1,0 +1,63 @@
+package render
+
+import (
+	"fmt"
+	"html/template"
+	"strings"
+	"testing"
+)
+
+func navData(n int) NavData {
+	nd := NavData{Root: "/base/"}
+	var big, small []NavPage
+	for i := range n {
+		big = append(big, NavPage{ID: fmt.Sprint(i), Title: fmt.Sprintf("Record <%04d>", i), URL: fmt.Sprintf("records/r%04d/", i)})
+	}
+	small = append(small, NavPage{Title: "Access", URL: "policies/access/", Badge: "draft"})
+	nd.ByType = []NavGroup{{Title: "Policies", Pages: small}, {Title: "Records", Pages: big}}
+	nd.ByClause = []NavGroup{{Number: "9", Title: "Performance evaluation", Pages: big[:min(7, n)]}}
+	return nd
+}
+
+func TestNavsSmallSiteKeepsTheFullNavigation(t *testing.T) {
+	full := template.HTML(`<a href="/base/a/">A</a><a href="/base/b/">B</a>`)
+	got := NewNavs(navData(7), full, NavFullMax).For("b/")
+	if want := `<a href="/base/a/">A</a><a href="/base/b/" aria-current="page">B</a>`; string(got) != want {
+		t.Errorf("got %s\nwant %s", got, want)
+	}
+}
+
+func TestNavsLargeSiteListsNeighboursOnly(t *testing.T) {
+	n := NavFullMax + 100
+	navs := NewNavs(navData(n), "unused", n+1)
+	got := string(navs.For("records/r0300/"))
+	if c := strings.Count(got, `aria-current="page"`); c != 1 {
+		t.Fatalf("%d current links, want 1:\n%s", c, got)
+	}
+	if !strings.Contains(got, `<a href="/base/records/r0300/" aria-current="page">Record &lt;0300&gt;</a>`) {
+		t.Errorf("current page not marked or not escaped:\n%s", got)
+	}
+	if c := strings.Count(got, `<a href="/base/records/r`); c != 2*navWindow+1 {
+		t.Errorf("%d record links, want %d", c, 2*navWindow+1)
+	}
+	for _, want := range []string{
+		"275 more before", fmt.Sprintf("%d more after", n-326),
+		`<summary>Records <span class="count">600</span>`,
+		`<li><details><summary>Policies <span class="count">1</span></summary><ul><li class="nav-more"><a href="/base/">All 1 on the home page</a>`,
+		`<summary>9 Performance evaluation <span class="count">7</span></summary>`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("navigation has no %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "policies/access/") {
+		t.Error("another group's pages are listed")
+	}
+	first := string(navs.For("records/r0000/"))
+	if strings.Contains(first, "more before") || !strings.Contains(first, `aria-current="page">Record &lt;0000&gt;`) {
+		t.Errorf("first page's navigation:\n%s", first)
+	}
+	if c := strings.Count(first, `<a href="/base/records/r`); c != navWindow+1 {
+		t.Errorf("first page: %d record links, want %d", c, navWindow+1)
+	}
+}
