@@ -69,6 +69,7 @@ type Site struct {
 	Assets map[string]bool
 	Edges  []Edge // sorted by From, To
 	Root   string // URL path prefix from base_url, "/" by default
+	urls   map[string]*Page
 }
 
 // Options for the link stage.
@@ -107,6 +108,7 @@ func Link(pages []*Page, assets []string, o Options) (*Site, diag.List) {
 		}
 		s.ByID[p.Doc.ID] = p
 	}
+	s.urls = urls
 	ids := make([]string, 0, len(s.ByID))
 	for id := range s.ByID {
 		ids = append(ids, id)
@@ -267,13 +269,10 @@ func (s *Site) checkLinks(p *Page, diags *diag.List) {
 	}
 }
 
+// byURL finds a page by URL through the map Link built, since every
+// folder-style link would otherwise scan all pages.
 func (s *Site) byURL(u string) *Page {
-	for _, p := range s.Pages {
-		if p.URL == u {
-			return p
-		}
-	}
-	return nil
+	return s.urls[u]
 }
 
 func (s *Site) pathHint(target string) string {
