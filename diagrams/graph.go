@@ -16,9 +16,17 @@
 //   - Analyze (analyze.go) reports connectivity findings (silos, islands,
 //     uncovered clauses); Fence (fence.go) renders ```dot blocks in Markdown.
 //
+// The SVG carries classes for the theme's CSS (dark mode included): the
+// root has class "diagram-svg"; node groups "node" plus "status-current",
+// "status-due-soon", "status-overdue", "status-never-reviewed",
+// "status-none" or "external", and "focus"; edges "edge"; phase clusters
+// "cluster phase phase-plan" (…-do, -check, -act). The background is
+// transparent; boxes have light fills with dark text, edges and their labels
+// are grey and may need a lighter fill/stroke in dark mode.
+//
 // go-graphviz compiles its WebAssembly module in a package init(), so every
-// binary that links this package pays that cost at start-up (about 25–35 ms
-// with wazero's compilation cache warm, about 0.9 s cold); see bench_test.go.
+// binary that links this package pays that cost at start-up, drawing or not
+// (see bench_test.go for the figures). No init of ours calls go-graphviz.
 package diagrams
 
 import (

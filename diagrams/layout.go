@@ -4,8 +4,19 @@ import "slices"
 
 // maxPerRank caps how many processes of one phase share a rank (a row of
 // the drawing), so a phase with many unconnected processes wraps onto more
-// rows instead of growing a map wider than a screen.
+// rows instead of growing a map wider than a screen. Very large phases get
+// wider rows (the square root of their size): every row adds a layer that
+// each long edge must cross, and Graphviz's crossing minimisation grows
+// much faster than linearly in those layers.
 const maxPerRank = 5
+
+func rowCap(phaseSize int) int {
+	c := maxPerRank
+	for c*c < phaseSize {
+		c++
+	}
+	return c
+}
 
 // ranks assigns every node (by index into nodes, which are sorted) a row of
 // the drawing. Graphviz left to itself lets a long chain or a feedback edge
@@ -118,6 +129,7 @@ func bandRanks(nodes []Node, edges []Edge, index map[string]int) []int {
 		}
 		order := slices.Clone(members)
 		slices.SortStableFunc(order, func(a, b int) int { return depth(a) - depth(b) })
+		perRank := rowCap(len(members))
 		local := make(map[int]int)
 		count := make(map[int]int)
 		rows := 0
@@ -126,7 +138,7 @@ func bandRanks(nodes []Node, edges []Edge, index map[string]int) []int {
 			for _, u := range preds[v] {
 				r = max(r, local[u]+1)
 			}
-			for count[r] >= maxPerRank {
+			for count[r] >= perRank {
 				r++
 			}
 			local[v] = r

@@ -97,6 +97,9 @@ func TestWriteSample(t *testing.T) {
 		"map":           DOT(g, Options{Title: "ISMS process map", Legend: true}),
 		"neighbourhood": DOT(g.Neighbourhood("PRC-RISK-01"), Options{Focus: "PRC-RISK-01"}),
 	}
+	if os.Getenv("DIAGRAMS_SAMPLE_100") != "" { // about a second more
+		pages["map100"] = DOT(generatedISMS(100), Options{Title: "100 processes", Legend: true})
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
