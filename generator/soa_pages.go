@@ -22,7 +22,7 @@ type SoAData struct {
 // sixteen "not cited" findings read as one list rather than sixteen sentences.
 type SoAFindingGroup struct {
 	Rule, Severity, Title string
-	Items             []SoAFindingItem
+	Items                 []SoAFindingItem
 }
 
 // SoAFindingItem is one control a rule hit; Note holds the documents
