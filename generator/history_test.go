@@ -96,6 +96,27 @@ func TestHistoryFromGit(t *testing.T) {
 	if res.Commit == "" {
 		t.Error("no source commit")
 	}
+	// Golden: the history article itself (fixed names and dates make the
+	// commit ids reproducible). Rewrite with go test ./generator -update.
+	start, end := strings.Index(page, `<article class="history">`), strings.Index(page, "</article>")
+	if start < 0 || end < start {
+		t.Fatal("no history article")
+	}
+	got := []byte(page[start:end+len("</article>")] + "\n")
+	golden := filepath.Join("..", "testdata", "history", "access-control.golden.html")
+	if *update {
+		os.MkdirAll(filepath.Dir(golden), 0o755)
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./generator -update)", err)
+	}
+	if string(got) != string(want) {
+		t.Errorf("history page differs from %s:\n%s", golden, firstDiff(string(want), string(got)))
+	}
 }
 
 func TestHistoryOutsideGit(t *testing.T) {
