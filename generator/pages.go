@@ -61,7 +61,7 @@ func renderSite(in renderInput) (render.Tree, diag.List) {
 	navs := render.NewNavs(groups, nav, len(s.Pages))
 	sv := &render.SiteView{
 		Title: in.cfg.Title, Organization: in.cfg.Organization, Root: s.Root,
-		AsOf: in.asOf.String(), Snapshot: in.snapshot, Commit: in.en.commit, Nav: nav, Scripts: in.scripts,
+		AsOf: in.asOf.String(), Snapshot: in.snapshot, Commit: in.en.commit, Nav: navs.Shared(), Scripts: in.scripts,
 	}
 
 	out := make([][]byte, len(s.Pages))
@@ -74,7 +74,7 @@ func renderSite(in renderInput) (render.Tree, diag.List) {
 			Site: &site, Kind: "document", Title: p.Doc.Title, URL: p.URL,
 			Crumbs: render.Crumbs(p.Doc), Doc: view, TOC: render.TOC(p.MD.Headings),
 		}
-		out[i], errs[i] = in.cache.page(p, data, string(sv.Nav), func() ([]byte, error) {
+		out[i], errs[i] = in.cache.page(p, data, string(nav), func() ([]byte, error) {
 			body, err := in.md.Render(p.MD)
 			if err != nil {
 				return nil, err

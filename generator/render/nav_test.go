@@ -61,3 +61,13 @@ func TestNavsLargeSiteListsNeighboursOnly(t *testing.T) {
 		t.Errorf("first page: %d record links, want %d", c, navWindow+1)
 	}
 }
+
+func TestNavsShared(t *testing.T) {
+	if got := NewNavs(navData(3), "full", 3).Shared(); got != "full" {
+		t.Errorf("small site: %q", got)
+	}
+	got := string(NewNavs(navData(NavFullMax+1), "full", NavFullMax+2).Shared())
+	if strings.Contains(got, "records/r") || strings.Contains(got, "aria-current") || !strings.Contains(got, "All 501 on the home page") {
+		t.Errorf("large site: shared navigation should close every group:\n%s", got)
+	}
+}

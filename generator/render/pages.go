@@ -271,6 +271,16 @@ func NewNavs(nd NavData, full template.HTML, pages int) *Navs {
 	return n
 }
 
+// Shared is the navigation of pages that are not documents (reports,
+// history pages): the full one on small sites, every group closed on
+// large ones. A page marks itself in it with MarkCurrent.
+func (n *Navs) Shared() template.HTML {
+	if !n.large {
+		return n.full
+	}
+	return n.build(-1, -1)
+}
+
 // For is the navigation of the document page at url (relative to the
 // root), with the link to it marked as the current page.
 func (n *Navs) For(url string) template.HTML {
@@ -278,12 +288,20 @@ func (n *Navs) For(url string) template.HTML {
 		return MarkCurrent(n.full, n.root+url)
 	}
 	at, ok := n.at[url]
-	gi, idx := at[0], at[1]
+	if !ok {
+		return n.build(-1, -1)
+	}
+	return n.build(at[0], at[1])
+}
+
+// build writes the navigation with group gi open around its page idx
+// (gi = -1: every group closed).
+func (n *Navs) build(gi, idx int) template.HTML {
 	var b strings.Builder
 	b.Grow(8 << 10)
 	b.WriteString("<details class=\"nav-group\" open><summary>By type</summary>\n<ul>")
 	for i, g := range n.groups {
-		if i != gi || !ok {
+		if i != gi {
 			b.WriteString(g.collapsed)
 			continue
 		}
