@@ -46,6 +46,13 @@ var externalStyle = statusStyle{"#f9fafb", "#9ca3af", "#4b5563", "filled", "1", 
 // legendOrder lists the statuses the legend explains, in reading order.
 var legendOrder = []string{"current", "due-soon", "overdue", "never-reviewed"}
 
+// largeMap is the node count above which a map trades polish for layout
+// time: edge labels move into the edges' tooltips (every label is a layer
+// node Graphviz must place) and crossing minimisation does fewer passes.
+// Measured on a generated map of 250 processes: 17 s → 3.6 s; 500
+// processes with labels took 277 s.
+const largeMap = 150
+
 // wrapWidth is the longest title line, in characters, before it wraps at a
 // space; it keeps boxes narrow so wide maps stay readable.
 const wrapWidth = 22
@@ -89,7 +96,12 @@ func DOT(g Graph, opts Options) []byte {
 	if !neighbourhood {
 		rank, rankdir = ranks(nodes, edges), "TB"
 	}
-	b.WriteString("\tgraph [rankdir=" + rankdir + ", newrank=true, nodesep=0.25, ranksep=0.5, pad=0.2, bgcolor=\"transparent\", fontname=\"Helvetica\", fontsize=12")
+	large := len(nodes) > largeMap
+	b.WriteString("\tgraph [rankdir=" + rankdir + ", newrank=true, ")
+	if large {
+		b.WriteString("mclimit=0.2, remincross=false, ")
+	}
+	b.WriteString("nodesep=0.25, ranksep=0.5, pad=0.2, bgcolor=\"transparent\", fontname=\"Helvetica\", fontsize=12")
 	if opts.Title != "" || opts.Legend {
 		b.WriteString(", labelloc=t, labeljust=l, label=<" + graphLabel(opts) + ">")
 	}
@@ -149,7 +161,9 @@ func DOT(g Graph, opts Options) []byte {
 		}
 		b.WriteString("\t" + from + " -> " + to + " [" + attrs)
 		if len(e.Labels) > 0 {
-			b.WriteString("label=<" + htmlText(strings.Join(e.Labels, "\n")) + ">, ")
+			if !large {
+				b.WriteString("label=<" + htmlText(strings.Join(e.Labels, "\n")) + ">, ")
+			}
 			tip += ": " + strings.Join(e.Labels, "; ")
 		}
 		b.WriteString("tooltip=" + quoteTooltip(tip) + "];\n")

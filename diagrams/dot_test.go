@@ -128,3 +128,14 @@ func TestDOTRepeatedIDDrawnOnce(t *testing.T) {
 		t.Errorf("repeated id: want one node A in Act (first wins), got\n%s", dot)
 	}
 }
+
+func TestDOTLargeMapMovesEdgeLabelsToTooltips(t *testing.T) {
+	small := string(DOT(generatedISMS(100), Options{}))
+	large := string(DOT(generatedISMS(200), Options{}))
+	if !regexp.MustCompile(`-> [^\n]*label=<`).MatchString(small) || strings.Contains(small, "mclimit") {
+		t.Errorf("a 100-process map should keep edge labels and full crossing minimisation")
+	}
+	if regexp.MustCompile(`-> [^\n]*label=<`).MatchString(large) || !strings.Contains(large, "mclimit=0.2") || !strings.Contains(large, `records"];`) {
+		t.Errorf("a 200-process map should carry edge labels in tooltips only")
+	}
+}
