@@ -26,12 +26,14 @@ import (
 // A Cache is used by one build at a time (Build takes its lock); entries
 // the latest build did not use are dropped, so it holds one site's worth.
 type Cache struct {
-	mu    sync.Mutex // held for a whole build
-	salt  [32]byte   // settings every entry depends on
-	docs  map[string]*docEntry
-	pages map[string]*pageEntry
-	used  map[string]bool // doc paths and page URLs the current build used
-	usedM sync.Mutex
+	mu     sync.Mutex // held for a whole build
+	salt   [32]byte   // settings every entry depends on
+	docs   map[string]*docEntry
+	pages  map[string]*pageEntry
+	bodies map[string]*bodyEntry // rendered Markdown by page URL (print shows every body again)
+	graph  graphs                // neighbourhood diagrams of the last process graph
+	used   map[string]bool       // doc paths and page URLs the current build used
+	usedM  sync.Mutex
 
 	nav    string // the navigation the last navSum was computed for
 	navSum [32]byte
@@ -52,7 +54,7 @@ type pageEntry struct {
 
 // NewCache returns an empty cache.
 func NewCache() *Cache {
-	return &Cache{docs: map[string]*docEntry{}, pages: map[string]*pageEntry{}}
+	return &Cache{docs: map[string]*docEntry{}, pages: map[string]*pageEntry{}, bodies: map[string]*bodyEntry{}}
 }
 
 // begin locks the cache for a build and drops every entry if the
@@ -98,6 +100,7 @@ func (c *Cache) begin(o Options) {
 		c.salt = salt
 		clear(c.docs)
 		clear(c.pages)
+		clear(c.bodies)
 	}
 	c.used = map[string]bool{}
 	c.nav, c.navSum = "", sha256.Sum256(nil)
@@ -116,6 +119,11 @@ func (c *Cache) end() {
 	for k := range c.pages {
 		if !c.used["p:"+k] {
 			delete(c.pages, k)
+		}
+	}
+	for k := range c.bodies {
+		if !c.used["b:"+k] {
+			delete(c.bodies, k)
 		}
 	}
 	c.mu.Unlock()

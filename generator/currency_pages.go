@@ -125,10 +125,11 @@ func renderCurrency(in renderInput, sv *render.SiteView, tree render.Tree, diags
 	site := *sv
 	site.Scripts = append(slices.Clone(sv.Scripts), s.Root+"assets/currency.js")
 	site.Nav = render.MarkCurrent(sv.Nav, s.Root+"currency/")
-	page, err := in.theme.Execute("currency", &render.PageData{
+	pd := &render.PageData{
 		Site: &site, Kind: "report", Title: "Document currency", URL: "currency/",
 		Data: d,
-	})
+	}
+	page, err := in.cache.derived(pd.URL, pd, string(site.Nav), func() ([]byte, error) { return in.theme.Execute("currency", pd) })
 	if err != nil {
 		diags.Errorf(diag.Pos{Path: "themes/layouts/currency.html"}, "theme", "%v", err)
 		return

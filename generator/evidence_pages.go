@@ -47,7 +47,7 @@ func renderEvidence(in renderInput, sv *render.SiteView, tree render.Tree, diags
 		if p.Doc.Type != "evidence" {
 			continue
 		}
-		v := docView(in, p, tree)
+		v := in.view(p, tree)
 		var clauses []string
 		for _, c := range v.Clauses {
 			if !slices.Contains(clauses, c) {

@@ -171,10 +171,13 @@ func renderHistory(in renderInput, sv *render.SiteView, tree render.Tree, diags 
 		} else {
 			data.Reason = "the site was not built from a folder on disk"
 		}
-		out[i], errs[i] = in.theme.Execute("history", &render.PageData{
+		pd := &render.PageData{
 			Site: sv, Kind: "history", Title: "History of " + p.Doc.Title, URL: p.URL + "history/",
 			Crumbs: append(render.Crumbs(p.Doc)[:2], render.Crumb{Title: p.Doc.Title, URL: p.URL}, render.Crumb{Title: "History"}),
 			Data:   data,
+		}
+		out[i], errs[i] = in.cache.derived(pd.URL, pd, string(sv.Nav), func() ([]byte, error) {
+			return in.theme.Execute("history", pd)
 		})
 	})
 	for i, p := range s.Pages {

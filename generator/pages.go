@@ -32,12 +32,15 @@ type renderInput struct {
 	en       *enrichment
 	diagrams *diagrams.Renderer
 	cache    *Cache // document pages whose inputs did not change are not rendered again
+	memo     *pageMemo
 }
 
 // renderSite is the render stage: every page into an in-memory tree.
 func renderSite(in renderInput) (render.Tree, diag.List) {
 	var diags diag.List
 	s := in.site
+	in.memo = newPageMemo(s.Pages)
+	in.cache.neighbourhoods(in.en.graph)
 	tree := render.Tree{}
 	for _, a := range in.assets {
 		b, err := fs.ReadFile(in.content, a)
@@ -68,14 +71,14 @@ func renderSite(in renderInput) (render.Tree, diag.List) {
 	errs := make([]error, len(s.Pages))
 	parallel(len(s.Pages), func(i int) {
 		p := s.Pages[i]
-		view := docView(in, p, tree)
+		view := in.view(p, tree)
 		site := *sv
 		data := &render.PageData{
 			Site: &site, Kind: "document", Title: p.Doc.Title, URL: p.URL,
 			Crumbs: render.Crumbs(p.Doc), Doc: view, TOC: render.TOC(p.MD.Headings),
 		}
 		out[i], errs[i] = in.cache.page(p, data, string(nav), func() ([]byte, error) {
-			body, err := in.md.Render(p.MD)
+			body, err := in.body(p)
 			if err != nil {
 				return nil, err
 			}

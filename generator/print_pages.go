@@ -59,12 +59,12 @@ func renderPrint(in renderInput, sv *render.SiteView, tree render.Tree, diags *d
 		})
 		sec := PrintSection{Title: model.TypeTitle(typ), Anchor: "section-" + typ}
 		for _, p := range ps {
-			body, err := in.md.Render(p.MD)
+			body, err := in.body(p)
 			if err != nil {
 				diags.Errorf(diag.Pos{Path: p.Display}, "render", "%v", err)
 				continue
 			}
-			sec.Docs = append(sec.Docs, PrintDoc{Anchor: "doc-" + strings.ToLower(p.Doc.ID), Doc: docView(in, p, tree), Content: template.HTML(body)})
+			sec.Docs = append(sec.Docs, PrintDoc{Anchor: "doc-" + strings.ToLower(p.Doc.ID), Doc: in.view(p, tree), Content: template.HTML(body)})
 		}
 		d.Count += len(sec.Docs)
 		d.Sections = append(d.Sections, sec)

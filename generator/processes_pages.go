@@ -117,12 +117,14 @@ type ClauseRow struct {
 
 // neighbourhoodSVG is the one-hop diagram on a process page.
 func neighbourhoodSVG(in renderInput, id string) (template.HTML, error) {
-	g := in.en.graph.Neighbourhood(id)
-	if len(g.Nodes) == 0 {
-		return "", nil
-	}
-	svg, err := in.diagrams.SVG(context.Background(), diagrams.DOT(g, diagrams.Options{Focus: id}))
-	return template.HTML(svg), err
+	return in.cache.neighbourhood(id, func() (template.HTML, error) {
+		g := in.en.graph.Neighbourhood(id)
+		if len(g.Nodes) == 0 {
+			return "", nil
+		}
+		svg, err := in.diagrams.SVG(context.Background(), diagrams.DOT(g, diagrams.Options{Focus: id}))
+		return template.HTML(svg), err
+	})
 }
 
 // renderProcesses writes /processes/ (the whole map, inline) and

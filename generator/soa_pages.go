@@ -159,11 +159,12 @@ func pageRefs(s *link.Site, ps []*link.Page) []render.RefView {
 func sitewidePage(in renderInput, sv *render.SiteView, tree render.Tree, diags *diag.List, kind, url, title string, data any) {
 	site := *sv
 	site.Nav = render.MarkCurrent(sv.Nav, sv.Root+url)
-	b, err := in.theme.Execute(kind, &render.PageData{
+	pd := &render.PageData{
 		Site: &site, Kind: kind, Title: title, URL: url,
 		Crumbs: []render.Crumb{{Title: "Home", URL: ""}, {Title: title}},
 		Data:   data,
-	})
+	}
+	b, err := in.cache.derived(url, pd, string(site.Nav), func() ([]byte, error) { return in.theme.Execute(kind, pd) })
 	if err != nil {
 		diags.Errorf(diag.Pos{Path: "themes/layouts/" + kind + ".html"}, "theme", "%v", err)
 		return

@@ -1,0 +1,183 @@
+package generator
+
+import (
+	"crypto/sha256"
+	"encoding/json"
+	"html/template"
+	"sync"
+
+	"github.com/isms-project/isms/diagrams"
+	"github.com/isms-project/isms/generator/link"
+	"github.com/isms-project/isms/generator/render"
+)
+
+// pageMemo computes each page's rendered body and template view at most
+// once per build, however many site-wide pages (print, evidence) show the
+// same document again. Work is done on first use, so pages that the cache
+// serves whole never pay for it.
+type pageMemo struct {
+	idx   map[*link.Page]int
+	bOnce []sync.Once
+	body  [][]byte
+	bErr  []error
+	vOnce []sync.Once
+	view  []*render.DocView
+}
+
+func newPageMemo(pages []*link.Page) *pageMemo {
+	m := &pageMemo{idx: make(map[*link.Page]int, len(pages))}
+	for i, p := range pages {
+		m.idx[p] = i
+	}
+	n := len(pages)
+	m.bOnce, m.body, m.bErr = make([]sync.Once, n), make([][]byte, n), make([]error, n)
+	m.vOnce, m.view = make([]sync.Once, n), make([]*render.DocView, n)
+	return m
+}
+
+// body is the page's Markdown rendered to HTML, from the preview cache
+// when its source and link destinations are unchanged.
+func (in renderInput) body(p *link.Page) ([]byte, error) {
+	i, ok := in.memo.idx[p]
+	if !ok {
+		return in.md.Render(p.MD)
+	}
+	in.memo.bOnce[i].Do(func() {
+		in.memo.body[i], in.memo.bErr[i] = in.cache.body(p, func() ([]byte, error) { return in.md.Render(p.MD) })
+	})
+	return in.memo.body[i], in.memo.bErr[i]
+}
+
+// view is the page's DocView. Reading the tree is safe: views are built
+// while the tree holds only assets, or after every parallel step ended.
+func (in renderInput) view(p *link.Page, tree render.Tree) *render.DocView {
+	i, ok := in.memo.idx[p]
+	if !ok {
+		return docView(in, p, tree)
+	}
+	in.memo.vOnce[i].Do(func() { in.memo.view[i] = docView(in, p, tree) })
+	return in.memo.view[i]
+}
+
+type bodyEntry struct {
+	key  [32]byte
+	html []byte
+}
+
+// body returns a page's body HTML from the cache when the page's source
+// and the destinations the link stage gave its links are the ones seen
+// last time. A nil cache just calls render.
+func (c *Cache) body(p *link.Page, render func() ([]byte, error)) ([]byte, error) {
+	if c == nil {
+		return render()
+	}
+	h := sha256.New()
+	h.Write(c.salt[:])
+	src := sha256.Sum256(p.MD.Src)
+	h.Write(src[:])
+	for _, l := range p.MD.Links {
+		h.Write([]byte(l.Dest))
+		h.Write([]byte{0})
+		h.Write(linkDest(l))
+		h.Write([]byte{0})
+	}
+	var key [32]byte
+	h.Sum(key[:0])
+	c.use("b:" + p.URL)
+	c.usedM.Lock()
+	e := c.bodies[p.URL]
+	c.usedM.Unlock()
+	if e != nil && e.key == key {
+		return e.html, nil
+	}
+	b, err := render()
+	if err == nil {
+		c.usedM.Lock()
+		c.bodies[p.URL] = &bodyEntry{key: key, html: b}
+		c.usedM.Unlock()
+	}
+	return b, err
+}
+
+// derived returns a page that is made only from its template data (a
+// history page): from the cache when the data and the navigation are
+// unchanged, else from render. A nil cache just calls render.
+func (c *Cache) derived(url string, data *render.PageData, nav string, render func() ([]byte, error)) ([]byte, error) {
+	if c == nil {
+		return render()
+	}
+	h := sha256.New()
+	h.Write(c.salt[:])
+	ns := c.navHash(nav)
+	h.Write(ns[:])
+	d := *data
+	if d.Site != nil {
+		sv := *d.Site
+		sv.Nav = ""
+		d.Site = &sv
+	}
+	b, err := json.Marshal(&d)
+	if err != nil {
+		return render()
+	}
+	h.Write(b)
+	var key [32]byte
+	h.Sum(key[:0])
+	c.use("p:" + url)
+	c.usedM.Lock()
+	e := c.pages[url]
+	c.usedM.Unlock()
+	if e != nil && e.key == key {
+		return e.html, nil
+	}
+	out, err := render()
+	if err == nil {
+		c.usedM.Lock()
+		c.pages[url] = &pageEntry{key: key, html: out}
+		c.usedM.Unlock()
+	}
+	return out, err
+}
+
+// graphs remembers, across builds, the neighbourhood diagrams of the last
+// process graph: while the graph is the same, no DOT is written again.
+type graphs struct {
+	key   [32]byte
+	neigh map[string]template.HTML
+}
+
+// neighbourhoods makes the cache's diagrams valid for graph g.
+func (c *Cache) neighbourhoods(g diagrams.Graph) {
+	if c == nil {
+		return
+	}
+	b, _ := json.Marshal(g)
+	key := sha256.Sum256(b)
+	c.usedM.Lock()
+	defer c.usedM.Unlock()
+	if c.graph.neigh == nil || c.graph.key != key {
+		c.graph = graphs{key: key, neigh: map[string]template.HTML{}}
+	}
+}
+
+// neighbourhood returns the diagram of id, from the cache or from draw.
+func (c *Cache) neighbourhood(id string, draw func() (template.HTML, error)) (template.HTML, error) {
+	if c == nil {
+		return draw()
+	}
+	c.usedM.Lock()
+	svg, ok := c.graph.neigh[id]
+	c.usedM.Unlock()
+	if ok {
+		return svg, nil
+	}
+	svg, err := draw()
+	if err == nil {
+		c.usedM.Lock()
+		if c.graph.neigh != nil {
+			c.graph.neigh[id] = svg
+		}
+		c.usedM.Unlock()
+	}
+	return svg, err
+}
