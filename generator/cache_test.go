@@ -48,6 +48,7 @@ func treeDiff(a, b render.Tree) string {
 // document's title (shown in inputs/outputs), the site config, the date.
 func TestCacheNeverStale(t *testing.T) {
 	site := siteFromTxtar(t, "../testdata/sites/basic.txtar")
+	delete(site, "themes/default/layouts/document.html") // the default layout draws neighbourhoods
 	c := NewCache()
 	check := func(step string) render.Tree {
 		t.Helper()
@@ -76,6 +77,11 @@ func TestCacheNeverStale(t *testing.T) {
 	}
 	edit("content/procedures/provisioning.md", "title: Provisioning", "title: Account provisioning")
 	check("title edit")
+	edit("content/processes/treat.md", `what: "Risk report"`, `what: "Risk report and register"`)
+	tree = check("process graph edit")
+	if !strings.Contains(string(tree["processes/risk/index.html"]), "Risk report and register") {
+		t.Fatal("neighbourhood diagram not redrawn after an edge label changed")
+	}
 	edit("content/manual/manual.md", "reviewed: 2026-01-10", "reviewed: 2024-01-10")
 	check("currency change")
 	site["isms.yaml"] = &fstest.MapFile{Data: []byte("title: Renamed Manual\n"), Mode: 0o644}

@@ -181,3 +181,37 @@ func (c *Cache) neighbourhood(id string, draw func() (template.HTML, error)) (te
 	}
 	return svg, err
 }
+
+// fragment returns a piece of HTML made from data and a large byte string
+// big (kept out of the JSON, hashed directly), from the cache when both
+// are unchanged. A nil cache just calls render.
+func (c *Cache) fragment(name string, data any, big []byte, render func() ([]byte, error)) ([]byte, error) {
+	if c == nil {
+		return render()
+	}
+	b, err := json.Marshal(data)
+	if err != nil {
+		return render()
+	}
+	h := sha256.New()
+	h.Write(c.salt[:])
+	h.Write(b)
+	bs := sha256.Sum256(big)
+	h.Write(bs[:])
+	var key [32]byte
+	h.Sum(key[:0])
+	c.use("p:" + name)
+	c.usedM.Lock()
+	e := c.pages[name]
+	c.usedM.Unlock()
+	if e != nil && e.key == key {
+		return e.html, nil
+	}
+	out, err := render()
+	if err == nil {
+		c.usedM.Lock()
+		c.pages[name] = &pageEntry{key: key, html: out}
+		c.usedM.Unlock()
+	}
+	return out, err
+}

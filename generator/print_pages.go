@@ -25,11 +25,15 @@ type PrintSection struct {
 	Docs          []PrintDoc
 }
 
-// PrintDoc is one document with its rendered body.
+// PrintDoc is one document with its rendered body. HTML is the
+// document's section, executed from the "print-doc" template once and
+// cached, so the big page is a concatenation rather than 1,000 template
+// runs on every preview rebuild.
 type PrintDoc struct {
 	Anchor  string
 	Doc     *render.DocView
-	Content template.HTML
+	Content template.HTML `json:"-"` // hashed apart: see Cache.fragment
+	HTML    template.HTML `json:"-"`
 }
 
 // renderPrint writes /print/: every approved document (drafts and retired
@@ -64,12 +68,35 @@ func renderPrint(in renderInput, sv *render.SiteView, tree render.Tree, diags *d
 				diags.Errorf(diag.Pos{Path: p.Display}, "render", "%v", err)
 				continue
 			}
-			sec.Docs = append(sec.Docs, PrintDoc{Anchor: "doc-" + strings.ToLower(p.Doc.ID), Doc: in.view(p, tree), Content: template.HTML(body)})
+			pd := PrintDoc{Anchor: "doc-" + strings.ToLower(p.Doc.ID), Doc: in.view(p, tree), Content: template.HTML(body)}
+			frag, err := in.cache.fragment("print:"+p.URL, pd, body, func() ([]byte, error) {
+				h, err := in.theme.Fragment("print", "print-doc", pd)
+				return []byte(h), err
+			})
+			if err != nil {
+				diags.Errorf(diag.Pos{Path: "themes/layouts/print.html"}, "theme", "%v", err)
+				return
+			}
+			pd.HTML = template.HTML(frag)
+			sec.Docs = append(sec.Docs, pd)
 		}
 		d.Count += len(sec.Docs)
 		d.Sections = append(d.Sections, sec)
 	}
-	sitewidePage(in, sv, tree, diags, "print", "print/", "The whole manual for print", d)
+	// Not through sitewidePage: its cache key is the data's JSON, which
+	// leaves the bodies out; the fragments above are what is cached.
+	site := *sv
+	site.Nav = render.MarkCurrent(sv.Nav, sv.Root+"print/")
+	b, err := in.theme.Execute("print", &render.PageData{
+		Site: &site, Kind: "print", Title: "The whole manual for print", URL: "print/",
+		Crumbs: []render.Crumb{{Title: "Home", URL: ""}, {Title: "The whole manual for print"}},
+		Data:   d,
+	})
+	if err != nil {
+		diags.Errorf(diag.Pos{Path: "themes/layouts/print.html"}, "theme", "%v", err)
+		return
+	}
+	tree["print/index.html"] = b
 }
 
 func firstClause(d *model.Document) string {
