@@ -7,6 +7,7 @@ import (
 	"github.com/isms-project/isms/diagrams"
 	"html/template"
 	"io/fs"
+	"maps"
 	"path"
 	"strings"
 
@@ -33,6 +34,7 @@ type renderInput struct {
 	diagrams *diagrams.Renderer
 	cache    *Cache // document pages whose inputs did not change are not rendered again
 	memo     *pageMemo
+	files    render.Tree // the tree as the document pages left it (artefacts are read from it)
 }
 
 // renderSite is the render stage: every page into an in-memory tree.
@@ -95,11 +97,22 @@ func renderSite(in renderInput) (render.Tree, diag.List) {
 		tree[p.URL+"index.html"] = out[i]
 	}
 
-	// Site-wide pages, one file per feature.
-	for _, f := range []func(renderInput, *render.SiteView, render.Tree, *diag.List){
+	// Site-wide pages, one file per feature, run side by side: each writes
+	// its own tree and diagnostics, merged in a fixed order afterwards. They
+	// read the shared tree (for artefacts) only while nobody writes it.
+	features := []func(renderInput, *render.SiteView, render.Tree, *diag.List){
 		renderCurrency, renderProcesses, renderHistory, renderSoA, renderEvidence, renderSearch, renderPrint,
-	} {
-		f(in, sv, tree, &diags)
+	}
+	in.files = tree
+	parts := make([]render.Tree, len(features))
+	partDiags := make([]diag.List, len(features))
+	parallel(len(features), func(i int) {
+		parts[i] = render.Tree{}
+		features[i](in, sv, parts[i], &partDiags[i])
+	})
+	for i := range features {
+		maps.Copy(tree, parts[i])
+		diags = append(diags, partDiags[i]...)
 	}
 
 	home, err := in.theme.Execute("home", &render.PageData{
@@ -162,7 +175,11 @@ func docView(in renderInput, p *link.Page, tree render.Tree) *render.DocView {
 	}
 	if d.File != "" {
 		f := path.Clean(strings.TrimPrefix(d.File, "/"))
-		if b, ok := tree[f]; ok {
+		files := tree
+		if in.files != nil {
+			files = in.files
+		}
+		if b, ok := files[f]; ok {
 			sum := sha256.Sum256(b)
 			ext := strings.ToLower(path.Ext(f))
 			v.File = &render.FileView{
