@@ -32,6 +32,7 @@ type Cache struct {
 	pages  map[string]*pageEntry
 	bodies map[string]*bodyEntry // rendered Markdown by page URL (print shows every body again)
 	graph  graphs                // neighbourhood diagrams of the last process graph
+	hist   *siteHistory          // the last build's git history and diffs
 	used   map[string]bool       // doc paths and page URLs the current build used
 	usedM  sync.Mutex
 

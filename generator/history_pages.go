@@ -30,6 +30,8 @@ type VersionView struct {
 	Changes                            []history.Change
 	Hunks                              []history.Hunk
 	Missing                            bool // content not in the repository (shallow clone)
+
+	diffed, bodyChanged bool // compared with the version before; its text differs
 }
 
 // HistoryData is what history.html sees as .Data.
@@ -53,7 +55,16 @@ func enrichHistory(o Options, s *link.Site, en *enrichment) diag.List {
 		return nil
 	}
 	ctx := context.Background()
-	log, err := history.Read(ctx, o.SiteDir, contentDir)
+	prev := o.Cache.history()
+	var log *history.Log
+	var err error
+	if prev != nil && prev.log != nil && prev.log.Available {
+		// The preview: read only the commits since the last build (none,
+		// usually: a save does not commit).
+		log, err = prev.log.Update(ctx)
+	} else {
+		log, err = history.Read(ctx, o.SiteDir, contentDir)
+	}
 	if err != nil {
 		diags.Warnf(diag.Pos{Path: contentDir}, "history", "version history unavailable: %v", err)
 		return diags
@@ -70,51 +81,79 @@ func enrichHistory(o Options, s *link.Site, en *enrichment) diag.List {
 	}
 	h.uncommitted, _ = history.Uncommitted(ctx, o.SiteDir, contentDir)
 
-	// Every revision of every page, fetched in one batch.
+	// A file's versions change only with new commits: while HEAD stays,
+	// the previous build's diffs are reused.
+	var reuse map[string][]VersionView
+	if prev != nil && prev.log != nil && prev.log.Head == log.Head {
+		reuse = prev.versions
+	}
+	var todo []*link.Page
+	for _, p := range s.Pages {
+		if vs, ok := reuse[p.Doc.Path]; ok {
+			h.versions[p.Doc.Path] = vs
+		} else {
+			todo = append(todo, p)
+		}
+	}
+	// Every revision of every page still to do, fetched in one batch.
 	var all []history.Rev
-	start := make([]int, len(s.Pages)+1)
-	for i, p := range s.Pages {
+	start := make([]int, len(todo)+1)
+	for i, p := range todo {
 		start[i] = len(all)
 		all = append(all, log.Revisions(p.Doc.Path)...)
 	}
-	start[len(s.Pages)] = len(all)
+	start[len(todo)] = len(all)
 	blobs, err := log.Contents(ctx, all)
 	if err != nil {
 		diags.Warnf(diag.Pos{Path: contentDir}, "history", "reading old versions: %v", err)
 		return diags
 	}
-	for i, p := range s.Pages {
-		revs, contents := all[start[i]:start[i+1]], blobs[start[i]:start[i+1]]
-		vs := make([]VersionView, len(revs))
-		for j, r := range revs {
-			v := VersionView{Date: r.Date, Author: r.Author, Subject: r.Subject, Short: r.Short, Hash: r.Hash, Added: r.Status == 'A'}
-			if r.Path != p.Doc.Path {
-				v.Path = r.Path
-			}
-			if contents[j] == nil {
-				v.Missing = true
-			} else {
-				front, _ := history.SplitFrontMatter(contents[j])
-				if f, err := history.Fields(front); err == nil {
-					v.Version, v.Status = f["version"], f["status"]
-				}
-			}
-			vs[j] = v
-		}
-		// Diff each version against the one before it (the next, older entry).
-		for j := range vs {
-			if j+1 >= len(revs) || contents[j] == nil || contents[j+1] == nil {
-				continue
-			}
-			of, ob := history.SplitFrontMatter(contents[j+1])
-			nf, nb := history.SplitFrontMatter(contents[j])
-			vs[j].Changes, _ = history.FieldChanges(of, nf)
-			vs[j].Hunks = history.BodyDiff(string(ob), string(nb))
-			en.findings = append(en.findings, versionFindings(p, vs[j], vs[j+1], string(ob) != string(nb))...)
-		}
-		h.versions[p.Doc.Path] = vs
+	for i, p := range todo {
+		h.versions[p.Doc.Path] = versionViews(p, all[start[i]:start[i+1]], blobs[start[i]:start[i+1]])
 	}
+	for _, p := range s.Pages {
+		vs := h.versions[p.Doc.Path]
+		for j := 0; j+1 < len(vs); j++ {
+			if vs[j].diffed {
+				en.findings = append(en.findings, versionFindings(p, vs[j], vs[j+1], vs[j].bodyChanged)...)
+			}
+		}
+	}
+	o.Cache.setHistory(h)
 	return diags
+}
+
+// versionViews turns a file's revisions and their contents (newest first)
+// into views, each diffed against the one before it.
+func versionViews(p *link.Page, revs []history.Rev, contents [][]byte) []VersionView {
+	vs := make([]VersionView, len(revs))
+	for j, r := range revs {
+		v := VersionView{Date: r.Date, Author: r.Author, Subject: r.Subject, Short: r.Short, Hash: r.Hash, Added: r.Status == 'A'}
+		if r.Path != p.Doc.Path {
+			v.Path = r.Path
+		}
+		if contents[j] == nil {
+			v.Missing = true
+		} else {
+			front, _ := history.SplitFrontMatter(contents[j])
+			if f, err := history.Fields(front); err == nil {
+				v.Version, v.Status = f["version"], f["status"]
+			}
+		}
+		vs[j] = v
+	}
+	// Diff each version against the one before it (the next, older entry).
+	for j := range vs {
+		if j+1 >= len(revs) || contents[j] == nil || contents[j+1] == nil {
+			continue
+		}
+		of, ob := history.SplitFrontMatter(contents[j+1])
+		nf, nb := history.SplitFrontMatter(contents[j])
+		vs[j].Changes, _ = history.FieldChanges(of, nf)
+		vs[j].Hunks = history.BodyDiff(string(ob), string(nb))
+		vs[j].diffed, vs[j].bodyChanged = true, string(ob) != string(nb)
+	}
+	return vs
 }
 
 // versionFindings: document control (7.5.3) expects a version bump for a

@@ -150,3 +150,46 @@ func TestHistoryShallowClone(t *testing.T) {
 		t.Error("history page does not say it is truncated")
 	}
 }
+
+// TestHistoryPreviewUpdate: with a cache (the preview), a save without a
+// commit reuses the history, a new commit shows up, and every build equals
+// a fresh one.
+func TestHistoryPreviewUpdate(t *testing.T) {
+	dir := gitSite(t)
+	c := NewCache()
+	build := func(cache *Cache) *Result {
+		t.Helper()
+		res, err := Build(Options{Site: os.DirFS(dir), SiteDir: dir, Today: asOf, Cache: cache})
+		if err != nil || res.Tree == nil {
+			t.Fatalf("build: %v\n%s", err, res.Diags)
+		}
+		return res
+	}
+	same := func(step string) *Result {
+		t.Helper()
+		cached, fresh := build(c), build(nil)
+		if d := treeDiff(cached.Tree, fresh.Tree); d != "" {
+			t.Fatalf("%s: cached build differs from a fresh one at %s", step, d)
+		}
+		return cached
+	}
+	same("first")
+	file := filepath.Join(dir, "content/policies/access-control.md")
+	b, _ := os.ReadFile(file)
+	os.WriteFile(file, append(b, []byte("\nUnsaved work.\n")...), 0o644)
+	res := same("uncommitted edit")
+	if !strings.Contains(string(res.Tree["policies/access-control/index.html"]), "uncommitted changes") {
+		t.Error("an uncommitted edit is not shown")
+	}
+	cmd := exec.Command("git", "-c", "user.name=Bo Editor", "-c", "user.email=bo@example.com", "commit", "-q", "-am", "Add unsaved work")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_AUTHOR_DATE=2025-09-01T10:00:00+00:00", "GIT_COMMITTER_DATE=2025-09-01T10:00:00+00:00")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("commit: %v\n%s", err, out)
+	}
+	res = same("after a commit")
+	page := string(res.Tree["policies/access-control/history/index.html"])
+	if !strings.Contains(page, "Add unsaved work") || !strings.Contains(page, "Changes in git <span class=\"count\">5</span>") {
+		t.Error("the new commit is not in the history after an incremental update")
+	}
+}

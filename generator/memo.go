@@ -215,3 +215,17 @@ func (c *Cache) fragment(name string, data any, big []byte, render func() ([]byt
 	}
 	return out, err
 }
+
+// history is the previous build's git history, for the preview.
+func (c *Cache) history() *siteHistory {
+	if c == nil {
+		return nil
+	}
+	return c.hist
+}
+
+func (c *Cache) setHistory(h *siteHistory) {
+	if c != nil {
+		c.hist = h
+	}
+}
