@@ -2,7 +2,11 @@ package generator
 
 import (
 	"context"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"hash"
 	"path"
 	"slices"
 
@@ -79,7 +83,7 @@ func enrichHistory(o Options, s *link.Site, en *enrichment) diag.List {
 		diags.Warnf(diag.Pos{Path: contentDir}, "history-shallow",
 			"the repository is a shallow clone: version history stops at the clone's depth (fetch full history, e.g. git fetch --unshallow)")
 	}
-	h.uncommitted, _ = history.Uncommitted(ctx, o.SiteDir, contentDir)
+	h.uncommitted = uncommitted(log, s)
 
 	// A file's versions change only with new commits: while HEAD stays,
 	// the previous build's diffs are reused.
@@ -226,4 +230,36 @@ func renderHistory(in renderInput, sv *render.SiteView, tree render.Tree, diags 
 		}
 		tree[path.Join(p.URL, "history", "index.html")] = out[i]
 	}
+}
+
+// uncommitted lists the documents whose text differs from their last
+// commit, by comparing git's object id of the text read for this build
+// with the blob id the history holds: no git process per save. (A file
+// that git stores through a clean filter or with converted line endings
+// may show as changed; git status would know better, at tens of
+// milliseconds a call.)
+func uncommitted(log *history.Log, s *link.Site) map[string]bool {
+	out := map[string]bool{}
+	for _, p := range s.Pages {
+		revs := log.Revisions(p.Doc.Path)
+		if len(revs) == 0 {
+			continue
+		}
+		if blobID(p.Doc.Src, len(revs[0].Blob)) != revs[0].Blob {
+			out[p.Doc.Path] = true
+		}
+	}
+	return out
+}
+
+// blobID is git's id of a blob with this content, in the repository's
+// hash (40 hex digits: SHA-1, 64: SHA-256).
+func blobID(b []byte, hexLen int) string {
+	var h hash.Hash = sha1.New()
+	if hexLen == 64 {
+		h = sha256.New()
+	}
+	fmt.Fprintf(h, "blob %d\x00", len(b))
+	h.Write(b)
+	return hex.EncodeToString(h.Sum(nil))
 }

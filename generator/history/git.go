@@ -113,6 +113,10 @@ type repo struct {
 	// parents are missing, so their changes show as additions.
 	boundary map[string]bool
 	head     string // "" before the first commit
+	// gitDir and commonDir locate HEAD and the refs, so Update can tell
+	// without running git that nothing was committed (stamp unchanged).
+	gitDir, commonDir string
+	stamp             string
 }
 
 // locate finds the repository around the content folder. A missing git
@@ -136,7 +140,7 @@ func locate(ctx context.Context, siteDir, contentDir string) (r *repo, reason st
 	if err != nil {
 		return nil, "git is not installed (no git command on PATH)", nil
 	}
-	out, err := runGit(ctx, git, dir, "rev-parse", "--show-prefix", "--is-shallow-repository", "--git-path", "shallow")
+	out, err := runGit(ctx, git, dir, "rev-parse", "--show-prefix", "--is-shallow-repository", "--git-path", "shallow", "--absolute-git-dir", "--git-common-dir")
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, "", ctx.Err()
@@ -150,14 +154,21 @@ func locate(ctx context.Context, siteDir, contentDir string) (r *repo, reason st
 		return nil, err.Error(), nil
 	}
 	lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
-	if len(lines) != 3 {
+	if len(lines) != 5 {
+		if len(lines) >= 2 && lines[1] != "true" && lines[1] != "false" {
+			return nil, tooOldReason, nil
+		}
 		return nil, "", fmt.Errorf("history: unexpected git rev-parse output %q", out)
 	}
 	if lines[1] != "true" && lines[1] != "false" {
 		// git before 2.15 echoes options it does not know.
 		return nil, tooOldReason, nil
 	}
-	r = &repo{git: git, dir: dir, prefix: lines[0], shallow: lines[1] == "true"}
+	r = &repo{git: git, dir: dir, prefix: lines[0], shallow: lines[1] == "true", gitDir: lines[3], commonDir: lines[4]}
+	if !filepath.IsAbs(r.commonDir) {
+		r.commonDir = filepath.Join(dir, r.commonDir)
+	}
+	r.stamp = headStamp(r.gitDir, r.commonDir) // before HEAD is read: a commit in between only costs a re-read
 	if r.shallow {
 		if r.boundary, err = readShallow(dir, lines[2]); err != nil {
 			return nil, "", fmt.Errorf("history: %w", err)
@@ -191,4 +202,37 @@ func readShallow(dir, path string) (map[string]bool, error) {
 		ids[f] = true
 	}
 	return ids, nil
+}
+
+// headStamp is what HEAD points at, read from the files git keeps it in:
+// HEAD, then the branch's loose ref or its line in packed-refs. It changes
+// whenever a commit, checkout, reset or rebase moves HEAD. "" means it
+// could not be read (the caller then asks git).
+func headStamp(gitDir, commonDir string) string {
+	head, err := os.ReadFile(filepath.Join(gitDir, "HEAD"))
+	if err != nil {
+		return ""
+	}
+	ref, ok := strings.CutPrefix(strings.TrimSpace(string(head)), "ref: ")
+	if !ok {
+		return string(head) // detached: HEAD holds the commit id itself
+	}
+	if strings.Contains(ref, "..") {
+		return ""
+	}
+	for _, d := range []string{gitDir, commonDir} {
+		if b, err := os.ReadFile(filepath.Join(d, filepath.FromSlash(ref))); err == nil {
+			return ref + " " + strings.TrimSpace(string(b))
+		}
+	}
+	packed, err := os.ReadFile(filepath.Join(commonDir, "packed-refs"))
+	if err != nil {
+		return ref + " unborn"
+	}
+	for _, line := range strings.Split(string(packed), "\n") {
+		if id, name, ok := strings.Cut(line, " "); ok && name == ref {
+			return ref + " " + id
+		}
+	}
+	return ref + " unborn"
 }

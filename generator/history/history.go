@@ -162,6 +162,12 @@ func (l *Log) Update(ctx context.Context) (*Log, error) {
 	if !l.Available || l.Head == "" {
 		return Read(ctx, l.siteDir, l.contentDir)
 	}
+	// The common case in the preview: a save, no commit. Reading two small
+	// files beats starting git (tens of milliseconds a process here).
+	if r := l.repo; r != nil && r.stamp != "" && headStamp(r.gitDir, r.commonDir) == r.stamp {
+		n := *l
+		return &n, nil
+	}
 	r, reason, err := locate(ctx, l.siteDir, l.contentDir)
 	if err != nil {
 		return nil, err

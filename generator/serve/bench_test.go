@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -147,6 +148,39 @@ func BenchmarkSaveToReload(b *testing.B) {
 			if !ev.OK {
 				b.Fatalf("build failed: %v", ev.Errors)
 			}
+		}
+	}
+}
+
+// BenchmarkIncrementalRebuildGit is BenchmarkIncrementalRebuild on a site
+// that is a git repository, so every rebuild also refreshes history.
+func BenchmarkIncrementalRebuildGit(b *testing.B) {
+	if _, err := exec.LookPath("git"); err != nil {
+		b.Skip("no git")
+	}
+	dir := bigSite(b, 1000)
+	for _, args := range [][]string{{"init", "-q", "-b", "main"}, {"add", "-A"}, {"-c", "user.name=B", "-c", "user.email=b@example.com", "commit", "-q", "-m", "Site"}} {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	s, err := New(Config{Dir: dir, Build: generator.Options{AsOf: model.DateOf(2026, 11, 27)}})
+	if err != nil || !s.current().ok {
+		b.Fatalf("build failed: %v", err)
+	}
+	defer s.Close()
+	doc := filepath.Join(dir, "content", "area05", "doc-0555.md")
+	orig, _ := os.ReadFile(doc)
+	s.Rebuild(nil)
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		if err := os.WriteFile(doc, fmt.Appendf(slices.Clone(orig), "\nEdit %d.\n", i), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		if st := s.Rebuild([]string{"content/area05/doc-0555.md"}); !st.OK || st.Changed == 0 {
+			b.Fatalf("rebuild %+v", st)
 		}
 	}
 }
