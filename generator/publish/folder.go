@@ -67,7 +67,7 @@ func Folder(dest string, files fs.FS) error {
 	swapped = true
 	// The new site is in place; failing to sync the parent or to delete the
 	// previous build does not undo that, and a leftover is swept next time.
-	syncDir(parent)
+	syncPath(parent)
 	if old != "" {
 		os.RemoveAll(old)
 	}
@@ -163,11 +163,10 @@ func removeLeftovers(parent, name string) {
 	}
 }
 
-// writeTree copies every file of files under dir, fsyncing each file and
-// then each folder, so that after the swap a crash cannot leave the new
-// site with empty or truncated files. Folders are made first, in walk
-// order; files are then written by a few goroutines, because the time goes
-// into waiting for fsync, not into the CPU.
+// writeTree copies every file of files under dir, then makes them and the
+// folders durable (syncAll), so that after the swap a crash cannot leave
+// the new site with empty or truncated files. Folders are made first, in
+// walk order; files are then written by a few goroutines.
 func writeTree(dir string, files fs.FS) error {
 	var dirs, names []string
 	err := fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
@@ -220,12 +219,11 @@ func writeTree(dir string, files fs.FS) error {
 			return err
 		}
 	}
-	for _, d := range dirs {
-		if err := syncDir(d); err != nil {
-			return err
-		}
+	targets := make([]string, len(names))
+	for i, n := range names {
+		targets[i] = filepath.Join(dir, filepath.FromSlash(n))
 	}
-	return nil
+	return syncAll(dir, targets, dirs)
 }
 
 // writers is how many files are written at once. fsync latency, not CPU,
@@ -254,10 +252,11 @@ func writeFile(target string, files fs.FS, name string) (err error) {
 	if _, err := io.Copy(dst, src); err != nil {
 		return fmt.Errorf("%s: %w", path.Clean(name), err)
 	}
-	return dst.Sync()
+	return nil
 }
 
-func syncDir(dir string) error {
+// syncPath fsyncs a file or folder.
+func syncPath(dir string) error {
 	f, err := os.Open(dir)
 	if err != nil {
 		return err

@@ -3,3 +3,13 @@
 package publish
 
 func swap(fresh, dest string) (string, error) { return swapAside(fresh, dest) }
+
+// syncAll fsyncs every written file, then every folder.
+func syncAll(_ string, files, dirs []string) error {
+	for _, p := range append(files, dirs...) {
+		if err := syncPath(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
