@@ -34,7 +34,10 @@ WORK=${WORK:-$(mktemp -d /tmp/isms-bench.XXXXXX)}
 mkdir -p "$WORK"
 [ "${KEEP:-0}" = 1 ] || trap 'rm -rf "$WORK"' EXIT
 
-if [ -z "${ISMS:-}" ]; then
+label="isms $(cd "$repo" && git rev-parse --short HEAD 2>/dev/null || echo '?')"
+if [ -n "${ISMS:-}" ]; then
+	label="isms binary $ISMS"
+else
 	ISMS=$WORK/isms
 	(cd "$repo" && go build -o "$ISMS" ./cmd/isms)
 fi
@@ -53,7 +56,7 @@ measure() {
 	if [ "$extra" = git ] && [ "$tool" = hugo ]; then
 		cmd+=(--enableGitInfo)
 	fi
-	if ! /usr/bin/time -f '%e %M' -o "$WORK/time.txt" "${cmd[@]}" >"$WORK/log.txt" 2>&1; then
+	if ! /usr/bin/time -f '%e %M %U %S' -o "$WORK/time.txt" "${cmd[@]}" >"$WORK/log.txt" 2>&1; then
 		echo "bench: $tool failed on $site:" >&2
 		tail -20 "$WORK/log.txt" >&2
 		exit 1
@@ -87,10 +90,14 @@ bench() {
 	th=$(cut -d' ' -f1 "$WORK/hugo.times" | median)
 	ri=$(cut -d' ' -f2 "$WORK/isms.times" | sort -n | tail -1)
 	rh=$(cut -d' ' -f2 "$WORK/hugo.times" | sort -n | tail -1)
-	rows+=("$(awk -v n="$n" -v c="$commits" -v r="$runs" -v ti="$ti" -v th="$th" -v ri="$ri" -v rh="$rh" 'BEGIN {
-		printf "| %d | %s | %d | %.2f s | %.2f s | %.2f× | %.2f | %.2f | %d MB | %d MB | %.2f× |",
+	# CPU seconds (user + system) are steadier than wall time on a loaded machine.
+	local ci ch
+	ci=$(awk '{print $3 + $4}' "$WORK/isms.times" | median)
+	ch=$(awk '{print $3 + $4}' "$WORK/hugo.times" | median)
+	rows+=("$(awk -v n="$n" -v c="$commits" -v r="$runs" -v ti="$ti" -v th="$th" -v ri="$ri" -v rh="$rh" -v ci="$ci" -v ch="$ch" 'BEGIN {
+		printf "| %d | %s | %d | %.2f s | %.2f s | %.2f× | %.2f | %.2f | %.2f s | %.2f s | %.2f× | %d MB | %d MB | %.2f× |",
 			n, (c > 0 ? c " commits" : "no"), r, ti, th, (th > 0 ? ti / th : 0), ti * 1000 / n, th * 1000 / n,
-			ri / 1024, rh / 1024, (rh > 0 ? ri / rh : 0) }')")
+			ci, ch, (ch > 0 ? ci / ch : 0), ri / 1024, rh / 1024, (rh > 0 ? ri / rh : 0) }')")
 }
 
 for n in $SIZES; do bench "$n" 0; done
@@ -99,8 +106,8 @@ if [ "$COMMITS" -gt 0 ]; then
 fi
 
 echo
-echo "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; $(hugo version | cut -d' ' -f1-2); isms $(cd "$repo" && git rev-parse --short HEAD 2>/dev/null || echo '?')"
+echo "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; $(hugo version | cut -d' ' -f1-2); $label"
 echo
-echo "| documents | git history | runs | isms (median) | Hugo (median) | isms/Hugo | isms ms/doc | Hugo ms/doc | isms peak RSS | Hugo peak RSS | RSS isms/Hugo |"
-echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| documents | git history | runs | isms wall (median) | Hugo wall (median) | wall isms/Hugo | isms ms/doc | Hugo ms/doc | isms CPU | Hugo CPU | CPU isms/Hugo | isms peak RSS | Hugo peak RSS | RSS isms/Hugo |"
+echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"

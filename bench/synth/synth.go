@@ -112,6 +112,18 @@ type doc struct {
 	file  string // evidence artefact under content/, "" for none
 }
 
+// maxProcesses caps the process count (see plan).
+const maxProcesses = 40
+
+func typeIndex(typ string) int {
+	for k, t := range types {
+		if t.typ == typ {
+			return k
+		}
+	}
+	return 0
+}
+
 // plan assigns every document its type, id, path and title.
 func plan(n int) []doc {
 	docs := []doc{{i: 0, t: types[0], id: "MAN-00001", path: "manual/isms-manual.md", title: "Information security manual"}}
@@ -123,6 +135,15 @@ func plan(n int) []doc {
 	for k, t := range types[1:] {
 		counts[k+1] = rest * t.share / 100
 		total += counts[k+1]
+	}
+	// An ISMS has a few dozen processes however many records it keeps
+	// (clause 4.4 asks for the processes, not one per document); the
+	// rest of the share goes to records.
+	if p := typeIndex("process"); counts[p] > maxProcesses {
+		total -= counts[p] - maxProcesses
+		counts[p] = maxProcesses
+		counts[typeIndex("record")] += rest - total
+		total = rest
 	}
 	for k := 1; total < rest; k = k%(len(types)-1) + 1 {
 		counts[k]++
