@@ -7,6 +7,7 @@
 #   bench/run.sh                      # N = 1000 and 10000, plus git history at 1000
 #   SIZES="1000" RUNS=3 bench/run.sh  # fewer, faster
 #   COMMITS=0 bench/run.sh            # skip the runs with git history
+#   SIZES= GIT_SIZES=1000 bench/run.sh # only the run with git history
 #
 # Environment: SIZES (default "1000 10000"), RUNS (runs per tool, default
 # 5, and 3 above 5,000 documents), COMMITS (git history for the runs with
@@ -20,8 +21,8 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-SIZES=${SIZES:-"1000 10000"}
-GIT_SIZES=${GIT_SIZES:-"1000"}
+SIZES=${SIZES-"1000 10000"}
+GIT_SIZES=${GIT_SIZES-"1000"}
 COMMITS=${COMMITS:-2000}
 AS_OF=2026-11-27
 
