@@ -112,8 +112,12 @@ func enrichHistory(o Options, s *link.Site, en *enrichment) diag.List {
 		diags.Warnf(diag.Pos{Path: contentDir}, "history", "reading old versions: %v", err)
 		return diags
 	}
+	views := make([][]VersionView, len(todo))
+	parallel(len(todo), func(i int) {
+		views[i] = versionViews(todo[i], all[start[i]:start[i+1]], blobs[start[i]:start[i+1]])
+	})
 	for i, p := range todo {
-		h.versions[p.Doc.Path] = versionViews(p, all[start[i]:start[i+1]], blobs[start[i]:start[i+1]])
+		h.versions[p.Doc.Path] = views[i]
 	}
 	for _, p := range s.Pages {
 		vs := h.versions[p.Doc.Path]
@@ -131,6 +135,9 @@ func enrichHistory(o Options, s *link.Site, en *enrichment) diag.List {
 // into views, each diffed against the one before it.
 func versionViews(p *link.Page, revs []history.Rev, contents [][]byte) []VersionView {
 	vs := make([]VersionView, len(revs))
+	fronts := make([]history.Front, len(revs))
+	bodies := make([][]byte, len(revs))
+	parsed := make([]bool, len(revs))
 	for j, r := range revs {
 		v := VersionView{Date: r.Date, Author: r.Author, Subject: r.Subject, Short: r.Short, Hash: r.Hash, Added: r.Status == 'A'}
 		if r.Path != p.Doc.Path {
@@ -139,9 +146,13 @@ func versionViews(p *link.Page, revs []history.Rev, contents [][]byte) []Version
 		if contents[j] == nil {
 			v.Missing = true
 		} else {
-			front, _ := history.SplitFrontMatter(contents[j])
-			if f, err := history.Fields(front); err == nil {
-				v.Version, v.Status = f["version"], f["status"]
+			var front []byte
+			front, bodies[j] = history.SplitFrontMatter(contents[j])
+			// Each version's front-matter is parsed once, for its own
+			// version and status and for both diffs it takes part in.
+			if f, err := history.ParseFront(front); err == nil {
+				fronts[j], parsed[j] = f, true
+				v.Version, v.Status = f.Get("version"), f.Get("status")
 			}
 		}
 		vs[j] = v
@@ -151,11 +162,11 @@ func versionViews(p *link.Page, revs []history.Rev, contents [][]byte) []Version
 		if j+1 >= len(revs) || contents[j] == nil || contents[j+1] == nil {
 			continue
 		}
-		of, ob := history.SplitFrontMatter(contents[j+1])
-		nf, nb := history.SplitFrontMatter(contents[j])
-		vs[j].Changes, _ = history.FieldChanges(of, nf)
-		vs[j].Hunks = history.BodyDiff(string(ob), string(nb))
-		vs[j].diffed, vs[j].bodyChanged = true, string(ob) != string(nb)
+		if parsed[j] && parsed[j+1] {
+			vs[j].Changes = history.Changes(fronts[j+1], fronts[j])
+		}
+		vs[j].Hunks = history.BodyDiff(string(bodies[j+1]), string(bodies[j]))
+		vs[j].diffed, vs[j].bodyChanged = true, string(bodies[j+1]) != string(bodies[j])
 	}
 	return vs
 }

@@ -55,26 +55,48 @@ type Change struct {
 // are compared as canonical text, so re-quoting or re-indenting a value is
 // not a change. An error means one side is not a YAML mapping.
 func FieldChanges(oldFront, newFront []byte) ([]Change, error) {
-	oldKeys, oldVals, err := topLevel(oldFront)
+	o, err := ParseFront(oldFront)
 	if err != nil {
 		return nil, fmt.Errorf("old front-matter: %w", err)
 	}
-	newKeys, newVals, err := topLevel(newFront)
+	n, err := ParseFront(newFront)
 	if err != nil {
 		return nil, fmt.Errorf("new front-matter: %w", err)
 	}
+	return Changes(o, n), nil
+}
+
+// Front is a parsed front-matter: its top-level keys in order and their
+// canonical values. Parse each version once with ParseFront and compare
+// the results with Changes, rather than parsing twice through FieldChanges.
+type Front struct {
+	Keys []string
+	Vals map[string]string
+}
+
+// ParseFront parses a front-matter for Changes and Get.
+func ParseFront(src []byte) (Front, error) {
+	keys, vals, err := topLevel(src)
+	return Front{Keys: keys, Vals: vals}, err
+}
+
+// Get is a field's canonical value ("" when absent or null).
+func (f Front) Get(key string) string { return f.Vals[key] }
+
+// Changes compares two parsed front-matters like FieldChanges.
+func Changes(old, new Front) []Change {
 	var out []Change
-	for _, k := range newKeys {
-		if o, n := oldVals[k], newVals[k]; o != n {
+	for _, k := range new.Keys {
+		if o, n := old.Vals[k], new.Vals[k]; o != n {
 			out = append(out, Change{Field: k, Old: o, New: n})
 		}
 	}
-	for _, k := range oldKeys {
-		if _, ok := newVals[k]; !ok && oldVals[k] != "" {
-			out = append(out, Change{Field: k, Old: oldVals[k]})
+	for _, k := range old.Keys {
+		if _, ok := new.Vals[k]; !ok && old.Vals[k] != "" {
+			out = append(out, Change{Field: k, Old: old.Vals[k]})
 		}
 	}
-	return out, nil
+	return out
 }
 
 // Fields returns the top-level fields of a front-matter as the same
