@@ -62,11 +62,16 @@ func enrichHistory(o Options, s *link.Site, en *enrichment) diag.List {
 	prev := o.Cache.history()
 	var log *history.Log
 	var err error
-	if prev != nil && prev.log != nil && prev.log.Available {
+	switch {
+	case prev != nil && prev.log != nil && prev.log.Available:
 		// The preview: read only the commits since the last build (none,
 		// usually: a save does not commit).
 		log, err = prev.log.Update(ctx)
-	} else {
+	case prev != nil && prev.log != nil:
+		// The preview of a site outside git: asking git again on every
+		// save costs a process start; a restart picks up a new repository.
+		log = prev.log
+	default:
 		log, err = history.Read(ctx, o.SiteDir, contentDir)
 	}
 	if err != nil {

@@ -115,9 +115,8 @@ func renderSite(in renderInput) (render.Tree, diag.List) {
 		diags = append(diags, partDiags[i]...)
 	}
 
-	home, err := in.theme.Execute("home", &render.PageData{
-		Site: sv, Kind: "home", Title: "Home", Data: homeData(in, groups),
-	})
+	hd := &render.PageData{Site: sv, Kind: "home", Title: "Home", Data: homeData(in, groups)}
+	home, err := in.cache.derived("!home", hd, string(sv.Nav), func() ([]byte, error) { return in.theme.Execute("home", hd) })
 	if err != nil {
 		diags.Errorf(diag.Pos{Path: "themes/layouts/home.html"}, "theme", "%v", err)
 	} else if _, taken := tree["index.html"]; !taken {

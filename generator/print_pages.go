@@ -23,6 +23,7 @@ type PrintData struct {
 type PrintSection struct {
 	Title, Anchor string
 	Docs          []PrintDoc
+	HTML          template.HTML `json:"-"` // the documents' sections, joined once (13 MB at 1,000 documents)
 }
 
 // PrintDoc is one document with its rendered body. HTML is the
@@ -80,6 +81,11 @@ func renderPrint(in renderInput, sv *render.SiteView, tree render.Tree, diags *d
 			pd.HTML = template.HTML(frag)
 			sec.Docs = append(sec.Docs, pd)
 		}
+		var joined strings.Builder
+		for _, pd := range sec.Docs {
+			joined.WriteString(string(pd.HTML))
+		}
+		sec.HTML = template.HTML(joined.String())
 		d.Count += len(sec.Docs)
 		d.Sections = append(d.Sections, sec)
 	}

@@ -67,7 +67,7 @@ func buildSearchIndex(in renderInput) searchIndex {
 				sd.Headings = append(sd.Headings, h.Text)
 			}
 		}
-		sd.Body = truncateWords(bodyText(p.MD), searchBodyLimit)
+		sd.Body = truncateWords(p.MD.Text(bodyText), searchBodyLimit)
 		idx.Docs = append(idx.Docs, sd)
 	}
 	return idx

@@ -12,6 +12,7 @@ import (
 	"bytes"
 	stdhtml "html"
 	"strings"
+	"sync"
 
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/alecthomas/chroma/v2/styles"
@@ -81,6 +82,17 @@ type Doc struct {
 	Context  parser.Context
 	Headings []Heading
 	Links    []Link
+
+	textOnce sync.Once
+	text     string
+}
+
+// Text returns f's result, computed once per parsed document: the preview
+// reuses parsed documents across builds, so text derived from the tree
+// alone (the search index's body text) is not derived again.
+func (d *Doc) Text(f func(*Doc) string) string {
+	d.textOnce.Do(func() { d.text = f(d) })
+	return d.text
 }
 
 // Parse parses the whole file src (front-matter included; goldmark-meta
@@ -192,7 +204,10 @@ func offsetOf(n ast.Node, src []byte) int {
 
 // CSS returns the stylesheet for highlighted code: chroma's github style,
 // and github-dark under prefers-color-scheme: dark. Written once per site.
-func CSS() []byte {
+func CSS() []byte { return bytes.Clone(css()) }
+
+// css is computed once per process: the styles are fixed.
+var css = sync.OnceValue(func() []byte {
 	var buf bytes.Buffer
 	f := chromahtml.New(chromahtml.WithClasses(true))
 	_ = f.WriteCSS(&buf, styles.Get("github"))
@@ -202,7 +217,7 @@ func CSS() []byte {
 	buf.Write(dark.Bytes())
 	buf.WriteString("}\n")
 	return buf.Bytes()
-}
+})
 
 // Lines maps byte offsets to line and column.
 type Lines []int

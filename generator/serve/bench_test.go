@@ -116,10 +116,9 @@ func BenchmarkFullRebuild(b *testing.B) {
 // BenchmarkSaveToReload measures what an author waits for: from the file
 // write to the "build" event in an open event stream that says the page
 // changed, through the real watcher, debounce, rebuild and push. The
-// debounce is set to 10 ms here; `isms serve` uses 100 ms, which adds
-// 90 ms to these figures.
+// debounce is the server's default, as `isms serve` runs.
 func BenchmarkSaveToReload(b *testing.B) {
-	s, dir := benchServer(b, 1000, 10*time.Millisecond)
+	s, dir := benchServer(b, 1000, 0)
 	hs := httptest.NewServer(s)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
