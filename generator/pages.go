@@ -34,6 +34,7 @@ type renderInput struct {
 	diagrams *diagrams.Renderer
 	cache    *Cache // document pages whose inputs did not change are not rendered again
 	memo     *pageMemo
+	keep     *link.Page  // the manual, whose tree the home page reads last
 	files    render.Tree // the tree as the document pages left it (artefacts are read from it)
 }
 
@@ -42,6 +43,7 @@ func renderSite(in renderInput) (render.Tree, diag.List) {
 	var diags diag.List
 	s := in.site
 	in.memo = newPageMemo(s.Pages)
+	in.keep = homeManual(s)
 	in.cache.neighbourhoods(in.en.graph)
 	tree := render.Tree{}
 	for _, a := range in.assets {
@@ -83,6 +85,12 @@ func renderSite(in renderInput) (render.Tree, diag.List) {
 			body, err := in.body(p)
 			if err != nil {
 				return nil, err
+			}
+			if in.cache == nil && p != in.keep {
+				// A one-shot build: everything later pages need from the
+				// tree (body, view, search text) is computed now.
+				p.MD.Text(bodyText)
+				defer p.MD.Release()
 			}
 			data.Content = template.HTML(body)
 			site.Nav = navs.For(p.URL)
@@ -227,15 +235,9 @@ type Tile struct {
 func homeData(in renderInput, groups render.NavData) *HomeData {
 	s := in.site
 	h := &HomeData{ByType: groups.ByType, ByClause: groups.ByClause}
-	var manual *link.Page
-	for _, p := range s.Pages {
-		if p.Doc.Type == "manual" && !p.Doc.IsRetired() {
-			manual = p
-			break
-		}
-	}
+	manual := homeManual(s)
 	if idx, ok := s.ByPath["_index.md"]; ok {
-		if b, err := in.md.Render(idx.MD); err == nil {
+		if b, err := in.body(idx); err == nil {
 			h.Scope = template.HTML(b)
 		}
 	} else if manual != nil {
@@ -266,4 +268,14 @@ func firstParagraph(d *markdown.Doc) string {
 		}
 	}
 	return ""
+}
+
+// homeManual is the manual whose first paragraph the home page shows.
+func homeManual(s *link.Site) *link.Page {
+	for _, p := range s.Pages {
+		if p.Doc.Type == "manual" && !p.Doc.IsRetired() {
+			return p
+		}
+	}
+	return nil
 }

@@ -82,8 +82,9 @@ func renderPrint(in renderInput, sv *render.SiteView, tree render.Tree, diags *d
 			sec.Docs = append(sec.Docs, pd)
 		}
 		var joined strings.Builder
-		for _, pd := range sec.Docs {
-			joined.WriteString(string(pd.HTML))
+		for i := range sec.Docs {
+			joined.WriteString(string(sec.Docs[i].HTML))
+			sec.Docs[i].HTML = "" // the table of contents needs the rest, not a second copy
 		}
 		sec.HTML = template.HTML(joined.String())
 		d.Count += len(sec.Docs)

@@ -87,6 +87,18 @@ type Doc struct {
 	text     string
 }
 
+// Release drops the syntax tree (the bulk of a parsed document's memory)
+// once everything derived from it has been computed: Src, Headings and the
+// links' destinations and offsets stay. Render, Text (if not yet
+// computed) and SetDest must not be called afterwards. A one-shot build
+// uses it to keep ten thousand trees from living until the end.
+func (d *Doc) Release() {
+	d.Root, d.Context = nil, nil
+	for i := range d.Links {
+		d.Links[i].Node = nil
+	}
+}
+
 // Text returns f's result, computed once per parsed document: the preview
 // reuses parsed documents across builds, so text derived from the tree
 // alone (the search index's body text) is not derived again.
