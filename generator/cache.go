@@ -30,7 +30,7 @@ type Cache struct {
 	salt   [32]byte   // settings every entry depends on
 	docs   map[string]*docEntry
 	pages  map[string]*pageEntry
-	bodies map[string]*bodyEntry // rendered Markdown by page URL (print shows every body again)
+	bodies map[string]*pageEntry // rendered Markdown by page URL (print shows every body again)
 	graph  graphs                // neighbourhood diagrams of the last process graph
 	hist   *siteHistory          // the last build's git history and diffs
 	used   map[string]bool       // doc paths and page URLs the current build used
@@ -55,7 +55,7 @@ type pageEntry struct {
 
 // NewCache returns an empty cache.
 func NewCache() *Cache {
-	return &Cache{docs: map[string]*docEntry{}, pages: map[string]*pageEntry{}, bodies: map[string]*bodyEntry{}}
+	return &Cache{docs: map[string]*docEntry{}, pages: map[string]*pageEntry{}, bodies: map[string]*pageEntry{}}
 }
 
 // begin locks the cache for a build and drops every entry if the
@@ -181,9 +181,16 @@ func (c *Cache) page(p *link.Page, data *render.PageData, nav string, render fun
 	if !ok {
 		return render()
 	}
-	c.use("p:" + p.URL)
+	return c.reuse(c.pages, "p:", p.URL, key, render)
+}
+
+// reuse returns the HTML kept in m under name when it was made from the
+// same key, else renders it and keeps it. Entries a build does not touch
+// are dropped at its end (prefix marks which map a name belongs to).
+func (c *Cache) reuse(m map[string]*pageEntry, prefix, name string, key [32]byte, render func() ([]byte, error)) ([]byte, error) {
+	c.use(prefix + name)
 	c.usedM.Lock()
-	e := c.pages[p.URL]
+	e := m[name]
 	c.usedM.Unlock()
 	if e != nil && e.key == key {
 		return e.html, nil
@@ -191,7 +198,7 @@ func (c *Cache) page(p *link.Page, data *render.PageData, nav string, render fun
 	b, err := render()
 	if err == nil {
 		c.usedM.Lock()
-		c.pages[p.URL] = &pageEntry{key: key, html: b}
+		m[name] = &pageEntry{key: key, html: b}
 		c.usedM.Unlock()
 	}
 	return b, err

@@ -59,11 +59,6 @@ func (in renderInput) view(p *link.Page, tree render.Tree) *render.DocView {
 	return in.memo.view[i]
 }
 
-type bodyEntry struct {
-	key  [32]byte
-	html []byte
-}
-
 // body returns a page's body HTML from the cache when the page's source
 // and the destinations the link stage gave its links are the ones seen
 // last time. A nil cache just calls render.
@@ -83,20 +78,7 @@ func (c *Cache) body(p *link.Page, render func() ([]byte, error)) ([]byte, error
 	}
 	var key [32]byte
 	h.Sum(key[:0])
-	c.use("b:" + p.URL)
-	c.usedM.Lock()
-	e := c.bodies[p.URL]
-	c.usedM.Unlock()
-	if e != nil && e.key == key {
-		return e.html, nil
-	}
-	b, err := render()
-	if err == nil {
-		c.usedM.Lock()
-		c.bodies[p.URL] = &bodyEntry{key: key, html: b}
-		c.usedM.Unlock()
-	}
-	return b, err
+	return c.reuse(c.bodies, "b:", p.URL, key, render)
 }
 
 // derived returns a page that is made only from its template data (a
@@ -123,20 +105,7 @@ func (c *Cache) derived(url string, data *render.PageData, nav string, render fu
 	h.Write(b)
 	var key [32]byte
 	h.Sum(key[:0])
-	c.use("p:" + url)
-	c.usedM.Lock()
-	e := c.pages[url]
-	c.usedM.Unlock()
-	if e != nil && e.key == key {
-		return e.html, nil
-	}
-	out, err := render()
-	if err == nil {
-		c.usedM.Lock()
-		c.pages[url] = &pageEntry{key: key, html: out}
-		c.usedM.Unlock()
-	}
-	return out, err
+	return c.reuse(c.pages, "p:", url, key, render)
 }
 
 // graphs remembers, across builds, the neighbourhood diagrams of the last
@@ -200,20 +169,7 @@ func (c *Cache) fragment(name string, data any, big []byte, render func() ([]byt
 	h.Write(bs[:])
 	var key [32]byte
 	h.Sum(key[:0])
-	c.use("p:" + name)
-	c.usedM.Lock()
-	e := c.pages[name]
-	c.usedM.Unlock()
-	if e != nil && e.key == key {
-		return e.html, nil
-	}
-	out, err := render()
-	if err == nil {
-		c.usedM.Lock()
-		c.pages[name] = &pageEntry{key: key, html: out}
-		c.usedM.Unlock()
-	}
-	return out, err
+	return c.reuse(c.pages, "p:", name, key, render)
 }
 
 // history is the previous build's git history, for the preview.
