@@ -141,7 +141,7 @@ func Build(o Options) (*Result, error) {
 	diags = append(diags, d...)
 	res.Site = site
 
-	theme, d := loadTheme(o.Site, cfg.Theme)
+	theme, d := o.Cache.theme(func() (*render.Theme, diag.List) { return loadTheme(o.Site, cfg.Theme) })
 	diags = append(diags, d...)
 	if diags.HasErrors() {
 		return res, nil

@@ -33,8 +33,11 @@ type Cache struct {
 	bodies map[string]*pageEntry // rendered Markdown by page URL (print shows every body again)
 	graph  graphs                // neighbourhood diagrams of the last process graph
 	hist   *siteHistory          // the last build's git history and diffs
-	used   map[string]bool       // doc paths and page URLs the current build used
-	usedM  sync.Mutex
+
+	parsedTheme *render.Theme // the theme's templates: the salt covers isms.yaml and themes/
+	themeDiags  diag.List
+	used        map[string]bool // doc paths and page URLs the current build used
+	usedM       sync.Mutex
 
 	nav    string // the navigation the last navSum was computed for
 	navSum [32]byte
@@ -102,6 +105,7 @@ func (c *Cache) begin(o Options) {
 		clear(c.docs)
 		clear(c.pages)
 		clear(c.bodies)
+		c.parsedTheme, c.themeDiags = nil, nil
 	}
 	c.used = map[string]bool{}
 	c.nav, c.navSum = "", sha256.Sum256(nil)

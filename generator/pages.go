@@ -60,7 +60,11 @@ func renderSite(in renderInput) (render.Tree, diag.List) {
 	tree["assets/chroma.css"] = markdown.CSS()
 
 	groups := render.Groups(s)
-	nav, err := in.theme.Fragment("home", "nav", groups)
+	navHTML, err := in.cache.fragment("!nav", groups, nil, func() ([]byte, error) {
+		h, err := in.theme.Fragment("home", "nav", groups)
+		return []byte(h), err
+	})
+	nav := template.HTML(navHTML)
 	if err != nil {
 		diags.Errorf(diag.Pos{Path: "themes/layouts/_nav.html"}, "theme", "%v", err)
 		return nil, diags
