@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/isms-project/isms/generator/diag"
 )
@@ -53,12 +55,7 @@ func Read(fsys fs.FS, prefix string) (Content, diag.List) {
 			return nil
 		}
 		if strings.EqualFold(path.Ext(p), ".md") {
-			data, err := fs.ReadFile(fsys, p)
-			if err != nil {
-				diags.Errorf(diag.Pos{Path: prefix + p}, "read", "%v", err)
-				return nil
-			}
-			c.Docs = append(c.Docs, Source{Path: p, Data: data})
+			c.Docs = append(c.Docs, Source{Path: p})
 			return nil
 		}
 		c.Assets = append(c.Assets, p)
@@ -67,6 +64,28 @@ func Read(fsys fs.FS, prefix string) (Content, diag.List) {
 	if err != nil {
 		diags.Errorf(diag.Pos{Path: prefix}, "read", "%v", err)
 	}
+	// Read the documents a few at a time: on a cold cache the time goes
+	// into waiting for the disk, and each read fills only its own slot.
+	errs := make([]error, len(c.Docs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(8, len(c.Docs)) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(c.Docs); i = int(next.Add(1)) - 1 {
+				c.Docs[i].Data, errs[i] = fs.ReadFile(fsys, c.Docs[i].Path)
+			}
+		})
+	}
+	wg.Wait()
+	docs := c.Docs[:0]
+	for i, s := range c.Docs {
+		if errs[i] != nil {
+			diags.Errorf(diag.Pos{Path: prefix + s.Path}, "read", "%v", errs[i])
+			continue
+		}
+		docs = append(docs, s)
+	}
+	c.Docs = docs
 	return c, diags
 }
 

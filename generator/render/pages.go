@@ -4,25 +4,14 @@ import (
 	"cmp"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"slices"
 	"strconv"
 	"strings"
-	"testing/fstest"
 
 	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/markdown"
 	"github.com/isms-project/isms/generator/model"
 )
-
-// FS exposes the tree as a read-only file system (for publish and serve).
-func (t Tree) FS() fs.FS {
-	m := make(fstest.MapFS, len(t))
-	for k, v := range t {
-		m[k] = &fstest.MapFile{Data: v, Mode: 0o644}
-	}
-	return m
-}
 
 // SiteView is what every page template sees as .Site.
 type SiteView struct {
