@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -57,7 +58,14 @@ func Folder(dest string, files fs.FS) error {
 	if err := os.Chmod(tmp, dirMode); err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
-	if err := writeTree(tmp, files); err != nil {
+	// Files that did not change since the previous build are hard-linked
+	// from it rather than written again: writing is most of a large
+	// site's publish time here (566 MB in 22,417 files at 10,000 documents).
+	prev := ""
+	if st, err := os.Lstat(abs); err == nil && st.IsDir() {
+		prev = abs
+	}
+	if err := writeTree(tmp, files, prev); err != nil {
 		return fmt.Errorf("publish %s: %w", dest, err)
 	}
 	old, err := swap(tmp, abs)
@@ -167,7 +175,7 @@ func removeLeftovers(parent, name string) {
 // folders durable (syncAll), so that after the swap a crash cannot leave
 // the new site with empty or truncated files. Folders are made first, in
 // walk order; files are then written by a few goroutines.
-func writeTree(dir string, files fs.FS) error {
+func writeTree(dir string, files fs.FS, prev string) error {
 	var dirs, names []string
 	err := fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -207,6 +215,9 @@ func writeTree(dir string, files fs.FS) error {
 					return
 				}
 				target := filepath.Join(dir, filepath.FromSlash(names[i]))
+				if prev != "" && linkUnchanged(filepath.Join(prev, filepath.FromSlash(names[i])), target, files, names[i]) {
+					continue
+				}
 				if errs[i] = writeFile(target, files, names[i]); errs[i] != nil {
 					failed.Store(true)
 				}
@@ -284,4 +295,32 @@ func swapAside(fresh, dest string) (string, error) {
 		return "", err
 	}
 	return old, nil
+}
+
+// linkUnchanged hard-links old to target when old is a regular file with
+// exactly the bytes files holds for name. Any doubt (another size, an
+// error, a link the file system refuses) says no, and the file is written.
+func linkUnchanged(old, target string, files fs.FS, name string) bool {
+	st, err := os.Lstat(old)
+	if err != nil || !st.Mode().IsRegular() || st.Mode().Perm() != fileMode {
+		return false
+	}
+	f, err := files.Open(name) // through Open, as writeFile reads it
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || fi.Size() != st.Size() {
+		return false
+	}
+	want, err := io.ReadAll(f)
+	if err != nil {
+		return false
+	}
+	got, err := os.ReadFile(old)
+	if err != nil || !bytes.Equal(got, want) {
+		return false
+	}
+	return os.Link(old, target) == nil
 }
