@@ -3,6 +3,7 @@ package generator
 import (
 	"crypto/sha256"
 	"encoding/json"
+	"hash"
 	"io/fs"
 	"sync"
 	"unsafe"
@@ -216,14 +217,7 @@ func (c *Cache) pageKey(p *link.Page, data *render.PageData, nav string) ([32]by
 	h.Write(c.salt[:])
 	ns := c.navHash(nav)
 	h.Write(ns[:])
-	src := sha256.Sum256(p.MD.Src)
-	h.Write(src[:])
-	for _, l := range p.MD.Links {
-		h.Write([]byte(l.Dest))
-		h.Write([]byte{0})
-		h.Write(linkDest(l))
-		h.Write([]byte{0})
-	}
+	writeSource(h, p)
 	d := *data
 	d.Content = ""
 	if d.Site != nil {
@@ -252,6 +246,19 @@ func (c *Cache) navHash(nav string) [32]byte {
 	c.nav = nav
 	c.navSum = sha256.Sum256([]byte(nav))
 	return c.navSum
+}
+
+// writeSource hashes what a page's body is made from: its source and the
+// destinations the link stage gave its links.
+func writeSource(h hash.Hash, p *link.Page) {
+	src := sha256.Sum256(p.MD.Src)
+	h.Write(src[:])
+	for _, l := range p.MD.Links {
+		h.Write([]byte(l.Dest))
+		h.Write([]byte{0})
+		h.Write(linkDest(l))
+		h.Write([]byte{0})
+	}
 }
 
 // linkDest is the destination the link stage left in the parsed tree.

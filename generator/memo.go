@@ -69,14 +69,7 @@ func (c *Cache) body(p *link.Page, render func() ([]byte, error)) ([]byte, error
 	}
 	h := sha256.New()
 	h.Write(c.salt[:])
-	src := sha256.Sum256(p.MD.Src)
-	h.Write(src[:])
-	for _, l := range p.MD.Links {
-		h.Write([]byte(l.Dest))
-		h.Write([]byte{0})
-		h.Write(linkDest(l))
-		h.Write([]byte{0})
-	}
+	writeSource(h, p)
 	var key [32]byte
 	h.Sum(key[:0])
 	return c.reuse(c.bodies, "b:", p.URL, key, render)
