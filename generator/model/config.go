@@ -85,11 +85,7 @@ func DecodeConfig(display string, src []byte) (Config, diag.List) {
 				}
 			}
 		default:
-			if s := diag.Closest(k.Value, ConfigKeys); s != "" {
-				d.diags.Warnf(d.pos(k), "unknown-key", "unknown key %q: did you mean %q?", k.Value, s)
-			} else {
-				d.diags.Warnf(d.pos(k), "unknown-key", "unknown key %q is ignored (known keys: %s)", k.Value, strings.Join(ConfigKeys, ", "))
-			}
+			d.unknownKey(k, "", ConfigKeys, nil)
 		}
 	}
 	return c, d.diags

@@ -200,13 +200,26 @@ func (d *decoder) field(doc *Document, key string, k, v *yaml.Node) {
 	case "applicability":
 		doc.Applicability = d.applicability(v)
 	default:
-		if s, ok := keyAliases[strings.ToLower(key)]; ok {
-			d.diags.Warnf(d.pos(k), "unknown-key", "unknown key %q: did you mean %q?", key, s)
-		} else if s := diag.Closest(key, Keys); s != "" {
-			d.diags.Warnf(d.pos(k), "unknown-key", "unknown key %q: did you mean %q?", key, s)
-		} else {
-			d.diags.Warnf(d.pos(k), "unknown-key", "unknown key %q is ignored (known keys: %s)", key, strings.Join(Keys, ", "))
-		}
+		d.unknownKey(k, "", Keys, keyAliases)
+	}
+}
+
+// unknownKey warns about a key the schema does not know, naming the
+// closest known one, or the one aliases maps it to (what other ISMS tools
+// call our keys). in names the list entry the key sits in, "" at the top.
+func (d *decoder) unknownKey(k *yaml.Node, in string, known []string, aliases map[string]string) {
+	where := ""
+	if in != "" {
+		where = " in " + in + " entry"
+	}
+	hint, ok := aliases[strings.ToLower(k.Value)]
+	if !ok {
+		hint = diag.Closest(k.Value, known)
+	}
+	if hint != "" {
+		d.diags.Warnf(d.pos(k), "unknown-key", "unknown key %q%s: did you mean %q?", k.Value, where, hint)
+	} else {
+		d.diags.Warnf(d.pos(k), "unknown-key", "unknown key %q%s is ignored (known keys: %s)", k.Value, where, strings.Join(known, ", "))
 	}
 }
 
@@ -308,11 +321,7 @@ func (d *decoder) fields(m *yaml.Node, what string, known []string) map[string]*
 			continue
 		}
 		if !slices.Contains(known, k.Value) {
-			if c := diag.Closest(k.Value, known); c != "" {
-				d.diags.Warnf(d.pos(k), "unknown-key", "unknown key %q in %s entry: did you mean %q?", k.Value, what, c)
-			} else {
-				d.diags.Warnf(d.pos(k), "unknown-key", "unknown key %q in %s entry (known: %s)", k.Value, what, strings.Join(known, ", "))
-			}
+			d.unknownKey(k, what, known, nil)
 			continue
 		}
 		out[k.Value] = v
