@@ -93,7 +93,7 @@ func renderSite(in renderInput) (render.Tree, diag.List) {
 			if in.cache == nil && p != in.keep {
 				// A one-shot build: everything later pages need from the
 				// tree (body, view, search text) is computed now.
-				p.MD.Text(bodyText)
+				p.MD.Text(searchText)
 				defer p.MD.Release()
 			}
 			data.Content = template.HTML(body)

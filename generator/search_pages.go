@@ -67,10 +67,16 @@ func buildSearchIndex(in renderInput) searchIndex {
 				sd.Headings = append(sd.Headings, h.Text)
 			}
 		}
-		sd.Body = truncateWords(p.MD.Text(bodyText), searchBodyLimit)
+		sd.Body = p.MD.Text(searchText)
 		idx.Docs = append(idx.Docs, sd)
 	}
 	return idx
+}
+
+// searchText is the opening of bodyText the index keeps: the document
+// keeps only this (a full text is 10 kB a document, 100 MB at 10,000).
+func searchText(md *markdown.Doc) string {
+	return strings.Clone(truncateWords(bodyText(md), searchBodyLimit)) // not a window on the whole text
 }
 
 // bodyText is a document's prose as one line: the text of every paragraph,

@@ -155,6 +155,8 @@ func cmdBuild(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&sf.baseURL, "base-url", "", "URL the site is published under (overrides isms.yaml)")
 	snapshot := fs.Bool("snapshot", false, "publish a frozen, verifiable snapshot for auditors")
 	quiet := fs.Bool("q", false, "print errors and warnings only")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the build to this file (for go tool pprof)")
+	memProfile := fs.String("memprofile", "", "write a heap profile, taken when the output is complete, to this file")
 	if pos, err := parse(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
@@ -170,8 +172,16 @@ func cmdBuild(args []string, stdout, stderr io.Writer) error {
 		*dest = filepath.Join(sf.site, "public")
 	}
 	start := time.Now()
+	stop, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	res, err := generator.Build(opts)
 	if err != nil {
+		return err
+	}
+	if err := writeHeapProfile(*memProfile); err != nil {
 		return err
 	}
 	fmt.Fprint(stderr, res.Diags.String())

@@ -94,6 +94,10 @@ func parseInto(t *template.Template, fsys fs.FS, name string) error {
 // Has reports whether the theme has a layout for kind.
 func (t *Theme) Has(kind string) bool { return t.kinds[kind] != nil }
 
+// maxPooled is the largest buffer kept for reuse: a document page is
+// about 30 kB.
+const maxPooled = 1 << 20
+
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // Execute runs the layout for kind inside "base" (or, for a layout that
@@ -105,7 +109,13 @@ func (t *Theme) Execute(kind string, data any) ([]byte, error) {
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
-	defer bufPool.Put(buf)
+	defer func() {
+		// A buffer that held a site-wide page of many megabytes would
+		// stay in the pool, unused, until the process ends.
+		if buf.Cap() <= maxPooled {
+			bufPool.Put(buf)
+		}
+	}()
 	name := "base"
 	if tm.Lookup("page") != nil {
 		name = "page"
