@@ -120,6 +120,16 @@ func Build(o Options) (*Result, error) {
 			for _, fe := range diagrams.FenceErrors(parsed.Context) {
 				d.Errorf(diag.Pos{Path: display, Line: fe.Line, Col: 1}, "dot", "diagram: %s", fe.Msg)
 			}
+			// Everything later stages need from the syntax tree is taken
+			// now, and the tree dropped: 10,000 trees are 850 MB.
+			if o.NoRender {
+				parsed.Release()
+			} else {
+				parsed.Text(searchText)
+				if err := md.Freeze(parsed); err != nil {
+					d.Errorf(diag.Pos{Path: display}, "render", "%v", err)
+				}
+			}
 			return doc, parsed, d
 		})
 		perDoc[i] = d

@@ -13,7 +13,6 @@ import (
 	"github.com/isms-project/isms/generator/markdown"
 	"github.com/isms-project/isms/generator/model"
 	"github.com/isms-project/isms/generator/render"
-	"github.com/yuin/goldmark/ast"
 )
 
 // Cache carries work from one build to the next, for the preview server:
@@ -256,18 +255,7 @@ func writeSource(h hash.Hash, p *link.Page) {
 	for _, l := range p.MD.Links {
 		h.Write([]byte(l.Dest))
 		h.Write([]byte{0})
-		h.Write(linkDest(l))
+		h.Write([]byte(l.Out))
 		h.Write([]byte{0})
 	}
-}
-
-// linkDest is the destination the link stage left in the parsed tree.
-func linkDest(l markdown.Link) []byte {
-	switch n := l.Node.(type) {
-	case *ast.Link:
-		return n.Destination
-	case *ast.Image:
-		return n.Destination
-	}
-	return nil
 }

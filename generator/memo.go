@@ -40,7 +40,9 @@ func newPageMemo(pages []*link.Page) *pageMemo {
 // when its source and link destinations are unchanged.
 func (in renderInput) body(p *link.Page) ([]byte, error) {
 	i, ok := in.memo.idx[p]
-	if !ok {
+	if !ok || in.cache == nil {
+		// Putting the link destinations into a frozen body is a copy:
+		// cheaper done twice (page and print) than 100 MB kept.
 		return in.md.Render(p.MD)
 	}
 	in.memo.bOnce[i].Do(func() {

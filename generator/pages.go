@@ -34,7 +34,6 @@ type renderInput struct {
 	diagrams *diagrams.Renderer
 	cache    *Cache // document pages whose inputs did not change are not rendered again
 	memo     *pageMemo
-	keep     *link.Page  // the manual, whose tree the home page reads last
 	files    render.Tree // the tree as the document pages left it (artefacts are read from it)
 }
 
@@ -43,7 +42,6 @@ func renderSite(in renderInput) (render.Tree, diag.List) {
 	var diags diag.List
 	s := in.site
 	in.memo = newPageMemo(s.Pages)
-	in.keep = homeManual(s)
 	in.cache.neighbourhoods(in.en.graph)
 	tree := render.Tree{}
 	for _, a := range in.assets {
@@ -89,12 +87,6 @@ func renderSite(in renderInput) (render.Tree, diag.List) {
 			body, err := in.body(p)
 			if err != nil {
 				return nil, err
-			}
-			if in.cache == nil && p != in.keep {
-				// A one-shot build: everything later pages need from the
-				// tree (body, view, search text) is computed now.
-				p.MD.Text(searchText)
-				defer p.MD.Release()
 			}
 			data.Content = template.HTML(body)
 			site.Nav = navs.For(p.URL)
@@ -245,7 +237,7 @@ func homeData(in renderInput, groups render.NavData) *HomeData {
 			h.Scope = template.HTML(b)
 		}
 	} else if manual != nil {
-		h.Scope = template.HTML("<p>" + template.HTMLEscapeString(firstParagraph(manual.MD)) + "</p>")
+		h.Scope = template.HTML("<p>" + template.HTMLEscapeString(manual.MD.Lead) + "</p>")
 	}
 	if manual != nil {
 		r := refView(s, manual.Doc.ID, nil)
@@ -263,15 +255,6 @@ func homeData(in renderInput, groups render.NavData) *HomeData {
 		{Label: "never reviewed", Class: "bad", URL: cur, Value: counts[currency.NeverReviewed]},
 	}
 	return h
-}
-
-func firstParagraph(d *markdown.Doc) string {
-	for n := d.Root.FirstChild(); n != nil; n = n.NextSibling() {
-		if n.Kind().String() == "Paragraph" {
-			return markdown.PlainText(n, d.Src)
-		}
-	}
-	return ""
 }
 
 // homeManual is the manual whose first paragraph the home page shows.

@@ -211,7 +211,8 @@ func (s *Site) checkLinks(p *Page, diags *diag.List) {
 	if p.MD == nil {
 		return
 	}
-	for _, l := range p.MD.Links {
+	for i, l := range p.MD.Links {
+		p.MD.SetDest(i, "") // a cached document keeps the last build's
 		dest := l.Dest
 		if dest == "" || strings.HasPrefix(dest, "//") {
 			continue
@@ -249,7 +250,7 @@ func (s *Site) checkLinks(p *Page, diags *diag.List) {
 			if u.Fragment != "" {
 				out += "#" + u.Fragment
 			}
-			markdown.SetDest(l, out)
+			p.MD.SetDest(i, out)
 			continue
 		}
 		if s.Assets[target] {
@@ -257,12 +258,12 @@ func (s *Site) checkLinks(p *Page, diags *diag.List) {
 			if u.Fragment != "" {
 				out += "#" + u.Fragment
 			}
-			markdown.SetDest(l, out)
+			p.MD.SetDest(i, out)
 			continue
 		}
 		// A link to a page's folder-style URL (e.g. "../policies/access/").
 		if t := s.byURL(strings.TrimSuffix(target, "/") + "/"); t != nil {
-			markdown.SetDest(l, s.Root+t.URL)
+			p.MD.SetDest(i, s.Root+t.URL)
 			continue
 		}
 		diags.Errorf(p.Pos(l.Offset), "broken-link", "link %q: no file content/%s", dest, target)

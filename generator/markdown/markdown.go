@@ -4,13 +4,18 @@
 // stay file offsets), and chroma highlighting with CSS classes.
 //
 // Parsing and rendering are separate steps: the link stage needs every
-// document's headings before any link can be checked, and rewrites link
-// destinations in the parsed tree before it is rendered.
+// document's headings before any link can be checked, and sets link
+// destinations after the body was rendered (see Freeze).
 package markdown
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	stdhtml "html"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -25,6 +30,7 @@ import (
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 )
 
 // Options configures the shared instance.
@@ -35,7 +41,8 @@ type Options struct {
 
 // Markdown is safe for concurrent use.
 type Markdown struct {
-	md goldmark.Markdown
+	md     goldmark.Markdown
+	unsafe bool
 }
 
 // New builds the shared instance.
@@ -58,7 +65,7 @@ func New(o Options) *Markdown {
 		goldmark.WithExtensions(exts...),
 		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
 		goldmark.WithRendererOptions(htmlOpts...),
-	)}
+	), unsafe: o.UnsafeHTML}
 }
 
 // Heading is a section heading with its generated id.
@@ -70,40 +77,57 @@ type Heading struct {
 
 // Link is a link or image destination found in the document.
 type Link struct {
-	Node   ast.Node // *ast.Link or *ast.Image
-	Dest   string
-	Offset int // byte offset in the source
+	Dest   string // as written
+	Offset int    // byte offset in the source
+	Out    string // the destination the link stage gave it ("" = Dest); see SetDest
+	node   ast.Node
 }
 
-// Doc is a parsed document.
+// Doc is a parsed document. Between Parse and Freeze it holds goldmark's
+// syntax tree; Freeze renders the body once and drops the tree, keeping
+// what the later stages read: Src, Headings, Links, Lead and the text.
 type Doc struct {
 	Src      []byte
-	Root     ast.Node
-	Context  parser.Context
+	Root     ast.Node       // nil once frozen or released
+	Context  parser.Context // nil once frozen or released
 	Headings []Heading
 	Links    []Link
+	Lead     string // the plain text of the first top-level paragraph
 
 	textOnce sync.Once
 	text     string
+
+	freezeOnce sync.Once
+	body       []byte // the rendered body with every link destination cut out
+	holes      []hole // where they were
+	unsafe     bool   // rendered with raw HTML (goldmark then keeps dangerous URLs)
+	err        error
 }
 
-// Release drops the syntax tree (the bulk of a parsed document's memory)
-// once everything derived from it has been computed: Src, Headings and the
-// links' destinations and offsets stay. Render, Text (if not yet
-// computed) and SetDest must not be called afterwards. A one-shot build
-// uses it to keep ten thousand trees from living until the end.
+// hole is where link's destination goes in a frozen body.
+type hole struct{ at, link int }
+
+// Release drops the syntax tree (the bulk of a parsed document's memory):
+// Src, Headings, Lead and the links' destinations and offsets stay. Text
+// (if not yet computed) gives "" afterwards, and Render fails unless the
+// document was frozen first.
 func (d *Doc) Release() {
 	d.Root, d.Context = nil, nil
 	for i := range d.Links {
-		d.Links[i].Node = nil
+		d.Links[i].node = nil
 	}
 }
 
 // Text returns f's result, computed once per parsed document: the preview
 // reuses parsed documents across builds, so text derived from the tree
-// alone (the search index's body text) is not derived again.
+// alone (the search index's body text) is not derived again. It must be
+// first called before the document is frozen.
 func (d *Doc) Text(f func(*Doc) string) string {
-	d.textOnce.Do(func() { d.text = f(d) })
+	d.textOnce.Do(func() {
+		if d.Root != nil {
+			d.text = f(d)
+		}
+	})
 	return d.text
 }
 
@@ -123,31 +147,111 @@ func (m *Markdown) Parse(src []byte) *Doc {
 			ids, _ := id.([]byte)
 			d.Headings = append(d.Headings, Heading{Level: n.Level, Text: plainText(n, src), ID: string(ids)})
 		case *ast.Link:
-			d.Links = append(d.Links, Link{Node: n, Dest: string(n.Destination), Offset: offsetOf(n, src)})
+			d.Links = append(d.Links, Link{node: n, Dest: string(n.Destination), Offset: offsetOf(n, src)})
 		case *ast.Image:
-			d.Links = append(d.Links, Link{Node: n, Dest: string(n.Destination), Offset: offsetOf(n, src)})
+			d.Links = append(d.Links, Link{node: n, Dest: string(n.Destination), Offset: offsetOf(n, src)})
 		}
 		return ast.WalkContinue, nil
 	})
+	for n := root.FirstChild(); n != nil; n = n.NextSibling() {
+		if n.Kind() == ast.KindParagraph {
+			d.Lead = plainText(n, src)
+			break
+		}
+	}
 	return d
 }
 
-// SetDest rewrites a link's destination before rendering.
-func SetDest(l Link, dest string) {
-	switch n := l.Node.(type) {
-	case *ast.Link:
-		n.Destination = []byte(dest)
-	case *ast.Image:
-		n.Destination = []byte(dest)
-	}
+// SetDest gives link i the destination it is rendered with.
+func (d *Doc) SetDest(i int, dest string) { d.Links[i].Out = dest }
+
+// Freeze renders the document's body now and drops its syntax tree, which
+// is ten times the size of the HTML: a build of 10,000 documents would
+// otherwise hold 850 MB of trees from parsing until rendering. Link
+// destinations are not known yet (the link stage sets them after every
+// document is parsed), so each is rendered as a placeholder and cut out;
+// Render puts the final destinations in, escaped as goldmark would have.
+// Freezing twice does nothing.
+func (m *Markdown) Freeze(d *Doc) error {
+	d.freezeOnce.Do(func() {
+		if d.Root == nil {
+			d.err = errors.New("markdown: the document was released before it was rendered")
+			return
+		}
+		// The placeholder is letters, digits and hyphens, which URL and
+		// HTML escaping leave alone; the source's hash makes sure the
+		// document does not contain it.
+		sum := sha256.Sum256(d.Src)
+		mark := []byte("isms-" + hex.EncodeToString(sum[:8]) + "-")
+		for i, l := range d.Links {
+			dest := append(slices.Clip(mark), strconv.Itoa(i)+"-"...)
+			switch n := l.node.(type) {
+			case *ast.Link:
+				n.Destination = dest
+			case *ast.Image:
+				n.Destination = dest
+			}
+		}
+		var buf bytes.Buffer
+		buf.Grow(len(d.Src) * 2)
+		d.err = m.md.Renderer().Render(&buf, d.Src, d.Root)
+		d.unsafe = m.unsafe
+		out := buf.Bytes()
+		body := make([]byte, 0, len(out))
+		for {
+			j := bytes.Index(out, mark)
+			if j < 0 {
+				break
+			}
+			body = append(body, out[:j]...)
+			rest := out[j+len(mark):]
+			k := bytes.IndexByte(rest, '-')
+			i, err := strconv.Atoi(string(rest[:max(k, 0)]))
+			if k < 0 || err != nil || i >= len(d.Links) {
+				body = append(body, mark...) // not ours after all
+				out = rest
+				continue
+			}
+			d.holes = append(d.holes, hole{at: len(body), link: i})
+			out = rest[k+1:]
+		}
+		d.body = append(body, out...)
+		d.Release()
+	})
+	return d.err
 }
 
-// Render writes the document's HTML.
+// Render returns the document's body HTML with the destinations the link
+// stage set (freezing the document first if that was not done).
 func (m *Markdown) Render(d *Doc) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.Grow(len(d.Src) * 2)
-	err := m.md.Renderer().Render(&buf, d.Src, d.Root)
-	return buf.Bytes(), err
+	if err := m.Freeze(d); err != nil {
+		return nil, err
+	}
+	dests := make([][]byte, len(d.Links))
+	size := len(d.body)
+	for _, h := range d.holes {
+		if dests[h.link] == nil {
+			l := d.Links[h.link]
+			dest := l.Out
+			if dest == "" {
+				dest = l.Dest
+			}
+			e := util.URLEscape([]byte(dest), true)
+			if !d.unsafe && html.IsDangerousURL(e) {
+				e = nil
+			}
+			dests[h.link] = append([]byte{}, util.EscapeHTML(e)...)
+		}
+		size += len(dests[h.link])
+	}
+	out := make([]byte, 0, size)
+	last := 0
+	for _, h := range d.holes {
+		out = append(out, d.body[last:h.at]...)
+		out = append(out, dests[h.link]...)
+		last = h.at
+	}
+	return append(out, d.body[last:]...), nil
 }
 
 // plainText is the text of an inline container, without markup.

@@ -1,0 +1,126 @@
+package markdown
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/yuin/goldmark/ast"
+)
+
+// direct renders d the way goldmark does with the destinations set in the
+// syntax tree: what a frozen document must reproduce byte for byte.
+func direct(t testing.TB, m *Markdown, src []byte, dest func(i int, l Link) string) []byte {
+	t.Helper()
+	d := m.Parse(src)
+	for i, l := range d.Links {
+		out := dest(i, l)
+		if out == "" {
+			continue
+		}
+		switch n := l.node.(type) {
+		case *ast.Link:
+			n.Destination = []byte(out)
+		case *ast.Image:
+			n.Destination = []byte(out)
+		}
+	}
+	var buf bytes.Buffer
+	if err := m.md.Renderer().Render(&buf, d.Src, d.Root); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func frozen(t testing.TB, m *Markdown, src []byte, dest func(i int, l Link) string) []byte {
+	t.Helper()
+	d := m.Parse(src)
+	if err := m.Freeze(d); err != nil {
+		t.Fatal(err)
+	}
+	if d.Root != nil {
+		t.Fatal("Freeze kept the syntax tree")
+	}
+	for i, l := range d.Links {
+		d.SetDest(i, dest(i, l))
+	}
+	b, err := m.Render(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// rewrite gives every other link a new destination, some with characters
+// that URL and HTML escaping change.
+func rewrite(i int, l Link) string {
+	switch i % 3 {
+	case 0:
+		return ""
+	case 1:
+		return fmt.Sprintf("/root/page %d/?a=1&b=\"2\"#h", i)
+	}
+	return "/" + l.Dest
+}
+
+var freezeCases = []string{
+	"plain paragraph\n",
+	"---\nid: X\n---\n# Title\n\nSee [a](a.md), [b](../b.md#sec \"Title & more\") and ![img](pic.png).\n",
+	"[x](javascript:alert(1)) [y](<with space.md>) [z](q?x=1&y=2)\n\n<https://auto.link/>\n",
+	"[ref][r] and [r]\n\n[r]: target.md\n",
+	"| a | [t](t.md) |\n|---|---|\n| ![i](i.png) | [u](u.md#x) |\n",
+	"text mentioning isms-0000000000000000-0- literally, and [l](isms-1-2-)\n",
+	"```go\n[not a link](x.md)\n```\n\n- [item](i.md)\n  - [nested](n.md)\n",
+	"[outer ![inner](in.png)](out.md)\n",
+	"Footnote[^1].\n\n[^1]: With [a link](f.md).\n",
+}
+
+func TestFreezeMatchesGoldmark(t *testing.T) {
+	for _, unsafe := range []bool{false, true} {
+		m := New(Options{UnsafeHTML: unsafe})
+		for _, src := range freezeCases {
+			want := direct(t, m, []byte(src), rewrite)
+			got := frozen(t, m, []byte(src), rewrite)
+			if !bytes.Equal(got, want) {
+				t.Errorf("unsafe=%v %q:\nfrozen  %s\ngoldmark %s", unsafe, src, got, want)
+			}
+		}
+	}
+}
+
+func TestFreezeKeepsLeadHeadingsAndText(t *testing.T) {
+	m := New(Options{})
+	d := m.Parse([]byte("# T\n\nFirst *para*.\n\n## Sub\n\nSecond.\n"))
+	d.Text(func(d *Doc) string { return PlainText(d.Root, d.Src) })
+	if err := m.Freeze(d); err != nil {
+		t.Fatal(err)
+	}
+	if d.Lead != "First para." || len(d.Headings) != 2 || d.Headings[1].ID != "sub" {
+		t.Errorf("lead %q, headings %+v", d.Lead, d.Headings)
+	}
+	if got := d.Text(nil); !strings.Contains(got, "Second.") {
+		t.Errorf("text computed before freezing was lost: %q", got)
+	}
+	r := m.Parse([]byte("x\n"))
+	r.Release()
+	if _, err := m.Render(r); err == nil {
+		t.Error("rendering a released document did not fail")
+	}
+}
+
+// FuzzFreeze: for any Markdown, a frozen body with destinations put back
+// is what goldmark renders.
+func FuzzFreeze(f *testing.F) {
+	for _, s := range freezeCases {
+		f.Add(s)
+	}
+	m := New(Options{})
+	f.Fuzz(func(t *testing.T, src string) {
+		want := direct(t, m, []byte(src), rewrite)
+		got := frozen(t, m, []byte(src), rewrite)
+		if !bytes.Equal(got, want) {
+			t.Fatalf("frozen:\n%s\ngoldmark:\n%s", got, want)
+		}
+	})
+}
