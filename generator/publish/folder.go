@@ -22,12 +22,21 @@ const (
 )
 
 // Folder publishes files to dest atomically. It writes the whole tree into a
-// temporary folder beside dest (".<name>.tmp-*" in the same parent, so the
-// final rename never crosses a file system), fsyncs it, and swaps it with
-// dest. If anything fails, or the process dies, before the swap, dest is
-// left as it was; the previous build's files that are not in files do not
-// survive the swap. Leftover temporary folders from a killed build are
-// removed by the next call for the same dest.
+// folder beside dest (in the same parent, so the final rename never crosses
+// a file system), makes it durable, and swaps it with dest. If anything
+// fails, or the process dies, before the swap, dest is left as it was; the
+// previous build's files that are not in files do not survive the swap.
+//
+// The previous build is not deleted: it is kept beside dest as
+// ".<name>.spare" and brought up to date as the next build's folder, so a
+// republish writes only the files that changed, removes only the ones that
+// went, and makes only the new folders. (Deleting a 10,000-document site
+// and creating it again cost 8 s of a 20 s build here, for 42,000 files
+// and folders.) The spare is mostly hard links to dest's files and can be
+// deleted at any time. The first republish, which has no spare yet, writes
+// into a temporary ".<name>.tmp-*" folder and hard-links the files that did
+// not change from dest; a temporary folder a killed build left is removed
+// by the next call for the same dest.
 //
 // Folder refuses destinations that would destroy something other than a
 // previous build: an empty path, a file-system root, the home folder, the
@@ -45,45 +54,54 @@ func Folder(dest string, files fs.FS) error {
 	}
 	removeLeftovers(parent, name)
 
-	tmp, err := os.MkdirTemp(parent, tmpPrefix(name))
-	if err != nil {
-		return fmt.Errorf("publish: %w", err)
+	spare := filepath.Join(parent, spareName(name))
+	work, reuse := spare, true
+	if st, err := os.Lstat(spare); err != nil || !st.IsDir() {
+		if err == nil {
+			os.Remove(spare) // something else under our name
+		}
+		reuse = false
+		if work, err = os.MkdirTemp(parent, tmpPrefix(name)); err != nil {
+			return fmt.Errorf("publish: %w", err)
+		}
 	}
 	swapped := false
 	defer func() {
-		if !swapped {
-			os.RemoveAll(tmp)
+		if !swapped && !reuse {
+			os.RemoveAll(work)
 		}
 	}()
-	if err := os.Chmod(tmp, dirMode); err != nil {
+	if err := os.Chmod(work, dirMode); err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
-	// Files that did not change since the previous build are hard-linked
-	// from it rather than written again: writing is most of a large
-	// site's publish time here (566 MB in 22,417 files at 10,000 documents).
+	// Without a spare, files that did not change are hard-linked from
+	// dest rather than written again.
 	prev := ""
-	if st, err := os.Lstat(abs); err == nil && st.IsDir() {
+	if st, err := os.Lstat(abs); err == nil && st.IsDir() && !reuse {
 		prev = abs
 	}
-	if err := writeTree(tmp, files, prev); err != nil {
+	if err := writeTree(work, files, prev, reuse); err != nil {
 		return fmt.Errorf("publish %s: %w", dest, err)
 	}
-	old, err := swap(tmp, abs)
+	old, err := swap(work, abs)
 	if err != nil {
 		return fmt.Errorf("publish %s: %w", dest, err)
 	}
 	swapped = true
-	// The new site is in place; failing to sync the parent or to delete the
-	// previous build does not undo that, and a leftover is swept next time.
-	syncPath(parent)
-	if old != "" {
-		os.RemoveAll(old)
+	// The new site is in place; failing to sync the parent or to keep the
+	// previous build as the spare does not undo that.
+	if old != "" && old != spare {
+		if err := os.Rename(old, spare); err != nil {
+			os.RemoveAll(old)
+		}
 	}
+	syncPath(parent)
 	return nil
 }
 
 func tmpPrefix(name string) string { return "." + name + ".tmp-" }
 func oldPrefix(name string) string { return "." + name + ".old-" }
+func spareName(name string) string { return "." + name + ".spare" }
 
 // checkDest returns dest as an absolute path with symlinks resolved (so the
 // swap happens beside the real folder and never replaces a link), or an
@@ -171,35 +189,58 @@ func removeLeftovers(parent, name string) {
 	}
 }
 
-// writeTree copies every file of files under dir, then makes them and the
-// folders durable (syncAll), so that after the swap a crash cannot leave
-// the new site with empty or truncated files. Folders are made first, in
-// walk order; files are then written by a few goroutines.
-func writeTree(dir string, files fs.FS, prev string) error {
+// writeTree makes dir hold exactly the files of files, then makes them and
+// the folders durable (syncAll), so that after the swap a crash cannot
+// leave the new site with empty or truncated files. A new dir is filled
+// from scratch (hard-linking unchanged files from prev when prev is set);
+// with update, dir holds an earlier build, which is brought up to date:
+// what files lacks is removed first, then folders are made in walk order
+// and files written by a few goroutines, each file only if its bytes or
+// mode differ. A changed file is replaced by a new one, never rewritten in
+// place: the earlier build's files may be hard links to the live site's.
+func writeTree(dir string, files fs.FS, prev string, update bool) error {
 	var dirs, names []string
 	err := fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		target := filepath.Join(dir, filepath.FromSlash(p))
-		if !d.IsDir() {
+		if d.IsDir() {
+			dirs = append(dirs, p)
+		} else {
 			names = append(names, p)
-			return nil
 		}
-		if p != "." {
-			if err := os.Mkdir(target, dirMode); err != nil {
-				return err
-			}
-			if err := os.Chmod(target, dirMode); err != nil {
-				return err
-			}
-		}
-		dirs = append(dirs, target)
 		return nil
 	})
 	if err != nil {
 		return err
 	}
+	if update {
+		if err := prune(dir, dirs, names); err != nil {
+			return err
+		}
+	}
+	targets := make([]string, len(dirs))
+	for i, p := range dirs {
+		target := filepath.Join(dir, filepath.FromSlash(p))
+		targets[i] = target
+		if p == "." {
+			continue
+		}
+		err := os.Mkdir(target, dirMode)
+		if update && errors.Is(err, fs.ErrExist) {
+			if st, serr := os.Lstat(target); serr == nil && st.IsDir() && st.Mode().Perm() == dirMode {
+				continue
+			}
+			err = nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := os.Chmod(target, dirMode); err != nil {
+			return err
+		}
+	}
+	dirs = targets
 
 	// Each worker takes the next unclaimed index; the first error (by
 	// input order, so the message does not depend on scheduling) wins.
@@ -215,8 +256,21 @@ func writeTree(dir string, files fs.FS, prev string) error {
 					return
 				}
 				target := filepath.Join(dir, filepath.FromSlash(names[i]))
-				if prev != "" && linkUnchanged(filepath.Join(prev, filepath.FromSlash(names[i])), target, files, names[i]) {
-					continue
+				switch {
+				case update:
+					if same(target, files, names[i]) {
+						continue
+					}
+					if err := os.Remove(target); err != nil && !errors.Is(err, fs.ErrNotExist) {
+						errs[i] = err
+						failed.Store(true)
+						continue
+					}
+				case prev != "":
+					old := filepath.Join(prev, filepath.FromSlash(names[i]))
+					if same(old, files, names[i]) && os.Link(old, target) == nil {
+						continue
+					}
 				}
 				if errs[i] = writeFile(target, files, names[i]); errs[i] != nil {
 					failed.Store(true)
@@ -230,11 +284,45 @@ func writeTree(dir string, files fs.FS, prev string) error {
 			return err
 		}
 	}
-	targets := make([]string, len(names))
+	targets = make([]string, len(names))
 	for i, n := range names {
 		targets[i] = filepath.Join(dir, filepath.FromSlash(n))
 	}
 	return syncAll(dir, targets, dirs)
+}
+
+// prune removes from dir everything that is neither one of the folders
+// dirs nor one of the files names (as a regular file), walking dir once.
+func prune(dir string, dirs, names []string) error {
+	want := make(map[string]bool, len(dirs)+len(names)) // path → is a folder
+	for _, d := range dirs {
+		want[d] = true
+	}
+	for _, n := range names {
+		want[n] = false
+	}
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		isDir, ok := want[filepath.ToSlash(rel)]
+		switch {
+		case ok && isDir && d.IsDir():
+			return nil
+		case ok && !isDir && d.Type().IsRegular():
+			return nil
+		case d.IsDir():
+			if err := os.RemoveAll(p); err != nil {
+				return err
+			}
+			return fs.SkipDir
+		}
+		return os.Remove(p)
+	})
 }
 
 // writers is how many files are written at once. fsync latency, not CPU,
@@ -297,15 +385,16 @@ func swapAside(fresh, dest string) (string, error) {
 	return old, nil
 }
 
-// linkUnchanged hard-links old to target when old is a regular file with
-// exactly the bytes files holds for name. Any doubt (another size, an
-// error, a link the file system refuses) says no, and the file is written.
-func linkUnchanged(old, target string, files fs.FS, name string) bool {
-	st, err := os.Lstat(old)
+// same reports whether the file at p is a regular file with fileMode and
+// exactly the bytes files holds for name. It streams both (through Open,
+// as writeFile reads files), so a 100 MB page is not copied to compare
+// it. Any doubt (another size, an error) says no.
+func same(p string, files fs.FS, name string) bool {
+	st, err := os.Lstat(p)
 	if err != nil || !st.Mode().IsRegular() || st.Mode().Perm() != fileMode {
 		return false
 	}
-	f, err := files.Open(name) // through Open, as writeFile reads it
+	f, err := files.Open(name)
 	if err != nil {
 		return false
 	}
@@ -314,13 +403,29 @@ func linkUnchanged(old, target string, files fs.FS, name string) bool {
 	if err != nil || fi.Size() != st.Size() {
 		return false
 	}
-	want, err := io.ReadAll(f)
+	old, err := os.Open(p)
 	if err != nil {
 		return false
 	}
-	got, err := os.ReadFile(old)
-	if err != nil || !bytes.Equal(got, want) {
-		return false
+	defer old.Close()
+	bufs := cmpBufs.Get().(*[2][]byte)
+	defer cmpBufs.Put(bufs)
+	a, b := bufs[0], bufs[1]
+	for {
+		n, errA := io.ReadFull(f, a)
+		m, errB := io.ReadFull(old, b[:n])
+		if m != n || !bytes.Equal(a[:n], b[:m]) {
+			return false
+		}
+		if errA == io.EOF || errA == io.ErrUnexpectedEOF {
+			// Both ended together unless old has more.
+			k, _ := old.Read(b[:1])
+			return k == 0 && (errB == nil || errB == io.EOF || errB == io.ErrUnexpectedEOF)
+		}
+		if errA != nil || errB != nil {
+			return false
+		}
 	}
-	return os.Link(old, target) == nil
 }
+
+var cmpBufs = sync.Pool{New: func() any { return &[2][]byte{make([]byte, 64<<10), make([]byte, 64<<10)} }}

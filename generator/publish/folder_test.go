@@ -123,9 +123,67 @@ func TestFolderReplacesAndRemovesStale(t *testing.T) {
 	if _, ok := got["old/stale.html"]; ok {
 		t.Error("stale file from the previous build survived")
 	}
-	if s := siblings(t, dest); len(s) != 0 {
-		t.Errorf("left beside dest: %v", s)
+	if s := siblings(t, dest); len(s) != 1 || s[0] != ".public.spare" {
+		t.Errorf("beside dest: %v, want the previous build kept as .public.spare", s)
 	}
+}
+
+// TestFolderUpdatesSpare: the third publish brings the kept previous
+// build up to date, whatever happened to it, and leaves the live site's
+// files (which the spare shares by hard link) alone while doing so.
+func TestFolderUpdatesSpare(t *testing.T) {
+	dir := t.TempDir()
+	dest := filepath.Join(dir, "public")
+	spare := filepath.Join(dir, ".public.spare")
+	for _, site := range []fstest.MapFS{siteV1, siteV2} {
+		if err := Folder(dest, site); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, want := readTree(t, spare), publishFresh(t, siteV1); !maps.Equal(got, want) {
+		t.Fatalf("spare after two publishes:\n%v\nwant the first build:\n%v", got, want)
+	}
+	// Meddle with the spare: junk, a wrong mode, a symlink, a folder where
+	// a file will go and a file where a folder will go.
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.WriteFile(filepath.Join(spare, "junk.txt"), []byte("junk"), 0o644))
+	must(os.Chmod(filepath.Join(spare, "style.css"), 0o600))
+	must(os.Remove(filepath.Join(spare, "index.html")))
+	must(os.Symlink("/etc/passwd", filepath.Join(spare, "index.html")))
+	must(os.MkdirAll(filepath.Join(spare, "empty.txt", "sub"), 0o755))
+	v3 := fstest.MapFS{
+		"index.html":                 {Data: []byte("<h1>v3</h1>")},
+		"policies/access/index.html": {Data: []byte("access v2")},
+		"policies":                   nil,
+		"old":                        {Data: []byte("a file where a folder was")},
+		"style.css":                  {Data: []byte("body{}")},
+		"empty.txt":                  {Data: []byte("now a file")},
+	}
+	delete(v3, "policies")
+	live := readTree(t, dest)
+	if err := Folder(dest, v3); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := readTree(t, dest), publishFresh(t, v3); !maps.Equal(got, want) {
+		t.Errorf("published from the spare:\n%v\nwant the same as a fresh publish:\n%v", got, want)
+	}
+	if got := readTree(t, spare); !maps.Equal(got, live) {
+		t.Errorf("the build that was live changed while the spare was updated:\n%v\nwas:\n%v", got, live)
+	}
+}
+
+func publishFresh(t *testing.T, site fs.FS) map[string]string {
+	t.Helper()
+	fresh := filepath.Join(t.TempDir(), "fresh")
+	if err := Folder(fresh, site); err != nil {
+		t.Fatal(err)
+	}
+	return readTree(t, fresh)
 }
 
 // failingFS is a site whose one file cannot be read, as when a renderer
@@ -268,6 +326,46 @@ func TestFolderKilled(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := readTree(t, dest)
+	killMidPublish(t, dest, marker)
+
+	if after := readTree(t, dest); !maps.Equal(before, after) {
+		t.Errorf("dest changed by a killed publish:\n%v\nwas:\n%v", after, before)
+	}
+	left := siblings(t, dest)
+	if len(left) != 1 || !strings.HasPrefix(left[0], ".public.tmp-") {
+		t.Fatalf("expected the killed build's temporary folder beside dest, found %v", left)
+	}
+	// The next publish sweeps the leftover.
+	if err := Folder(dest, siteV2); err != nil {
+		t.Fatal(err)
+	}
+	if s := siblings(t, dest); len(s) != 1 || s[0] != ".public.spare" {
+		t.Errorf("leftover not swept: %v", s)
+	}
+	if got := readTree(t, dest); got["index.html"] != "-rw-r--r-- <h1>v2</h1>" {
+		t.Errorf("after recovery: %v", got)
+	}
+
+	// Killed again, now while bringing the spare up to date: dest stays,
+	// and the next publish is whole.
+	before = readTree(t, dest)
+	os.Remove(marker)
+	killMidPublish(t, dest, marker)
+	if after := readTree(t, dest); !maps.Equal(before, after) {
+		t.Errorf("dest changed by a publish killed while updating the spare:\n%v\nwas:\n%v", after, before)
+	}
+	if err := Folder(dest, siteV1); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := readTree(t, dest), publishFresh(t, siteV1); !maps.Equal(got, want) {
+		t.Errorf("after a killed update of the spare:\n%v\nwant:\n%v", got, want)
+	}
+}
+
+// killMidPublish runs Folder(dest, siteV2) in a subprocess and kills it
+// once it is reading the tree.
+func killMidPublish(t *testing.T, dest, marker string) {
+	t.Helper()
 
 	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperKilledPublish$")
 	cmd.Env = append(os.Environ(), "PUBLISH_HELPER_DEST="+dest, "PUBLISH_HELPER_MARKER="+marker)
@@ -288,24 +386,6 @@ func TestFolderKilled(t *testing.T) {
 	}
 	cmd.Process.Kill()
 	cmd.Wait()
-
-	if after := readTree(t, dest); !maps.Equal(before, after) {
-		t.Errorf("dest changed by a killed publish:\n%v\nwas:\n%v", after, before)
-	}
-	left := siblings(t, dest)
-	if len(left) != 1 || !strings.HasPrefix(left[0], ".public.tmp-") {
-		t.Fatalf("expected the killed build's temporary folder beside dest, found %v", left)
-	}
-	// The next publish sweeps the leftover.
-	if err := Folder(dest, siteV2); err != nil {
-		t.Fatal(err)
-	}
-	if s := siblings(t, dest); len(s) != 0 {
-		t.Errorf("leftover not swept: %v", s)
-	}
-	if got := readTree(t, dest); got["index.html"] != "-rw-r--r-- <h1>v2</h1>" {
-		t.Errorf("after recovery: %v", got)
-	}
 }
 
 func TestSwapAside(t *testing.T) {
