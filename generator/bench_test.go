@@ -122,7 +122,7 @@ func benchRenderInput(o Options, res *Result) (renderInput, error) {
 	if d.HasErrors() {
 		return renderInput{}, fmt.Errorf("%s", d.String())
 	}
-	en, d := enrich(o, res.Config, res.AsOf, res.Site)
+	en, d := enrich(o, res.Config, res.AsOf, res.Site, nil)
 	if d.HasErrors() {
 		return renderInput{}, fmt.Errorf("%s", d.String())
 	}

@@ -103,6 +103,14 @@ func Build(o Options) (*Result, error) {
 	}
 	src, d := load.Read(content, contentDir+"/")
 	diags = append(diags, d...)
+	paths := make([]string, len(src.Docs))
+	for i, d := range src.Docs {
+		paths[i] = d.Path
+	}
+	hist := startHistory(o, paths) // git works while we parse
+	if hist != nil {
+		defer func() { <-hist.done }() // not left running when the build stops early
+	}
 
 	dr := diagramRenderer(o)
 	md := markdown.New(markdown.Options{UnsafeHTML: cfg.UnsafeHTML, Extensions: []goldmark.Extender{diagrams.Fence(dr)}})
@@ -157,7 +165,7 @@ func Build(o Options) (*Result, error) {
 		return res, nil
 	}
 
-	en, d := enrich(o, cfg, res.AsOf, site)
+	en, d := enrich(o, cfg, res.AsOf, site, hist)
 	diags = append(diags, d...)
 	res.Findings = en.findings
 	res.Commit = en.commit

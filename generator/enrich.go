@@ -20,7 +20,7 @@ type enrichment struct {
 }
 
 // enrich runs the enrich stage. Each feature adds its part in its own file.
-func enrich(o Options, cfg model.Config, asOf model.Date, s *link.Site) (*enrichment, diag.List) {
+func enrich(o Options, cfg model.Config, asOf model.Date, s *link.Site, hist *historyRead) (*enrichment, diag.List) {
 	var diags diag.List
 	en := &enrichment{currency: map[string]currency.Info{}}
 	for _, p := range s.Pages {
@@ -29,7 +29,7 @@ func enrich(o Options, cfg model.Config, asOf model.Date, s *link.Site) (*enrich
 		}
 	}
 	enrichProcesses(s, en)
-	diags = append(diags, enrichHistory(o, s, en)...)
+	diags = append(diags, enrichHistory(o, s, en, hist)...)
 	diags = append(diags, enrichSoA(s, en)...)
 	diags = append(diags, enrichCurrencyFindings(s, asOf, en)...)
 	currency.SortFindings(en.findings) // last: every feature's findings are in

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash"
+	"maps"
 	"path"
 	"slices"
 
@@ -49,11 +50,71 @@ type HistoryData struct {
 	Table       []model.Revision
 }
 
+// historyRead is the part of the history stage that needs only the site
+// folder and the documents' paths: reading the log, every old version and
+// diffing them. A one-shot build starts it as soon as the documents are
+// listed, so that git's work overlaps parsing (startHistory).
+type historyRead struct {
+	done     chan struct{}
+	log      *history.Log
+	err      error                    // reading the log
+	blobErr  error                    // reading old versions
+	versions map[string][]VersionView // by content path
+}
+
+// startHistory starts reading the history of paths in the background, or
+// returns nil when the build has no site folder or a previous build's
+// history to update (the preview).
+func startHistory(o Options, paths []string) *historyRead {
+	if o.SiteDir == "" || o.NoRender || o.Cache.history() != nil {
+		return nil
+	}
+	r := &historyRead{done: make(chan struct{})}
+	go func() {
+		defer close(r.done)
+		ctx := context.Background()
+		r.log, r.err = history.Read(ctx, o.SiteDir, contentDir)
+		if r.err == nil && r.log.Available {
+			r.versions, r.blobErr = diffVersions(ctx, r.log, paths)
+		}
+	}()
+	return r
+}
+
+// diffVersions reads every revision of every path through one git
+// process and diffs each version against the one before it.
+func diffVersions(ctx context.Context, log *history.Log, paths []string) (map[string][]VersionView, error) {
+	var all []history.Rev
+	start := make([]int, len(paths)+1)
+	for i, p := range paths {
+		start[i] = len(all)
+		all = append(all, log.Revisions(p)...)
+	}
+	start[len(paths)] = len(all)
+	blobs, err := log.Contents(ctx, all)
+	if err != nil {
+		return nil, err
+	}
+	views := make([][]VersionView, len(paths))
+	parallel(len(paths), func(i int) {
+		views[i] = versionViews(paths[i], all[start[i]:start[i+1]], blobs[start[i]:start[i+1]])
+		for j := start[i]; j < start[i+1]; j++ {
+			blobs[j] = nil // diffed: let it go
+		}
+	})
+	out := make(map[string][]VersionView, len(paths))
+	for i, p := range paths {
+		out[p] = views[i]
+	}
+	return out, nil
+}
+
 // enrichHistory reads the site's git history in one pass, reads every
-// needed blob through one git process, and diffs consecutive versions.
-// It never fails the build: no git or no repository degrades to the
-// front-matter revision table, a shallow clone is a warning.
-func enrichHistory(o Options, s *link.Site, en *enrichment) diag.List {
+// needed blob through one git process, and diffs consecutive versions
+// (or takes all that from pre, started earlier). It never fails the
+// build: no git or no repository degrades to the front-matter revision
+// table, a shallow clone is a warning.
+func enrichHistory(o Options, s *link.Site, en *enrichment, pre *historyRead) diag.List {
 	var diags diag.List
 	if o.SiteDir == "" {
 		return nil
@@ -63,6 +124,9 @@ func enrichHistory(o Options, s *link.Site, en *enrichment) diag.List {
 	var log *history.Log
 	var err error
 	switch {
+	case pre != nil:
+		<-pre.done
+		log, err = pre.log, pre.err
 	case prev != nil && prev.log != nil && prev.log.Available:
 		// The preview: read only the commits since the last build (none,
 		// usually: a save does not commit).
@@ -93,36 +157,28 @@ func enrichHistory(o Options, s *link.Site, en *enrichment) diag.List {
 	// A file's versions change only with new commits: while HEAD stays,
 	// the previous build's diffs are reused.
 	var reuse map[string][]VersionView
-	if prev != nil && prev.log != nil && prev.log.Head == log.Head {
+	switch {
+	case pre != nil:
+		reuse, err = pre.versions, pre.blobErr
+	case prev != nil && prev.log != nil && prev.log.Head == log.Head:
 		reuse = prev.versions
 	}
-	var todo []*link.Page
+	var todo []string
 	for _, p := range s.Pages {
 		if vs, ok := reuse[p.Doc.Path]; ok {
 			h.versions[p.Doc.Path] = vs
 		} else {
-			todo = append(todo, p)
+			todo = append(todo, p.Doc.Path)
 		}
 	}
-	// Every revision of every page still to do, fetched in one batch.
-	var all []history.Rev
-	start := make([]int, len(todo)+1)
-	for i, p := range todo {
-		start[i] = len(all)
-		all = append(all, log.Revisions(p.Doc.Path)...)
+	if err == nil && len(todo) > 0 {
+		var vs map[string][]VersionView
+		vs, err = diffVersions(ctx, log, todo)
+		maps.Copy(h.versions, vs)
 	}
-	start[len(todo)] = len(all)
-	blobs, err := log.Contents(ctx, all)
 	if err != nil {
 		diags.Warnf(diag.Pos{Path: contentDir}, "history", "reading old versions: %v", err)
 		return diags
-	}
-	views := make([][]VersionView, len(todo))
-	parallel(len(todo), func(i int) {
-		views[i] = versionViews(todo[i], all[start[i]:start[i+1]], blobs[start[i]:start[i+1]])
-	})
-	for i, p := range todo {
-		h.versions[p.Doc.Path] = views[i]
 	}
 	for _, p := range s.Pages {
 		vs := h.versions[p.Doc.Path]
@@ -138,14 +194,14 @@ func enrichHistory(o Options, s *link.Site, en *enrichment) diag.List {
 
 // versionViews turns a file's revisions and their contents (newest first)
 // into views, each diffed against the one before it.
-func versionViews(p *link.Page, revs []history.Rev, contents [][]byte) []VersionView {
+func versionViews(path string, revs []history.Rev, contents [][]byte) []VersionView {
 	vs := make([]VersionView, len(revs))
 	fronts := make([]history.Front, len(revs))
 	bodies := make([][]byte, len(revs))
 	parsed := make([]bool, len(revs))
 	for j, r := range revs {
 		v := VersionView{Date: r.Date, Author: r.Author, Subject: r.Subject, Short: r.Short, Hash: r.Hash, Added: r.Status == 'A'}
-		if r.Path != p.Doc.Path {
+		if r.Path != path {
 			v.Path = r.Path
 		}
 		if contents[j] == nil {

@@ -76,15 +76,17 @@ func buildSearchIndex(in renderInput) searchIndex {
 // searchText is the opening of bodyText the index keeps: the document
 // keeps only this (a full text is 10 kB a document, 100 MB at 10,000).
 func searchText(md *markdown.Doc) string {
-	return strings.Clone(truncateWords(bodyText(md), searchBodyLimit)) // not a window on the whole text
+	return strings.Clone(truncateWords(bodyText(md, 4*searchBodyLimit), searchBodyLimit)) // not a window on the whole text
 }
 
 // bodyText is a document's prose as one line: the text of every paragraph,
 // heading, list item and table cell separated by spaces. Code blocks and
-// raw HTML are left out: they are rarely what people search for.
-func bodyText(md *markdown.Doc) string {
+// raw HTML are left out: they are rarely what people search for. With
+// enough > 0 it stops after the block that brings the text past enough
+// bytes (before spaces are collapsed).
+func bodyText(md *markdown.Doc, enough int) string {
 	var b strings.Builder
-	for n := md.Root.FirstChild(); n != nil; n = n.NextSibling() {
+	for n := md.Root.FirstChild(); n != nil && (enough <= 0 || b.Len() <= enough); n = n.NextSibling() {
 		_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
 			if !entering {
 				return ast.WalkContinue, nil
