@@ -199,6 +199,7 @@ func versionViews(path string, revs []history.Rev, contents [][]byte) []VersionV
 	fronts := make([]history.Front, len(revs))
 	bodies := make([][]byte, len(revs))
 	parsed := make([]bool, len(revs))
+	var fc history.FrontCache // versions repeat most fields
 	for j, r := range revs {
 		v := VersionView{Date: r.Date, Author: r.Author, Subject: r.Subject, Short: r.Short, Hash: r.Hash, Added: r.Status == 'A'}
 		if r.Path != path {
@@ -211,7 +212,7 @@ func versionViews(path string, revs []history.Rev, contents [][]byte) []VersionV
 			front, bodies[j] = history.SplitFrontMatter(contents[j])
 			// Each version's front-matter is parsed once, for its own
 			// version and status and for both diffs it takes part in.
-			if f, err := history.ParseFront(front); err == nil {
+			if f, err := fc.Parse(front); err == nil {
 				fronts[j], parsed[j] = f, true
 				v.Version, v.Status = f.Get("version"), f.Get("status")
 			}
