@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/yuin/goldmark/ast"
+
+	"github.com/isms-project/isms/bench/synth"
 )
 
 // direct renders d the way goldmark does with the destinations set in the
@@ -123,4 +125,33 @@ func FuzzFreeze(f *testing.F) {
 			t.Fatalf("frozen:\n%s\ngoldmark:\n%s", got, want)
 		}
 	})
+}
+
+// BenchmarkMarkdown is parse, freeze (render with placeholders, drop the
+// tree) and render with the destinations, over bench/synth's 1,000
+// documents.
+func BenchmarkMarkdown(b *testing.B) {
+	var docs [][]byte
+	for _, f := range synth.Site(1000, nil) {
+		if strings.HasSuffix(f.Path, ".md") {
+			docs = append(docs, f.Data)
+		}
+	}
+	m := New(Options{})
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, src := range docs {
+			d := m.Parse(src)
+			if err := m.Freeze(d); err != nil {
+				b.Fatal(err)
+			}
+			for i, l := range d.Links {
+				d.SetDest(i, "/"+l.Dest)
+			}
+			if _, err := m.Render(d); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/float64(len(docs)), "µs/doc")
 }
