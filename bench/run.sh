@@ -4,7 +4,7 @@
 # hits both alike, and print a Markdown table of medians, the ratio
 # isms/hugo and peak RSS.
 #
-#   bench/run.sh                      # N = 1000 and 10000, plus git history at 1000
+#   bench/run.sh                      # N = 1000 and 10000, with and without git history
 #   SIZES="1000" RUNS=3 bench/run.sh  # fewer, faster
 #   COMMITS=0 bench/run.sh            # skip the runs with git history
 #   SIZES= GIT_SIZES=1000 bench/run.sh # only the run with git history
@@ -12,7 +12,8 @@
 # Environment: SIZES (default "1000 10000"), RUNS (runs per tool, default
 # 5, and 3 above 5,000 documents), COMMITS (git history for the runs with
 # history, default 2000; 0 = none), GIT_SIZES (sizes with history, default
-# "1000"), WORK (scratch folder, default a new one under /tmp, removed at
+# "1000 10000"), REBUILD (1 = build into the previous run's output instead
+# of an empty folder), WORK (scratch folder, default a new one under /tmp, removed at
 # the end unless KEEP=1), ISMS (an isms binary to use instead of building
 # this checkout).
 #
@@ -22,7 +23,7 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
 SIZES=${SIZES-"1000 10000"}
-GIT_SIZES=${GIT_SIZES-"1000"}
+GIT_SIZES=${GIT_SIZES-"1000 10000"}
 COMMITS=${COMMITS:-2000}
 AS_OF=2026-11-27
 
@@ -45,10 +46,12 @@ fi
 (cd "$repo" && go build -o "$WORK/gensite" ./bench/gensite)
 
 # measure TOOL SITE: one timed run; appends "seconds rss_kb" to
-# $WORK/TOOL.times. The output folder is removed before, outside the timing.
+# $WORK/TOOL.times. The output folder (and the previous build isms keeps
+# beside it, .out-isms.spare) is removed before, outside the timing, unless
+# REBUILD=1: then each tool rebuilds into its own existing output.
 measure() {
 	local tool=$1 site=$2 extra=$3 out=$WORK/out-$1
-	rm -rf "$out"
+	[ "${REBUILD:-0}" = 1 ] || rm -rf "$out" "$WORK/.out-$1.spare"
 	local cmd
 	case $tool in
 	isms) cmd=("$ISMS" build -q -s "$site" -d "$out" --as-of "$AS_OF") ;;
@@ -112,3 +115,4 @@ echo
 echo "| documents | git history | runs | isms wall (median) | Hugo wall (median) | wall isms/Hugo | isms ms/doc | Hugo ms/doc | isms CPU | Hugo CPU | CPU isms/Hugo | isms peak RSS | Hugo peak RSS | RSS isms/Hugo |"
 echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
+echo; echo "output: $([ "${REBUILD:-0}" = 1 ] && echo "each run rebuilds into the previous run's output folder" || echo "each run writes into an empty output folder")"
