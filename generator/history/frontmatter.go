@@ -97,7 +97,10 @@ type field struct {
 	ok       bool
 }
 
-// Parse is ParseFront, reusing fields seen before.
+// Parse is ParseFront, reusing fields seen before. A one-line field with
+// a plain or simply quoted value ("version: \"1.2\"", "owner: Head of IT")
+// is read without YAML at all: yaml.v3's set-up per call costs more than
+// a small field's parse.
 func (c *FrontCache) Parse(src []byte) (Front, error) {
 	chunks, ok := topLevelChunks(src)
 	if !ok {
@@ -108,13 +111,18 @@ func (c *FrontCache) Parse(src []byte) (Front, error) {
 	}
 	f := Front{Vals: make(map[string]string, len(chunks))}
 	for _, ch := range chunks {
-		r, seen := c.fields[ch]
+		r, seen := c.fields[string(ch)]
 		if !seen {
-			keys, vals, err := topLevel([]byte(ch))
-			if r.ok = err == nil && len(keys) == 1; r.ok {
-				r.key, r.val = keys[0], vals[keys[0]]
+			if r.key, r.val, r.ok = simpleField(ch); !r.ok {
+				r.key, r.val, r.ok = c.listField(ch)
 			}
-			c.fields[ch] = r
+			if !r.ok {
+				keys, vals, err := topLevel(ch)
+				if r.ok = err == nil && len(keys) == 1; r.ok {
+					r.key, r.val = keys[0], vals[keys[0]]
+				}
+			}
+			c.fields[string(ch)] = r
 		}
 		if !r.ok {
 			return ParseFront(src)
@@ -127,6 +135,125 @@ func (c *FrontCache) Parse(src []byte) (Front, error) {
 	return f, nil
 }
 
+// simpleField reads a field that is one line "key: value" with an
+// identifier for a key and, for a value, nothing, a plain scalar of
+// letters, digits, spaces and . _ / ( ) + , - (starting with a letter or
+// digit), or such text in double or single quotes, giving what topLevel
+// would. Anything else is not ok, and left to YAML.
+func simpleField(ch []byte) (key, val string, ok bool) {
+	line, rest, _ := cutLine(ch)
+	if len(bytes.TrimRight(rest, " \r\n")) > 0 {
+		return "", "", false // more lines
+	}
+	k, v, found := bytes.Cut(line, []byte(":"))
+	if !found || len(k) == 0 || !isIdent(k) || isNull(k) {
+		return "", "", false
+	}
+	if len(v) > 0 && v[0] != ' ' {
+		return "", "", false // "key:value" is one plain scalar in YAML
+	}
+	v = bytes.Trim(v, " ")
+	switch {
+	case len(v) == 0:
+		return string(k), "", true // null
+	case v[0] == '"' || v[0] == '\'':
+		q := v[0]
+		if len(v) < 2 || v[len(v)-1] != q {
+			return "", "", false
+		}
+		in := v[1 : len(v)-1]
+		for _, c := range in {
+			if c < 0x20 || c >= 0x7f || c == '"' || c == '\'' || c == '\\' {
+				return "", "", false
+			}
+		}
+		if len(in) == 0 {
+			return string(k), `""`, true
+		}
+		return string(k), string(in), true
+	}
+	if !isAlnum(v[0]) {
+		return "", "", false
+	}
+	for _, c := range v {
+		if !isAlnum(c) && !bytes.ContainsRune([]byte(" ._/()+,-"), rune(c)) {
+			return "", "", false
+		}
+	}
+	if isNull(v) {
+		return string(k), "", true
+	}
+	return string(k), string(v), true
+}
+
+// listField reads a field that is a block sequence of one-line items,
+//
+//	history:
+//	  - { version: "1.2", date: 2026-01-01 }
+//	  - { version: "1.1", date: 2025-01-01 }
+//
+// parsing each distinct item once: a revision table gains a row a
+// version, and the rows it had are not parsed again. The value is what
+// topLevel gives, "[item, item]". Anything else is not ok.
+func (c *FrontCache) listField(ch []byte) (key, val string, ok bool) {
+	head, rest, _ := cutLine(ch)
+	k, v, found := bytes.Cut(head, []byte(":"))
+	if !found || !isIdent(k) || isNull(k) || len(bytes.Trim(v, " ")) > 0 || len(rest) == 0 {
+		return "", "", false
+	}
+	var indent []byte
+	var parts []string
+	for len(rest) > 0 {
+		line, next, _ := cutLine(rest)
+		rest = next
+		i := bytes.IndexByte(line, '-')
+		if i < 0 || len(bytes.Trim(line[:i], " ")) > 0 || // not "- " after spaces
+			!bytes.HasPrefix(line[i:], []byte("- ")) || indent != nil && i != len(indent) ||
+			bytes.Count(line, []byte("["))+bytes.Count(line, []byte("{")) > 16 { // canonical's depth bound
+			return "", "", false
+		}
+		indent = line[:i]
+		item := line[i:]
+		r, seen := c.fields["\x00"+string(item)]
+		if !seen {
+			r.ok = false
+			var doc yaml.Node
+			if err := yaml.Unmarshal(item, &doc); err == nil && doc.Kind == yaml.DocumentNode && len(doc.Content) == 1 {
+				if seq := doc.Content[0]; seq.Kind == yaml.SequenceNode && len(seq.Content) == 1 {
+					r.val, r.ok = canonical(seq.Content[0], 1, false), true
+				}
+			}
+			c.fields["\x00"+string(item)] = r
+		}
+		if !r.ok {
+			return "", "", false
+		}
+		parts = append(parts, r.val)
+	}
+	return string(k), "[" + strings.Join(parts, ", ") + "]", true
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+func isIdent(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	for i, c := range b {
+		if !(isAlnum(c) || c == '_') || i == 0 && c >= '0' && c <= '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func isNull(b []byte) bool {
+	s := string(b)
+	return s == "null" || s == "Null" || s == "NULL"
+}
+
 // topLevelChunks cuts a front-matter into the text of each top-level
 // field: a line that starts at column 0 with anything but a space, a tab,
 // "#" or "-" starts a field; the lines after it, up to the next such
@@ -134,7 +261,7 @@ func (c *FrontCache) Parse(src []byte) (Front, error) {
 // depend on each other or is not a block mapping: anchors and aliases
 // ("&", "*"), tags ("!"), directives and document markers, a flow
 // collection, complex key or sequence at the top.
-func topLevelChunks(src []byte) (chunks []string, ok bool) {
+func topLevelChunks(src []byte) (chunks [][]byte, ok bool) {
 	if bytes.ContainsAny(src, "&*!\t") || !utf8.Valid(src) {
 		return nil, false
 	}
@@ -157,7 +284,7 @@ func topLevelChunks(src []byte) (chunks []string, ok bool) {
 				return nil, false
 			default:
 				if start >= 0 {
-					chunks = append(chunks, string(src[start:pos]))
+					chunks = append(chunks, src[start:pos])
 					start = pos
 				} else {
 					start = 0 // comments and blank lines before it go with the first field
@@ -167,7 +294,7 @@ func topLevelChunks(src []byte) (chunks []string, ok bool) {
 		pos = next
 	}
 	if start >= 0 {
-		chunks = append(chunks, string(src[start:]))
+		chunks = append(chunks, src[start:])
 	} else if len(bytes.TrimSpace(src)) > 0 {
 		return nil, false // comments only: ParseFront says what it makes of them
 	}
