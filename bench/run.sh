@@ -52,6 +52,9 @@ fi
 measure() {
 	local tool=$1 site=$2 extra=$3 out=$WORK/out-$1
 	[ "${REBUILD:-0}" = 1 ] || rm -rf "$out" "$WORK/.out-$1.spare"
+	# Write back what earlier runs left dirty, so that neither tool pays
+	# for the other's output (isms syncs its own before publishing).
+	sync
 	local cmd
 	case $tool in
 	isms) cmd=("$ISMS" build -q -s "$site" -d "$out" --as-of "$AS_OF") ;;
