@@ -38,6 +38,53 @@ func TestNewThenBuild(t *testing.T) {
 	if code, _, _ := runCLI(t, "new", dir); code != 1 {
 		t.Errorf("new into a non-empty folder: exit %d, want 1", code)
 	}
+
+	// Built again, with profiles: the previous build is kept beside dest
+	// and becomes the next one, which is the same site.
+	before := readAll(t, dest)
+	profs := t.TempDir()
+	cpu, mem := filepath.Join(profs, "cpu.prof"), filepath.Join(profs, "mem.prof")
+	for range 2 {
+		if code, _, errOut := runCLI(t, "build", "-q", "-s", dir, "-d", dest, "--as-of", "2026-11-27", "--cpuprofile", cpu, "--memprofile", mem); code != 0 {
+			t.Fatalf("build with profiles: exit %d\n%s", code, errOut)
+		}
+	}
+	for _, p := range []string{cpu, mem} {
+		if st, err := os.Stat(p); err != nil || st.Size() == 0 {
+			t.Errorf("profile %s not written: %v", p, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(dest), ".out.spare", "index.html")); err != nil {
+		t.Errorf("the previous build was not kept beside dest: %v", err)
+	}
+	if after := readAll(t, dest); len(after) != len(before) {
+		t.Errorf("rebuilt from the kept build: %d files, first build had %d", len(after), len(before))
+	} else {
+		for p, b := range before {
+			if after[p] != b {
+				t.Errorf("%s differs after rebuilding from the kept build", p)
+			}
+		}
+	}
+}
+
+// readAll returns every file under dir by slash path.
+func readAll(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		out[filepath.ToSlash(rel)] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // TestBuildErrorLeavesDestUntouched: a content error exits 1, prints the
