@@ -43,6 +43,13 @@ type requests struct {
 }
 
 func (r *requests) add(p string) { r.mu.Lock(); r.paths = append(r.paths, p); r.mu.Unlock() }
+// list is a copy of the paths so far (the server may still be adding).
+func (r *requests) list() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.paths)
+}
+
 func (r *requests) has(p string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -178,7 +185,7 @@ func TestSearchAccessFindsPolicyAndFollowsIt(t *testing.T) {
 	if h1 != "Access control policy" {
 		t.Errorf("the followed page's h1 is %q", h1)
 	}
-	for _, p := range seen.paths {
+	for _, p := range seen.list() {
 		if strings.Contains(p, "://") {
 			t.Errorf("unexpected request %s", p)
 		}
