@@ -43,6 +43,7 @@ type requests struct {
 }
 
 func (r *requests) add(p string) { r.mu.Lock(); r.paths = append(r.paths, p); r.mu.Unlock() }
+
 // list is a copy of the paths so far (the server may still be adding).
 func (r *requests) list() []string {
 	r.mu.Lock()
