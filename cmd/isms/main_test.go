@@ -35,6 +35,9 @@ func TestNewThenBuild(t *testing.T) {
 			t.Errorf("missing %s: %v", p, err)
 		}
 	}
+	if b, err := os.ReadFile(filepath.Join(dir, ".gitignore")); err != nil || !strings.Contains(string(b), "/public/\n/.public.spare/\n/.isms-cache/") {
+		t.Errorf("starter .gitignore = %q, %v", b, err)
+	}
 	if code, _, _ := runCLI(t, "new", dir); code != 1 {
 		t.Errorf("new into a non-empty folder: exit %d, want 1", code)
 	}

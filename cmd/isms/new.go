@@ -9,6 +9,14 @@ import (
 	"github.com/isms-project/isms"
 )
 
+// starterIgnore keeps what isms writes into the site folder out of git:
+// the output, the previous build kept beside it, and the diagram cache.
+const starterIgnore = `# written by isms build and isms serve
+/public/
+/.public.spare/
+/.isms-cache/
+`
+
 // cmdNew writes the starter site into DIR, which must not exist or be empty.
 func cmdNew(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("new", stderr)
@@ -29,6 +37,9 @@ func cmdNew(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if err := os.CopyFS(dir, isms.Starter()); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".gitignore"), []byte(starterIgnore), 0o644); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Created a starter ISMS in %s\nNext: cd %s && isms serve\n", dir, dir)
