@@ -86,6 +86,9 @@ func searchText(md *markdown.Doc) string {
 // bytes (before spaces are collapsed).
 func bodyText(md *markdown.Doc, enough int) string {
 	var b strings.Builder
+	if enough > 0 {
+		b.Grow(min(len(md.Src), enough+enough/4))
+	}
 	for n := md.Root.FirstChild(); n != nil && (enough <= 0 || b.Len() <= enough); n = n.NextSibling() {
 		_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
 			if !entering {
@@ -103,7 +106,33 @@ func bodyText(md *markdown.Doc, enough int) string {
 			return ast.WalkContinue, nil
 		})
 	}
-	return strings.Join(strings.Fields(b.String()), " ")
+	return collapseSpace(b.String())
+}
+
+// collapseSpace is strings.Join(strings.Fields(s), " ") in one pass and
+// one allocation: runs of white space become one space, none at the ends.
+// Bytes that are not UTF-8 are kept as they are, as Fields keeps them.
+func collapseSpace(s string) string {
+	var out strings.Builder
+	out.Grow(len(s))
+	gap := false
+	for i := 0; i < len(s); {
+		r, n := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(s[i:])
+		}
+		if unicode.IsSpace(r) {
+			gap = out.Len() > 0
+		} else {
+			if gap {
+				out.WriteByte(' ')
+				gap = false
+			}
+			out.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return out.String()
 }
 
 // truncateWords cuts s to at most limit bytes at a word boundary.

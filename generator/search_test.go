@@ -85,3 +85,20 @@ func TestSearchIndexSize(t *testing.T) {
 		t.Errorf("index is %d bytes for 1,000 documents", n)
 	}
 }
+
+func TestCollapseSpace(t *testing.T) {
+	for _, s := range []string{"", " ", "a", "  a  b\t\nc  ", "x\u00a0y\u2003z", "bad\xffbyte \xfe", "\u3000lead", "end\u2028", "a\x85b", "é  ü"} {
+		if got, want := collapseSpace(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Errorf("collapseSpace(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func FuzzCollapseSpace(f *testing.F) {
+	f.Add("  a  b\t\nc  \xff\u00a0")
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := collapseSpace(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Fatalf("collapseSpace(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
