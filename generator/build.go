@@ -12,6 +12,7 @@
 package generator
 
 import (
+	"context"
 	"errors"
 	"github.com/isms-project/isms/diagrams"
 	"github.com/yuin/goldmark"
@@ -107,10 +108,14 @@ func Build(o Options) (*Result, error) {
 	for i, d := range src.Docs {
 		paths[i] = d.Path
 	}
-	hist := startHistory(o, paths) // git works while we parse
-	if hist != nil {
-		defer func() { <-hist.done }() // not left running when the build stops early
-	}
+	histCtx, stopHistory := context.WithCancel(context.Background())
+	hist := startHistory(histCtx, o, paths) // git works while we parse
+	defer func() {
+		stopHistory() // a build that stops early does not wait for git
+		if hist != nil {
+			<-hist.done
+		}
+	}()
 
 	dr := diagramRenderer(o)
 	md := markdown.New(markdown.Options{UnsafeHTML: cfg.UnsafeHTML, Extensions: []goldmark.Extender{diagrams.Fence(dr)}})

@@ -65,14 +65,15 @@ type historyRead struct {
 // startHistory starts reading the history of paths in the background, or
 // returns nil when the build has no site folder or a previous build's
 // history to update (the preview).
-func startHistory(o Options, paths []string) *historyRead {
+// Cancelling ctx stops git (a build that fails before enrich does not
+// wait for the diffs it will not use).
+func startHistory(ctx context.Context, o Options, paths []string) *historyRead {
 	if o.SiteDir == "" || o.NoRender || o.Cache.history() != nil {
 		return nil
 	}
 	r := &historyRead{done: make(chan struct{})}
 	go func() {
 		defer close(r.done)
-		ctx := context.Background()
 		r.log, r.err = history.Read(ctx, o.SiteDir, contentDir)
 		if r.err == nil && r.log.Available {
 			r.versions, r.blobErr = diffVersions(ctx, r.log, paths)
