@@ -1,10 +1,8 @@
 package generator
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -193,34 +191,11 @@ func benchGitSite(b *testing.B, n, commits int) string {
 		return dir
 	}
 	os.RemoveAll(dir)
-	var stream bytes.Buffer
-	revs, err := synth.WriteHistory(&stream, n, commits)
-	if err != nil {
-		b.Fatal(err)
-	}
-	git := func(stdin io.Reader, args ...string) {
-		cmd := exec.Command("git", args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null")
-		cmd.Stdin = stdin
-		if out, err := cmd.CombinedOutput(); err != nil {
-			b.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		b.Fatal(err)
 	}
-	git(nil, "init", "-q", "-b", "main")
-	git(&stream, "fast-import", "--quiet")
-	git(nil, "reset", "-q", "--hard", "main")
-	for _, f := range synth.Site(n, func(i int) int { return revs[i] }) {
-		p := filepath.Join(dir, filepath.FromSlash(f.Path))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			b.Fatal(err)
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			b.Fatal(err)
-		}
+	if _, err := synth.WriteSite(dir, n, commits); err != nil {
+		b.Fatal(err)
 	}
 	if err := os.WriteFile(done, nil, 0o644); err != nil {
 		b.Fatal(err)

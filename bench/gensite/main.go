@@ -8,12 +8,9 @@
 package main
 
 import (
-	"bytes"
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 
 	"github.com/isms-project/isms/bench/synth"
 )
@@ -41,55 +38,22 @@ func run(n int, out string, commits int, fullNav bool) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	files := synth.Site(n, nil)
-	if commits > 0 {
-		var stream bytes.Buffer
-		revs, err := synth.WriteHistory(&stream, n, commits)
-		if err != nil {
-			return err
-		}
-		if err := git(out, nil, "init", "-q", "-b", "main"); err != nil {
-			return err
-		}
-		if err := git(out, &stream, "fast-import", "--quiet"); err != nil {
-			return err
-		}
-		if err := git(out, nil, "reset", "-q", "--hard", "main"); err != nil {
-			return err
-		}
-		files = synth.Site(n, func(i int) int { return revs[i] })
+	files, err := synth.WriteSite(out, n, commits)
+	if err != nil {
+		return err
 	}
+	written := len(files)
 	if fullNav {
-		files = append(files, synth.HugoFullNav())
-	}
-	// Written even after a checkout: the files must equal the last commit
-	// (git status stays clean), and -hugo-nav full overrides hugo.toml.
-	for _, f := range files {
-		p := filepath.Join(out, filepath.FromSlash(f.Path))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		// Overrides hugo.toml.
+		if err := synth.WriteFiles(out, []synth.File{synth.HugoFullNav()}); err != nil {
 			return err
 		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			return err
-		}
+		written++
 	}
-	fmt.Printf("wrote %d documents (%d files) to %s", len(synth.Documents(n)), len(files), out)
+	fmt.Printf("wrote %d documents (%d files) to %s", len(synth.Documents(n)), written, out)
 	if commits > 0 {
 		fmt.Printf(" with %d commits", commits)
 	}
 	fmt.Println()
-	return nil
-}
-
-func git(dir string, stdin *bytes.Buffer, args ...string) error {
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null")
-	if stdin != nil {
-		cmd.Stdin = stdin
-	}
-	if b, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("git %v: %v\n%s", args, err, b)
-	}
 	return nil
 }
