@@ -209,3 +209,7 @@ func CompareClauses(a, b string) int {
 	}
 	return cmp.Compare(a, b) // "06" vs "6": equal numbers, still a total order
 }
+
+// Title is the node's name as drawn: its label, else its id, with
+// control characters and runs of space cleaned up.
+func (n Node) Title() string { return displayTitle(n) }

@@ -1,21 +1,17 @@
 package generator
 
 import (
-	"context"
 	"fmt"
 	"io/fs"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/isms-project/isms/bench/synth"
-	"github.com/isms-project/isms/generator/history"
+	"github.com/isms-project/isms/diagrams"
 	"github.com/isms-project/isms/generator/load"
 	"github.com/isms-project/isms/generator/markdown"
 	"github.com/isms-project/isms/generator/model"
+	"github.com/isms-project/isms/generator/report/history"
 )
 
 // benchSite is the synthetic site of package bench/synth with n documents,
@@ -128,7 +124,8 @@ func benchRenderInput(o Options, res *Result) (renderInput, error) {
 	if d.HasErrors() {
 		return renderInput{}, fmt.Errorf("%s", d.String())
 	}
-	en, d := enrich(o, res.Config, res.AsOf, res.Site, nil)
+	reports := newReports(o, history.New(history.Source{}))
+	en, d := enrich(res.Config, res.AsOf, res.Site, reports)
 	if d.HasErrors() {
 		return renderInput{}, fmt.Errorf("%s", d.String())
 	}
@@ -139,66 +136,8 @@ func benchRenderInput(o Options, res *Result) (renderInput, error) {
 	src, _ := load.Read(content, "content/")
 	return renderInput{
 		cfg: res.Config, asOf: res.AsOf, site: res.Site, theme: theme,
-		md: markdown.New(markdown.Options{UnsafeHTML: res.Config.UnsafeHTML}), en: en,
-		content: content, assets: src.Assets,
+		md: markdown.New(markdown.Options{UnsafeHTML: res.Config.UnsafeHTML}), en: en, reports: reports,
+		diagrams: diagrams.NewRenderer(""),
+		content:  content, assets: src.Assets,
 	}, nil
-}
-
-// BenchmarkHistory is the history stage's work on a git repository of
-// 1,000 documents and 2,000 commits (made once under the temporary
-// folder and kept): reading every old version through one git process
-// and diffing each against the one before. Reading the log is
-// BenchmarkRead in generator/history.
-func BenchmarkHistory(b *testing.B) {
-	dir := benchGitSite(b, 1000, 2000)
-	ctx := context.Background()
-	log, err := history.Read(ctx, dir, contentDir)
-	if err != nil || !log.Available {
-		b.Fatalf("history: %v (available %v)", err, log != nil && log.Available)
-	}
-	var paths []string
-	for _, p := range synth.Documents(1000) {
-		paths = append(paths, strings.TrimPrefix(p, "content/"))
-	}
-	b.ReportAllocs()
-	versions := 0
-	for b.Loop() {
-		vs, err := diffVersions(ctx, log, paths)
-		if err != nil {
-			b.Fatal(err)
-		}
-		versions = 0
-		for _, v := range vs {
-			versions += len(v)
-		}
-	}
-	if versions < len(paths) {
-		b.Fatalf("%d versions of %d documents", versions, len(paths))
-	}
-	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/float64(versions), "µs/version")
-}
-
-// benchGitSite is bench/gensite's site with a history of commits, as a
-// git repository under the temporary folder, made once.
-func benchGitSite(b *testing.B, n, commits int) string {
-	b.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		b.Skip("no git binary")
-	}
-	dir := filepath.Join(os.TempDir(), fmt.Sprintf("isms-generator-bench-v1-%dx%d", n, commits))
-	done := filepath.Join(dir, ".git", "isms-complete")
-	if _, err := os.Stat(done); err == nil {
-		return dir
-	}
-	os.RemoveAll(dir)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := synth.WriteSite(dir, n, commits); err != nil {
-		b.Fatal(err)
-	}
-	if err := os.WriteFile(done, nil, 0o644); err != nil {
-		b.Fatal(err)
-	}
-	return dir
 }

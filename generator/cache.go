@@ -13,6 +13,7 @@ import (
 	"github.com/isms-project/isms/generator/markdown"
 	"github.com/isms-project/isms/generator/model"
 	"github.com/isms-project/isms/generator/render"
+	"github.com/isms-project/isms/generator/report/history"
 )
 
 // Cache carries work from one build to the next, for the preview server:
@@ -31,8 +32,7 @@ type Cache struct {
 	docs   map[string]*docEntry
 	pages  map[string]*pageEntry
 	bodies map[string]*pageEntry // rendered Markdown by page URL (print shows every body again)
-	graph  graphs                // neighbourhood diagrams of the last process graph
-	hist   *siteHistory          // the last build's git history and diffs
+	hist   *history.State        // the last build's git history and diffs
 
 	parsedTheme *render.Theme // the theme's templates: the salt covers isms.yaml and themes/
 	themeDiags  diag.List
@@ -45,10 +45,11 @@ type Cache struct {
 }
 
 type docEntry struct {
-	sum   [32]byte
-	doc   *model.Document
-	md    *markdown.Doc
-	diags diag.List
+	sum      [32]byte
+	released bool // parsed for a check: its body was not kept for rendering
+	doc      *model.Document
+	md       *markdown.Doc
+	diags    diag.List
 }
 
 type pageEntry struct {
@@ -153,8 +154,9 @@ func errString(err error) string {
 //
 // Reusing a parsed tree is sound because the link stage's only change to
 // it, rewriting link destinations, is recomputed from the original
-// destinations on every build.
-func (c *Cache) decode(path string, data []byte, parse func() (*model.Document, *markdown.Doc, diag.List)) (*model.Document, *markdown.Doc, diag.List) {
+// destinations on every build. A parse made for a check (noRender) kept
+// no body, so a build that renders parses again.
+func (c *Cache) decode(path string, data []byte, noRender bool, parse func() (*model.Document, *markdown.Doc, diag.List)) (*model.Document, *markdown.Doc, diag.List) {
 	if c == nil {
 		return parse()
 	}
@@ -163,12 +165,12 @@ func (c *Cache) decode(path string, data []byte, parse func() (*model.Document, 
 	c.usedM.Lock()
 	e := c.docs[path]
 	c.usedM.Unlock()
-	if e != nil && e.sum == sum {
+	if e != nil && e.sum == sum && (noRender || !e.released) {
 		return e.doc, e.md, e.diags
 	}
 	doc, md, d := parse()
 	c.usedM.Lock()
-	c.docs[path] = &docEntry{sum: sum, doc: doc, md: md, diags: d}
+	c.docs[path] = &docEntry{sum: sum, released: noRender, doc: doc, md: md, diags: d}
 	c.usedM.Unlock()
 	return doc, md, d
 }

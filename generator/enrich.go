@@ -1,37 +1,41 @@
 package generator
 
 import (
-	"github.com/isms-project/isms/diagrams"
 	"github.com/isms-project/isms/generator/currency"
 	"github.com/isms-project/isms/generator/diag"
 	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/model"
+	"github.com/isms-project/isms/generator/par"
+	"github.com/isms-project/isms/generator/report"
 )
 
-// enrichment is what the enrich stage adds to the linked site: facts that
-// depend on the date (currency), on the whole graph (connectivity), or on
-// the outside world (git history). Render only reads it.
+// enrichment is what the enrich stage adds to the linked site: each
+// document's currency as of the build's date, then every report's
+// analysis. Render only reads it.
 type enrichment struct {
-	currency map[string]currency.Info // by content path; retired documents excluded
-	findings []model.Finding          // sorted: major first, then rule, then ids
-	commit   string                   // HEAD of the site's repository, "" outside git
-	history  *siteHistory             // nil when the site folder is not on disk
-	graph    diagrams.Graph           // the process-interaction graph
+	input    *report.Input
+	findings []model.Finding // every report's, sorted: major first, then rule, then ids
 }
 
-// enrich runs the enrich stage. Each feature adds its part in its own file.
-func enrich(o Options, cfg model.Config, asOf model.Date, s *link.Site, hist *historyRead) (*enrichment, diag.List) {
-	var diags diag.List
-	en := &enrichment{currency: map[string]currency.Info{}}
+// enrich computes currency and runs every report's analysis side by side;
+// each report's findings and diagnostics are collected by its index, so
+// the result never depends on scheduling, and sorted once.
+func enrich(cfg model.Config, asOf model.Date, s *link.Site, reports []report.Report) (*enrichment, diag.List) {
+	in := &report.Input{Config: cfg, AsOf: asOf, Site: s, Currency: map[string]currency.Info{}}
 	for _, p := range s.Pages {
 		if !p.Doc.IsRetired() {
-			en.currency[p.Doc.Path] = currency.Of(p.Doc, cfg, asOf)
+			in.Currency[p.Doc.Path] = currency.Of(p.Doc, cfg, asOf)
 		}
 	}
-	enrichProcesses(s, en)
-	diags = append(diags, enrichHistory(o, s, en, hist)...)
-	diags = append(diags, enrichSoA(s, en)...)
-	diags = append(diags, enrichCurrencyFindings(s, asOf, en)...)
-	currency.SortFindings(en.findings) // last: every feature's findings are in
+	found := make([][]model.Finding, len(reports))
+	ds := make([]diag.List, len(reports))
+	par.Do(len(reports), func(i int) { found[i], ds[i] = reports[i].Analyze(in) })
+	en := &enrichment{input: in}
+	var diags diag.List
+	for i := range reports {
+		en.findings = append(en.findings, found[i]...)
+		diags = append(diags, ds[i]...)
+	}
+	currency.SortFindings(en.findings)
 	return en, diags
 }

@@ -3,13 +3,13 @@ package generator
 import (
 	"crypto/sha256"
 	"encoding/json"
-	"html/template"
 	"sync"
 
-	"github.com/isms-project/isms/diagrams"
 	"github.com/isms-project/isms/generator/diag"
 	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/render"
+	"github.com/isms-project/isms/generator/report"
+	"github.com/isms-project/isms/generator/report/history"
 )
 
 // pageMemo computes each page's rendered body and template view at most
@@ -53,12 +53,12 @@ func (in renderInput) body(p *link.Page) ([]byte, error) {
 
 // view is the page's DocView. Reading the tree is safe: views are built
 // while the tree holds only assets, or after every parallel step ended.
-func (in renderInput) view(p *link.Page, tree render.Tree) *render.DocView {
+func (in *renderInput) view(r report.Renderer, p *link.Page) *render.DocView {
 	i, ok := in.memo.idx[p]
 	if !ok {
-		return docView(in, p, tree)
+		return docView(in, r, p, in.files)
 	}
-	in.memo.vOnce[i].Do(func() { in.memo.view[i] = docView(in, p, tree) })
+	in.memo.vOnce[i].Do(func() { in.memo.view[i] = docView(in, r, p, in.files) })
 	return in.memo.view[i]
 }
 
@@ -104,49 +104,6 @@ func (c *Cache) derived(url string, data *render.PageData, nav string, render fu
 	return c.reuse(c.pages, "p:", url, key, render)
 }
 
-// graphs remembers, across builds, the neighbourhood diagrams of the last
-// process graph: while the graph is the same, no DOT is written again.
-type graphs struct {
-	key   [32]byte
-	neigh map[string]template.HTML
-}
-
-// neighbourhoods makes the cache's diagrams valid for graph g.
-func (c *Cache) neighbourhoods(g diagrams.Graph) {
-	if c == nil {
-		return
-	}
-	b, _ := json.Marshal(g)
-	key := sha256.Sum256(b)
-	c.usedM.Lock()
-	defer c.usedM.Unlock()
-	if c.graph.neigh == nil || c.graph.key != key {
-		c.graph = graphs{key: key, neigh: map[string]template.HTML{}}
-	}
-}
-
-// neighbourhood returns the diagram of id, from the cache or from draw.
-func (c *Cache) neighbourhood(id string, draw func() (template.HTML, error)) (template.HTML, error) {
-	if c == nil {
-		return draw()
-	}
-	c.usedM.Lock()
-	svg, ok := c.graph.neigh[id]
-	c.usedM.Unlock()
-	if ok {
-		return svg, nil
-	}
-	svg, err := draw()
-	if err == nil {
-		c.usedM.Lock()
-		if c.graph.neigh != nil {
-			c.graph.neigh[id] = svg
-		}
-		c.usedM.Unlock()
-	}
-	return svg, err
-}
-
 // fragment returns a piece of HTML made from data and a large byte string
 // big (kept out of the JSON, hashed directly), from the cache when both
 // are unchanged. A nil cache just calls render.
@@ -169,14 +126,14 @@ func (c *Cache) fragment(name string, data any, big []byte, render func() ([]byt
 }
 
 // history is the previous build's git history, for the preview.
-func (c *Cache) history() *siteHistory {
+func (c *Cache) history() *history.State {
 	if c == nil {
 		return nil
 	}
 	return c.hist
 }
 
-func (c *Cache) setHistory(h *siteHistory) {
+func (c *Cache) setHistory(h *history.State) {
 	if c != nil {
 		c.hist = h
 	}

@@ -4,12 +4,15 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"github.com/isms-project/isms/diagrams"
 	"html/template"
 	"io/fs"
 	"maps"
 	"path"
+	"reflect"
+	"slices"
 	"strings"
+
+	"github.com/isms-project/isms/diagrams"
 
 	"github.com/isms-project/isms/generator/annexa"
 	"github.com/isms-project/isms/generator/currency"
@@ -17,7 +20,9 @@ import (
 	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/markdown"
 	"github.com/isms-project/isms/generator/model"
+	"github.com/isms-project/isms/generator/par"
 	"github.com/isms-project/isms/generator/render"
+	"github.com/isms-project/isms/generator/report"
 )
 
 type renderInput struct {
@@ -25,37 +30,56 @@ type renderInput struct {
 	asOf     model.Date
 	site     *link.Site
 	theme    *render.Theme
+	themeDir string // where the site's own theme files would be, for messages
 	md       *markdown.Markdown
 	content  fs.FS
 	assets   []string
 	snapshot bool
 	scripts  []string
+	commit   string
 	en       *enrichment
+	reports  []report.Report
 	diagrams *diagrams.Renderer
 	cache    *Cache // document pages whose inputs did not change are not rendered again
 	memo     *pageMemo
 	files    render.Tree // the tree as the document pages left it (artefacts are read from it)
+	sv       *render.SiteView
 }
 
 // renderSite is the render stage: every page into an in-memory tree.
+// Every file claims its URL; a second claim is the error url-taken,
+// naming both claimants, and the first keeps it.
 func renderSite(in renderInput) (render.Tree, diag.List) {
 	var diags diag.List
 	s := in.site
 	in.memo = newPageMemo(s.Pages)
-	in.cache.neighbourhoods(in.en.graph)
 	tree := render.Tree{}
+	owner := map[string]string{} // URL → who published it, for url-taken
+	claim := func(url, who string, b []byte) {
+		if first, taken := owner[url]; taken {
+			diags.Errorf(diag.Pos{Path: who}, "url-taken",
+				"%s publishes /%s, which %s already publishes: rename or move one of them", who, url, first)
+			return
+		}
+		owner[url] = who
+		tree[url] = b
+	}
 	for _, a := range in.assets {
 		b, err := fs.ReadFile(in.content, a)
 		if err != nil {
 			diags.Errorf(diag.Pos{Path: contentDir + "/" + a}, "read", "%v", err)
 			continue
 		}
-		tree[a] = b
+		claim(a, contentDir+"/"+a, b)
 	}
-	if err := in.theme.Static(tree); err != nil {
+	static := render.Tree{}
+	if err := in.theme.Static(static); err != nil {
 		diags.Errorf(diag.Pos{Path: "themes"}, "theme", "%v", err)
 	}
-	tree["assets/chroma.css"] = markdown.CSS()
+	for _, u := range slices.Sorted(maps.Keys(static)) {
+		claim(u, "the theme's static/"+strings.TrimPrefix(u, "assets/"), static[u])
+	}
+	claim("assets/chroma.css", "the theme's syntax-highlighting stylesheet", markdown.CSS())
 
 	groups := render.Groups(s)
 	navHTML, err := in.cache.fragment("!nav", groups, nil, func() ([]byte, error) {
@@ -70,14 +94,20 @@ func renderSite(in renderInput) (render.Tree, diag.List) {
 	navs := render.NewNavs(groups, nav, len(s.Pages))
 	sv := &render.SiteView{
 		Title: in.cfg.Title, Organization: in.cfg.Organization, Root: s.Root,
-		AsOf: in.asOf.String(), Snapshot: in.snapshot, Commit: in.en.commit, Nav: navs.Shared(), Scripts: in.scripts,
+		AsOf: in.asOf.String(), Snapshot: in.snapshot, Commit: in.commit, Nav: navs.Shared(), Scripts: in.scripts,
 	}
+	for _, l := range report.HeaderLinks(in.reports) {
+		sv.Header = append(sv.Header, render.HeaderLink{Title: l.Title, URL: s.Root + l.URL})
+	}
+	in.sv = sv
+	in.files = tree
+	r := &lender{in: &in}
 
 	out := make([][]byte, len(s.Pages))
 	errs := make([]error, len(s.Pages))
-	parallel(len(s.Pages), func(i int) {
+	par.Do(len(s.Pages), func(i int) {
 		p := s.Pages[i]
-		view := in.view(p, tree)
+		view := r.View(p)
 		site := *sv
 		data := &render.PageData{
 			Site: &site, Kind: "document", Title: p.Doc.Title, URL: p.URL,
@@ -98,44 +128,71 @@ func renderSite(in renderInput) (render.Tree, diag.List) {
 			diags.Errorf(diag.Pos{Path: p.Display}, "render", "%v", errs[i])
 			continue
 		}
-		tree[p.URL+"index.html"] = out[i]
+		claim(p.URL+"index.html", p.Display, out[i])
 	}
 
-	// Site-wide pages, one file per feature, run side by side: each writes
-	// its own tree and diagnostics, merged in a fixed order afterwards. They
-	// read the shared tree (for artefacts) only while nobody writes it.
-	// The longest go first (at 10,000 documents print takes 1.8 s,
-	// currency 1.4 s, history 1.0 s, search 0.5 s, the rest 0.1 s each), so
-	// that the last to start is not the longest: 3.2 s -> 2.6 s on 2 cores.
-	features := []func(renderInput, *render.SiteView, render.Tree, *diag.List){
-		renderPrint, renderCurrency, renderHistory, renderSearch, renderEvidence, renderSoA, renderProcesses,
-	}
-	in.files = tree
-	parts := make([]render.Tree, len(features))
-	partDiags := make([]diag.List, len(features))
-	parallel(len(features), func(i int) {
-		parts[i] = render.Tree{}
-		features[i](in, sv, parts[i], &partDiags[i])
+	// Every report publishes side by side (in the order newReports lists
+	// them); their pages are then rendered side by side, and claimed in
+	// list order. Reports read the tree (for artefacts) only while nobody
+	// writes it.
+	pubs := make([][]report.Page, len(in.reports))
+	pubDiags := make([]diag.List, len(in.reports))
+	par.Do(len(in.reports), func(i int) {
+		if pr, ok := in.reports[i].(report.Publisher); ok {
+			pubs[i], pubDiags[i] = pr.Publish(r)
+		}
 	})
-	for i := range features {
-		maps.Copy(tree, parts[i])
-		diags = append(diags, partDiags[i]...)
+	type job struct {
+		rep  int
+		page report.Page
+	}
+	var jobs []job
+	for i := range in.reports {
+		diags = append(diags, pubDiags[i]...)
+		for _, pg := range pubs[i] {
+			jobs = append(jobs, job{i, pg})
+		}
+	}
+	files := make([][]byte, len(jobs))
+	ferrs := make([]error, len(jobs))
+	par.Do(len(jobs), func(k int) {
+		files[k], ferrs[k] = r.page(jobs[k].page)
+	})
+	for k, j := range jobs {
+		if ferrs[k] != nil {
+			diags.Errorf(diag.Pos{Path: "themes/layouts/" + j.page.Layout + ".html"}, "theme", "%v", ferrs[k])
+			continue
+		}
+		url := j.page.URL
+		if url == "" || strings.HasSuffix(url, "/") {
+			url += "index.html"
+		}
+		claim(url, "the "+reportName(in.reports[j.rep])+" report", files[k])
 	}
 
 	hd := &render.PageData{Site: sv, Kind: "home", Title: "Home", Data: homeData(in, groups)}
 	home, err := in.cache.derived("!home", hd, string(sv.Nav), func() ([]byte, error) { return in.theme.Execute("home", hd) })
 	if err != nil {
 		diags.Errorf(diag.Pos{Path: "themes/layouts/home.html"}, "theme", "%v", err)
-	} else if _, taken := tree["index.html"]; !taken {
-		tree["index.html"] = home
+	} else {
+		claim("index.html", "the home page", home)
 	}
 	nf, err := in.theme.Execute("404", &render.PageData{Site: sv, Kind: "404", Title: "Page not found"})
 	if err != nil {
 		diags.Errorf(diag.Pos{Path: "themes/layouts/404.html"}, "theme", "%v", err)
 	} else {
-		tree["404.html"] = nf
+		claim("404.html", "the not-found page", nf)
 	}
 	return tree, diags
+}
+
+// reportName is a report's package name ("soa", "history"), for messages.
+func reportName(r report.Report) string {
+	t := reflect.TypeOf(r)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return path.Base(t.PkgPath())
 }
 
 func statusText(d *model.Document) (text, class string) {
@@ -147,7 +204,7 @@ func statusText(d *model.Document) (text, class string) {
 
 // docView flattens a document and what the enrich stages know about it
 // into plain strings for the templates.
-func docView(in renderInput, p *link.Page, tree render.Tree) *render.DocView {
+func docView(in *renderInput, r report.Renderer, p *link.Page, tree render.Tree) *render.DocView {
 	d := p.Doc
 	s := in.site
 	v := &render.DocView{
@@ -158,12 +215,7 @@ func docView(in renderInput, p *link.Page, tree render.Tree) *render.DocView {
 		Revisions: d.History, URL: s.Root + p.URL,
 	}
 	v.StatusText, v.StatusClass = statusText(d)
-	if d.Type == "process" && d.ID != "" {
-		v.Diagram, _ = neighbourhoodSVG(in, d.ID) // the whole map already drew this graph; an error shows there
-	}
-	v.LastChanged, v.HistoryURL = lastChanged(in.en, p)
-	v.HistoryURL = s.Root + v.HistoryURL
-	if c, ok := in.en.currency[d.Path]; ok {
+	if c, ok := in.en.input.Currency[d.Path]; ok {
 		v.Currency = c.Status
 		v.NextReview = c.NextReview.String()
 	}
@@ -181,11 +233,7 @@ func docView(in renderInput, p *link.Page, tree render.Tree) *render.DocView {
 	}
 	if d.File != "" {
 		f := path.Clean(strings.TrimPrefix(d.File, "/"))
-		files := tree
-		if in.files != nil {
-			files = in.files
-		}
-		if b, ok := files[f]; ok {
+		if b, ok := tree[f]; ok {
 			sum := sha256.Sum256(b)
 			ext := strings.ToLower(path.Ext(f))
 			v.File = &render.FileView{
@@ -193,6 +241,11 @@ func docView(in renderInput, p *link.Page, tree render.Tree) *render.DocView {
 				SHA256: hex.EncodeToString(sum[:]),
 				Image:  ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".gif" || ext == ".svg" || ext == ".webp",
 			}
+		}
+	}
+	for _, rep := range in.reports {
+		if a, ok := rep.(report.Annotator); ok {
+			a.Annotate(r, p, v)
 		}
 	}
 	return v
@@ -220,15 +273,9 @@ func humanSize(n int) string {
 type HomeData struct {
 	Scope    template.HTML
 	Manual   *render.RefView
-	Health   []Tile
+	Health   []render.Tile
 	ByType   []render.NavGroup
 	ByClause []render.NavGroup
-}
-
-// Tile is one figure in the home page's health summary.
-type Tile struct {
-	Label, Class, URL string
-	Value             int
 }
 
 func homeData(in renderInput, groups render.NavData) *HomeData {
@@ -247,11 +294,11 @@ func homeData(in renderInput, groups render.NavData) *HomeData {
 		h.Manual = &r
 	}
 	counts := map[string]int{}
-	for _, c := range in.en.currency {
+	for _, c := range in.en.input.Currency {
 		counts[c.Status]++
 	}
 	cur := s.Root + "currency/"
-	h.Health = []Tile{
+	h.Health = []render.Tile{
 		{Label: "documents current", Class: "ok", URL: cur, Value: counts[currency.Current]},
 		{Label: "due for review soon", Class: "warn", URL: cur, Value: counts[currency.DueSoon]},
 		{Label: "overdue for review", Class: "bad", URL: cur, Value: counts[currency.Overdue]},

@@ -35,7 +35,7 @@ func TestNewThenBuild(t *testing.T) {
 			t.Errorf("missing %s: %v", p, err)
 		}
 	}
-	if b, err := os.ReadFile(filepath.Join(dir, ".gitignore")); err != nil || !strings.Contains(string(b), "/public/\n/.public.spare/\n/.isms-cache/") {
+	if b, err := os.ReadFile(filepath.Join(dir, ".gitignore")); err != nil || !strings.Contains(string(b), "/public/\n/.public.spare/\n") {
 		t.Errorf("starter .gitignore = %q, %v", b, err)
 	}
 	if code, _, _ := runCLI(t, "new", dir); code != 1 {

@@ -14,7 +14,6 @@ import (
 const starterIgnore = `# written by isms build and isms serve
 /public/
 /.public.spare/
-/.isms-cache/
 `
 
 // cmdNew writes the starter site into DIR, which must not exist or be empty.

@@ -21,8 +21,12 @@ type SiteView struct {
 	Snapshot            bool
 	Commit              string
 	Nav                 template.HTML
-	Scripts             []string // extra scripts (the preview's reload client)
+	Header              []HeaderLink // the reports' links in the site header, in order
+	Scripts             []string     // extra scripts (the preview's reload client)
 }
+
+// HeaderLink is one link in the site header; URL includes the root.
+type HeaderLink struct{ Title, URL string }
 
 // Crumb is one breadcrumb.
 type Crumb struct{ Title, URL string }

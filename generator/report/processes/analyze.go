@@ -1,19 +1,15 @@
-package diagrams
+package processes
 
 import (
+	"github.com/isms-project/isms/diagrams"
+	"github.com/isms-project/isms/generator/model"
+	"github.com/isms-project/isms/generator/render"
+
 	"cmp"
 	"fmt"
 	"slices"
 	"strings"
 )
-
-// Finding is one connectivity problem, in the shape `isms check` reports.
-type Finding struct {
-	Severity string   `json:"severity"` // "major" | "minor"
-	Rule     string   `json:"rule"`     // stable id, e.g. "process-silo"
-	IDs      []string `json:"ids"`      // the documents concerned; empty, not nil, if none
-	Message  string   `json:"message"`
-}
 
 // The rules Analyze applies, by stable id.
 const (
@@ -23,18 +19,6 @@ const (
 	RuleNoOutputs       = "process-no-outputs" // inputs but no outputs (minor)
 	RuleClauseUncovered = "clause-uncovered"   // a clause 4–10 no process covers (minor)
 )
-
-// Clauses are the ISO/IEC 27001 clauses that carry requirements, with the
-// titles findings print.
-var Clauses = []struct{ Number, Title string }{
-	{"4", "Context of the organization"},
-	{"5", "Leadership"},
-	{"6", "Planning"},
-	{"7", "Support"},
-	{"8", "Operation"},
-	{"9", "Performance evaluation"},
-	{"10", "Improvement"},
-}
 
 // Analyze reports how well the processes of g interact. Only processes
 // (nodes that are not External) are judged; documents count as what
@@ -47,8 +31,9 @@ var Clauses = []struct{ Number, Title string }{
 // clause 4.4 asks for. Silos are reported once, as silos, not as islands.
 //
 // Findings come major first, then in rule order, then by id.
-func Analyze(g Graph, clauseCoverage map[string][]string) []Finding {
-	nodes := canonicalNodes(g.Nodes)
+func Analyze(g diagrams.Graph, clauseCoverage map[string][]string) []model.Finding {
+	g = diagrams.New(g.Nodes, g.Edges) // canonical: sorted, repeated ids dropped, edges merged
+	nodes := g.Nodes
 	index := make(map[string]int, len(nodes))
 	for i, n := range nodes {
 		index[n.ID] = i
@@ -67,7 +52,7 @@ func Analyze(g Graph, clauseCoverage map[string][]string) []Finding {
 		}
 		return i
 	}
-	for _, e := range mergeEdges(g.Edges) {
+	for _, e := range g.Edges {
 		from, okF := index[e.From]
 		to, okT := index[e.To]
 		if !okF || !okT {
@@ -80,8 +65,8 @@ func Analyze(g Graph, clauseCoverage map[string][]string) []Finding {
 		}
 	}
 
-	var findings []Finding
-	var silos, noIn, noOut []Finding
+	var findings []model.Finding
+	var silos, noIn, noOut []model.Finding
 	islands := map[int][]string{} // root → process ids, in node order
 	var roots []int
 	for i, n := range nodes {
@@ -91,15 +76,12 @@ func Analyze(g Graph, clauseCoverage map[string][]string) []Finding {
 		name := describe(n)
 		switch {
 		case ins[i] == 0 && outs[i] == 0:
-			silos = append(silos, Finding{"major", RuleSilo, []string{n.ID},
-				fmt.Sprintf("%s is a silo: it has neither inputs nor outputs", name)})
+			silos = append(silos, model.Finding{Severity: "major", Rule: RuleSilo, IDs: []string{n.ID}, Message: fmt.Sprintf("%s is a silo: it has neither inputs nor outputs", name)})
 			continue
 		case ins[i] == 0:
-			noIn = append(noIn, Finding{"minor", RuleNoInputs, []string{n.ID},
-				fmt.Sprintf("%s has outputs but no inputs: what does it work from?", name)})
+			noIn = append(noIn, model.Finding{Severity: "minor", Rule: RuleNoInputs, IDs: []string{n.ID}, Message: fmt.Sprintf("%s has outputs but no inputs: what does it work from?", name)})
 		case outs[i] == 0:
-			noOut = append(noOut, Finding{"minor", RuleNoOutputs, []string{n.ID},
-				fmt.Sprintf("%s has inputs but no outputs: what does it produce, and for whom?", name)})
+			noOut = append(noOut, model.Finding{Severity: "minor", Rule: RuleNoOutputs, IDs: []string{n.ID}, Message: fmt.Sprintf("%s has inputs but no outputs: what does it produce, and for whom?", name)})
 		}
 		root := find(i)
 		if _, ok := islands[root]; !ok {
@@ -114,18 +96,16 @@ func Analyze(g Graph, clauseCoverage map[string][]string) []Finding {
 			ids = append(ids, islands[root]...)
 			groups = append(groups, "{"+strings.Join(islands[root], ", ")+"}")
 		}
-		findings = append(findings, Finding{"major", RuleIslands, ids,
-			fmt.Sprintf("the processes form %d unconnected islands: %s", len(roots), strings.Join(groups, "; "))})
+		findings = append(findings, model.Finding{Severity: "major", Rule: RuleIslands, IDs: ids, Message: fmt.Sprintf("the processes form %d unconnected islands: %s", len(roots), strings.Join(groups, "; "))})
 	}
 	findings = append(findings, noIn...)
 	findings = append(findings, noOut...)
-	for _, c := range Clauses {
+	for _, c := range render.ClauseTitles {
 		if len(clauseCoverage[c.Number]) == 0 {
-			findings = append(findings, Finding{"minor", RuleClauseUncovered, []string{},
-				fmt.Sprintf("clause %s (%s) is not covered by any process", c.Number, c.Title)})
+			findings = append(findings, model.Finding{Severity: "minor", Rule: RuleClauseUncovered, IDs: []string{}, Message: fmt.Sprintf("clause %s (%s) is not covered by any process", c.Number, c.Title)})
 		}
 	}
-	slices.SortStableFunc(findings, func(a, b Finding) int {
+	slices.SortStableFunc(findings, func(a, b model.Finding) int {
 		return cmp.Compare(severityRank(a.Severity), severityRank(b.Severity))
 	})
 	return findings
@@ -138,8 +118,8 @@ func severityRank(s string) int {
 	return 1
 }
 
-func describe(n Node) string {
-	if t := displayTitle(n); t != n.ID {
+func describe(n diagrams.Node) string {
+	if t := n.Title(); t != n.ID {
 		return fmt.Sprintf("%s (%s)", n.ID, t)
 	}
 	return n.ID

@@ -1,4 +1,7 @@
-package generator
+// Package evidence is the evidence index report: every evidence document
+// with its artefact (size, SHA-256, download, image preview), grouped by
+// control and by clause; /evidence/.
+package evidence
 
 import (
 	"cmp"
@@ -7,11 +10,13 @@ import (
 
 	"github.com/isms-project/isms/generator/annexa"
 	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/model"
 	"github.com/isms-project/isms/generator/render"
+	"github.com/isms-project/isms/generator/report"
 )
 
-// EvidenceData is what evidence.html sees as .Data.
-type EvidenceData struct {
+// Data is what evidence.html sees as .Data.
+type Data struct {
 	Items     []EvidenceItem  // newest first
 	ByControl []EvidenceGroup // Annex A order
 	ByClause  []EvidenceGroup // clause order
@@ -36,18 +41,32 @@ type EvidenceGroup struct {
 	Items              []render.RefView
 }
 
-// renderEvidence writes /evidence/: every evidence document with its date,
+// Report is the evidence index. It adds no findings.
+type Report struct{}
+
+// New returns the report.
+func New() *Report { return &Report{} }
+
+// Analyze has nothing to check: missing artefacts are link errors.
+func (*Report) Analyze(*report.Input) ([]model.Finding, diag.List) { return nil, nil }
+
+// HeaderLink puts the evidence index in the site header.
+func (*Report) HeaderLink() report.Link {
+	return report.Link{Title: "Evidence", URL: "evidence/", Weight: 40}
+}
+
+// Publish writes /evidence/: every evidence document with its date,
 // controls, clauses and artefact (size, SHA-256, download, image preview),
 // plus the same evidence grouped by control and by clause.
-func renderEvidence(in renderInput, sv *render.SiteView, tree render.Tree, diags *diag.List) {
-	d := &EvidenceData{}
+func (*Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
+	d := &Data{}
 	byControl := map[string][]render.RefView{}
 	byClause := map[string][]render.RefView{}
-	for _, p := range in.site.Pages {
+	for _, p := range r.Input().Site.Pages {
 		if p.Doc.Type != "evidence" {
 			continue
 		}
-		v := in.view(p, tree)
+		v := r.View(p)
 		var clauses []string
 		for _, c := range v.Clauses {
 			if !slices.Contains(clauses, c) {
@@ -59,12 +78,12 @@ func renderEvidence(in renderInput, sv *render.SiteView, tree render.Tree, diags
 		for _, c := range v.Controls {
 			if !slices.Contains(controls, c.ID) {
 				controls = append(controls, c.ID)
-				links = append(links, EvidenceControl{ID: c.ID, Title: c.Title, Anchor: controlAnchor(c.ID)})
+				links = append(links, EvidenceControl{ID: c.ID, Title: c.Title, Anchor: render.ControlAnchor(c.ID)})
 			}
 		}
 		d.Items = append(d.Items, EvidenceItem{DocView: v, Controls: links,
 			ControlKeys: strings.Join(controls, " "), ClauseKeys: strings.Join(clauses, " ")})
-		ref := refView(in.site, p.Doc.ID, nil)
+		ref := r.Ref(p.Doc.ID)
 		for _, c := range controls {
 			byControl[c] = append(byControl[c], ref)
 		}
@@ -77,40 +96,16 @@ func renderEvidence(in renderInput, sv *render.SiteView, tree render.Tree, diags
 	})
 	for _, c := range annexa.All() {
 		if refs := byControl[c.ID]; len(refs) > 0 {
-			d.ByControl = append(d.ByControl, EvidenceGroup{Key: c.ID, Title: c.Title, Anchor: controlAnchor(c.ID), Items: refs})
+			d.ByControl = append(d.ByControl, EvidenceGroup{Key: c.ID, Title: c.Title, Anchor: render.ControlAnchor(c.ID), Items: refs})
 		}
 	}
 	clauses := make([]string, 0, len(byClause))
 	for c := range byClause {
 		clauses = append(clauses, c)
 	}
-	slices.SortFunc(clauses, compareClause)
+	slices.SortFunc(clauses, render.CompareClause)
 	for _, c := range clauses {
-		d.ByClause = append(d.ByClause, EvidenceGroup{Key: c, Title: clauseTitle(c), Anchor: "clause-" + strings.ReplaceAll(c, ".", "-"), Items: byClause[c]})
+		d.ByClause = append(d.ByClause, EvidenceGroup{Key: c, Title: render.ClauseTitle(c), Anchor: "clause-" + strings.ReplaceAll(c, ".", "-"), Items: byClause[c]})
 	}
-	sitewidePage(in, sv, tree, diags, "evidence", "evidence/", "Evidence", d)
-}
-
-// compareClause orders clause numbers numerically part by part: 9.1 before
-// 9.1.2 before 10.1.
-func compareClause(a, b string) int {
-	as, bs := strings.Split(a, "."), strings.Split(b, ".")
-	for i := 0; i < len(as) && i < len(bs); i++ {
-		x, y := as[i], bs[i]
-		if c := cmp.Or(cmp.Compare(len(x), len(y)), cmp.Compare(x, y)); c != 0 {
-			return c
-		}
-	}
-	return cmp.Compare(len(as), len(bs))
-}
-
-// clauseTitle names the main clause a clause number belongs to.
-func clauseTitle(c string) string {
-	mc := render.MainClause(c)
-	for _, t := range render.ClauseTitles {
-		if t.Number == mc {
-			return t.Title
-		}
-	}
-	return ""
+	return []report.Page{{URL: "evidence/", Layout: "evidence", Title: "Evidence", Crumbs: report.Crumbs("Evidence"), Data: d}}, nil
 }

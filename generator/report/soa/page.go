@@ -1,4 +1,4 @@
-package generator
+package soa
 
 import (
 	"slices"
@@ -8,12 +8,13 @@ import (
 	"github.com/isms-project/isms/generator/diag"
 	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/render"
+	"github.com/isms-project/isms/generator/report"
 )
 
-// SoAData is what soa.html sees as .Data.
-type SoAData struct {
+// Data is what soa.html sees as .Data.
+type Data struct {
 	Registers []render.RefView
-	Summary   []Tile
+	Summary   []render.Tile
 	Findings  []SoAFindingGroup // major first
 	Themes    []SoATheme
 }
@@ -56,22 +57,17 @@ type SoARow struct {
 	Flags             []string // rules that hit this control
 }
 
-// controlAnchor is the fragment of a control's row on /soa/: ids with dots
-// are valid HTML but awkward in CSS selectors and some PDF viewers.
-func controlAnchor(id string) string { return "control-" + strings.ReplaceAll(id, ".", "-") }
-
-// renderSoA writes /soa/: every Annex A control grouped by theme, with its
+// Publish writes /soa/: every Annex A control grouped by theme, with its
 // decision and what implements and proves it.
-func renderSoA(in renderInput, sv *render.SiteView, tree render.Tree, diags *diag.List) {
-	m, _ := buildSoA(in.site) // duplicate decisions were reported by enrich
-	d := &SoAData{}
-	s := in.site
+func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
+	m := rep.m
+	d := &Data{}
 	for _, p := range m.Registers {
-		d.Registers = append(d.Registers, refView(s, p.Doc.ID, nil))
+		d.Registers = append(d.Registers, r.Ref(p.Doc.ID))
 	}
 	flags := map[string][]string{}
 	groups := map[string]*SoAFindingGroup{}
-	for _, f := range in.en.findings {
+	for _, f := range r.Findings() {
 		if !strings.HasPrefix(f.Rule, "soa-") {
 			continue
 		}
@@ -83,7 +79,7 @@ func renderSoA(in renderInput, sv *render.SiteView, tree render.Tree, diags *dia
 		it := SoAFindingItem{Message: f.Message}
 		if len(f.IDs) > 0 {
 			c, _ := annexa.Lookup(f.IDs[0])
-			it.ID, it.Title, it.Anchor = c.ID, c.Title, controlAnchor(c.ID)
+			it.ID, it.Title, it.Anchor = c.ID, c.Title, render.ControlAnchor(c.ID)
 			flags[c.ID] = append(flags[c.ID], f.Rule)
 			if f.Rule == ruleSoACitedButExcluded {
 				it.Note = "cited by " + strings.Join(f.IDs[1:], ", ")
@@ -107,32 +103,32 @@ func renderSoA(in renderInput, sv *render.SiteView, tree render.Tree, diags *dia
 		byTheme[d.Themes[i].Name] = &d.Themes[i]
 	}
 	for _, e := range m.Entries {
-		r := SoARow{ID: e.Control.ID, Title: e.Control.Title, Anchor: controlAnchor(e.Control.ID), Flags: flags[e.Control.ID]}
+		row := SoARow{ID: e.Control.ID, Title: e.Control.Title, Anchor: render.ControlAnchor(e.Control.ID), Flags: flags[e.Control.ID]}
 		ok, excluded := e.decided()
 		switch {
 		case !ok:
 			counts["none"]++
 		case excluded:
-			r.Decision = "excluded"
+			row.Decision = "excluded"
 			counts["excluded"]++
 		default:
-			r.Decision = "applicable"
+			row.Decision = "applicable"
 			counts["applicable"]++
 		}
 		if e.Decision != nil {
-			r.Status, r.Justification = e.Decision.Status, e.Decision.Justification
-			rv := refView(s, e.Register.Doc.ID, nil)
-			r.Register = &rv
+			row.Status, row.Justification = e.Decision.Status, e.Decision.Justification
+			rv := r.Ref(e.Register.Doc.ID)
+			row.Register = &rv
 			if ok && !excluded {
 				counts[e.Decision.Status]++
 			}
 		}
-		r.Docs = pageRefs(s, e.Docs)
-		r.Evidence = pageRefs(s, e.Evidence)
+		row.Docs = pageRefs(r, e.Docs)
+		row.Evidence = pageRefs(r, e.Evidence)
 		t := byTheme[e.Control.Theme]
-		t.Rows = append(t.Rows, r)
+		t.Rows = append(t.Rows, row)
 	}
-	d.Summary = []Tile{
+	d.Summary = []render.Tile{
 		{Label: "applicable", Class: "ok", URL: "#theme-5", Value: counts["applicable"]},
 		{Label: "implemented", Class: "ok", Value: counts["implemented"]},
 		{Label: "partially implemented", Class: "warn", Value: counts["partial"]},
@@ -143,31 +139,13 @@ func renderSoA(in renderInput, sv *render.SiteView, tree render.Tree, diags *dia
 	if counts["none"] == 0 {
 		d.Summary[5].Class = "ok"
 	}
-	sitewidePage(in, sv, tree, diags, "soa", "soa/", "Statement of Applicability", d)
+	return []report.Page{{URL: "soa/", Layout: "soa", Title: "Statement of Applicability", Crumbs: report.Crumbs("Statement of Applicability"), Data: d}}, nil
 }
 
-func pageRefs(s *link.Site, ps []*link.Page) []render.RefView {
+func pageRefs(r report.Renderer, ps []*link.Page) []render.RefView {
 	out := make([]render.RefView, 0, len(ps))
 	for _, p := range ps {
-		out = append(out, refView(s, p.Doc.ID, nil))
+		out = append(out, r.Ref(p.Doc.ID))
 	}
 	return out
-}
-
-// sitewidePage renders one site-wide page of kind at url (relative to the root,
-// ending in "/") into the tree, marking it current in the navigation.
-func sitewidePage(in renderInput, sv *render.SiteView, tree render.Tree, diags *diag.List, kind, url, title string, data any) {
-	site := *sv
-	site.Nav = render.MarkCurrent(sv.Nav, sv.Root+url)
-	pd := &render.PageData{
-		Site: &site, Kind: kind, Title: title, URL: url,
-		Crumbs: []render.Crumb{{Title: "Home", URL: ""}, {Title: title}},
-		Data:   data,
-	}
-	b, err := in.cache.derived(url, pd, string(site.Nav), func() ([]byte, error) { return in.theme.Execute(kind, pd) })
-	if err != nil {
-		diags.Errorf(diag.Pos{Path: "themes/layouts/" + kind + ".html"}, "theme", "%v", err)
-		return
-	}
-	tree[url+"index.html"] = b
 }

@@ -1,4 +1,8 @@
-package generator
+// Package search is the search report: /search-index.json for the
+// theme's client-side search, and /search/, where the search form lands
+// without JavaScript. Text (the body text the index keeps) is taken while
+// each document is parsed, before its syntax tree is dropped.
+package search
 
 import (
 	"encoding/json"
@@ -9,8 +13,11 @@ import (
 	"github.com/yuin/goldmark/ast"
 
 	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/markdown"
+	"github.com/isms-project/isms/generator/model"
 	"github.com/isms-project/isms/generator/render"
+	"github.com/isms-project/isms/generator/report"
 )
 
 // searchBodyLimit caps each document's body text in the index. The
@@ -40,22 +47,35 @@ type searchIndex struct {
 	Docs []searchDoc `json:"d"`
 }
 
-// renderSearch writes /search-index.json for the theme's search.js, and
+// Report is the search report. It adds no findings.
+type Report struct{}
+
+// New returns the report.
+func New() *Report { return &Report{} }
+
+// Analyze has nothing to check.
+func (*Report) Analyze(*report.Input) ([]model.Finding, diag.List) { return nil, nil }
+
+// Publish writes /search-index.json for the theme's search.js, and
 // /search/, where the search form lands without JavaScript (it lists every
 // document) and which shows full results with it.
-func renderSearch(in renderInput, sv *render.SiteView, tree render.Tree, diags *diag.List) {
-	b, err := json.Marshal(buildSearchIndex(in))
+func (*Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
+	var diags diag.List
+	s := r.Input().Site
+	b, err := json.Marshal(buildIndex(s))
 	if err != nil {
-		diags.Errorf(diag.Pos{Path: contentDir}, "search", "search index: %v", err)
-		return
+		diags.Errorf(diag.Pos{Path: "content"}, "search", "search index: %v", err)
+		return nil, diags
 	}
-	tree["search-index.json"] = b
-	sitewidePage(in, sv, tree, diags, "search", "search/", "Search", render.Groups(in.site))
+	return []report.Page{
+		{URL: "search-index.json", Bytes: b},
+		{URL: "search/", Layout: "search", Title: "Search", Crumbs: report.Crumbs("Search"), Data: render.Groups(s)},
+	}, nil
 }
 
-func buildSearchIndex(in renderInput) searchIndex {
+func buildIndex(s *link.Site) searchIndex {
 	idx := searchIndex{V: 1, Docs: []searchDoc{}}
-	for _, p := range in.site.Pages {
+	for _, p := range s.Pages {
 		d := p.Doc
 		if d.IsRetired() {
 			continue
@@ -67,15 +87,16 @@ func buildSearchIndex(in renderInput) searchIndex {
 				sd.Headings = append(sd.Headings, h.Text)
 			}
 		}
-		sd.Body = p.MD.Text(searchText)
+		sd.Body = p.MD.Text(Text)
 		idx.Docs = append(idx.Docs, sd)
 	}
 	return idx
 }
 
-// searchText is the opening of bodyText the index keeps: the document
-// keeps only this (a full text is 10 kB a document, 100 MB at 10,000).
-func searchText(md *markdown.Doc) string {
+// Text is the opening of a document's body text that the index keeps.
+// The build takes it while parsing, so the document keeps only this (a
+// full text is 10 kB a document, 100 MB at 10,000).
+func Text(md *markdown.Doc) string {
 	return strings.Clone(truncateWords(bodyText(md, 4*searchBodyLimit), searchBodyLimit)) // not a window on the whole text
 }
 

@@ -1,4 +1,11 @@
-package generator
+// Package history is the version-history report (ISO/IEC 27001 7.5.3,
+// control of documented information): every commit that changed each
+// document, front-matter changes and a text diff, on /<path>/history/;
+// the "last changed" line on each document page; and the findings where
+// git and a document's own revision table disagree. It reads git through
+// package generator/history, once per build (or, in the preview, only
+// the commits since the previous build).
+package history
 
 import (
 	"context"
@@ -8,20 +15,22 @@ import (
 	"fmt"
 	"hash"
 	"maps"
-	"path"
 	"slices"
 
 	"github.com/isms-project/isms/generator/diag"
-	"github.com/isms-project/isms/generator/history"
+	git "github.com/isms-project/isms/generator/history"
 	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/model"
+	"github.com/isms-project/isms/generator/par"
 	"github.com/isms-project/isms/generator/render"
+	"github.com/isms-project/isms/generator/report"
 )
 
-// siteHistory is the git history of the content folder, with every
-// version of every document already diffed against the one before.
-type siteHistory struct {
-	log         *history.Log
+// State is the git history of the content folder, with every version of
+// every document already diffed against the one before. The preview keeps
+// the last build's and hands it to the next (Source.Prev).
+type State struct {
+	log         *git.Log
 	uncommitted map[string]bool
 	versions    map[string][]VersionView // by content path, newest first
 }
@@ -32,15 +41,15 @@ type VersionView struct {
 	Version, Status                    string
 	Path                               string // the file's path at that commit, when it differs (a rename)
 	Added                              bool   // the commit that created the file
-	Changes                            []history.Change
-	Hunks                              []history.Hunk
+	Changes                            []git.Change
+	Hunks                              []git.Hunk
 	Missing                            bool // content not in the repository (shallow clone)
 
 	diffed, bodyChanged bool // compared with the version before; its text differs
 }
 
-// HistoryData is what history.html sees as .Data.
-type HistoryData struct {
+// Data is what history.html sees as .Data.
+type Data struct {
 	Doc         render.RefView
 	Available   bool
 	Reason      string
@@ -50,31 +59,56 @@ type HistoryData struct {
 	Table       []model.Revision
 }
 
-// historyRead is the part of the history stage that needs only the site
-// folder and the documents' paths: reading the log, every old version and
+// Source is where a build's history comes from.
+type Source struct {
+	Dir     string // the site folder on disk; "" = no history (a site in memory)
+	Content string // the content folder within it, e.g. "content"
+	Pre     *Read  // reading started early by the build, or nil
+	Prev    *State // the previous build's history (the preview), or nil
+}
+
+// Report is the history report. New makes one per build.
+type Report struct {
+	src   Source
+	state *State
+}
+
+// New returns the report reading from src.
+func New(src Source) *Report { return &Report{src: src} }
+
+// State is the history Analyze read, for the next build of a preview
+// (nil when the site is not on disk or git could not be read).
+func (rep *Report) State() *State { return rep.state }
+
+// Commit is the HEAD commit of the site's repository, "" outside git.
+func (rep *Report) Commit() string {
+	if rep.state == nil || rep.state.log == nil {
+		return ""
+	}
+	return rep.state.log.Head
+}
+
+// Read is the part of the history report that needs only the site folder
+// and the documents' paths: reading the log, every old version and
 // diffing them. A one-shot build starts it as soon as the documents are
-// listed, so that git's work overlaps parsing (startHistory).
-type historyRead struct {
+// listed, so that git's work overlaps parsing (Start).
+type Read struct {
 	done     chan struct{}
-	log      *history.Log
+	log      *git.Log
 	err      error                    // reading the log
 	blobErr  error                    // reading old versions
 	versions map[string][]VersionView // by content path
 }
 
-// startHistory starts reading the history of paths in the background, or
-// returns nil when the build has no site folder or a previous build's
-// history to update (the preview).
-// Cancelling ctx stops git (a build that fails before enrich does not
-// wait for the diffs it will not use).
-func startHistory(ctx context.Context, o Options, paths []string) *historyRead {
-	if o.SiteDir == "" || o.NoRender || o.Cache.history() != nil {
-		return nil
-	}
-	r := &historyRead{done: make(chan struct{})}
+// Start starts reading the history of paths (relative to content, a
+// folder of the site folder dir) in the background. Cancelling ctx stops
+// git (a build that fails before its reports run does not wait for the
+// diffs it will not use); Wait waits for it to end.
+func Start(ctx context.Context, dir, content string, paths []string) *Read {
+	r := &Read{done: make(chan struct{})}
 	go func() {
 		defer close(r.done)
-		r.log, r.err = history.Read(ctx, o.SiteDir, contentDir)
+		r.log, r.err = git.Read(ctx, dir, content)
 		if r.err == nil && r.log.Available {
 			r.versions, r.blobErr = diffVersions(ctx, r.log, paths)
 		}
@@ -84,8 +118,8 @@ func startHistory(ctx context.Context, o Options, paths []string) *historyRead {
 
 // diffVersions reads every revision of every path through one git
 // process and diffs each version against the one before it.
-func diffVersions(ctx context.Context, log *history.Log, paths []string) (map[string][]VersionView, error) {
-	var all []history.Rev
+func diffVersions(ctx context.Context, log *git.Log, paths []string) (map[string][]VersionView, error) {
+	var all []git.Rev
 	start := make([]int, len(paths)+1)
 	for i, p := range paths {
 		start[i] = len(all)
@@ -97,7 +131,7 @@ func diffVersions(ctx context.Context, log *history.Log, paths []string) (map[st
 		return nil, err
 	}
 	views := make([][]VersionView, len(paths))
-	parallel(len(paths), func(i int) {
+	par.Do(len(paths), func(i int) {
 		views[i] = versionViews(paths[i], all[start[i]:start[i+1]], blobs[start[i]:start[i+1]])
 		for j := start[i]; j < start[i+1]; j++ {
 			blobs[j] = nil // diffed: let it go
@@ -110,19 +144,22 @@ func diffVersions(ctx context.Context, log *history.Log, paths []string) (map[st
 	return out, nil
 }
 
-// enrichHistory reads the site's git history in one pass, reads every
+// Analyze reads the site's git history in one pass, reads every
 // needed blob through one git process, and diffs consecutive versions
 // (or takes all that from pre, started earlier). It never fails the
 // build: no git or no repository degrades to the front-matter revision
 // table, a shallow clone is a warning.
-func enrichHistory(o Options, s *link.Site, en *enrichment, pre *historyRead) diag.List {
+func (rep *Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
 	var diags diag.List
-	if o.SiteDir == "" {
-		return nil
+	var findings []model.Finding
+	s := in.Site
+	src := rep.src
+	if src.Dir == "" {
+		return nil, nil
 	}
 	ctx := context.Background()
-	prev := o.Cache.history()
-	var log *history.Log
+	prev, pre := src.Prev, src.Pre
+	var log *git.Log
 	var err error
 	switch {
 	case pre != nil:
@@ -137,20 +174,19 @@ func enrichHistory(o Options, s *link.Site, en *enrichment, pre *historyRead) di
 		// save costs a process start; a restart picks up a new repository.
 		log = prev.log
 	default:
-		log, err = history.Read(ctx, o.SiteDir, contentDir)
+		log, err = git.Read(ctx, src.Dir, src.Content)
 	}
 	if err != nil {
-		diags.Warnf(diag.Pos{Path: contentDir}, "history", "version history unavailable: %v", err)
-		return diags
+		diags.Warnf(diag.Pos{Path: src.Content}, "history", "version history unavailable: %v", err)
+		return nil, diags
 	}
-	h := &siteHistory{log: log, versions: map[string][]VersionView{}}
-	en.history = h
-	en.commit = log.Head
+	h := &State{log: log, versions: map[string][]VersionView{}}
+	rep.state = h
 	if !log.Available {
-		return nil
+		return nil, nil
 	}
 	if log.Shallow {
-		diags.Warnf(diag.Pos{Path: contentDir}, "history-shallow",
+		diags.Warnf(diag.Pos{Path: src.Content}, "history-shallow",
 			"the repository is a shallow clone: version history stops at the clone's depth (fetch full history, e.g. git fetch --unshallow)")
 	}
 	h.uncommitted = uncommitted(log, s)
@@ -178,29 +214,28 @@ func enrichHistory(o Options, s *link.Site, en *enrichment, pre *historyRead) di
 		maps.Copy(h.versions, vs)
 	}
 	if err != nil {
-		diags.Warnf(diag.Pos{Path: contentDir}, "history", "reading old versions: %v", err)
-		return diags
+		diags.Warnf(diag.Pos{Path: src.Content}, "history", "reading old versions: %v", err)
+		return nil, diags
 	}
 	for _, p := range s.Pages {
 		vs := h.versions[p.Doc.Path]
 		for j := 0; j+1 < len(vs); j++ {
 			if vs[j].diffed {
-				en.findings = append(en.findings, versionFindings(p, vs[j], vs[j+1], vs[j].bodyChanged)...)
+				findings = append(findings, versionFindings(p, vs[j], vs[j+1], vs[j].bodyChanged)...)
 			}
 		}
 	}
-	o.Cache.setHistory(h)
-	return diags
+	return findings, diags
 }
 
 // versionViews turns a file's revisions and their contents (newest first)
 // into views, each diffed against the one before it.
-func versionViews(path string, revs []history.Rev, contents [][]byte) []VersionView {
+func versionViews(path string, revs []git.Rev, contents [][]byte) []VersionView {
 	vs := make([]VersionView, len(revs))
-	fronts := make([]history.Front, len(revs))
+	fronts := make([]git.Front, len(revs))
 	bodies := make([][]byte, len(revs))
 	parsed := make([]bool, len(revs))
-	var fc history.FrontCache // versions repeat most fields
+	var fc git.FrontCache // versions repeat most fields
 	for j, r := range revs {
 		v := VersionView{Date: r.Date, Author: r.Author, Subject: r.Subject, Short: r.Short, Hash: r.Hash, Added: r.Status == 'A'}
 		if r.Path != path {
@@ -210,7 +245,7 @@ func versionViews(path string, revs []history.Rev, contents [][]byte) []VersionV
 			v.Missing = true
 		} else {
 			var front []byte
-			front, bodies[j] = history.SplitFrontMatter(contents[j])
+			front, bodies[j] = git.SplitFrontMatter(contents[j])
 			// Each version's front-matter is parsed once, for its own
 			// version and status and for both diffs it takes part in.
 			if f, err := fc.Parse(front); err == nil {
@@ -226,9 +261,9 @@ func versionViews(path string, revs []history.Rev, contents [][]byte) []VersionV
 			continue
 		}
 		if parsed[j] && parsed[j+1] {
-			vs[j].Changes = history.Changes(fronts[j+1], fronts[j])
+			vs[j].Changes = git.Changes(fronts[j+1], fronts[j])
 		}
-		vs[j].Hunks = history.BodyDiff(string(bodies[j+1]), string(bodies[j]))
+		vs[j].Hunks = git.BodyDiff(string(bodies[j+1]), string(bodies[j]))
 		vs[j].diffed, vs[j].bodyChanged = true, string(bodies[j+1]) != string(bodies[j])
 	}
 	return vs
@@ -251,59 +286,50 @@ func versionFindings(p *link.Page, v, prev VersionView, bodyChanged bool) []mode
 	return out
 }
 
-// lastChanged is the "Last changed" line of a document page.
-func lastChanged(en *enrichment, p *link.Page) (text, historyURL string) {
-	historyURL = p.URL + "history/"
-	h := en.history
-	if h == nil || h.log == nil || !h.log.Available {
-		return "", historyURL
+// Annotate gives a document page its "last changed" line and the link
+// to its history page.
+func (rep *Report) Annotate(r report.Renderer, p *link.Page, v *render.DocView) {
+	v.HistoryURL = r.Input().Site.Root + p.URL + "history/"
+	h := rep.state
+	switch {
+	case h == nil || h.log == nil || !h.log.Available:
+	case h.uncommitted[p.Doc.Path]:
+		v.LastChanged = "uncommitted changes"
+	default:
+		if rv, ok := h.log.LastChanged(p.Doc.Path); ok {
+			v.LastChanged = fmt.Sprintf("%s by %s (%s)", rv.Date, rv.Author, rv.Short)
+		} else {
+			v.LastChanged = "not yet committed"
+		}
 	}
-	if h.uncommitted[p.Doc.Path] {
-		return "uncommitted changes", historyURL
-	}
-	if r, ok := h.log.LastChanged(p.Doc.Path); ok {
-		return fmt.Sprintf("%s by %s (%s)", r.Date, r.Author, r.Short), historyURL
-	}
-	return "not yet committed", historyURL
 }
 
-// renderHistory writes /<path>/history/ for every document.
-func renderHistory(in renderInput, sv *render.SiteView, tree render.Tree, diags *diag.List) {
-	if !in.theme.Has("history") {
-		return
+// Publish writes /<path>/history/ for every document.
+func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
+	if !r.Has("history") {
+		return nil, nil
 	}
-	s := in.site
-	out := make([][]byte, len(s.Pages))
-	errs := make([]error, len(s.Pages))
-	parallel(len(s.Pages), func(i int) {
-		p := s.Pages[i]
-		data := &HistoryData{Doc: refView(s, p.Doc.ID, nil), Table: p.Doc.History}
+	s := r.Input().Site
+	out := make([]report.Page, len(s.Pages))
+	for i, p := range s.Pages {
+		data := &Data{Doc: r.Ref(p.Doc.ID), Table: p.Doc.History}
 		if data.Doc.URL == "" {
 			data.Doc = render.RefView{ID: p.Doc.ID, Title: p.Doc.Title, URL: s.Root + p.URL}
 		}
-		if h := in.en.history; h != nil && h.log != nil {
+		if h := rep.state; h != nil && h.log != nil {
 			data.Available, data.Reason, data.Shallow = h.log.Available, h.log.Reason, h.log.Shallow
 			data.Versions = h.versions[p.Doc.Path]
 			data.Uncommitted = h.uncommitted[p.Doc.Path]
 		} else {
 			data.Reason = "the site was not built from a folder on disk"
 		}
-		pd := &render.PageData{
-			Site: sv, Kind: "history", Title: "History of " + p.Doc.Title, URL: p.URL + "history/",
+		out[i] = report.Page{
+			URL: p.URL + "history/", Layout: "history", Title: "History of " + p.Doc.Title,
 			Crumbs: append(render.Crumbs(p.Doc)[:2], render.Crumb{Title: p.Doc.Title, URL: p.URL}, render.Crumb{Title: "History"}),
 			Data:   data,
 		}
-		out[i], errs[i] = in.cache.derived(pd.URL, pd, string(sv.Nav), func() ([]byte, error) {
-			return in.theme.Execute("history", pd)
-		})
-	})
-	for i, p := range s.Pages {
-		if errs[i] != nil {
-			diags.Errorf(diag.Pos{Path: "themes/layouts/history.html"}, "theme", "%v", errs[i])
-			return
-		}
-		tree[path.Join(p.URL, "history", "index.html")] = out[i]
 	}
+	return out, nil
 }
 
 // uncommitted lists the documents whose text differs from their last
@@ -312,7 +338,7 @@ func renderHistory(in renderInput, sv *render.SiteView, tree render.Tree, diags 
 // that git stores through a clean filter or with converted line endings
 // may show as changed; git status would know better, at tens of
 // milliseconds a call.)
-func uncommitted(log *history.Log, s *link.Site) map[string]bool {
+func uncommitted(log *git.Log, s *link.Site) map[string]bool {
 	out := map[string]bool{}
 	for _, p := range s.Pages {
 		revs := log.Revisions(p.Doc.Path)
@@ -337,3 +363,6 @@ func blobID(b []byte, hexLen int) string {
 	h.Write(b)
 	return hex.EncodeToString(h.Sum(nil))
 }
+
+// Wait waits until the reading has ended.
+func (r *Read) Wait() { <-r.done }

@@ -1,4 +1,7 @@
-package generator
+// Package soa is the Statement of Applicability report (ISO/IEC 27001
+// 6.1.3 d): every Annex A control with its decision, what implements and
+// proves it, and the auditor's questions about it as findings; /soa/.
+package soa
 
 import (
 	"cmp"
@@ -9,6 +12,7 @@ import (
 	"github.com/isms-project/isms/generator/diag"
 	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/model"
+	"github.com/isms-project/isms/generator/report"
 )
 
 // The Statement of Applicability (ISO/IEC 27001 6.1.3 d) ties every Annex A
@@ -157,10 +161,19 @@ func soaFindings(m *soaModel) []model.Finding {
 	return out
 }
 
-// enrichSoA adds the SoA findings to the common list (enrich sorts it once
-// every feature has added its findings) and reports duplicate decisions.
-func enrichSoA(s *link.Site, en *enrichment) diag.List {
-	m, diags := buildSoA(s)
-	en.findings = append(en.findings, soaFindings(m)...)
-	return diags
+// Report is the SoA report. New makes one per build.
+type Report struct{ m *soaModel }
+
+// New returns the report.
+func New() *Report { return &Report{} }
+
+// Analyze builds the SoA from the site, applies the rules and reports
+// duplicate decisions.
+func (r *Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
+	m, diags := buildSoA(in.Site)
+	r.m = m
+	return soaFindings(m), diags
 }
+
+// HeaderLink puts the SoA in the site header.
+func (r *Report) HeaderLink() report.Link { return report.Link{Title: "SoA", URL: "soa/", Weight: 30} }

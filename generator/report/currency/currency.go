@@ -1,4 +1,9 @@
-package generator
+// Package currency is the currency report (ISO/IEC 27001 7.5.2, 7.5.3):
+// which documents are current, due for review, overdue or never
+// reviewed as of the build's date, the ISMS-health findings (the rules of
+// package generator/currency), every report's findings in one list, and
+// the same as /currency.json and an iCalendar feed, /reviews.ics.
+package currency
 
 import (
 	"cmp"
@@ -8,16 +13,17 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/isms-project/isms/generator/currency"
+	cur "github.com/isms-project/isms/generator/currency"
 	"github.com/isms-project/isms/generator/diag"
 	"github.com/isms-project/isms/generator/model"
 	"github.com/isms-project/isms/generator/render"
+	"github.com/isms-project/isms/generator/report"
 )
 
-// CurrencyData is what currency.html sees as .Data.
-type CurrencyData struct {
+// Data is what currency.html sees as .Data.
+type Data struct {
 	AsOf, DueSoon   string
-	Tiles           []Tile
+	Tiles           []render.Tile
 	Major, Minor    int
 	Chart           template.HTML // SVG drawn at build time
 	Rows            []CurrencyRow // most urgent first
@@ -59,21 +65,49 @@ type FindingView struct {
 	Docs                    []render.RefView
 }
 
-// renderCurrency writes /currency/ (the report page), /currency.json and
-// /reviews.ics from the enrich stage's currency and findings.
-func renderCurrency(in renderInput, sv *render.SiteView, tree render.Tree, diags *diag.List) {
-	s := in.site
+// Report is the currency report. New makes one per build.
+type Report struct{}
+
+// New returns the report.
+func New() *Report { return &Report{} }
+
+// HeaderLink puts the currency report in the site header.
+func (*Report) HeaderLink() report.Link {
+	return report.Link{Title: "Currency", URL: "currency/", Weight: 20}
+}
+
+// Analyze applies the currency and ISMS-health rules, and warns where a
+// document claims a review later than the as-of date: either the date is
+// a typo or the site is being built as of the wrong day.
+func (*Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
+	var diags diag.List
+	docs := make([]*model.Document, 0, len(in.Site.Pages))
+	for _, p := range in.Site.Pages {
+		docs = append(docs, p.Doc)
+		if c, ok := in.Currency[p.Doc.Path]; ok && c.Future {
+			diags.Warnf(p.Doc.At("reviewed"), "review-in-future",
+				"reviewed %s is after the as-of date %s; currency is computed from it anyway (next review %s)",
+				p.Doc.Reviewed, in.AsOf, c.NextReview)
+		}
+	}
+	return cur.Findings(docs, in.Currency, in.AsOf), diags
+}
+
+// Publish writes /currency/ (the report page), /currency.json and
+// /reviews.ics from the build's currency and every report's findings.
+func (*Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
+	in := r.Input()
+	s := in.Site
 	docs := make([]*model.Document, len(s.Pages))
 	for i, p := range s.Pages {
 		docs[i] = p.Doc
 	}
-	rep := currency.NewReport(in.asOf, docs, in.en.currency, in.en.findings)
-	tree["currency.json"] = rep.JSON()
-	abs := absoluteBase(in.cfg.BaseURL)
-	tree["reviews.ics"] = currency.ICS(rep, currency.FeedOptions{
-		Name:   cmp.Or(in.cfg.Organization, in.cfg.Title),
+	rep := cur.NewReport(in.AsOf, docs, in.Currency, r.Findings())
+	abs := absoluteBase(in.Config.BaseURL)
+	ics := cur.ICS(rep, cur.FeedOptions{
+		Name:   cmp.Or(in.Config.Organization, in.Config.Title),
 		Domain: cmp.Or(hostOf(abs), "isms.invalid"),
-		URL: func(r currency.Row) string {
+		URL: func(r cur.Row) string {
 			if abs == "" {
 				return ""
 			}
@@ -84,17 +118,17 @@ func renderCurrency(in renderInput, sv *render.SiteView, tree render.Tree, diags
 		},
 	})
 
-	d := &CurrencyData{
-		AsOf: in.asOf.String(), DueSoon: humanInterval(in.cfg.DueSoon),
-		Chart:   template.HTML(currency.NewTimeline(rep, in.asOf).SVG()),
+	d := &Data{
+		AsOf: in.AsOf.String(), DueSoon: render.HumanInterval(in.Config.DueSoon),
+		Chart:   template.HTML(cur.NewTimeline(rep, in.AsOf).SVG()),
 		JSONURL: s.Root + "currency.json", ICSURL: s.Root + "reviews.ics",
 	}
 	d.Major, d.Minor = rep.Counts()
 	sum := rep.Summary
-	d.Tiles = []Tile{
+	d.Tiles = []render.Tile{
 		{Label: "overdue", Class: tileClass(sum.Overdue, "bad"), URL: "?status=overdue#documents", Value: sum.Overdue},
 		{Label: "never reviewed", Class: tileClass(sum.NeverReviewed, "bad"), URL: "?status=never-reviewed#documents", Value: sum.NeverReviewed},
-		{Label: "due in " + humanInterval(in.cfg.DueSoon), Class: tileClass(sum.DueSoon, "warn"), URL: "?status=due-soon#documents", Value: sum.DueSoon},
+		{Label: "due in " + render.HumanInterval(in.Config.DueSoon), Class: tileClass(sum.DueSoon, "warn"), URL: "?status=due-soon#documents", Value: sum.DueSoon},
 		{Label: "current", Class: "ok", URL: "?status=current#documents", Value: sum.Current},
 		{Label: "major findings", Class: tileClass(d.Major, "bad"), URL: "#findings", Value: d.Major},
 		{Label: "minor findings", Class: tileClass(d.Minor, "warn"), URL: "#findings", Value: d.Minor},
@@ -111,7 +145,7 @@ func renderCurrency(in renderInput, sv *render.SiteView, tree render.Tree, diags
 		fv := FindingView{Severity: f.Severity, Rule: f.Rule, Message: f.Message}
 		for _, id := range f.IDs {
 			if _, ok := s.ByID[id]; ok {
-				fv.Docs = append(fv.Docs, refView(s, id, nil))
+				fv.Docs = append(fv.Docs, r.Ref(id))
 			}
 		}
 		if n := len(d.Findings); n == 0 || d.Findings[n-1].Rule != f.Rule || d.Findings[n-1].Severity != f.Severity {
@@ -119,22 +153,15 @@ func renderCurrency(in renderInput, sv *render.SiteView, tree render.Tree, diags
 		}
 		g := &d.Findings[len(d.Findings)-1]
 		g.Items = append(g.Items, fv)
-		g.Open = g.Severity == currency.Major || len(g.Items) <= 2
+		g.Open = g.Severity == cur.Major || len(g.Items) <= 2
 	}
 
-	site := *sv
-	site.Scripts = append(slices.Clone(sv.Scripts), s.Root+"assets/currency.js")
-	site.Nav = render.MarkCurrent(sv.Nav, s.Root+"currency/")
-	pd := &render.PageData{
-		Site: &site, Kind: "report", Title: "Document currency", URL: "currency/",
-		Data: d,
-	}
-	page, err := in.cache.derived(pd.URL, pd, string(site.Nav), func() ([]byte, error) { return in.theme.Execute("currency", pd) })
-	if err != nil {
-		diags.Errorf(diag.Pos{Path: "themes/layouts/currency.html"}, "theme", "%v", err)
-		return
-	}
-	tree["currency/index.html"] = page
+	return []report.Page{
+		{URL: "currency.json", Bytes: rep.JSON()},
+		{URL: "reviews.ics", Bytes: ics},
+		{URL: "currency/", Layout: "currency", Kind: "report", Title: "Document currency", Data: d,
+			Scripts: []string{"assets/currency.js"}},
+	}, nil
 }
 
 func tileClass(n int, class string) string {
@@ -144,20 +171,7 @@ func tileClass(n int, class string) string {
 	return class
 }
 
-// humanInterval reads an interval aloud: 30d → "30 days".
-func humanInterval(i model.Interval) string {
-	words := map[byte]string{'d': "day", 'w': "week", 'm': "month", 'y': "year"}
-	w, ok := words[i.Unit]
-	if !ok {
-		return i.String()
-	}
-	if i.N == 1 {
-		return "1 " + w
-	}
-	return fmt.Sprintf("%d %ss", i.N, w)
-}
-
-func currencyRow(r currency.Row, rank int) CurrencyRow {
+func currencyRow(r cur.Row, rank int) CurrencyRow {
 	cr := CurrencyRow{
 		ID: r.ID, Title: r.Title, Type: r.Type, Owner: r.Owner,
 		Reviewed: string(r.Reviewed), Every: r.ReviewEvery, NextReview: string(r.NextReview),
@@ -167,9 +181,9 @@ func currencyRow(r currency.Row, rank int) CurrencyRow {
 		cr.EveryDays = iv.N * map[byte]int{'d': 1, 'w': 7, 'm': 30, 'y': 365}[iv.Unit]
 	}
 	switch {
-	case r.Status == currency.NeverReviewed:
+	case r.Status == cur.NeverReviewed:
 		cr.When = "never reviewed"
-	case r.Status == currency.Overdue:
+	case r.Status == cur.Overdue:
 		cr.When = dayCount(r.DaysOverdue) + " overdue"
 	case r.DaysLeft == 0:
 		cr.When = "due today"
@@ -199,11 +213,11 @@ func ownerGroups(rows []CurrencyRow) []OwnerGroup {
 		}
 		g.Rows = append(g.Rows, r)
 		switch r.Status {
-		case currency.Overdue:
+		case cur.Overdue:
 			g.Overdue++
-		case currency.DueSoon:
+		case cur.DueSoon:
 			g.DueSoon++
-		case currency.NeverReviewed:
+		case cur.NeverReviewed:
 			g.Never++
 		}
 	}

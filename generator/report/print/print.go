@@ -1,4 +1,6 @@
-package generator
+// Package print is the printable manual: every approved document on one
+// page, for saving as one PDF from the browser; /print/.
+package print
 
 import (
 	"bytes"
@@ -12,6 +14,7 @@ import (
 	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/model"
 	"github.com/isms-project/isms/generator/render"
+	"github.com/isms-project/isms/generator/report"
 )
 
 // PrintData is what print.html sees as .Data: the whole approved ISMS in
@@ -39,12 +42,27 @@ type PrintDoc struct {
 	HTML    template.HTML `json:"-"` // left empty: the sections are spliced in whole
 }
 
-// renderPrint writes /print/: every approved document (drafts and retired
+// Report is the printable manual. It adds no findings.
+type Report struct{}
+
+// New returns the report.
+func New() *Report { return &Report{} }
+
+// Analyze has nothing to check.
+func (*Report) Analyze(*report.Input) ([]model.Finding, diag.List) { return nil, nil }
+
+// HeaderLink puts the printable manual in the site header, last.
+func (*Report) HeaderLink() report.Link {
+	return report.Link{Title: "Print", URL: "print/", Weight: 90}
+}
+
+// Publish writes /print/: every approved document (drafts and retired
 // documents are not in force) grouped by type in schema order, processes
 // in clause order, the rest by title.
-func renderPrint(in renderInput, sv *render.SiteView, tree render.Tree, diags *diag.List) {
+func (*Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
+	var diags diag.List
 	byType := map[string][]*link.Page{}
-	for _, p := range in.site.Pages {
+	for _, p := range r.Input().Site.Pages {
 		st := p.Doc.Status
 		if st == "" || st == "approved" {
 			byType[p.Doc.Type] = append(byType[p.Doc.Type], p)
@@ -59,7 +77,7 @@ func renderPrint(in renderInput, sv *render.SiteView, tree render.Tree, diags *d
 		}
 		slices.SortFunc(ps, func(a, b *link.Page) int {
 			if typ == "process" {
-				if c := compareClause(firstClause(a.Doc), firstClause(b.Doc)); c != 0 {
+				if c := render.CompareClause(firstClause(a.Doc), firstClause(b.Doc)); c != 0 {
 					return c
 				}
 			}
@@ -68,19 +86,16 @@ func renderPrint(in renderInput, sv *render.SiteView, tree render.Tree, diags *d
 		sec := PrintSection{Title: model.TypeTitle(typ), Anchor: "section-" + typ}
 		var parts [][]byte
 		for _, p := range ps {
-			body, err := in.body(p)
+			body, err := r.Body(p)
 			if err != nil {
 				diags.Errorf(diag.Pos{Path: p.Display}, "render", "%v", err)
 				continue
 			}
-			pd := PrintDoc{Anchor: "doc-" + strings.ToLower(p.Doc.ID), Doc: in.view(p, tree), Content: template.HTML(body)}
-			frag, err := in.cache.fragment("print:"+p.URL, pd, body, func() ([]byte, error) {
-				h, err := in.theme.Fragment("print", "print-doc", pd)
-				return []byte(h), err
-			})
+			pd := PrintDoc{Anchor: "doc-" + strings.ToLower(p.Doc.ID), Doc: r.View(p), Content: template.HTML(body)}
+			frag, err := r.Fragment("print:"+p.URL, "print", "print-doc", pd, body)
 			if err != nil {
 				diags.Errorf(diag.Pos{Path: "themes/layouts/print.html"}, "theme", "%v", err)
-				return
+				return nil, diags
 			}
 			pd.Content = "" // the table of contents needs the rest, not a second copy of the body
 			sec.Docs = append(sec.Docs, pd)
@@ -91,20 +106,16 @@ func renderPrint(in renderInput, sv *render.SiteView, tree render.Tree, diags *d
 		d.Count += len(sec.Docs)
 		d.Sections = append(d.Sections, sec)
 	}
-	// Not through sitewidePage: its cache key is the data's JSON, which
-	// leaves the bodies out; the fragments above are what is cached.
-	site := *sv
-	site.Nav = render.MarkCurrent(sv.Nav, sv.Root+"print/")
-	frame, err := in.theme.Execute("print", &render.PageData{
-		Site: &site, Kind: "print", Title: "The whole manual for print", URL: "print/",
-		Crumbs: []render.Crumb{{Title: "Home", URL: ""}, {Title: "The whole manual for print"}},
-		Data:   d,
-	})
+	// Framed, not published as a page: a page's cache key is its data's
+	// JSON, which leaves the bodies out; the fragments above are what is
+	// cached.
+	const title = "The whole manual for print"
+	frame, err := r.Frame(report.Page{URL: "print/", Layout: "print", Title: title, Crumbs: report.Crumbs(title), Data: d})
 	if err != nil {
 		diags.Errorf(diag.Pos{Path: "themes/layouts/print.html"}, "theme", "%v", err)
-		return
+		return nil, diags
 	}
-	tree["print/index.html"] = splicePrint(frame, bodies)
+	return []report.Page{{URL: "print/index.html", Bytes: splicePrint(frame, bodies)}}, diags
 }
 
 // printMarker stands in for section i's documents while print.html runs.

@@ -1,0 +1,68 @@
+package generator
+
+import (
+	"cmp"
+	"context"
+	"html/template"
+	"slices"
+
+	"github.com/isms-project/isms/generator/link"
+	"github.com/isms-project/isms/generator/model"
+	"github.com/isms-project/isms/generator/render"
+	"github.com/isms-project/isms/generator/report"
+)
+
+// lender is what the render stage lends the reports (report.Renderer):
+// the build's analysis, the memoised document views and bodies, and the
+// theme, preview cache and diagram layout behind the pages they publish.
+type lender struct{ in *renderInput }
+
+func (l *lender) Input() *report.Input                { return l.in.en.input }
+func (l *lender) Findings() []model.Finding           { return l.in.en.findings }
+func (l *lender) Ref(id string) render.RefView        { return refView(l.in.site, id, nil) }
+func (l *lender) View(p *link.Page) *render.DocView   { return l.in.view(l, p) }
+func (l *lender) Body(p *link.Page) ([]byte, error)   { return l.in.body(p) }
+func (l *lender) Has(layout string) bool              { return l.in.theme.Has(layout) }
+func (l *lender) Frame(p report.Page) ([]byte, error) { return l.in.theme.Execute(p.Layout, l.data(p)) }
+
+func (l *lender) Fragment(key, layout, name string, data any, big []byte) ([]byte, error) {
+	return l.in.cache.fragment(key, data, big, func() ([]byte, error) {
+		h, err := l.in.theme.Fragment(layout, name, data)
+		return []byte(h), err
+	})
+}
+
+func (l *lender) Memo(key string, data any, make func() ([]byte, error)) ([]byte, error) {
+	return l.in.cache.fragment(key, data, nil, make)
+}
+
+func (l *lender) Diagram(dot []byte) (template.HTML, error) {
+	svg, err := l.in.diagrams.SVG(context.Background(), dot)
+	return template.HTML(svg), err
+}
+
+// data is the template data of a report's page: the site frame with the
+// page marked current in the navigation and its own scripts added.
+func (l *lender) data(p report.Page) *render.PageData {
+	sv := l.in.sv
+	site := *sv
+	site.Nav = render.MarkCurrent(sv.Nav, sv.Root+p.URL)
+	if len(p.Scripts) > 0 {
+		site.Scripts = slices.Clone(sv.Scripts)
+		for _, s := range p.Scripts {
+			site.Scripts = append(site.Scripts, sv.Root+s)
+		}
+	}
+	return &render.PageData{Site: &site, Kind: cmp.Or(p.Kind, p.Layout), Title: p.Title, URL: p.URL, Crumbs: p.Crumbs, Data: p.Data}
+}
+
+// page renders one page a report published: its bytes as they are, or
+// its layout in the site frame, reused from the previous build while its
+// data and the navigation are unchanged.
+func (l *lender) page(p report.Page) ([]byte, error) {
+	if p.Layout == "" {
+		return p.Bytes, nil
+	}
+	pd := l.data(p)
+	return l.in.cache.derived(p.URL, pd, string(pd.Site.Nav), func() ([]byte, error) { return l.in.theme.Execute(p.Layout, pd) })
+}

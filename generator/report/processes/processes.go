@@ -1,0 +1,186 @@
+// Package processes is the process-interaction report (ISO/IEC 27001
+// 4.4): the graph of processes drawn from the documents' inputs and
+// outputs, its connectivity findings, the clauses each process covers,
+// the whole map on /processes/ and each process's neighbourhood on its
+// own page.
+package processes
+
+import (
+	"html/template"
+	"slices"
+	"sort"
+
+	"github.com/isms-project/isms/diagrams"
+	"github.com/isms-project/isms/generator/currency"
+	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/link"
+	"github.com/isms-project/isms/generator/model"
+	"github.com/isms-project/isms/generator/render"
+	"github.com/isms-project/isms/generator/report"
+)
+
+// Report is the process report. New makes one per build.
+type Report struct {
+	graph diagrams.Graph
+	site  *link.Site
+}
+
+// New returns the report.
+func New() *Report { return &Report{} }
+
+// HeaderLink puts the process map first in the site header.
+func (*Report) HeaderLink() report.Link {
+	return report.Link{Title: "Process map", URL: "processes/", Weight: 10}
+}
+
+// Graph is the process-interaction graph Analyze built.
+func (r *Report) Graph() diagrams.Graph { return r.graph }
+
+// Analyze builds the graph and judges the processes' connectivity and
+// the clauses they cover.
+func (r *Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
+	s := in.Site
+	r.site = s
+	r.graph = processGraph(s, in.Currency)
+	hasProcess := slices.ContainsFunc(s.Pages, func(p *link.Page) bool { return p.Doc.Type == "process" })
+	if !hasProcess {
+		return nil, nil
+	}
+	return Analyze(r.graph, clauseCoverage(s)), nil
+}
+
+// processGraph builds the process-interaction graph from the documents:
+// every process, plus any document named in an input or output.
+func processGraph(s *link.Site, cur map[string]currency.Info) diagrams.Graph {
+	inGraph := map[string]bool{}
+	for _, p := range s.Pages {
+		if p.Doc.Type == "process" && !p.Doc.IsRetired() && p.Doc.ID != "" {
+			inGraph[p.Doc.ID] = true
+		}
+	}
+	for _, e := range s.Edges {
+		inGraph[e.From], inGraph[e.To] = true, true
+	}
+	var nodes []diagrams.Node
+	for _, p := range s.Pages {
+		d := p.Doc
+		if !inGraph[d.ID] || s.ByID[d.ID] != p {
+			continue
+		}
+		n := diagrams.Node{
+			ID: d.ID, Label: d.Title, URL: s.Root + p.URL,
+			Tooltip: d.Title + " — owner: " + d.Owner, Phase: d.Phase,
+			Status: cur[d.Path].Status, External: d.Type != "process",
+		}
+		if len(d.Clauses) > 0 {
+			n.Order = d.Clauses[0]
+		}
+		if n.External {
+			n.Phase = ""
+		}
+		nodes = append(nodes, n)
+	}
+	var edges []diagrams.Edge
+	for _, e := range s.Edges {
+		edges = append(edges, diagrams.Edge{From: e.From, To: e.To, Labels: e.Whats})
+	}
+	return diagrams.New(nodes, edges)
+}
+
+// clauseCoverage maps each main clause 4–10 to the processes covering it.
+func clauseCoverage(s *link.Site) map[string][]string {
+	cov := map[string][]string{}
+	for _, c := range render.ClauseTitles {
+		cov[c.Number] = nil
+	}
+	for _, p := range s.Pages {
+		if p.Doc.Type != "process" || p.Doc.IsRetired() {
+			continue
+		}
+		for _, c := range p.Doc.Clauses {
+			mc := render.MainClause(c)
+			if _, ok := cov[mc]; ok && !slices.Contains(cov[mc], p.Doc.ID) {
+				cov[mc] = append(cov[mc], p.Doc.ID)
+			}
+		}
+	}
+	for _, ids := range cov {
+		sort.Strings(ids)
+	}
+	return cov
+}
+
+// Data is what processes.html sees as .Data.
+type Data struct {
+	Map      template.HTML
+	Findings []model.Finding
+	Clauses  []ClauseRow
+	Count    int
+}
+
+// ClauseRow is one main clause and what covers it.
+type ClauseRow struct {
+	Number, Title string
+	Processes     []render.RefView
+	Documents     int
+}
+
+// Annotate draws a process's one-hop neighbourhood on its page. The
+// drawing is reused across builds while the neighbourhood is unchanged.
+func (rep *Report) Annotate(r report.Renderer, p *link.Page, v *render.DocView) {
+	d := p.Doc
+	if d.Type != "process" || d.ID == "" {
+		return
+	}
+	g := rep.graph.Neighbourhood(d.ID)
+	if len(g.Nodes) == 0 {
+		return
+	}
+	svg, err := r.Memo("neighbourhood:"+d.ID, g, func() ([]byte, error) {
+		svg, err := r.Diagram(diagrams.DOT(g, diagrams.Options{Focus: d.ID}))
+		return []byte(svg), err
+	})
+	if err == nil { // the whole map draws the same graph and reports the error
+		v.Diagram = template.HTML(svg)
+	}
+}
+
+// Publish writes /processes/ (the whole map, inline) and
+// /processes/map.svg (to download).
+func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
+	var diags diag.List
+	if !r.Has("processes") {
+		return nil, nil
+	}
+	s := rep.site
+	var pages []report.Page
+	data := &Data{Count: len(rep.graph.Nodes)}
+	if len(rep.graph.Nodes) > 0 {
+		svg, err := r.Diagram(diagrams.DOT(rep.graph, diagrams.Options{Title: "ISMS process interactions", Legend: true}))
+		if err != nil {
+			diags.Errorf(diag.Pos{Path: "content"}, "diagram", "drawing the process map: %v", err)
+			return nil, diags
+		}
+		data.Map = svg
+		pages = append(pages, report.Page{URL: "processes/map.svg", Bytes: append([]byte(`<?xml version="1.0" encoding="UTF-8"?>`+"\n"), svg...)})
+	}
+	for _, f := range r.Findings() {
+		if len(f.Rule) > 8 && (f.Rule[:8] == "process-" || f.Rule == "clause-uncovered") {
+			data.Findings = append(data.Findings, f)
+		}
+	}
+	cov := clauseCoverage(s)
+	groups := render.Groups(s)
+	for i, c := range render.ClauseTitles {
+		row := ClauseRow{Number: c.Number, Title: c.Title}
+		for _, id := range cov[c.Number] {
+			row.Processes = append(row.Processes, r.Ref(id))
+		}
+		if i < len(groups.ByClause) {
+			row.Documents = len(groups.ByClause[i].Pages)
+		}
+		data.Clauses = append(data.Clauses, row)
+	}
+	return append(pages, report.Page{URL: "processes/", Layout: "processes", Kind: "report", Title: "Process map",
+		Crumbs: report.Crumbs("Process map"), Data: data}), diags
+}

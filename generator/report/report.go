@@ -1,0 +1,133 @@
+// Package report is the contract between the build pipeline and the ISMS
+// views that grow it: the currency report, the process map, the
+// Statement of Applicability, the evidence index, version history, the
+// printable manual, search — and every view added later.
+//
+// A report is everything one view adds to a build:
+//
+//   - its analysis of the linked site (Analyze): findings and diagnostics,
+//     computed once per build from read-only input;
+//   - its pages and files (Publisher), rendered through what the render
+//     stage lends it (Renderer), each claiming its URL;
+//   - optionally a link in the site header (Linker) and a section on
+//     every document page (Annotator).
+//
+// Each report is one package under generator/report/<name>/, and the
+// build lists them, in order, in one place (generator/build.go). A build
+// makes a fresh value of every report, so a report may keep what Analyze
+// found for its pages; nothing a report is given may be changed.
+// Adding a report never edits another report.
+package report
+
+import (
+	"cmp"
+	"html/template"
+	"slices"
+
+	"github.com/isms-project/isms/generator/currency"
+	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/link"
+	"github.com/isms-project/isms/generator/model"
+	"github.com/isms-project/isms/generator/render"
+)
+
+// Input is what every report analyses: the linked site and the facts
+// the enrich stage computed for it. It is shared by every report and
+// must not be changed.
+type Input struct {
+	Config   model.Config
+	AsOf     model.Date
+	Site     *link.Site
+	Currency map[string]currency.Info // by content path; retired documents excluded
+}
+
+// Report is one ISMS view. Analyze runs once per build, after the site
+// is linked and before anything is rendered; the findings of every
+// report are gathered in list order and sorted once.
+type Report interface {
+	Analyze(in *Input) ([]model.Finding, diag.List)
+}
+
+// Publisher is a report with pages or files to publish.
+type Publisher interface {
+	Publish(r Renderer) ([]Page, diag.List)
+}
+
+// Linker is a report with an entry in the site header.
+type Linker interface {
+	HeaderLink() Link
+}
+
+// Annotator is a report that adds to every document page's view (the
+// process neighbourhood diagram, the "last changed" line).
+type Annotator interface {
+	Annotate(r Renderer, p *link.Page, v *render.DocView)
+}
+
+// Link is a header entry. Weight orders the header (lightest first),
+// as menu weights do in Hugo; URL is relative to the site root.
+type Link struct {
+	Title, URL string
+	Weight     int
+}
+
+// HeaderLinks collects the header entries of reports, ordered by weight
+// then title.
+func HeaderLinks(reports []Report) []Link {
+	var out []Link
+	for _, r := range reports {
+		if l, ok := r.(Linker); ok {
+			out = append(out, l.HeaderLink())
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Link) int { return cmp.Or(cmp.Compare(a.Weight, b.Weight), cmp.Compare(a.Title, b.Title)) })
+	return out
+}
+
+// Page is one file a report publishes. A page with a Layout is executed
+// in the theme's frame (header, navigation, footer) with Data as .Data
+// and is written at URL + "index.html" when URL ends in "/"; a page
+// without one is Bytes, published as they are at URL.
+type Page struct {
+	URL     string // relative to the site root: "soa/" or "currency.json"
+	Layout  string // theme layout (layouts/<Layout>.html); "" for Bytes
+	Kind    string // the page kind templates and CSS see; default Layout
+	Title   string
+	Crumbs  []render.Crumb // nil: none
+	Data    any
+	Scripts []string // extra scripts, relative to the root
+	Bytes   []byte
+}
+
+// Crumbs are the breadcrumbs of a site-wide page: Home › title.
+func Crumbs(title string) []render.Crumb {
+	return []render.Crumb{{Title: "Home", URL: ""}, {Title: title}}
+}
+
+// Renderer is what the render stage lends a report while it publishes:
+// the finished analysis of the whole build and the means to render.
+// Everything it returns is memoised for the build, and cached across
+// builds by the preview server, keyed by the inputs named.
+type Renderer interface {
+	// Input is what Analyze saw; Findings is every report's findings, sorted.
+	Input() *Input
+	Findings() []model.Finding
+	// Ref links the document with id (Title = id, no URL when unknown).
+	Ref(id string) render.RefView
+	// View is the document page's view; Body its rendered Markdown.
+	View(p *link.Page) *render.DocView
+	Body(p *link.Page) ([]byte, error)
+	// Has reports whether the theme has a layout.
+	Has(layout string) bool
+	// Frame renders p in the theme's frame, as Publish's pages are (for
+	// a report that post-processes its page, like print).
+	Frame(p Page) ([]byte, error)
+	// Fragment executes the partial name of layout with data, reusing the
+	// previous build's bytes when data (as JSON) and big are unchanged.
+	Fragment(key, layout, name string, data any, big []byte) ([]byte, error)
+	// Memo returns make's bytes, reused across builds while key and data
+	// (as JSON) are unchanged.
+	Memo(key string, data any, make func() ([]byte, error)) ([]byte, error)
+	// Diagram lays out DOT into inline SVG through the build's layout.
+	Diagram(dot []byte) (template.HTML, error)
+}
