@@ -54,32 +54,49 @@ func renderSite(in renderInput) (render.Tree, diag.List) {
 	s := in.site
 	in.memo = newPageMemo(s.Pages)
 	tree := render.Tree{}
-	owner := map[string]string{} // URL → who published it, for url-taken
-	claim := func(url, who string, b []byte) {
-		if first, taken := owner[url]; taken {
-			diags.Errorf(diag.Pos{Path: who}, "url-taken",
-				"%s publishes /%s, which %s already publishes: rename or move one of them", who, url, first)
+	// Every file claims its URL. Two claims are an error at the claimant
+	// that is a file of the site (a document, a copied file, a theme
+	// override), which is what the author can rename; the first keeps it.
+	type claimant struct {
+		what string
+		file bool
+	}
+	owner := map[string]claimant{}
+	claim := func(url string, c claimant, b []byte) {
+		first, taken := owner[url]
+		if !taken {
+			owner[url] = c
+			tree[url] = b
 			return
 		}
-		owner[url] = who
-		tree[url] = b
+		at, other := c, first
+		if first.file && !c.file {
+			at, other = first, c
+		}
+		pos := diag.Pos{Path: at.what}
+		if !at.file {
+			pos = diag.Pos{Path: contentDir}
+		}
+		diags.Errorf(pos, "url-taken", "%s and %s both publish /%s: rename or move %s", at.what, other.what, url, at.what)
 	}
+	file := func(display string) claimant { return claimant{display, true} }
+	generated := func(what string) claimant { return claimant{what, false} }
 	for _, a := range in.assets {
 		b, err := fs.ReadFile(in.content, a)
 		if err != nil {
 			diags.Errorf(diag.Pos{Path: contentDir + "/" + a}, "read", "%v", err)
 			continue
 		}
-		claim(a, contentDir+"/"+a, b)
+		claim(a, file(contentDir+"/"+a), b)
 	}
 	static := render.Tree{}
 	if err := in.theme.Static(static); err != nil {
 		diags.Errorf(diag.Pos{Path: "themes"}, "theme", "%v", err)
 	}
 	for _, u := range slices.Sorted(maps.Keys(static)) {
-		claim(u, "the theme's static/"+strings.TrimPrefix(u, "assets/"), static[u])
+		claim(u, generated("the theme's "+in.themeDir+"/static/"+strings.TrimPrefix(u, "assets/")), static[u])
 	}
-	claim("assets/chroma.css", "the theme's syntax-highlighting stylesheet", markdown.CSS())
+	claim("assets/chroma.css", generated("the syntax-highlighting stylesheet"), markdown.CSS())
 
 	groups := render.Groups(s)
 	navHTML, err := in.cache.fragment("!nav", groups, nil, func() ([]byte, error) {
@@ -128,7 +145,7 @@ func renderSite(in renderInput) (render.Tree, diag.List) {
 			diags.Errorf(diag.Pos{Path: p.Display}, "render", "%v", errs[i])
 			continue
 		}
-		claim(p.URL+"index.html", p.Display, out[i])
+		claim(p.URL+"index.html", file(p.Display), out[i])
 	}
 
 	// Every report publishes side by side (in the order newReports lists
@@ -167,7 +184,7 @@ func renderSite(in renderInput) (render.Tree, diag.List) {
 		if url == "" || strings.HasSuffix(url, "/") {
 			url += "index.html"
 		}
-		claim(url, "the "+reportName(in.reports[j.rep])+" report", files[k])
+		claim(url, generated("the "+reportName(in.reports[j.rep])+" report"), files[k])
 	}
 
 	hd := &render.PageData{Site: sv, Kind: "home", Title: "Home", Data: homeData(in, groups)}
@@ -175,13 +192,13 @@ func renderSite(in renderInput) (render.Tree, diag.List) {
 	if err != nil {
 		diags.Errorf(diag.Pos{Path: "themes/layouts/home.html"}, "theme", "%v", err)
 	} else {
-		claim("index.html", "the home page", home)
+		claim("index.html", generated("the home page"), home)
 	}
 	nf, err := in.theme.Execute("404", &render.PageData{Site: sv, Kind: "404", Title: "Page not found"})
 	if err != nil {
 		diags.Errorf(diag.Pos{Path: "themes/layouts/404.html"}, "theme", "%v", err)
 	} else {
-		claim("404.html", "the not-found page", nf)
+		claim("404.html", generated("the not-found page"), nf)
 	}
 	return tree, diags
 }
@@ -282,11 +299,7 @@ func homeData(in renderInput, groups render.NavData) *HomeData {
 	s := in.site
 	h := &HomeData{ByType: groups.ByType, ByClause: groups.ByClause}
 	manual := homeManual(s)
-	if idx, ok := s.ByPath["_index.md"]; ok {
-		if b, err := in.body(idx); err == nil {
-			h.Scope = template.HTML(b)
-		}
-	} else if manual != nil {
+	if manual != nil {
 		h.Scope = template.HTML("<p>" + template.HTMLEscapeString(manual.MD.Lead) + "</p>")
 	}
 	if manual != nil {

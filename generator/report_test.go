@@ -1,0 +1,139 @@
+package generator
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/link"
+	"github.com/isms-project/isms/generator/model"
+	"github.com/isms-project/isms/generator/render"
+	"github.com/isms-project/isms/generator/report"
+)
+
+const policy = "---\nid: POL-1\ntitle: A policy\ntype: policy\nowner: CISO\nreviewed: 2026-06-01\n---\nBody.\n"
+
+// Two things publishing at one URL is an error at the site's file, which
+// the author can rename; nothing is built.
+func TestURLTaken(t *testing.T) {
+	for _, tc := range []struct {
+		name, path, data, other, url string
+	}{
+		{"document against a report", "content/soa.md", strings.Replace(policy, "POL-1", "POL-SOA", 1), "the soa report", "/soa/index.html"},
+		{"copied file against the home page", "content/index.html", "<p>hello</p>", "the home page", "/index.html"},
+		{"root _index.md against the home page", "content/_index.md", strings.Replace(policy, "POL-1", "HOME", 1), "the home page", "/index.html"},
+		{"copied file against a theme asset", "content/assets/site.js", "alert(1)", "the theme's themes/default/static/site.js", "/assets/site.js"},
+		{"copied file against a report's file", "content/currency.json", "{}", "the currency report", "/currency.json"},
+		{"document against history pages", "content/policies/a/history.md", strings.Replace(policy, "POL-1", "POL-H", 1), "the history report", "/policies/a/history/index.html"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			site := fstest.MapFS{
+				"content/policies/a.md": {Data: []byte(policy)},
+				tc.path:                 {Data: []byte(tc.data)},
+			}
+			res, err := Build(Options{Site: site, Today: asOf})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Tree != nil {
+				t.Error("a site with a taken URL was built")
+			}
+			var got []diag.Diagnostic
+			for _, d := range res.Diags {
+				if d.Code == "url-taken" {
+					got = append(got, d)
+				}
+			}
+			if len(got) != 1 {
+				t.Fatalf("want one url-taken error, got:\n%s", res.Diags)
+			}
+			d := got[0]
+			if d.Pos.Path != tc.path || d.Severity != diag.Error {
+				t.Errorf("at %s (%v), want an error at %s", d.Pos.Path, d.Severity, tc.path)
+			}
+			for _, want := range []string{tc.path, tc.other, tc.url} {
+				if !strings.Contains(d.Msg, want) {
+					t.Errorf("message %q does not name %q", d.Msg, want)
+				}
+			}
+		})
+	}
+}
+
+// A check then a build on one cache (the preview runs both) renders
+// every page: the check's parses kept no bodies.
+func TestCheckThenBuildOnOneCache(t *testing.T) {
+	site := siteFromTxtar(t, "../testdata/sites/basic.txtar")
+	c := NewCache()
+	if res, err := Check(Options{Site: site, AsOf: asOf, Cache: c}); err != nil || res.Diags.HasErrors() {
+		t.Fatalf("check: %v\n%s", err, res.Diags)
+	}
+	got := cacheBuild(t, site, c)
+	want := cacheBuild(t, site, nil)
+	if p := treeDiff(got, want); p != "" {
+		t.Errorf("build after check differs from a fresh build at %s", p)
+	}
+}
+
+// noteReport is a report that exists only in this test: adding it is
+// one value in Options.Reports, and it brings a page, a header link, a
+// finding and a part of every document page without touching another
+// report.
+type noteReport struct{ count int }
+
+func (r *noteReport) Analyze(in *report.Input) ([]model.Finding, diag.List) {
+	r.count = len(in.Site.Pages)
+	return []model.Finding{{Severity: "minor", Rule: "note-test", IDs: []string{"POL-1"}, Message: "a note on POL-1"}}, nil
+}
+
+func (r *noteReport) HeaderLink() report.Link { return report.Link{Title: "Notes", URL: "notes/", Weight: 15} }
+
+func (r *noteReport) Annotate(_ report.Renderer, p *link.Page, v *render.DocView) {
+	v.LastChanged += " (noted)"
+}
+
+func (r *noteReport) Publish(rr report.Renderer) ([]report.Page, diag.List) {
+	var findings []string
+	for _, f := range rr.Findings() {
+		findings = append(findings, f.Rule)
+	}
+	return []report.Page{
+		{URL: "notes/", Layout: "search", Title: "Notes", Crumbs: report.Crumbs("Notes"), Data: render.Groups(rr.Input().Site)},
+		{URL: "notes.txt", Bytes: []byte(strings.Join(findings, "\n"))},
+	}, nil
+}
+
+func TestAddedReport(t *testing.T) {
+	site := fstest.MapFS{"content/policies/a.md": {Data: []byte(policy)}}
+	res, err := Build(Options{Site: site, Today: asOf, Reports: []report.Report{&noteReport{}}})
+	if err != nil || res.Tree == nil {
+		t.Fatalf("build: %v\n%s", err, res.Diags)
+	}
+	if !strings.Contains(string(res.Tree["notes.txt"]), "note-test") {
+		t.Errorf("the report's file does not see its own finding among every report's: %q", res.Tree["notes.txt"])
+	}
+	found := false
+	for _, f := range res.Findings {
+		found = found || f.Rule == "note-test"
+	}
+	if !found {
+		t.Error("the report's finding is not in the build's findings (isms check, currency.json)")
+	}
+	if !strings.Contains(string(res.Tree["currency.json"]), `"note-test"`) {
+		t.Error("the report's finding is not in /currency.json")
+	}
+	page := string(res.Tree["policies/a/index.html"])
+	if !strings.Contains(page, "(noted)") {
+		t.Error("the report's part of the document page is missing")
+	}
+	home := string(res.Tree["index.html"])
+	i, j := strings.Index(home, `href="/processes/">Process map`), strings.Index(home, `href="/notes/">Notes`)
+	k := strings.Index(home, `href="/currency/">Currency`)
+	if i < 0 || j < 0 || k < 0 || !(i < j && j < k) {
+		t.Errorf("header: want Process map (10), Notes (15), Currency (20) in weight order; got positions %d %d %d", i, j, k)
+	}
+	if _, ok := res.Tree["notes/index.html"]; !ok {
+		t.Error("the report's page was not published")
+	}
+}
