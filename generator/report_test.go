@@ -87,7 +87,9 @@ func (r *noteReport) Analyze(in *report.Input) ([]model.Finding, diag.List) {
 	return []model.Finding{{Severity: "minor", Rule: "note-test", IDs: []string{"POL-1"}, Message: "a note on POL-1"}}, nil
 }
 
-func (r *noteReport) HeaderLink() report.Link { return report.Link{Title: "Notes", URL: "notes/", Weight: 15} }
+func (r *noteReport) HeaderLink() report.Link {
+	return report.Link{Title: "Notes", URL: "notes/", Weight: 15}
+}
 
 func (r *noteReport) Annotate(_ report.Renderer, p *link.Page, v *render.DocView) {
 	v.LastChanged += " (noted)"
