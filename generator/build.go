@@ -175,6 +175,9 @@ func Build(o Options) (*Result, error) {
 		}
 	}()
 
+	hist := history.New(histSrc)
+	reports := newReports(o, hist)
+	schema := report.Schema(reports)
 	dr := diagramRenderer(o)
 	md := markdown.New(markdown.Options{UnsafeHTML: cfg.UnsafeHTML, Extensions: []goldmark.Extender{diagrams.Fence(dr)}})
 	pages := make([]*link.Page, len(src.Docs))
@@ -183,7 +186,7 @@ func Build(o Options) (*Result, error) {
 		s := src.Docs[i]
 		display := contentDir + "/" + s.Path
 		doc, parsed, d := o.Cache.decode(s.Path, s.Data, o.NoRender, func() (*model.Document, *markdown.Doc, diag.List) {
-			doc, d := model.Decode(s.Path, display, s.Data)
+			doc, d := schema.Decode(s.Path, display, s.Data)
 			if doc == nil {
 				return nil, nil, d
 			}
@@ -228,8 +231,6 @@ func Build(o Options) (*Result, error) {
 		return res, nil
 	}
 
-	hist := history.New(histSrc)
-	reports := newReports(o, hist)
 	en, d := enrich(cfg, res.AsOf, site, reports)
 	diags = append(diags, d...)
 	res.Findings = en.findings

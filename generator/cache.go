@@ -3,6 +3,7 @@ package generator
 import (
 	"crypto/sha256"
 	"encoding/json"
+	"fmt"
 	"hash"
 	"io/fs"
 	"sync"
@@ -86,6 +87,9 @@ func (c *Cache) begin(o Options) {
 	}
 	for _, s := range o.Scripts {
 		writeField([]byte(s))
+	}
+	for _, r := range o.Reports { // they may own front-matter sections
+		writeField([]byte(fmt.Sprintf("%T", r)))
 	}
 	cfg, err := fs.ReadFile(o.Site, "isms.yaml")
 	writeField([]byte(errString(err)))

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/isms-project/isms/generator/diag"
 	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/model"
@@ -77,10 +79,22 @@ func TestCheckThenBuildOnOneCache(t *testing.T) {
 }
 
 // noteReport is a report that exists only in this test: adding it is
-// one value in Options.Reports, and it brings a page, a header link, a
-// finding and a part of every document page without touching another
-// report.
+// one value in Options.Reports, and it brings a front-matter key, a page,
+// a header link, a finding and a part of every document page without
+// touching another report.
 type noteReport struct{ count int }
+
+func (r *noteReport) Sections() []model.Section {
+	return []model.Section{{Key: "notes", Decode: func(v model.Values, n *yaml.Node) any {
+		var out []string
+		for _, e := range v.List(n, "notes") {
+			if s := v.Str(e); s != "" {
+				out = append(out, s)
+			}
+		}
+		return out
+	}}}
+}
 
 func (r *noteReport) Analyze(in *report.Input) ([]model.Finding, diag.List) {
 	r.count = len(in.Site.Pages)
@@ -92,7 +106,8 @@ func (r *noteReport) HeaderLink() report.Link {
 }
 
 func (r *noteReport) Annotate(_ report.Renderer, p *link.Page, v *render.DocView) {
-	v.LastChanged += " (noted)"
+	notes, _ := p.Doc.Sections["notes"].([]string)
+	v.LastChanged += " (noted: " + strings.Join(notes, "; ") + ")"
 }
 
 func (r *noteReport) Publish(rr report.Renderer) ([]report.Page, diag.List) {
@@ -107,7 +122,8 @@ func (r *noteReport) Publish(rr report.Renderer) ([]report.Page, diag.List) {
 }
 
 func TestAddedReport(t *testing.T) {
-	site := fstest.MapFS{"content/policies/a.md": {Data: []byte(policy)}}
+	noted := strings.Replace(policy, "---\nBody", "notes: [first, second]\n---\nBody", 1)
+	site := fstest.MapFS{"content/policies/a.md": {Data: []byte(noted)}}
 	res, err := Build(Options{Site: site, Today: asOf, Reports: []report.Report{&noteReport{}}})
 	if err != nil || res.Tree == nil {
 		t.Fatalf("build: %v\n%s", err, res.Diags)
@@ -126,8 +142,8 @@ func TestAddedReport(t *testing.T) {
 		t.Error("the report's finding is not in /currency.json")
 	}
 	page := string(res.Tree["policies/a/index.html"])
-	if !strings.Contains(page, "(noted)") {
-		t.Error("the report's part of the document page is missing")
+	if !strings.Contains(page, "(noted: first; second)") {
+		t.Error("the report's part of the document page, from its front-matter section, is missing")
 	}
 	home := string(res.Tree["index.html"])
 	i, j := strings.Index(home, `href="/processes/">Process map`), strings.Index(home, `href="/notes/">Notes`)
@@ -137,5 +153,37 @@ func TestAddedReport(t *testing.T) {
 	}
 	if _, ok := res.Tree["notes/index.html"]; !ok {
 		t.Error("the report's page was not published")
+	}
+}
+
+// A report's front-matter key is checked as strictly as the document's
+// own: located errors from its decoder, did-you-mean hints that know it;
+// without the report the key is unknown.
+func TestReportSectionDecoding(t *testing.T) {
+	for _, tc := range []struct {
+		name, front string
+		reports     []report.Report
+		want        string // line:col: severity: text
+	}{
+		{"bad value inside the section", "notes: [ok, {a: b}]\n", []report.Report{&noteReport{}}, "7:13: error: expected a single value, found a mapping (bad-value)"},
+		{"typo names the section", "nots: [x]\n", []report.Report{&noteReport{}}, `7:1: warning: unknown key "nots": did you mean "notes"? (unknown-key)`},
+		{"without the report the key is unknown", "notes: [x]\n", nil, `7:1: warning: unknown key "notes"`},
+		{"the SoA's section: an unknown control", "applicability:\n  - { control: \"5.99\", applicable: true }\n", nil, `8:16: error: "5.99" is not an Annex A control: did you mean`},
+		{"the SoA's section: not a mapping", "applicability: [5.1]\n", nil, "7:17: error: applicability entry must be { control, applicable, status, justification }, found a value (bad-value)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := strings.Replace(policy, "---\nBody", tc.front+"---\nBody", 1)
+			site := fstest.MapFS{"content/policies/a.md": {Data: []byte(src)}}
+			res, err := Build(Options{Site: site, Today: asOf, Reports: tc.reports})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(res.Diags.String(), "content/policies/a.md:"+tc.want) {
+				t.Errorf("diagnostics:\n%s\nwant content/policies/a.md:%s", res.Diags, tc.want)
+			}
+			if res.Diags.HasErrors() && res.Tree != nil {
+				t.Error("a site with errors was built")
+			}
+		})
 	}
 }

@@ -191,18 +191,6 @@ func (s *Site) checkControls(p *Page, o Options, diags *diag.List) {
 			diags.Errorf(at, "unknown-control", "%q is not an ISO/IEC 27001:2022 Annex A control (5.1–5.37, 6.1–6.8, 7.1–7.14, 8.1–8.34)", c)
 		}
 	}
-	for i, a := range d.Applicability {
-		n, ok := o.NormalizeControl(a.Control)
-		if !ok {
-			if hint := o.ClosestControl(a.Control); hint != "" {
-				diags.Errorf(a.Pos, "unknown-control", "%q is not an Annex A control: did you mean %q?", a.Control, hint)
-			} else {
-				diags.Errorf(a.Pos, "unknown-control", "%q is not an Annex A control", a.Control)
-			}
-			continue
-		}
-		d.Applicability[i].Control = n
-	}
 }
 
 // checkLinks validates every relative link and image and rewrites links to

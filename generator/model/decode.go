@@ -15,7 +15,7 @@ import (
 var Keys = []string{
 	"id", "title", "type", "owner", "clause", "controls", "version", "status",
 	"classification", "approved_by", "approved", "reviewed", "review_every",
-	"phase", "inputs", "outputs", "history", "date", "file", "applicability",
+	"phase", "inputs", "outputs", "history", "date", "file",
 }
 
 // keyAliases are what other ISMS tools call our keys, for better hints
@@ -33,9 +33,10 @@ var clausePattern = regexp.MustCompile(`^(?:[4-9]|10)(?:\.[0-9]{1,2}){0,2}$`)
 // decoder carries the file being decoded and where its YAML starts, so every
 // yaml.Node line maps back to the file's own line.
 type decoder struct {
-	path  string
-	line0 int // file line of YAML line 1
-	diags diag.List
+	path   string
+	line0  int // file line of YAML line 1
+	diags  diag.List
+	schema *Schema // the reports' sections; nil: none
 }
 
 func (d *decoder) pos(n *yaml.Node) diag.Pos {
@@ -74,12 +75,18 @@ func (d *decoder) yamlError(err error) {
 	}
 }
 
-// Decode parses one document's front-matter strictly. path is the content
-// relative path (used in the Document); display is the path shown in
-// messages (relative to the site root, e.g. "content/policies/access.md").
+// Decode parses one document's front-matter strictly, knowing only the
+// document's own keys (Schema.Decode knows the reports' sections too).
+// path is the content relative path (used in the Document); display is
+// the path shown in messages (relative to the site root, e.g.
+// "content/policies/access.md").
 func Decode(path, display string, src []byte) (*Document, diag.List) {
+	return decode(path, display, src, nil)
+}
+
+func decode(path, display string, src []byte, schema *Schema) (*Document, diag.List) {
 	doc := &Document{Path: path, Src: src, Pos: map[string]diag.Pos{}, ItemPos: map[string][]diag.Pos{}}
-	d := &decoder{path: display}
+	d := &decoder{path: display, schema: schema}
 	fm, err := load.Split(src)
 	if err != nil {
 		var se *load.SplitError
@@ -197,10 +204,15 @@ func (d *decoder) field(doc *Document, key string, k, v *yaml.Node) {
 		doc.Outputs = d.refs(v, "to")
 	case "history":
 		doc.History = d.history(v)
-	case "applicability":
-		doc.Applicability = d.applicability(v)
 	default:
-		d.unknownKey(k, "", Keys, keyAliases)
+		if sec, ok := d.schema.section(key); ok {
+			if doc.Sections == nil {
+				doc.Sections = map[string]any{}
+			}
+			doc.Sections[key] = sec.Decode(Values{d}, v)
+			return
+		}
+		d.unknownKey(k, "", d.schema.Keys(), keyAliases)
 	}
 }
 
@@ -391,40 +403,6 @@ func (d *decoder) history(v *yaml.Node) []Revision {
 		}
 		if x, ok := f["change"]; ok {
 			r.Change = d.str(x)
-		}
-		out = append(out, r)
-	}
-	return out
-}
-
-func (d *decoder) applicability(v *yaml.Node) []Decision {
-	var out []Decision
-	for _, n := range d.list(v, "applicability") {
-		if n.Kind != yaml.MappingNode {
-			d.errorf(n, "bad-value", "an applicability entry is { control, applicable, status, justification }, found %s", kindName(n))
-			continue
-		}
-		f := d.fields(n, "applicability", []string{"control", "applicable", "status", "justification"})
-		r := Decision{Pos: d.pos(n)}
-		if x, ok := f["control"]; ok {
-			r.Control = d.str(x)
-			r.Pos = d.pos(x)
-		} else {
-			d.errorf(n, "missing-field", "applicability entry needs \"control\"")
-			continue
-		}
-		if x, ok := f["applicable"]; ok {
-			var b bool
-			if x.Kind != yaml.ScalarNode || x.Decode(&b) != nil || (x.Value != "true" && x.Value != "false") {
-				d.errorf(x, "bad-value", "applicable must be true or false, found %q", x.Value)
-			}
-			r.Applicable, r.HasApplicable = b, true
-		}
-		if x, ok := f["status"]; ok {
-			r.Status = d.enum(x, "status", SoAStatuses)
-		}
-		if x, ok := f["justification"]; ok {
-			r.Justification = d.str(x)
 		}
 		out = append(out, r)
 	}

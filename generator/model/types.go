@@ -20,7 +20,6 @@ var (
 	Statuses        = []string{"draft", "approved", "retired"}
 	Classifications = []string{"public", "internal", "confidential", "restricted"}
 	Phases          = []string{"plan", "do", "check", "act"}
-	SoAStatuses     = []string{"implemented", "partial", "planned", "not-applicable"}
 )
 
 // TypeTitle is the plural heading a document type is listed under.
@@ -155,16 +154,6 @@ type Revision struct {
 	Pos                     diag.Pos
 }
 
-// Decision is one Statement of Applicability entry.
-type Decision struct {
-	Control       string // normalised, e.g. "5.15"
-	Applicable    bool
-	HasApplicable bool // "applicable" was written
-	Status        string
-	Justification string
-	Pos           diag.Pos
-}
-
 // Document is one decoded Markdown document.
 type Document struct {
 	Path string // slash path relative to content/, e.g. "policies/access.md"
@@ -184,7 +173,10 @@ type Document struct {
 	History                []Revision
 	Date                   Date
 	File                   string
-	Applicability          []Decision
+
+	// Sections are the decoded front-matter sections that reports own,
+	// by key (see Section); absent keys are absent.
+	Sections map[string]any
 
 	// Pos is where each front-matter key was written, by key name; the
 	// value's position for scalars. Controls and Clauses have one position

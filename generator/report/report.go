@@ -9,8 +9,9 @@
 //     computed once per build from read-only input;
 //   - its pages and files (Publisher), rendered through what the render
 //     stage lends it (Renderer), each claiming its URL;
-//   - optionally a link in the site header (Linker) and a section on
-//     every document page (Annotator).
+//   - optionally a link in the site header (Linker), a section on every
+//     document page (Annotator), and front-matter keys it owns
+//     (Sectioner), decoded as strictly as the document's own.
 //
 // Each report is one package under generator/report/<name>/, and the
 // build lists them, in order, in one place (generator/build.go). A build
@@ -62,6 +63,25 @@ type Linker interface {
 // process neighbourhood diagram, the "last changed" line).
 type Annotator interface {
 	Annotate(r Renderer, p *link.Page, v *render.DocView)
+}
+
+// Sectioner is a report that owns top-level front-matter keys: the
+// decoder accepts them (and suggests them for typos) and hands their YAML
+// to the section's Decode, positions and all. Their values are in each
+// Document's Sections, by key.
+type Sectioner interface {
+	Sections() []model.Section
+}
+
+// Schema is the front-matter schema of a build with these reports.
+func Schema(reports []Report) *model.Schema {
+	var secs []model.Section
+	for _, r := range reports {
+		if s, ok := r.(Sectioner); ok {
+			secs = append(secs, s.Sections()...)
+		}
+	}
+	return model.NewSchema(secs...)
 }
 
 // Link is a header entry. Weight orders the header (lightest first),

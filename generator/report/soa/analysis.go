@@ -29,7 +29,7 @@ const (
 // soaEntry is one Annex A control with everything the site says about it.
 type soaEntry struct {
 	Control  annexa.Control
-	Decision *model.Decision // nil when no register decides it
+	Decision *Decision // nil when no register decides it
 	Register *link.Page      // the register the decision is written in
 	Docs     []*link.Page    // non-evidence documents citing it, by id
 	Evidence []*link.Page    // evidence citing it, by id
@@ -76,11 +76,12 @@ func buildSoA(s *link.Site) (*soaModel, diag.List) {
 		if d.IsRetired() {
 			continue
 		}
-		if len(d.Applicability) > 0 {
+		ds := decisions(d)
+		if len(ds) > 0 {
 			m.Registers = append(m.Registers, p)
 		}
-		for k := range d.Applicability {
-			dec := &d.Applicability[k]
+		for k := range ds {
+			dec := &ds[k]
 			i, ok := index[dec.Control]
 			if !ok {
 				continue // reported by the link stage

@@ -1,0 +1,117 @@
+package model
+
+import (
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/isms-project/isms/generator/diag"
+)
+
+// Section is a top-level front-matter key that a report owns (the SoA's
+// applicability:, a register's risks:): the decoder accepts the key,
+// suggests it for near misses, and hands its YAML to Decode with the
+// strict decoder's helpers, so every value keeps its position. What
+// Decode returns is kept as the document's section, unchanged after.
+type Section struct {
+	Key    string
+	Decode func(v Values, n *yaml.Node) any
+}
+
+// Schema is the front-matter schema of a build: the document's own keys
+// plus the sections its reports own.
+type Schema struct {
+	sections map[string]Section
+	known    []string // every key, for did-you-mean hints
+}
+
+// NewSchema returns the schema with sections added to the document's
+// keys. A section may not take a document key or another section's.
+func NewSchema(sections ...Section) *Schema {
+	s := &Schema{sections: map[string]Section{}, known: slices.Clone(Keys)}
+	for _, sec := range sections {
+		if slices.Contains(s.known, sec.Key) {
+			panic("model: front-matter key " + sec.Key + " is owned twice") // a programming error in the report list
+		}
+		s.sections[sec.Key] = sec
+		s.known = append(s.known, sec.Key)
+	}
+	return s
+}
+
+// Keys are every key the schema knows, document keys first.
+func (s *Schema) Keys() []string {
+	if s == nil {
+		return Keys
+	}
+	return s.known
+}
+
+// Decode decodes one document's front-matter with this schema (see the
+// package-level Decode).
+func (s *Schema) Decode(path, display string, src []byte) (*Document, diag.List) {
+	return decode(path, display, src, s)
+}
+
+func (s *Schema) section(key string) (Section, bool) {
+	if s == nil {
+		return Section{}, false
+	}
+	sec, ok := s.sections[key]
+	return sec, ok
+}
+
+// Values is the strict decoder lent to a section's Decode: the same
+// checks and messages as the document's own keys, located at the value.
+type Values struct{ d *decoder }
+
+// Pos is where n was written in the file.
+func (v Values) Pos(n *yaml.Node) diag.Pos { return v.d.pos(n) }
+
+// Errorf and Warnf report a problem located at n.
+func (v Values) Errorf(n *yaml.Node, code, format string, args ...any) {
+	v.d.errorf(n, code, format, args...)
+}
+func (v Values) Warnf(n *yaml.Node, code, format string, args ...any) {
+	v.d.diags.Warnf(v.d.pos(n), code, format, args...)
+}
+
+// Str is a scalar as written (1.10 stays "1.10"); a list or mapping is bad-value.
+func (v Values) Str(n *yaml.Node) string { return v.d.str(n) }
+
+// Enum is Str checked against allowed (bad-<key>, naming the closest).
+func (v Values) Enum(n *yaml.Node, key string, allowed []string) string {
+	return v.d.enum(n, key, allowed)
+}
+
+// Date is a YYYY-MM-DD date (bad-date); Interval a 90d / 2w / 12m / 1y interval.
+func (v Values) Date(n *yaml.Node) Date         { return v.d.date(n) }
+func (v Values) Interval(n *yaml.Node) Interval { return v.d.interval(n) }
+
+// Bool is true or false (bad-value, naming key, otherwise).
+func (v Values) Bool(n *yaml.Node, key string) bool {
+	var b bool
+	if n.Kind != yaml.ScalarNode || n.Decode(&b) != nil || (n.Value != "true" && n.Value != "false") {
+		v.d.errorf(n, "bad-value", "%s must be true or false, found %q", key, n.Value)
+	}
+	return b
+}
+
+// List is the entries of a list (key names it in messages); null is none.
+func (v Values) List(n *yaml.Node, key string) []*yaml.Node { return v.d.list(n, key) }
+
+// StrList is one value or a list of values.
+func (v Values) StrList(n *yaml.Node) []*yaml.Node { return v.d.strList(n) }
+
+// Fields reads a mapping entry of a list (what names it in messages),
+// warning about unknown keys with the closest known one and reporting
+// duplicates; it returns the value of each known key given. A value
+// that is not a mapping is bad-value and gives nil.
+func (v Values) Fields(n *yaml.Node, what string, known []string) map[string]*yaml.Node {
+	if n.Kind != yaml.MappingNode {
+		v.d.errorf(n, "bad-value", "%s entry must be { %s }, found %s", what, strings.Join(known, ", "), kindName(n))
+		return nil
+	}
+	return v.d.fields(n, what, known)
+}

@@ -1,0 +1,74 @@
+package soa
+
+import (
+	"go.yaml.in/yaml/v3"
+
+	"github.com/isms-project/isms/generator/annexa"
+	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/model"
+)
+
+// Statuses are the implementation states an applicability entry may give.
+var Statuses = []string{"implemented", "partial", "planned", "not-applicable"}
+
+// Decision is one Statement of Applicability entry.
+type Decision struct {
+	Control       string // normalised, e.g. "5.15"
+	Applicable    bool
+	HasApplicable bool // "applicable" was written
+	Status        string
+	Justification string
+	Pos           diag.Pos
+}
+
+// Sections gives the SoA report the front-matter key applicability:, one
+// entry per Annex A control a register decides.
+func (*Report) Sections() []model.Section {
+	return []model.Section{{Key: "applicability", Decode: decodeApplicability}}
+}
+
+// decisions is a document's applicability entries (none when it has none).
+func decisions(d *model.Document) []Decision {
+	ds, _ := d.Sections["applicability"].([]Decision)
+	return ds
+}
+
+// decodeApplicability reads applicability: entries, normalising each
+// control id ("A.5.15" → "5.15") and naming the closest control for one
+// that is not in Annex A.
+func decodeApplicability(v model.Values, n *yaml.Node) any {
+	var out []Decision
+	for _, e := range v.List(n, "applicability") {
+		f := v.Fields(e, "applicability", []string{"control", "applicable", "status", "justification"})
+		if f == nil {
+			continue
+		}
+		r := Decision{Pos: v.Pos(e)}
+		x, ok := f["control"]
+		if !ok {
+			v.Errorf(e, "missing-field", "applicability entry needs \"control\"")
+			continue
+		}
+		r.Control, r.Pos = v.Str(x), v.Pos(x)
+		c, known := annexa.Normalize(r.Control)
+		switch {
+		case known:
+			r.Control = c
+		case annexa.Closest(r.Control) != "":
+			v.Errorf(x, "unknown-control", "%q is not an Annex A control: did you mean %q?", r.Control, annexa.Closest(r.Control))
+		default:
+			v.Errorf(x, "unknown-control", "%q is not an Annex A control", r.Control)
+		}
+		if x, ok := f["applicable"]; ok {
+			r.Applicable, r.HasApplicable = v.Bool(x, "applicable"), true
+		}
+		if x, ok := f["status"]; ok {
+			r.Status = v.Enum(x, "status", Statuses)
+		}
+		if x, ok := f["justification"]; ok {
+			r.Justification = v.Str(x)
+		}
+		out = append(out, r)
+	}
+	return out
+}
