@@ -29,10 +29,10 @@ const (
 // soaEntry is one Annex A control with everything the site says about it.
 type soaEntry struct {
 	Control  annexa.Control
-	Decision *Decision // nil when no register decides it
-	Register *link.Page      // the register the decision is written in
-	Docs     []*link.Page    // non-evidence documents citing it, by id
-	Evidence []*link.Page    // evidence citing it, by id
+	Decision *Decision    // nil when no register decides it
+	Register *link.Page   // the register the decision is written in
+	Docs     []*link.Page // non-evidence documents citing it, by id
+	Evidence []*link.Page // evidence citing it, by id
 }
 
 // decided reports whether the entry carries a decision, and whether that
