@@ -258,10 +258,12 @@ func (c *Cache) navHash(nav string) [32]byte {
 func writeSource(h hash.Hash, p *link.Page) {
 	src := sha256.Sum256(p.MD.Src)
 	h.Write(src[:])
-	for _, l := range p.MD.Links {
+	for i, l := range p.MD.Links {
 		h.Write([]byte(l.Dest))
 		h.Write([]byte{0})
-		h.Write([]byte(l.Out))
+		if i < len(p.Dests) {
+			h.Write([]byte(p.Dests[i]))
+		}
 		h.Write([]byte{0})
 	}
 }

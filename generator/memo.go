@@ -43,10 +43,10 @@ func (in renderInput) body(p *link.Page) ([]byte, error) {
 	if !ok || in.cache == nil {
 		// Putting the link destinations into a frozen body is a copy:
 		// cheaper done twice (page and print) than 100 MB kept.
-		return in.md.Render(p.MD)
+		return in.md.Render(p.MD, p.Dests)
 	}
 	in.memo.bOnce[i].Do(func() {
-		in.memo.body[i], in.memo.bErr[i] = in.cache.body(p, func() ([]byte, error) { return in.md.Render(p.MD) })
+		in.memo.body[i], in.memo.bErr[i] = in.cache.body(p, func() ([]byte, error) { return in.md.Render(p.MD, p.Dests) })
 	})
 	return in.memo.body[i], in.memo.bErr[i]
 }

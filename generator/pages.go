@@ -236,7 +236,7 @@ func docView(in *renderInput, r report.Renderer, p *link.Page, tree render.Tree)
 		v.Currency = c.Status
 		v.NextReview = c.NextReview.String()
 	}
-	for _, c := range d.Controls {
+	for _, c := range p.Controls {
 		ctl, _ := annexa.Lookup(c)
 		v.Controls = append(v.Controls, render.ControlView{ID: c, Title: ctl.Title})
 	}

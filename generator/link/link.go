@@ -24,7 +24,13 @@ type Page struct {
 	MD      *markdown.Doc
 	URL     string // relative to the site root, "" for the home page, else ending in "/"
 	Display string // path shown in messages, relative to the site folder
-	lines   markdown.Lines
+
+	// What the link stage found, beside the document and its parse
+	// (which it never changes: a cache or another build may share them).
+	Controls []string // Doc.Controls normalised ("A.5.15" → "5.15"), unknown ones left out
+	Dests    []string // the destination each of MD.Links is rendered with ("" = as written)
+
+	lines markdown.Lines
 }
 
 // NewPage makes a page for a decoded and parsed document.
@@ -175,10 +181,11 @@ func Link(pages []*Page, assets []string, o Options) (*Site, diag.List) {
 func (s *Site) checkControls(p *Page, o Options, diags *diag.List) {
 	d := p.Doc
 	pos := d.ItemPos["controls"]
+	p.Controls = nil
 	for i, c := range d.Controls {
 		n, ok := o.NormalizeControl(c)
 		if ok {
-			d.Controls[i] = n
+			p.Controls = append(p.Controls, n)
 			continue
 		}
 		at := d.At("controls")
@@ -199,8 +206,8 @@ func (s *Site) checkLinks(p *Page, diags *diag.List) {
 	if p.MD == nil {
 		return
 	}
+	p.Dests = make([]string, len(p.MD.Links))
 	for i, l := range p.MD.Links {
-		p.MD.SetDest(i, "") // a cached document keeps the last build's
 		dest := l.Dest
 		if dest == "" || strings.HasPrefix(dest, "//") {
 			continue
@@ -238,7 +245,7 @@ func (s *Site) checkLinks(p *Page, diags *diag.List) {
 			if u.Fragment != "" {
 				out += "#" + u.Fragment
 			}
-			p.MD.SetDest(i, out)
+			p.Dests[i] = out
 			continue
 		}
 		if s.Assets[target] {
@@ -246,12 +253,12 @@ func (s *Site) checkLinks(p *Page, diags *diag.List) {
 			if u.Fragment != "" {
 				out += "#" + u.Fragment
 			}
-			p.MD.SetDest(i, out)
+			p.Dests[i] = out
 			continue
 		}
 		// A link to a page's folder-style URL (e.g. "../policies/access/").
 		if t := s.byURL(strings.TrimSuffix(target, "/") + "/"); t != nil {
-			p.MD.SetDest(i, s.Root+t.URL)
+			p.Dests[i] = s.Root + t.URL
 			continue
 		}
 		diags.Errorf(p.Pos(l.Offset), "broken-link", "link %q: no file content/%s", dest, target)

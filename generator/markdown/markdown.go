@@ -79,7 +79,6 @@ type Heading struct {
 type Link struct {
 	Dest   string // as written
 	Offset int    // byte offset in the source
-	Out    string // the destination the link stage gave it ("" = Dest); see SetDest
 	node   ast.Node
 }
 
@@ -162,9 +161,6 @@ func (m *Markdown) Parse(src []byte) *Doc {
 	return d
 }
 
-// SetDest gives link i the destination it is rendered with.
-func (d *Doc) SetDest(i int, dest string) { d.Links[i].Out = dest }
-
 // Freeze renders the document's body now and drops its syntax tree, which
 // is ten times the size of the HTML: a build of 10,000 documents would
 // otherwise hold 850 MB of trees from parsing until rendering. Link
@@ -221,9 +217,10 @@ func (m *Markdown) Freeze(d *Doc) error {
 	return d.err
 }
 
-// Render returns the document's body HTML with the destinations the link
-// stage set (freezing the document first if that was not done).
-func (m *Markdown) Render(d *Doc) ([]byte, error) {
+// Render returns the document's body HTML with the link destinations out
+// (the link stage's: out[i] for d.Links[i], "" or missing = as written),
+// freezing the document first if that was not done.
+func (m *Markdown) Render(d *Doc, out []string) ([]byte, error) {
 	if err := m.Freeze(d); err != nil {
 		return nil, err
 	}
@@ -231,10 +228,9 @@ func (m *Markdown) Render(d *Doc) ([]byte, error) {
 	size := len(d.body)
 	for _, h := range d.holes {
 		if dests[h.link] == nil {
-			l := d.Links[h.link]
-			dest := l.Out
-			if dest == "" {
-				dest = l.Dest
+			dest := d.Links[h.link].Dest
+			if h.link < len(out) && out[h.link] != "" {
+				dest = out[h.link]
 			}
 			e := util.URLEscape([]byte(dest), true)
 			if !d.unsafe && html.IsDangerousURL(e) {
@@ -244,14 +240,14 @@ func (m *Markdown) Render(d *Doc) ([]byte, error) {
 		}
 		size += len(dests[h.link])
 	}
-	out := make([]byte, 0, size)
+	html := make([]byte, 0, size)
 	last := 0
 	for _, h := range d.holes {
-		out = append(out, d.body[last:h.at]...)
-		out = append(out, dests[h.link]...)
+		html = append(html, d.body[last:h.at]...)
+		html = append(html, dests[h.link]...)
 		last = h.at
 	}
-	return append(out, d.body[last:]...), nil
+	return append(html, d.body[last:]...), nil
 }
 
 // plainText is the text of an inline container, without markup.

@@ -44,10 +44,11 @@ func frozen(t testing.TB, m *Markdown, src []byte, dest func(i int, l Link) stri
 	if d.Root != nil {
 		t.Fatal("Freeze kept the syntax tree")
 	}
+	out := make([]string, len(d.Links))
 	for i, l := range d.Links {
-		d.SetDest(i, dest(i, l))
+		out[i] = dest(i, l)
 	}
-	b, err := m.Render(d)
+	b, err := m.Render(d, out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +107,7 @@ func TestFreezeKeepsLeadHeadingsAndText(t *testing.T) {
 	}
 	r := m.Parse([]byte("x\n"))
 	r.Release()
-	if _, err := m.Render(r); err == nil {
+	if _, err := m.Render(r, nil); err == nil {
 		t.Error("rendering a released document did not fail")
 	}
 }
@@ -145,10 +146,11 @@ func BenchmarkMarkdown(b *testing.B) {
 			if err := m.Freeze(d); err != nil {
 				b.Fatal(err)
 			}
+			out := make([]string, len(d.Links))
 			for i, l := range d.Links {
-				d.SetDest(i, "/"+l.Dest)
+				out[i] = "/" + l.Dest
 			}
-			if _, err := m.Render(d); err != nil {
+			if _, err := m.Render(d, out); err != nil {
 				b.Fatal(err)
 			}
 		}

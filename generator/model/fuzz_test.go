@@ -51,7 +51,7 @@ func FuzzDocument(f *testing.F) {
 				t.Fatalf("unlocated link diagnostic: %v", d)
 			}
 		}
-		if _, err := md.Render(p.MD); err != nil {
+		if _, err := md.Render(p.MD, p.Dests); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -81,7 +81,7 @@ func buildIndex(s *link.Site) searchIndex {
 			continue
 		}
 		sd := searchDoc{ID: d.ID, Title: d.Title, Type: d.Type, Owner: d.Owner, URL: p.URL,
-			Clauses: d.Clauses, Controls: d.Controls}
+			Clauses: d.Clauses, Controls: p.Controls}
 		for _, h := range p.MD.Headings {
 			if h.Level > 1 && h.Text != "" {
 				sd.Headings = append(sd.Headings, h.Text)

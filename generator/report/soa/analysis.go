@@ -95,7 +95,7 @@ func buildSoA(s *link.Site) (*soaModel, diag.List) {
 			e.Decision, e.Register = dec, p
 		}
 		seen := map[string]bool{}
-		for _, c := range d.Controls {
+		for _, c := range p.Controls {
 			i, ok := index[c]
 			if !ok || seen[c] {
 				continue
