@@ -51,25 +51,9 @@ type Change struct {
 	Field, Old, New string
 }
 
-// FieldChanges compares two front-matters field by field, in the order of
-// the keys in the new version, then the keys only the old one had. Values
-// are compared as canonical text, so re-quoting or re-indenting a value is
-// not a change. An error means one side is not a YAML mapping.
-func FieldChanges(oldFront, newFront []byte) ([]Change, error) {
-	o, err := ParseFront(oldFront)
-	if err != nil {
-		return nil, fmt.Errorf("old front-matter: %w", err)
-	}
-	n, err := ParseFront(newFront)
-	if err != nil {
-		return nil, fmt.Errorf("new front-matter: %w", err)
-	}
-	return Changes(o, n), nil
-}
-
 // Front is a parsed front-matter: its top-level keys in order and their
 // canonical values. Parse each version once with ParseFront and compare
-// the results with Changes, rather than parsing twice through FieldChanges.
+// the results with Changes.
 type Front struct {
 	Keys []string
 	Vals map[string]string

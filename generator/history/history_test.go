@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"slices"
 	"strings"
 	"testing"
 )
@@ -258,9 +257,6 @@ func TestReadUnavailable(t *testing.T) {
 	if l.Revisions("a.md") != nil {
 		t.Error("revisions outside a repository")
 	}
-	if u, err := Uncommitted(context.Background(), dir, "content"); err != nil || len(u) != 0 {
-		t.Errorf("Uncommitted outside a repository = %v, %v", u, err)
-	}
 	if got, err := l.Contents(context.Background(), []Rev{{Blob: strings.Repeat("a", 40)}}); err != nil || got[0] != nil {
 		t.Errorf("Contents outside a repository = %v, %v", got, err)
 	}
@@ -286,10 +282,6 @@ func TestReadNoCommits(t *testing.T) {
 	l := mustRead(t, r.root, "content")
 	if !l.Available || l.Head != "" || len(l.revs) != 0 {
 		t.Errorf("empty repository: %+v", l)
-	}
-	u, err := Uncommitted(context.Background(), r.root, "content")
-	if err != nil || !reflect.DeepEqual(u, map[string]bool{"a.md": true}) {
-		t.Errorf("Uncommitted = %v, %v", u, err)
 	}
 	// The first commit arrives while the preview runs.
 	r.commit("First")
@@ -436,34 +428,5 @@ func TestUpdate(t *testing.T) {
 	full = mustRead(t, r.root, "content")
 	if back.Head != full.Head || !reflect.DeepEqual(back.revs, full.revs) || len(back.Revisions("c.md")) != 0 {
 		t.Errorf("update after a reset differs from a full read:\n%v\n%v", back.revs, full.revs)
-	}
-}
-
-func TestUncommitted(t *testing.T) {
-	t.Parallel()
-	r := newRepo(t)
-	r.write("site/content/a.md", "a\n")
-	r.write("site/content/b.md", "b\n")
-	r.write("site/content/c.md", "c\n")
-	r.write("site/content/.gitignore", "*.tmp\n")
-	r.write("other.md", "o\n")
-	r.commit("Start")
-	r.write("site/content/a.md", "a changed\n")
-	r.write("site/content/new dir/n é.md", "untracked\n")
-	r.write("site/content/junk.tmp", "ignored\n")
-	r.write("site/content/c.md", "staged\n")
-	r.git("add", "site/content/c.md")
-	r.write("other.md", "outside\n")
-	if err := os.Remove(filepath.Join(r.root, "site/content/b.md")); err != nil {
-		t.Fatal(err)
-	}
-	u, err := Uncommitted(context.Background(), filepath.Join(r.root, "site"), "content")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := slices.Sorted(maps.Keys(u))
-	want := []string{"a.md", "b.md", "c.md", "new dir/n é.md"}
-	if !slices.Equal(got, want) {
-		t.Errorf("Uncommitted = %q, want %q", got, want)
 	}
 }

@@ -47,7 +47,7 @@ type PageData struct {
 // ControlView is an Annex A control cited by a document.
 type ControlView struct{ ID, Title string }
 
-// RefView is a linked document in inputs, outputs or backlinks.
+// RefView is a linked document in inputs or outputs.
 type RefView struct {
 	ID, Title, URL string
 	Whats          []string
@@ -72,7 +72,7 @@ type DocView struct {
 	Retired                              bool
 	Clauses                              []string
 	Controls                             []ControlView
-	Inputs, Outputs, Backlinks           []RefView
+	Inputs, Outputs                      []RefView
 	Revisions                            []model.Revision
 	File                                 *FileView
 	Diagram                              template.HTML
