@@ -31,6 +31,7 @@ package diagrams
 
 import (
 	"cmp"
+	"github.com/isms-project/isms/generator/iso"
 	"slices"
 	"strconv"
 	"strings"
@@ -62,7 +63,7 @@ type Graph struct {
 }
 
 // Phases lists the PDCA phases in cycle order.
-var Phases = []string{"plan", "do", "check", "act"}
+var Phases = iso.Phases
 
 // New returns the graph in canonical order: nodes sorted by phase (PDCA
 // order, unphased last), then Order, then ID, with a repeated ID keeping its

@@ -47,9 +47,9 @@ import (
 	"github.com/yuin/goldmark"
 
 	"github.com/isms-project/isms/diagrams"
-	"github.com/isms-project/isms/generator/annexa"
 	"github.com/isms-project/isms/generator/currency"
 	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/iso"
 	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/load"
 	"github.com/isms-project/isms/generator/markdown"
@@ -220,7 +220,7 @@ func Build(o Options) (*Result, error) {
 		}
 	}
 	site, d := link.Link(ok, src.Assets, link.Options{
-		Root: root, NormalizeControl: annexa.Normalize, ClosestControl: annexa.Closest,
+		Root: root, NormalizeControl: iso.Normalize, ClosestControl: iso.Closest,
 	})
 	diags = append(diags, d...)
 	res.Site = site

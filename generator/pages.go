@@ -14,9 +14,9 @@ import (
 
 	"github.com/isms-project/isms/diagrams"
 
-	"github.com/isms-project/isms/generator/annexa"
 	"github.com/isms-project/isms/generator/currency"
 	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/iso"
 	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/markdown"
 	"github.com/isms-project/isms/generator/model"
@@ -237,7 +237,7 @@ func docView(in *renderInput, r report.Renderer, p *link.Page, tree render.Tree)
 		v.NextReview = c.NextReview.String()
 	}
 	for _, c := range p.Controls {
-		ctl, _ := annexa.Lookup(c)
+		ctl, _ := iso.Lookup(c)
 		v.Controls = append(v.Controls, render.ControlView{ID: c, Title: ctl.Title})
 	}
 	for _, e := range s.Edges {

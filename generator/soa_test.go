@@ -7,7 +7,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/isms-project/isms/generator/annexa"
+	"github.com/isms-project/isms/generator/iso"
 	"github.com/isms-project/isms/generator/model"
 )
 
@@ -19,7 +19,7 @@ func soaSite(decisions map[string]string, cite []string, extra map[string]string
 	var reg strings.Builder
 	reg.WriteString("---\nid: REG-SOA\ntitle: SoA\ntype: register\nowner: CISO\nreviewed: 2026-01-01\napplicability:\n")
 	var all []string
-	for _, c := range annexa.All() {
+	for _, c := range iso.All() {
 		all = append(all, c.ID)
 		line := fmt.Sprintf(`{ control: "%s", applicable: true, status: implemented, justification: "needed" }`, c.ID)
 		if l, ok := decisions[c.ID]; ok {
@@ -73,7 +73,7 @@ func soaOnly(fs []model.Finding) []model.Finding {
 func TestSoARules(t *testing.T) {
 	without := func(ids ...string) []string {
 		var out []string
-		for _, c := range annexa.All() {
+		for _, c := range iso.All() {
 			if !slices.Contains(ids, c.ID) {
 				out = append(out, c.ID)
 			}
@@ -154,7 +154,7 @@ func TestSoAEvidenceCounts(t *testing.T) {
 	// 5.9 is cited only by evidence: not uncited.
 	ev := "---\nid: EVD-1\ntitle: Asset check\ntype: evidence\nowner: CISO\nreviewed: 2026-01-01\ndate: 2026-01-01\ncontrols: [\"A.5.9\"]\nfile: files/x.csv\n---\nDone.\n"
 	cite := []string{}
-	for _, c := range annexa.All() {
+	for _, c := range iso.All() {
 		if c.ID != "5.9" {
 			cite = append(cite, c.ID)
 		}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/isms-project/isms/generator/annexa"
+	"github.com/isms-project/isms/generator/iso"
 	"golang.org/x/tools/txtar"
 )
 
@@ -55,7 +55,7 @@ Policy.
 func soaRegister() string {
 	var b strings.Builder
 	b.WriteString("-- content/registers/soa.md --\n---\nid: REG-SOA\ntitle: SoA\ntype: register\nowner: CISO\nreviewed: 2026-10-01\napplicability:\n")
-	for _, c := range annexa.All() {
+	for _, c := range iso.All() {
 		fmt.Fprintf(&b, "  - { control: %q, applicable: false, justification: \"test site\" }\n", c.ID)
 	}
 	b.WriteString("---\nSoA.\n")

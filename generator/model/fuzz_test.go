@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/isms-project/isms/generator/annexa"
+	"github.com/isms-project/isms/generator/iso"
 	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/markdown"
 	"github.com/isms-project/isms/generator/model"
@@ -45,7 +45,7 @@ func FuzzDocument(f *testing.F) {
 			return
 		}
 		p := link.NewPage(doc, md.Parse(src), "content/a.md")
-		_, ld := link.Link([]*link.Page{p}, nil, link.Options{NormalizeControl: annexa.Normalize, ClosestControl: annexa.Closest})
+		_, ld := link.Link([]*link.Page{p}, nil, link.Options{NormalizeControl: iso.Normalize, ClosestControl: iso.Closest})
 		for _, d := range ld {
 			if d.Pos.Line < 1 {
 				t.Fatalf("unlocated link diagnostic: %v", d)

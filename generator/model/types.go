@@ -7,6 +7,7 @@ package model
 
 import (
 	"fmt"
+	"github.com/isms-project/isms/generator/iso"
 	"strconv"
 	"strings"
 	"time"
@@ -19,7 +20,7 @@ var (
 	Types           = []string{"manual", "policy", "process", "procedure", "standard", "plan", "register", "record", "minutes", "evidence"}
 	Statuses        = []string{"draft", "approved", "retired"}
 	Classifications = []string{"public", "internal", "confidential", "restricted"}
-	Phases          = []string{"plan", "do", "check", "act"}
+	Phases          = iso.Phases
 )
 
 // TypeTitle is the plural heading a document type is listed under.

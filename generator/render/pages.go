@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/isms-project/isms/generator/iso"
 	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/markdown"
 	"github.com/isms-project/isms/generator/model"
@@ -99,25 +100,6 @@ type NavData struct {
 	ByClause []NavGroup
 }
 
-// ClauseTitles names the ISO/IEC 27001 main clauses 4–10.
-var ClauseTitles = []struct{ Number, Title string }{
-	{"4", "Context of the organization"},
-	{"5", "Leadership"},
-	{"6", "Planning"},
-	{"7", "Support"},
-	{"8", "Operation"},
-	{"9", "Performance evaluation"},
-	{"10", "Improvement"},
-}
-
-// MainClause is the top-level clause of "6.1.2" → "6".
-func MainClause(c string) string {
-	if i := strings.IndexByte(c, '.'); i >= 0 {
-		return c[:i]
-	}
-	return c
-}
-
 func badge(d *model.Document) string {
 	switch d.Status {
 	case "draft", "retired":
@@ -138,7 +120,7 @@ func Groups(s *link.Site) NavData {
 		byType[d.Type] = append(byType[d.Type], np)
 		seen := map[string]bool{}
 		for _, c := range d.Clauses {
-			mc := MainClause(c)
+			mc := iso.MainClause(c)
 			if !seen[mc] {
 				seen[mc] = true
 				byClause[mc] = append(byClause[mc], np)
@@ -154,7 +136,7 @@ func Groups(s *link.Site) NavData {
 			nd.ByType = append(nd.ByType, NavGroup{Title: model.TypeTitle(t), Type: t, Pages: ps})
 		}
 	}
-	for _, c := range ClauseTitles {
+	for _, c := range iso.Clauses {
 		ps := byClause[c.Number]
 		sortPages(ps)
 		nd.ByClause = append(nd.ByClause, NavGroup{Number: c.Number, Title: c.Title, Pages: ps})

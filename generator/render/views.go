@@ -1,7 +1,6 @@
 package render
 
 import (
-	"cmp"
 	"fmt"
 	"strings"
 
@@ -19,30 +18,6 @@ type Tile struct {
 // ControlAnchor is the fragment of a control's row on /soa/: ids with dots
 // are valid HTML but awkward in CSS selectors and some PDF viewers.
 func ControlAnchor(id string) string { return "control-" + strings.ReplaceAll(id, ".", "-") }
-
-// CompareClause orders clause numbers numerically part by part: 9.1 before
-// 9.1.2 before 10.1.
-func CompareClause(a, b string) int {
-	as, bs := strings.Split(a, "."), strings.Split(b, ".")
-	for i := 0; i < len(as) && i < len(bs); i++ {
-		x, y := as[i], bs[i]
-		if c := cmp.Or(cmp.Compare(len(x), len(y)), cmp.Compare(x, y)); c != 0 {
-			return c
-		}
-	}
-	return cmp.Compare(len(as), len(bs))
-}
-
-// ClauseTitle names the main clause a clause number belongs to.
-func ClauseTitle(c string) string {
-	mc := MainClause(c)
-	for _, t := range ClauseTitles {
-		if t.Number == mc {
-			return t.Title
-		}
-	}
-	return ""
-}
 
 // HumanInterval reads an interval aloud: 30d → "30 days".
 func HumanInterval(i model.Interval) string {

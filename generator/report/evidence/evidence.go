@@ -8,8 +8,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/isms-project/isms/generator/annexa"
 	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/iso"
 	"github.com/isms-project/isms/generator/model"
 	"github.com/isms-project/isms/generator/render"
 	"github.com/isms-project/isms/generator/report"
@@ -94,7 +94,7 @@ func (*Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 	slices.SortStableFunc(d.Items, func(a, b EvidenceItem) int {
 		return cmp.Or(-cmp.Compare(a.Date, b.Date), cmp.Compare(a.ID, b.ID))
 	})
-	for _, c := range annexa.All() {
+	for _, c := range iso.All() {
 		if refs := byControl[c.ID]; len(refs) > 0 {
 			d.ByControl = append(d.ByControl, EvidenceGroup{Key: c.ID, Title: c.Title, Anchor: render.ControlAnchor(c.ID), Items: refs})
 		}
@@ -103,9 +103,9 @@ func (*Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 	for c := range byClause {
 		clauses = append(clauses, c)
 	}
-	slices.SortFunc(clauses, render.CompareClause)
+	slices.SortFunc(clauses, iso.CompareClause)
 	for _, c := range clauses {
-		d.ByClause = append(d.ByClause, EvidenceGroup{Key: c, Title: render.ClauseTitle(c), Anchor: "clause-" + strings.ReplaceAll(c, ".", "-"), Items: byClause[c]})
+		d.ByClause = append(d.ByClause, EvidenceGroup{Key: c, Title: iso.ClauseTitle(c), Anchor: "clause-" + strings.ReplaceAll(c, ".", "-"), Items: byClause[c]})
 	}
 	return []report.Page{{URL: "evidence/", Layout: "evidence", Title: "Evidence", Crumbs: report.Crumbs("Evidence"), Data: d}}, nil
 }

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"github.com/isms-project/isms/generator/iso"
 	"html/template"
 	"slices"
 	"strings"
@@ -77,7 +78,7 @@ func (*Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 		}
 		slices.SortFunc(ps, func(a, b *link.Page) int {
 			if typ == "process" {
-				if c := render.CompareClause(firstClause(a.Doc), firstClause(b.Doc)); c != 0 {
+				if c := iso.CompareClause(firstClause(a.Doc), firstClause(b.Doc)); c != 0 {
 					return c
 				}
 			}

@@ -2,8 +2,8 @@ package processes
 
 import (
 	"github.com/isms-project/isms/diagrams"
+	"github.com/isms-project/isms/generator/iso"
 	"github.com/isms-project/isms/generator/model"
-	"github.com/isms-project/isms/generator/render"
 
 	"cmp"
 	"fmt"
@@ -100,7 +100,7 @@ func Analyze(g diagrams.Graph, clauseCoverage map[string][]string) []model.Findi
 	}
 	findings = append(findings, noIn...)
 	findings = append(findings, noOut...)
-	for _, c := range render.ClauseTitles {
+	for _, c := range iso.Clauses {
 		if len(clauseCoverage[c.Number]) == 0 {
 			findings = append(findings, model.Finding{Severity: "minor", Rule: RuleClauseUncovered, IDs: []string{}, Message: fmt.Sprintf("clause %s (%s) is not covered by any process", c.Number, c.Title)})
 		}

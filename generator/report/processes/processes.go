@@ -6,6 +6,7 @@
 package processes
 
 import (
+	"github.com/isms-project/isms/generator/iso"
 	"html/template"
 	"slices"
 	"sort"
@@ -90,7 +91,7 @@ func processGraph(s *link.Site, cur map[string]currency.Info) diagrams.Graph {
 // clauseCoverage maps each main clause 4–10 to the processes covering it.
 func clauseCoverage(s *link.Site) map[string][]string {
 	cov := map[string][]string{}
-	for _, c := range render.ClauseTitles {
+	for _, c := range iso.Clauses {
 		cov[c.Number] = nil
 	}
 	for _, p := range s.Pages {
@@ -98,7 +99,7 @@ func clauseCoverage(s *link.Site) map[string][]string {
 			continue
 		}
 		for _, c := range p.Doc.Clauses {
-			mc := render.MainClause(c)
+			mc := iso.MainClause(c)
 			if _, ok := cov[mc]; ok && !slices.Contains(cov[mc], p.Doc.ID) {
 				cov[mc] = append(cov[mc], p.Doc.ID)
 			}
@@ -171,7 +172,7 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 	}
 	cov := clauseCoverage(s)
 	groups := render.Groups(s)
-	for i, c := range render.ClauseTitles {
+	for i, c := range iso.Clauses {
 		row := ClauseRow{Number: c.Number, Title: c.Title}
 		for _, id := range cov[c.Number] {
 			row.Processes = append(row.Processes, r.Ref(id))

@@ -8,8 +8,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/isms-project/isms/generator/annexa"
 	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/iso"
 	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/model"
 	"github.com/isms-project/isms/generator/report"
@@ -28,7 +28,7 @@ const (
 
 // soaEntry is one Annex A control with everything the site says about it.
 type soaEntry struct {
-	Control  annexa.Control
+	Control  iso.Control
 	Decision *Decision    // nil when no register decides it
 	Register *link.Page   // the register the decision is written in
 	Docs     []*link.Page // non-evidence documents citing it, by id
@@ -64,7 +64,7 @@ type soaModel struct {
 func buildSoA(s *link.Site) (*soaModel, diag.List) {
 	var diags diag.List
 	m := &soaModel{}
-	all := annexa.All()
+	all := iso.All()
 	index := make(map[string]int, len(all))
 	m.Entries = make([]soaEntry, len(all))
 	for i, c := range all {

@@ -4,8 +4,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/isms-project/isms/generator/annexa"
 	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/iso"
 	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/render"
 	"github.com/isms-project/isms/generator/report"
@@ -78,7 +78,7 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 		}
 		it := SoAFindingItem{Message: f.Message}
 		if len(f.IDs) > 0 {
-			c, _ := annexa.Lookup(f.IDs[0])
+			c, _ := iso.Lookup(f.IDs[0])
 			it.ID, it.Title, it.Anchor = c.ID, c.Title, render.ControlAnchor(c.ID)
 			flags[c.ID] = append(flags[c.ID], f.Rule)
 			if f.Rule == ruleSoACitedButExcluded {
@@ -90,13 +90,13 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 	for _, rt := range soaRuleTitles {
 		if g := groups[rt.rule]; g != nil {
 			g.Title = rt.title
-			slices.SortStableFunc(g.Items, func(a, b SoAFindingItem) int { return annexa.Compare(a.ID, b.ID) })
+			slices.SortStableFunc(g.Items, func(a, b SoAFindingItem) int { return iso.Compare(a.ID, b.ID) })
 			d.Findings = append(d.Findings, *g)
 		}
 	}
 	counts := map[string]int{}
 	byTheme := map[string]*SoATheme{}
-	for i, t := range annexa.Themes() {
+	for i, t := range iso.Themes() {
 		d.Themes = append(d.Themes, SoATheme{Number: string(rune('5' + i)), Name: t})
 	}
 	for i := range d.Themes {

@@ -3,8 +3,8 @@ package soa
 import (
 	"go.yaml.in/yaml/v3"
 
-	"github.com/isms-project/isms/generator/annexa"
 	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/iso"
 	"github.com/isms-project/isms/generator/model"
 )
 
@@ -50,12 +50,12 @@ func decodeApplicability(v model.Values, n *yaml.Node) any {
 			continue
 		}
 		r.Control, r.Pos = v.Str(x), v.Pos(x)
-		c, known := annexa.Normalize(r.Control)
+		c, known := iso.Normalize(r.Control)
 		switch {
 		case known:
 			r.Control = c
-		case annexa.Closest(r.Control) != "":
-			v.Errorf(x, "unknown-control", "%q is not an Annex A control: did you mean %q?", r.Control, annexa.Closest(r.Control))
+		case iso.Closest(r.Control) != "":
+			v.Errorf(x, "unknown-control", "%q is not an Annex A control: did you mean %q?", r.Control, iso.Closest(r.Control))
 		default:
 			v.Errorf(x, "unknown-control", "%q is not an Annex A control", r.Control)
 		}

@@ -1,4 +1,4 @@
-package annexa
+package iso
 
 import (
 	"slices"

@@ -1,13 +1,15 @@
-// Package annexa is the catalogue of ISO/IEC 27001:2022 Annex A controls: the
-// 93 control ids, their short titles and the theme each belongs to
-// (5 Organizational, 6 People, 7 Physical, 8 Technological).
+// Package iso holds the tables of ISO/IEC 27001:2022 that the generator
+// checks and shows, in one place: the main clauses 4–10 with their titles,
+// the PDCA phases, and the catalogue of Annex A controls — the 93 control
+// ids, their short titles and the theme each belongs to (5 Organizational,
+// 6 People, 7 Physical, 8 Technological).
 //
 // Front-matter `controls:` values and the Statement of Applicability are
 // checked against it. Authors write ids either bare ("5.15") or with the
 // annex prefix ("A.5.15"); Normalize maps both to the bare form used
 // everywhere in output. Only ids and titles live here, never ISO's control
 // text.
-package annexa
+package iso
 
 import (
 	"cmp"

@@ -1,4 +1,4 @@
-package annexa
+package iso
 
 // catalogue is Annex A of ISO/IEC 27001:2022 as ids, short titles and themes,
 // in the standard's order. Only the control names are kept here (they are
