@@ -49,11 +49,3 @@ func TestCorpora(t *testing.T) {
 	}
 }
 
-func sortedKeys(m map[string][]byte) []string {
-	var k []string
-	for p := range m {
-		k = append(k, p)
-	}
-	slices.Sort(k)
-	return k
-}

@@ -135,17 +135,14 @@ func importJupiterOne(src fs.FS, o Options) (*Site, error) {
 			case !ok:
 				s.note(KindNote, "config.json", 0, true, "policy %q lists procedure %q, which config.json does not define", p.ID, id)
 				continue
-			case !e.Adopted:
-				s.note(KindSkipped, e.File+".tmpl", 0, true, "procedure %q is not adopted (the builder leaves it out of %q)", id, p.ID)
-				continue
 			case !attached[id]:
-				continue // a reference listed as a procedure: imported on its own
+				continue // not adopted, or a reference: imported on its own
 			}
 			text, err := j.render(e, "policies/"+path.Base(p.File))
 			if err != nil {
 				return nil, err
 			}
-			procs = append(procs, text)
+			procs = append(procs, strings.TrimRight(text, "\n"))
 		}
 		if len(procs) > 0 && p.Adopted {
 			d.Body = strings.TrimRight(d.Body, "\n") + "\n\n## Controls and Procedures\n\n" + strings.Join(procs, "\n\n") + "\n"

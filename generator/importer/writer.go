@@ -58,6 +58,8 @@ func valueNode(v any, plain bool) *yaml.Node {
 		return n
 	}
 	switch v := v.(type) {
+	case *yaml.Node: // copied from a source that already wrote isms's structure
+		return v
 	case string:
 		return scalar(v, plain)
 	case []string:
@@ -203,11 +205,11 @@ func cutBrokenLinks(files map[string][]byte, diags diag.List, notes *[]Note) int
 				if i := strings.IndexByte(l.Dest, '#'); i > 0 && strings.Contains(d.Msg, "heading") {
 					edits = append(edits, edit{destAt + i, destAt + len(l.Dest), ""})
 					*notes = append(*notes, Note{Kind: KindLink, Path: path, Line: line,
-						Text: fmt.Sprintf("link to %q: no such heading, the link now goes to the top of the page", l.Dest)})
+						Text: fmt.Sprintf("%s. The link now goes to the top of the page.", d.Msg)})
 				} else {
 					edits = append(edits, edit{from, to, text})
 					*notes = append(*notes, Note{Kind: KindLink, Path: path, Line: line,
-						Text: fmt.Sprintf("link to %q went nowhere (%s): only its text %q is left", l.Dest, d.Msg, text)})
+						Text: fmt.Sprintf("%s. Cut down to its text %q.", d.Msg, strings.Join(strings.Fields(text), " "))})
 				}
 				break
 			}
