@@ -48,4 +48,3 @@ func TestCorpora(t *testing.T) {
 		})
 	}
 }
-

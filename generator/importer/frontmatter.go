@@ -169,7 +169,7 @@ func (im *fmImport) read(p, rel string, b []byte) error {
 	}
 	im.dest[p] = cp
 	d := &Doc{Path: cp, Source: p}
-	got := map[string]string{}  // isms key → value (scalars)
+	got := map[string]string{}   // isms key → value (scalars)
 	var gotAt = map[string]int{} // isms key → source line
 	var rank = map[string]int{}
 	dest := "content/" + cp
