@@ -79,6 +79,7 @@ func importComply(src fs.FS, o Options) (*Site, error) {
 		}
 		return s.complyDoc(p, typ, b)
 	})
+	s.uniqueIDs()
 	return s, err
 }
 

@@ -205,11 +205,11 @@ func cutBrokenLinks(files map[string][]byte, diags diag.List, notes *[]Note) int
 				if i := strings.IndexByte(l.Dest, '#'); i > 0 && strings.Contains(d.Msg, "heading") {
 					edits = append(edits, edit{destAt + i, destAt + len(l.Dest), ""})
 					*notes = append(*notes, Note{Kind: KindLink, Path: path, Line: line,
-						Text: fmt.Sprintf("%s. The link now goes to the top of the page.", d.Msg)})
+						Text: sentence(d.Msg) + " The link now goes to the top of the page."})
 				} else {
 					edits = append(edits, edit{from, to, text})
 					*notes = append(*notes, Note{Kind: KindLink, Path: path, Line: line,
-						Text: fmt.Sprintf("%s. Cut down to its text %q.", d.Msg, strings.Join(strings.Fields(text), " "))})
+						Text: sentence(d.Msg) + fmt.Sprintf(" Cut down to its text %q.", strings.Join(strings.Fields(text), " "))})
 				}
 				break
 			}
@@ -228,6 +228,14 @@ func cutBrokenLinks(files map[string][]byte, diags diag.List, notes *[]Note) int
 		files[path] = out
 	}
 	return cut
+}
+
+// sentence ends a diagnostic's text with a full stop unless it asks.
+func sentence(msg string) string {
+	if strings.HasSuffix(msg, "?") || strings.HasSuffix(msg, ".") {
+		return msg
+	}
+	return msg + "."
 }
 
 // linkSpan finds the inline link or image starting at off: the span of

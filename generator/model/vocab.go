@@ -59,7 +59,7 @@ func MatchEnum(s string, allowed []string) (string, bool) {
 // TBD, [TBD], TODO, N/A (any case).
 func IsPlaceholder(s string) bool {
 	switch strings.ToLower(strings.Trim(strings.TrimSpace(s), "[]")) {
-	case "tbd", "todo", "n/a", "tba":
+	case "tbd", "todo", "n/a":
 		return true
 	}
 	return false
