@@ -109,10 +109,16 @@ func (s *Site) complyDoc(p, typ string, b []byte) error {
 			d.Set("history", s.complyHistory(p, f, v), false)
 		case "satisfies":
 			var lines []string
+			if v.Kind != yaml.MappingNode { // a bare list: one framework
+				v = &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{{Kind: yaml.ScalarNode, Value: "criteria"}, v}}
+			}
 			for i := 0; i+1 < len(v.Content); i += 2 {
 				var ids []string
 				for _, c := range v.Content[i+1].Content {
 					ids = append(ids, c.Value)
+				}
+				if n := v.Content[i+1]; n.Kind == yaml.ScalarNode {
+					ids = append(ids, n.Value)
 				}
 				lines = append(lines, fmt.Sprintf("- %s: %s", v.Content[i].Value, strings.Join(ids, ", ")))
 			}

@@ -84,3 +84,40 @@ func TestDeterministic(t *testing.T) {
 		t.Errorf("links not cut as expected:\n%s", a)
 	}
 }
+
+// TestOddSources: malformed or unusual sources give notes, never a panic
+// or a site that fails to build.
+func TestOddSources(t *testing.T) {
+	cases := map[string]fstest.MapFS{
+		"comply": {
+			"policies/list.md":  {Data: []byte("name: L\nacronym: L\nsatisfies: [CC1.1, CC2.1]\n---\nx\n")},
+			"policies/bad.md":   {Data: []byte("name: [unclosed\n---\nx\n")},
+			"policies/none.md":  {Data: []byte("# Just a body\n")},
+			"policies/dup.md":   {Data: []byte("name: D\nacronym: L\nmajorRevisions: nope\n---\n")},
+			"procedures/x.md":   {Data: []byte("name: X\ncron: \"@daily\"\nextra: {a: 1}\n---\n")},
+			"narratives/a b.md": {Data: []byte("name: Space\n---\n")},
+		},
+		"frontmatter": {
+			"policies/a.md": {Data: []byte("---\ntitle: {x: 1}\nowner: [A, B]\nstatus: Live\ntype: Gizmo\ninputs: [NOPE]\nreviewed: 2026-02-30\n---\n# A\n")},
+			"policies/b.md": {Data: []byte("---\nunclosed: x\n")},
+			"c.md":          {Data: []byte("no front matter, [link](nowhere)")},
+		},
+	}
+	for format, src := range cases {
+		t.Run(format, func(t *testing.T) {
+			r := importFS(t, format, src, Options{Today: testToday})
+			if n := r.Errors(); n != 0 {
+				// inputs: [NOPE] is isms's own structure, copied for the
+				// decoder to check: that one error is expected.
+				for _, d := range r.Diags {
+					if d.Code != "unknown-id" {
+						t.Errorf("unexpected error: %v", d)
+					}
+				}
+			}
+			if len(r.Notes) == 0 {
+				t.Error("no checklist items")
+			}
+		})
+	}
+}
