@@ -221,7 +221,7 @@ func (d *decoder) unknownKey(k *yaml.Node, in string, known []string, aliases ma
 	if in != "" {
 		where = " in " + in + " entry"
 	}
-	if msg, ok := keyHint(k.Value); ok && in == "" {
+	if msg, ok := keyHint(k.Value); ok && in == "" && aliases != nil { // document keys only
 		d.diags.Warnf(d.pos(k), "unknown-key", "%s", msg)
 		return
 	}

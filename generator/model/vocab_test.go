@@ -198,3 +198,12 @@ func TestSuggestDate(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigNoDocumentHints: isms.yaml's unknown keys get the ordinary
+// hint, not the document vocabulary's.
+func TestConfigNoDocumentHints(t *testing.T) {
+	_, diags := model.DecodeConfig("isms.yaml", []byte("comment: x\n"))
+	if len(diags) != 1 || strings.Contains(diags[0].Msg, "body") {
+		t.Errorf("got %v", diags)
+	}
+}
