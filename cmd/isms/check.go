@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -53,12 +55,18 @@ func cmdCheck(args []string, stdout, stderr io.Writer) error {
 	nerr, nwarn := res.Diags.Count()
 	rep := generator.CurrencyReport(res)
 	if nerr > 0 || rep == nil {
+		if *format == "json" {
+			// CI parses stdout: give it the diagnostics as JSON too.
+			if _, err := stdout.Write(checkJSON(res, nil)); err != nil {
+				return err
+			}
+		}
 		fmt.Fprintf(stderr, "isms check: %s, %s: fix the errors first\n", plural(nerr, "error"), plural(nwarn, "warning"))
 		return errFailed
 	}
 	reached := thresholdReached(rep, *failOn)
 	if *format == "json" {
-		if _, err := stdout.Write(rep.JSON()); err != nil {
+		if _, err := stdout.Write(checkJSON(res, rep)); err != nil {
 			return err
 		}
 		if reached {
@@ -89,6 +97,38 @@ func cmdCheck(args []string, stdout, stderr io.Writer) error {
 		return errFailed
 	}
 	return nil
+}
+
+// jsonDiag is one diagnostic in `isms check --format json`.
+type jsonDiag struct {
+	Path     string `json:"path"`
+	Line     int    `json:"line"`
+	Col      int    `json:"col"`
+	Severity string `json:"severity"`
+	Code     string `json:"code"`
+	Message  string `json:"message"`
+}
+
+// checkJSON is the currency.json document plus a "diagnostics" array,
+// always valid JSON: when the site has errors (rep is nil) the report
+// part is empty and the diagnostics say why.
+func checkJSON(res *generator.Result, rep *currency.Report) []byte {
+	if rep == nil {
+		rep = currency.NewReport(res.AsOf, nil, nil, nil)
+	}
+	out := struct {
+		*currency.Report
+		Diagnostics []jsonDiag `json:"diagnostics"`
+	}{Report: rep, Diagnostics: []jsonDiag{}}
+	for _, d := range res.Diags {
+		out.Diagnostics = append(out.Diagnostics, jsonDiag{d.Pos.Path, d.Pos.Line, d.Pos.Col, d.Severity.String(), d.Code, d.Msg})
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(out) // strings, ints and slices only: cannot fail
+	return b.Bytes()
 }
 
 // thresholdReached applies --fail-on: each threshold includes the worse

@@ -261,3 +261,45 @@ func TestCheckJSON(t *testing.T) {
 		t.Errorf("findings: %+v", rep.Findings)
 	}
 }
+
+// TestCheckJSONWithErrors: content errors still give valid JSON on stdout,
+// with each diagnostic located, and exit 1.
+func TestCheckJSONWithErrors(t *testing.T) {
+	dir := writeSite(t, "\n-- content/policies/bad.md --\n---\nid: POL-BAD\ntitle: Bad\ntype: polcy\nowner: CISO\n---\nBody.\n")
+	code, out, _ := runCLI(t, "check", "-s", dir, "--as-of", "2026-11-27", "--format", "json")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	var rep struct {
+		Documents   []any `json:"documents"`
+		Diagnostics []struct {
+			Path, Severity, Code, Message string
+			Line, Col                     int
+		} `json:"diagnostics"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%q", err, out)
+	}
+	if rep.Documents == nil {
+		t.Error("documents is not an array")
+	}
+	found := false
+	for _, d := range rep.Diagnostics {
+		if d.Path == "content/policies/bad.md" && d.Line == 4 && d.Col == 7 && d.Severity == "error" && d.Code == "bad-type" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("bad-type diagnostic missing: %+v", rep.Diagnostics)
+	}
+}
+
+// TestCheckJSONDiagnosticsClean: a clean site's JSON has an empty
+// diagnostics array, not null.
+func TestCheckJSONDiagnosticsClean(t *testing.T) {
+	dir := writeSite(t, "")
+	_, out, _ := runCLI(t, "check", "-s", dir, "--as-of", "2026-11-27", "--format", "json")
+	if !strings.Contains(out, `"diagnostics": [`) {
+		t.Errorf("no diagnostics array:\n%s", out)
+	}
+}

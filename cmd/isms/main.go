@@ -27,6 +27,7 @@ Usage:
   isms serve  [-s SITE] [--bind 127.0.0.1] [--port 1313] [--as-of DATE]
   isms check  [-s SITE] [--as-of DATE] [--format text|json] [--fail-on overdue|due-soon|major|minor]
   isms new    DIR
+  isms import FORMAT SRC DEST [--map mapping.yaml] [--org NAME]   (FORMAT: comply | jupiterone | frontmatter)
   isms verify DIR
   isms version
 
@@ -78,7 +79,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 1
 }
 
-// commands holds the commands added by other files (serve, check, verify).
+// commands holds the commands added by other files (serve, check, verify, import).
 var commands = map[string]func(args []string, stdout, stderr io.Writer) error{}
 
 func newFlags(name string, stderr io.Writer) *flag.FlagSet {

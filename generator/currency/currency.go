@@ -48,6 +48,9 @@ func Of(d *model.Document, cfg model.Config, asOf model.Date) Info {
 	}
 	in.Future = d.Reviewed.After(asOf)
 	in.NextReview = in.Interval.AddTo(d.Reviewed)
+	if !d.NextReview.IsZero() {
+		in.NextReview = d.NextReview // an explicit date wins
+	}
 	in.DaysLeft = days(asOf, in.NextReview)
 	switch {
 	case in.DaysLeft < 0:

@@ -15,7 +15,7 @@ import (
 var Keys = []string{
 	"id", "title", "type", "owner", "clause", "controls", "version", "status",
 	"classification", "approved_by", "approved", "reviewed", "review_every",
-	"phase", "inputs", "outputs", "history", "date", "file",
+	"phase", "inputs", "outputs", "history", "date", "file", "next_review",
 }
 
 // keyAliases are what other ISMS tools call our keys, for better hints
@@ -133,9 +133,13 @@ func decode(path, display string, src []byte, schema *Schema) (*Document, diag.L
 			continue
 		}
 		seen[key] = k
+		if d.placeholder(key, v) {
+			continue
+		}
 		doc.Pos[key] = d.pos(v)
 		d.field(doc, key, k, v)
 	}
+	d.checkNextReview(doc)
 	for _, req := range []string{"id", "title", "type", "owner"} {
 		if _, ok := seen[req]; !ok {
 			d.diags.Errorf(diag.Pos{Path: display, Line: 1, Col: 1}, "missing-field", "required key %q is missing", req)
@@ -195,6 +199,9 @@ func (d *decoder) field(doc *Document, key string, k, v *yaml.Node) {
 		}
 	case "controls":
 		for _, n := range d.strList(v) {
+			if d.soc2Control(n) {
+				continue
+			}
 			doc.Controls = append(doc.Controls, n.Value)
 			doc.ItemPos["controls"] = append(doc.ItemPos["controls"], d.pos(n))
 		}
@@ -205,6 +212,9 @@ func (d *decoder) field(doc *Document, key string, k, v *yaml.Node) {
 	case "history":
 		doc.History = d.history(v)
 	default:
+		if d.vocabField(doc, key, v) {
+			return
+		}
 		if sec, ok := d.schema.section(key); ok {
 			if doc.Sections == nil {
 				doc.Sections = map[string]any{}
@@ -223,6 +233,10 @@ func (d *decoder) unknownKey(k *yaml.Node, in string, known []string, aliases ma
 	where := ""
 	if in != "" {
 		where = " in " + in + " entry"
+	}
+	if msg, ok := keyHint(k.Value); ok && in == "" && aliases != nil { // document keys only
+		d.diags.Warnf(d.pos(k), "unknown-key", "%s", msg)
+		return
 	}
 	hint, ok := aliases[strings.ToLower(k.Value)]
 	if !ok {
@@ -264,8 +278,8 @@ func (d *decoder) enum(v *yaml.Node, key string, allowed []string) string {
 	if s == "" {
 		return ""
 	}
-	if slices.Contains(allowed, s) {
-		return s
+	if m, ok := MatchEnum(s, allowed); ok {
+		return m
 	}
 	if c := diag.Closest(s, allowed); c != "" {
 		d.errorf(v, "bad-"+key, "%s %q is not one of %s: did you mean %q?", key, s, strings.Join(allowed, ", "), c)
@@ -282,7 +296,7 @@ func (d *decoder) date(v *yaml.Node) Date {
 	}
 	t, err := ParseDate(s)
 	if err != nil {
-		d.errorf(v, "bad-date", "%v", err)
+		d.errorf(v, "bad-date", "%v%s", err, dateHint(s))
 	}
 	return t
 }
@@ -291,6 +305,9 @@ func (d *decoder) interval(v *yaml.Node) Interval {
 	s := d.str(v)
 	if s == "" {
 		return Interval{}
+	}
+	if w, ok := IntervalWord(s); ok {
+		return w
 	}
 	i, err := ParseInterval(s)
 	if err != nil {

@@ -169,6 +169,7 @@ type Document struct {
 	ApprovedBy             string
 	Approved, Reviewed     Date
 	ReviewEvery            Interval
+	NextReview             Date // explicit next_review; wins over reviewed + review_every
 	Phase                  string
 	Inputs, Outputs        []Ref
 	History                []Revision
