@@ -158,9 +158,9 @@ func (r *Renderer) render(ctx context.Context, key [32]byte, dot []byte) ([]byte
 		return nil, fmt.Errorf("dot: %w", err)
 	}
 	r.renders.Add(1)
-	svg := inlineSVG(buf.Bytes(), hex.EncodeToString(key[:4]))
-	if svg == nil {
-		return nil, errors.New("dot: graphviz wrote no <svg> element")
+	svg, err := inlineSVG(buf.Bytes(), hex.EncodeToString(key[:4]))
+	if err != nil {
+		return nil, fmt.Errorf("dot: %w", err)
 	}
 	r.store(key, svg)
 	return svg, nil
@@ -190,44 +190,35 @@ func syntaxError(err error, dot []byte) error {
 var (
 	commentRE = regexp.MustCompile(`(?s)<!--.*?-->\n?`)
 	idRE      = regexp.MustCompile(`\bid="([^"]*)"`)
-	sizeRE    = regexp.MustCompile(`\s(width|height)="[^"]*"`)
+	urlRefRE  = regexp.MustCompile(`url\(#([^)"]*)\)`)
 )
 
 // inlineSVG prepares Graphviz's SVG for embedding in HTML. Graphviz writes
 // '-' in comments as "&#45;", so a comment can never contain "-->" early.
-func inlineSVG(raw []byte, prefix string) []byte {
+// The result has passed sanitizeSVG.
+func inlineSVG(raw []byte, prefix string) ([]byte, error) {
 	i := bytes.Index(raw, []byte("<svg"))
 	if i < 0 {
-		return nil
+		return nil, errors.New("graphviz wrote no <svg> element")
 	}
 	svg := commentRE.ReplaceAll(raw[i:], nil)
 	end := bytes.IndexByte(svg, '>')
 	if end < 0 {
-		return nil
+		return nil, errors.New("graphviz wrote no <svg> element")
 	}
-	// The root keeps its viewBox and loses width and height, so CSS sizes
-	// it; the natural size travels as an inline max-width, so a small
-	// diagram is not blown up to the column width (a stylesheet can still
-	// override it, e.g. to let a wide map scroll at full size).
+	// The root keeps Graphviz's width, height and viewBox: the theme's
+	// stylesheet caps the width at the column (max-width: 100%; height:
+	// auto), so a small diagram keeps its natural size and a large one
+	// shrinks. No style attribute: the theme's CSP (style-src 'self')
+	// would block it.
 	root := string(svg[:end])
-	w, h := attr(root, "width"), attr(root, "height")
-	root = sizeRE.ReplaceAllString(root, "")
 	root += ` class="diagram-svg" role="img"`
-	if w != "" && h != "" {
-		root += ` style="max-width:` + w + `"`
-	}
 	var out bytes.Buffer
 	out.WriteString(root)
-	out.Write(idRE.ReplaceAll(svg[end:], []byte(`id="`+prefix+`-$1"`)))
-	return bytes.TrimSpace(out.Bytes())
-}
-
-func attr(tag, name string) string {
-	m := regexp.MustCompile(`\s` + name + `="([^"]*)"`).FindStringSubmatch(tag)
-	if m == nil {
-		return ""
-	}
-	return m[1]
+	body := idRE.ReplaceAll(svg[end:], []byte(`id="`+prefix+`-$1"`))
+	body = urlRefRE.ReplaceAll(body, []byte(`url(#`+prefix+`-$1)`))
+	out.Write(body)
+	return sanitizeSVG(bytes.TrimSpace(out.Bytes()))
 }
 
 // writeAtomic writes data to path through a temporary file and a rename, so
