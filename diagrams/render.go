@@ -30,8 +30,9 @@ var (
 
 // cacheVersion names the on-disk cache generation. Bump it when the SVG
 // post-processing or the Graphviz version changes, so old files are not
-// served for the same DOT text.
-const cacheVersion = "v1"
+// served for the same DOT text. v2: sanitised SVG, entries carry their
+// own SHA-256.
+const cacheVersion = "v2"
 
 // Renderer turns DOT text into SVG ready to inline in HTML, caching by the
 // SHA-256 of the DOT text: in memory, then (if a cache directory is given)
@@ -46,9 +47,12 @@ type Renderer struct {
 }
 
 // NewRenderer returns a Renderer. With cacheDir "" it caches in memory only;
-// otherwise SVGs are also kept as cacheDir/v1/<sha256-of-dot>.svg, written
+// otherwise SVGs are also kept as cacheDir/v2/<sha256-of-dot>.svg, written
 // atomically. The disk cache is best-effort: a failed write costs a render
-// next time, never a build.
+// next time, never a build. It is also untrusted: an entry is used only if
+// it carries the SHA-256 of its SVG and that SVG is already what the
+// sanitiser would make of it (see readCache); anything else is rendered
+// again and overwritten.
 func NewRenderer(cacheDir string) *Renderer {
 	return &Renderer{dir: cacheDir, mem: make(map[[32]byte][]byte)}
 }
@@ -79,7 +83,7 @@ func (r *Renderer) SVG(ctx context.Context, dot []byte) ([]byte, error) {
 	}
 	path := r.path(key)
 	if path != "" {
-		if svg, err := os.ReadFile(path); err == nil && bytes.HasPrefix(svg, []byte("<svg")) {
+		if svg, ok := readCache(path); ok {
 			r.store(key, svg)
 			return svg, nil
 		}
@@ -97,9 +101,42 @@ func (r *Renderer) SVG(ctx context.Context, dot []byte) ([]byte, error) {
 		return nil, err
 	}
 	if path != "" {
-		writeAtomic(path, svg)
+		writeAtomic(path, cacheEntry(svg))
 	}
 	return svg, nil
+}
+
+// cacheHeader starts every disk cache entry; the SHA-256 of the SVG that
+// follows the header line comes after it, in hex.
+const cacheHeader = "isms-diagram sha256:"
+
+func cacheEntry(svg []byte) []byte {
+	sum := sha256.Sum256(svg)
+	return append([]byte(cacheHeader+hex.EncodeToString(sum[:])+"\n"), svg...)
+}
+
+// readCache returns the SVG of a disk cache entry if it is intact (its
+// hash matches: no torn or edited file) and inert (sanitising it changes
+// nothing: no script, event handler, foreign URL or style, whoever wrote
+// it). The hash alone would not stop someone who can write the folder.
+func readCache(path string) ([]byte, bool) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, false
+	}
+	head, svg, ok := bytes.Cut(data, []byte("\n"))
+	want, found := bytes.CutPrefix(head, []byte(cacheHeader))
+	if !ok || !found {
+		return nil, false
+	}
+	sum := sha256.Sum256(svg)
+	if string(want) != hex.EncodeToString(sum[:]) || !bytes.HasPrefix(svg, []byte("<svg")) {
+		return nil, false
+	}
+	if clean, err := sanitizeSVG(svg); err != nil || !bytes.Equal(clean, svg) {
+		return nil, false
+	}
+	return svg, true
 }
 
 func (r *Renderer) lookup(key [32]byte) ([]byte, bool) {
