@@ -77,6 +77,10 @@ func (r *Renderer) Renders() int64 { return r.renders.Load() }
 // class="edge" kept (with any DOT class attribute appended). A DOT text
 // Graphviz cannot parse gives a *SyntaxError.
 func (r *Renderer) SVG(ctx context.Context, dot []byte) ([]byte, error) {
+	return r.svg(ctx, dot, nil)
+}
+
+func (r *Renderer) svg(ctx context.Context, dot []byte, lim *Limits) ([]byte, error) {
 	key := sha256.Sum256(dot)
 	if svg, ok := r.lookup(key); ok {
 		return svg, nil
@@ -96,7 +100,7 @@ func (r *Renderer) SVG(ctx context.Context, dot []byte) ([]byte, error) {
 		// hand back whatever error it recorded last), so say it here.
 		return nil, &SyntaxError{Line: 1, Msg: "empty DOT text: expected a graph"}
 	}
-	svg, err := r.render(ctx, key, dot)
+	svg, err := r.render(ctx, key, dot, lim)
 	if err != nil {
 		return nil, err
 	}
@@ -162,11 +166,15 @@ func (r *Renderer) path(key [32]byte) string {
 // render runs Graphviz under gvMu and stores the result before releasing
 // it, so a concurrent call for the same text, waiting on the lock, finds it
 // in the cache instead of rendering again.
-func (r *Renderer) render(ctx context.Context, key [32]byte, dot []byte) ([]byte, error) {
+func (r *Renderer) render(ctx context.Context, key [32]byte, dot []byte, lim *Limits) ([]byte, error) {
 	gvMu.Lock()
 	defer gvMu.Unlock()
 	if svg, ok := r.lookup(key); ok {
 		return svg, nil
+	}
+	// A caller that gave up while waiting for the lock does not render.
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	if gv == nil {
 		g, err := graphviz.New(ctx)
@@ -190,6 +198,11 @@ func (r *Renderer) render(ctx context.Context, key [32]byte, dot []byte) ([]byte
 		return nil, &SyntaxError{Line: 1, Msg: "no graph in the text"}
 	}
 	defer graph.Close()
+	if lim != nil {
+		if err := lim.check(graph); err != nil {
+			return nil, err
+		}
+	}
 	var buf bytes.Buffer
 	if err := gv.Render(ctx, graph, graphviz.SVG, &buf); err != nil {
 		return nil, fmt.Errorf("dot: %w", err)
