@@ -137,15 +137,22 @@ func Link(pages []*Page, assets []string, o Options) (*Site, diag.List) {
 		}
 		return false
 	}
+	selfRef := func(d *model.Document, r model.Ref, list string) bool {
+		if d.ID == "" || r.ID != d.ID {
+			return false
+		}
+		diags.Errorf(r.Pos, "self-reference", "%s lists itself in %s: a process's %s are other documents", d.ID, list, list)
+		return true
+	}
 	for _, p := range s.Pages {
 		d := p.Doc
 		for _, r := range d.Inputs {
-			if checkRef(p, r) && d.ID != "" {
+			if !selfRef(d, r, "inputs") && checkRef(p, r) && d.ID != "" {
 				addEdge(r.ID, d.ID, r.What)
 			}
 		}
 		for _, r := range d.Outputs {
-			if checkRef(p, r) && d.ID != "" {
+			if !selfRef(d, r, "outputs") && checkRef(p, r) && d.ID != "" {
 				addEdge(d.ID, r.ID, r.What)
 			}
 		}
