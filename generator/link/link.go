@@ -221,6 +221,9 @@ func (s *Site) checkLinks(p *Page, diags *diag.List) {
 	for i, l := range p.MD.Links {
 		p.MD.SetDest(i, "") // a cached document keeps the last build's
 		dest := l.Dest
+		if l.ExternalImage {
+			diags.Warnf(p.Pos(l.Offset), "external-image", "image %q is on another host, and pages load nothing from other hosts: it is shown as a link (copy it under content/, or set unsafe_html: true)", dest)
+		}
 		if dest == "" || strings.HasPrefix(dest, "//") {
 			continue
 		}

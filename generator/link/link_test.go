@@ -48,3 +48,12 @@ func TestProcessListingItselfIsLocatedError(t *testing.T) {
 		}
 	}
 }
+
+func TestExternalImageIsLocatedWarning(t *testing.T) {
+	p := page(t, "policies/a.md", "---\nid: A\ntitle: A\ntype: policy\nowner: o\n---\n\nLogo: ![Our logo](https://cdn.example/logo.png)\n")
+	_, d := Link([]*Page{p}, nil, Options{})
+	want := `content/policies/a.md:8:7: warning: image "https://cdn.example/logo.png" is on another host, and pages load nothing from other hosts: it is shown as a link (copy it under content/, or set unsafe_html: true) (external-image)`
+	if len(d) != 1 || d[0].String() != want {
+		t.Errorf("diagnostics:\n%s\nwant:\n%s", d.String(), want)
+	}
+}
