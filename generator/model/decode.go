@@ -328,9 +328,8 @@ func (d *decoder) date(v *yaml.Node) Date {
 
 var datePattern = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})$`)
 
-// impossibleDate says why a YYYY-MM-DD text names no day of the calendar
-// ("February 2026 has 28 days"), or "" if it is not of that form or is a
-// real date.
+// impossibleDate says why a YYYY-MM-DD text with a real month names no
+// day of it ("February 2026 has 28 days"), or "" otherwise.
 func impossibleDate(s string) string {
 	m := datePattern.FindStringSubmatch(s)
 	if m == nil {
@@ -341,7 +340,7 @@ func impossibleDate(s string) string {
 	fmt.Sscan(strings.TrimLeft(m[2], "0"), &mo)
 	fmt.Sscan(strings.TrimLeft(m[3], "0"), &day)
 	if mo < 1 || mo > 12 {
-		return fmt.Sprintf("there is no month %s", m[2])
+		return "" // MM is not a month: "not of the form YYYY-MM-DD" says it
 	}
 	days := time.Date(y, time.Month(mo)+1, 0, 0, 0, 0, 0, time.UTC).Day()
 	if day < 1 || day > days {

@@ -20,7 +20,7 @@ func TestDecodeMessages(t *testing.T) {
 		{"Windows-1252 in the front-matter", "---\nid: POL-1\ntitle: Caf\xe9 policy\ntype: policy\nowner: CISO\n---\n", "content/a.md:3:11", "encoding", "invalid UTF-8 (byte 0xE9)"},
 		{"30 February", head + "reviewed: 2026-02-30\n---\n", "content/a.md:6:11", "bad-date", `"2026-02-30" is not a real date: February 2026 has 28 days`},
 		{"31 April", head + "approved: 2024-04-31\n---\n", "content/a.md:6:11", "bad-date", "April 2024 has 30 days"},
-		{"month 13", head + "approved: 2024-13-01\n---\n", "content/a.md:6:11", "bad-date", "there is no month 13"},
+		{"month 13", head + "approved: 2024-13-01\n---\n", "content/a.md:6:11", "bad-date", `"2024-13-01" is not a date of the form YYYY-MM-DD`},
 		{"tab in a list", head + "inputs:\n\t- POL-2\n---\n", "content/a.md:7:1", "yaml", "tabs are not allowed for indentation in YAML; use spaces"},
 		{"tab after spaces", head + "history:\n  - version: 1\n  \tdate: 2024-01-01\n---\n", "content/a.md:8:3", "yaml", "tabs are not allowed for indentation in YAML; use spaces"},
 		{"huge title", "---\nid: POL-1\ntitle: " + strings.Repeat("é", 501) + "\ntype: policy\nowner: CISO\n---\n", "content/a.md:3:8", "too-long", "title is 501 characters long; the limit is 500"},
