@@ -175,7 +175,7 @@ func (m *Markdown) Parse(src []byte) *Doc {
 func dropExternalImages(root ast.Node) map[ast.Node]bool {
 	var images []*ast.Image
 	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if img, ok := n.(*ast.Image); ok && entering && External(string(img.Destination)) {
+		if img, ok := n.(*ast.Image); ok && entering && external(string(img.Destination)) {
 			images = append(images, img)
 		}
 		return ast.WalkContinue, nil
@@ -198,10 +198,10 @@ func dropExternalImages(root ast.Node) map[ast.Node]bool {
 	return links
 }
 
-// External reports whether a link or image destination names another
+// external reports whether a link or image destination names another
 // host: a scheme other than data:, or a protocol-relative //host (browsers
 // read '\' as '/').
-func External(dest string) bool {
+func external(dest string) bool {
 	d := strings.TrimLeft(dest, " \t\r\n")
 	if strings.HasPrefix(d, "//") || strings.HasPrefix(d, `\`) || strings.HasPrefix(d, `/\`) {
 		return true
