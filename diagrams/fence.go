@@ -86,7 +86,7 @@ func (f *fence) Transform(doc *ast.Document, reader text.Reader, pc parser.Conte
 			dot.Write(seg.Value(source))
 		}
 		d := &Diagram{DOT: dot.Bytes()}
-		svg, err := f.r.SVG(context.Background(), d.DOT)
+		svg, err := f.r.SVGWithin(context.Background(), d.DOT, FenceLimits)
 		if err != nil {
 			d.Err = locate(err, b, source)
 			errs = append(errs, *d.Err)
@@ -101,7 +101,8 @@ func (f *fence) Transform(doc *ast.Document, reader text.Reader, pc parser.Conte
 }
 
 // locate maps an error in a block's DOT text to the source. A syntax error
-// points at its line in the block; anything else at the block's first line.
+// points at its line in the block; a diagram over the limits at the
+// opening fence; anything else at the block's first line.
 func locate(err error, b *ast.FencedCodeBlock, source []byte) *FenceError {
 	fe := &FenceError{Msg: err.Error()}
 	line := 1
@@ -109,9 +110,10 @@ func locate(err error, b *ast.FencedCodeBlock, source []byte) *FenceError {
 	if errors.As(err, &se) {
 		fe.Msg, line = se.Msg, se.Line
 	}
+	var le *LimitError
 	lines := b.Lines()
 	switch {
-	case lines.Len() == 0:
+	case lines.Len() == 0 || errors.As(err, &le):
 		// An empty block: point at its opening fence.
 		fe.Offset = fenceStart(b, source)
 	default:

@@ -30,8 +30,9 @@ var (
 
 // cacheVersion names the on-disk cache generation. Bump it when the SVG
 // post-processing or the Graphviz version changes, so old files are not
-// served for the same DOT text.
-const cacheVersion = "v1"
+// served for the same DOT text. v2: sanitised SVG, entries carry their
+// own SHA-256.
+const cacheVersion = "v2"
 
 // Renderer turns DOT text into SVG ready to inline in HTML, caching by the
 // SHA-256 of the DOT text: in memory, then (if a cache directory is given)
@@ -46,9 +47,12 @@ type Renderer struct {
 }
 
 // NewRenderer returns a Renderer. With cacheDir "" it caches in memory only;
-// otherwise SVGs are also kept as cacheDir/v1/<sha256-of-dot>.svg, written
+// otherwise SVGs are also kept as cacheDir/v2/<sha256-of-dot>.svg, written
 // atomically. The disk cache is best-effort: a failed write costs a render
-// next time, never a build.
+// next time, never a build. It is also untrusted: an entry is used only if
+// it carries the SHA-256 of its SVG and that SVG is already what the
+// sanitiser would make of it (see readCache); anything else is rendered
+// again and overwritten.
 func NewRenderer(cacheDir string) *Renderer {
 	return &Renderer{dir: cacheDir, mem: make(map[[32]byte][]byte)}
 }
@@ -73,13 +77,17 @@ func (r *Renderer) Renders() int64 { return r.renders.Load() }
 // class="edge" kept (with any DOT class attribute appended). A DOT text
 // Graphviz cannot parse gives a *SyntaxError.
 func (r *Renderer) SVG(ctx context.Context, dot []byte) ([]byte, error) {
+	return r.svg(ctx, dot, nil)
+}
+
+func (r *Renderer) svg(ctx context.Context, dot []byte, lim *Limits) ([]byte, error) {
 	key := sha256.Sum256(dot)
 	if svg, ok := r.lookup(key); ok {
 		return svg, nil
 	}
 	path := r.path(key)
 	if path != "" {
-		if svg, err := os.ReadFile(path); err == nil && bytes.HasPrefix(svg, []byte("<svg")) {
+		if svg, ok := readCache(path); ok {
 			r.store(key, svg)
 			return svg, nil
 		}
@@ -92,14 +100,47 @@ func (r *Renderer) SVG(ctx context.Context, dot []byte) ([]byte, error) {
 		// hand back whatever error it recorded last), so say it here.
 		return nil, &SyntaxError{Line: 1, Msg: "empty DOT text: expected a graph"}
 	}
-	svg, err := r.render(ctx, key, dot)
+	svg, err := r.render(ctx, key, dot, lim)
 	if err != nil {
 		return nil, err
 	}
 	if path != "" {
-		writeAtomic(path, svg)
+		writeAtomic(path, cacheEntry(svg))
 	}
 	return svg, nil
+}
+
+// cacheHeader starts every disk cache entry; the SHA-256 of the SVG that
+// follows the header line comes after it, in hex.
+const cacheHeader = "isms-diagram sha256:"
+
+func cacheEntry(svg []byte) []byte {
+	sum := sha256.Sum256(svg)
+	return append([]byte(cacheHeader+hex.EncodeToString(sum[:])+"\n"), svg...)
+}
+
+// readCache returns the SVG of a disk cache entry if it is intact (its
+// hash matches: no torn or edited file) and inert (sanitising it changes
+// nothing: no script, event handler, foreign URL or style, whoever wrote
+// it). The hash alone would not stop someone who can write the folder.
+func readCache(path string) ([]byte, bool) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, false
+	}
+	head, svg, ok := bytes.Cut(data, []byte("\n"))
+	want, found := bytes.CutPrefix(head, []byte(cacheHeader))
+	if !ok || !found {
+		return nil, false
+	}
+	sum := sha256.Sum256(svg)
+	if string(want) != hex.EncodeToString(sum[:]) || !bytes.HasPrefix(svg, []byte("<svg")) {
+		return nil, false
+	}
+	if clean, err := sanitizeSVG(svg); err != nil || !bytes.Equal(clean, svg) {
+		return nil, false
+	}
+	return svg, true
 }
 
 func (r *Renderer) lookup(key [32]byte) ([]byte, bool) {
@@ -125,11 +166,15 @@ func (r *Renderer) path(key [32]byte) string {
 // render runs Graphviz under gvMu and stores the result before releasing
 // it, so a concurrent call for the same text, waiting on the lock, finds it
 // in the cache instead of rendering again.
-func (r *Renderer) render(ctx context.Context, key [32]byte, dot []byte) ([]byte, error) {
+func (r *Renderer) render(ctx context.Context, key [32]byte, dot []byte, lim *Limits) ([]byte, error) {
 	gvMu.Lock()
 	defer gvMu.Unlock()
 	if svg, ok := r.lookup(key); ok {
 		return svg, nil
+	}
+	// A caller that gave up while waiting for the lock does not render.
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	if gv == nil {
 		g, err := graphviz.New(ctx)
@@ -153,14 +198,19 @@ func (r *Renderer) render(ctx context.Context, key [32]byte, dot []byte) ([]byte
 		return nil, &SyntaxError{Line: 1, Msg: "no graph in the text"}
 	}
 	defer graph.Close()
+	if lim != nil {
+		if err := lim.check(graph); err != nil {
+			return nil, err
+		}
+	}
 	var buf bytes.Buffer
 	if err := gv.Render(ctx, graph, graphviz.SVG, &buf); err != nil {
 		return nil, fmt.Errorf("dot: %w", err)
 	}
 	r.renders.Add(1)
-	svg := inlineSVG(buf.Bytes(), hex.EncodeToString(key[:4]))
-	if svg == nil {
-		return nil, errors.New("dot: graphviz wrote no <svg> element")
+	svg, err := inlineSVG(buf.Bytes(), hex.EncodeToString(key[:4]))
+	if err != nil {
+		return nil, fmt.Errorf("dot: %w", err)
 	}
 	r.store(key, svg)
 	return svg, nil
@@ -190,44 +240,35 @@ func syntaxError(err error, dot []byte) error {
 var (
 	commentRE = regexp.MustCompile(`(?s)<!--.*?-->\n?`)
 	idRE      = regexp.MustCompile(`\bid="([^"]*)"`)
-	sizeRE    = regexp.MustCompile(`\s(width|height)="[^"]*"`)
+	urlRefRE  = regexp.MustCompile(`url\(#([^)"]*)\)`)
 )
 
 // inlineSVG prepares Graphviz's SVG for embedding in HTML. Graphviz writes
 // '-' in comments as "&#45;", so a comment can never contain "-->" early.
-func inlineSVG(raw []byte, prefix string) []byte {
+// The result has passed sanitizeSVG.
+func inlineSVG(raw []byte, prefix string) ([]byte, error) {
 	i := bytes.Index(raw, []byte("<svg"))
 	if i < 0 {
-		return nil
+		return nil, errors.New("graphviz wrote no <svg> element")
 	}
 	svg := commentRE.ReplaceAll(raw[i:], nil)
 	end := bytes.IndexByte(svg, '>')
 	if end < 0 {
-		return nil
+		return nil, errors.New("graphviz wrote no <svg> element")
 	}
-	// The root keeps its viewBox and loses width and height, so CSS sizes
-	// it; the natural size travels as an inline max-width, so a small
-	// diagram is not blown up to the column width (a stylesheet can still
-	// override it, e.g. to let a wide map scroll at full size).
+	// The root keeps Graphviz's width, height and viewBox: the theme's
+	// stylesheet caps the width at the column (max-width: 100%; height:
+	// auto), so a small diagram keeps its natural size and a large one
+	// shrinks. No style attribute: the theme's CSP (style-src 'self')
+	// would block it.
 	root := string(svg[:end])
-	w, h := attr(root, "width"), attr(root, "height")
-	root = sizeRE.ReplaceAllString(root, "")
 	root += ` class="diagram-svg" role="img"`
-	if w != "" && h != "" {
-		root += ` style="max-width:` + w + `"`
-	}
 	var out bytes.Buffer
 	out.WriteString(root)
-	out.Write(idRE.ReplaceAll(svg[end:], []byte(`id="`+prefix+`-$1"`)))
-	return bytes.TrimSpace(out.Bytes())
-}
-
-func attr(tag, name string) string {
-	m := regexp.MustCompile(`\s` + name + `="([^"]*)"`).FindStringSubmatch(tag)
-	if m == nil {
-		return ""
-	}
-	return m[1]
+	body := idRE.ReplaceAll(svg[end:], []byte(`id="`+prefix+`-$1"`))
+	body = urlRefRE.ReplaceAll(body, []byte(`url(#`+prefix+`-$1)`))
+	out.Write(body)
+	return sanitizeSVG(bytes.TrimSpace(out.Bytes()))
 }
 
 // writeAtomic writes data to path through a temporary file and a rename, so

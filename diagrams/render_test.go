@@ -30,8 +30,14 @@ func TestSVGKeepsLinksLabelsAndClasses(t *testing.T) {
 		}
 	}
 	root := s[:strings.IndexByte(s, '>')]
-	if !strings.Contains(root, "viewBox=") || strings.Contains(root, " width=") || strings.Contains(root, " height=") {
-		t.Errorf("root should keep viewBox and drop width/height: %s", root)
+	// No style attribute anywhere: the theme's CSP (style-src 'self')
+	// blocks inline styles; the root's width and height give the natural
+	// size, which the theme's CSS caps at the column width.
+	if !strings.Contains(root, "viewBox=") || !strings.Contains(root, " width=") || !strings.Contains(root, " height=") {
+		t.Errorf("root should keep viewBox, width and height: %s", root)
+	}
+	if strings.Contains(s, " style=") {
+		t.Errorf("SVG has a style attribute, which the CSP blocks: %s", root)
 	}
 	for _, n := range g.Nodes {
 		if want := `xlink:href="` + n.URL + `"`; !strings.Contains(s, want) {
@@ -74,8 +80,8 @@ func TestRendererCache(t *testing.T) {
 	}
 	sum := sha256.Sum256(dot)
 	onDisk, err := os.ReadFile(filepath.Join(dir, cacheVersion, hex.EncodeToString(sum[:])+".svg"))
-	if err != nil || !bytes.Equal(onDisk, first) {
-		t.Errorf("disk cache: err %v, same SVG = %v", err, bytes.Equal(onDisk, first))
+	if err != nil || !bytes.Equal(onDisk, cacheEntry(first)) {
+		t.Errorf("disk cache: err %v, same SVG = %v", err, bytes.Equal(onDisk, cacheEntry(first)))
 	}
 	if leftovers, _ := filepath.Glob(filepath.Join(dir, cacheVersion, ".tmp-*")); len(leftovers) > 0 {
 		t.Errorf("temporary files left behind: %v", leftovers)
@@ -196,6 +202,44 @@ func TestSyntaxErrorLineAfterSuccess(t *testing.T) {
 		var se *SyntaxError
 		if !errors.As(err, &se) || se.Line != 3 {
 			t.Errorf("after %q: %v, want line 3", ok, err)
+		}
+	}
+}
+
+// TestDiskCacheRejectsPlantedEntries plants entries in the cache folder
+// that a rebuild must not inline: an SVG with script under a correct hash
+// (anyone who can write the folder can compute one), an edited SVG under
+// the old hash, and a bare SVG in the format before hashes. Each is
+// rendered again and overwritten.
+func TestDiskCacheRejectsPlantedEntries(t *testing.T) {
+	ctx := context.Background()
+	dot := []byte("digraph { a -> b }\n")
+	dir := t.TempDir()
+	good, err := NewRenderer(dir).SVG(ctx, dot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(dot)
+	path := filepath.Join(dir, cacheVersion, hex.EncodeToString(sum[:])+".svg")
+	planted := []byte(`<svg onload="alert(1)"><script>alert(2)</script><a xlink:href="javascript:alert(3)">x</a></svg>`)
+	edited := cacheEntry(good)
+	edited = bytes.Replace(edited, []byte("<svg"), []byte(`<svg onload="alert(4)"`), 1)
+	for name, entry := range map[string][]byte{
+		"script under a correct hash": cacheEntry(planted),
+		"edited under the old hash":   edited,
+		"no hash":                     planted,
+		"foreign link, correct hash":  cacheEntry(bytes.Replace(good, []byte("</svg>"), []byte(`<a href="//evil.example/"><text>x</text></a></svg>`), 1)),
+	} {
+		if err := os.WriteFile(path, entry, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := NewRenderer(dir)
+		svg, err := r.SVG(ctx, dot)
+		if err != nil || !bytes.Equal(svg, good) || r.Renders() != 1 {
+			t.Errorf("%s: err %v, renders %d, SVG %.120q; want a fresh render", name, err, r.Renders(), svg)
+		}
+		if onDisk, _ := os.ReadFile(path); !bytes.Equal(onDisk, cacheEntry(good)) {
+			t.Errorf("%s: the entry was not replaced", name)
 		}
 	}
 }

@@ -143,15 +143,22 @@ func Link(pages []*Page, assets []string, o Options) (*Site, diag.List) {
 		}
 		return false
 	}
+	selfRef := func(d *model.Document, r model.Ref, list string) bool {
+		if d.ID == "" || r.ID != d.ID {
+			return false
+		}
+		diags.Errorf(r.Pos, "self-reference", "%s lists itself in %s: a process's %s are other documents", d.ID, list, list)
+		return true
+	}
 	for _, p := range s.Pages {
 		d := p.Doc
 		for _, r := range d.Inputs {
-			if checkRef(p, r) && d.ID != "" {
+			if !selfRef(d, r, "inputs") && checkRef(p, r) && d.ID != "" {
 				addEdge(r.ID, d.ID, r.What)
 			}
 		}
 		for _, r := range d.Outputs {
-			if checkRef(p, r) && d.ID != "" {
+			if !selfRef(d, r, "outputs") && checkRef(p, r) && d.ID != "" {
 				addEdge(d.ID, r.ID, r.What)
 			}
 		}
@@ -209,6 +216,9 @@ func (s *Site) checkLinks(p *Page, diags *diag.List) {
 	p.Dests = make([]string, len(p.MD.Links))
 	for i, l := range p.MD.Links {
 		dest := l.Dest
+		if l.ExternalImage {
+			diags.Warnf(p.Pos(l.Offset), "external-image", "image %q is on another host, and pages load nothing from other hosts: it is shown as a link (copy it under content/, or set unsafe_html: true)", dest)
+		}
 		if dest == "" || strings.HasPrefix(dest, "//") {
 			continue
 		}

@@ -59,3 +59,30 @@ func TestLinkLeavesDocumentsUnchanged(t *testing.T) {
 		t.Errorf("the parse's link was changed to %q", a.MD.Links[0].Dest)
 	}
 }
+
+func TestProcessListingItselfIsLocatedError(t *testing.T) {
+	p := page(t, "processes/p.md", "---\nid: PRC-1\ntitle: P\ntype: process\nowner: o\nphase: do\ninputs: [PRC-2, PRC-1]\noutputs:\n  - to: PRC-1\n    what: itself\n---\n\nBody.\n")
+	q := page(t, "processes/q.md", "---\nid: PRC-2\ntitle: Q\ntype: process\nowner: o\nphase: do\n---\n\nBody.\n")
+	s, d := Link([]*Page{p, q}, nil, Options{})
+	want := []string{
+		"content/processes/p.md:7:17: error: PRC-1 lists itself in inputs: a process's inputs are other documents (self-reference)",
+		"content/processes/p.md:9:9: error: PRC-1 lists itself in outputs: a process's outputs are other documents (self-reference)",
+	}
+	if len(d) != len(want) || d[0].String() != want[0] || d[1].String() != want[1] {
+		t.Errorf("diagnostics:\n%s\nwant:\n%s\n%s", d.String(), want[0], want[1])
+	}
+	for _, e := range s.Edges {
+		if e.From == e.To {
+			t.Errorf("self edge %v kept", e)
+		}
+	}
+}
+
+func TestExternalImageIsLocatedWarning(t *testing.T) {
+	p := page(t, "policies/a.md", "---\nid: A\ntitle: A\ntype: policy\nowner: o\n---\n\nLogo: ![Our logo](https://cdn.example/logo.png)\n")
+	_, d := Link([]*Page{p}, nil, Options{})
+	want := `content/policies/a.md:8:7: warning: image "https://cdn.example/logo.png" is on another host, and pages load nothing from other hosts: it is shown as a link (copy it under content/, or set unsafe_html: true) (external-image)`
+	if len(d) != 1 || d[0].String() != want {
+		t.Errorf("diagnostics:\n%s\nwant:\n%s", d.String(), want)
+	}
+}

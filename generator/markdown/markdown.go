@@ -79,7 +79,11 @@ type Heading struct {
 type Link struct {
 	Dest   string // as written
 	Offset int    // byte offset in the source
-	node   ast.Node
+	// ExternalImage marks an image on another host (![alt](https://…)),
+	// which is rendered as a link to it with its alt text unless raw HTML
+	// is allowed: pages load nothing from other hosts.
+	ExternalImage bool
+	node          ast.Node
 }
 
 // Doc is a parsed document. Between Parse and Freeze it holds goldmark's
@@ -136,6 +140,10 @@ func (m *Markdown) Parse(src []byte) *Doc {
 	pc := parser.NewContext()
 	root := m.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
 	d := &Doc{Src: src, Root: root, Context: pc}
+	var dropped map[ast.Node]bool
+	if !m.unsafe {
+		dropped = dropExternalImages(root)
+	}
 	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -146,7 +154,7 @@ func (m *Markdown) Parse(src []byte) *Doc {
 			ids, _ := id.([]byte)
 			d.Headings = append(d.Headings, Heading{Level: n.Level, Text: plainText(n, src), ID: string(ids)})
 		case *ast.Link:
-			d.Links = append(d.Links, Link{node: n, Dest: string(n.Destination), Offset: offsetOf(n, src)})
+			d.Links = append(d.Links, Link{node: n, Dest: string(n.Destination), Offset: offsetOf(n, src), ExternalImage: dropped[n]})
 		case *ast.Image:
 			d.Links = append(d.Links, Link{node: n, Dest: string(n.Destination), Offset: offsetOf(n, src)})
 		}
@@ -159,6 +167,49 @@ func (m *Markdown) Parse(src []byte) *Doc {
 		}
 	}
 	return d
+}
+
+// dropExternalImages replaces every image whose source is on another host
+// by a link to it holding the image's alt text, and returns those links.
+func dropExternalImages(root ast.Node) map[ast.Node]bool {
+	var images []*ast.Image
+	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if img, ok := n.(*ast.Image); ok && entering && external(string(img.Destination)) {
+			images = append(images, img)
+		}
+		return ast.WalkContinue, nil
+	})
+	if len(images) == 0 {
+		return nil
+	}
+	links := make(map[ast.Node]bool, len(images))
+	for _, img := range images {
+		l := ast.NewLink()
+		l.Destination, l.Title = img.Destination, img.Title
+		for c := img.FirstChild(); c != nil; {
+			next := c.NextSibling()
+			l.AppendChild(l, c)
+			c = next
+		}
+		img.Parent().ReplaceChild(img.Parent(), img, l)
+		links[l] = true
+	}
+	return links
+}
+
+// external reports whether a link or image destination names another
+// host: a scheme other than data:, or a protocol-relative //host (browsers
+// read '\' as '/').
+func external(dest string) bool {
+	d := strings.TrimLeft(dest, " \t\r\n")
+	if strings.HasPrefix(d, "//") || strings.HasPrefix(d, `\`) || strings.HasPrefix(d, `/\`) {
+		return true
+	}
+	scheme, _, ok := strings.Cut(d, ":")
+	if !ok || strings.ContainsAny(scheme, "/?#") {
+		return false
+	}
+	return !strings.EqualFold(scheme, "data")
 }
 
 // Freeze renders the document's body now and drops its syntax tree, which

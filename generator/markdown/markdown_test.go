@@ -157,3 +157,49 @@ func BenchmarkMarkdown(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/float64(len(docs)), "µs/doc")
 }
+
+// TestExternalImageBecomesLink: pages load nothing from other hosts, so an
+// image on another host is rendered as a link to it, with its alt text,
+// unless raw HTML is allowed.
+func TestExternalImageBecomesLink(t *testing.T) {
+	src := []byte("# T\n\nA ![diagram *one*](https://cdn.example/a.png \"t\") and ![proto](//cdn.example/b.png)\nand ![local](img/c.png) and ![inline](data:image/png;base64,AAAA).\n")
+	d := New(Options{}).Parse(src)
+	body, err := New(Options{}).Render(d, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := string(body)
+	for _, want := range []string{
+		`<a href="https://cdn.example/a.png" title="t">diagram <em>one</em></a>`,
+		`<a href="//cdn.example/b.png">proto</a>`,
+		`<img src="img/c.png" alt="local" />`,
+		`<img src="data:image/png;base64,AAAA" alt="inline" />`,
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("no %s in\n%s", want, html)
+		}
+	}
+	if strings.Contains(html, `<img src="https:`) || strings.Contains(html, `<img src="//`) {
+		t.Errorf("an external image is still embedded:\n%s", html)
+	}
+	var flagged []string
+	for _, l := range d.Links {
+		if l.ExternalImage {
+			flagged = append(flagged, fmt.Sprintf("%s@%d", l.Dest, l.Offset))
+		}
+	}
+	want := fmt.Sprintf("[https://cdn.example/a.png@%d //cdn.example/b.png@%d]", bytes.Index(src, []byte("![diagram")), bytes.Index(src, []byte("![proto")))
+	if fmt.Sprint(flagged) != want {
+		t.Errorf("flagged %v, want %s", flagged, want)
+	}
+
+	unsafe := New(Options{UnsafeHTML: true})
+	u := unsafe.Parse(src)
+	body, err = unsafe.Render(u, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(body), `<img src="https://cdn.example/a.png"`) || u.Links[0].ExternalImage {
+		t.Errorf("with unsafe_html the image stays:\n%s", body)
+	}
+}

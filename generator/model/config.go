@@ -18,7 +18,7 @@ func DecodeConfig(display string, src []byte) (Config, diag.List) {
 	d := &decoder{path: display, line0: 1}
 	var root yaml.Node
 	if err := yaml.Unmarshal(src, &root); err != nil {
-		d.yamlError(err)
+		d.yamlError(err, src)
 		return c, d.diags
 	}
 	if len(root.Content) == 0 {

@@ -1,10 +1,15 @@
 package model
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
+	"path"
 	"regexp"
 	"slices"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/isms-project/isms/generator/diag"
 	"github.com/isms-project/isms/generator/load"
@@ -33,10 +38,19 @@ var clausePattern = regexp.MustCompile(`^(?:[4-9]|10)(?:\.[0-9]{1,2}){0,2}$`)
 // decoder carries the file being decoded and where its YAML starts, so every
 // yaml.Node line maps back to the file's own line.
 type decoder struct {
-	path   string
-	line0  int // file line of YAML line 1
-	diags  diag.List
-	schema *Schema // the reports' sections; nil: none
+	path        string
+	line0       int  // file line of YAML line 1
+	frontMatter bool // decoding a document's front-matter, not isms.yaml
+	diags       diag.List
+	schema      *Schema // the reports' sections; nil: none
+}
+
+// what names the YAML being decoded in messages.
+func (d *decoder) what() string {
+	if d.frontMatter {
+		return "front-matter"
+	}
+	return path.Base(d.path)
 }
 
 func (d *decoder) pos(n *yaml.Node) diag.Pos {
@@ -50,7 +64,16 @@ func (d *decoder) errorf(n *yaml.Node, code, format string, args ...any) {
 // yamlLineError turns yaml.v3's "yaml: line N: text" into a located message.
 var yamlLineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 
-func (d *decoder) yamlError(err error) {
+func (d *decoder) yamlError(err error, yml []byte) {
+	// yaml.v3 reports a tab in the indentation as a character that cannot
+	// start a token, often on the line before.
+	if m := err.Error(); strings.Contains(m, "tab character") || strings.Contains(m, "cannot start any token") {
+		if line, col, ok := tabIndent(yml); ok {
+			d.diags.Errorf(diag.Pos{Path: d.path, Line: line + d.line0 - 1, Col: col}, "yaml",
+				"tabs are not allowed for indentation in YAML; use spaces")
+			return
+		}
+	}
 	var te *yaml.TypeError
 	msgs := []string{err.Error()}
 	if errors.As(err, &te) {
@@ -71,7 +94,7 @@ func (d *decoder) yamlError(err error) {
 				line++
 			}
 		}
-		d.diags.Errorf(diag.Pos{Path: d.path, Line: line + d.line0 - 1, Col: 1}, "yaml", "front-matter is not valid YAML: %s", text)
+		d.diags.Errorf(diag.Pos{Path: d.path, Line: line + d.line0 - 1, Col: 1}, "yaml", "%s is not valid YAML: %s", d.what(), text)
 	}
 }
 
@@ -86,7 +109,10 @@ func Decode(path, display string, src []byte) (*Document, diag.List) {
 
 func decode(path, display string, src []byte, schema *Schema) (*Document, diag.List) {
 	doc := &Document{Path: path, Src: src, Pos: map[string]diag.Pos{}, ItemPos: map[string][]diag.Pos{}}
-	d := &decoder{path: display, schema: schema}
+	d := &decoder{path: display, frontMatter: true, schema: schema}
+	if !d.encoding(src) {
+		return nil, d.diags
+	}
 	fm, err := load.Split(src)
 	if err != nil {
 		var se *load.SplitError
@@ -112,7 +138,7 @@ func decode(path, display string, src []byte, schema *Schema) (*Document, diag.L
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(fm.YAML, &root); err != nil {
-		d.yamlError(err)
+		d.yamlError(err, fm.YAML)
 		return nil, d.diags
 	}
 	if len(root.Content) == 0 {
@@ -145,6 +171,12 @@ func decode(path, display string, src []byte, schema *Schema) (*Document, diag.L
 			d.diags.Errorf(diag.Pos{Path: display, Line: 1, Col: 1}, "missing-field", "required key %q is missing", req)
 		}
 	}
+	if off, depth := nesting(src, doc.BodyOffset); off >= 0 {
+		line, col := lineCol(src, off)
+		d.diags.Errorf(diag.Pos{Path: display, Line: line, Col: col}, "too-deep",
+			"lists and block quotes are nested %d levels deep here; the limit is %d", depth, MaxNesting)
+		return nil, d.diags
+	}
 	if doc.Type == "process" && doc.Phase == "" && seen["phase"] == nil {
 		d.diags.Warnf(diag.Pos{Path: display, Line: 1, Col: 1}, "missing-field", "process has no phase (plan, do, check or act): it is drawn outside the PDCA clusters")
 	}
@@ -157,14 +189,14 @@ func decode(path, display string, src []byte, schema *Schema) (*Document, diag.L
 func (d *decoder) field(doc *Document, key string, k, v *yaml.Node) {
 	switch key {
 	case "id":
-		doc.ID = d.str(v)
+		doc.ID = d.short(v, key)
 		if doc.ID != "" && !idPattern.MatchString(doc.ID) {
 			d.errorf(v, "bad-id", "id %q may hold only letters, digits, '.', '_' and '-'", doc.ID)
 		}
 	case "title":
-		doc.Title = d.str(v)
+		doc.Title = d.short(v, key)
 	case "owner":
-		doc.Owner = d.str(v)
+		doc.Owner = d.short(v, key)
 	case "type":
 		doc.Type = d.enum(v, "type", Types)
 	case "status":
@@ -273,6 +305,21 @@ func (d *decoder) str(v *yaml.Node) string {
 	return strings.TrimSpace(v.Value)
 }
 
+// MaxText is the longest id, title or owner, in characters: they appear on
+// every page that lists the document, so a huge one multiplies.
+const MaxText = 500
+
+// short reads a scalar that must stay short; a longer one is an error and
+// is cut to MaxText characters.
+func (d *decoder) short(v *yaml.Node, key string) string {
+	s := d.str(v)
+	if n := utf8.RuneCountInString(s); n > MaxText {
+		d.errorf(v, "too-long", "%s is %d characters long; the limit is %d", key, n, MaxText)
+		s = string([]rune(s)[:MaxText])
+	}
+	return s
+}
+
 func (d *decoder) enum(v *yaml.Node, key string, allowed []string) string {
 	s := d.str(v)
 	if s == "" {
@@ -296,9 +343,36 @@ func (d *decoder) date(v *yaml.Node) Date {
 	}
 	t, err := ParseDate(s)
 	if err != nil {
-		d.errorf(v, "bad-date", "%v%s", err, dateHint(s))
+		if why := impossibleDate(s); why != "" {
+			d.errorf(v, "bad-date", "%q is not a real date: %s", s, why)
+		} else {
+			d.errorf(v, "bad-date", "%v%s", err, dateHint(s))
+		}
 	}
 	return t
+}
+
+var datePattern = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})$`)
+
+// impossibleDate says why a YYYY-MM-DD text with a real month names no
+// day of it ("February 2026 has 28 days"), or "" otherwise.
+func impossibleDate(s string) string {
+	m := datePattern.FindStringSubmatch(s)
+	if m == nil {
+		return ""
+	}
+	var y, mo, day int
+	fmt.Sscan(m[1], &y)
+	fmt.Sscan(strings.TrimLeft(m[2], "0"), &mo)
+	fmt.Sscan(strings.TrimLeft(m[3], "0"), &day)
+	if mo < 1 || mo > 12 {
+		return "" // MM is not a month: "not of the form YYYY-MM-DD" says it
+	}
+	days := time.Date(y, time.Month(mo)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	if day < 1 || day > days {
+		return fmt.Sprintf("%s %d has %d days", time.Month(mo), y, days)
+	}
+	return ""
 }
 
 func (d *decoder) interval(v *yaml.Node) Interval {
@@ -446,4 +520,121 @@ func headlessFrontMatter(src []byte) ([]byte, bool) {
 		off = end
 	}
 	return nil, false
+}
+
+// encoding checks that src is UTF-8 without a byte-order mark, reporting
+// the first bad byte at its own line and column; Split and the YAML reader
+// would otherwise report a wrong line, or publish mojibake.
+func (d *decoder) encoding(src []byte) bool {
+	if bytes.HasPrefix(src, []byte("\xEF\xBB\xBF")) {
+		d.diags.Errorf(diag.Pos{Path: d.path, Line: 1, Col: 1}, "encoding",
+			"file starts with a UTF-8 byte-order mark: save it as UTF-8 without BOM")
+		return false
+	}
+	if utf8.Valid(src) {
+		return true
+	}
+	off := 0
+	for off < len(src) {
+		r, size := utf8.DecodeRune(src[off:])
+		if r == utf8.RuneError && size <= 1 {
+			break
+		}
+		off += size
+	}
+	line, col := lineCol(src, off)
+	d.diags.Errorf(diag.Pos{Path: d.path, Line: line, Col: col}, "encoding",
+		"invalid UTF-8 (byte 0x%02X): save the file as UTF-8 (Windows-1252 or Latin-1 text looks like this)", src[off])
+	return false
+}
+
+// skipOneSpace skips the space that separates a container marker from
+// what follows it, so "- - x" counts two levels, not three.
+func skipOneSpace(line []byte, i int) int {
+	if i < len(line) && line[i] == ' ' {
+		return i + 1
+	}
+	return i
+}
+
+// lineCol is the 1-based line and column (in characters) of byte off.
+func lineCol(src []byte, off int) (line, col int) {
+	start := bytes.LastIndexByte(src[:off], '\n') + 1
+	return 1 + bytes.Count(src[:start], []byte("\n")), 1 + utf8.RuneCount(src[start:off])
+}
+
+// tabIndent finds the first line whose indentation holds a tab.
+func tabIndent(yml []byte) (line, col int, ok bool) {
+	for i, l := range bytes.Split(yml, []byte("\n")) {
+		for j, c := range l {
+			if c == '\t' {
+				return i + 1, j + 1, true
+			}
+			if c != ' ' {
+				break
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// MaxNesting is the deepest nesting of lists and block quotes a body may
+// have: goldmark's time and memory grow much faster than linearly in it
+// (5,000 levels took 135 s and 2.4 GB).
+const MaxNesting = 100
+
+// nesting scans the Markdown body src[from:] cheaply, before goldmark
+// sees it, and returns the offset of the first line nested deeper than
+// MaxNesting (-1 if none) with that depth. Only a line with a container
+// marker (>, -, *, +, 1. or 1)) can open containers; it is as deep as the
+// markers on it plus the containers its indentation continues, at most one
+// per two columns of white space not directly after a marker. The estimate never undercounts, so no body deeper than
+// the limit gets through. Fenced code is not skipped: CommonMark closes a
+// fence when its container ends, so skipping would need a real parser.
+func nesting(src []byte, from int) (off, depth int) {
+	for pos := min(max(from, 0), len(src)); pos < len(src); {
+		end := bytes.IndexByte(src[pos:], '\n')
+		if end < 0 {
+			end = len(src)
+		} else {
+			end += pos
+		}
+		line := src[pos:end]
+		width, markers, i := 0, 0, 0
+	prefix:
+		for i < len(line) {
+			switch c := line[i]; {
+			case c == ' ':
+				width++
+				i++
+			case c == '\t':
+				width += 4
+				i++
+			case c == '>':
+				markers++
+				i = skipOneSpace(line, i+1)
+			case (c == '-' || c == '*' || c == '+') && (i+1 == len(line) || line[i+1] == ' ' || line[i+1] == '\t' || line[i+1] == '\r'):
+				markers++
+				i = skipOneSpace(line, i+1)
+			case c >= '0' && c <= '9':
+				j := i
+				for j < len(line) && j-i < 9 && line[j] >= '0' && line[j] <= '9' {
+					j++
+				}
+				if j < len(line) && (line[j] == '.' || line[j] == ')') && (j+1 == len(line) || line[j+1] == ' ' || line[j+1] == '\t') {
+					markers++
+					i = skipOneSpace(line, j+1)
+					continue
+				}
+				break prefix
+			default:
+				break prefix
+			}
+		}
+		if d := markers + width/2; markers > 0 && d > MaxNesting {
+			return pos, d
+		}
+		pos = end + 1
+	}
+	return -1, 0
 }
