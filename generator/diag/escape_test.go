@@ -3,6 +3,7 @@ package diag
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestEscape(t *testing.T) {
@@ -38,4 +39,26 @@ func TestDiagnosticStringEscapes(t *testing.T) {
 	if got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
+}
+
+// FuzzEscape: the result is valid UTF-8 with no control or invisible
+// character, and text that needs no escaping is left as it is.
+func FuzzEscape(f *testing.F) {
+	for _, s := range []string{"plain", "x\x1b[2Jy", "\u202egnp.exe", "bad\xff", "\t\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		e := Escape(s)
+		if !utf8.ValidString(e) {
+			t.Fatalf("Escape(%q) = %q: invalid UTF-8", s, e)
+		}
+		for _, r := range e {
+			if needsEscape(r) {
+				t.Fatalf("Escape(%q) = %q holds %U", s, e, r)
+			}
+		}
+		if utf8.ValidString(s) && strings.IndexFunc(s, needsEscape) < 0 && e != s {
+			t.Fatalf("Escape(%q) = %q, want it unchanged", s, e)
+		}
+	})
 }

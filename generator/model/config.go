@@ -148,6 +148,9 @@ func CheckBaseURL(s string) error {
 	default:
 		return errors.New("must be https://host/path/, http://host/path/ or /path/")
 	}
+	if strings.Contains(path, "//") {
+		return errors.New("has an empty path segment (//), which browsers can read as another host")
+	}
 	segs := strings.TrimSuffix(strings.TrimPrefix(path, "/"), "/")
 	if segs == "" {
 		return nil

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -90,4 +91,36 @@ func TestDecodeHiddenCharacters(t *testing.T) {
 	if strings.Contains(d.String(), "\u202e") {
 		t.Errorf("printed raw: %q", d.String())
 	}
+}
+
+// FuzzCheckBaseURL: whatever CheckBaseURL accepts parses as a URL with no
+// other host than the one written after http(s)://, no empty or dot
+// segment, no query, fragment, user or escape.
+func FuzzCheckBaseURL(f *testing.F) {
+	for _, s := range []string{"/", "/isms/", "https://a.example/x/", "//evil", "https://h//evil/", "/\\evil/", "javascript:x", "/%2e%2e/", "http://[::1]:80/a"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if CheckBaseURL(s) != nil {
+			return
+		}
+		u, err := url.Parse(s)
+		if err != nil {
+			t.Fatalf("%q accepted but does not parse: %v", s, err)
+		}
+		if u.Scheme != "" && u.Scheme != "http" && u.Scheme != "https" || u.Opaque != "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.RawPath != "" {
+			t.Fatalf("%q accepted: %#v", s, u)
+		}
+		if u.Scheme == "" && u.Host != "" || u.Scheme != "" && u.Host == "" {
+			t.Fatalf("%q accepted with host %q", s, u.Host)
+		}
+		if !strings.HasPrefix(u.Path, "/") && u.Path != "" || strings.Contains(u.Path, "//") || strings.Contains(u.Path+"/", "/../") || strings.Contains(u.Path+"/", "/./") {
+			t.Fatalf("%q accepted with path %q", s, u.Path)
+		}
+		for _, r := range s {
+			if r <= ' ' || r >= 0x7F || r == '\\' || r == '%' {
+				t.Fatalf("%q accepted with %q", s, r)
+			}
+		}
+	})
 }
