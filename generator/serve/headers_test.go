@@ -8,10 +8,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // parseNetlifyHeaders reads the [[headers]] blocks of a netlify.toml: the
@@ -220,4 +223,36 @@ func TestHostGuard(t *testing.T) {
 	}
 	ln.Close()
 	s.Close()
+}
+
+// The preview reads content/ through load.DirFS: a file the build listed
+// and that is then replaced by a link to /etc/passwd or by a named pipe is
+// refused, without waiting on the pipe.
+func TestMemoFSRefusesSwappedFiles(t *testing.T) {
+	dir := writeSite(t, map[string]string{"content/a.txt": "a", "content/b.txt": "b", "themes/x.txt": "x"})
+	m := newMemoFS(dir)
+	must(t, os.Remove(filepath.Join(dir, "content/a.txt")))
+	must(t, os.Symlink("/etc/passwd", filepath.Join(dir, "content/a.txt")))
+	must(t, os.Remove(filepath.Join(dir, "content/b.txt")))
+	must(t, syscall.Mkfifo(filepath.Join(dir, "content/b.txt"), 0o644))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for _, n := range []string{"content/a.txt", "content/b.txt"} {
+			if b, err := m.ReadFile(n); err == nil {
+				t.Errorf("%s: read %q", n, b)
+			}
+		}
+		if b, err := m.ReadFile("themes/x.txt"); err != nil || string(b) != "x" {
+			t.Errorf("themes/x.txt: %q %v", b, err)
+		}
+		if es, err := m.ReadDir("content"); err != nil || len(es) != 2 {
+			t.Errorf("ReadDir(content): %v %v", es, err)
+		}
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the preview blocks on a named pipe")
+	}
 }
