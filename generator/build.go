@@ -154,7 +154,7 @@ func Build(o Options) (*Result, error) {
 		diags.Errorf(diag.Pos{Path: contentDir}, "no-content", "the site has no content/ folder")
 		return res, nil
 	}
-	src, d := load.Read(content, contentDir+"/")
+	src, d := load.ReadLimited(content, contentDir+"/", load.Limits{Markdown: cfg.MaxMarkdownSize, File: cfg.MaxFileSize})
 	diags = append(diags, d...)
 	paths := make([]string, len(src.Docs))
 	for i, d := range src.Docs {

@@ -67,7 +67,10 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 		ln.Close()
 		return err
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	// Only requests that name this server in Host are answered: a web page
+	// cannot reach the drafts through DNS rebinding.
+	guarded := serve.HostGuard(srv, *bind, ln.Addr().(*net.TCPAddr).Port)
+	hs := &http.Server{Handler: guarded, ReadHeaderTimeout: 10 * time.Second}
 	hs.RegisterOnShutdown(srv.Close)
 
 	url := "http://" + ln.Addr().String() + "/"

@@ -58,8 +58,12 @@ type Diagnostic struct {
 	Msg      string
 }
 
+// String prints the diagnostic on one line. Control characters and the
+// invisible ones of Hidden in the path or the text are written as Go
+// escapes (\x1b, \u202e): a file name must not be able to move the
+// terminal's cursor, recolour it, or reorder what the reader sees.
 func (d Diagnostic) String() string {
-	s := fmt.Sprintf("%s: %s: %s", d.Pos, d.Severity, d.Msg)
+	s := fmt.Sprintf("%s: %s: %s", Escape(d.Pos.String()), d.Severity, Escape(d.Msg))
 	if d.Code != "" {
 		s += " (" + d.Code + ")"
 	}

@@ -251,7 +251,7 @@ func (s *Site) checkLinks(p *Page, diags *diag.List) {
 				diags.Errorf(p.Pos(l.Offset), "broken-link", "link %q: %s has no heading with id %q%s", dest, t.Display, u.Fragment, headingHint(t, u.Fragment))
 				continue
 			}
-			out := s.Root + t.URL
+			out := s.Root + EscapePath(t.URL)
 			if u.Fragment != "" {
 				out += "#" + u.Fragment
 			}
@@ -259,7 +259,7 @@ func (s *Site) checkLinks(p *Page, diags *diag.List) {
 			continue
 		}
 		if s.Assets[target] {
-			out := s.Root + target
+			out := s.Root + EscapePath(target)
 			if u.Fragment != "" {
 				out += "#" + u.Fragment
 			}
@@ -268,11 +268,23 @@ func (s *Site) checkLinks(p *Page, diags *diag.List) {
 		}
 		// A link to a page's folder-style URL (e.g. "../policies/access/").
 		if t := s.byURL(strings.TrimSuffix(target, "/") + "/"); t != nil {
-			p.Dests[i] = s.Root + t.URL
+			p.Dests[i] = s.Root + EscapePath(t.URL)
 			continue
 		}
 		diags.Errorf(p.Pos(l.Offset), "broken-link", "link %q: no file content/%s", dest, target)
 	}
+}
+
+// EscapePath percent-encodes each segment of a slash path, so a file
+// named "100%.pdf" or "a#b.pdf" is linked as "100%25.pdf" and "a%23b.pdf"
+// (a browser and a static server decode it once, back to the name).
+// Names of letters, digits and "-._~" are left as they are.
+func EscapePath(p string) string {
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		segs[i] = url.PathEscape(s)
+	}
+	return strings.Join(segs, "/")
 }
 
 // byURL finds a page by URL through the map Link built, since every

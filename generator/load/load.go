@@ -6,11 +6,14 @@ package load
 
 import (
 	"bytes"
+	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/isms-project/isms/generator/diag"
 )
@@ -35,26 +38,104 @@ func ignored(name string) bool {
 		name == "4913" || strings.HasPrefix(name, "#")
 }
 
-// Read walks fsys and reads every Markdown file. Paths are reported relative
-// to fsys; prefix (e.g. "content/") is put in front of them in diagnostics.
+// Default per-file size limits (isms.yaml: max_markdown_size, max_file_size).
+const (
+	DefaultMarkdownLimit int64 = 20 << 20
+	DefaultFileLimit     int64 = 100 << 20
+)
+
+// Limits bound the size of one file. Zero means the default.
+type Limits struct {
+	Markdown int64 // a .md document
+	File     int64 // any other file
+}
+
+// ActiveTypes are the extensions of files a browser runs script in when
+// it opens them (or that such a file can load as script). They are served
+// and published under the headers of netlify.toml that keep their script
+// from running on the portal's origin; those headers match these
+// extensions in lower case only, so another case is refused.
+var ActiveTypes = []string{".html", ".htm", ".xhtml", ".svg", ".xml", ".js", ".mjs"}
+
+// Read walks fsys and reads every Markdown file, with the default limits.
+// Paths are reported relative to fsys; prefix (e.g. "content/") is put in
+// front of them in diagnostics.
 func Read(fsys fs.FS, prefix string) (Content, diag.List) {
+	return ReadLimited(fsys, prefix, Limits{})
+}
+
+// ReadLimited is Read with the given size limits.
+//
+// Only regular files are taken. A symbolic link is skipped with a warning
+// and never followed, wherever it points: it could publish /etc/passwd or
+// the build's environment. Named pipes, sockets and devices are skipped
+// with a warning and never opened (opening a pipe waits for a writer).
+// The kind of every entry comes from the folder listing (an lstat), before
+// anything is opened. A file over its limit, a name with control or
+// invisible (bidirectional, zero-width) characters, and an active type
+// whose extension is not in lower case are errors.
+func ReadLimited(fsys fs.FS, prefix string, lim Limits) (Content, diag.List) {
+	if lim.Markdown <= 0 {
+		lim.Markdown = DefaultMarkdownLimit
+	}
+	if lim.File <= 0 {
+		lim.File = DefaultFileLimit
+	}
 	var c Content
 	var diags diag.List
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		pos := diag.Pos{Path: prefix + p}
 		if err != nil {
-			diags.Errorf(diag.Pos{Path: prefix + p}, "read", "%v", err)
+			diags.Errorf(pos, "read", "%v", err)
 			return nil
 		}
-		if p != "." && ignored(d.Name()) {
+		if p == "." {
+			return nil
+		}
+		if ignored(d.Name()) {
 			if d.IsDir() {
 				return fs.SkipDir
 			}
 			return nil
 		}
-		if d.IsDir() || !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
+		if msg := badName(d.Name()); msg != "" {
+			diags.Errorf(pos, "bad-name", "%s", msg)
+			if d.IsDir() {
+				return fs.SkipDir
+			}
 			return nil
 		}
-		if strings.EqualFold(path.Ext(p), ".md") {
+		t := d.Type()
+		switch {
+		case d.IsDir():
+			return nil
+		case t&fs.ModeSymlink != 0:
+			diags.Warnf(pos, "symlink", "symbolic link skipped: only regular files are published, and links are never followed")
+			return nil
+		case !t.IsRegular():
+			diags.Warnf(pos, "special-file", "%s skipped: only regular files are published", kind(t))
+			return nil
+		}
+		ext := path.Ext(p)
+		if lower := strings.ToLower(ext); lower != ext && slices.Contains(ActiveTypes, lower) {
+			diags.Errorf(pos, "bad-name", "extension %q must be written %q: the headers that keep an active file's script from running match lower-case names only", ext, lower)
+			return nil
+		}
+		md := strings.EqualFold(ext, ".md")
+		limit, key := lim.File, "max_file_size"
+		if md {
+			limit, key = lim.Markdown, "max_markdown_size"
+		}
+		info, err := d.Info()
+		if err != nil {
+			diags.Errorf(pos, "read", "%v", err)
+			return nil
+		}
+		if info.Size() > limit {
+			diags.Errorf(pos, "too-large", "file is %s, over the limit of %s (%s in isms.yaml)", size(info.Size()), size(limit), key)
+			return nil
+		}
+		if md {
 			c.Docs = append(c.Docs, Source{Path: p})
 			return nil
 		}
@@ -79,14 +160,64 @@ func Read(fsys fs.FS, prefix string) (Content, diag.List) {
 	wg.Wait()
 	docs := c.Docs[:0]
 	for i, s := range c.Docs {
-		if errs[i] != nil {
-			diags.Errorf(diag.Pos{Path: prefix + s.Path}, "read", "%v", errs[i])
-			continue
+		pos := diag.Pos{Path: prefix + s.Path}
+		switch {
+		case errs[i] != nil:
+			diags.Errorf(pos, "read", "%v", errs[i])
+		case int64(len(s.Data)) > lim.Markdown: // it grew after the listing
+			diags.Errorf(pos, "too-large", "file is %s, over the limit of %s (max_markdown_size in isms.yaml)", size(int64(len(s.Data))), size(lim.Markdown))
+		default:
+			docs = append(docs, s)
 		}
-		docs = append(docs, s)
 	}
 	c.Docs = docs
 	return c, diags
+}
+
+// badName says what is wrong with a file or folder name that must not be
+// published, or "".
+func badName(name string) string {
+	if !utf8.ValidString(name) {
+		return "name is not valid UTF-8: rename the file"
+	}
+	for _, r := range name {
+		switch {
+		case diag.Control(r):
+			return fmt.Sprintf("name holds the control character %U: rename the file", r)
+		case diag.Hidden(r):
+			return fmt.Sprintf("name holds the invisible character %U, which can make it read as another name: rename the file", r)
+		}
+	}
+	return ""
+}
+
+func kind(t fs.FileMode) string {
+	switch {
+	case t&fs.ModeNamedPipe != 0:
+		return "named pipe"
+	case t&fs.ModeSocket != 0:
+		return "socket"
+	case t&fs.ModeCharDevice != 0:
+		return "character device"
+	case t&fs.ModeDevice != 0:
+		return "device"
+	}
+	return "special file"
+}
+
+// size prints a byte count the way limits are written in isms.yaml.
+func size(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GB", n>>30)
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MB", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // FrontMatter is the result of splitting a document.

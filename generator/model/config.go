@@ -1,7 +1,12 @@
 package model
 
 import (
+	"errors"
+	"fmt"
+	"net"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/isms-project/isms/generator/diag"
@@ -9,7 +14,7 @@ import (
 )
 
 // ConfigKeys are the keys isms.yaml may have.
-var ConfigKeys = []string{"title", "organization", "base_url", "review_every", "review_every_by_type", "due_soon", "as_of", "theme", "unsafe_html"}
+var ConfigKeys = []string{"title", "organization", "base_url", "review_every", "review_every_by_type", "due_soon", "as_of", "theme", "unsafe_html", "max_markdown_size", "max_file_size"}
 
 // DecodeConfig reads isms.yaml (display is its path for messages). Missing
 // keys keep DefaultConfig's values.
@@ -43,7 +48,17 @@ func DecodeConfig(display string, src []byte) (Config, diag.List) {
 		case "organization":
 			c.Organization = d.str(v)
 		case "base_url":
-			c.BaseURL = d.str(v)
+			if s := d.str(v); s != "" {
+				if err := CheckBaseURL(s); err != nil {
+					d.errorf(v, "bad-base-url", "base_url %q: %v", s, err)
+				} else {
+					c.BaseURL = s
+				}
+			}
+		case "max_markdown_size":
+			c.MaxMarkdownSize = d.size(v, k.Value)
+		case "max_file_size":
+			c.MaxFileSize = d.size(v, k.Value)
 		case "theme":
 			if s := d.str(v); s != "" {
 				if strings.ContainsAny(s, `/\`) || s == "." || s == ".." {
@@ -89,4 +104,148 @@ func DecodeConfig(display string, src []byte) (Config, diag.List) {
 		}
 	}
 	return c, d.diags
+}
+
+// CheckBaseURL accepts what base_url and --base-url may be: "/path/" or
+// "http(s)://host[:port]/path/" (the trailing slash may be left off),
+// where every path segment is made of letters, digits and "-._~". Anything
+// else is refused rather than guessed at: "//host/" and "/\\host/" are read
+// by browsers as another host, an empty segment ("https://a//b/") makes
+// links resolve against another host, and percent-escapes, "..", spaces,
+// control characters, queries, fragments, user names and other schemes
+// ("javascript:") have no business in the prefix of every link.
+func CheckBaseURL(s string) error {
+	if s == "" {
+		return errors.New("is empty")
+	}
+	for _, r := range s {
+		switch {
+		case r <= ' ' || r >= 0x7F:
+			return fmt.Errorf("holds %s: write the host in ASCII (punycode) and no spaces", describeRune(r))
+		case r == '\\':
+			return errors.New("holds a backslash, which browsers read as a slash")
+		case r == '%':
+			return errors.New("holds a percent-escape: write the path plainly")
+		case r == '?' || r == '#':
+			return errors.New("holds a query or a fragment")
+		}
+	}
+	path := s
+	switch {
+	case strings.HasPrefix(s, "//"):
+		return errors.New("starts with //, which browsers read as another host: write https://host/path/ or /path/")
+	case strings.HasPrefix(s, "/"):
+	case strings.HasPrefix(s, "http://"), strings.HasPrefix(s, "https://"):
+		_, rest, _ := strings.Cut(s, "://")
+		host, p, found := strings.Cut(rest, "/")
+		if err := checkHost(host); err != nil {
+			return err
+		}
+		path = "/"
+		if found {
+			path += p
+		}
+	default:
+		return errors.New("must be https://host/path/, http://host/path/ or /path/")
+	}
+	if strings.Contains(path, "//") {
+		return errors.New("has an empty path segment (//), which browsers can read as another host")
+	}
+	segs := strings.TrimSuffix(strings.TrimPrefix(path, "/"), "/")
+	if segs == "" {
+		return nil
+	}
+	for _, seg := range strings.Split(segs, "/") {
+		switch {
+		case seg == "":
+			return errors.New("has an empty path segment (//), which browsers can read as another host")
+		case seg == "." || seg == "..":
+			return fmt.Errorf("has a %q path segment", seg)
+		case !segmentPattern.MatchString(seg):
+			return fmt.Errorf("path segment %q may hold only letters, digits and - . _ ~", seg)
+		}
+	}
+	return nil
+}
+
+var (
+	segmentPattern  = regexp.MustCompile(`^[A-Za-z0-9._~-]+$`)
+	hostnamePattern = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$`)
+)
+
+func checkHost(hp string) error {
+	if hp == "" {
+		return errors.New("has no host")
+	}
+	if strings.Contains(hp, "@") {
+		return errors.New("holds a user name (@)")
+	}
+	host, port, hasPort := hp, "", false
+	if strings.HasPrefix(hp, "[") {
+		end := strings.Index(hp, "]")
+		if end < 0 {
+			return fmt.Errorf("host %q is not a host name or an IP address", hp)
+		}
+		host, rest := hp[1:end], hp[end+1:]
+		if ip := net.ParseIP(host); ip == nil || ip.To4() != nil {
+			return fmt.Errorf("host %q is not an IPv6 address", hp)
+		}
+		if rest != "" {
+			port, hasPort = strings.CutPrefix(rest, ":")
+			if !hasPort {
+				return fmt.Errorf("host %q is not a host name or an IP address", hp)
+			}
+		}
+	} else {
+		host, port, hasPort = strings.Cut(hp, ":")
+		if !hostnamePattern.MatchString(host) || len(host) > 253 {
+			return fmt.Errorf("host %q is not a host name or an IP address", host)
+		}
+	}
+	if hasPort {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 || port[0] == '0' || port[0] == '+' {
+			return fmt.Errorf("port %q is not a port number", port)
+		}
+	}
+	return nil
+}
+
+func describeRune(r rune) string {
+	switch {
+	case r == ' ':
+		return "a space"
+	case r < ' ' || r == 0x7F || (r >= 0x80 && r <= 0x9F):
+		return fmt.Sprintf("the control character %U", r)
+	}
+	return fmt.Sprintf("the non-ASCII character %U", r)
+}
+
+var sizePattern = regexp.MustCompile(`^([0-9]{1,15})\s*([KMG]I?B?|B)?$`)
+
+// size reads a byte count: 20MB, 512 KB, 1GiB or a plain number of bytes.
+// K, M and G count in 1,024s.
+func (d *decoder) size(v *yaml.Node, key string) int64 {
+	s := d.str(v)
+	if s == "" {
+		return 0
+	}
+	m := sizePattern.FindStringSubmatch(strings.ToUpper(s))
+	if m == nil {
+		d.errorf(v, "bad-value", "%s %q is not a size such as 20MB, 512KB or 1GB", key, s)
+		return 0
+	}
+	n, _ := strconv.ParseInt(m[1], 10, 64)
+	switch {
+	case strings.HasPrefix(m[2], "K"):
+		n <<= 10
+	case strings.HasPrefix(m[2], "M"):
+		n <<= 20
+	case strings.HasPrefix(m[2], "G"):
+		n <<= 30
+	}
+	if n <= 0 || n > 1<<40 {
+		d.errorf(v, "bad-value", "%s %q must be more than 0 and at most 1TB", key, s)
+		return 0
+	}
+	return n
 }

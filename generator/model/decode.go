@@ -195,8 +195,10 @@ func (d *decoder) field(doc *Document, key string, k, v *yaml.Node) {
 		}
 	case "title":
 		doc.Title = d.short(v, key)
+		d.hidden(v, key, doc.Title)
 	case "owner":
 		doc.Owner = d.short(v, key)
+		d.hidden(v, key, doc.Owner)
 	case "type":
 		doc.Type = d.enum(v, "type", Types)
 	case "status":
@@ -255,6 +257,18 @@ func (d *decoder) field(doc *Document, key string, k, v *yaml.Node) {
 			return
 		}
 		d.unknownKey(k, "", d.schema.Keys(), keyAliases)
+	}
+}
+
+// hidden warns about control characters and characters that change how
+// the text around them reads without being seen (a right-to-left override
+// shows "\u202egnp.exe" as "exe.png").
+func (d *decoder) hidden(v *yaml.Node, key, s string) {
+	for _, r := range s {
+		if diag.Hidden(r) || diag.Control(r) {
+			d.diags.Warnf(d.pos(v), "hidden-char", "%s holds the invisible or control character %U, which can make it read as something else", key, r)
+			return
+		}
 	}
 }
 

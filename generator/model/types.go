@@ -213,6 +213,9 @@ type Config struct {
 	AsOf         Date
 	Theme        string
 	UnsafeHTML   bool // raw HTML in Markdown is dropped unless this is set
+	// Per-file size limits in bytes (max_markdown_size, max_file_size);
+	// zero means load's defaults.
+	MaxMarkdownSize, MaxFileSize int64
 }
 
 // DefaultConfig is what a site without isms.yaml gets.

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"mime"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 	"time"
@@ -54,8 +55,7 @@ func contentType(name string) string {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
+	setHeaders(h, r.URL.Path)
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		h.Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -91,7 +91,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// form, so the page's relative links resolve.
 	if !strings.HasSuffix(key, "index.html") {
 		if _, found := st.tree[key+"/index.html"]; found {
-			http.Redirect(w, r, "/"+key+"/", http.StatusMovedPermanently)
+			http.Redirect(w, r, (&url.URL{Path: "/" + key + "/"}).EscapedPath(), http.StatusMovedPermanently)
 			return
 		}
 	}
@@ -116,12 +116,13 @@ func (s *Server) file(w http.ResponseWriter, r *http.Request, name string, b []b
 
 // treeKey maps a URL path (already percent-decoded once by net/http) to a
 // tree path. It refuses anything that is not a plain path of clean
-// segments: "..", ".", empty segments inside, backslashes, NUL, and any
-// "%" left after decoding (a double-encoded path is an attack, never a
-// file the build made). The tree is a map, so nothing outside it can be
-// reached anyway; refusing early keeps the answers plain.
+// segments: "..", ".", empty segments inside, backslashes and NUL. A "%"
+// left after decoding is a file's own name ("100%.pdf", asked for as
+// "100%25.pdf"): a double-encoded "%2e%2e" is only a name no file has.
+// The tree is a map, so nothing outside it can be reached anyway;
+// refusing early keeps the answers plain.
 func treeKey(p string) (string, bool) {
-	if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "\\\x00%") {
+	if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "\\\x00") {
 		return "", false
 	}
 	rest := p[1:]

@@ -4,29 +4,58 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"strings"
 	"sync"
+
+	"github.com/isms-project/isms/generator/load"
 )
 
 // memoFS is the site folder as an fs.FS that keeps every file it has read
 // in memory until the watcher says it changed, so a rebuild reads from
 // disk only what was saved. Folder listings always come from the disk:
 // they are cheap, and they are how new and deleted files are found.
+//
+// Paths under content/ are read through load.DirFS: never through a
+// symbolic link, never from a pipe, so a file swapped for a link to
+// /etc/passwd or for a pipe after the build listed it is refused rather
+// than served (or waited on).
 type memoFS struct {
-	dir  fs.FS
-	mu   sync.Mutex
-	data map[string][]byte
+	dir     fs.FS
+	content fs.FS
+	mu      sync.Mutex
+	data    map[string][]byte
 }
 
 func newMemoFS(dir string) *memoFS {
-	return &memoFS{dir: os.DirFS(dir), data: map[string][]byte{}}
+	return &memoFS{dir: os.DirFS(dir), content: load.DirFS(filepath.Join(dir, "content")), data: map[string][]byte{}}
 }
 
-func (m *memoFS) Open(name string) (fs.File, error) { return m.dir.Open(name) }
+// pick returns the file system that holds name and name within it.
+func (m *memoFS) pick(name string) (fs.FS, string) {
+	if name == "content" {
+		return m.content, "."
+	}
+	if rest, ok := strings.CutPrefix(name, "content/"); ok {
+		return m.content, rest
+	}
+	return m.dir, name
+}
 
-func (m *memoFS) ReadDir(name string) ([]fs.DirEntry, error) { return fs.ReadDir(m.dir, name) }
+func (m *memoFS) Open(name string) (fs.File, error) {
+	f, n := m.pick(name)
+	return f.Open(n)
+}
 
-func (m *memoFS) Stat(name string) (fs.FileInfo, error) { return fs.Stat(m.dir, name) }
+func (m *memoFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	f, n := m.pick(name)
+	return fs.ReadDir(f, n)
+}
+
+func (m *memoFS) Stat(name string) (fs.FileInfo, error) {
+	f, n := m.pick(name)
+	return fs.Stat(f, n)
+}
 
 // ReadFile returns a copy, so a caller that changes the bytes cannot
 // change what the next build reads.
@@ -37,7 +66,8 @@ func (m *memoFS) ReadFile(name string) ([]byte, error) {
 	if ok {
 		return append([]byte(nil), b...), nil
 	}
-	b, err := fs.ReadFile(m.dir, name)
+	f, n := m.pick(name)
+	b, err := fs.ReadFile(f, n)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,11 @@
 //     client draws on every page until a build succeeds again.
 //   - Files are served from the in-memory tree only, never from a disk
 //     path built from the URL, so there is nothing to traverse to.
+//   - content/ is read through load.DirFS: no symbolic link is followed
+//     and no pipe is opened, even one swapped in after the listing.
+//   - Every answer carries the site's security headers from SiteHeaders,
+//     the table netlify.toml repeats: artefacts of active types are
+//     sandboxed. cmd/isms wraps the server in HostGuard (DNS rebinding).
 //   - The reload client (/__isms/reload.js) is added to preview pages
 //     through the build's script list, never inlined: the pages' CSP
 //     forbids inline scripts.
