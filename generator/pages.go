@@ -254,7 +254,7 @@ func docView(in *renderInput, r report.Renderer, p *link.Page, tree render.Tree)
 			sum := sha256.Sum256(b)
 			ext := strings.ToLower(path.Ext(f))
 			v.File = &render.FileView{
-				Name: path.Base(f), URL: s.Root + f, Size: humanSize(len(b)),
+				Name: path.Base(f), URL: s.Root + link.EscapePath(f), Size: humanSize(len(b)),
 				SHA256: hex.EncodeToString(sum[:]),
 				Image:  ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".gif" || ext == ".svg" || ext == ".webp",
 			}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/isms-project/isms/generator"
+	"github.com/isms-project/isms/generator/diag"
 	"github.com/isms-project/isms/generator/model"
 	"github.com/isms-project/isms/generator/publish"
 )
@@ -137,6 +138,12 @@ func (f *siteFlags) options(stderr io.Writer) (generator.Options, error) {
 	if st, err := os.Stat(f.site); err != nil || !st.IsDir() {
 		fmt.Fprintf(stderr, "isms: site folder %q does not exist\n", f.site)
 		return generator.Options{}, errUsage
+	}
+	if f.baseURL != "" {
+		if err := model.CheckBaseURL(f.baseURL); err != nil {
+			fmt.Fprintf(stderr, "isms: --base-url %q %v\n", diag.Escape(f.baseURL), err)
+			return generator.Options{}, errUsage
+		}
 	}
 	return generator.Options{
 		Site:    os.DirFS(f.site),
