@@ -8,6 +8,8 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/isms-project/isms/generator/load"
 )
 
 // SplitFrontMatter splits a document into its YAML front-matter and body.
@@ -16,21 +18,11 @@ import (
 // text between those lines, body everything after the closing one.
 // Otherwise front is nil and body is the whole document.
 func SplitFrontMatter(src []byte) (front, body []byte) {
-	first, rest, ok := cutLine(src)
-	if !ok || string(first) != "---" {
+	fm, err := load.Split(src) // the build's own splitter: old versions split as the current one does
+	if err != nil || !fm.Present {
 		return nil, src
 	}
-	for pos := 0; pos < len(rest); {
-		line, next, nl := cutLine(rest[pos:])
-		if string(line) == "---" {
-			return rest[:pos], next
-		}
-		if !nl {
-			break
-		}
-		pos = len(rest) - len(next)
-	}
-	return nil, src
+	return fm.YAML, src[fm.BodyOffset:]
 }
 
 // cutLine returns the first line of b without its "\n" or "\r\n", the text

@@ -30,12 +30,16 @@ type Content struct {
 	Assets []string // non-Markdown files, copied as they are
 }
 
-// ignored reports whether a file or folder name is an editor's or the
-// system's scratch file that must never be published.
-func ignored(name string) bool {
-	return strings.HasPrefix(name, ".") || strings.HasSuffix(name, "~") ||
-		strings.HasSuffix(name, ".swp") || strings.HasSuffix(name, ".tmp") ||
-		name == "4913" || strings.HasPrefix(name, "#")
+// Ignored reports whether a file or folder name is an editor's or the
+// system's scratch file (vim's swap files and its 4913 probe, backups
+// ending in ~, Emacs's #autosave#, JetBrains' safe-write files, dot
+// files), never published and never a reason for the preview to rebuild.
+func Ignored(name string) bool {
+	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "#") ||
+		strings.HasSuffix(name, "~") || strings.HasSuffix(name, ".swp") ||
+		strings.HasSuffix(name, ".swx") || strings.HasSuffix(name, ".tmp") ||
+		strings.HasSuffix(name, "___jb_tmp___") || strings.HasSuffix(name, "___jb_old___") ||
+		name == "4913"
 }
 
 // Default per-file size limits (isms.yaml: max_markdown_size, max_file_size).
@@ -92,7 +96,7 @@ func ReadLimited(fsys fs.FS, prefix string, lim Limits) (Content, diag.List) {
 		if p == "." {
 			return nil
 		}
-		if ignored(d.Name()) {
+		if Ignored(d.Name()) {
 			if d.IsDir() {
 				return fs.SkipDir
 			}

@@ -3,6 +3,7 @@ package serve
 import (
 	"context"
 	"errors"
+	"github.com/isms-project/isms/generator/load"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -61,18 +62,6 @@ func NewWatcher(root string, debounce, maxWait time.Duration) (*Watcher, error) 
 // Close stops watching.
 func (w *Watcher) Close() error { return w.fw.Close() }
 
-// ignoredName reports editors' and systems' scratch files: vim's swap
-// files and its 4913 probe, backups ending in ~, emacs' .#lock and
-// #autosave#, *.tmp, JetBrains' safe-write files, and dotfiles (which the
-// build skips too).
-func ignoredName(name string) bool {
-	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "#") ||
-		strings.HasSuffix(name, "~") || strings.HasSuffix(name, ".swp") ||
-		strings.HasSuffix(name, ".swx") || strings.HasSuffix(name, ".tmp") ||
-		strings.HasSuffix(name, "___jb_tmp___") || strings.HasSuffix(name, "___jb_old___") ||
-		name == "4913"
-}
-
 // rel maps an event's absolute path to a slash path under the site
 // folder, and says whether it is one that matters.
 func (w *Watcher) rel(name string) (string, bool) {
@@ -86,7 +75,7 @@ func (w *Watcher) rel(name string) (string, bool) {
 		return "", false
 	}
 	for _, seg := range strings.Split(r, "/") {
-		if ignoredName(seg) {
+		if load.Ignored(seg) {
 			return "", false
 		}
 	}
@@ -201,7 +190,7 @@ func (w *Watcher) sync(gone map[string]bool, report bool) []string {
 			if err != nil {
 				return nil
 			}
-			if p != start && ignoredName(d.Name()) {
+			if p != start && load.Ignored(d.Name()) {
 				if d.IsDir() {
 					return filepath.SkipDir
 				}
