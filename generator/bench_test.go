@@ -11,6 +11,7 @@ import (
 	"github.com/isms-project/isms/generator/load"
 	"github.com/isms-project/isms/generator/markdown"
 	"github.com/isms-project/isms/generator/model"
+	"github.com/isms-project/isms/generator/report"
 	"github.com/isms-project/isms/generator/report/history"
 )
 
@@ -125,7 +126,7 @@ func benchRenderInput(o Options, res *Result) (renderInput, error) {
 		return renderInput{}, fmt.Errorf("%s", d.String())
 	}
 	reports := newReports(o, history.New(history.Source{}))
-	en, d := enrich(res.Config, res.AsOf, res.Site, reports)
+	en, d := enrich(res.Config, res.AsOf, res.Site, report.Schema(reports), reports)
 	if d.HasErrors() {
 		return renderInput{}, fmt.Errorf("%s", d.String())
 	}

@@ -231,7 +231,7 @@ func Build(o Options) (*Result, error) {
 		return res, nil
 	}
 
-	en, d := enrich(cfg, res.AsOf, site, reports)
+	en, d := enrich(cfg, res.AsOf, site, schema, reports)
 	diags = append(diags, d...)
 	res.Findings = en.findings
 	res.Commit = hist.Commit()

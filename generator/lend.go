@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"slices"
 
+	"github.com/isms-project/isms/generator/currency"
 	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/model"
 	"github.com/isms-project/isms/generator/render"
@@ -19,6 +20,7 @@ type lender struct{ in *renderInput }
 
 func (l *lender) Input() *report.Input                { return l.in.en.input }
 func (l *lender) Findings() []model.Finding           { return l.in.en.findings }
+func (l *lender) Events() []currency.Event            { return l.in.en.events }
 func (l *lender) Ref(id string) render.RefView        { return refView(l.in.site, id, nil) }
 func (l *lender) View(p *link.Page) *render.DocView   { return l.in.view(l, p) }
 func (l *lender) Body(p *link.Page) ([]byte, error)   { return l.in.body(p) }

@@ -317,6 +317,10 @@ func homeData(in renderInput, groups render.NavData) *HomeData {
 		{Label: "overdue for review", Class: "bad", URL: cur, Value: counts[currency.Overdue]},
 		{Label: "never reviewed", Class: "bad", URL: cur, Value: counts[currency.NeverReviewed]},
 	}
+	for _, t := range in.en.tiles {
+		t.URL = s.Root + t.URL
+		h.Health = append(h.Health, t)
+	}
 	return h
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/isms-project/isms/generator/currency"
 	"github.com/isms-project/isms/generator/diag"
 	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/model"
@@ -185,5 +186,129 @@ func TestReportSectionDecoding(t *testing.T) {
 				t.Error("a site with errors was built")
 			}
 		})
+	}
+}
+
+// ledgerReport owns ledger: entries { id, due, refs } declaring records
+// of kind "entry"; refs name other entries, checked through the site-wide
+// record index. It gives each due date to the review calendar and counts
+// its entries on the home page.
+type ledgerReport struct {
+	entries []ledgerEntry
+}
+
+type ledgerEntry struct {
+	ID   string
+	Due  model.Date
+	Refs []string
+	pos  diag.Pos
+	refs []diag.Pos
+}
+
+func (r *ledgerReport) Sections() []model.Section {
+	return []model.Section{{
+		Key: "ledger",
+		Decode: func(v model.Values, n *yaml.Node) any {
+			var out []ledgerEntry
+			for _, e := range v.List(n, "ledger") {
+				f := v.Fields(e, "ledger", []string{"id", "due", "refs"})
+				if f == nil || f["id"] == nil {
+					continue
+				}
+				le := ledgerEntry{ID: v.Str(f["id"]), pos: v.Pos(f["id"])}
+				if x := f["due"]; x != nil {
+					le.Due = v.Date(x)
+				}
+				if x := f["refs"]; x != nil {
+					for _, r := range v.StrList(x) {
+						le.Refs = append(le.Refs, v.Str(r))
+						le.refs = append(le.refs, v.Pos(r))
+					}
+				}
+				out = append(out, le)
+			}
+			return out
+		},
+		Records: func(decoded any) []model.Record {
+			var out []model.Record
+			for _, e := range decoded.([]ledgerEntry) {
+				out = append(out, model.Record{Kind: "entry", ID: e.ID, Title: "Entry " + e.ID, Pos: e.pos})
+			}
+			return out
+		},
+	}}
+}
+
+func (r *ledgerReport) Analyze(in *report.Input) ([]model.Finding, diag.List) {
+	var diags diag.List
+	for _, p := range in.Site.Pages {
+		es, _ := p.Doc.Sections["ledger"].([]ledgerEntry)
+		for _, e := range es {
+			for i, ref := range e.Refs {
+				in.Records.Check("entry", ref, "ledger entry", e.refs[i], &diags)
+			}
+			r.entries = append(r.entries, e)
+		}
+	}
+	return nil, diags
+}
+
+func (r *ledgerReport) Events() []currency.Event {
+	var out []currency.Event
+	for _, e := range r.entries {
+		out = append(out, currency.Event{UID: "entry-" + e.ID, Date: e.Due, Summary: "Entry " + e.ID + " due", URL: "ledger/#" + e.ID})
+	}
+	return out
+}
+
+func (r *ledgerReport) Tiles() []render.Tile {
+	return []render.Tile{{Label: "ledger entries", Class: "ok", URL: "ledger/", Value: len(r.entries)}}
+}
+
+func TestReportRecordsEventsTiles(t *testing.T) {
+	build := func(front string) *Result {
+		t.Helper()
+		src := strings.Replace(policy, "---\nBody", front+"---\nBody", 1)
+		other := strings.Replace(strings.Replace(policy, "POL-1", "POL-2", 1), "---\nBody", "ledger:\n  - { id: E-3, due: 2027-02-01 }\n---\nBody", 1)
+		site := fstest.MapFS{
+			"isms.yaml":             {Data: []byte("base_url: https://intranet.example/isms/\n")},
+			"content/policies/a.md": {Data: []byte(src)},
+			"content/policies/b.md": {Data: []byte(other)},
+		}
+		res, err := Build(Options{Site: site, Today: asOf, Reports: []report.Report{&ledgerReport{}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	res := build("ledger:\n  - { id: E-1, due: 2027-01-15, refs: [E-3] }\n  - { id: E-2, refs: [E-1] }\n")
+	if res.Tree == nil {
+		t.Fatalf("build failed:\n%s", res.Diags)
+	}
+	ics := string(res.Tree["reviews.ics"])
+	for _, want := range []string{"UID:entry-E-1@intranet.example", "DTSTART;VALUE=DATE:20270115", "SUMMARY:Entry E-1 due", "URL:https://intranet.example/isms/ledger/#E-1", "UID:entry-E-3@"} {
+		if !strings.Contains(ics, want) {
+			t.Errorf("reviews.ics lacks %q", want)
+		}
+	}
+	if strings.Contains(ics, "UID:entry-E-2@") {
+		t.Error("an entry without a date is in the calendar")
+	}
+	if home := string(res.Tree["index.html"]); !strings.Contains(home, `href="/isms/ledger/"`) || !strings.Contains(home, "ledger entries") {
+		t.Error("the report's tile is not on the home page")
+	}
+
+	res = build("ledger:\n  - { id: E-1, refs: [E-4] }\n  - { id: E-3 }\n")
+	got := res.Diags.String()
+	for _, want := range []string{
+		`content/policies/a.md:8:23: error: no ledger entry has id "E-4": did you mean "E-1"? (unknown-id)`,
+		`content/policies/b.md:8:11: error: entry id "E-3" is already used at content/policies/a.md:9:11 (duplicate-id)`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("diagnostics:\n%s\nwant %s", got, want)
+		}
+	}
+	if res.Tree != nil {
+		t.Error("a site with record errors was built")
 	}
 }

@@ -16,6 +16,18 @@ type FeedOptions struct {
 	Name   string             // calendar name, e.g. the site title
 	Domain string             // right-hand side of every UID, e.g. the site's host
 	URL    func(r Row) string // absolute URL of a document's page, "" for none
+	Events []Event            // other dated items (due actions, expiring acceptances), after the reviews
+}
+
+// Event is a dated item in the review calendar other than a document's
+// review: an action's due date, a risk acceptance's expiry. UID must be
+// unique and stable ("action-CA-2026-09-01-due"); the feed adds the domain.
+type Event struct {
+	UID         string
+	Date        model.Date
+	Summary     string
+	Description string
+	URL         string // absolute, or ""
 }
 
 // ICS renders the review dates as an iCalendar feed (RFC 5545): one
@@ -76,6 +88,30 @@ func ICS(r *Report, o FeedOptions) []byte {
 		line("DESCRIPTION:" + escapeText(desc))
 		if url != "" {
 			line("URL:" + stripControls(url))
+		}
+		line("TRANSP:TRANSPARENT")
+		line("END:VEVENT")
+	}
+	events := slices.Clone(o.Events)
+	slices.SortStableFunc(events, func(a, b Event) int {
+		return cmp.Or(cmp.Compare(a.Date.String(), b.Date.String()), cmp.Compare(a.UID, b.UID))
+	})
+	for _, e := range events {
+		if e.Date.IsZero() {
+			continue
+		}
+		date := strings.ReplaceAll(e.Date.String(), "-", "")
+		line("BEGIN:VEVENT")
+		line("UID:" + stripControls(e.UID) + "@" + domain)
+		line("DTSTAMP:" + stamp)
+		line("DTSTART;VALUE=DATE:" + date)
+		line("DTEND;VALUE=DATE:" + strings.ReplaceAll(e.Date.AddDays(1).String(), "-", ""))
+		line("SUMMARY:" + escapeText(e.Summary))
+		if e.Description != "" {
+			line("DESCRIPTION:" + escapeText(e.Description))
+		}
+		if e.URL != "" {
+			line("URL:" + stripControls(e.URL))
 		}
 		line("TRANSP:TRANSPARENT")
 		line("END:VEVENT")

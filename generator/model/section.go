@@ -17,6 +17,17 @@ import (
 type Section struct {
 	Key    string
 	Decode func(v Values, n *yaml.Node) any
+	// Records lists the records a decoded value declares (optional), for
+	// the site-wide index that other reports check references against.
+	Records func(decoded any) []Record
+}
+
+// Record is one record a section declares: its kind ("risk", "action"),
+// its id, unique across the site for its kind, a title, and where its
+// id was written.
+type Record struct {
+	Kind, ID, Title string
+	Pos             diag.Pos
 }
 
 // Schema is the front-matter schema of a build: the document's own keys
@@ -52,6 +63,15 @@ func (s *Schema) Keys() []string {
 // package-level Decode).
 func (s *Schema) Decode(path, display string, src []byte) (*Document, diag.List) {
 	return decode(path, display, src, s)
+}
+
+// Records are the records the decoded value of section key declares.
+func (s *Schema) Records(key string, decoded any) []Record {
+	sec, ok := s.section(key)
+	if !ok || sec.Records == nil {
+		return nil
+	}
+	return sec.Records(decoded)
 }
 
 func (s *Schema) section(key string) (Section, bool) {

@@ -40,6 +40,7 @@ type Input struct {
 	AsOf     model.Date
 	Site     *link.Site
 	Currency map[string]currency.Info // by content path; retired documents excluded
+	Records  Records                  // the records every section declares (risks, actions, …)
 }
 
 // Report is one ISMS view. Analyze runs once per build, after the site
@@ -82,6 +83,20 @@ func Schema(reports []Report) *model.Schema {
 		}
 	}
 	return model.NewSchema(secs...)
+}
+
+// Eventer is a report with dates for the review calendar, /reviews.ics
+// (an action's due date, an exception's expiry), known after Analyze.
+// An event's URL is relative to the site root ("risks/#R-01"); the feed
+// makes it absolute when base_url is.
+type Eventer interface {
+	Events() []currency.Event
+}
+
+// Tiler is a report with figures for the home page's ISMS health
+// summary (known after Analyze); each tile's URL is relative to the root.
+type Tiler interface {
+	Tiles() []render.Tile
 }
 
 // Link is a header entry. Weight orders the header (lightest first),
@@ -132,6 +147,8 @@ type Renderer interface {
 	// Input is what Analyze saw; Findings is every report's findings, sorted.
 	Input() *Input
 	Findings() []model.Finding
+	// Events are every Eventer's dates, in report order.
+	Events() []currency.Event
 	// Ref links the document with id (Title = id, no URL when unknown).
 	Ref(id string) render.RefView
 	// View is the document page's view; Body its rendered Markdown.

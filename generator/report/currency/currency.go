@@ -116,6 +116,7 @@ func (*Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 			}
 			return ""
 		},
+		Events: absoluteEvents(r.Events(), abs),
 	})
 
 	d := &Data{
@@ -162,6 +163,21 @@ func (*Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 		{URL: "currency/", Layout: "currency", Kind: "report", Title: "Document currency", Data: d,
 			Scripts: []string{"assets/currency.js"}},
 	}, nil
+}
+
+// absoluteEvents gives events their absolute URLs when the site has an
+// absolute base_url, and none otherwise (a feed needs absolute links).
+func absoluteEvents(events []cur.Event, abs string) []cur.Event {
+	out := make([]cur.Event, len(events))
+	for i, e := range events {
+		if abs != "" && e.URL != "" {
+			e.URL = abs + "/" + e.URL
+		} else {
+			e.URL = ""
+		}
+		out[i] = e
+	}
+	return out
 }
 
 func tileClass(n int, class string) string {
