@@ -122,10 +122,18 @@ func Build(o Options) (*Result, error) {
 	defer o.Cache.end()
 	defer func() { diags.Sort(); res.Diags = diags }()
 
+	histSrc := history.Source{Prev: o.Cache.history()}
+	if o.SiteDir != "" {
+		histSrc.Dir, histSrc.Content = o.SiteDir, contentDir
+	}
+	hist := history.New(histSrc)
+	reports := newReports(o, hist)
+	schema := report.Schema(reports)
+
 	cfg := model.DefaultConfig()
 	if b, err := fs.ReadFile(o.Site, "isms.yaml"); err == nil {
 		var d diag.List
-		cfg, d = model.DecodeConfig("isms.yaml", b)
+		cfg, d = schema.DecodeConfig("isms.yaml", b)
 		diags = append(diags, d...)
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return res, err
@@ -160,24 +168,14 @@ func Build(o Options) (*Result, error) {
 	for i, d := range src.Docs {
 		paths[i] = d.Path
 	}
-	histSrc := history.Source{Prev: o.Cache.history()}
-	if o.SiteDir != "" {
-		histSrc.Dir, histSrc.Content = o.SiteDir, contentDir
-	}
 	histCtx, stopHistory := context.WithCancel(context.Background())
-	if histSrc.Dir != "" && !o.NoRender && histSrc.Prev == nil {
-		histSrc.Pre = history.Start(histCtx, histSrc.Dir, contentDir, paths) // git works while we parse
+	if !o.NoRender {
+		hist.Prefetch(histCtx, paths) // git works while we parse
 	}
 	defer func() {
 		stopHistory() // a build that stops early does not wait for git
-		if histSrc.Pre != nil {
-			histSrc.Pre.Wait()
-		}
+		hist.Wait()
 	}()
-
-	hist := history.New(histSrc)
-	reports := newReports(o, hist)
-	schema := report.Schema(reports)
 	dr := diagramRenderer(o)
 	md := markdown.New(markdown.Options{UnsafeHTML: cfg.UnsafeHTML, Extensions: []goldmark.Extender{diagrams.Fence(dr)}})
 	pages := make([]*link.Page, len(src.Docs))

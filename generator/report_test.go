@@ -312,3 +312,38 @@ func TestReportRecordsEventsTiles(t *testing.T) {
 		t.Error("a site with record errors was built")
 	}
 }
+
+// ConfigSections gives the ledger report its own isms.yaml key.
+func (r *ledgerReport) ConfigSections() []model.Section {
+	return []model.Section{{Key: "ledger", Decode: func(v model.Values, n *yaml.Node) any {
+		f := v.Fields(n, "ledger", []string{"horizon"})
+		if x := f["horizon"]; x != nil {
+			return v.Interval(x)
+		}
+		return model.Interval{}
+	}}}
+}
+
+// A report's isms.yaml section is decoded as strictly as the rest of
+// isms.yaml, and hints know it.
+func TestReportConfigSection(t *testing.T) {
+	for _, tc := range []struct{ yaml, want string }{
+		{"ledger: { horizon: 3 weeks }\n", `isms.yaml:1:20: error: "3 weeks" is not an interval`},
+		{"ledgr: { horizon: 3w }\n", `isms.yaml:1:1: warning: unknown key "ledgr": did you mean "ledger"? (unknown-key)`},
+		{"ledger: { horizon: 3w, span: 1 }\n", `isms.yaml:1:24: warning: unknown key "span" in ledger entry is ignored (known keys: horizon)`},
+	} {
+		site := fstest.MapFS{"isms.yaml": {Data: []byte(tc.yaml)}, "content/policies/a.md": {Data: []byte(policy)}}
+		res, err := Build(Options{Site: site, Today: asOf, Reports: []report.Report{&ledgerReport{}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(res.Diags.String(), tc.want) {
+			t.Errorf("%q:\n%s\nwant %s", tc.yaml, res.Diags, tc.want)
+		}
+	}
+	site := fstest.MapFS{"isms.yaml": {Data: []byte("ledger: { horizon: 3w }\n")}, "content/policies/a.md": {Data: []byte(policy)}}
+	res, _ := Build(Options{Site: site, Today: asOf, Reports: []report.Report{&ledgerReport{}}})
+	if got, _ := res.Config.Sections["ledger"].(model.Interval); got.String() != "3w" {
+		t.Errorf("Config.Sections[ledger] = %v, want 3w", res.Config.Sections["ledger"])
+	}
+}

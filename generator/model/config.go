@@ -19,8 +19,12 @@ var ConfigKeys = []string{"title", "organization", "base_url", "review_every", "
 // DecodeConfig reads isms.yaml (display is its path for messages). Missing
 // keys keep DefaultConfig's values.
 func DecodeConfig(display string, src []byte) (Config, diag.List) {
+	return decodeConfig(display, src, nil)
+}
+
+func decodeConfig(display string, src []byte, schema *Schema) (Config, diag.List) {
 	c := DefaultConfig()
-	d := &decoder{path: display, line0: 1}
+	d := &decoder{path: display, line0: 1, schema: schema}
 	var root yaml.Node
 	if err := yaml.Unmarshal(src, &root); err != nil {
 		d.yamlError(err, src)
@@ -100,7 +104,14 @@ func DecodeConfig(display string, src []byte) (Config, diag.List) {
 				}
 			}
 		default:
-			d.unknownKey(k, "", ConfigKeys, nil)
+			if sec, ok := d.schema.configSection(k.Value); ok {
+				if c.Sections == nil {
+					c.Sections = map[string]any{}
+				}
+				c.Sections[k.Value] = sec.Decode(Values{d}, v)
+				continue
+			}
+			d.unknownKey(k, "", d.schema.ConfigKeys(), nil)
 		}
 	}
 	return c, d.diags

@@ -35,6 +35,8 @@ type Record struct {
 type Schema struct {
 	sections map[string]Section
 	known    []string // every key, for did-you-mean hints
+	config   map[string]Section
+	cknown   []string
 }
 
 // NewSchema returns the schema with sections added to the document's
@@ -49,6 +51,44 @@ func NewSchema(sections ...Section) *Schema {
 		s.known = append(s.known, sec.Key)
 	}
 	return s
+}
+
+// WithConfig adds isms.yaml sections that reports own (a risk: block):
+// DecodeConfig hands their YAML to Decode and keeps the result in
+// Config.Sections.
+func (s *Schema) WithConfig(sections ...Section) *Schema {
+	s.config = map[string]Section{}
+	s.cknown = slices.Clone(ConfigKeys)
+	for _, sec := range sections {
+		if slices.Contains(s.cknown, sec.Key) {
+			panic("model: isms.yaml key " + sec.Key + " is owned twice") // a programming error in the report list
+		}
+		s.config[sec.Key] = sec
+		s.cknown = append(s.cknown, sec.Key)
+	}
+	return s
+}
+
+// DecodeConfig decodes isms.yaml with this schema (see the package-level
+// DecodeConfig).
+func (s *Schema) DecodeConfig(display string, src []byte) (Config, diag.List) {
+	return decodeConfig(display, src, s)
+}
+
+// ConfigKeys are every key isms.yaml may have with this schema.
+func (s *Schema) ConfigKeys() []string {
+	if s == nil || s.cknown == nil {
+		return ConfigKeys
+	}
+	return s.cknown
+}
+
+func (s *Schema) configSection(key string) (Section, bool) {
+	if s == nil {
+		return Section{}, false
+	}
+	sec, ok := s.config[key]
+	return sec, ok
 }
 
 // Keys are every key the schema knows, document keys first.

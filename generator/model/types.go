@@ -216,6 +216,10 @@ type Config struct {
 	// Per-file size limits in bytes (max_markdown_size, max_file_size);
 	// zero means load's defaults.
 	MaxMarkdownSize, MaxFileSize int64
+
+	// Sections are the decoded isms.yaml sections that reports own
+	// (a risk register's risk: block), by key.
+	Sections map[string]any
 }
 
 // DefaultConfig is what a site without isms.yaml gets.

@@ -74,15 +74,25 @@ type Sectioner interface {
 	Sections() []model.Section
 }
 
-// Schema is the front-matter schema of a build with these reports.
+// Configurer is a report that owns top-level keys of isms.yaml (the risk
+// register's risk: block); their values are in Config.Sections, by key.
+type Configurer interface {
+	ConfigSections() []model.Section
+}
+
+// Schema is the front-matter and isms.yaml schema of a build with these
+// reports.
 func Schema(reports []Report) *model.Schema {
-	var secs []model.Section
+	var secs, cfg []model.Section
 	for _, r := range reports {
 		if s, ok := r.(Sectioner); ok {
 			secs = append(secs, s.Sections()...)
 		}
+		if c, ok := r.(Configurer); ok {
+			cfg = append(cfg, c.ConfigSections()...)
+		}
 	}
-	return model.NewSchema(secs...)
+	return model.NewSchema(secs...).WithConfig(cfg...)
 }
 
 // Eventer is a report with dates for the review calendar, /reviews.ics

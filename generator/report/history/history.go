@@ -63,7 +63,7 @@ type Data struct {
 type Source struct {
 	Dir     string // the site folder on disk; "" = no history (a site in memory)
 	Content string // the content folder within it, e.g. "content"
-	Pre     *Read  // reading started early by the build, or nil
+	Pre     *Read  // reading started early (Prefetch), or nil
 	Prev    *State // the previous build's history (the preview), or nil
 }
 
@@ -79,6 +79,24 @@ func New(src Source) *Report { return &Report{src: src} }
 // State is the history Analyze read, for the next build of a preview
 // (nil when the site is not on disk or git could not be read).
 func (rep *Report) State() *State { return rep.state }
+
+// Prefetch starts reading the history of paths in the background, so that
+// git works while the documents are parsed; it does nothing for a site
+// not on disk or with a previous build's history to update (the preview).
+// Cancelling ctx stops git; Wait waits for it.
+func (rep *Report) Prefetch(ctx context.Context, paths []string) {
+	if rep.src.Dir == "" || rep.src.Prev != nil || rep.src.Pre != nil {
+		return
+	}
+	rep.src.Pre = Start(ctx, rep.src.Dir, rep.src.Content, paths)
+}
+
+// Wait waits until a prefetch has ended.
+func (rep *Report) Wait() {
+	if rep.src.Pre != nil {
+		rep.src.Pre.Wait()
+	}
+}
 
 // Commit is the HEAD commit of the site's repository, "" outside git.
 func (rep *Report) Commit() string {
