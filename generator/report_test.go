@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"html/template"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -109,6 +110,13 @@ func (r *noteReport) HeaderLink() report.Link {
 func (r *noteReport) Annotate(_ report.Renderer, p *link.Page, v *render.DocView) {
 	notes, _ := p.Doc.Sections["notes"].([]string)
 	v.LastChanged += " (noted: " + strings.Join(notes, "; ") + ")"
+	if len(notes) > 0 {
+		var b strings.Builder
+		for _, n := range notes {
+			b.WriteString("<li>" + template.HTMLEscapeString(n) + "</li>")
+		}
+		v.Sections = append(v.Sections, render.DocSection{ID: "notes", Title: "Notes", HTML: template.HTML("<ul>" + b.String() + "</ul>")})
+	}
 }
 
 func (r *noteReport) Publish(rr report.Renderer) ([]report.Page, diag.List) {
@@ -145,6 +153,9 @@ func TestAddedReport(t *testing.T) {
 	page := string(res.Tree["policies/a/index.html"])
 	if !strings.Contains(page, "(noted: first; second)") {
 		t.Error("the report's part of the document page, from its front-matter section, is missing")
+	}
+	if !strings.Contains(page, `<section class="doc-section" id="notes"><h2>Notes</h2><ul><li>first</li><li>second</li></ul></section>`) {
+		t.Error("the report's section after the body is missing")
 	}
 	home := string(res.Tree["index.html"])
 	i, j := strings.Index(home, `href="/processes/">Process map`), strings.Index(home, `href="/notes/">Notes`)

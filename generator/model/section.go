@@ -28,6 +28,10 @@ type Section struct {
 type Record struct {
 	Kind, ID, Title string
 	Pos             diag.Pos
+	// Refs are what the record points at, by kind: {"control": ["8.7"],
+	// "action": ["CA-1"]}, so another view (the SoA) can list the records
+	// citing a control without knowing their types.
+	Refs map[string][]string
 }
 
 // Schema is the front-matter schema of a build: the document's own keys

@@ -77,7 +77,16 @@ type DocView struct {
 	Revisions                            []model.Revision
 	File                                 *FileView
 	Diagram                              template.HTML
+	Sections                             []DocSection // reports' parts of the page (a register's risks), after the body
 	URL                                  string
+}
+
+// DocSection is a report's part of a document page, shown after the body
+// under its own heading: HTML the report rendered from the document's
+// records (the author's prose stays above it).
+type DocSection struct {
+	ID, Title, Class string
+	HTML             template.HTML
 }
 
 // NavPage is one entry in navigation and home lists.
