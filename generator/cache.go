@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash"
 	"io/fs"
+	"reflect"
 	"sync"
 	"unsafe"
 
@@ -17,27 +18,31 @@ import (
 	"github.com/isms-project/isms/generator/report/history"
 )
 
-// Cache carries work from one build to the next, for the preview server:
-// decoded and parsed documents keyed by path and content hash, and the
-// HTML of document pages keyed by a hash of everything that page's bytes
-// are made from. It is conservative by construction: a key covers the
-// document's source, the site settings, the theme files, the navigation
-// and the page's whole template data, so a page whose inputs changed in
-// any way misses and is rendered again. Site-wide pages are never cached.
+// Cache carries work from one build to the next, for the preview server.
+// It holds two kinds of entry:
 //
-// A Cache is used by one build at a time (Build takes its lock); entries
-// the latest build did not use are dropped, so it holds one site's worth.
+//   - decoded and parsed documents, by path and the hash of their bytes;
+//   - memos: bytes (a page, a rendered body, a navigation, a diagram) by
+//     name and a key that hashes everything they are made from. Every key
+//     starts with the salt, which hashes every build option that can change
+//     output (keyedOptions: a new option must be listed there or in
+//     unkeyedOptions, or TestEveryOptionIsKeyed fails), isms.yaml and the
+//     site's theme files; then come the parts the caller names (keyOf).
+//
+// It is conservative by construction: an entry whose inputs changed in
+// any way misses and is made again. A Cache is used by one build at a time
+// (Build takes its lock); entries the latest build did not use are
+// dropped, so it holds one site's worth.
 type Cache struct {
-	mu     sync.Mutex // held for a whole build
-	salt   [32]byte   // settings every entry depends on
-	docs   map[string]*docEntry
-	pages  map[string]*pageEntry
-	bodies map[string]*pageEntry // rendered Markdown by page URL (print shows every body again)
-	hist   *history.State        // the last build's git history and diffs
+	mu    sync.Mutex // held for a whole build
+	salt  [32]byte   // options, isms.yaml and theme files every entry depends on
+	docs  map[string]*docEntry
+	memos map[string]*memoEntry
+	hist  *history.State // the last build's git history and diffs
 
 	parsedTheme *render.Theme // the theme's templates: the salt covers isms.yaml and themes/
 	themeDiags  diag.List
-	used        map[string]bool // doc paths and page URLs the current build used
+	used        map[string]bool // doc paths and memo names the current build used
 	usedM       sync.Mutex
 
 	nav    string // the navigation the last navSum was computed for
@@ -53,18 +58,31 @@ type docEntry struct {
 	diags    diag.List
 }
 
-type pageEntry struct {
-	key  [32]byte
-	html []byte
+type memoEntry struct {
+	key [32]byte
+	val []byte
 }
 
 // NewCache returns an empty cache.
 func NewCache() *Cache {
-	return &Cache{docs: map[string]*docEntry{}, pages: map[string]*pageEntry{}, bodies: map[string]*pageEntry{}}
+	return &Cache{docs: map[string]*docEntry{}, memos: map[string]*memoEntry{}}
 }
 
-// begin locks the cache for a build and drops every entry if the
-// settings, the site config or the site's theme files changed.
+// keyedOptions are the build options hashed into every key, by field name.
+// unkeyedOptions are the others, each with the reason it needs no place.
+var (
+	keyedOptions   = []string{"Today", "AsOf", "BaseURL", "Snapshot", "Scripts", "Reports"}
+	unkeyedOptions = map[string]string{
+		"Site":     "isms.yaml and themes/ are hashed into the salt, documents by their bytes",
+		"SiteDir":  "only history reads it, and history pages are keyed by their data",
+		"Cache":    "the cache itself",
+		"NoRender": "decoded documents record whether their body was kept",
+		"Diagrams": "a layout draws the same SVG for the same DOT",
+	}
+)
+
+// begin locks the cache for a build and drops every entry if the salt
+// changed: a keyed option, the site config or the site's theme files.
 func (c *Cache) begin(o Options) {
 	if c == nil {
 		return
@@ -79,17 +97,17 @@ func (c *Cache) begin(o Options) {
 		h.Write(n[:])
 		h.Write(b)
 	}
-	writeField([]byte(o.Today.String()))
-	writeField([]byte(o.AsOf.String()))
-	writeField([]byte(o.BaseURL))
-	if o.Snapshot {
-		writeField([]byte("snapshot"))
-	}
-	for _, s := range o.Scripts {
-		writeField([]byte(s))
-	}
-	for _, r := range o.Reports { // they may own front-matter sections
-		writeField([]byte(fmt.Sprintf("%T", r)))
+	ov := reflect.ValueOf(o)
+	for _, name := range keyedOptions {
+		writeField([]byte(name))
+		v := ov.FieldByName(name)
+		if v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.Interface {
+			for i := range v.Len() { // reports: their types (they may own front-matter sections)
+				writeField([]byte(fmt.Sprintf("%T", v.Index(i).Interface())))
+			}
+			continue
+		}
+		writeField([]byte(fmt.Sprintf("%v", v.Interface())))
 	}
 	cfg, err := fs.ReadFile(o.Site, "isms.yaml")
 	writeField([]byte(errString(err)))
@@ -108,8 +126,7 @@ func (c *Cache) begin(o Options) {
 	if salt != c.salt {
 		c.salt = salt
 		clear(c.docs)
-		clear(c.pages)
-		clear(c.bodies)
+		clear(c.memos)
 		c.parsedTheme, c.themeDiags = nil, nil
 	}
 	c.used = map[string]bool{}
@@ -126,14 +143,9 @@ func (c *Cache) end() {
 			delete(c.docs, k)
 		}
 	}
-	for k := range c.pages {
-		if !c.used["p:"+k] {
-			delete(c.pages, k)
-		}
-	}
-	for k := range c.bodies {
-		if !c.used["b:"+k] {
-			delete(c.bodies, k)
+	for k := range c.memos {
+		if !c.used["m:"+k] {
+			delete(c.memos, k)
 		}
 	}
 	c.mu.Unlock()
@@ -156,10 +168,9 @@ func errString(err error) string {
 // when its bytes are the ones seen last time, else from parse. Safe for
 // concurrent calls during one build. A nil cache just calls parse.
 //
-// Reusing a parsed tree is sound because the link stage's only change to
-// it, rewriting link destinations, is recomputed from the original
-// destinations on every build. A parse made for a check (noRender) kept
-// no body, so a build that renders parses again.
+// Reusing a parse is sound because no later stage changes it (the link
+// stage writes destinations into its own pages). A parse made for a
+// check (noRender) kept no body, so a build that renders parses again.
 func (c *Cache) decode(path string, data []byte, noRender bool, parse func() (*model.Document, *markdown.Doc, diag.List)) (*model.Document, *markdown.Doc, diag.List) {
 	if c == nil {
 		return parse()
@@ -179,62 +190,77 @@ func (c *Cache) decode(path string, data []byte, noRender bool, parse func() (*m
 	return doc, md, d
 }
 
-// page returns a document page's HTML from the cache when nothing it is
-// made from changed since the last build, else from render (whose result
-// is kept). data is the page's template data without Content; render
-// fills Content in. A nil cache just calls render.
-func (c *Cache) page(p *link.Page, data *render.PageData, nav string, render func() ([]byte, error)) ([]byte, error) {
+// memo returns the bytes kept under name when they were made from the same
+// inputs (parts, see keyOf), else make's, which are kept when make
+// succeeds. Safe for concurrent calls with distinct names during one
+// build. A nil cache, or parts that cannot be hashed, just call make.
+func (c *Cache) memo(name string, make func() ([]byte, error), parts ...any) ([]byte, error) {
 	if c == nil {
-		return render()
+		return make()
 	}
-	key, ok := c.pageKey(p, data, nav)
+	key, ok := c.keyOf(parts...)
 	if !ok {
-		return render()
+		return make()
 	}
-	return c.reuse(c.pages, "p:", p.URL, key, render)
-}
-
-// reuse returns the HTML kept in m under name when it was made from the
-// same key, else renders it and keeps it. Entries a build does not touch
-// are dropped at its end (prefix marks which map a name belongs to).
-func (c *Cache) reuse(m map[string]*pageEntry, prefix, name string, key [32]byte, render func() ([]byte, error)) ([]byte, error) {
-	c.use(prefix + name)
+	c.use("m:" + name)
 	c.usedM.Lock()
-	e := m[name]
+	e := c.memos[name]
 	c.usedM.Unlock()
 	if e != nil && e.key == key {
-		return e.html, nil
+		return e.val, nil
 	}
-	b, err := render()
+	b, err := make()
 	if err == nil {
 		c.usedM.Lock()
-		m[name] = &pageEntry{key: key, html: b}
+		c.memos[name] = &memoEntry{key: key, val: b}
 		c.usedM.Unlock()
 	}
 	return b, err
 }
 
-// pageKey hashes the page's inputs: its source, the destinations the link
-// stage gave its links, the navigation, and its template data as JSON
-// (everything but the navigation, which is hashed once per build).
-func (c *Cache) pageKey(p *link.Page, data *render.PageData, nav string) ([32]byte, bool) {
+// navPart is a navigation's HTML as a key part: hashed once per build
+// (every page passes the same string).
+type navPart string
+
+// keyOf hashes the salt and then each part: a *link.Page as its source
+// and link destinations (what its body is made from), a navPart, raw
+// bytes, and anything else as JSON — a *render.PageData without its
+// navigation and content, which the caller names apart when they matter.
+func (c *Cache) keyOf(parts ...any) ([32]byte, bool) {
 	h := sha256.New()
 	h.Write(c.salt[:])
-	ns := c.navHash(nav)
-	h.Write(ns[:])
-	writeSource(h, p)
-	d := *data
-	d.Content = ""
-	if d.Site != nil {
-		sv := *d.Site
-		sv.Nav = ""
-		d.Site = &sv
+	for _, p := range parts {
+		h.Write([]byte{0xff}) // parts cannot run into each other
+		switch p := p.(type) {
+		case *link.Page:
+			writeSource(h, p)
+		case navPart:
+			ns := c.navHash(string(p))
+			h.Write(ns[:])
+		case []byte:
+			s := sha256.Sum256(p)
+			h.Write(s[:])
+		case *render.PageData:
+			d := *p
+			d.Content = ""
+			if d.Site != nil {
+				sv := *d.Site
+				sv.Nav = ""
+				d.Site = &sv
+			}
+			b, err := json.Marshal(&d)
+			if err != nil {
+				return [32]byte{}, false
+			}
+			h.Write(b)
+		default:
+			b, err := json.Marshal(p)
+			if err != nil {
+				return [32]byte{}, false
+			}
+			h.Write(b)
+		}
 	}
-	b, err := json.Marshal(&d)
-	if err != nil {
-		return [32]byte{}, false
-	}
-	h.Write(b)
 	var k [32]byte
 	h.Sum(k[:0])
 	return k, true
@@ -266,4 +292,30 @@ func writeSource(h hash.Hash, p *link.Page) {
 		}
 		h.Write([]byte{0})
 	}
+}
+
+// history is the previous build's git history, for the preview.
+func (c *Cache) history() *history.State {
+	if c == nil {
+		return nil
+	}
+	return c.hist
+}
+
+func (c *Cache) setHistory(h *history.State) {
+	if c != nil {
+		c.hist = h
+	}
+}
+
+// theme returns the parsed theme, from the cache while isms.yaml and the
+// site's theme files are unchanged (parsing it costs about 3 ms a save).
+func (c *Cache) theme(load func() (*render.Theme, diag.List)) (*render.Theme, diag.List) {
+	if c == nil {
+		return load()
+	}
+	if c.parsedTheme == nil {
+		c.parsedTheme, c.themeDiags = load()
+	}
+	return c.parsedTheme, c.themeDiags
 }

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"bytes"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -121,5 +122,24 @@ func TestCacheReusesParses(t *testing.T) {
 	}
 	if c.docs["manual/manual.md"].sum == [32]byte{} {
 		t.Error("changed document not cached")
+	}
+}
+
+// Every build option is either hashed into every cache key or has a
+// stated reason not to be: a new option cannot silently be left out of
+// the keys (as NoRender once was).
+func TestEveryOptionIsKeyed(t *testing.T) {
+	typ := reflect.TypeFor[Options]()
+	for i := range typ.NumField() {
+		name := typ.Field(i).Name
+		_, unkeyed := unkeyedOptions[name]
+		if keyed := slices.Contains(keyedOptions, name); keyed == unkeyed {
+			t.Errorf("option %s must be in exactly one of keyedOptions and unkeyedOptions", name)
+		}
+	}
+	for _, name := range keyedOptions {
+		if _, ok := typ.FieldByName(name); !ok {
+			t.Errorf("keyedOptions names %s, which Options does not have", name)
+		}
 	}
 }

@@ -28,14 +28,14 @@ func (l *lender) Has(layout string) bool              { return l.in.theme.Has(la
 func (l *lender) Frame(p report.Page) ([]byte, error) { return l.in.theme.Execute(p.Layout, l.data(p)) }
 
 func (l *lender) Fragment(key, layout, name string, data any, big []byte) ([]byte, error) {
-	return l.in.cache.fragment(key, data, big, func() ([]byte, error) {
+	return l.in.cache.memo("fragment:"+key, func() ([]byte, error) {
 		h, err := l.in.theme.Fragment(layout, name, data)
 		return []byte(h), err
-	})
+	}, layout, name, data, big)
 }
 
 func (l *lender) Memo(key string, data any, make func() ([]byte, error)) ([]byte, error) {
-	return l.in.cache.fragment(key, data, nil, make)
+	return l.in.cache.memo("memo:"+key, make, data)
 }
 
 func (l *lender) Diagram(dot []byte) (template.HTML, error) {
@@ -66,5 +66,5 @@ func (l *lender) page(p report.Page) ([]byte, error) {
 		return p.Bytes, nil
 	}
 	pd := l.data(p)
-	return l.in.cache.derived(p.URL, pd, string(pd.Site.Nav), func() ([]byte, error) { return l.in.theme.Execute(p.Layout, pd) })
+	return l.in.cache.memo("page:"+p.URL, func() ([]byte, error) { return l.in.theme.Execute(p.Layout, pd) }, p.Layout, navPart(pd.Site.Nav), pd)
 }

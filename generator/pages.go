@@ -99,10 +99,10 @@ func renderSite(in renderInput) (render.Tree, diag.List) {
 	claim("assets/chroma.css", generated("the syntax-highlighting stylesheet"), markdown.CSS())
 
 	groups := render.Groups(s)
-	navHTML, err := in.cache.fragment("!nav", groups, nil, func() ([]byte, error) {
+	navHTML, err := in.cache.memo("nav", func() ([]byte, error) {
 		h, err := in.theme.Fragment("home", "nav", groups)
 		return []byte(h), err
-	})
+	}, groups)
 	nav := template.HTML(navHTML)
 	if err != nil {
 		diags.Errorf(diag.Pos{Path: "themes/layouts/_nav.html"}, "theme", "%v", err)
@@ -130,7 +130,7 @@ func renderSite(in renderInput) (render.Tree, diag.List) {
 			Site: &site, Kind: "document", Title: p.Doc.Title, URL: p.URL,
 			Crumbs: render.Crumbs(p.Doc), Doc: view, TOC: render.TOC(p.MD.Headings),
 		}
-		out[i], errs[i] = in.cache.page(p, data, string(nav), func() ([]byte, error) {
+		out[i], errs[i] = in.cache.memo("document:"+p.URL, func() ([]byte, error) {
 			body, err := in.body(p)
 			if err != nil {
 				return nil, err
@@ -138,7 +138,7 @@ func renderSite(in renderInput) (render.Tree, diag.List) {
 			data.Content = template.HTML(body)
 			site.Nav = navs.For(p.URL)
 			return in.theme.Execute("document", data)
-		})
+		}, navPart(nav), p, data) // the key is taken before Content and Nav are filled in
 	})
 	for i, p := range s.Pages {
 		if errs[i] != nil {
@@ -188,7 +188,7 @@ func renderSite(in renderInput) (render.Tree, diag.List) {
 	}
 
 	hd := &render.PageData{Site: sv, Kind: "home", Title: "Home", Data: homeData(in, groups)}
-	home, err := in.cache.derived("!home", hd, string(sv.Nav), func() ([]byte, error) { return in.theme.Execute("home", hd) })
+	home, err := in.cache.memo("home", func() ([]byte, error) { return in.theme.Execute("home", hd) }, navPart(sv.Nav), hd)
 	if err != nil {
 		diags.Errorf(diag.Pos{Path: "themes/layouts/home.html"}, "theme", "%v", err)
 	} else {
