@@ -157,7 +157,7 @@ func Verify(dir string) (Report, error) {
 		}
 	}
 	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || listed[p] || p == ManifestName || (p == m.Zip && m.Zip != "") {
+		if err != nil || d.IsDir() || listed[p] || p == ManifestName || (p == m.Zip && m.Zip != "") || (p == MarkerName && hasMarker(dir)) {
 			return err
 		}
 		r.Extra = append(r.Extra, p)
