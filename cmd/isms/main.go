@@ -174,6 +174,12 @@ func cmdBuild(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "isms build: --sign needs --snapshot")
 		return errUsage
 	}
+	if *sign != "" {
+		if _, err := os.Stat(*sign); err != nil {
+			fmt.Fprintln(stderr, "isms build: --sign:", err)
+			return errUsage
+		}
+	}
 	if *dest == "" {
 		*dest = filepath.Join(sf.site, "public")
 	}

@@ -34,7 +34,7 @@ type Report struct {
 	// Signer is the identity whose good signature of manifest.json was
 	// checked (VerifyOptions.Signers), or "" if none was.
 	Signer string
-	// Unsigned is set when manifest.json.sig is present but was not
+	// Unchecked is set when manifest.json.sig is present but was not
 	// checked because no signers file was given.
 	Unchecked bool
 }
@@ -261,7 +261,9 @@ func readRegular(root *os.Root, name string, max int64) ([]byte, string, error) 
 }
 
 func rootDirEmpty(root *os.Root, name string) (bool, error) {
-	f, err := root.Open(name)
+	// O_NONBLOCK: a folder swapped for a named pipe fails to list rather
+	// than blocking the open.
+	f, err := root.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return false, err
 	}
