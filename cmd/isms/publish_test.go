@@ -185,3 +185,22 @@ func TestSnapshotSigned(t *testing.T) {
 		t.Errorf("verify --identity of someone else: exit %d, %q", code, out)
 	}
 }
+
+// TestBuildRefusesFileAddedToBuild: a file put by hand into an earlier
+// build is named and kept: exit 2 until it is moved or --force is given.
+func TestBuildRefusesFileAddedToBuild(t *testing.T) {
+	site := starter(t)
+	u := filepath.Join(t.TempDir(), "u")
+	if code, _, errOut := runCLI(t, "build", "-q", "-s", site, "-d", u, "--as-of", "2026-11-27"); code != 0 {
+		t.Fatalf("first build: exit %d: %s", code, errOut)
+	}
+	must(t, os.WriteFile(filepath.Join(u, "thesis.docx"), []byte("thesis"), 0o644))
+	before := readAll(t, filepath.Dir(u))
+	code, _, errOut := runCLI(t, "build", "-q", "-s", site, "-d", u, "--as-of", "2026-11-27")
+	if code != 2 || !strings.Contains(errOut, "did not write (thesis.docx)") {
+		t.Fatalf("build over a build with a file added by hand: exit %d, %q", code, errOut)
+	}
+	if after := readAll(t, filepath.Dir(u)); !maps.Equal(before, after) {
+		t.Error("a refused build changed files")
+	}
+}

@@ -1,7 +1,6 @@
 package publish
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -11,18 +10,6 @@ import (
 	"strings"
 	"time"
 )
-
-// MarkerName is the file Folder writes at the root of every folder it
-// publishes (and of every folder it writes a build into). A later build
-// replaces a non-empty folder only if it holds this file, and reuses or
-// removes a folder beside DEST only if it holds it: that is how isms knows
-// a folder is its own output and not somebody's files.
-const MarkerName = ".isms-build"
-
-// markerData is the marker's whole content. It is fixed, so that two
-// builds of one site stay byte-identical and Verify can tell the marker
-// from a planted file of that name.
-var markerData = []byte("This folder was written by `isms build`, which replaces it on the next build.\n")
 
 // ErrRefused is matched (errors.Is) by Folder's and CheckDest's error when
 // they refuse a destination; nothing was written then.
@@ -122,29 +109,43 @@ func (o Options) checkDest(dest string) (abs string, foreign bool, err error) {
 		return "", false, fmt.Errorf("publish: %w", err)
 	case !info.IsDir():
 		return refuse("it is not a folder")
-	case hasMarker(abs):
-		return abs, false, nil
 	}
-	if empty, err := isEmptyDir(abs); err != nil {
+	kept := " (its files are then kept beside it as " + spareName(filepath.Base(abs)) + ")"
+	listed, isBuild := readMarker(abs)
+	var some []string
+	if isBuild {
+		var n int
+		if some, n, err = foreignFiles(abs, listed, 3); err != nil {
+			return "", false, fmt.Errorf("publish: %w", err)
+		} else if n == 0 {
+			return abs, false, nil
+		} else if n > len(some) {
+			some = append(some, fmt.Sprintf("and %d more", n-len(some)))
+		}
+	} else if empty, err := isEmptyDir(abs); err != nil {
 		return "", false, fmt.Errorf("publish: %w", err)
 	} else if empty {
 		return abs, false, nil
 	}
+	// Not empty, and holding files no isms build wrote.
 	if exists(filepath.Join(abs, ".git")) {
 		return refuse("it holds a .git repository")
 	}
 	if exists(filepath.Join(abs, "isms.yaml")) {
 		return refuse("it holds isms.yaml, so it looks like a site, not its output")
 	}
-	if isDir(filepath.Join(abs, "content")) {
+	if !isBuild && isDir(filepath.Join(abs, "content")) {
 		return refuse("it holds content/, so it looks like a site, not its output")
 	}
-	if !o.Force {
-		return refuse("it is not empty and is not an earlier isms build (it has no " + MarkerName +
-			"); choose another folder, empty it, or pass --force to replace it (its files are then kept beside it as " +
-			spareName(filepath.Base(abs)) + ")")
+	switch {
+	case o.Force:
+		return abs, true, nil
+	case isBuild:
+		return refuse("it holds files the last isms build did not write (" + strings.Join(some, ", ") +
+			"); move them into the site's content/ to publish them, or elsewhere, or pass --force to replace the folder" + kept)
 	}
-	return abs, true, nil
+	return refuse("it is not empty and is not an earlier isms build (it has no " + MarkerName +
+		"); choose another folder, empty it, or pass --force to replace it" + kept)
 }
 
 // realPath resolves the symlinks in p's longest existing prefix, so that a
@@ -195,29 +196,6 @@ func isEmptyDir(p string) (bool, error) {
 		return true, nil
 	}
 	return false, err
-}
-
-// hasMarker reports whether dir holds the marker as a regular file with
-// the marker's content.
-func hasMarker(dir string) bool {
-	p := filepath.Join(dir, MarkerName)
-	st, err := os.Lstat(p)
-	if err != nil || !st.Mode().IsRegular() || st.Size() != int64(len(markerData)) {
-		return false
-	}
-	data, err := os.ReadFile(p)
-	return err == nil && bytes.Equal(data, markerData)
-}
-
-func writeMarker(dir string) error {
-	p := filepath.Join(dir, MarkerName)
-	if hasMarker(dir) {
-		return nil
-	}
-	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return err
-	}
-	return os.WriteFile(p, markerData, fileMode)
 }
 
 // removeOwned removes dir if it is an isms build (it holds the marker) or

@@ -144,7 +144,7 @@ func TestFolderForeignSpareAndLeftovers(t *testing.T) {
 		filepath.Join(base, ".public.spare", "mine.txt"):     "mine",
 		filepath.Join(base, ".public.tmp-123", "also.txt"):   "also mine",
 		filepath.Join(base, ".public.old-456", "x", "y.txt"): "mine too",
-		filepath.Join(base, ".public.tmp-789", MarkerName):   string(markerData), // a killed build's
+		filepath.Join(base, ".public.tmp-789", MarkerName):   markerHeader, // a killed build's
 		filepath.Join(base, ".public.tmp-789", "index.html"): "half",
 	})
 	foreign := func() map[string]string {
@@ -204,7 +204,7 @@ func TestFolderConcurrent(t *testing.T) {
 	dest := filepath.Join(t.TempDir(), "public")
 	a, b := bigSite("a"), bigSite("b")
 	wantA, wantB := publishFresh(t, a), publishFresh(t, b)
-	for round := range 15 {
+	for round := range 8 {
 		var wg sync.WaitGroup
 		errs := make([]error, 2)
 		for i, site := range []fs.FS{a, b} {
@@ -314,5 +314,68 @@ func TestFolderDiskFullTwice(t *testing.T) {
 	}
 	if s := siblings(t, dest); len(s) != 0 {
 		t.Errorf("left beside dest: %v (the spare should be dropped, the fresh folder removed)", s)
+	}
+}
+
+// TestFolderRefusesUnlistedFile: a file added by hand to an earlier build
+// (a CNAME, a verification page) is not the build's: the next build
+// refuses rather than moving it to the spare, where the build after would
+// delete it. With Force it ends up in a spare no build touches again.
+func TestFolderRefusesUnlistedFile(t *testing.T) {
+	base := t.TempDir()
+	dest := filepath.Join(base, "public")
+	if err := Folder(dest, siteV1); err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, map[string]string{
+		filepath.Join(dest, "CNAME"):                   "isms.example.com",
+		filepath.Join(dest, "policies", "notes.txt"):   "mine",
+		filepath.Join(dest, "policies", "x", "y.html"): "mine too",
+		// A listed file edited by hand is the build's own: replaced.
+		filepath.Join(dest, "style.css"): "edited",
+	})
+	before := readTree(t, base)
+	err := Folder(dest, siteV2)
+	if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), "CNAME, policies/notes.txt, policies/x/y.html") {
+		t.Fatalf("Folder over a build with files added by hand = %v", err)
+	}
+	if after := readTree(t, base); !maps.Equal(before, after) {
+		t.Fatalf("a refused publish touched files:\n%v\nwas:\n%v", after, before)
+	}
+
+	var n notes
+	if err := (Options{Force: true, Notify: n.add}).Folder(dest, siteV2); err != nil {
+		t.Fatal(err)
+	}
+	spare := filepath.Join(base, ".public.spare")
+	if !strings.Contains(n.String(), "kept in "+spare) || hasMarker(spare) {
+		t.Errorf("the replaced build: told %q, marker kept %v", n.String(), hasMarker(spare))
+	}
+	for _, site := range []fs.FS{siteV1, siteV2} {
+		if err := (Options{Notify: n.add}).Folder(dest, site); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(spare, "CNAME")); err != nil || string(b) != "isms.example.com" {
+		t.Errorf("CNAME after three builds: %q, %v", b, err)
+	}
+	if got, want := readTree(t, dest), publishFresh(t, siteV2); !maps.Equal(got, want) {
+		t.Errorf("published:\n%v\nwant:\n%v", got, want)
+	}
+}
+
+// TestMarkerNames: names with a newline or a leading quote are listed one
+// a line and read back, so such a build is not mistaken for foreign files.
+func TestMarkerNames(t *testing.T) {
+	site := fstest.MapFS{"x\ny.html": {Data: []byte("a")}, `"q".html`: {Data: []byte("b")}, "ok/é.html": {Data: []byte("c")}}
+	dest := filepath.Join(t.TempDir(), "public")
+	for range 2 {
+		if err := Folder(dest, site); err != nil {
+			t.Fatal(err)
+		}
+	}
+	listed, ok := readMarker(dest)
+	if !ok || len(listed) != 3 || !listed["x\ny.html"] || !listed[`"q".html`] || !listed["ok/é.html"] {
+		t.Errorf("marker lists %v", listed)
 	}
 }

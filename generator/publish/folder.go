@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -58,9 +59,14 @@ func (o Options) Folder(dest string, files fs.FS) error {
 	if err != nil {
 		return err
 	}
-	if _, err := fs.Stat(files, MarkerName); err == nil {
+	names, err := treeFiles(files)
+	if err != nil {
+		return fmt.Errorf("publish %s: %w", dest, err)
+	}
+	if slices.Contains(names, MarkerName) {
 		return fmt.Errorf("publish: the site has a file %s, a name isms keeps for itself", MarkerName)
 	}
+	marker := markerFor(names)
 	parent, name := filepath.Dir(abs), filepath.Base(abs)
 	if err := os.MkdirAll(parent, dirMode); err != nil {
 		return fmt.Errorf("publish: %w", err)
@@ -84,23 +90,19 @@ func (o Options) Folder(dest string, files fs.FS) error {
 			o.notify("left %s as it is: it is not a build isms kept (it has no %s); delete it to let isms keep the previous build there", spare, MarkerName)
 		}
 	}
-	old, err := o.write(abs, spare, reuse, files)
+	old, err := o.write(abs, spare, reuse, files, marker)
 	if reuse && errors.Is(err, syscall.ENOSPC) {
 		o.notify("the disk filled up while updating the previous build kept at %s: deleted it, and writing the build into a fresh folder once more", spare)
 		os.RemoveAll(spare)
-		old, err = o.write(abs, spare, false, files)
+		old, err = o.write(abs, spare, false, files, marker)
 	}
 	if err != nil {
 		return fmt.Errorf("publish %s: %w", dest, err)
 	}
 	// The new site is in place; failing to sync the parent or to keep the
 	// previous build as the spare does not undo that.
-	if old != "" && old != spare {
-		if err := os.Rename(old, spare); err != nil {
-			o.removeOwned(old)
-		} else if foreign {
-			o.notify("the files that were in %s are kept in %s", dest, spare)
-		}
+	if old != "" {
+		o.keepReplaced(old, spare, foreign, dest)
 	}
 	syncPath(parent)
 	return nil
@@ -108,7 +110,7 @@ func (o Options) Folder(dest string, files fs.FS) error {
 
 // write writes files into the spare (reuse) or a new temporary folder,
 // swaps it with abs, and returns the folder that now holds what abs held.
-func (o Options) write(abs, spare string, reuse bool, files fs.FS) (string, error) {
+func (o Options) write(abs, spare string, reuse bool, files fs.FS, marker []byte) (string, error) {
 	parent, name := filepath.Dir(abs), filepath.Base(abs)
 	work := spare
 	if !reuse {
@@ -128,7 +130,7 @@ func (o Options) write(abs, spare string, reuse bool, files fs.FS) (string, erro
 	}
 	// The marker goes in first, so that a folder a killed build left is
 	// known to be isms's own and removed by the next build.
-	if err := writeMarker(work); err != nil {
+	if err := writeMarker(work, marker); err != nil {
 		return "", err
 	}
 	// Without a spare, files that did not change are hard-linked from
@@ -146,6 +148,39 @@ func (o Options) write(abs, spare string, reuse bool, files fs.FS) (string, erro
 	}
 	swapped = true
 	return old, nil
+}
+
+// keepReplaced keeps old, the folder that holds what dest held before the
+// swap, as the spare. What --force replaced (foreign) loses its marker
+// first, so that no later build reuses or removes it; if the spare's name
+// is taken, such a folder is kept under a name of its own, and a previous
+// build is removed.
+func (o Options) keepReplaced(old, spare string, foreign bool, dest string) {
+	if foreign {
+		os.Remove(filepath.Join(old, MarkerName))
+	}
+	kept := old
+	if old != spare {
+		parent, name := filepath.Dir(spare), filepath.Base(dest)
+		switch {
+		case os.Rename(old, spare) == nil:
+			kept = spare
+		case !foreign:
+			o.removeOwned(old)
+			return
+		default:
+			if d, err := os.MkdirTemp(parent, "."+name+".replaced-"); err == nil {
+				if os.Rename(old, d) == nil {
+					kept = d
+				} else {
+					os.Remove(d)
+				}
+			}
+		}
+	}
+	if foreign {
+		o.notify("the files that were in %s are kept in %s", dest, kept)
+	}
 }
 
 func tmpPrefix(name string) string { return "." + name + ".tmp-" }

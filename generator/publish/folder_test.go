@@ -86,7 +86,7 @@ func TestFolderFirstPublish(t *testing.T) {
 	}
 	want := map[string]string{
 		"/":                          "drwxr-xr-x",
-		MarkerName:                   "-rw-r--r-- " + string(markerData),
+		MarkerName:                   "-rw-r--r-- " + string(markerFor([]string{"index.html", "policies/access/index.html", "old/stale.html", "style.css"})),
 		"index.html":                 "-rw-r--r-- <h1>v1</h1>",
 		"old/":                       "drwxr-xr-x",
 		"old/stale.html":             "-rw-r--r-- only in v1",

@@ -2,6 +2,7 @@ package publish
 
 import (
 	"archive/zip"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -165,7 +166,7 @@ func (o VerifyOptions) Verify(dir string) (Report, error) {
 			return nil // checked above or below
 		case p == SignatureName && regular:
 			return nil
-		case p == MarkerName && regular && markerOK(root):
+		case p == MarkerName && regular && markerOK(root, m):
 			return nil
 		}
 		r.Extra = append(r.Extra, p)
@@ -275,9 +276,24 @@ func rootDirEmpty(root *os.Root, name string) (bool, error) {
 	return false, err
 }
 
-func markerOK(root *os.Root) bool {
-	data, why, err := readRegular(root, MarkerName, int64(len(markerData)))
-	return err == nil && why == "" && string(data) == string(markerData)
+// markerOK reports whether the marker under root is the one Folder wrote
+// when it published this snapshot: it lists exactly the manifest's files,
+// manifest.json, the zip and, if present, the signature.
+func markerOK(root *os.Root, m Manifest) bool {
+	names := make([]string, 0, len(m.Files)+3)
+	for _, f := range m.Files {
+		names = append(names, f.Path)
+	}
+	names = append(names, ManifestName)
+	if m.Zip != "" {
+		names = append(names, m.Zip)
+	}
+	if st, err := root.Lstat(SignatureName); err == nil && st.Mode().IsRegular() {
+		names = append(names, SignatureName)
+	}
+	want := markerFor(names)
+	data, why, err := readRegular(root, MarkerName, int64(len(want)))
+	return err == nil && why == "" && bytes.Equal(data, want)
 }
 
 // kind names a file that is not a regular file, and what Verify did not do
