@@ -55,9 +55,12 @@ func (o Options) lockWait() time.Duration {
 }
 
 // CheckDest reports, without writing anything, whether Folder would refuse
-// dest; a refusal matches ErrRefused.
+// dest for where it is or for what kind of folder it is (a refusal matches
+// ErrRefused): a quick check before a build. Whether an earlier build holds
+// files added by hand takes a walk of the whole folder, which Folder does
+// once, under the lock.
 func (o Options) CheckDest(dest string) error {
-	_, _, err := o.checkDest(dest)
+	_, _, err := o.checkDest(dest, false)
 	return err
 }
 
@@ -65,7 +68,9 @@ func (o Options) CheckDest(dest string) error {
 // swap happens beside the real folder and never replaces a link), and
 // whether it holds files that are not an isms build (allowed by Force
 // only), or an error naming why publishing there could destroy something.
-func (o Options) checkDest(dest string) (abs string, foreign bool, err error) {
+// Only with deep does it walk an earlier build for files its marker does
+// not list.
+func (o Options) checkDest(dest string, deep bool) (abs string, foreign bool, err error) {
 	refuse := func(why string) (string, bool, error) {
 		return "", false, &refusal{dest, why}
 	}
@@ -113,6 +118,9 @@ func (o Options) checkDest(dest string) (abs string, foreign bool, err error) {
 	kept := " (its files are then kept beside it as " + spareName(filepath.Base(abs)) + ")"
 	listed, isBuild := readMarker(abs)
 	var some []string
+	if isBuild && !deep {
+		return abs, false, nil
+	}
 	if isBuild {
 		var n int
 		if some, n, err = foreignFiles(abs, listed, 3); err != nil {

@@ -51,11 +51,12 @@ func Folder(dest string, files fs.FS) error { return Options{}.Folder(dest, file
 // other than a previous build: an empty path, a file-system root, the home
 // folder, the current folder or one of its parents, the site folder, one of
 // its parents or a folder inside its content/ or themes/, a file, and a
-// non-empty folder without the marker (unless o.Force; never one that
-// holds a site or repository: isms.yaml, .git or content/). Two Folder calls
-// for one dest run one after the other (a lock file beside dest).
+// non-empty folder without the marker or with a file the marker does not
+// list (unless o.Force; never one that holds a site or repository:
+// isms.yaml, .git, or content/ without the marker). Two Folder calls for
+// one dest run one after the other (a lock file beside dest).
 func (o Options) Folder(dest string, files fs.FS) error {
-	abs, _, err := o.checkDest(dest)
+	abs, _, err := o.checkDest(dest, false)
 	if err != nil {
 		return err
 	}
@@ -76,8 +77,9 @@ func (o Options) Folder(dest string, files fs.FS) error {
 		return err
 	}
 	defer unlock()
-	// Another build may have published while this one waited.
-	abs, foreign, err := o.checkDest(dest)
+	// Checked again, whole, under the lock: another build may have
+	// published while this one waited.
+	abs, foreign, err := o.checkDest(dest, true)
 	if err != nil {
 		return err
 	}
@@ -102,7 +104,7 @@ func (o Options) Folder(dest string, files fs.FS) error {
 	// The new site is in place; failing to sync the parent or to keep the
 	// previous build as the spare does not undo that.
 	if old != "" {
-		o.keepReplaced(old, spare, foreign, dest)
+		o.keepReplaced(old, spare, name, foreign, dest)
 	}
 	syncPath(parent)
 	return nil
@@ -155,13 +157,12 @@ func (o Options) write(abs, spare string, reuse bool, files fs.FS, marker []byte
 // first, so that no later build reuses or removes it; if the spare's name
 // is taken, such a folder is kept under a name of its own, and a previous
 // build is removed.
-func (o Options) keepReplaced(old, spare string, foreign bool, dest string) {
+func (o Options) keepReplaced(old, spare, name string, foreign bool, dest string) {
 	if foreign {
 		os.Remove(filepath.Join(old, MarkerName))
 	}
 	kept := old
 	if old != spare {
-		parent, name := filepath.Dir(spare), filepath.Base(dest)
 		switch {
 		case os.Rename(old, spare) == nil:
 			kept = spare
@@ -169,7 +170,7 @@ func (o Options) keepReplaced(old, spare string, foreign bool, dest string) {
 			o.removeOwned(old)
 			return
 		default:
-			if d, err := os.MkdirTemp(parent, "."+name+".replaced-"); err == nil {
+			if d, err := os.MkdirTemp(filepath.Dir(spare), "."+name+".replaced-"); err == nil {
 				if os.Rename(old, d) == nil {
 					kept = d
 				} else {
