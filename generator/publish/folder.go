@@ -60,14 +60,13 @@ func (o Options) Folder(dest string, files fs.FS) error {
 	if err != nil {
 		return err
 	}
-	names, err := treeFiles(files)
+	t, err := walkTree(files)
 	if err != nil {
 		return fmt.Errorf("publish %s: %w", dest, err)
 	}
-	if slices.Contains(names, MarkerName) {
+	if slices.Contains(t.names, MarkerName) {
 		return fmt.Errorf("publish: the site has a file %s, a name isms keeps for itself", MarkerName)
 	}
-	marker := markerFor(names)
 	parent, name := filepath.Dir(abs), filepath.Base(abs)
 	if err := os.MkdirAll(parent, dirMode); err != nil {
 		return fmt.Errorf("publish: %w", err)
@@ -92,11 +91,11 @@ func (o Options) Folder(dest string, files fs.FS) error {
 			o.notify("left %s as it is: it is not a build isms kept (it has no %s); delete it to let isms keep the previous build there", spare, MarkerName)
 		}
 	}
-	old, err := o.write(abs, spare, reuse, files, marker)
+	old, err := o.write(abs, spare, reuse, files, t)
 	if reuse && errors.Is(err, syscall.ENOSPC) {
 		o.notify("the disk filled up while updating the previous build kept at %s: deleted it, and writing the build into a fresh folder once more", spare)
 		os.RemoveAll(spare)
-		old, err = o.write(abs, spare, false, files, marker)
+		old, err = o.write(abs, spare, false, files, t)
 	}
 	if err != nil {
 		return fmt.Errorf("publish %s: %w", dest, err)
@@ -112,7 +111,7 @@ func (o Options) Folder(dest string, files fs.FS) error {
 
 // write writes files into the spare (reuse) or a new temporary folder,
 // swaps it with abs, and returns the folder that now holds what abs held.
-func (o Options) write(abs, spare string, reuse bool, files fs.FS, marker []byte) (string, error) {
+func (o Options) write(abs, spare string, reuse bool, files fs.FS, t tree) (string, error) {
 	parent, name := filepath.Dir(abs), filepath.Base(abs)
 	work := spare
 	if !reuse {
@@ -132,7 +131,7 @@ func (o Options) write(abs, spare string, reuse bool, files fs.FS, marker []byte
 	}
 	// The marker goes in first, so that a folder a killed build left is
 	// known to be isms's own and removed by the next build.
-	if err := writeMarker(work, marker); err != nil {
+	if err := writeMarker(work, t.marker); err != nil {
 		return "", err
 	}
 	// Without a spare, files that did not change are hard-linked from
@@ -141,7 +140,7 @@ func (o Options) write(abs, spare string, reuse bool, files fs.FS, marker []byte
 	if st, err := os.Lstat(abs); err == nil && st.IsDir() && !reuse {
 		prev = abs
 	}
-	if err := writeTree(work, files, prev, reuse); err != nil {
+	if err := writeTree(work, files, t, prev, reuse); err != nil {
 		return "", err
 	}
 	old, err := swap(work, abs)
@@ -204,6 +203,33 @@ func (o Options) removeLeftovers(parent, name string) {
 	}
 }
 
+// tree is what Folder publishes, walked once: its folders and files in
+// walk order, and the marker that lists the files.
+type tree struct {
+	dirs, names []string
+	marker      []byte
+}
+
+func walkTree(files fs.FS) (tree, error) {
+	var t tree
+	err := fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			t.dirs = append(t.dirs, p)
+		} else {
+			t.names = append(t.names, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return tree{}, err
+	}
+	t.marker = markerFor(t.names)
+	return t, nil
+}
+
 // writeTree makes dir hold exactly the files of files, then makes them and
 // the folders durable (syncAll), so that after the swap a crash cannot
 // leave the new site with empty or truncated files. A new dir is filled
@@ -213,22 +239,8 @@ func (o Options) removeLeftovers(parent, name string) {
 // and files written by a few goroutines, each file only if its bytes or
 // mode differ. A changed file is replaced by a new one, never rewritten in
 // place: the earlier build's files may be hard links to the live site's.
-func writeTree(dir string, files fs.FS, prev string, update bool) error {
-	var dirs, names []string
-	err := fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			dirs = append(dirs, p)
-		} else {
-			names = append(names, p)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
+func writeTree(dir string, files fs.FS, t tree, prev string, update bool) error {
+	dirs, names := t.dirs, t.names
 	if update {
 		if err := prune(dir, dirs, names); err != nil {
 			return err

@@ -47,18 +47,6 @@ func markerFor(names []string) []byte {
 	return b.Bytes()
 }
 
-// treeFiles lists the files of files by slash path.
-func treeFiles(files fs.FS) ([]string, error) {
-	var names []string
-	err := fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			names = append(names, p)
-		}
-		return err
-	})
-	return names, err
-}
-
 // hasMarker reports whether dir holds a marker: a regular file that starts
 // with the marker's header.
 func hasMarker(dir string) bool {
