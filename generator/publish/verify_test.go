@@ -3,6 +3,7 @@ package publish
 import (
 	"archive/zip"
 	"bytes"
+	"io/fs"
 	"maps"
 	"os"
 	"os/exec"
@@ -371,4 +372,35 @@ func must(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// FuzzCheckZip: whatever bytes sit where the snapshot zip should be,
+// checking them never panics, and only the zip Snapshot wrote passes.
+func FuzzCheckZip(f *testing.F) {
+	snap, m, err := Snapshot(siteV2, asOf, "abc123", "isms test")
+	if err != nil {
+		f.Fatal(err)
+	}
+	good, err := fs.ReadFile(snap, m.Zip)
+	if err != nil {
+		f.Fatal(err)
+	}
+	manifest, err := fs.ReadFile(snap, ManifestName)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(good)
+	f.Add(append([]byte("x"), good...))
+	f.Add(good[:len(good)-1])
+	f.Fuzz(func(t *testing.T, data []byte) {
+		why := checkZip(bytes.NewReader(data), int64(len(data)), m, manifest)
+		if why == "" && !bytes.Equal(data, good) {
+			// Another encoding of the same entries may pass; it must
+			// still hold exactly the manifest's files.
+			zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+			if err != nil || len(zr.File) != len(m.Files)+1 || zr.Comment != "" {
+				t.Fatalf("accepted a zip that is not the snapshot's: %v", err)
+			}
+		}
+	})
 }
