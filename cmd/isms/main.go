@@ -24,12 +24,12 @@ var version = "dev"
 const usage = `isms builds an ISO/IEC 27001 ISMS manual from Markdown with YAML front-matter.
 
 Usage:
-  isms build  [-s SITE] [-d DEST] [--as-of DATE] [--base-url URL] [--snapshot]
+  isms build  [-s SITE] [-d DEST] [--as-of DATE] [--base-url URL] [--snapshot [--sign KEY]] [--force]
   isms serve  [-s SITE] [--bind 127.0.0.1] [--port 1313] [--as-of DATE]
   isms check  [-s SITE] [--as-of DATE] [--format text|json] [--fail-on overdue|due-soon|major|minor]
   isms new    DIR
   isms import FORMAT SRC DEST [--map mapping.yaml] [--org NAME]   (FORMAT: comply | jupiterone | frontmatter)
-  isms verify DIR
+  isms verify DIR [--expect SHA256] [--signer ALLOWED_SIGNERS [--identity NAME]]
   isms version
 
 Run 'isms COMMAND -h' for a command's flags.
@@ -162,6 +162,8 @@ func cmdBuild(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(dest, "dest", "", "destination folder (same as -d)")
 	fs.StringVar(&sf.baseURL, "base-url", "", "URL the site is published under (overrides isms.yaml)")
 	snapshot := fs.Bool("snapshot", false, "publish a frozen, verifiable snapshot for auditors")
+	sign := fs.String("sign", "", "with --snapshot: sign manifest.json with this SSH private key (ssh-keygen -Y sign), writing manifest.json.sig")
+	force := fs.Bool("force", false, "publish into a non-empty folder that is not an earlier isms build (its files are kept beside it as .DEST.spare)")
 	quiet := fs.Bool("q", false, "print errors and warnings only")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the build to this file (for go tool pprof)")
 	memProfile := fs.String("memprofile", "", "write a heap profile, taken when the output is complete, to this file")
@@ -176,8 +178,23 @@ func cmdBuild(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	opts.Snapshot = *snapshot
+	if *sign != "" && !*snapshot {
+		fmt.Fprintln(stderr, "isms build: --sign needs --snapshot")
+		return errUsage
+	}
+	if *sign != "" {
+		if _, err := os.Stat(*sign); err != nil {
+			fmt.Fprintln(stderr, "isms build: --sign:", err)
+			return errUsage
+		}
+	}
 	if *dest == "" {
 		*dest = filepath.Join(sf.site, "public")
+	}
+	pub := publish.Options{Site: sf.site, Force: *force, Notify: func(msg string) { fmt.Fprintln(stderr, "isms:", msg) }}
+	// Refuse a destination before spending the build on it.
+	if err := pub.CheckDest(*dest); err != nil {
+		return refused(err, stderr)
 	}
 	start := time.Now()
 	stop, err := startCPUProfile(*cpuProfile)
@@ -199,20 +216,42 @@ func cmdBuild(args []string, stdout, stderr io.Writer) error {
 		return errFailed
 	}
 	out := res.Tree.FS()
+	root := ""
 	if *snapshot {
 		out, err = generator.Snapshot(res)
 		if err != nil {
 			return err
 		}
+		if *sign != "" {
+			if out, err = publish.Sign(out, *sign); err != nil {
+				return err
+			}
+		}
+		if root, err = publish.RootHash(out); err != nil {
+			return err
+		}
 	}
-	if err := publish.Folder(*dest, out); err != nil {
-		return err
+	if err := pub.Folder(*dest, out); err != nil {
+		return refused(err, stderr)
 	}
 	if !*quiet {
 		fmt.Fprintf(stdout, "Built %d documents, %d files into %s in %s (as of %s; %s)\n",
 			len(res.Site.Pages), len(res.Tree), *dest, time.Since(start).Round(time.Millisecond), res.AsOf, plural(nwarn, "warning"))
 	}
+	if root != "" {
+		// Printed even with -q: it is what an auditor records.
+		fmt.Fprintf(stdout, "Snapshot root hash (SHA-256 of manifest.json): %s\nCheck it later with: isms verify %s --expect %s\n", root, *dest, root)
+	}
 	return nil
+}
+
+// refused turns a refused destination into a usage error (exit 2).
+func refused(err error, stderr io.Writer) error {
+	if errors.Is(err, publish.ErrRefused) {
+		fmt.Fprintln(stderr, "isms:", err)
+		return errUsage
+	}
+	return err
 }
 
 func plural(n int, word string) string {

@@ -14,6 +14,7 @@ import (
 const starterIgnore = `# written by isms build and isms serve
 /public/
 /.public.spare/
+/.public.lock
 `
 
 // cmdNew writes the starter site into DIR, which must not exist or be empty.

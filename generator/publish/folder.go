@@ -9,9 +9,11 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 )
 
 // File modes of everything Folder writes, whatever the umask: the output is
@@ -21,11 +23,15 @@ const (
 	dirMode  = 0o755
 )
 
+// Folder publishes files to dest atomically with the zero Options.
+func Folder(dest string, files fs.FS) error { return Options{}.Folder(dest, files) }
+
 // Folder publishes files to dest atomically. It writes the whole tree into a
 // folder beside dest (in the same parent, so the final rename never crosses
 // a file system), makes it durable, and swaps it with dest. If anything
 // fails, or the process dies, before the swap, dest is left as it was; the
 // previous build's files that are not in files do not survive the swap.
+// Every build holds the marker file MarkerName at its root.
 //
 // The previous build is not deleted: it is kept beside dest as
 // ".<name>.spare" and brought up to date as the next build's folder, so a
@@ -36,33 +42,82 @@ const (
 // deleted at any time. The first republish, which has no spare yet, writes
 // into a temporary ".<name>.tmp-*" folder and hard-links the files that did
 // not change from dest; a temporary folder a killed build left is removed
-// by the next call for the same dest.
+// by the next call for the same dest. A spare or leftover folder without
+// the marker is never reused or removed: Folder leaves it and says so. If
+// the disk fills up while the spare is updated, the spare is dropped and
+// the build written once more into a fresh folder.
 //
-// Folder refuses destinations that would destroy something other than a
-// previous build: an empty path, a file-system root, the home folder, the
-// current folder or one of its parents, a file, and a folder that holds a
-// site or repository (isms.yaml, .git, or content/ without index.html).
-// Two Folder calls for the same dest must not run at the same time.
-func Folder(dest string, files fs.FS) error {
-	abs, err := checkDest(dest)
+// Folder refuses (ErrRefused) destinations that would destroy something
+// other than a previous build: an empty path, a file-system root, the home
+// folder, the current folder or one of its parents, the site folder, one of
+// its parents or a folder inside its content/ or themes/, a file, and a
+// non-empty folder without the marker or with a file the marker does not
+// list (unless o.Force; never one that holds a site or repository:
+// isms.yaml, .git, or content/ without the marker). Two Folder calls for
+// one dest run one after the other (a lock file beside dest).
+func (o Options) Folder(dest string, files fs.FS) error {
+	abs, _, err := o.checkDest(dest, false)
 	if err != nil {
 		return err
+	}
+	t, err := walkTree(files)
+	if err != nil {
+		return fmt.Errorf("publish %s: %w", dest, err)
+	}
+	if slices.Contains(t.names, MarkerName) {
+		return fmt.Errorf("publish: the site has a file %s, a name isms keeps for itself", MarkerName)
 	}
 	parent, name := filepath.Dir(abs), filepath.Base(abs)
 	if err := os.MkdirAll(parent, dirMode); err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
-	removeLeftovers(parent, name)
+	unlock, err := lockDest(parent, name, o.lockWait(), o.notify)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	// Checked again, whole, under the lock: another build may have
+	// published while this one waited.
+	abs, foreign, err := o.checkDest(dest, true)
+	if err != nil {
+		return err
+	}
+	o.removeLeftovers(parent, name)
 
 	spare := filepath.Join(parent, spareName(name))
-	work, reuse := spare, true
-	if st, err := os.Lstat(spare); err != nil || !st.IsDir() {
-		if err == nil {
-			os.Remove(spare) // something else under our name
+	reuse := false
+	if st, err := os.Lstat(spare); err == nil {
+		if reuse = st.IsDir() && hasMarker(spare); !reuse {
+			o.notify("left %s as it is: it is not a build isms kept (it has no %s); delete it to let isms keep the previous build there", spare, MarkerName)
 		}
-		reuse = false
+	}
+	old, err := o.write(abs, spare, reuse, files, t)
+	if reuse && errors.Is(err, syscall.ENOSPC) {
+		o.notify("the disk filled up while updating the previous build kept at %s: deleted it, and writing the build into a fresh folder once more", spare)
+		os.RemoveAll(spare)
+		old, err = o.write(abs, spare, false, files, t)
+	}
+	if err != nil {
+		return fmt.Errorf("publish %s: %w", dest, err)
+	}
+	// The new site is in place; failing to sync the parent or to keep the
+	// previous build as the spare does not undo that.
+	if old != "" {
+		o.keepReplaced(old, spare, name, foreign, dest)
+	}
+	syncPath(parent)
+	return nil
+}
+
+// write writes files into the spare (reuse) or a new temporary folder,
+// swaps it with abs, and returns the folder that now holds what abs held.
+func (o Options) write(abs, spare string, reuse bool, files fs.FS, t tree) (string, error) {
+	parent, name := filepath.Dir(abs), filepath.Base(abs)
+	work := spare
+	if !reuse {
+		var err error
 		if work, err = os.MkdirTemp(parent, tmpPrefix(name)); err != nil {
-			return fmt.Errorf("publish: %w", err)
+			return "", err
 		}
 	}
 	swapped := false
@@ -72,7 +127,12 @@ func Folder(dest string, files fs.FS) error {
 		}
 	}()
 	if err := os.Chmod(work, dirMode); err != nil {
-		return fmt.Errorf("publish: %w", err)
+		return "", err
+	}
+	// The marker goes in first, so that a folder a killed build left is
+	// known to be isms's own and removed by the next build.
+	if err := writeMarker(work, t.marker); err != nil {
+		return "", err
 	}
 	// Without a spare, files that did not change are hard-linked from
 	// dest rather than written again.
@@ -80,103 +140,57 @@ func Folder(dest string, files fs.FS) error {
 	if st, err := os.Lstat(abs); err == nil && st.IsDir() && !reuse {
 		prev = abs
 	}
-	if err := writeTree(work, files, prev, reuse); err != nil {
-		return fmt.Errorf("publish %s: %w", dest, err)
+	if err := writeTree(work, files, t, prev, reuse); err != nil {
+		return "", err
 	}
 	old, err := swap(work, abs)
 	if err != nil {
-		return fmt.Errorf("publish %s: %w", dest, err)
+		return "", err
 	}
 	swapped = true
-	// The new site is in place; failing to sync the parent or to keep the
-	// previous build as the spare does not undo that.
-	if old != "" && old != spare {
-		if err := os.Rename(old, spare); err != nil {
-			os.RemoveAll(old)
+	return old, nil
+}
+
+// keepReplaced keeps old, the folder that holds what dest held before the
+// swap, as the spare. What --force replaced (foreign) loses its marker
+// first, so that no later build reuses or removes it; if the spare's name
+// is taken, such a folder is kept under a name of its own, and a previous
+// build is removed.
+func (o Options) keepReplaced(old, spare, name string, foreign bool, dest string) {
+	if foreign {
+		os.Remove(filepath.Join(old, MarkerName))
+	}
+	kept := old
+	if old != spare {
+		switch {
+		case os.Rename(old, spare) == nil:
+			kept = spare
+		case !foreign:
+			o.removeOwned(old)
+			return
+		default:
+			if d, err := os.MkdirTemp(filepath.Dir(spare), "."+name+".replaced-"); err == nil {
+				if os.Rename(old, d) == nil {
+					kept = d
+				} else {
+					os.Remove(d)
+				}
+			}
 		}
 	}
-	syncPath(parent)
-	return nil
+	if foreign {
+		o.notify("the files that were in %s are kept in %s", dest, kept)
+	}
 }
 
 func tmpPrefix(name string) string { return "." + name + ".tmp-" }
 func oldPrefix(name string) string { return "." + name + ".old-" }
 func spareName(name string) string { return "." + name + ".spare" }
-
-// checkDest returns dest as an absolute path with symlinks resolved (so the
-// swap happens beside the real folder and never replaces a link), or an
-// error naming why publishing there could destroy something.
-func checkDest(dest string) (string, error) {
-	if strings.TrimSpace(dest) == "" {
-		return "", errors.New("publish: empty destination")
-	}
-	abs, err := filepath.Abs(dest)
-	if err != nil {
-		return "", fmt.Errorf("publish: %w", err)
-	}
-	if real, err := filepath.EvalSymlinks(abs); err == nil {
-		abs = real
-	}
-	refuse := func(why string) (string, error) {
-		return "", fmt.Errorf("publish: refusing to replace %s: %s", dest, why)
-	}
-	if filepath.Dir(abs) == abs {
-		return refuse("it is a file-system root")
-	}
-	if home, err := os.UserHomeDir(); err == nil && sameOrInside(home, abs) {
-		return refuse("it is the home folder or one of its parents")
-	}
-	if wd, err := os.Getwd(); err == nil {
-		if real, err := filepath.EvalSymlinks(wd); err == nil {
-			wd = real
-		}
-		if sameOrInside(wd, abs) {
-			return refuse("it is the current folder or one of its parents")
-		}
-	}
-	info, err := os.Lstat(abs)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return abs, nil
-	case err != nil:
-		return "", fmt.Errorf("publish: %w", err)
-	case !info.IsDir():
-		return refuse("it is not a folder")
-	}
-	if exists(filepath.Join(abs, ".git")) {
-		return refuse("it holds a .git repository")
-	}
-	if exists(filepath.Join(abs, "isms.yaml")) {
-		return refuse("it holds isms.yaml, so it looks like a site, not its output")
-	}
-	if isDir(filepath.Join(abs, "content")) && !exists(filepath.Join(abs, "index.html")) {
-		return refuse("it holds content/, so it looks like a site, not its output")
-	}
-	return abs, nil
-}
-
-// sameOrInside reports whether p is dir or lies inside dir.
-func sameOrInside(p, dir string) bool {
-	rel, err := filepath.Rel(dir, p)
-	if err != nil {
-		return false
-	}
-	return rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
-}
-
-func exists(p string) bool {
-	_, err := os.Lstat(p)
-	return err == nil
-}
-
-func isDir(p string) bool {
-	info, err := os.Lstat(p)
-	return err == nil && info.IsDir()
-}
+func lockName(name string) string  { return "." + name + ".lock" }
 
 // removeLeftovers deletes temporary and set-aside folders that a killed
-// Folder call for the same destination left in parent.
-func removeLeftovers(parent, name string) {
+// Folder call for the same destination left in parent, if they are isms's.
+func (o Options) removeLeftovers(parent, name string) {
 	entries, err := os.ReadDir(parent)
 	if err != nil {
 		return
@@ -184,9 +198,36 @@ func removeLeftovers(parent, name string) {
 	for _, e := range entries {
 		n := e.Name()
 		if e.IsDir() && (strings.HasPrefix(n, tmpPrefix(name)) || strings.HasPrefix(n, oldPrefix(name))) {
-			os.RemoveAll(filepath.Join(parent, n))
+			o.removeOwned(filepath.Join(parent, n))
 		}
 	}
+}
+
+// tree is what Folder publishes, walked once: its folders and files in
+// walk order, and the marker that lists the files.
+type tree struct {
+	dirs, names []string
+	marker      []byte
+}
+
+func walkTree(files fs.FS) (tree, error) {
+	var t tree
+	err := fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			t.dirs = append(t.dirs, p)
+		} else {
+			t.names = append(t.names, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return tree{}, err
+	}
+	t.marker = markerFor(t.names)
+	return t, nil
 }
 
 // writeTree makes dir hold exactly the files of files, then makes them and
@@ -198,22 +239,8 @@ func removeLeftovers(parent, name string) {
 // and files written by a few goroutines, each file only if its bytes or
 // mode differ. A changed file is replaced by a new one, never rewritten in
 // place: the earlier build's files may be hard links to the live site's.
-func writeTree(dir string, files fs.FS, prev string, update bool) error {
-	var dirs, names []string
-	err := fs.WalkDir(files, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			dirs = append(dirs, p)
-		} else {
-			names = append(names, p)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
+func writeTree(dir string, files fs.FS, t tree, prev string, update bool) error {
+	dirs, names := t.dirs, t.names
 	if update {
 		if err := prune(dir, dirs, names); err != nil {
 			return err
@@ -272,7 +299,7 @@ func writeTree(dir string, files fs.FS, prev string, update bool) error {
 						continue
 					}
 				}
-				if errs[i] = writeFile(target, files, names[i]); errs[i] != nil {
+				if errs[i] = createFile(target, files, names[i]); errs[i] != nil {
 					failed.Store(true)
 				}
 			}
@@ -301,6 +328,7 @@ func prune(dir string, dirs, names []string) error {
 	for _, n := range names {
 		want[n] = false
 	}
+	want[MarkerName] = false
 	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -329,6 +357,9 @@ func prune(dir string, dirs, names []string) error {
 // bounds publishing, so a few more than the cores pays off (measured:
 // BenchmarkFolder, 1,000 files of 10 kB).
 const writers = 8
+
+// createFile is writeFile, except in tests that make it fail (a full disk).
+var createFile = writeFile
 
 func writeFile(target string, files fs.FS, name string) (err error) {
 	src, err := files.Open(name)

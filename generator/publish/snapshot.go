@@ -24,7 +24,7 @@ import (
 func Snapshot(files fs.FS, asOf time.Time, commit, generator string) (fs.FS, Manifest, error) {
 	day := asOf.UTC().Format(time.DateOnly)
 	zipName := "snapshot-" + day + ".zip"
-	for _, name := range []string{ManifestName, zipName} {
+	for _, name := range []string{ManifestName, SignatureName, zipName} {
 		if _, err := fs.Stat(files, name); err == nil {
 			return nil, Manifest{}, fmt.Errorf("snapshot: the site already has a file %s", name)
 		}
