@@ -10,7 +10,8 @@ import (
 )
 
 // starterIgnore keeps what isms writes into the site folder out of git:
-// the output, the previous build kept beside it, and the diagram cache.
+// the output, the previous build kept beside it, and the lock a killed
+// build may leave.
 const starterIgnore = `# written by isms build and isms serve
 /public/
 /.public.spare/
