@@ -358,3 +358,25 @@ func TestReportConfigSection(t *testing.T) {
 		t.Errorf("Config.Sections[ledger] = %v, want 3w", res.Config.Sections["ledger"])
 	}
 }
+
+// A site with no document in force, or none at all, builds: the home
+// page says so instead of the build failing inside a template.
+func TestEmptySites(t *testing.T) {
+	retired := strings.Replace(policy, "reviewed: 2026-06-01\n", "status: retired\n", 1)
+	for name, site := range map[string]fstest.MapFS{
+		"only retired": {"content/policies/a.md": {Data: []byte(retired)}},
+		"no documents": {"content/.keep": {Data: nil}},
+	} {
+		res, err := Build(Options{Site: site, Today: asOf})
+		if err != nil || res.Tree == nil {
+			t.Fatalf("%s: build failed: %v\n%s", name, err, res.Diags)
+		}
+		home := string(res.Tree["index.html"])
+		if name == "no documents" && !strings.Contains(home, "There are no documents yet") {
+			t.Errorf("%s: the home page does not say the site is empty", name)
+		}
+		if !strings.Contains(string(res.Tree["currency/index.html"]), "No document is in force yet") {
+			t.Errorf("%s: /currency/ does not say nothing is in force", name)
+		}
+	}
+}
