@@ -68,15 +68,19 @@ type Server struct {
 	files *memoFS
 	cache *generator.Cache
 
-	// buildMu serialises builds. mu guards the served state: a build
-	// holds it for writing while it runs, so requests wait for the result.
-	buildMu sync.Mutex
-	mu      sync.RWMutex
-	st      *state
+	// buildMu serialises builds. mu guards the served state and building,
+	// which is closed when the running rebuild has swapped its result in:
+	// a request waits for it at most readWait (a save's rebuild is done by
+	// then, so the page after a save is the new one), then gets the last
+	// good site — a slow rebuild never holds requests up.
+	buildMu  sync.Mutex
+	mu       sync.RWMutex
+	st       *state
+	building chan struct{}
 
 	boot string // tells browsers apart builds of different server runs
 
-	beforeSwap func() // tests: runs with the lock held, between build and swap
+	beforeSwap func() // tests: runs between build and swap
 	hub        hub
 	quit       chan struct{}
 	once       sync.Once
@@ -136,7 +140,21 @@ func (s *Server) Close() {
 	s.once.Do(func() { close(s.quit) })
 }
 
+// readWait is the longest a request waits for a running rebuild.
+const readWait = 500 * time.Millisecond
+
 func (s *Server) current() *state {
+	s.mu.RLock()
+	b := s.building
+	s.mu.RUnlock()
+	if b != nil {
+		t := time.NewTimer(readWait)
+		select {
+		case <-b:
+		case <-t.C:
+		}
+		t.Stop()
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return s.st
@@ -163,13 +181,17 @@ func (s *Server) Rebuild(changed []string) Stats {
 		opts.Today = s.cfg.Today()
 	}
 
+	done := make(chan struct{})
 	s.mu.Lock()
+	s.building = done
+	s.mu.Unlock()
 	start := time.Now()
 	res, err := generator.Build(opts)
 	elapsed := time.Since(start)
 	if s.beforeSwap != nil {
 		s.beforeSwap()
 	}
+	s.mu.Lock()
 	old := s.st
 	next := &state{tree: old.tree, gen: old.gen}
 	var ev event
@@ -185,7 +207,9 @@ func (s *Server) Rebuild(changed []string) Stats {
 		ev.Changed, ev.Removed, ev.CSSOnly, ev.All = diffTrees(old.tree, res.Tree)
 	}
 	s.st = next
+	s.building = nil
 	s.mu.Unlock()
+	close(done)
 
 	ev.Boot, ev.Gen = s.boot, next.gen
 	ev.Errors = messages(next.diags)

@@ -362,7 +362,8 @@ func TestServeWatchPushesEvent(t *testing.T) {
 }
 
 // TestServeRequestWaitsForRebuild holds a rebuild between build and swap
-// and checks that a request made meanwhile waits, then gets the new page.
+// and checks that a request made meanwhile waits (briefly: readWait),
+// then gets the new page.
 func TestServeRequestWaitsForRebuild(t *testing.T) {
 	dir := writeSite(t, smallSite)
 	s, hs := newServer(t, dir)
@@ -396,6 +397,32 @@ func TestServeRequestWaitsForRebuild(t *testing.T) {
 	<-rebuilt
 	if body := <-got; !strings.Contains(body, "New text.") {
 		t.Fatal("the waiting request did not get the rebuilt page")
+	}
+}
+
+// A rebuild that takes long (a heavy diagram, a slow disk) never holds
+// requests up for more than readWait: they get the last good site.
+func TestServeAnswersDuringSlowRebuild(t *testing.T) {
+	dir := writeSite(t, smallSite)
+	s, hs := newServer(t, dir)
+	inBuild := make(chan struct{})
+	release := make(chan struct{})
+	s.beforeSwap = func() { close(inBuild); <-release }
+	doc := filepath.Join(dir, "content", "processes", "review.md")
+	orig, _ := os.ReadFile(doc)
+	must(t, os.WriteFile(doc, append(orig, "New text.\n"...), 0o644))
+	rebuilt := make(chan struct{})
+	go func() { s.Rebuild([]string{"content/processes/review.md"}); close(rebuilt) }()
+	<-inBuild
+	defer func() { close(release); <-rebuilt }()
+
+	start := time.Now()
+	res, body := get(t, hs.URL+"/processes/review/")
+	if waited := time.Since(start); waited > 5*readWait {
+		t.Errorf("a request waited %v for a slow rebuild", waited)
+	}
+	if res.StatusCode != http.StatusOK || strings.Contains(body, "New text.") {
+		t.Errorf("during a slow rebuild: status %d, new text %v; want the last good page", res.StatusCode, strings.Contains(body, "New text."))
 	}
 }
 
