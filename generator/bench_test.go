@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"context"
 	"fmt"
 	"io/fs"
 	"testing"
@@ -49,7 +50,7 @@ func BenchmarkBuild(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for b.Loop() {
-				res, err := Build(Options{Site: site, AsOf: benchAsOf})
+				res, err := Build(context.Background(), Options{Site: site, AsOf: benchAsOf})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -98,7 +99,7 @@ func BenchmarkDecode(b *testing.B) {
 func BenchmarkRender(b *testing.B) {
 	site := benchSite(b, 1000)
 	o := Options{Site: site, AsOf: benchAsOf, NoRender: true}
-	res, err := Build(o)
+	res, err := Build(context.Background(), o)
 	if err != nil || res.Diags.HasErrors() {
 		b.Fatalf("%v\n%s", err, res.Diags.String())
 	}

@@ -114,12 +114,13 @@ type Result struct {
 // contentDir is where documents live inside the site folder.
 const contentDir = "content"
 
-// Build runs the pipeline.
-func Build(o Options) (*Result, error) {
+// Build runs the pipeline. Cancelling ctx stops it between stages (and
+// git at once): it then returns ctx's error and no tree.
+func Build(ctx context.Context, o Options) (*Result, error) {
 	res := &Result{}
 	var diags diag.List
 	o.Cache.begin(o)
-	defer o.Cache.end()
+	defer func() { o.Cache.end(ctx.Err() == nil) }() // a stopped build used too little to judge what is stale
 	defer func() { diags.Sort(); res.Diags = diags }()
 
 	histSrc := history.Source{Prev: o.Cache.history()}
@@ -168,7 +169,7 @@ func Build(o Options) (*Result, error) {
 	for i, d := range src.Docs {
 		paths[i] = d.Path
 	}
-	histCtx, stopHistory := context.WithCancel(context.Background())
+	histCtx, stopHistory := context.WithCancel(ctx)
 	if !o.NoRender {
 		hist.Prefetch(histCtx, paths) // git works while we parse
 	}
@@ -210,6 +211,9 @@ func Build(o Options) (*Result, error) {
 		}
 		pages[i] = link.NewPage(doc, parsed, display)
 	})
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
 	var ok []*link.Page
 	for i := range pages {
 		diags = append(diags, perDoc[i]...)
@@ -228,6 +232,9 @@ func Build(o Options) (*Result, error) {
 	if diags.HasErrors() {
 		return res, nil
 	}
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
 
 	en, d := enrich(cfg, res.AsOf, site, schema, reports)
 	diags = append(diags, d...)
@@ -240,6 +247,9 @@ func Build(o Options) (*Result, error) {
 	if diags.HasErrors() || o.NoRender {
 		return res, nil
 	}
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
 
 	tree, d := renderSite(renderInput{
 		cfg: cfg, asOf: res.AsOf, site: site, theme: theme, md: md, en: en, diagrams: dr, reports: reports,
@@ -249,6 +259,9 @@ func Build(o Options) (*Result, error) {
 	diags = append(diags, d...)
 	if diags.HasErrors() {
 		return res, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return res, err
 	}
 	res.Tree = tree
 	return res, nil

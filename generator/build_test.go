@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"context"
 	"bytes"
 	"flag"
 	"io/fs"
@@ -36,7 +37,7 @@ func siteFromTxtar(t testing.TB, file string) fstest.MapFS {
 
 func mustBuild(t testing.TB, site fs.FS) *Result {
 	t.Helper()
-	res, err := Build(Options{Site: site, Today: asOf})
+	res, err := Build(context.Background(), Options{Site: site, Today: asOf})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -133,9 +133,14 @@ func (c *Cache) begin(o Options) {
 	c.nav, c.navSum = "", sha256.Sum256(nil)
 }
 
-// end drops the entries this build did not use and unlocks the cache.
-func (c *Cache) end() {
+// end drops the entries this build did not use (when prune: a build that
+// was stopped did not get to use them all) and unlocks the cache.
+func (c *Cache) end(prune bool) {
 	if c == nil {
+		return
+	}
+	defer c.mu.Unlock()
+	if !prune {
 		return
 	}
 	for k := range c.docs {
@@ -148,7 +153,6 @@ func (c *Cache) end() {
 			delete(c.memos, k)
 		}
 	}
-	c.mu.Unlock()
 }
 
 func (c *Cache) use(key string) {

@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -132,11 +133,11 @@ func checkCachedEdits(t *testing.T, seed uint64, steps int) {
 	var did []string
 	for step := range steps {
 		did = append(did, editSite(site, r, step))
-		cached, err := Build(Options{Site: site, AsOf: asOf, Cache: c})
+		cached, err := Build(context.Background(), Options{Site: site, AsOf: asOf, Cache: c})
 		if err != nil {
 			t.Fatal(err)
 		}
-		fresh, err := Build(Options{Site: site, AsOf: asOf})
+		fresh, err := Build(context.Background(), Options{Site: site, AsOf: asOf})
 		if err != nil {
 			t.Fatal(err)
 		}

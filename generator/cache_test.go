@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"context"
 	"bytes"
 	"reflect"
 	"slices"
@@ -13,7 +14,7 @@ import (
 
 func cacheBuild(t *testing.T, site fstest.MapFS, c *Cache) render.Tree {
 	t.Helper()
-	res, err := Build(Options{Site: site, AsOf: asOf, Cache: c})
+	res, err := Build(context.Background(), Options{Site: site, AsOf: asOf, Cache: c})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +92,7 @@ func TestCacheNeverStale(t *testing.T) {
 		t.Fatal("config change not applied")
 	}
 	delete(site, "content/manual/manual.md")
-	if res, _ := Build(Options{Site: site, AsOf: asOf, Cache: c}); res.Tree != nil {
+	if res, _ := Build(context.Background(), Options{Site: site, AsOf: asOf, Cache: c}); res.Tree != nil {
 		// The policy links to the manual, so deleting it must fail the build.
 		t.Fatal("build with a broken link succeeded")
 	}

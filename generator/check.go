@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"context"
 	"github.com/isms-project/isms/generator/currency"
 	"github.com/isms-project/isms/generator/model"
 )
@@ -8,9 +9,9 @@ import (
 // Check runs the pipeline up to and including enrich — validation,
 // currency, findings — and renders nothing, for `isms check` in CI.
 // Result.Tree is always nil; Result.Diags holds every problem found.
-func Check(o Options) (*Result, error) {
+func Check(ctx context.Context, o Options) (*Result, error) {
 	o.NoRender = true
-	return Build(o)
+	return Build(ctx, o)
 }
 
 // CurrencyReport is the currency report of a checked or built site, or

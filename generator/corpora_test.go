@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,7 +24,7 @@ func TestCorpora(t *testing.T) {
 		}
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			site := &prefixFS{dir: dir}
-			res, err := Build(Options{Site: site, Today: asOf})
+			res, err := Build(context.Background(), Options{Site: site, Today: asOf})
 			if err != nil {
 				t.Fatal(err)
 			}

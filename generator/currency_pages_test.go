@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"context"
 	"bytes"
 	"encoding/json"
 	"os"
@@ -71,7 +72,7 @@ var currencySite = fstest.MapFS{
 }
 
 func TestCurrencyPages(t *testing.T) {
-	res, err := Build(Options{Site: currencySite, Today: asOf})
+	res, err := Build(context.Background(), Options{Site: currencySite, Today: asOf})
 	if err != nil || res.Tree == nil {
 		t.Fatalf("build failed: %v\n%s", err, res.Diags)
 	}
@@ -111,7 +112,7 @@ func TestCurrencyPages(t *testing.T) {
 			t.Errorf("reviews.ics lacks %q", want)
 		}
 	}
-	again, _ := Build(Options{Site: currencySite, Today: asOf})
+	again, _ := Build(context.Background(), Options{Site: currencySite, Today: asOf})
 	for _, p := range []string{"currency/index.html", "currency.json", "reviews.ics"} {
 		if !bytes.Equal(res.Tree[p], again.Tree[p]) {
 			t.Errorf("%s differs between two builds", p)
@@ -120,7 +121,7 @@ func TestCurrencyPages(t *testing.T) {
 }
 
 func TestCheckRendersNothing(t *testing.T) {
-	res, err := Check(Options{Site: currencySite, Today: model.DateOf(2026, 11, 27)})
+	res, err := Check(context.Background(), Options{Site: currencySite, Today: model.DateOf(2026, 11, 27)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -62,7 +63,7 @@ func TestEvidenceMissingFile(t *testing.T) {
 	site := fstest.MapFS{
 		"content/evidence/a.md": {Data: []byte("---\nid: EVD-A\ntitle: A\ntype: evidence\nowner: Ops\nreviewed: 2026-01-01\nfile: files/nope.pdf\n---\nx\n")},
 	}
-	res, err := Build(Options{Site: site})
+	res, err := Build(context.Background(), Options{Site: site})
 	if err != nil {
 		t.Fatal(err)
 	}

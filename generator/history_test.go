@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -54,7 +55,7 @@ func gitSite(t *testing.T) string {
 
 func TestHistoryFromGit(t *testing.T) {
 	dir := gitSite(t)
-	res, err := Build(Options{Site: os.DirFS(dir), SiteDir: dir, Today: asOf})
+	res, err := Build(context.Background(), Options{Site: os.DirFS(dir), SiteDir: dir, Today: asOf})
 	if err != nil || res.Tree == nil {
 		t.Fatalf("build: %v\n%s", err, res.Diags)
 	}
@@ -123,7 +124,7 @@ func TestHistoryOutsideGit(t *testing.T) {
 	dir := t.TempDir()
 	os.MkdirAll(filepath.Join(dir, "content"), 0o755)
 	os.WriteFile(filepath.Join(dir, "content", "a.md"), []byte(doc("", "Hi.\n")), 0o644)
-	res, err := Build(Options{Site: os.DirFS(dir), SiteDir: dir, Today: asOf})
+	res, err := Build(context.Background(), Options{Site: os.DirFS(dir), SiteDir: dir, Today: asOf})
 	if err != nil || res.Tree == nil {
 		t.Fatalf("build: %v\n%s", err, res.Diags)
 	}
@@ -139,7 +140,7 @@ func TestHistoryShallowClone(t *testing.T) {
 	if out, err := exec.Command("git", "clone", "-q", "--depth", "1", "file://"+src, dir).CombinedOutput(); err != nil {
 		t.Fatalf("clone: %v\n%s", err, out)
 	}
-	res, err := Build(Options{Site: os.DirFS(dir), SiteDir: dir, Today: asOf})
+	res, err := Build(context.Background(), Options{Site: os.DirFS(dir), SiteDir: dir, Today: asOf})
 	if err != nil || res.Tree == nil {
 		t.Fatalf("build: %v\n%s", err, res.Diags)
 	}
@@ -159,7 +160,7 @@ func TestHistoryPreviewUpdate(t *testing.T) {
 	c := NewCache()
 	build := func(cache *Cache) *Result {
 		t.Helper()
-		res, err := Build(Options{Site: os.DirFS(dir), SiteDir: dir, Today: asOf, Cache: cache})
+		res, err := Build(context.Background(), Options{Site: os.DirFS(dir), SiteDir: dir, Today: asOf, Cache: cache})
 		if err != nil || res.Tree == nil {
 			t.Fatalf("build: %v\n%s", err, res.Diags)
 		}

@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -13,7 +14,7 @@ func TestProcessMapAndZeroRerenders(t *testing.T) {
 	delete(site, "themes/default/layouts/document.html") // the default layout shows the neighbourhood diagram
 	delete(site, "themes/default/layouts/base.html")
 	dr := diagrams.NewRenderer("")
-	res, err := Build(Options{Site: site, Today: asOf, Diagrams: dr})
+	res, err := Build(context.Background(), Options{Site: site, Today: asOf, Diagrams: dr})
 	if err != nil || res.Tree == nil {
 		t.Fatalf("build: %v\n%s", err, res.Diags)
 	}
@@ -35,7 +36,7 @@ func TestProcessMapAndZeroRerenders(t *testing.T) {
 	}
 	// An unrelated edit: the processes are unchanged, so nothing is drawn again.
 	site["content/policies/access.md"].Data = append(site["content/policies/access.md"].Data, []byte("\nMore text.\n")...)
-	if res, _ := Build(Options{Site: site, Today: asOf, Diagrams: dr}); res.Tree == nil {
+	if res, _ := Build(context.Background(), Options{Site: site, Today: asOf, Diagrams: dr}); res.Tree == nil {
 		t.Fatalf("rebuild failed:\n%s", res.Diags)
 	}
 	if got := dr.Renders(); got != first {
@@ -51,7 +52,7 @@ func TestConnectivityFindings(t *testing.T) {
 		"content/d.md": {Data: []byte("---\nid: PRC-D\ntitle: D\ntype: process\nowner: X\nphase: act\nclause: \"10.1\"\noutputs: [PRC-E]\n---\n")},
 		"content/e.md": {Data: []byte("---\nid: PRC-E\ntitle: E\ntype: process\nowner: X\nphase: act\nclause: \"10.2\"\n---\n")},
 	}
-	res, err := Build(Options{Site: site, Today: asOf, Diagrams: diagrams.NewRenderer("")})
+	res, err := Build(context.Background(), Options{Site: site, Today: asOf, Diagrams: diagrams.NewRenderer("")})
 	if err != nil || res.Tree == nil {
 		t.Fatalf("build: %v\n%s", err, res.Diags)
 	}
@@ -73,7 +74,7 @@ func TestDotFenceErrorPosition(t *testing.T) {
 	site := fstest.MapFS{
 		"content/a.md": {Data: []byte(doc("", "Intro.\n\n```dot\ndigraph {\n  a -> b;\n  b -> ;\n}\n```\n"))},
 	}
-	res, _ := Build(Options{Site: site, Today: asOf, Diagrams: diagrams.NewRenderer("")})
+	res, _ := Build(context.Background(), Options{Site: site, Today: asOf, Diagrams: diagrams.NewRenderer("")})
 	if res.Tree != nil {
 		t.Error("a DOT syntax error should fail the build")
 	}
@@ -81,7 +82,7 @@ func TestDotFenceErrorPosition(t *testing.T) {
 		t.Errorf("want the error at the DOT line (content/a.md:12), got:\n%s", res.Diags)
 	}
 	good := fstest.MapFS{"content/a.md": {Data: []byte(doc("", "```dot\ndigraph { a -> b }\n```\n"))}}
-	res, _ = Build(Options{Site: good, Today: asOf, Diagrams: diagrams.NewRenderer("")})
+	res, _ = Build(context.Background(), Options{Site: good, Today: asOf, Diagrams: diagrams.NewRenderer("")})
 	if res.Tree == nil || !strings.Contains(string(res.Tree["a/index.html"]), "<svg") {
 		t.Errorf("dot fence not drawn:\n%s", res.Diags)
 	}

@@ -1,6 +1,8 @@
 package generator
 
 import (
+	"context"
+	"errors"
 	"html/template"
 	"strings"
 	"testing"
@@ -36,7 +38,7 @@ func TestURLTaken(t *testing.T) {
 				"content/policies/a.md": {Data: []byte(policy)},
 				tc.path:                 {Data: []byte(tc.data)},
 			}
-			res, err := Build(Options{Site: site, Today: asOf})
+			res, err := Build(context.Background(), Options{Site: site, Today: asOf})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -70,7 +72,7 @@ func TestURLTaken(t *testing.T) {
 func TestCheckThenBuildOnOneCache(t *testing.T) {
 	site := siteFromTxtar(t, "../testdata/sites/basic.txtar")
 	c := NewCache()
-	if res, err := Check(Options{Site: site, AsOf: asOf, Cache: c}); err != nil || res.Diags.HasErrors() {
+	if res, err := Check(context.Background(), Options{Site: site, AsOf: asOf, Cache: c}); err != nil || res.Diags.HasErrors() {
 		t.Fatalf("check: %v\n%s", err, res.Diags)
 	}
 	got := cacheBuild(t, site, c)
@@ -133,7 +135,7 @@ func (r *noteReport) Publish(rr report.Renderer) ([]report.Page, diag.List) {
 func TestAddedReport(t *testing.T) {
 	noted := strings.Replace(policy, "---\nBody", "notes: [first, second]\n---\nBody", 1)
 	site := fstest.MapFS{"content/policies/a.md": {Data: []byte(noted)}}
-	res, err := Build(Options{Site: site, Today: asOf, Reports: []report.Report{&noteReport{}}})
+	res, err := Build(context.Background(), Options{Site: site, Today: asOf, Reports: []report.Report{&noteReport{}}})
 	if err != nil || res.Tree == nil {
 		t.Fatalf("build: %v\n%s", err, res.Diags)
 	}
@@ -186,7 +188,7 @@ func TestReportSectionDecoding(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			src := strings.Replace(policy, "---\nBody", tc.front+"---\nBody", 1)
 			site := fstest.MapFS{"content/policies/a.md": {Data: []byte(src)}}
-			res, err := Build(Options{Site: site, Today: asOf, Reports: tc.reports})
+			res, err := Build(context.Background(), Options{Site: site, Today: asOf, Reports: tc.reports})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -286,7 +288,7 @@ func TestReportRecordsEventsTiles(t *testing.T) {
 			"content/policies/a.md": {Data: []byte(src)},
 			"content/policies/b.md": {Data: []byte(other)},
 		}
-		res, err := Build(Options{Site: site, Today: asOf, Reports: []report.Report{&ledgerReport{}}})
+		res, err := Build(context.Background(), Options{Site: site, Today: asOf, Reports: []report.Report{&ledgerReport{}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -344,7 +346,7 @@ func TestReportConfigSection(t *testing.T) {
 		{"ledger: { horizon: 3w, span: 1 }\n", `isms.yaml:1:24: warning: unknown key "span" in ledger entry is ignored (known keys: horizon)`},
 	} {
 		site := fstest.MapFS{"isms.yaml": {Data: []byte(tc.yaml)}, "content/policies/a.md": {Data: []byte(policy)}}
-		res, err := Build(Options{Site: site, Today: asOf, Reports: []report.Report{&ledgerReport{}}})
+		res, err := Build(context.Background(), Options{Site: site, Today: asOf, Reports: []report.Report{&ledgerReport{}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -353,7 +355,7 @@ func TestReportConfigSection(t *testing.T) {
 		}
 	}
 	site := fstest.MapFS{"isms.yaml": {Data: []byte("ledger: { horizon: 3w }\n")}, "content/policies/a.md": {Data: []byte(policy)}}
-	res, _ := Build(Options{Site: site, Today: asOf, Reports: []report.Report{&ledgerReport{}}})
+	res, _ := Build(context.Background(), Options{Site: site, Today: asOf, Reports: []report.Report{&ledgerReport{}}})
 	if got, _ := res.Config.Sections["ledger"].(model.Interval); got.String() != "3w" {
 		t.Errorf("Config.Sections[ledger] = %v, want 3w", res.Config.Sections["ledger"])
 	}
@@ -367,7 +369,7 @@ func TestEmptySites(t *testing.T) {
 		"only retired": {"content/policies/a.md": {Data: []byte(retired)}},
 		"no documents": {"content/.keep": {Data: nil}},
 	} {
-		res, err := Build(Options{Site: site, Today: asOf})
+		res, err := Build(context.Background(), Options{Site: site, Today: asOf})
 		if err != nil || res.Tree == nil {
 			t.Fatalf("%s: build failed: %v\n%s", name, err, res.Diags)
 		}
@@ -378,5 +380,16 @@ func TestEmptySites(t *testing.T) {
 		if !strings.Contains(string(res.Tree["currency/index.html"]), "No document is in force yet") {
 			t.Errorf("%s: /currency/ does not say nothing is in force", name)
 		}
+	}
+}
+
+// A cancelled build stops and returns the context's error and no tree.
+func TestBuildCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	site := fstest.MapFS{"content/policies/a.md": {Data: []byte(policy)}}
+	res, err := Build(ctx, Options{Site: site, Today: asOf, Cache: NewCache()})
+	if !errors.Is(err, context.Canceled) || res.Tree != nil {
+		t.Errorf("cancelled build: err %v, tree %v; want context.Canceled and no tree", err, res.Tree != nil)
 	}
 }

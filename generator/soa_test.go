@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -50,7 +51,7 @@ func soaSite(decisions map[string]string, cite []string, extra map[string]string
 
 func buildOK(t *testing.T, site fstest.MapFS) *Result {
 	t.Helper()
-	res, err := Build(Options{Site: site, Today: model.DateOf(2026, 11, 27)})
+	res, err := Build(context.Background(), Options{Site: site, Today: model.DateOf(2026, 11, 27)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +189,7 @@ func TestSoADuplicateDecision(t *testing.T) {
 		"5.15": `{ control: "5.15", applicable: true, status: implemented, justification: "x" }` + "\n" +
 			`  - { control: "A.5.15", applicable: false, status: not-applicable, justification: "y" }`,
 	}, nil, nil)
-	res, err := Build(Options{Site: site, Today: model.DateOf(2026, 11, 27)})
+	res, err := Build(context.Background(), Options{Site: site, Today: model.DateOf(2026, 11, 27)})
 	if err != nil {
 		t.Fatal(err)
 	}

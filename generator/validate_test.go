@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -74,7 +75,7 @@ func TestValidationRules(t *testing.T) {
 			for p, s := range tc.files {
 				site[p] = &fstest.MapFile{Data: []byte(s)}
 			}
-			res, err := Build(Options{Site: site, Today: asOf})
+			res, err := Build(context.Background(), Options{Site: site, Today: asOf})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -95,7 +96,7 @@ func TestDiagnosticsSortedAndAll(t *testing.T) {
 		"content/b.md": {Data: []byte(doc("status: nope\nreviewed: 2026-02-30\n", ""))},
 		"content/a.md": {Data: []byte("---\nid: A\n---\n")},
 	}
-	res, _ := Build(Options{Site: site, Today: asOf})
+	res, _ := Build(context.Background(), Options{Site: site, Today: asOf})
 	lines := strings.Split(strings.TrimSpace(res.Diags.String()), "\n")
 	if len(lines) != 5 {
 		t.Fatalf("want 5 diagnostics, got:\n%s", res.Diags)

@@ -1,6 +1,7 @@
 package synth_test
 
 import (
+	"context"
 	"bytes"
 	"os/exec"
 	"strings"
@@ -18,7 +19,7 @@ func TestSiteBuildsCleanly(t *testing.T) {
 		fsys[f.Path] = &fstest.MapFile{Data: f.Data}
 	}
 	asOf, _ := model.ParseDate("2026-11-27")
-	res, err := generator.Build(generator.Options{Site: fsys, AsOf: asOf})
+	res, err := generator.Build(context.Background(), generator.Options{Site: fsys, AsOf: asOf})
 	if err != nil {
 		t.Fatal(err)
 	}

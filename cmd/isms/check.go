@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -47,7 +48,7 @@ func cmdCheck(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	res, err := generator.Check(opts)
+	res, err := generator.Check(context.Background(), opts)
 	if err != nil {
 		return err
 	}

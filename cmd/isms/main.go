@@ -4,6 +4,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -202,7 +203,7 @@ func cmdBuild(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer stop()
-	res, err := generator.Build(opts)
+	res, err := generator.Build(context.Background(), opts)
 	if err != nil {
 		return err
 	}

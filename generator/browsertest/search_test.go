@@ -68,7 +68,7 @@ var (
 func serveSample(t *testing.T) (string, *requests) {
 	t.Helper()
 	sampleOnce.Do(func() {
-		res, err := generator.Build(generator.Options{Site: os.DirFS("../.."), AsOf: model.DateOf(2026, 11, 27)})
+		res, err := generator.Build(context.Background(), generator.Options{Site: os.DirFS("../.."), AsOf: model.DateOf(2026, 11, 27)})
 		switch {
 		case err != nil:
 			sampleErr = err.Error()

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"context"
 	"bytes"
 	"fmt"
 	"maps"
@@ -138,7 +139,7 @@ func Finish(s *Site, today model.Date) (*Result, error) {
 	var res *generator.Result
 	for round := 0; ; round++ {
 		var err error
-		res, err = generator.Check(generator.Options{Site: mapFS(files), Today: today})
+		res, err = generator.Check(context.Background(), generator.Options{Site: mapFS(files), Today: today})
 		if err != nil {
 			return nil, err
 		}

@@ -105,7 +105,7 @@ func TestBrowserArtefactsRunNoScript(t *testing.T) {
 	if !s.current().ok {
 		t.Fatalf("preview build failed:\n%s", s.current().diags)
 	}
-	res, err := generator.Build(generator.Options{Site: os.DirFS(dir), AsOf: model.DateOf(2026, 11, 27)})
+	res, err := generator.Build(context.Background(), generator.Options{Site: os.DirFS(dir), AsOf: model.DateOf(2026, 11, 27)})
 	must(t, err)
 	if res.Tree == nil {
 		t.Fatalf("build failed:\n%s", res.Diags)

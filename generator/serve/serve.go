@@ -78,6 +78,10 @@ type Server struct {
 	st       *state
 	building chan struct{}
 
+	// stop cancels the running rebuild: a newer change makes it stale.
+	stopMu sync.Mutex
+	stop   context.CancelFunc
+
 	boot string // tells browsers apart builds of different server runs
 
 	beforeSwap func() // tests: runs between build and swap
@@ -97,6 +101,7 @@ type state struct {
 // Stats describe one rebuild, for the terminal and for benchmarks.
 type Stats struct {
 	OK       bool
+	Stale    bool // a newer change arrived: this rebuild was stopped or dropped, the next one serves
 	Duration time.Duration
 	Changed  int // files of the output tree whose bytes changed
 	Removed  int
@@ -163,9 +168,22 @@ func (s *Server) current() *state {
 // Rebuild forgets what it knew of the changed paths (slash paths relative
 // to the site folder; nil means everything), rebuilds, swaps the served
 // tree if the build succeeded, prints the outcome and tells the browsers.
+// A rebuild still running when the next one is asked for is stale: it is
+// stopped (or, if it has finished, not swapped in) and the newer one,
+// which sees every change, serves.
 func (s *Server) Rebuild(changed []string) Stats {
+	s.stopMu.Lock()
+	if s.stop != nil {
+		s.stop()
+	}
+	s.stopMu.Unlock()
 	s.buildMu.Lock()
 	defer s.buildMu.Unlock()
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	s.stopMu.Lock()
+	s.stop = stop
+	s.stopMu.Unlock()
 	if changed == nil {
 		s.files.forgetAll()
 	} else {
@@ -186,10 +204,17 @@ func (s *Server) Rebuild(changed []string) Stats {
 	s.building = done
 	s.mu.Unlock()
 	start := time.Now()
-	res, err := generator.Build(opts)
+	res, err := generator.Build(ctx, opts)
 	elapsed := time.Since(start)
 	if s.beforeSwap != nil {
 		s.beforeSwap()
+	}
+	if ctx.Err() != nil { // a newer rebuild is waiting: keep serving the last good site until it swaps
+		s.mu.Lock()
+		s.building = nil
+		s.mu.Unlock()
+		close(done)
+		return Stats{Stale: true, Duration: elapsed}
 	}
 	s.mu.Lock()
 	old := s.st

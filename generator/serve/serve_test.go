@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -423,6 +424,41 @@ func TestServeAnswersDuringSlowRebuild(t *testing.T) {
 	}
 	if res.StatusCode != http.StatusOK || strings.Contains(body, "New text.") {
 		t.Errorf("during a slow rebuild: status %d, new text %v; want the last good page", res.StatusCode, strings.Contains(body, "New text."))
+	}
+}
+
+// A rebuild overtaken by a newer change is stale: it is not swapped in,
+// and the newer one, which sees every change, is.
+func TestServeDropsStaleRebuild(t *testing.T) {
+	dir := writeSite(t, smallSite)
+	s, _ := newServer(t, dir)
+	gen := s.current().gen
+	inBuild := make(chan struct{})
+	release := make(chan struct{})
+	var once sync.Once
+	s.beforeSwap = func() { once.Do(func() { close(inBuild); <-release }) }
+	doc := filepath.Join(dir, "content", "processes", "review.md")
+	orig, _ := os.ReadFile(doc)
+	must(t, os.WriteFile(doc, append(orig, "First save.\n"...), 0o644))
+	first := make(chan Stats)
+	go func() { first <- s.Rebuild([]string{"content/processes/review.md"}) }()
+	<-inBuild
+	must(t, os.WriteFile(doc, append(orig, "Second save.\n"...), 0o644))
+	second := make(chan Stats)
+	go func() { second <- s.Rebuild([]string{"content/processes/review.md"}) }()
+	time.Sleep(50 * time.Millisecond) // the second asks while the first is held
+	close(release)
+	if st := <-first; !st.Stale || st.OK {
+		t.Errorf("the overtaken rebuild: %+v, want stale", st)
+	}
+	if st := <-second; !st.OK {
+		t.Errorf("the newer rebuild: %+v", st)
+	}
+	if got := s.current().gen; got != gen+1 {
+		t.Errorf("generation %d after two rebuilds, one stale: want %d", got, gen+1)
+	}
+	if page := string(s.current().tree["processes/review/index.html"]); !strings.Contains(page, "Second save.") {
+		t.Error("the served page is not the newer save")
 	}
 }
 
