@@ -1,8 +1,8 @@
 package generator
 
 import (
-	"context"
 	"bytes"
+	"context"
 	"flag"
 	"io/fs"
 	"os"

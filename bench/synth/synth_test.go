@@ -1,8 +1,8 @@
 package synth_test
 
 import (
-	"context"
 	"bytes"
+	"context"
 	"os/exec"
 	"strings"
 	"testing"

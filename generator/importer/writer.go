@@ -1,8 +1,8 @@
 package importer
 
 import (
-	"context"
 	"bytes"
+	"context"
 	"fmt"
 	"maps"
 	"regexp"
