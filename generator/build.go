@@ -15,12 +15,13 @@
 //     destinations, and drops the syntax tree;
 //   - link (generator/link) sees the whole site: unique ids, every
 //     reference and Markdown link resolved, process edges merged;
-//   - enrich (enrich.go) computes each document's currency as of the
-//     build's date (generator/currency), then runs every report's
+//   - enrich (generator/enrich) computes each document's currency as of
+//     the build's date (generator/currency), then runs every report's
 //     Analyze side by side and sorts their findings once;
-//   - render (pages.go, memo.go; templates in generator/render) writes
-//     every document page, the home and 404 pages and each report's
-//     pages into an in-memory tree, each file claiming its URL;
+//   - render (generator/render; theme and template values in
+//     generator/view) writes every document page, the home and 404 pages
+//     and each report's pages into an in-memory tree, each file claiming
+//     its URL;
 //   - publish (generator/publish) writes the tree to a folder atomically,
 //     or serve (generator/serve) keeps it in memory.
 //
@@ -49,6 +50,7 @@ import (
 	"github.com/isms-project/isms/diagrams"
 	"github.com/isms-project/isms/generator/currency"
 	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/enrich"
 	"github.com/isms-project/isms/generator/iso"
 	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/load"
@@ -64,6 +66,7 @@ import (
 	"github.com/isms-project/isms/generator/report/processes"
 	"github.com/isms-project/isms/generator/report/search"
 	"github.com/isms-project/isms/generator/report/soa"
+	"github.com/isms-project/isms/generator/view"
 	"github.com/isms-project/isms/themes"
 )
 
@@ -104,8 +107,8 @@ type Result struct {
 	Config   model.Config
 	AsOf     model.Date
 	Site     *link.Site
-	Tree     render.Tree // nil when the build failed
-	Commit   string      // source commit, when the site is in git
+	Tree     view.Tree // nil when the build failed
+	Commit   string    // source commit, when the site is in git
 	Findings []model.Finding
 	Currency map[string]currency.Info // by content path; retired documents excluded
 	Diags    diag.List                // sorted
@@ -227,7 +230,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	diags = append(diags, d...)
 	res.Site = site
 
-	theme, d := o.Cache.theme(func() (*render.Theme, diag.List) { return loadTheme(o.Site, cfg.Theme) })
+	theme, d := o.Cache.theme(func() (*view.Theme, diag.List) { return loadTheme(o.Site, cfg.Theme) })
 	diags = append(diags, d...)
 	if diags.HasErrors() {
 		return res, nil
@@ -236,11 +239,11 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		return res, err
 	}
 
-	en, d := enrich(cfg, res.AsOf, site, schema, reports)
+	en, d := enrich.Run(cfg, res.AsOf, site, schema, reports)
 	diags = append(diags, d...)
-	res.Findings = en.findings
+	res.Findings = en.Findings
 	res.Commit = hist.Commit()
-	res.Currency = en.input.Currency
+	res.Currency = en.Input.Currency
 	if st := hist.State(); st != nil {
 		o.Cache.setHistory(st)
 	}
@@ -251,11 +254,15 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		return res, err
 	}
 
-	tree, d := renderSite(renderInput{
-		cfg: cfg, asOf: res.AsOf, site: site, theme: theme, md: md, en: en, diagrams: dr, reports: reports,
-		content: content, assets: src.Assets, snapshot: o.Snapshot, scripts: o.Scripts, cache: o.Cache, commit: res.Commit,
-		themeDir: "themes/" + cfg.Theme,
-	})
+	in := render.Input{
+		Config: cfg, AsOf: res.AsOf, Site: site, Theme: theme, ThemeDir: "themes/" + cfg.Theme, Markdown: md,
+		Content: content, Assets: src.Assets, Snapshot: o.Snapshot, Scripts: o.Scripts, Commit: res.Commit,
+		Enriched: en, Reports: reports, Diagrams: dr,
+	}
+	if o.Cache != nil {
+		in.Memo = o.Cache
+	}
+	tree, d := render.Site(in)
 	diags = append(diags, d...)
 	if diags.HasErrors() {
 		return res, nil
@@ -287,17 +294,17 @@ func rootPath(base string) (string, error) {
 }
 
 // loadTheme overlays <site>/themes/<name>/ on the embedded default theme.
-func loadTheme(site fs.FS, name string) (*render.Theme, diag.List) {
+func loadTheme(site fs.FS, name string) (*view.Theme, diag.List) {
 	var top fs.FS
 	if _, err := fs.Stat(site, "themes/"+name); err == nil {
 		top, _ = fs.Sub(site, "themes/"+name)
 	} else if name != "default" {
 		var d diag.List
 		d.Errorf(diag.Pos{Path: "isms.yaml"}, "theme", "theme %q not found: no folder themes/%s in the site", name, name)
-		t, _ := render.LoadTheme(themes.Default())
+		t, _ := view.LoadTheme(themes.Default())
 		return t, d
 	}
-	return render.LoadTheme(themes.Overlay(top, themes.Default()))
+	return view.LoadTheme(themes.Overlay(top, themes.Default()))
 }
 
 // diagramRenderer returns the build's diagram layout: the caller's (serve

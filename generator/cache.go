@@ -16,6 +16,7 @@ import (
 	"github.com/isms-project/isms/generator/model"
 	"github.com/isms-project/isms/generator/render"
 	"github.com/isms-project/isms/generator/report/history"
+	"github.com/isms-project/isms/generator/view"
 )
 
 // Cache carries work from one build to the next, for the preview server.
@@ -40,7 +41,7 @@ type Cache struct {
 	memos map[string]*memoEntry
 	hist  *history.State // the last build's git history and diffs
 
-	parsedTheme *render.Theme // the theme's templates: the salt covers isms.yaml and themes/
+	parsedTheme *view.Theme // the theme's templates: the salt covers isms.yaml and themes/
 	themeDiags  diag.List
 	used        map[string]bool // doc paths and memo names the current build used
 	usedM       sync.Mutex
@@ -194,11 +195,12 @@ func (c *Cache) decode(path string, data []byte, noRender bool, parse func() (*m
 	return doc, md, d
 }
 
-// memo returns the bytes kept under name when they were made from the same
+// Memo returns the bytes kept under name when they were made from the same
 // inputs (parts, see keyOf), else make's, which are kept when make
-// succeeds. Safe for concurrent calls with distinct names during one
-// build. A nil cache, or parts that cannot be hashed, just call make.
-func (c *Cache) memo(name string, make func() ([]byte, error), parts ...any) ([]byte, error) {
+// succeeds (render.Memo). Safe for concurrent calls with distinct names
+// during one build. A nil cache, or parts that cannot be hashed, just
+// call make.
+func (c *Cache) Memo(name string, make func() ([]byte, error), parts ...any) ([]byte, error) {
 	if c == nil {
 		return make()
 	}
@@ -222,13 +224,9 @@ func (c *Cache) memo(name string, make func() ([]byte, error), parts ...any) ([]
 	return b, err
 }
 
-// navPart is a navigation's HTML as a key part: hashed once per build
-// (every page passes the same string).
-type navPart string
-
 // keyOf hashes the salt and then each part: a *link.Page as its source
-// and link destinations (what its body is made from), a navPart, raw
-// bytes, and anything else as JSON — a *render.PageData without its
+// and link destinations (what its body is made from), a render.NavPart (hashed once per build), raw
+// bytes, and anything else as JSON — a *view.PageData without its
 // navigation and content, which the caller names apart when they matter.
 func (c *Cache) keyOf(parts ...any) ([32]byte, bool) {
 	h := sha256.New()
@@ -238,13 +236,13 @@ func (c *Cache) keyOf(parts ...any) ([32]byte, bool) {
 		switch p := p.(type) {
 		case *link.Page:
 			writeSource(h, p)
-		case navPart:
+		case render.NavPart:
 			ns := c.navHash(string(p))
 			h.Write(ns[:])
 		case []byte:
 			s := sha256.Sum256(p)
 			h.Write(s[:])
-		case *render.PageData:
+		case *view.PageData:
 			d := *p
 			d.Content = ""
 			if d.Site != nil {
@@ -314,7 +312,7 @@ func (c *Cache) setHistory(h *history.State) {
 
 // theme returns the parsed theme, from the cache while isms.yaml and the
 // site's theme files are unchanged (parsing it costs about 3 ms a save).
-func (c *Cache) theme(load func() (*render.Theme, diag.List)) (*render.Theme, diag.List) {
+func (c *Cache) theme(load func() (*view.Theme, diag.List)) (*view.Theme, diag.List) {
 	if c == nil {
 		return load()
 	}

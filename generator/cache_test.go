@@ -9,10 +9,10 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/isms-project/isms/generator/render"
+	"github.com/isms-project/isms/generator/view"
 )
 
-func cacheBuild(t *testing.T, site fstest.MapFS, c *Cache) render.Tree {
+func cacheBuild(t *testing.T, site fstest.MapFS, c *Cache) view.Tree {
 	t.Helper()
 	res, err := Build(context.Background(), Options{Site: site, AsOf: asOf, Cache: c})
 	if err != nil {
@@ -25,7 +25,7 @@ func cacheBuild(t *testing.T, site fstest.MapFS, c *Cache) render.Tree {
 }
 
 // sameTree reports the first path where two trees differ.
-func treeDiff(a, b render.Tree) string {
+func treeDiff(a, b view.Tree) string {
 	var keys []string
 	for k := range a {
 		keys = append(keys, k)
@@ -52,7 +52,7 @@ func TestCacheNeverStale(t *testing.T) {
 	site := siteFromTxtar(t, "../testdata/sites/basic.txtar")
 	delete(site, "themes/default/layouts/document.html") // the default layout draws neighbourhoods
 	c := NewCache()
-	check := func(step string) render.Tree {
+	check := func(step string) view.Tree {
 		t.Helper()
 		cached := cacheBuild(t, site, c)
 		fresh := cacheBuild(t, site, nil)

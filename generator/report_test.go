@@ -14,8 +14,8 @@ import (
 	"github.com/isms-project/isms/generator/diag"
 	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/model"
-	"github.com/isms-project/isms/generator/render"
 	"github.com/isms-project/isms/generator/report"
+	"github.com/isms-project/isms/generator/view"
 )
 
 const policy = "---\nid: POL-1\ntitle: A policy\ntype: policy\nowner: CISO\nreviewed: 2026-06-01\n---\nBody.\n"
@@ -109,7 +109,7 @@ func (r *noteReport) HeaderLink() report.Link {
 	return report.Link{Title: "Notes", URL: "notes/", Weight: 15}
 }
 
-func (r *noteReport) Annotate(_ report.Renderer, p *link.Page, v *render.DocView) {
+func (r *noteReport) Annotate(_ report.Renderer, p *link.Page, v *view.DocView) {
 	notes, _ := p.Doc.Sections["notes"].([]string)
 	v.LastChanged += " (noted: " + strings.Join(notes, "; ") + ")"
 	if len(notes) > 0 {
@@ -117,7 +117,7 @@ func (r *noteReport) Annotate(_ report.Renderer, p *link.Page, v *render.DocView
 		for _, n := range notes {
 			b.WriteString("<li>" + template.HTMLEscapeString(n) + "</li>")
 		}
-		v.Sections = append(v.Sections, render.DocSection{ID: "notes", Title: "Notes", HTML: template.HTML("<ul>" + b.String() + "</ul>")})
+		v.Sections = append(v.Sections, view.DocSection{ID: "notes", Title: "Notes", HTML: template.HTML("<ul>" + b.String() + "</ul>")})
 	}
 }
 
@@ -127,7 +127,7 @@ func (r *noteReport) Publish(rr report.Renderer) ([]report.Page, diag.List) {
 		findings = append(findings, f.Rule)
 	}
 	return []report.Page{
-		{URL: "notes/", Layout: "search", Title: "Notes", Crumbs: report.Crumbs("Notes"), Data: render.Groups(rr.Input().Site)},
+		{URL: "notes/", Layout: "search", Title: "Notes", Crumbs: report.Crumbs("Notes"), Data: view.Groups(rr.Input().Site)},
 		{URL: "notes.txt", Bytes: []byte(strings.Join(findings, "\n"))},
 	}, nil
 }
@@ -274,8 +274,8 @@ func (r *ledgerReport) Events() []currency.Event {
 	return out
 }
 
-func (r *ledgerReport) Tiles() []render.Tile {
-	return []render.Tile{{Label: "ledger entries", Class: "ok", URL: "ledger/", Value: len(r.entries)}}
+func (r *ledgerReport) Tiles() []view.Tile {
+	return []view.Tile{{Label: "ledger entries", Class: "ok", URL: "ledger/", Value: len(r.entries)}}
 }
 
 func TestReportRecordsEventsTiles(t *testing.T) {

@@ -1,155 +1,389 @@
-// Package render turns the linked site into an in-memory output tree: one
-// HTML page per document, the home page, the 404 page and the theme's
-// static files. Templates come from the theme fs.FS (the embedded default
-// overlaid with the site's own files); the page kinds are the layouts
-// under layouts/ and every layout is executed inside "base".
-//
-// Render never touches the disk; publish writes the tree out.
 package render
 
 import (
-	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"path"
+	"reflect"
+	"slices"
 	"strings"
-	"sync"
 
+	"github.com/isms-project/isms/diagrams"
+
+	"github.com/isms-project/isms/generator/currency"
 	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/enrich"
+	"github.com/isms-project/isms/generator/iso"
+	"github.com/isms-project/isms/generator/link"
+	"github.com/isms-project/isms/generator/markdown"
+	"github.com/isms-project/isms/generator/model"
+	"github.com/isms-project/isms/generator/par"
+	"github.com/isms-project/isms/generator/report"
+	"github.com/isms-project/isms/generator/view"
 )
 
-// Tree is the rendered site: slash paths without a leading slash → bytes.
-// It is an fs.FS through FS().
-type Tree map[string][]byte
-
-// Theme is a parsed theme: a template set per page kind plus static files.
-type Theme struct {
-	fsys  fs.FS
-	kinds map[string]*template.Template
+// Input is what the render stage is given: the linked and enriched site,
+// the theme and Markdown renderer, the reports, and the preview's memory.
+type Input struct {
+	Config   model.Config
+	AsOf     model.Date
+	Site     *link.Site
+	Theme    *view.Theme
+	ThemeDir string // where the site's own theme files would be, for messages
+	Markdown *markdown.Markdown
+	Content  fs.FS    // the content folder, for the files copied as they are
+	Assets   []string // those files, relative to Content
+	Snapshot bool
+	Scripts  []string // extra script URLs in every page (the preview's reload client)
+	Commit   string
+	Enriched *enrich.Result
+	Reports  []report.Report
+	Diagrams *diagrams.Renderer
+	Memo     Memo // nil: nothing is carried between builds
 }
 
-var funcs = template.FuncMap{
-	"join": strings.Join,
-	// lastCrumb: the last breadcrumb is the current page, shown unlinked.
-	"lastCrumb": func(i int, cs []Crumb) bool { return i == len(cs)-1 },
-	"lower":     strings.ToLower,
-	"pct": func(a, b int) int {
-		if b == 0 {
-			return 0
-		}
-		return a * 100 / b
-	},
+// Memo carries bytes from one build to the next (the preview's cache):
+// Memo returns the bytes kept under name when they were made from the
+// same parts, else make's. The parts name everything the bytes are made
+// from: a *link.Page (its source and link destinations), a NavPart, raw
+// bytes, and values hashed as JSON (a *view.PageData without its
+// navigation and content).
+type Memo interface {
+	Memo(name string, make func() ([]byte, error), parts ...any) ([]byte, error)
 }
 
-// LoadTheme parses layouts/_*.html (partials) and base.html once, then each
-// other layouts/<kind>.html into its own clone, so each kind can define
-// "main" and "title" without clashing.
-func LoadTheme(fsys fs.FS) (*Theme, diag.List) {
-	var diags diag.List
-	t := &Theme{fsys: fsys, kinds: map[string]*template.Template{}}
-	entries, err := fs.ReadDir(fsys, "layouts")
-	if err != nil {
-		diags.Errorf(diag.Pos{Path: "themes"}, "theme", "theme has no layouts folder: %v", err)
-		return t, diags
-	}
-	base := template.New("").Funcs(funcs)
-	var kinds []string
-	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() || path.Ext(name) != ".html" {
-			continue
-		}
-		if strings.HasPrefix(name, "_") || name == "base.html" {
-			if err := parseInto(base, fsys, "layouts/"+name); err != nil {
-				diags.Errorf(diag.Pos{Path: "themes/layouts/" + name}, "theme", "%v", err)
-			}
-			continue
-		}
-		kinds = append(kinds, name)
-	}
-	for _, name := range kinds {
-		c, err := base.Clone()
-		if err == nil {
-			err = parseInto(c, fsys, "layouts/"+name)
-		}
-		if err != nil {
-			diags.Errorf(diag.Pos{Path: "themes/layouts/" + name}, "theme", "%v", err)
-			continue
-		}
-		t.kinds[strings.TrimSuffix(name, ".html")] = c
-	}
-	return t, diags
-}
+// NavPart is a navigation's HTML as a Memo part; a memo may recognise the
+// site's one navigation by its address instead of hashing it per page.
+type NavPart string
 
-func parseInto(t *template.Template, fsys fs.FS, name string) error {
-	b, err := fs.ReadFile(fsys, name)
-	if err != nil {
-		return err
-	}
-	_, err = t.New(name).Parse(string(b))
-	return err
-}
+// contentDir is where documents live inside the site folder, for messages.
+const contentDir = "content"
 
-// Has reports whether the theme has a layout for kind.
-func (t *Theme) Has(kind string) bool { return t.kinds[kind] != nil }
-
-// maxPooled is the largest buffer kept for reuse: a document page is
-// about 30 kB.
-const maxPooled = 1 << 20
-
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-// Execute runs the layout for kind inside "base" (or, for a layout that
-// does not use base, its own "page" template).
-func (t *Theme) Execute(kind string, data any) ([]byte, error) {
-	tm := t.kinds[kind]
-	if tm == nil {
-		return nil, fmt.Errorf("theme has no layout %q (layouts/%s.html)", kind, kind)
-	}
-	buf := bufPool.Get().(*bytes.Buffer)
-	buf.Reset()
-	defer func() {
-		// A buffer that held a site-wide page of many megabytes would
-		// stay in the pool, unused, until the process ends.
-		if buf.Cap() <= maxPooled {
-			bufPool.Put(buf)
-		}
-	}()
-	name := "base"
-	if tm.Lookup("page") != nil {
-		name = "page"
-	}
-	if err := tm.ExecuteTemplate(buf, name, data); err != nil {
-		return nil, fmt.Errorf("layouts/%s.html: %v", kind, err)
-	}
-	return bytes.Clone(buf.Bytes()), nil
-}
-
-// Fragment executes a named template (a partial) from the kind's set.
-func (t *Theme) Fragment(kind, name string, data any) (template.HTML, error) {
-	tm := t.kinds[kind]
-	if tm == nil {
-		return "", fmt.Errorf("theme has no layout %q", kind)
-	}
-	var buf bytes.Buffer
-	if err := tm.ExecuteTemplate(&buf, name, data); err != nil {
-		return "", err
-	}
-	return template.HTML(buf.String()), nil
-}
-
-// Static copies the theme's static/ files into the tree under assets/.
-func (t *Theme) Static(tree Tree) error {
-	return fs.WalkDir(t.fsys, "static", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(t.fsys, p)
-		if err != nil {
-			return err
-		}
-		tree["assets/"+strings.TrimPrefix(p, "static/")] = b
-		return nil
+// Site is the render stage: every page into an in-memory tree. Every file
+// claims its URL; a second claim is the error url-taken, naming both
+// claimants, and the first keeps it.
+func Site(in Input) (view.Tree, diag.List) {
+	return renderSite(renderInput{
+		cfg: in.Config, asOf: in.AsOf, site: in.Site, theme: in.Theme, themeDir: in.ThemeDir,
+		md: in.Markdown, content: in.Content, assets: in.Assets, snapshot: in.Snapshot, scripts: in.Scripts,
+		commit: in.Commit, en: in.Enriched, reports: in.Reports, diagrams: in.Diagrams, store: in.Memo,
 	})
+}
+
+// remember is the memo's answer, or make's without one.
+func (in *renderInput) remember(name string, make func() ([]byte, error), parts ...any) ([]byte, error) {
+	if in.store == nil {
+		return make()
+	}
+	return in.store.Memo(name, make, parts...)
+}
+
+type renderInput struct {
+	cfg      model.Config
+	asOf     model.Date
+	site     *link.Site
+	theme    *view.Theme
+	themeDir string // where the site's own theme files would be, for messages
+	md       *markdown.Markdown
+	content  fs.FS
+	assets   []string
+	snapshot bool
+	scripts  []string
+	commit   string
+	en       *enrich.Result
+	reports  []report.Report
+	diagrams *diagrams.Renderer
+	store    Memo // document pages whose inputs did not change are not rendered again
+	memo     *pageMemo
+	files    view.Tree // the tree as the document pages left it (artefacts are read from it)
+	sv       *view.SiteView
+}
+
+func renderSite(in renderInput) (view.Tree, diag.List) {
+	var diags diag.List
+	s := in.site
+	in.memo = newPageMemo(s.Pages)
+	tree := view.Tree{}
+	// Every file claims its URL. Two claims are an error at the claimant
+	// that is a file of the site (a document, a copied file, a theme
+	// override), which is what the author can rename; the first keeps it.
+	type claimant struct {
+		what string
+		file bool
+	}
+	owner := map[string]claimant{}
+	claim := func(url string, c claimant, b []byte) {
+		first, taken := owner[url]
+		if !taken {
+			owner[url] = c
+			tree[url] = b
+			return
+		}
+		at, other := c, first
+		if first.file && !c.file {
+			at, other = first, c
+		}
+		pos := diag.Pos{Path: at.what}
+		if !at.file {
+			pos = diag.Pos{Path: contentDir}
+		}
+		diags.Errorf(pos, "url-taken", "%s and %s both publish /%s: rename or move %s", at.what, other.what, url, at.what)
+	}
+	file := func(display string) claimant { return claimant{display, true} }
+	generated := func(what string) claimant { return claimant{what, false} }
+	for _, a := range in.assets {
+		b, err := fs.ReadFile(in.content, a)
+		if err != nil {
+			diags.Errorf(diag.Pos{Path: contentDir + "/" + a}, "read", "%v", err)
+			continue
+		}
+		claim(a, file(contentDir+"/"+a), b)
+	}
+	static := view.Tree{}
+	if err := in.theme.Static(static); err != nil {
+		diags.Errorf(diag.Pos{Path: "themes"}, "theme", "%v", err)
+	}
+	for _, u := range slices.Sorted(maps.Keys(static)) {
+		claim(u, generated("the theme's "+in.themeDir+"/static/"+strings.TrimPrefix(u, "assets/")), static[u])
+	}
+	claim("assets/chroma.css", generated("the syntax-highlighting stylesheet"), markdown.CSS())
+
+	groups := view.Groups(s)
+	navHTML, err := in.remember("nav", func() ([]byte, error) {
+		h, err := in.theme.Fragment("home", "nav", groups)
+		return []byte(h), err
+	}, groups)
+	nav := template.HTML(navHTML)
+	if err != nil {
+		diags.Errorf(diag.Pos{Path: "themes/layouts/_nav.html"}, "theme", "%v", err)
+		return nil, diags
+	}
+	navs := view.NewNavs(groups, nav, len(s.Pages))
+	sv := &view.SiteView{
+		Title: in.cfg.Title, Organization: in.cfg.Organization, Root: s.Root,
+		AsOf: in.asOf.String(), Snapshot: in.snapshot, Commit: in.commit, Nav: navs.Shared(), Scripts: in.scripts,
+	}
+	for _, l := range report.HeaderLinks(in.reports) {
+		sv.Header = append(sv.Header, view.HeaderLink{Title: l.Title, URL: s.Root + l.URL})
+	}
+	in.sv = sv
+	in.files = tree
+	r := &lender{in: &in}
+
+	out := make([][]byte, len(s.Pages))
+	errs := make([]error, len(s.Pages))
+	par.Do(len(s.Pages), func(i int) {
+		p := s.Pages[i]
+		dv := r.View(p)
+		site := *sv
+		data := &view.PageData{
+			Site: &site, Kind: "document", Title: p.Doc.Title, URL: p.URL,
+			Crumbs: view.Crumbs(p.Doc), Doc: dv, TOC: view.TOC(p.MD.Headings),
+		}
+		out[i], errs[i] = in.remember("document:"+p.URL, func() ([]byte, error) {
+			body, err := in.body(p)
+			if err != nil {
+				return nil, err
+			}
+			data.Content = template.HTML(body)
+			site.Nav = navs.For(p.URL)
+			return in.theme.Execute("document", data)
+		}, NavPart(nav), p, data) // the key is taken before Content and Nav are filled in
+	})
+	for i, p := range s.Pages {
+		if errs[i] != nil {
+			diags.Errorf(diag.Pos{Path: p.Display}, "render", "%v", errs[i])
+			continue
+		}
+		claim(p.URL+"index.html", file(p.Display), out[i])
+	}
+
+	// Every report publishes side by side (in the order newReports lists
+	// them); their pages are then rendered side by side, and claimed in
+	// list order. Reports read the tree (for artefacts) only while nobody
+	// writes it.
+	pubs := make([][]report.Page, len(in.reports))
+	pubDiags := make([]diag.List, len(in.reports))
+	par.Do(len(in.reports), func(i int) {
+		if pr, ok := in.reports[i].(report.Publisher); ok {
+			pubs[i], pubDiags[i] = pr.Publish(r)
+		}
+	})
+	type job struct {
+		rep  int
+		page report.Page
+	}
+	var jobs []job
+	for i := range in.reports {
+		diags = append(diags, pubDiags[i]...)
+		for _, pg := range pubs[i] {
+			jobs = append(jobs, job{i, pg})
+		}
+	}
+	files := make([][]byte, len(jobs))
+	ferrs := make([]error, len(jobs))
+	par.Do(len(jobs), func(k int) {
+		files[k], ferrs[k] = r.page(jobs[k].page)
+	})
+	for k, j := range jobs {
+		if ferrs[k] != nil {
+			diags.Errorf(diag.Pos{Path: "themes/layouts/" + j.page.Layout + ".html"}, "theme", "%v", ferrs[k])
+			continue
+		}
+		url := j.page.URL
+		if url == "" || strings.HasSuffix(url, "/") {
+			url += "index.html"
+		}
+		claim(url, generated("the "+reportName(in.reports[j.rep])+" report"), files[k])
+	}
+
+	hd := &view.PageData{Site: sv, Kind: "home", Title: "Home", Data: homeData(in, groups)}
+	home, err := in.remember("home", func() ([]byte, error) { return in.theme.Execute("home", hd) }, NavPart(sv.Nav), hd)
+	if err != nil {
+		diags.Errorf(diag.Pos{Path: "themes/layouts/home.html"}, "theme", "%v", err)
+	} else {
+		claim("index.html", generated("the home page"), home)
+	}
+	nf, err := in.theme.Execute("404", &view.PageData{Site: sv, Kind: "404", Title: "Page not found"})
+	if err != nil {
+		diags.Errorf(diag.Pos{Path: "themes/layouts/404.html"}, "theme", "%v", err)
+	} else {
+		claim("404.html", generated("the not-found page"), nf)
+	}
+	return tree, diags
+}
+
+// reportName is a report's package name ("soa", "history"), for messages.
+func reportName(r report.Report) string {
+	t := reflect.TypeOf(r)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return path.Base(t.PkgPath())
+}
+
+func statusText(d *model.Document) (text, class string) {
+	if d.Status == "" {
+		return "approved", "approved"
+	}
+	return d.Status, d.Status
+}
+
+// docView flattens a document and what the enrich stages know about it
+// into plain strings for the templates.
+func docView(in *renderInput, r report.Renderer, p *link.Page, tree view.Tree) *view.DocView {
+	d := p.Doc
+	s := in.site
+	v := &view.DocView{
+		ID: d.ID, Title: d.Title, Type: d.Type, TypeTitle: model.TypeTitle(d.Type), Owner: d.Owner,
+		Version: d.Version, Status: d.Status, Classification: d.Classification,
+		ApprovedBy: d.ApprovedBy, Approved: d.Approved.String(), Reviewed: d.Reviewed.String(),
+		Date: d.Date.String(), Phase: d.Phase, Retired: d.IsRetired(), Clauses: d.Clauses,
+		Revisions: d.History, URL: s.Root + p.URL,
+	}
+	v.StatusText, v.StatusClass = statusText(d)
+	if c, ok := in.en.Input.Currency[d.Path]; ok {
+		v.Currency = c.Status
+		v.NextReview = c.NextReview.String()
+	}
+	for _, c := range p.Controls {
+		ctl, _ := iso.Lookup(c)
+		v.Controls = append(v.Controls, view.ControlView{ID: c, Title: ctl.Title})
+	}
+	for _, e := range s.Edges {
+		if e.To == d.ID {
+			v.Inputs = append(v.Inputs, refView(s, e.From, e.Whats))
+		}
+		if e.From == d.ID {
+			v.Outputs = append(v.Outputs, refView(s, e.To, e.Whats))
+		}
+	}
+	if d.File != "" {
+		f := path.Clean(strings.TrimPrefix(d.File, "/"))
+		if b, ok := tree[f]; ok {
+			sum := sha256.Sum256(b)
+			ext := strings.ToLower(path.Ext(f))
+			v.File = &view.FileView{
+				Name: path.Base(f), URL: s.Root + link.EscapePath(f), Size: humanSize(len(b)),
+				SHA256: hex.EncodeToString(sum[:]),
+				Image:  ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".gif" || ext == ".svg" || ext == ".webp",
+			}
+		}
+	}
+	for _, rep := range in.reports {
+		if a, ok := rep.(report.Annotator); ok {
+			a.Annotate(r, p, v)
+		}
+	}
+	return v
+}
+
+func refView(s *link.Site, id string, whats []string) view.RefView {
+	r := view.RefView{ID: id, Title: id, Whats: whats}
+	if p, ok := s.ByID[id]; ok {
+		r.Title, r.URL = p.Doc.Title, s.Root+p.URL
+	}
+	return r
+}
+
+func humanSize(n int) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// HomeData is what home.html sees as .Data.
+type HomeData struct {
+	Scope    template.HTML
+	Manual   *view.RefView
+	Health   []view.Tile
+	ByType   []view.NavGroup
+	ByClause []view.NavGroup
+}
+
+func homeData(in renderInput, groups view.NavData) *HomeData {
+	s := in.site
+	h := &HomeData{ByType: groups.ByType, ByClause: groups.ByClause}
+	manual := homeManual(s)
+	if manual != nil {
+		h.Scope = template.HTML("<p>" + template.HTMLEscapeString(manual.MD.Lead) + "</p>")
+	}
+	if manual != nil {
+		r := refView(s, manual.Doc.ID, nil)
+		h.Manual = &r
+	}
+	counts := map[string]int{}
+	for _, c := range in.en.Input.Currency {
+		counts[c.Status]++
+	}
+	cur := s.Root + "currency/"
+	h.Health = []view.Tile{
+		{Label: "documents current", Class: "ok", URL: cur, Value: counts[currency.Current]},
+		{Label: "due for review soon", Class: "warn", URL: cur, Value: counts[currency.DueSoon]},
+		{Label: "overdue for review", Class: "bad", URL: cur, Value: counts[currency.Overdue]},
+		{Label: "never reviewed", Class: "bad", URL: cur, Value: counts[currency.NeverReviewed]},
+	}
+	for _, t := range in.en.Tiles {
+		t.URL = s.Root + t.URL
+		h.Health = append(h.Health, t)
+	}
+	return h
+}
+
+// homeManual is the manual whose first paragraph the home page shows.
+func homeManual(s *link.Site) *link.Page {
+	for _, p := range s.Pages {
+		if p.Doc.Type == "manual" && !p.Doc.IsRetired() {
+			return p
+		}
+	}
+	return nil
 }

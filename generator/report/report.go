@@ -29,7 +29,7 @@ import (
 	"github.com/isms-project/isms/generator/diag"
 	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/model"
-	"github.com/isms-project/isms/generator/render"
+	"github.com/isms-project/isms/generator/view"
 )
 
 // Input is what every report analyses: the linked site and the facts
@@ -63,7 +63,7 @@ type Linker interface {
 // Annotator is a report that adds to every document page's view (the
 // process neighbourhood diagram, the "last changed" line).
 type Annotator interface {
-	Annotate(r Renderer, p *link.Page, v *render.DocView)
+	Annotate(r Renderer, p *link.Page, v *view.DocView)
 }
 
 // Sectioner is a report that owns top-level front-matter keys: the
@@ -106,7 +106,7 @@ type Eventer interface {
 // Tiler is a report with figures for the home page's ISMS health
 // summary (known after Analyze); each tile's URL is relative to the root.
 type Tiler interface {
-	Tiles() []render.Tile
+	Tiles() []view.Tile
 }
 
 // Link is a header entry. Weight orders the header (lightest first),
@@ -138,15 +138,15 @@ type Page struct {
 	Layout  string // theme layout (layouts/<Layout>.html); "" for Bytes
 	Kind    string // the page kind templates and CSS see; default Layout
 	Title   string
-	Crumbs  []render.Crumb // nil: none
+	Crumbs  []view.Crumb // nil: none
 	Data    any
 	Scripts []string // extra scripts, relative to the root
 	Bytes   []byte
 }
 
 // Crumbs are the breadcrumbs of a site-wide page: Home › title.
-func Crumbs(title string) []render.Crumb {
-	return []render.Crumb{{Title: "Home", URL: ""}, {Title: title}}
+func Crumbs(title string) []view.Crumb {
+	return []view.Crumb{{Title: "Home", URL: ""}, {Title: title}}
 }
 
 // Renderer is what the render stage lends a report while it publishes:
@@ -160,9 +160,9 @@ type Renderer interface {
 	// Events are every Eventer's dates, in report order.
 	Events() []currency.Event
 	// Ref links the document with id (Title = id, no URL when unknown).
-	Ref(id string) render.RefView
+	Ref(id string) view.RefView
 	// View is the document page's view; Body its rendered Markdown.
-	View(p *link.Page) *render.DocView
+	View(p *link.Page) *view.DocView
 	Body(p *link.Page) ([]byte, error)
 	// Has reports whether the theme has a layout.
 	Has(layout string) bool

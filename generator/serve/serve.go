@@ -38,7 +38,7 @@ import (
 	"github.com/isms-project/isms/generator"
 	"github.com/isms-project/isms/generator/diag"
 	"github.com/isms-project/isms/generator/model"
-	"github.com/isms-project/isms/generator/render"
+	"github.com/isms-project/isms/generator/view"
 )
 
 // Config is what the preview needs. Only Dir is required.
@@ -92,10 +92,10 @@ type Server struct {
 
 // state is one immutable snapshot of what is served.
 type state struct {
-	tree  render.Tree // last good tree; nil until a build succeeded
-	gen   int         // increments with every good build
-	diags diag.List   // of the latest build, good or not
-	ok    bool        // the latest build succeeded
+	tree  view.Tree // last good tree; nil until a build succeeded
+	gen   int       // increments with every good build
+	diags diag.List // of the latest build, good or not
+	ok    bool      // the latest build succeeded
 }
 
 // Stats describe one rebuild, for the terminal and for benchmarks.
@@ -268,7 +268,7 @@ func bootID() string {
 // cssOnly says every change is a stylesheet (the browser swaps them
 // without a reload); all says a file every page may use changed (a
 // script, an image), so every page reloads.
-func diffTrees(old, cur render.Tree) (changed, removed []string, cssOnly, all bool) {
+func diffTrees(old, cur view.Tree) (changed, removed []string, cssOnly, all bool) {
 	if old == nil {
 		return nil, nil, false, true
 	}

@@ -16,14 +16,14 @@ import (
 	cur "github.com/isms-project/isms/generator/currency"
 	"github.com/isms-project/isms/generator/diag"
 	"github.com/isms-project/isms/generator/model"
-	"github.com/isms-project/isms/generator/render"
 	"github.com/isms-project/isms/generator/report"
+	"github.com/isms-project/isms/generator/view"
 )
 
 // Data is what currency.html sees as .Data.
 type Data struct {
 	AsOf, DueSoon   string
-	Tiles           []render.Tile
+	Tiles           []view.Tile
 	Major, Minor    int
 	Chart           template.HTML // SVG drawn at build time
 	Rows            []CurrencyRow // most urgent first
@@ -62,7 +62,7 @@ type FindingGroup struct {
 // FindingView is a finding with links to the documents it concerns.
 type FindingView struct {
 	Severity, Rule, Message string
-	Docs                    []render.RefView
+	Docs                    []view.RefView
 }
 
 // Report is the currency report. New makes one per build.
@@ -120,16 +120,16 @@ func (*Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 	})
 
 	d := &Data{
-		AsOf: in.AsOf.String(), DueSoon: render.HumanInterval(in.Config.DueSoon),
+		AsOf: in.AsOf.String(), DueSoon: view.HumanInterval(in.Config.DueSoon),
 		Chart:   template.HTML(cur.NewTimeline(rep, in.AsOf).SVG()),
 		JSONURL: s.Root + "currency.json", ICSURL: s.Root + "reviews.ics",
 	}
 	d.Major, d.Minor = rep.Counts()
 	sum := rep.Summary
-	d.Tiles = []render.Tile{
+	d.Tiles = []view.Tile{
 		{Label: "overdue", Class: tileClass(sum.Overdue, "bad"), URL: "?status=overdue#documents", Value: sum.Overdue},
 		{Label: "never reviewed", Class: tileClass(sum.NeverReviewed, "bad"), URL: "?status=never-reviewed#documents", Value: sum.NeverReviewed},
-		{Label: "due in " + render.HumanInterval(in.Config.DueSoon), Class: tileClass(sum.DueSoon, "warn"), URL: "?status=due-soon#documents", Value: sum.DueSoon},
+		{Label: "due in " + view.HumanInterval(in.Config.DueSoon), Class: tileClass(sum.DueSoon, "warn"), URL: "?status=due-soon#documents", Value: sum.DueSoon},
 		{Label: "current", Class: "ok", URL: "?status=current#documents", Value: sum.Current},
 		{Label: "major findings", Class: tileClass(d.Major, "bad"), URL: "#findings", Value: d.Major},
 		{Label: "minor findings", Class: tileClass(d.Minor, "warn"), URL: "#findings", Value: d.Minor},

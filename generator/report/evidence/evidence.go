@@ -11,8 +11,8 @@ import (
 	"github.com/isms-project/isms/generator/diag"
 	"github.com/isms-project/isms/generator/iso"
 	"github.com/isms-project/isms/generator/model"
-	"github.com/isms-project/isms/generator/render"
 	"github.com/isms-project/isms/generator/report"
+	"github.com/isms-project/isms/generator/view"
 )
 
 // Data is what evidence.html sees as .Data.
@@ -26,7 +26,7 @@ type Data struct {
 // Clauses are also given space-separated for the filter script's data
 // attributes.
 type EvidenceItem struct {
-	*render.DocView
+	*view.DocView
 	Controls                []EvidenceControl // hides DocView.Controls
 	ControlKeys, ClauseKeys string
 }
@@ -38,7 +38,7 @@ type EvidenceControl struct{ ID, Title, Anchor string }
 // can be filtered without JavaScript by following the anchors.
 type EvidenceGroup struct {
 	Key, Title, Anchor string
-	Items              []render.RefView
+	Items              []view.RefView
 }
 
 // Report is the evidence index. It adds no findings.
@@ -60,8 +60,8 @@ func (*Report) HeaderLink() report.Link {
 // plus the same evidence grouped by control and by clause.
 func (*Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 	d := &Data{}
-	byControl := map[string][]render.RefView{}
-	byClause := map[string][]render.RefView{}
+	byControl := map[string][]view.RefView{}
+	byClause := map[string][]view.RefView{}
 	for _, p := range r.Input().Site.Pages {
 		if p.Doc.Type != "evidence" {
 			continue
@@ -78,7 +78,7 @@ func (*Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 		for _, c := range v.Controls {
 			if !slices.Contains(controls, c.ID) {
 				controls = append(controls, c.ID)
-				links = append(links, EvidenceControl{ID: c.ID, Title: c.Title, Anchor: render.ControlAnchor(c.ID)})
+				links = append(links, EvidenceControl{ID: c.ID, Title: c.Title, Anchor: view.ControlAnchor(c.ID)})
 			}
 		}
 		d.Items = append(d.Items, EvidenceItem{DocView: v, Controls: links,
@@ -96,7 +96,7 @@ func (*Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 	})
 	for _, c := range iso.All() {
 		if refs := byControl[c.ID]; len(refs) > 0 {
-			d.ByControl = append(d.ByControl, EvidenceGroup{Key: c.ID, Title: c.Title, Anchor: render.ControlAnchor(c.ID), Items: refs})
+			d.ByControl = append(d.ByControl, EvidenceGroup{Key: c.ID, Title: c.Title, Anchor: view.ControlAnchor(c.ID), Items: refs})
 		}
 	}
 	clauses := make([]string, 0, len(byClause))

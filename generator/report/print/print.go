@@ -14,8 +14,8 @@ import (
 	"github.com/isms-project/isms/generator/diag"
 	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/model"
-	"github.com/isms-project/isms/generator/render"
 	"github.com/isms-project/isms/generator/report"
+	"github.com/isms-project/isms/generator/view"
 )
 
 // PrintData is what print.html sees as .Data: the whole approved ISMS in
@@ -38,7 +38,7 @@ type PrintSection struct {
 // rebuild; print.html itself sees Content and HTML empty.
 type PrintDoc struct {
 	Anchor  string
-	Doc     *render.DocView
+	Doc     *view.DocView
 	Content template.HTML `json:"-"` // hashed apart: see Cache.fragment
 	HTML    template.HTML `json:"-"` // left empty: the sections are spliced in whole
 }

@@ -16,8 +16,8 @@ import (
 	"github.com/isms-project/isms/generator/diag"
 	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/model"
-	"github.com/isms-project/isms/generator/render"
 	"github.com/isms-project/isms/generator/report"
+	"github.com/isms-project/isms/generator/view"
 )
 
 // Report is the process report. New makes one per build.
@@ -122,13 +122,13 @@ type Data struct {
 // ClauseRow is one main clause and what covers it.
 type ClauseRow struct {
 	Number, Title string
-	Processes     []render.RefView
+	Processes     []view.RefView
 	Documents     int
 }
 
 // Annotate draws a process's one-hop neighbourhood on its page. The
 // drawing is reused across builds while the neighbourhood is unchanged.
-func (rep *Report) Annotate(r report.Renderer, p *link.Page, v *render.DocView) {
+func (rep *Report) Annotate(r report.Renderer, p *link.Page, v *view.DocView) {
 	d := p.Doc
 	if d.Type != "process" || d.ID == "" {
 		return
@@ -171,7 +171,7 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 		}
 	}
 	cov := clauseCoverage(s)
-	groups := render.Groups(s)
+	groups := view.Groups(s)
 	for i, c := range iso.Clauses {
 		row := ClauseRow{Number: c.Number, Title: c.Title}
 		for _, id := range cov[c.Number] {

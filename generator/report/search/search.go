@@ -16,8 +16,8 @@ import (
 	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/markdown"
 	"github.com/isms-project/isms/generator/model"
-	"github.com/isms-project/isms/generator/render"
 	"github.com/isms-project/isms/generator/report"
+	"github.com/isms-project/isms/generator/view"
 )
 
 // searchBodyLimit caps each document's body text in the index. The
@@ -69,7 +69,7 @@ func (*Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 	}
 	return []report.Page{
 		{URL: "search-index.json", Bytes: b},
-		{URL: "search/", Layout: "search", Title: "Search", Crumbs: report.Crumbs("Search"), Data: render.Groups(s)},
+		{URL: "search/", Layout: "search", Title: "Search", Crumbs: report.Crumbs("Search"), Data: view.Groups(s)},
 	}, nil
 }
 

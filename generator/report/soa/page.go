@@ -7,14 +7,14 @@ import (
 	"github.com/isms-project/isms/generator/diag"
 	"github.com/isms-project/isms/generator/iso"
 	"github.com/isms-project/isms/generator/link"
-	"github.com/isms-project/isms/generator/render"
 	"github.com/isms-project/isms/generator/report"
+	"github.com/isms-project/isms/generator/view"
 )
 
 // Data is what soa.html sees as .Data.
 type Data struct {
-	Registers []render.RefView
-	Summary   []render.Tile
+	Registers []view.RefView
+	Summary   []view.Tile
 	Findings  []SoAFindingGroup // major first
 	Themes    []SoATheme
 }
@@ -52,8 +52,8 @@ type SoARow struct {
 	Decision          string
 	Status            string
 	Justification     string
-	Register          *render.RefView
-	Docs, Evidence    []render.RefView
+	Register          *view.RefView
+	Docs, Evidence    []view.RefView
 	Flags             []string // rules that hit this control
 }
 
@@ -79,7 +79,7 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 		it := SoAFindingItem{Message: f.Message}
 		if len(f.IDs) > 0 {
 			c, _ := iso.Lookup(f.IDs[0])
-			it.ID, it.Title, it.Anchor = c.ID, c.Title, render.ControlAnchor(c.ID)
+			it.ID, it.Title, it.Anchor = c.ID, c.Title, view.ControlAnchor(c.ID)
 			flags[c.ID] = append(flags[c.ID], f.Rule)
 			if f.Rule == ruleSoACitedButExcluded {
 				it.Note = "cited by " + strings.Join(f.IDs[1:], ", ")
@@ -103,7 +103,7 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 		byTheme[d.Themes[i].Name] = &d.Themes[i]
 	}
 	for _, e := range m.Entries {
-		row := SoARow{ID: e.Control.ID, Title: e.Control.Title, Anchor: render.ControlAnchor(e.Control.ID), Flags: flags[e.Control.ID]}
+		row := SoARow{ID: e.Control.ID, Title: e.Control.Title, Anchor: view.ControlAnchor(e.Control.ID), Flags: flags[e.Control.ID]}
 		ok, excluded := e.decided()
 		switch {
 		case !ok:
@@ -128,7 +128,7 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 		t := byTheme[e.Control.Theme]
 		t.Rows = append(t.Rows, row)
 	}
-	d.Summary = []render.Tile{
+	d.Summary = []view.Tile{
 		{Label: "applicable", Class: "ok", URL: "#theme-5", Value: counts["applicable"]},
 		{Label: "implemented", Class: "ok", Value: counts["implemented"]},
 		{Label: "partially implemented", Class: "warn", Value: counts["partial"]},
@@ -142,8 +142,8 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 	return []report.Page{{URL: "soa/", Layout: "soa", Title: "Statement of Applicability", Crumbs: report.Crumbs("Statement of Applicability"), Data: d}}, nil
 }
 
-func pageRefs(r report.Renderer, ps []*link.Page) []render.RefView {
-	out := make([]render.RefView, 0, len(ps))
+func pageRefs(r report.Renderer, ps []*link.Page) []view.RefView {
+	out := make([]view.RefView, 0, len(ps))
 	for _, p := range ps {
 		out = append(out, r.Ref(p.Doc.ID))
 	}

@@ -1,11 +1,11 @@
-package generator
+package render
 
 import (
 	"sync"
 
 	"github.com/isms-project/isms/generator/link"
-	"github.com/isms-project/isms/generator/render"
 	"github.com/isms-project/isms/generator/report"
+	"github.com/isms-project/isms/generator/view"
 )
 
 // pageMemo computes each page's rendered body and template view at most
@@ -18,7 +18,7 @@ type pageMemo struct {
 	body  [][]byte
 	bErr  []error
 	vOnce []sync.Once
-	view  []*render.DocView
+	view  []*view.DocView
 }
 
 func newPageMemo(pages []*link.Page) *pageMemo {
@@ -28,7 +28,7 @@ func newPageMemo(pages []*link.Page) *pageMemo {
 	}
 	n := len(pages)
 	m.bOnce, m.body, m.bErr = make([]sync.Once, n), make([][]byte, n), make([]error, n)
-	m.vOnce, m.view = make([]sync.Once, n), make([]*render.DocView, n)
+	m.vOnce, m.view = make([]sync.Once, n), make([]*view.DocView, n)
 	return m
 }
 
@@ -36,20 +36,20 @@ func newPageMemo(pages []*link.Page) *pageMemo {
 // when its source and link destinations are unchanged.
 func (in renderInput) body(p *link.Page) ([]byte, error) {
 	i, ok := in.memo.idx[p]
-	if !ok || in.cache == nil {
+	if !ok || in.store == nil {
 		// Putting the link destinations into a frozen body is a copy:
 		// cheaper done twice (page and print) than 100 MB kept.
 		return in.md.Render(p.MD, p.Dests)
 	}
 	in.memo.bOnce[i].Do(func() {
-		in.memo.body[i], in.memo.bErr[i] = in.cache.memo("body:"+p.URL, func() ([]byte, error) { return in.md.Render(p.MD, p.Dests) }, p)
+		in.memo.body[i], in.memo.bErr[i] = in.remember("body:"+p.URL, func() ([]byte, error) { return in.md.Render(p.MD, p.Dests) }, p)
 	})
 	return in.memo.body[i], in.memo.bErr[i]
 }
 
 // view is the page's DocView. Reading the tree is safe: views are built
 // while the tree holds only assets, or after every parallel step ended.
-func (in *renderInput) view(r report.Renderer, p *link.Page) *render.DocView {
+func (in *renderInput) view(r report.Renderer, p *link.Page) *view.DocView {
 	i, ok := in.memo.idx[p]
 	if !ok {
 		return docView(in, r, p, in.files)

@@ -1,4 +1,4 @@
-package generator
+package render
 
 import (
 	"cmp"
@@ -9,8 +9,8 @@ import (
 	"github.com/isms-project/isms/generator/currency"
 	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/model"
-	"github.com/isms-project/isms/generator/render"
 	"github.com/isms-project/isms/generator/report"
+	"github.com/isms-project/isms/generator/view"
 )
 
 // lender is what the render stage lends the reports (report.Renderer):
@@ -18,24 +18,24 @@ import (
 // theme, preview cache and diagram layout behind the pages they publish.
 type lender struct{ in *renderInput }
 
-func (l *lender) Input() *report.Input                { return l.in.en.input }
-func (l *lender) Findings() []model.Finding           { return l.in.en.findings }
-func (l *lender) Events() []currency.Event            { return l.in.en.events }
-func (l *lender) Ref(id string) render.RefView        { return refView(l.in.site, id, nil) }
-func (l *lender) View(p *link.Page) *render.DocView   { return l.in.view(l, p) }
+func (l *lender) Input() *report.Input                { return l.in.en.Input }
+func (l *lender) Findings() []model.Finding           { return l.in.en.Findings }
+func (l *lender) Events() []currency.Event            { return l.in.en.Events }
+func (l *lender) Ref(id string) view.RefView          { return refView(l.in.site, id, nil) }
+func (l *lender) View(p *link.Page) *view.DocView     { return l.in.view(l, p) }
 func (l *lender) Body(p *link.Page) ([]byte, error)   { return l.in.body(p) }
 func (l *lender) Has(layout string) bool              { return l.in.theme.Has(layout) }
 func (l *lender) Frame(p report.Page) ([]byte, error) { return l.in.theme.Execute(p.Layout, l.data(p)) }
 
 func (l *lender) Fragment(key, layout, name string, data any, big []byte) ([]byte, error) {
-	return l.in.cache.memo("fragment:"+key, func() ([]byte, error) {
+	return l.in.remember("fragment:"+key, func() ([]byte, error) {
 		h, err := l.in.theme.Fragment(layout, name, data)
 		return []byte(h), err
 	}, layout, name, data, big)
 }
 
 func (l *lender) Memo(key string, data any, make func() ([]byte, error)) ([]byte, error) {
-	return l.in.cache.memo("memo:"+key, make, data)
+	return l.in.remember("memo:"+key, make, data)
 }
 
 func (l *lender) Diagram(dot []byte) (template.HTML, error) {
@@ -45,17 +45,17 @@ func (l *lender) Diagram(dot []byte) (template.HTML, error) {
 
 // data is the template data of a report's page: the site frame with the
 // page marked current in the navigation and its own scripts added.
-func (l *lender) data(p report.Page) *render.PageData {
+func (l *lender) data(p report.Page) *view.PageData {
 	sv := l.in.sv
 	site := *sv
-	site.Nav = render.MarkCurrent(sv.Nav, sv.Root+p.URL)
+	site.Nav = view.MarkCurrent(sv.Nav, sv.Root+p.URL)
 	if len(p.Scripts) > 0 {
 		site.Scripts = slices.Clone(sv.Scripts)
 		for _, s := range p.Scripts {
 			site.Scripts = append(site.Scripts, sv.Root+s)
 		}
 	}
-	return &render.PageData{Site: &site, Kind: cmp.Or(p.Kind, p.Layout), Title: p.Title, URL: p.URL, Crumbs: p.Crumbs, Data: p.Data}
+	return &view.PageData{Site: &site, Kind: cmp.Or(p.Kind, p.Layout), Title: p.Title, URL: p.URL, Crumbs: p.Crumbs, Data: p.Data}
 }
 
 // page renders one page a report published: its bytes as they are, or
@@ -66,5 +66,5 @@ func (l *lender) page(p report.Page) ([]byte, error) {
 		return p.Bytes, nil
 	}
 	pd := l.data(p)
-	return l.in.cache.memo("page:"+p.URL, func() ([]byte, error) { return l.in.theme.Execute(p.Layout, pd) }, p.Layout, navPart(pd.Site.Nav), pd)
+	return l.in.remember("page:"+p.URL, func() ([]byte, error) { return l.in.theme.Execute(p.Layout, pd) }, p.Layout, NavPart(pd.Site.Nav), pd)
 }

@@ -1,0 +1,53 @@
+// Package enrich is the stage between link and render: each document's
+// currency as of the build's date, then every report's analysis, run side
+// by side, with findings collected by report index and sorted once, and
+// what reports give the calendar and the home page.
+package enrich
+
+import (
+	"github.com/isms-project/isms/generator/currency"
+	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/link"
+	"github.com/isms-project/isms/generator/model"
+	"github.com/isms-project/isms/generator/par"
+	"github.com/isms-project/isms/generator/report"
+	"github.com/isms-project/isms/generator/view"
+)
+
+// Result is what the enrich stage adds to the linked site. Render only
+// reads it.
+type Result struct {
+	Input    *report.Input
+	Findings []model.Finding  // every report's, sorted: major first, then rule, then ids
+	Events   []currency.Event // every report's dates for the review calendar
+	Tiles    []view.Tile      // every report's figures for the home page
+}
+
+// Run computes currency and runs every report's analysis side by side;
+// each report's findings and diagnostics are collected by its index, so
+// the result never depends on scheduling, and sorted once.
+func Run(cfg model.Config, asOf model.Date, s *link.Site, schema *model.Schema, reports []report.Report) (*Result, diag.List) {
+	records, diags := report.IndexRecords(s, schema)
+	in := &report.Input{Config: cfg, AsOf: asOf, Site: s, Currency: map[string]currency.Info{}, Records: records}
+	for _, p := range s.Pages {
+		if !p.Doc.IsRetired() {
+			in.Currency[p.Doc.Path] = currency.Of(p.Doc, cfg, asOf)
+		}
+	}
+	found := make([][]model.Finding, len(reports))
+	ds := make([]diag.List, len(reports))
+	par.Do(len(reports), func(i int) { found[i], ds[i] = reports[i].Analyze(in) })
+	en := &Result{Input: in}
+	for i, r := range reports {
+		en.Findings = append(en.Findings, found[i]...)
+		diags = append(diags, ds[i]...)
+		if e, ok := r.(report.Eventer); ok {
+			en.Events = append(en.Events, e.Events()...)
+		}
+		if t, ok := r.(report.Tiler); ok {
+			en.Tiles = append(en.Tiles, t.Tiles()...)
+		}
+	}
+	currency.SortFindings(en.Findings)
+	return en, diags
+}
