@@ -218,14 +218,17 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		return res, err
 	}
 	var ok []*link.Page
+	failed := map[string]string{} // documents that could not be decoded, and the id they seem to have
 	for i := range pages {
 		diags = append(diags, perDoc[i]...)
 		if pages[i] != nil {
 			ok = append(ok, pages[i])
+		} else {
+			failed[src.Docs[i].Path] = model.GuessID(src.Docs[i].Data)
 		}
 	}
 	site, d := link.Link(ok, src.Assets, link.Options{
-		Root: root, NormalizeControl: iso.Normalize, ClosestControl: iso.Closest,
+		Root: root, NormalizeControl: iso.Normalize, ClosestControl: iso.Closest, Failed: failed,
 	})
 	diags = append(diags, d...)
 	res.Site = site

@@ -76,6 +76,7 @@ type Site struct {
 	Edges  []Edge // sorted by From, To
 	Root   string // URL path prefix from base_url, "/" by default
 	urls   map[string]*Page
+	failed map[string]string // documents that could not be decoded
 }
 
 // Options for the link stage.
@@ -83,6 +84,11 @@ type Options struct {
 	Root             string // URL path every link starts with
 	NormalizeControl func(id string) (string, bool)
 	ClosestControl   func(id string) string
+	// Failed are the documents that could not be decoded, by content
+	// path, with the id their front-matter seems to give ("" if none):
+	// references to them are not reported again as unknown or broken,
+	// since their own error says what is wrong.
+	Failed map[string]string
 }
 
 // Link builds the site model from pages (any order) and the asset paths.
@@ -132,9 +138,19 @@ func Link(pages []*Page, assets []string, o Options) (*Site, diag.List) {
 			edges[k][what] = true
 		}
 	}
+	failedIDs := map[string]bool{}
+	for _, id := range o.Failed {
+		if id != "" {
+			failedIDs[id] = true
+		}
+	}
+	s.failed = o.Failed
 	checkRef := func(p *Page, r model.Ref) bool {
 		if _, ok := s.ByID[r.ID]; ok {
 			return true
+		}
+		if failedIDs[r.ID] {
+			return false // the document with this id has errors of its own
 		}
 		if c := diag.Closest(r.ID, ids); c != "" {
 			diags.Errorf(r.Pos, "unknown-id", "no document has id %q: did you mean %q?", r.ID, c)
@@ -243,6 +259,9 @@ func (s *Site) checkLinks(p *Page, diags *diag.List) {
 		}
 		if strings.EqualFold(path.Ext(target), ".md") {
 			t, ok := s.ByPath[target]
+			if _, failed := s.failed[target]; !ok && failed {
+				continue // the target has errors of its own
+			}
 			if !ok {
 				diags.Errorf(p.Pos(l.Offset), "broken-link", "link %q: no document content/%s%s", dest, target, s.pathHint(target))
 				continue

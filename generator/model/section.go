@@ -1,6 +1,7 @@
 package model
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 
@@ -178,4 +179,27 @@ func (v Values) Fields(n *yaml.Node, what string, known []string) map[string]*ya
 		return nil
 	}
 	return v.d.fields(n, what, known)
+}
+
+// idLine is a front-matter line giving an id, for GuessID.
+var idLine = regexp.MustCompile(`(?m)^id:[ \t]*["']?([A-Za-z0-9._-]+)["']?[ \t]*(?:#.*)?\r?$`)
+
+// GuessID is the id a document that could not be decoded seems to have
+// (its first "id:" line within the first 100 lines), or "": other
+// documents' references to it are then not reported as unknown, since
+// its own error says what is wrong.
+func GuessID(src []byte) string {
+	n := 0
+	for i, b := range src {
+		if b == '\n' {
+			if n++; n == 100 {
+				src = src[:i]
+				break
+			}
+		}
+	}
+	if m := idLine.FindSubmatch(src); m != nil {
+		return string(m[1])
+	}
+	return ""
 }
