@@ -81,7 +81,7 @@ type Options struct {
 	Scripts  []string           // extra script URLs in every page's <head> (the preview's reload client)
 	Cache    *Cache             // reuse work from the previous build (the preview server); nil = none
 	NoRender bool               // stop after enrich (isms check): nothing is rendered, Tree stays nil
-	Diagrams *diagrams.Renderer // kept across builds by serve; nil = one per build, cached on disk in the user's cache folder
+	Diagrams *diagrams.Renderer // the diagram layout and its caches, chosen by the caller (cmd, serve); nil = one per build, in memory
 	Reports  []report.Report    // reports added after the built-in ones (tests, extensions)
 }
 
@@ -310,19 +310,20 @@ func loadTheme(site fs.FS, name string) (*view.Theme, diag.List) {
 	return view.LoadTheme(themes.Overlay(top, themes.Default()))
 }
 
-// diagramRenderer returns the build's diagram layout: the caller's (serve
-// keeps one across rebuilds), else one whose disk cache lives in the
-// user's cache folder — never in the site, which a build does not write.
+// diagramRenderer returns the build's diagram layout: the caller's (the
+// CLI's keeps drawings on disk in DiagramCacheDir; serve keeps one across
+// rebuilds), else one that caches in memory for this build only.
 func diagramRenderer(o Options) *diagrams.Renderer {
 	if o.Diagrams != nil {
 		return o.Diagrams
 	}
-	return diagrams.NewRenderer(DiagramCacheDir())
+	return diagrams.NewRenderer("")
 }
 
-// DiagramCacheDir is where laid-out diagrams are kept between builds:
+// DiagramCacheDir is where the CLI keeps laid-out diagrams between builds:
 // isms/diagrams in the user's cache folder ($XDG_CACHE_HOME or ~/.cache
-// on Linux), or "" (no disk cache) when there is none.
+// on Linux) — never in the site, which a build does not write — or ""
+// (no disk cache) when there is none.
 func DiagramCacheDir() string {
 	dir, err := os.UserCacheDir()
 	if err != nil {

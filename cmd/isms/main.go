@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/isms-project/isms/diagrams"
 	"github.com/isms-project/isms/generator"
 	"github.com/isms-project/isms/generator/diag"
 	"github.com/isms-project/isms/generator/model"
@@ -147,11 +148,12 @@ func (f *siteFlags) options(stderr io.Writer) (generator.Options, error) {
 		}
 	}
 	return generator.Options{
-		Site:    os.DirFS(f.site),
-		SiteDir: f.site,
-		Today:   model.Today(time.Now()),
-		AsOf:    asOf,
-		BaseURL: f.baseURL,
+		Site:     os.DirFS(f.site),
+		SiteDir:  f.site,
+		Today:    model.Today(time.Now()),
+		AsOf:     asOf,
+		BaseURL:  f.baseURL,
+		Diagrams: diagrams.NewRenderer(generator.DiagramCacheDir()), // drawings kept between runs, outside the site
 	}, nil
 }
 
