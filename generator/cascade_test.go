@@ -33,3 +33,36 @@ func TestBrokenDocumentDoesNotCascade(t *testing.T) {
 		t.Errorf("%d errors, want 3 (nothing blamed on b.md for a.md's error):\n%s", n, got)
 	}
 }
+
+// Site-absolute links are checked like relative ones, under base_url's
+// path: to a document's file or page, to a file, to what reports and the
+// theme publish; one above the root is another application's and left
+// alone.
+func TestRootAbsoluteLinks(t *testing.T) {
+	build := func(extra string) string {
+		t.Helper()
+		body := "[a](/isms/policies/a.md#purpose) [b](/isms/policies/a/) [soa](/isms/soa/#control-5-1) " +
+			"[css](/isms/assets/style.css) [home](/isms/) [other](/wiki/page)" + extra + "\n"
+		site := fstest.MapFS{
+			"isms.yaml":             {Data: []byte("base_url: https://intranet.example/isms/\n")},
+			"content/policies/a.md": {Data: []byte("---\nid: A\ntitle: A\ntype: policy\nowner: o\n---\n## Purpose\n\n" + body)},
+		}
+		res, err := Build(context.Background(), Options{Site: site, Today: asOf})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Diags.String()
+	}
+	if got := build(""); got != "" {
+		t.Errorf("good site-absolute links reported:\n%s", got)
+	}
+	for _, tc := range []struct{ link, want string }{
+		{" [x](/isms/policies/gone.md)", `content/policies/a.md:9:152: error: link "/isms/policies/gone.md": no document content/policies/gone.md`},
+		{" [z](/isms/policies/a.md#nope)", `content/policies/a.md:9:152: error: link "/isms/policies/a.md#nope": content/policies/a.md has no heading with id "nope"`},
+		{" [y](/isms/nothing/here/)", `content/policies/a.md:9:152: error: link "/isms/nothing/here/": the site publishes nothing at /isms/nothing/here/ (broken-link)`},
+	} {
+		if got := build(tc.link); !strings.Contains(got, tc.want) || strings.Count(got, "error:") != 1 {
+			t.Errorf("%s:\n%s\nwant only %s", tc.link, got, tc.want)
+		}
+	}
+}

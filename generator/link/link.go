@@ -29,6 +29,11 @@ type Page struct {
 	// (which it never changes: a cache or another build may share them).
 	Controls []string // Doc.Controls normalised ("A.5.15" → "5.15"), unknown ones left out
 	Dests    []string // the destination each of MD.Links is rendered with ("" = as written)
+	// Published are the indexes in MD.Links of site-absolute links
+	// ("/soa/#control-5-1") that name no document, file or page URL the
+	// link stage knows: the render stage checks them against everything
+	// the build publishes (report pages, theme assets).
+	Published []int
 
 	lines markdown.Lines
 }
@@ -230,6 +235,7 @@ func (s *Site) checkLinks(p *Page, diags *diag.List) {
 		return
 	}
 	p.Dests = make([]string, len(p.MD.Links))
+	p.Published = nil
 	for i, l := range p.MD.Links {
 		dest := l.Dest
 		if l.ExternalImage {
@@ -243,8 +249,12 @@ func (s *Site) checkLinks(p *Page, diags *diag.List) {
 			diags.Errorf(p.Pos(l.Offset), "bad-link", "link %q cannot be parsed: %v", dest, err)
 			continue
 		}
-		if u.Scheme != "" || u.Host != "" || strings.HasPrefix(u.Path, "/") {
-			continue // external or site-absolute: left as written
+		if u.Scheme != "" || u.Host != "" {
+			continue // external: left as written
+		}
+		fromRoot := strings.HasPrefix(u.Path, "/")
+		if fromRoot && !strings.HasPrefix(u.Path, s.Root) {
+			continue // above the site's root: another application on the host
 		}
 		if u.Path == "" { // "#fragment" within the page
 			if u.Fragment != "" && !hasHeading(p, u.Fragment) {
@@ -253,6 +263,9 @@ func (s *Site) checkLinks(p *Page, diags *diag.List) {
 			continue
 		}
 		target := path.Clean(path.Join(path.Dir(p.Doc.Path), u.Path))
+		if fromRoot { // "/policies/access.md" is checked like "../policies/access.md", base_url respected
+			target = path.Clean(strings.TrimPrefix(u.Path, s.Root))
+		}
 		if strings.HasPrefix(target, "../") || target == ".." {
 			diags.Errorf(p.Pos(l.Offset), "broken-link", "link %q points outside content/", dest)
 			continue
@@ -288,6 +301,13 @@ func (s *Site) checkLinks(p *Page, diags *diag.List) {
 		// A link to a page's folder-style URL (e.g. "../policies/access/").
 		if t := s.byURL(strings.TrimSuffix(target, "/") + "/"); t != nil {
 			p.Dests[i] = s.Root + EscapePath(t.URL)
+			continue
+		}
+		if target == "." && fromRoot {
+			continue // the home page
+		}
+		if fromRoot {
+			p.Published = append(p.Published, i) // a report page or a theme file, perhaps: render knows
 			continue
 		}
 		diags.Errorf(p.Pos(l.Offset), "broken-link", "link %q: no file content/%s", dest, target)

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"maps"
+	"net/url"
 	"path"
 	"reflect"
 	"slices"
@@ -241,6 +242,8 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 		claim(url, generated("the "+reportName(in.reports[j.rep])+" report"), files[k])
 	}
 
+	checkPublished(s, tree, &diags)
+
 	hd := &view.PageData{Site: sv, Kind: "home", Title: "Home", Data: homeData(in, groups)}
 	home, err := in.remember("home", func() ([]byte, error) { return in.theme.Execute("home", hd) }, NavPart(sv.Nav), hd)
 	if err != nil {
@@ -255,6 +258,29 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 		claim("404.html", generated("the not-found page"), nf)
 	}
 	return tree, diags
+}
+
+// checkPublished checks the site-absolute links the link stage could not
+// resolve ("/soa/#control-5-1", "/assets/style.css") against what the
+// build publishes: a page (its folder or its index.html) or a file.
+func checkPublished(s *link.Site, tree view.Tree, diags *diag.List) {
+	for _, p := range s.Pages {
+		for _, i := range p.Published {
+			l := p.MD.Links[i]
+			u, err := url.Parse(l.Dest)
+			if err != nil {
+				continue // reported by the link stage
+			}
+			rel := strings.TrimPrefix(u.Path, s.Root)
+			if _, ok := tree[rel]; ok {
+				continue
+			}
+			if _, ok := tree[strings.TrimSuffix(rel, "/")+"/index.html"]; ok {
+				continue
+			}
+			diags.Errorf(p.Pos(l.Offset), "broken-link", "link %q: the site publishes nothing at %s", l.Dest, u.Path)
+		}
+	}
 }
 
 // reportName is a report's package name ("soa", "history"), for messages.
