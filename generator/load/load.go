@@ -143,6 +143,9 @@ func ReadLimited(fsys fs.FS, prefix string, lim Limits) (Content, diag.List) {
 			c.Docs = append(c.Docs, Source{Path: p})
 			return nil
 		}
+		if tool := templateSource(p); tool != "" {
+			diags.Warnf(pos, "template-source", "%s is a %s template, not a document: it is published as a download as it is; render it into Markdown, or keep it outside content/", path.Base(p), tool)
+		}
 		c.Assets = append(c.Assets, p)
 		return nil
 	})
@@ -278,4 +281,24 @@ func Split(src []byte) (FrontMatter, error) {
 		off = end
 	}
 	return FrontMatter{}, &SplitError{Line: 1, Msg: "front-matter opened with --- but never closed (no line of exactly \"---\" after it)"}
+}
+
+// templateSource names the templating a file is written for, from its
+// extension ("page.md.tmpl" → "Go or Mustache"), or "": other tools' ISMS
+// repositories keep their policies as templates, and copying one under
+// content/ publishes the raw template.
+func templateSource(p string) string {
+	switch strings.ToLower(path.Ext(p)) {
+	case ".tmpl", ".tpl", ".gotmpl":
+		return "Go or Mustache"
+	case ".mustache", ".hbs", ".handlebars":
+		return "Mustache or Handlebars"
+	case ".j2", ".jinja", ".jinja2", ".njk":
+		return "Jinja or Nunjucks"
+	case ".liquid":
+		return "Liquid"
+	case ".erb":
+		return "ERB"
+	}
+	return ""
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/isms-project/isms/generator/diag"
@@ -177,5 +178,29 @@ func TestReadBadNames(t *testing.T) {
 	}
 	if out := diags.String(); strings.ContainsAny(out, "\x1b\x07\u202e\u200b\u2066") || strings.Count(out, "\n") != len(diags) {
 		t.Errorf("raw control characters in the output:\n%q", out)
+	}
+}
+
+// Other tools' templates under content/ are published as they are, with
+// a located warning that they are not documents.
+func TestReadWarnsTemplateSources(t *testing.T) {
+	fsys := fstest.MapFS{
+		"policies/access.md.tmpl": {Data: []byte("# {{.Name}} access policy\n")},
+		"policies/x.j2":           {Data: []byte("{{ org }}\n")},
+		"evidence/report.pdf":     {Data: []byte("%PDF")},
+		"policies/access.md":      {Data: []byte("---\nid: A\n---\n")},
+	}
+	c, d := Read(fsys, "content/")
+	got := d.String()
+	for _, want := range []string{
+		"content/policies/access.md.tmpl: warning: access.md.tmpl is a Go or Mustache template, not a document",
+		"content/policies/x.j2: warning: x.j2 is a Jinja or Nunjucks template",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %q in:\n%s", want, got)
+		}
+	}
+	if strings.Count(got, "template-source") != 2 || len(c.Assets) != 3 || len(c.Docs) != 1 {
+		t.Errorf("assets %v, docs %d, diagnostics:\n%s", c.Assets, len(c.Docs), got)
 	}
 }
