@@ -144,7 +144,7 @@ func ReadLimited(fsys fs.FS, prefix string, lim Limits) (Content, diag.List) {
 			return nil
 		}
 		if tool := templateSource(p); tool != "" {
-			diags.Warnf(pos, "template-source", "%s is a %s template, not a document: it is published as a download as it is; render it into Markdown, or keep it outside content/", path.Base(p), tool)
+			diags.Warnf(diag.Pos{Path: pos.Path, Line: 1, Col: 1}, "template-source", "%s is a %s template, not a document: it is published as a download as it is; render it into Markdown, or keep it outside content/", path.Base(p), tool)
 		}
 		c.Assets = append(c.Assets, p)
 		return nil

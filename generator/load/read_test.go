@@ -193,8 +193,8 @@ func TestReadWarnsTemplateSources(t *testing.T) {
 	c, d := Read(fsys, "content/")
 	got := d.String()
 	for _, want := range []string{
-		"content/policies/access.md.tmpl: warning: access.md.tmpl is a Go or Mustache template, not a document",
-		"content/policies/x.j2: warning: x.j2 is a Jinja or Nunjucks template",
+		"content/policies/access.md.tmpl:1:1: warning: access.md.tmpl is a Go or Mustache template, not a document",
+		"content/policies/x.j2:1:1: warning: x.j2 is a Jinja or Nunjucks template",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("missing %q in:\n%s", want, got)
