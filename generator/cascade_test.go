@@ -66,3 +66,22 @@ func TestRootAbsoluteLinks(t *testing.T) {
 		}
 	}
 }
+
+// Links may target a heading's {#custom-id} and the id of a heading in
+// any script ("#übersicht").
+func TestHeadingTargets(t *testing.T) {
+	site := fstest.MapFS{
+		"content/policies/a.md": {Data: []byte("---\nid: A\ntitle: A\ntype: policy\nowner: o\n---\n## Übersicht\n\n## Scope {#geltungsbereich}\n\nSee [b](b.md#übersicht), [here](#geltungsbereich).\n")},
+		"content/policies/b.md": {Data: []byte("---\nid: B\ntitle: B\ntype: policy\nowner: o\n---\n## Übersicht\n\nSee [a](a.md#geltungsbereich).\n")},
+	}
+	res, err := Build(context.Background(), Options{Site: site, Today: asOf})
+	if err != nil || res.Tree == nil {
+		t.Fatalf("%v\n%s", err, res.Diags)
+	}
+	page := string(res.Tree["policies/a/index.html"])
+	for _, want := range []string{`<h2 id="übersicht">Übersicht</h2>`, `<h2 id="geltungsbereich">Scope</h2>`, `href="/policies/b/#%C3%BCbersicht"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+}

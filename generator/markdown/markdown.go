@@ -63,7 +63,7 @@ func New(o Options) *Markdown {
 	exts = append(exts, o.Extensions...)
 	return &Markdown{md: goldmark.New(
 		goldmark.WithExtensions(exts...),
-		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID(), parser.WithHeadingAttribute()), // {#id} after a heading sets its id
 		goldmark.WithRendererOptions(htmlOpts...),
 	), unsafe: o.UnsafeHTML}
 }
@@ -137,7 +137,7 @@ func (d *Doc) Text(f func(*Doc) string) string {
 // Parse parses the whole file src (front-matter included; goldmark-meta
 // strips it).
 func (m *Markdown) Parse(src []byte) *Doc {
-	pc := parser.NewContext()
+	pc := parser.NewContext(parser.WithIDs(newHeadingIDs()))
 	root := m.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
 	d := &Doc{Src: src, Root: root, Context: pc}
 	var dropped map[ast.Node]bool
