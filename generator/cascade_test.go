@@ -85,3 +85,21 @@ func TestHeadingTargets(t *testing.T) {
 		}
 	}
 }
+
+// A named anchor in raw HTML (<a id="x"></a>) is a link target, kept as an
+// empty element with that id even though raw HTML is dropped.
+func TestRawAnchorTargets(t *testing.T) {
+	site := fstest.MapFS{
+		"content/policies/a.md": {Data: []byte("---\nid: A\ntitle: A\ntype: policy\nowner: o\n---\n<a id=\"sec-4\"></a>Text <a name='old-name'></a>, <b>bold</b>.\n\nSee [4](#sec-4), [old](#old-name).\n")},
+	}
+	res, err := Build(context.Background(), Options{Site: site, Today: asOf})
+	if err != nil || res.Tree == nil {
+		t.Fatalf("%v\n%s", err, res.Diags)
+	}
+	page := string(res.Tree["policies/a/index.html"])
+	for _, want := range []string{`<span id="sec-4"></span>`, `<span id="old-name"></span>`, `<!-- raw HTML omitted -->bold<!-- raw HTML omitted -->`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+}

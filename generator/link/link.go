@@ -350,6 +350,9 @@ func hasHeading(p *Page, id string) bool {
 			return true
 		}
 	}
+	if slices.Contains(p.MD.Anchors, id) {
+		return true
+	}
 	// Footnote anchors and explicit ids goldmark generates are fine too.
 	return strings.HasPrefix(id, "fn:") || strings.HasPrefix(id, "fnref:")
 }

@@ -50,6 +50,9 @@ func New(o Options) *Markdown {
 	htmlOpts := []renderer.Option{html.WithXHTML()}
 	if o.UnsafeHTML {
 		htmlOpts = append(htmlOpts, html.WithUnsafe())
+	} else {
+		// Before the HTML renderer (1000): named anchors survive.
+		htmlOpts = append(htmlOpts, renderer.WithNodeRenderers(util.Prioritized(anchors{}, 100)))
 	}
 	exts := []goldmark.Extender{
 		extension.GFM, extension.Footnote, extension.Typographer, meta.Meta,
@@ -94,6 +97,7 @@ type Doc struct {
 	Root     ast.Node       // nil once frozen or released
 	Context  parser.Context // nil once frozen or released
 	Headings []Heading
+	Anchors  []string // ids named by <a id="…"> or <a name="…"> in the text
 	Links    []Link
 	Lead     string // the plain text of the first top-level paragraph
 
@@ -155,6 +159,10 @@ func (m *Markdown) Parse(src []byte) *Doc {
 			d.Headings = append(d.Headings, Heading{Level: n.Level, Text: plainText(n, src), ID: string(ids)})
 		case *ast.Link:
 			d.Links = append(d.Links, Link{node: n, Dest: string(n.Destination), Offset: offsetOf(n, src), ExternalImage: dropped[n]})
+		case *ast.RawHTML:
+			if id, ok := anchorID(rawHTML(n, src)); ok {
+				d.Anchors = append(d.Anchors, id)
+			}
 		case *ast.Image:
 			d.Links = append(d.Links, Link{node: n, Dest: string(n.Destination), Offset: offsetOf(n, src)})
 		}
