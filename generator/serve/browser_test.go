@@ -65,13 +65,11 @@ func TestBrowserLiveReload(t *testing.T) {
 	ctx, cancel := context.WithTimeout(bctx, 90*time.Second)
 	defer cancel()
 
-	// Wait until the first watch-triggered build is done, so the page we
-	// load is the one the next event refers to.
-	for deadline := time.Now().Add(10 * time.Second); s.current().gen < 2; {
-		if time.Now().After(deadline) {
-			t.Fatal("watcher did not start")
-		}
-		time.Sleep(20 * time.Millisecond)
+	// Wait until the watches are in place, so the next save is seen.
+	select {
+	case <-s.watching:
+	case <-time.After(10 * time.Second):
+		t.Fatal("watcher did not start")
 	}
 	page := hs.URL + "/processes/review/"
 	if err := chromedp.Do(ctx, chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS("main"))); err != nil {

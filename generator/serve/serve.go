@@ -28,8 +28,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/isms-project/isms/generator/load"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -82,7 +85,9 @@ type Server struct {
 	stopMu sync.Mutex
 	stop   context.CancelFunc
 
-	boot string // tells browsers apart builds of different server runs
+	boot     string        // tells browsers apart builds of different server runs
+	started  time.Time     // when New's build began: Watch rebuilds what changed since
+	watching chan struct{} // closed when Watch's watches are in place
 
 	beforeSwap func() // tests: runs between build and swap
 	hub        hub
@@ -133,10 +138,40 @@ func New(c Config) (*Server, error) {
 		st:    &state{},
 		quit:  make(chan struct{}),
 		boot:  bootID(),
+
+		watching: make(chan struct{}),
 	}
 	s.hub.init()
+	s.started = time.Now()
 	s.Rebuild(nil)
 	return s, nil
+}
+
+// changedSince lists the watched files (content/, themes/, isms.yaml)
+// modified at or after t, as slash paths under the site folder.
+func (s *Server) changedSince(t time.Time) []string {
+	var out []string
+	for _, top := range Watched {
+		root := filepath.Join(s.cfg.Dir, top)
+		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return nil
+			}
+			if p != root && load.Ignored(d.Name()) {
+				if d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if info, err := d.Info(); err == nil && !info.ModTime().Before(t) {
+				if r, err := filepath.Rel(s.cfg.Dir, p); err == nil {
+					out = append(out, filepath.ToSlash(r))
+				}
+			}
+			return nil
+		})
+	}
+	return out
 }
 
 // Close ends the event streams, so http.Server.Shutdown does not wait
@@ -313,15 +348,19 @@ func urlOf(k string) string {
 }
 
 // Watch rebuilds on every change under the site folder until ctx ends.
-// It builds once more after its watches are in place, so a save made
-// between New's build and now is not missed.
+// Once its watches are in place it rebuilds what was saved since New's
+// build started, if anything was, so no save is missed and an untouched
+// site is not built twice.
 func (s *Server) Watch(ctx context.Context) error {
 	w, err := NewWatcher(s.cfg.Dir, s.cfg.Debounce, s.cfg.MaxWait)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	s.Rebuild(nil)
+	if changed := s.changedSince(s.started); len(changed) > 0 {
+		s.Rebuild(changed)
+	}
+	close(s.watching)
 	err = w.Run(ctx, func(changed []string) {
 		if changed == nil {
 			fmt.Fprintln(s.cfg.Log, "change: too many events to follow; rebuilding everything")

@@ -341,11 +341,8 @@ func TestServeWatchPushesEvent(t *testing.T) {
 	go func() { done <- s.Watch(ctx) }()
 	defer func() { cancel(); <-done }()
 	st := openStream(t, hs.URL)
-	st.next(t) // hello
-	// Watch builds once when its watches are in place; wait for that.
-	for s.current().gen < 2 {
-		st.next(t)
-	}
+	st.next(t)   // hello
+	<-s.watching // the watches are in place
 	doc := filepath.Join(dir, "content", "policies", "access.md")
 	orig, _ := os.ReadFile(doc)
 	tmp := filepath.Join(dir, "content", "policies", ".access.md.tmp")
@@ -481,5 +478,33 @@ func TestServeFirstBuildFails(t *testing.T) {
 	}
 	if strings.Contains(body, "<script>") {
 		t.Error("inline script on the error page")
+	}
+}
+
+// Serve builds once at start: Watch rebuilds only what was saved after
+// New's build began (nothing, for an untouched site).
+func TestServeBuildsOnceAtStart(t *testing.T) {
+	dir := writeSite(t, smallSite)
+	s, _ := newServer(t, dir)
+	if got := s.changedSince(s.started); len(got) != 0 {
+		t.Errorf("an untouched site has changes since the first build: %v", got)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- s.Watch(ctx) }()
+	time.Sleep(300 * time.Millisecond)
+	if gen := s.current().gen; gen != 1 {
+		t.Errorf("generation %d after starting to watch an untouched site: want 1 (one build)", gen)
+	}
+	cancel()
+	<-done
+
+	// A save while the first build ran is not missed.
+	doc := filepath.Join(dir, "content", "processes", "review.md")
+	orig, _ := os.ReadFile(doc)
+	must(t, os.WriteFile(doc, append(orig, "Saved during the first build.\n"...), 0o644))
+	s.started = time.Now().Add(-time.Minute)
+	if got := s.changedSince(s.started); !slices.Contains(got, "content/processes/review.md") {
+		t.Errorf("changes since the first build: %v, want the saved file", got)
 	}
 }
