@@ -97,7 +97,7 @@ func newReports(o Options, hist *history.Report) []report.Report {
 		evidence.New(),
 		soa.New(),
 		processes.New(),
-		actions.New(),
+		actions.New(), actions.NewExceptions(),
 	}, o.Reports...)
 }
 

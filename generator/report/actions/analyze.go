@@ -46,27 +46,35 @@ type xitem struct {
 	Page *link.Page
 }
 
-// Report is the actions and exceptions report. New makes one per build.
+// Report is the actions register. New makes one per build.
 type Report struct {
-	in         *report.Input
-	actions    []item  // every live document's, in path then file order
-	exceptions []xitem // likewise
+	in       *report.Input
+	actions  []item            // every live document's, in path then file order
+	bySource map[string][]item // by the id of the document they were raised in
 }
 
-// New returns the report.
+// New returns the actions report.
 func New() *Report { return &Report{} }
 
-// Analyze checks what each entry references (its source or policy
-// document, its risks) and applies the rules.
-func (r *Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
-	r.in = in
-	var diags diag.List
+// Exceptions is the exceptions register. NewExceptions makes one per build.
+type Exceptions struct {
+	in         *report.Input
+	exceptions []xitem            // every live document's, in path then file order
+	byPolicy   map[string][]xitem // by the id of the document departed from
+}
+
+// NewExceptions returns the exceptions report.
+func NewExceptions() *Exceptions { return &Exceptions{} }
+
+// docChecker reports a reference to a document that does not exist as
+// unknown-id, naming the closest document id.
+func docChecker(in *report.Input, diags *diag.List) func(ref Ref, what string) {
 	docIDs := make([]string, 0, len(in.Site.ByID))
 	for id := range in.Site.ByID {
 		docIDs = append(docIDs, id)
 	}
 	slices.Sort(docIDs)
-	checkDoc := func(ref Ref, what string) {
+	return func(ref Ref, what string) {
 		if ref.ID == "" {
 			return
 		}
@@ -79,6 +87,15 @@ func (r *Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
 			diags.Errorf(ref.Pos, "unknown-id", "no document has id %q (the %s)", ref.ID, what)
 		}
 	}
+}
+
+// Analyze checks what each action references (the document it was
+// raised in, its risks) and applies the action rules.
+func (r *Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
+	r.in, r.bySource = in, map[string][]item{}
+	var diags diag.List
+	checkDoc := docChecker(in, &diags)
+	var out []model.Finding
 	for _, p := range in.Site.Pages {
 		if p.Doc.IsRetired() {
 			continue
@@ -90,7 +107,27 @@ func (r *Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
 			for _, rk := range a.Risks {
 				in.Records.Check("risk", rk.ID, "risk", rk.Pos, &diags)
 			}
-			r.actions = append(r.actions, item{a, p})
+			it := item{a, p}
+			r.actions = append(r.actions, it)
+			if a.Source.ID != "" {
+				r.bySource[a.Source.ID] = append(r.bySource[a.Source.ID], it)
+			}
+			out = append(out, actionFindings(a, p.Doc.ID, in.AsOf)...)
+		}
+	}
+	return out, diags
+}
+
+// Analyze checks what each exception references (its policy, its risks)
+// and applies the exception rules.
+func (r *Exceptions) Analyze(in *report.Input) ([]model.Finding, diag.List) {
+	r.in, r.byPolicy = in, map[string][]xitem{}
+	var diags diag.List
+	checkDoc := docChecker(in, &diags)
+	var out []model.Finding
+	for _, p := range in.Site.Pages {
+		if p.Doc.IsRetired() {
+			continue
 		}
 		xs := DocExceptions(p.Doc)
 		for i := range xs {
@@ -99,15 +136,11 @@ func (r *Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
 			for _, rk := range x.Risks {
 				in.Records.Check("risk", rk.ID, "risk", rk.Pos, &diags)
 			}
-			r.exceptions = append(r.exceptions, xitem{x, p})
+			it := xitem{x, p}
+			r.exceptions = append(r.exceptions, it)
+			r.byPolicy[x.Policy.ID] = append(r.byPolicy[x.Policy.ID], it)
+			out = append(out, exceptionFindings(x, p.Doc.ID, in.AsOf, in.Config.DueSoon)...)
 		}
-	}
-	var out []model.Finding
-	for _, it := range r.actions {
-		out = append(out, actionFindings(it.A, it.Page.Doc.ID, in.AsOf)...)
-	}
-	for _, it := range r.exceptions {
-		out = append(out, exceptionFindings(it.X, it.Page.Doc.ID, in.AsOf, in.Config.DueSoon)...)
 	}
 	return out, diags
 }
@@ -180,8 +213,7 @@ func days(n int) string {
 	return fmt.Sprintf("%d days", n)
 }
 
-// Events are the due dates of open actions and the expiry dates of
-// exceptions, for /reviews.ics.
+// Events are the due dates of open actions, for /reviews.ics.
 func (r *Report) Events() []currency.Event {
 	var out []currency.Event
 	for _, it := range r.actions {
@@ -191,6 +223,12 @@ func (r *Report) Events() []currency.Event {
 				Summary: "Action " + a.ID + " due: " + a.Title, Description: "Owner: " + a.Owner, URL: "actions/#" + a.ID})
 		}
 	}
+	return out
+}
+
+// Events are the expiry dates of exceptions, for /reviews.ics.
+func (r *Exceptions) Events() []currency.Event {
+	var out []currency.Event
 	for _, it := range r.exceptions {
 		x := it.X
 		if !x.Expires.IsZero() {
@@ -201,8 +239,7 @@ func (r *Report) Events() []currency.Event {
 	return out
 }
 
-// Tiles count overdue actions and expired exceptions on the home page,
-// for a site that has any.
+// Tiles count overdue actions on the home page, for a site that has any.
 func (r *Report) Tiles() []render.Tile {
 	var out []render.Tile
 	if len(r.actions) > 0 {
@@ -214,6 +251,12 @@ func (r *Report) Tiles() []render.Tile {
 		}
 		out = append(out, render.Tile{Label: "overdue actions", Class: okBad(n), URL: "actions/#overdue", Value: n})
 	}
+	return out
+}
+
+// Tiles count expired exceptions on the home page, for a site that has any.
+func (r *Exceptions) Tiles() []render.Tile {
+	var out []render.Tile
 	if len(r.exceptions) > 0 {
 		n := 0
 		for _, it := range r.exceptions {

@@ -72,13 +72,16 @@ var (
 	exceptionKeys = []string{"id", "title", "policy", "controls", "risks", "approved_by", "granted", "expires", "compensating"}
 )
 
-// Sections gives the report the front-matter keys actions: and
-// exceptions:, each entry a record other reports may reference.
+// Sections gives the actions report the front-matter key actions:, each
+// entry a record (kind "action") other reports may reference.
 func (*Report) Sections() []model.Section {
-	return []model.Section{
-		{Key: "actions", Decode: decodeActions, Records: actionRecords},
-		{Key: "exceptions", Decode: decodeExceptions, Records: exceptionRecords},
-	}
+	return []model.Section{{Key: "actions", Decode: decodeActions, Records: actionRecords}}
+}
+
+// Sections gives the exceptions report the front-matter key exceptions:,
+// each entry a record of kind "exception".
+func (*Exceptions) Sections() []model.Section {
+	return []model.Section{{Key: "exceptions", Decode: decodeExceptions, Records: exceptionRecords}}
 }
 
 // DocActions and DocExceptions are a document's decoded entries.

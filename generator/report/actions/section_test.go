@@ -12,7 +12,7 @@ const head = "---\nid: REC-1\ntitle: A record\ntype: record\nowner: CISO\nreview
 // decode decodes a document whose front-matter ends with front.
 func decode(t *testing.T, front string) (*model.Document, string) {
 	t.Helper()
-	schema := model.NewSchema(New().Sections()...)
+	schema := model.NewSchema(append(New().Sections(), NewExceptions().Sections()...)...)
 	doc, diags := schema.Decode("content/records/a.md", "content/records/a.md", []byte(head+front+"---\nBody.\n"))
 	return doc, diags.String()
 }
