@@ -65,7 +65,7 @@ func newAgeing(open []ActionView) Ageing {
 
 // Chart geometry, in SVG user units; the SVG scales to its container.
 const (
-	ageW, ageH   = 560, 260
+	ageH         = 260
 	ageTop       = 30
 	ageBase      = 200
 	ageLeft      = 20
@@ -84,6 +84,7 @@ func (g Ageing) SVG() string {
 		maxV = max(maxV, b.Total)
 	}
 	scale := float64(ageBase-ageTop-14) / float64(maxV)
+	ageW := ageLeft + len(g.Buckets)*ageCol + 20
 	fills := map[string]string{"nonconformity": "#cf222e", "observation": "#bf8700", "opportunity": "#1a7f37", "action": "#0b5cad"}
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="ageing-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-labelledby="ageing-title ageing-desc">`, ageW, ageH, ageW, ageH)

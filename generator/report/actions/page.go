@@ -340,6 +340,7 @@ func (r *Exceptions) Publish(rr report.Renderer) ([]report.Page, diag.List) {
 // DocExceptionsData is what the exceptions-table partial sees.
 type DocExceptionsData struct {
 	Exceptions []ExceptionView
+	Against    bool // on the page of the document departed from: name the register instead
 }
 
 // Annotate adds to a document page the exceptions written in it and, for
@@ -361,7 +362,8 @@ func (r *Exceptions) Annotate(rr report.Renderer, p *link.Page, v *render.DocVie
 		if len(xs) == 0 {
 			return
 		}
-		h, err := rr.Fragment("exceptions:"+id+":"+p.Doc.Path, "document", "exceptions-table", DocExceptionsData{Exceptions: xs}, nil)
+		data := DocExceptionsData{Exceptions: xs, Against: id == "exceptions-granted"}
+		h, err := rr.Fragment("exceptions:"+id+":"+p.Doc.Path, "document", "exceptions-table", data, nil)
 		if err != nil {
 			h = []byte("<p>" + template.HTMLEscapeString(err.Error()) + "</p>")
 		}
