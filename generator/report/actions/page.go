@@ -2,6 +2,7 @@ package actions
 
 import (
 	"cmp"
+	"fmt"
 	"html/template"
 	"slices"
 	"strings"
@@ -173,13 +174,19 @@ func filters(all []ActionView) []Filter {
 	by := func(title, anchor string, key func(ActionView) string, order []string) Filter {
 		f := Filter{Title: title, Anchor: anchor}
 		idx := map[string]int{}
+		used := map[string]bool{}
 		for _, a := range all {
 			k := key(a)
 			i, ok := idx[k]
 			if !ok {
 				i = len(f.Groups)
 				idx[k] = i
-				f.Groups = append(f.Groups, Group{Name: k, Anchor: anchor + "-" + slug(k)})
+				a := anchor + "-" + slug(k)
+				for n := 2; used[a]; n++ { // two names with one slug
+					a = fmt.Sprintf("%s-%s-%d", anchor, slug(k), n)
+				}
+				used[a] = true
+				f.Groups = append(f.Groups, Group{Name: k, Anchor: a})
 			}
 			f.Groups[i].Actions = append(f.Groups[i].Actions, a)
 		}
