@@ -1,6 +1,8 @@
 package actions
 
 import (
+	"strings"
+
 	"go.yaml.in/yaml/v3"
 
 	"github.com/isms-project/isms/generator/diag"
@@ -134,7 +136,7 @@ func required(v model.Values, e *yaml.Node, f map[string]*yaml.Node, what string
 	ok := true
 	for _, k := range need {
 		x, given := f[k]
-		if !given || (x.Kind == yaml.ScalarNode && v.Str(x) == "") {
+		if !given || blank(x) {
 			v.Errorf(e, "missing-field", "%s entry needs %q", what, k)
 			ok = false
 		}
@@ -254,7 +256,7 @@ func checkAction(v model.Values, e *yaml.Node, f map[string]*yaml.Node, a *Actio
 	switch {
 	case a.Open() && !a.Done.IsZero():
 		v.Errorf(f["done"], "impossible-state", "%s is %s but has a done date: set status to done, or remove done", a.ID, a.Status)
-	case a.Closed() && a.Done.IsZero() && f["done"] == nil:
+	case a.Closed() && a.Done.IsZero() && blank(f["done"]):
 		v.Errorf(f["status"], "impossible-state", "%s is %s but has no done date: add done: YYYY-MM-DD", a.ID, a.Status)
 	}
 	if !a.Raised.IsZero() && !a.Due.IsZero() && a.Due.Before(a.Raised) {
@@ -275,6 +277,12 @@ func checkAction(v model.Values, e *yaml.Node, f map[string]*yaml.Node, a *Actio
 			v.Errorf(ck, "impossible-state", "%s's effectiveness was checked on %s, before it was done on %s", a.ID, ef.Checked, a.Done)
 		}
 	}
+}
+
+// blank reports whether n is absent or an empty or null scalar (an
+// invalid date has been reported already).
+func blank(n *yaml.Node) bool {
+	return n == nil || n.Kind == yaml.ScalarNode && (n.Tag == "!!null" || strings.TrimSpace(n.Value) == "")
 }
 
 // findKey is the value of key in mapping n, or nil.

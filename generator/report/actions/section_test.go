@@ -34,6 +34,7 @@ func TestDecodeErrors(t *testing.T) {
 		{"unknown control names the closest", okAction + "    controls: [\"8.99\"]\n", `13:16: error: "8.99" is not an Annex A control: did you mean`},
 		{"done date on an open action", okAction + "    done: 2026-05-01\n", `13:11: error: CA-1 is open but has a done date: set status to done, or remove done (impossible-state)`},
 		{"done without a done date", strings.Replace(okAction, "open", "done", 1), `12:13: error: CA-1 is done but has no done date: add done: YYYY-MM-DD (impossible-state)`},
+		{"done with an empty done date", strings.Replace(okAction, "open", "done", 1) + "    done: \"\"\n", `12:13: error: CA-1 is done but has no done date`},
 		{"verified without a done date", strings.Replace(okAction, "open", "verified", 1), `12:13: error: CA-1 is verified but has no done date`},
 		{"effectiveness before done", strings.Replace(okAction, "open", "done", 1) + "    done: 2026-05-01\n    effectiveness: { checked: 2026-04-30, result: effective }\n", `14:31: error: CA-1's effectiveness was checked on 2026-04-30, before it was done on 2026-05-01 (impossible-state)`},
 		{"effectiveness on an action never done", strings.Replace(okAction, "open", "cancelled", 1) + "    effectiveness: { checked: 2026-04-30, result: effective }\n", `13:31: error: CA-1 has an effectiveness check but was never done`},
