@@ -249,11 +249,11 @@ func (r *Report) Annotate(rr report.Renderer, p *link.Page, v *render.DocView) {
 		return
 	}
 	var carried, raised []ActionView
-	for _, it := range r.actions {
-		switch {
-		case it.Page == p:
-			carried = append(carried, r.view(rr, it))
-		case it.A.Source.ID == p.Doc.ID:
+	for _, it := range r.byPage[p] {
+		carried = append(carried, r.view(rr, it))
+	}
+	for _, it := range r.bySource[p.Doc.ID] {
+		if it.Page != p {
 			raised = append(raised, r.view(rr, it))
 		}
 	}
@@ -357,11 +357,11 @@ func (r *Exceptions) Annotate(rr report.Renderer, p *link.Page, v *render.DocVie
 		return
 	}
 	var carried, against []ExceptionView
-	for _, it := range r.exceptions {
-		switch {
-		case it.Page == p:
-			carried = append(carried, r.view(rr, it))
-		case it.X.Policy.ID == p.Doc.ID:
+	for _, it := range r.byPage[p] {
+		carried = append(carried, r.view(rr, it))
+	}
+	for _, it := range r.byPolicy[p.Doc.ID] {
+		if it.Page != p {
 			against = append(against, r.view(rr, it))
 		}
 	}
