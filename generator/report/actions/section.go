@@ -1,6 +1,7 @@
 package actions
 
 import (
+	"regexp"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -130,6 +131,20 @@ func ids(rs []Ref) []string {
 	return out
 }
 
+// idPattern is what a record id may hold, as for document ids: it
+// becomes a URL fragment and a calendar UID.
+var idPattern = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+
+// recordID reads an entry's id, reporting one that would not make a
+// clean anchor (bad-id).
+func recordID(v model.Values, n *yaml.Node) string {
+	id := v.Str(n)
+	if id != "" && !idPattern.MatchString(id) {
+		v.Errorf(n, "bad-id", "id %q may hold only letters, digits, '.', '_' and '-'", id)
+	}
+	return id
+}
+
 // required reads the fields of an entry and reports each of need that is
 // missing or empty, at the entry; ok is false when any is.
 func required(v model.Values, e *yaml.Node, f map[string]*yaml.Node, what string, need ...string) bool {
@@ -189,13 +204,13 @@ func decodeActions(v model.Values, n *yaml.Node) any {
 		if !required(v, e, f, "actions", "id", "title", "kind", "status") {
 			continue
 		}
-		a := Action{ID: v.Str(f["id"]), Pos: v.Pos(f["id"]), Title: v.Str(f["title"])}
+		a := Action{ID: recordID(v, f["id"]), Pos: v.Pos(f["id"]), Title: v.Str(f["title"])}
 		a.Kind = v.Enum(f["kind"], "kind", Kinds)
 		a.Status = v.Enum(f["status"], "status", Statuses)
 		if x, ok := f["severity"]; ok {
 			a.Severity = v.Enum(x, "severity", Severities)
 			if a.Kind != "" && a.Kind != "nonconformity" {
-				v.Errorf(x, "bad-severity", "severity is graded for nonconformities only; %s is a %s", a.ID, a.Kind)
+				v.Errorf(x, "bad-severity", "severity is graded for nonconformities only; %s is %s %s", a.ID, article(a.Kind), a.Kind)
 			}
 		} else if a.Kind == "nonconformity" {
 			v.Errorf(e, "missing-field", "nonconformity %s needs \"severity\": major or minor", a.ID)
@@ -310,7 +325,7 @@ func decodeExceptions(v model.Values, n *yaml.Node) any {
 		if !required(v, e, f, "exceptions", "id", "title", "policy", "expires") {
 			continue
 		}
-		x := Exception{ID: v.Str(f["id"]), Pos: v.Pos(f["id"]), Title: v.Str(f["title"])}
+		x := Exception{ID: recordID(v, f["id"]), Pos: v.Pos(f["id"]), Title: v.Str(f["title"])}
 		x.Policy = Ref{ID: v.Str(f["policy"]), Pos: v.Pos(f["policy"])}
 		x.Expires = v.Date(f["expires"])
 		if y, ok := f["granted"]; ok {
@@ -334,4 +349,12 @@ func decodeExceptions(v model.Values, n *yaml.Node) any {
 		out = append(out, x)
 	}
 	return out
+}
+
+// article is "an" before a vowel, else "a".
+func article(w string) string {
+	if w != "" && strings.ContainsRune("aeiou", rune(w[0])) {
+		return "an"
+	}
+	return "a"
 }
