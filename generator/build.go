@@ -59,6 +59,7 @@ import (
 	"github.com/isms-project/isms/generator/par"
 	"github.com/isms-project/isms/generator/render"
 	"github.com/isms-project/isms/generator/report"
+	"github.com/isms-project/isms/generator/report/actions"
 	currencyreport "github.com/isms-project/isms/generator/report/currency"
 	"github.com/isms-project/isms/generator/report/evidence"
 	"github.com/isms-project/isms/generator/report/history"
@@ -99,6 +100,7 @@ func newReports(o Options, hist *history.Report) []report.Report {
 		evidence.New(),
 		soa.New(),
 		processes.New(),
+		actions.New(), actions.NewExceptions(),
 	}, o.Reports...)
 }
 
