@@ -2,6 +2,7 @@ package generator
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"strings"
 	"testing"
@@ -49,7 +50,7 @@ func TestActionReferences(t *testing.T) {
 			`content/records/r.md:9:11: error: exception id "EX-1" is already used at content/records/r.md:8:11 (duplicate-id)`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res, err := Build(Options{Site: actionsSite(tc.front, tc.other), Today: asOf})
+			res, err := Build(context.Background(), Options{Site: actionsSite(tc.front, tc.other), Today: asOf})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -173,7 +174,7 @@ func (riskStub) Sections() []model.Section {
 func TestActionRiskLinks(t *testing.T) {
 	build := func(risks string) *Result {
 		site := actionsSite("test_risks: [R-01, R-02]\nactions:\n  - { id: CA-1, title: T, kind: action, status: open, risks: ["+risks+"] }\nexceptions:\n  - { id: EX-1, title: T, policy: POL-1, expires: 2027-01-01, risks: R-02 }\n", "")
-		res, err := Build(Options{Site: site, Today: asOf, Reports: []report.Report{riskStub{}}})
+		res, err := Build(context.Background(), Options{Site: site, Today: asOf, Reports: []report.Report{riskStub{}}})
 		if err != nil {
 			t.Fatal(err)
 		}

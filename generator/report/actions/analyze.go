@@ -17,8 +17,8 @@ import (
 	"github.com/isms-project/isms/generator/diag"
 	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/model"
-	"github.com/isms-project/isms/generator/render"
 	"github.com/isms-project/isms/generator/report"
+	"github.com/isms-project/isms/generator/view"
 )
 
 // Rule ids, stable (DESIGN part 2).
@@ -244,8 +244,8 @@ func (r *Exceptions) Events() []currency.Event {
 }
 
 // Tiles count overdue actions on the home page, for a site that has any.
-func (r *Report) Tiles() []render.Tile {
-	var out []render.Tile
+func (r *Report) Tiles() []view.Tile {
+	var out []view.Tile
 	if len(r.actions) > 0 {
 		n := 0
 		for _, it := range r.actions {
@@ -253,14 +253,14 @@ func (r *Report) Tiles() []render.Tile {
 				n++
 			}
 		}
-		out = append(out, render.Tile{Label: "overdue actions", Class: okBad(n), URL: "actions/#overdue", Value: n})
+		out = append(out, view.Tile{Label: "overdue actions", Class: okBad(n), URL: "actions/#overdue", Value: n})
 	}
 	return out
 }
 
 // Tiles count expired exceptions on the home page, for a site that has any.
-func (r *Exceptions) Tiles() []render.Tile {
-	var out []render.Tile
+func (r *Exceptions) Tiles() []view.Tile {
+	var out []view.Tile
 	if len(r.exceptions) > 0 {
 		n := 0
 		for _, it := range r.exceptions {
@@ -268,7 +268,7 @@ func (r *Exceptions) Tiles() []render.Tile {
 				n++
 			}
 		}
-		out = append(out, render.Tile{Label: "expired exceptions", Class: okBad(n), URL: "exceptions/#expired", Value: n})
+		out = append(out, view.Tile{Label: "expired exceptions", Class: okBad(n), URL: "exceptions/#expired", Value: n})
 	}
 	return out
 }

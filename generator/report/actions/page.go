@@ -10,8 +10,8 @@ import (
 	"github.com/isms-project/isms/generator/diag"
 	"github.com/isms-project/isms/generator/iso"
 	"github.com/isms-project/isms/generator/link"
-	"github.com/isms-project/isms/generator/render"
 	"github.com/isms-project/isms/generator/report"
+	"github.com/isms-project/isms/generator/view"
 )
 
 // LinkView is a reference shown as its id, linked when URL is set.
@@ -25,8 +25,8 @@ type ActionView struct {
 	HasAge                                   bool // raised is given
 	DueClass                                 string
 	DueNote                                  string // "3 days overdue", "in 5 days"
-	Source                                   *render.RefView
-	Doc                                      render.RefView // the document it is written in
+	Source                                   *view.RefView
+	Doc                                      view.RefView // the document it is written in
 	Risks, Controls                          []LinkView
 	RootCause, Correction                    string
 	Effect                                   *Effectiveness
@@ -48,7 +48,7 @@ type Filter struct {
 
 // ActionsData is what actions.html sees as .Data.
 type ActionsData struct {
-	Tiles                     []render.Tile
+	Tiles                     []view.Tile
 	DueSoon                   string // "30 days"
 	Chart                     template.HTML
 	Ageing                    Ageing
@@ -111,7 +111,7 @@ func controlLinks(in *report.Input, refs []Ref) []LinkView {
 	var out []LinkView
 	for _, c := range refs {
 		ctl, _ := iso.Lookup(c.ID)
-		out = append(out, LinkView{ID: c.ID, Title: ctl.Title, URL: in.Site.Root + "soa/#" + render.ControlAnchor(c.ID)})
+		out = append(out, LinkView{ID: c.ID, Title: ctl.Title, URL: in.Site.Root + "soa/#" + view.ControlAnchor(c.ID)})
 	}
 	return out
 }
@@ -119,7 +119,7 @@ func controlLinks(in *report.Input, refs []Ref) []LinkView {
 // Publish writes /actions/: the tracker an ISMS manager opens on Monday.
 func (r *Report) Publish(rr report.Renderer) ([]report.Page, diag.List) {
 	in := r.in
-	d := &ActionsData{DueSoon: render.HumanInterval(in.Config.DueSoon)}
+	d := &ActionsData{DueSoon: view.HumanInterval(in.Config.DueSoon)}
 	var all []ActionView
 	closedThisYear := 0
 	for _, it := range r.actions {
@@ -150,7 +150,7 @@ func (r *Report) Publish(rr report.Renderer) ([]report.Page, diag.List) {
 	for _, l := range [][]ActionView{d.Overdue, d.Soon, d.Unverified} {
 		slices.SortStableFunc(l, func(a, b ActionView) int { return cmp.Or(cmp.Compare(a.Due, b.Due), cmp.Compare(a.ID, b.ID)) })
 	}
-	d.Tiles = []render.Tile{
+	d.Tiles = []view.Tile{
 		{Label: "open", Class: "", URL: "#open", Value: len(d.Open)},
 		{Label: "overdue", Class: okBad(len(d.Overdue)), URL: "#overdue", Value: len(d.Overdue)},
 		{Label: "due within " + d.DueSoon, Class: "warn", URL: "#due-soon", Value: len(d.Soon)},
@@ -244,7 +244,7 @@ type DocActionsData struct {
 
 // Annotate adds to a document page the actions written in it and, for
 // an audit report or minutes, the actions raised in it elsewhere.
-func (r *Report) Annotate(rr report.Renderer, p *link.Page, v *render.DocView) {
+func (r *Report) Annotate(rr report.Renderer, p *link.Page, v *view.DocView) {
 	if p.Doc.IsRetired() || r.in == nil {
 		return
 	}
@@ -265,7 +265,7 @@ func (r *Report) Annotate(rr report.Renderer, p *link.Page, v *render.DocView) {
 		if err != nil {
 			h = []byte("<p>" + template.HTMLEscapeString(err.Error()) + "</p>")
 		}
-		v.Sections = append(v.Sections, render.DocSection{ID: id, Title: title, Class: "actions-section", HTML: template.HTML(h)})
+		v.Sections = append(v.Sections, view.DocSection{ID: id, Title: title, Class: "actions-section", HTML: template.HTML(h)})
 	}
 	add("actions", "Actions", carried)
 	add("actions-raised", "Actions raised here", raised)
@@ -274,8 +274,8 @@ func (r *Report) Annotate(rr report.Renderer, p *link.Page, v *render.DocView) {
 // ExceptionView is one exception as the templates see it.
 type ExceptionView struct {
 	ID, Title                string
-	Policy                   render.RefView
-	Doc                      render.RefView
+	Policy                   view.RefView
+	Doc                      view.RefView
 	Controls, Risks          []LinkView
 	ApprovedBy, Compensating string
 	Granted, Expires         string
@@ -284,7 +284,7 @@ type ExceptionView struct {
 
 // ExceptionsData is what exceptions.html sees as .Data.
 type ExceptionsData struct {
-	Tiles                     []render.Tile
+	Tiles                     []view.Tile
 	DueSoon                   string
 	Expired, Expiring, Active DocExceptionsData
 }
@@ -316,7 +316,7 @@ func (r *Exceptions) view(rr report.Renderer, it xitem) ExceptionView {
 
 // Publish writes /exceptions/: expired, expiring and active exceptions.
 func (r *Exceptions) Publish(rr report.Renderer) ([]report.Page, diag.List) {
-	d := &ExceptionsData{DueSoon: render.HumanInterval(r.in.Config.DueSoon)}
+	d := &ExceptionsData{DueSoon: view.HumanInterval(r.in.Config.DueSoon)}
 	for _, it := range r.exceptions {
 		v := r.view(rr, it)
 		switch v.State {
@@ -333,7 +333,7 @@ func (r *Exceptions) Publish(rr report.Renderer) ([]report.Page, diag.List) {
 			return cmp.Or(cmp.Compare(a.Expires, b.Expires), cmp.Compare(a.ID, b.ID))
 		})
 	}
-	d.Tiles = []render.Tile{
+	d.Tiles = []view.Tile{
 		{Label: "expired", Class: okBad(len(d.Expired.Exceptions)), URL: "#expired", Value: len(d.Expired.Exceptions)},
 		{Label: "expiring within " + d.DueSoon, Class: "warn", URL: "#expiring", Value: len(d.Expiring.Exceptions)},
 		{Label: "active", Class: "", URL: "#active", Value: len(d.Active.Exceptions)},
@@ -352,7 +352,7 @@ type DocExceptionsData struct {
 
 // Annotate adds to a document page the exceptions written in it and, for
 // a policy or procedure, the exceptions granted against it elsewhere.
-func (r *Exceptions) Annotate(rr report.Renderer, p *link.Page, v *render.DocView) {
+func (r *Exceptions) Annotate(rr report.Renderer, p *link.Page, v *view.DocView) {
 	if p.Doc.IsRetired() || r.in == nil {
 		return
 	}
@@ -374,7 +374,7 @@ func (r *Exceptions) Annotate(rr report.Renderer, p *link.Page, v *render.DocVie
 		if err != nil {
 			h = []byte("<p>" + template.HTMLEscapeString(err.Error()) + "</p>")
 		}
-		v.Sections = append(v.Sections, render.DocSection{ID: id, Title: title, Class: "exceptions-section", HTML: template.HTML(h)})
+		v.Sections = append(v.Sections, view.DocSection{ID: id, Title: title, Class: "exceptions-section", HTML: template.HTML(h)})
 	}
 	add("exceptions", "Exceptions", carried)
 	add("exceptions-granted", "Exceptions to this document", against)
