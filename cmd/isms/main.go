@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	"github.com/isms-project/isms/diagrams"
@@ -59,7 +60,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "new":
 		err = cmdNew(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
-		fmt.Fprintln(stdout, "isms", version)
+		fmt.Fprintln(stdout, "isms", versionString())
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 	default:
@@ -88,7 +89,95 @@ var commands = map[string]func(args []string, stdout, stderr io.Writer) error{}
 func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("isms "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	if h, ok := commandHelp[name]; ok {
+		fs.Usage = func() {
+			fmt.Fprint(stderr, h)
+			var any bool
+			fs.VisitAll(func(*flag.Flag) { any = true })
+			if any {
+				fmt.Fprintln(stderr, "\nFlags:")
+				fs.PrintDefaults()
+			}
+		}
+	}
 	return fs
+}
+
+// commandHelp is what 'isms COMMAND -h' says before the flags.
+var commandHelp = map[string]string{
+	"build": `Usage: isms build [-s SITE] [-d DEST] [flags]
+
+Builds the site in SITE (its content/, isms.yaml and themes/) into DEST,
+default SITE/public, replacing it atomically. Content errors are printed
+as path:line:col and nothing is written (exit 1).
+`,
+	"serve": `Usage: isms serve [-s SITE] [--bind 127.0.0.1] [--port 1313]
+
+Builds the site into memory, serves it on loopback and rebuilds on every
+save; the open page reloads itself. Errors show as an overlay.
+`,
+	"check": `Usage: isms check [-s SITE] [--format text|json] [--fail-on LEVEL]
+
+Validates the site and reports currency and ISMS-health findings without
+writing anything; --fail-on gates CI (exit 1).
+`,
+	"new": `Usage: isms new DIR
+
+Writes a starter ISMS into DIR (which must be new or empty): isms.yaml, a
+.gitignore, and content/ with example documents to edit. Then:
+cd DIR && isms serve.
+`,
+	"verify": `Usage: isms verify DIR [--expect SHA256] [--signer FILE]
+
+Checks a snapshot built with 'isms build --snapshot' against its manifest
+(and its zip, root hash and signature when asked).
+`,
+}
+
+// versionString is the version set at link time, else the module's
+// version and the commit it was built from (go build records it).
+func versionString() string {
+	if version != "dev" {
+		return version
+	}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return version
+	}
+	return versionFrom(bi)
+}
+
+func versionFrom(bi *debug.BuildInfo) string {
+	v := bi.Main.Version
+	if v == "" || v == "(devel)" {
+		v = "dev"
+	}
+	var rev, at string
+	modified := false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return v
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	v += " (commit " + rev
+	if len(at) >= 10 {
+		v += ", " + at[:10]
+	}
+	if modified {
+		v += ", with uncommitted changes"
+	}
+	return v + ")"
 }
 
 // parse parses flags; it accepts flags after positional arguments too.
