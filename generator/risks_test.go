@@ -107,3 +107,73 @@ func TestRiskValidation(t *testing.T) {
 		})
 	}
 }
+
+// findingFor returns the findings of rule whose first id is id.
+func findingsFor(res *Result, rule, id string) []model.Finding {
+	var out []model.Finding
+	for _, f := range res.Findings {
+		if f.Rule == rule && len(f.IDs) > 0 && f.IDs[0] == id {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+var ruleSeverity = map[string]string{
+	"risk-above-appetite": "major", "risk-acceptance-expired": "major", "risk-not-reassessed": "minor",
+	"risk-control-excluded": "major", "soa-control-untraced": "minor",
+}
+
+// Each rule on the day before, on and after its boundary; an acceptance
+// holds through its until day and a reassessment is due on its day.
+func TestRiskRules(t *testing.T) {
+	day := func(s string) model.Date { d, _ := model.ParseDate(s); return d }
+	const accepted = "risks:\n  - { id: R-01, title: T, likelihood: 3, impact: 4, assessed: 2026-06-01, acceptance: { by: CEO, on: 2026-05-27, until: 2026-11-27 } }\n"
+	const reassess = "risks:\n  - { id: R-01, title: T, likelihood: 1, impact: 1, assessed: 2025-11-27 }\n"
+	for _, tc := range []struct {
+		name, front, yaml string
+		asOf              string
+		rule, id          string
+		want              string // "" for none; else part of the message
+	}{
+		{"acceptance the day before it ends", accepted, "", "2026-11-26", "risk-acceptance-expired", "R-01", ""},
+		{"acceptance on its last day", accepted, "", "2026-11-27", "risk-acceptance-expired", "R-01", ""},
+		{"acceptance the day after", accepted, "", "2026-11-28", "risk-acceptance-expired", "R-01", "the acceptance by CEO ended on 2026-11-27"},
+		{"above appetite, accepted, day before", accepted, "", "2026-11-26", "risk-above-appetite", "R-01", ""},
+		{"above appetite, accepted, last day", accepted, "", "2026-11-27", "risk-above-appetite", "R-01", ""},
+		{"above appetite, acceptance expired", accepted, "", "2026-11-28", "risk-above-appetite", "R-01", "inherent (no residual given) score 12 is above the appetite of 8"},
+		{"on the appetite is within it", "risks:\n  - { id: R-01, title: T, likelihood: 2, impact: 4, assessed: 2026-06-01 }\n", "", "2026-11-27", "risk-above-appetite", "R-01", ""},
+		{"one above the appetite", "risks:\n  - { id: R-01, title: T, likelihood: 3, impact: 3, assessed: 2026-06-01 }\n", "", "2026-11-27", "risk-above-appetite", "R-01", "score 9 is above the appetite of 8"},
+		{"declared appetite", "risks:\n  - { id: R-01, title: T, likelihood: 3, impact: 3, assessed: 2026-06-01 }\n", "risk: { appetite: 9 }\n", "2026-11-27", "risk-above-appetite", "R-01", ""},
+		{"residual wins over inherent", "risks:\n  - { id: R-01, title: T, likelihood: 5, impact: 5, residual: { likelihood: 2, impact: 5 }, assessed: 2026-06-01 }\n", "", "2026-11-27", "risk-above-appetite", "R-01", "residual score 10 is above the appetite of 8"},
+		{"reassessment the day before it is due", reassess, "", "2026-11-26", "risk-not-reassessed", "R-01", ""},
+		{"reassessment on the day", reassess, "", "2026-11-27", "risk-not-reassessed", "R-01", ""},
+		{"reassessment the day after", reassess, "", "2026-11-28", "risk-not-reassessed", "R-01", "was last assessed on 2025-11-27: reassessment every 12m was due on 2026-11-27"},
+		{"declared reassessment interval", reassess, "risk: { reassess_every: 6m }\n", "2026-05-28", "risk-not-reassessed", "R-01", "due on 2026-05-27"},
+		{"never assessed", "risks:\n  - { id: R-01, title: T, likelihood: 1, impact: 1 }\n", "", "2026-11-27", "risk-not-reassessed", "R-01", "has never been assessed"},
+		{"relies on an excluded control", "risks:\n  - { id: R-01, title: T, likelihood: 1, impact: 1, assessed: 2026-06-01, controls: [\"A.7.6\", \"8.7\"] }\n", "", "2026-11-27", "risk-control-excluded", "R-01", "relies on control 7.6 Working in secure areas, which the Statement of Applicability excludes"},
+		{"applicable control untraced", reassess, "", "2026-11-27", "soa-control-untraced", "5.1", "control 5.1 Policies for information security is applicable but no risk relies on it"},
+		{"applicable control with a reason", reassess, "", "2026-11-27", "soa-control-untraced", "5.31", ""},
+		{"applicable control a risk cites", "risks:\n  - { id: R-01, title: T, likelihood: 1, impact: 1, assessed: 2026-06-01, controls: [\"8.7\"] }\n", "", "2026-11-27", "soa-control-untraced", "8.7", ""},
+		{"excluded control is not untraced", reassess, "", "2026-11-27", "soa-control-untraced", "7.6", ""},
+		{"no risks: no untraced controls", "", "", "2026-11-27", "soa-control-untraced", "5.1", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := buildAt(t, riskSite(tc.front, tc.yaml), day(tc.asOf))
+			if res.Diags.HasErrors() {
+				t.Fatalf("build failed:\n%s", res.Diags)
+			}
+			got := findingsFor(res, tc.rule, tc.id)
+			switch {
+			case tc.want == "" && len(got) > 0:
+				t.Errorf("unexpected %s: %v", tc.rule, got)
+			case tc.want != "" && len(got) != 1:
+				t.Errorf("want one %s for %s, got %v", tc.rule, tc.id, got)
+			case tc.want != "" && !strings.Contains(got[0].Message, tc.want):
+				t.Errorf("message %q lacks %q", got[0].Message, tc.want)
+			case tc.want != "" && got[0].Severity != ruleSeverity[tc.rule]:
+				t.Errorf("%s is %s, want %s", tc.rule, got[0].Severity, ruleSeverity[tc.rule])
+			}
+		})
+	}
+}
