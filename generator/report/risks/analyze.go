@@ -41,7 +41,7 @@ type Report struct {
 	method   Method
 	asOf     model.Date
 	risks    []entry // by id
-	excl     map[string]bool
+	decision map[string]string // control → "excluded" or its SoA status
 	untraced []decided
 	above    int
 	dueSoon  model.Interval
@@ -88,7 +88,7 @@ func (r *Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
 		}
 	}
 	slices.SortFunc(r.risks, func(a, b entry) int { return cmp.Compare(a.ID, b.ID) })
-	r.excl, r.untraced = controlDecisions(in.Site)
+	r.decision, r.untraced = controlDecisions(in.Site)
 	return r.findings(in), diags
 }
 
@@ -103,11 +103,12 @@ func checkScore(s Score, what string, labels []string, diags *diag.List) bool {
 	return true
 }
 
-// controlDecisions reads the SoA: the controls it excludes, and the
+// controlDecisions reads the SoA: each decided control's decision as
+// shown ("excluded", or the status of an applicable one), and the
 // applicable controls whose entry gives no reasons (each with the
 // register it is decided in), in catalogue order.
-func controlDecisions(s *link.Site) (excluded map[string]bool, noReason []decided) {
-	excluded = map[string]bool{}
+func controlDecisions(s *link.Site) (shown map[string]string, noReason []decided) {
+	shown = map[string]string{}
 	seen := map[string]bool{}
 	for _, p := range s.Pages {
 		if p.Doc.IsRetired() {
@@ -121,14 +122,17 @@ func controlDecisions(s *link.Site) (excluded map[string]bool, noReason []decide
 			ok, ex := d.Decided()
 			switch {
 			case ok && ex:
-				excluded[d.Control] = true
-			case ok && len(d.Reasons) == 0:
-				noReason = append(noReason, decided{d.Control, p.Doc.ID})
+				shown[d.Control] = "excluded"
+			case ok:
+				shown[d.Control] = cmp.Or(d.Status, "applicable")
+				if len(d.Reasons) == 0 {
+					noReason = append(noReason, decided{d.Control, p.Doc.ID})
+				}
 			}
 		}
 	}
 	slices.SortFunc(noReason, func(a, b decided) int { return iso.Compare(a.Control, b.Control) })
-	return excluded, noReason
+	return shown, noReason
 }
 
 type decided struct{ Control, Register string }
@@ -178,7 +182,7 @@ func (r *Report) findings(in *report.Input) []model.Finding {
 		}
 		for _, c := range rk.Controls {
 			cited[c.ID] = true
-			if r.excl[c.ID] {
+			if r.decision[c.ID] == "excluded" {
 				ctl, _ := iso.Lookup(c.ID)
 				out = append(out, model.Finding{Severity: "major", Rule: ruleControlExcluded, IDs: []string{rk.ID, c.ID, rk.Page.Doc.ID},
 					Message: fmt.Sprintf("risk %s %q relies on control %s %s, which the Statement of Applicability excludes (6.1.3 b-d)", rk.ID, rk.Title, c.ID, ctl.Title)})
