@@ -40,7 +40,7 @@ type entry struct {
 type Report struct {
 	method   Method
 	asOf     model.Date
-	risks    []entry // by id
+	risks    []entry           // by id
 	decision map[string]string // control → "excluded" or its SoA status
 	untraced []decided
 	above    int
