@@ -1,6 +1,13 @@
 package generator
 
 import (
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -175,5 +182,221 @@ func TestRiskRules(t *testing.T) {
 				t.Errorf("%s is %s, want %s", tc.rule, got[0].Severity, ruleSeverity[tc.rule])
 			}
 		})
+	}
+}
+
+// The /risks/ page of a small fixture, compared with its golden
+// (rewrite with -update and review the diff).
+func TestRisksPageGolden(t *testing.T) {
+	res := mustBuild(t, siteFromTxtar(t, "../testdata/sites/risks.txtar"))
+	got := append(bytes.TrimSpace(res.Tree["risks/index.html"]), '\n')
+	golden := "../testdata/sites/risks.page.golden"
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("/risks/ differs from %s (run go test ./generator -run TestRisksPageGolden -update and review the diff):\n%s", golden, firstDiff(string(want), string(got)))
+	}
+}
+
+// svgCell is one heat-map cell as drawn.
+type svgCell struct {
+	class      string
+	l, i, n    int
+	cellHref   string
+	ids, hrefs []string
+}
+
+// heatMapCells parses the heat map with id (inherent, residual) out of a
+// page as XML (which also proves it well formed) and returns its cells.
+func heatMapCells(t *testing.T, page, id string) ([]svgCell, string) {
+	t.Helper()
+	at := strings.Index(page, `id="heatmap-`+id+`"`)
+	if at < 0 {
+		t.Fatalf("no heat map %s", id)
+	}
+	start := at + strings.Index(page[at:], "<svg")
+	end := start + strings.Index(page[start:], "</svg>") + len("</svg>")
+	svg := page[start:end]
+	dec := xml.NewDecoder(strings.NewReader(svg))
+	var cells []svgCell
+	var cur *svgCell
+	var href string
+	inText := false
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("heat map %s is not well-formed XML: %v\n%s", id, err, svg)
+		}
+		switch e := tok.(type) {
+		case xml.StartElement:
+			attr := map[string]string{}
+			for _, a := range e.Attr {
+				attr[a.Name.Local] = a.Value
+				if a.Name.Local == "style" {
+					t.Errorf("inline style in the heat map: %v", e)
+				}
+			}
+			switch e.Name.Local {
+			case "g":
+				c := svgCell{class: attr["class"]}
+				fmt.Sscan(attr["data-likelihood"], &c.l)
+				fmt.Sscan(attr["data-impact"], &c.i)
+				fmt.Sscan(attr["data-count"], &c.n)
+				cells = append(cells, c)
+				cur = &cells[len(cells)-1]
+			case "a":
+				href = attr["href"]
+				if attr["class"] == "hm-cell-link" {
+					cur.cellHref = href
+				}
+			case "text":
+				inText = cur != nil && href != "" && !strings.Contains(attr["class"], "hm-")
+			}
+		case xml.CharData:
+			if inText {
+				cur.ids = append(cur.ids, string(e))
+				cur.hrefs = append(cur.hrefs, href)
+			}
+		case xml.EndElement:
+			switch e.Name.Local {
+			case "a":
+				href = ""
+			case "text":
+				inText = false
+			case "g":
+				cur = nil
+			}
+		}
+	}
+	return cells, svg
+}
+
+// The heat maps, checked as drawings: one cell per likelihood × impact,
+// coloured by the appetite, each risk once in its cell as a link to its
+// row, and the cell itself linking to its first risk.
+func TestRiskHeatMapSVG(t *testing.T) {
+	res := mustBuild(t, siteFromTxtar(t, "../testdata/sites/risks.txtar"))
+	page := string(res.Tree["risks/index.html"])
+	for _, tc := range []struct {
+		id   string
+		want map[string][2]int // risk id → likelihood, impact
+	}{
+		{"inherent", map[string][2]int{"R-01": {3, 3}, "R-02": {2, 1}, "R&D-03": {3, 2}, "R-04": {2, 3}}},
+		{"residual", map[string][2]int{"R-01": {1, 3}, "R-02": {2, 1}, "R&D-03": {2, 2}, "R-04": {2, 3}}},
+	} {
+		cells, svg := heatMapCells(t, page, tc.id)
+		if len(cells) != 9 {
+			t.Fatalf("%s: %d cells, want 3 × 3", tc.id, len(cells))
+		}
+		if !strings.Contains(svg, "<title id=") || !strings.Contains(svg, `aria-labelledby="hm-`+tc.id+`-title"`) {
+			t.Errorf("%s: no accessible title", tc.id)
+		}
+		if !strings.Contains(svg, "R&amp;D-03") || strings.Contains(svg, "R&D") {
+			t.Errorf("%s: ids are not escaped", tc.id)
+		}
+		seen := map[string]bool{}
+		for _, c := range cells {
+			above := c.l*c.i > 3
+			if above != strings.Contains(c.class, "hm-above") || above == strings.Contains(c.class, "hm-within") {
+				t.Errorf("%s: cell L%d×I%d has class %q, appetite 3", tc.id, c.l, c.i, c.class)
+			}
+			if c.n != len(c.ids) {
+				t.Errorf("%s: cell L%d×I%d says %d risks, lists %v", tc.id, c.l, c.i, c.n, c.ids)
+			}
+			for k, id := range c.ids {
+				if want := tc.want[id]; want != [2]int{c.l, c.i} {
+					t.Errorf("%s: %s drawn at L%d×I%d, want L%d×I%d", tc.id, id, c.l, c.i, want[0], want[1])
+				}
+				if c.hrefs[k] != "#"+url.PathEscape(id) {
+					t.Errorf("%s: %s links to %q", tc.id, id, c.hrefs[k])
+				}
+				if !strings.Contains(page, `<tr id="`+strings.ReplaceAll(id, "&", "&amp;")+`"`) {
+					t.Errorf("%s: %s has no row to land on", tc.id, id)
+				}
+				seen[id] = true
+			}
+			if len(c.ids) > 0 && c.cellHref != c.hrefs[0] {
+				t.Errorf("%s: cell L%d×I%d links to %q, want its first risk %q", tc.id, c.l, c.i, c.cellHref, c.hrefs[0])
+			}
+			if len(c.ids) == 0 && c.cellHref != "" {
+				t.Errorf("%s: empty cell L%d×I%d links to %q", tc.id, c.l, c.i, c.cellHref)
+			}
+		}
+		if len(seen) != len(tc.want) {
+			t.Errorf("%s: risks drawn %v, want %v", tc.id, seen, tc.want)
+		}
+	}
+}
+
+// Risks reach the rest of the portal: the SoA lists the risks relying
+// on each control, the register's page shows its risks as a table, the
+// review calendar has acceptance ends and reassessments, the home page
+// counts risks above appetite, and the header links /risks/.
+func TestRiskTraceability(t *testing.T) {
+	site := siteFromTxtar(t, "../testdata/sites/risks.txtar")
+	delete(site, "themes/default/layouts/base.html")
+	delete(site, "themes/default/layouts/document.html")
+	res := mustBuild(t, site)
+	soaPage := string(res.Tree["soa/index.html"])
+	row := soaPage[strings.Index(soaPage, `<tr id="control-8-7"`):]
+	row = row[:strings.Index(row, "</tr>")]
+	if !strings.Contains(row, `<a href="/registers/risks/#R-01" title="Ransomware encrypts the file server">R-01</a>`) {
+		t.Errorf("the SoA row of 8.7 does not list R-01:\n%s", row)
+	}
+	if !strings.Contains(soaPage, "soa-control-untraced") {
+		t.Error("the SoA page does not show untraced controls")
+	}
+	doc := string(res.Tree["registers/risks/index.html"])
+	if !strings.Contains(doc, `<section class="doc-section risk-section" id="risks"><h2>Risks (4)</h2>`) || !strings.Contains(doc, `<tr id="R-01" class="risk-row">`) {
+		t.Error("the register's page has no table of its risks")
+	}
+	if !strings.Contains(doc, "Lab &lt;bench&gt; data leaks") {
+		t.Error("a risk title is not escaped on the document page")
+	}
+	ics := string(res.Tree["reviews.ics"])
+	for _, want := range []string{"UID:risk-acceptance-R-01@", "DTSTART;VALUE=DATE:20270401", "UID:risk-reassess-R-01@", "DTSTART;VALUE=DATE:20271001", "UID:risk-acceptance-R&D-03@"} {
+		if !strings.Contains(ics, want) {
+			t.Errorf("reviews.ics lacks %q", want)
+		}
+	}
+	if strings.Contains(ics, "risk-reassess-R-04") {
+		t.Error("a risk never assessed has a reassessment date")
+	}
+	home := string(res.Tree["index.html"])
+	if !strings.Contains(home, `href="/risks/#findings"`) || !strings.Contains(home, "risks above appetite") {
+		t.Error("the home page has no risks-above-appetite tile")
+	}
+	i, j, k := strings.Index(home, `href="/currency/">Currency`), strings.Index(home, `href="/risks/">Risks`), strings.Index(home, `href="/soa/">SoA`)
+	if i < 0 || j < 0 || k < 0 || !(i < j && j < k) {
+		t.Errorf("header: want Currency (20), Risks (25), SoA (30); got positions %d %d %d", i, j, k)
+	}
+	var rules []string
+	for _, f := range res.Findings {
+		if strings.HasPrefix(f.Rule, "risk-") || f.Rule == "soa-control-untraced" {
+			rules = append(rules, f.Rule+" "+strings.Join(f.IDs, ","))
+		}
+	}
+	want := []string{
+		"risk-above-appetite R&D-03,REG-RISK", "risk-above-appetite R-04,REG-RISK",
+		"risk-acceptance-expired R&D-03,REG-RISK", "risk-control-excluded R&D-03,7.6,REG-RISK",
+		"risk-not-reassessed R-04,REG-RISK", "soa-control-untraced 5.1,REG-SOA",
+	}
+	slices.Sort(rules)
+	if !slices.Equal(rules, want) {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(rules, "\n"), strings.Join(want, "\n"))
+	}
+	if !strings.Contains(string(res.Tree["currency.json"]), `"risk-acceptance-expired"`) {
+		t.Error("risk findings are not in /currency.json")
 	}
 }
