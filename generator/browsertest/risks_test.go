@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -54,6 +55,28 @@ func TestRiskHeatMapCellLandsOnRows(t *testing.T) {
 	}
 	if loc := waitLocation(ctx, base+"/risks/#R-02"); loc != base+"/risks/#R-02" {
 		t.Errorf("after clicking R-02 in the residual map the browser is at %s", loc)
+	}
+}
+
+// The register's filters are links and CSS: "with findings" leaves only
+// the flagged rows on show, "all" brings the rest back.
+func TestRiskFiltersWithoutJS(t *testing.T) {
+	ctx := browser(t)
+	base, _ := serveSample(t)
+	shown := `[...document.querySelectorAll('#register tbody tr')].filter(r => r.offsetParent !== null).map(r => r.id)`
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/risks/#only-flagged"), chromedp.WaitReady(chromedp.CSS("#register"))); err != nil {
+		t.Fatal(err)
+	}
+	ids, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](shown))
+	if err != nil || strings.Join(ids, " ") != "R-02 R-07 R-13 R-08" {
+		t.Errorf("with findings shows %v (%v), want R-02 R-07 R-13 R-08", ids, err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.risk-filters a[href="#register"]`))); err != nil {
+		t.Fatal(err)
+	}
+	waitLocation(ctx, base+"/risks/#register")
+	if ids, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](shown)); err != nil || len(ids) != 13 {
+		t.Errorf("all shows %d rows (%v), want 13", len(ids), err)
 	}
 }
 

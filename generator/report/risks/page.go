@@ -17,12 +17,13 @@ import (
 
 // Data is what risks.html sees as .Data.
 type Data struct {
-	Method    MethodView
-	Summary   []render.Tile
-	Findings  []FindingView
-	Registers []render.RefView
-	Maps      []MapView
-	Rows      []Row // by inherent score, highest first, then id
+	Method     MethodView
+	Summary    []render.Tile
+	Findings   []FindingView
+	Registers  []render.RefView
+	Maps       []MapView
+	Rows       []Row    // by inherent score, highest first, then id
+	Treatments []string // the treatments in use, for the filters
 }
 
 // MethodView is the declared method, read aloud.
@@ -56,6 +57,7 @@ type Row struct {
 	ID, Title, Owner     string
 	Inherent             RatingView
 	Residual             *RatingView
+	Retained             RatingView // the residual, or the inherent when none is given
 	Treatment, Plan      string
 	Controls             []ControlView
 	Acceptance           *AcceptanceView
@@ -118,9 +120,10 @@ func (r *Report) rows(rr report.Renderer, risks []entry) []Row {
 	for _, e := range risks {
 		row := Row{ID: e.ID, Title: e.Title, Owner: e.Owner, Inherent: r.rating(e.Inherent), Treatment: e.Treatment, Plan: e.Plan,
 			Assessed: e.Assessed.String(), Register: rr.Ref(e.Page.Doc.ID), Flags: flags[e.ID]}
+		row.Retained = row.Inherent
 		if e.Residual != nil {
 			rv := r.rating(*e.Residual)
-			row.Residual = &rv
+			row.Residual, row.Retained = &rv, rv
 		}
 		for _, c := range e.Controls {
 			ctl, _ := iso.Lookup(c.ID)
@@ -180,6 +183,11 @@ func (r *Report) Publish(rr report.Renderer) ([]report.Page, diag.List) {
 	}
 	for _, h := range []*heatMap{inh, res} {
 		d.Maps = append(d.Maps, MapView{ID: h.ID, Title: h.Title, SVG: h.SVG(), Table: h.Table(), Impact: d.Method.Impact})
+	}
+	for _, t := range Treatments {
+		if slices.ContainsFunc(d.Rows, func(row Row) bool { return row.Treatment == t }) {
+			d.Treatments = append(d.Treatments, t)
+		}
 	}
 	seen := map[string]bool{}
 	for _, e := range r.risks {
