@@ -358,7 +358,7 @@ func TestRiskTraceability(t *testing.T) {
 		t.Error("the SoA page does not show untraced controls")
 	}
 	doc := string(res.Tree["registers/risks/index.html"])
-	if !strings.Contains(doc, `<section class="doc-section risk-section" id="risks"><h2>Risks (4)</h2>`) || !strings.Contains(doc, `<tr id="R-01" class="risk-row treatment-modify">`) {
+	if !strings.Contains(doc, `<section class="doc-section risk-section" id="register-risks"><h2>Risks (4)</h2>`) || !strings.Contains(doc, `<tr id="R-01" class="risk-row treatment-modify">`) {
 		t.Error("the register's page has no table of its risks")
 	}
 	if !strings.Contains(doc, "Lab &lt;bench&gt; data leaks") {

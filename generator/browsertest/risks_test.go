@@ -122,6 +122,23 @@ func TestRiskScreenshots(t *testing.T) {
 			}
 		}
 	}
+	// The register's own page (its risks table) and an SoA row that
+	// lists the risks relying on its control.
+	for _, s := range []struct{ name, url, sel string }{
+		{"register-doc", "/registers/risk-register/", "#register-risks"},
+		{"soa-row", "/soa/", "#control-8-5"},
+	} {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(1400, 900), media("", "light"), chromedp.Navigate(base+s.url), chromedp.WaitReady(chromedp.CSS(s.sel))); err != nil {
+			t.Fatal(err)
+		}
+		png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(s.sel)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, s.name+".png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	// A4 at 96 dpi less 1 cm margins, with print media: what the PDF
 	// holds, as a picture (no PDF rasteriser is needed to look at it).
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(718, 1047), media("print", "light"), chromedp.Navigate(base+"/risks/"), chromedp.WaitReady(chromedp.CSS("#register"))); err != nil {

@@ -232,6 +232,7 @@ type SectionData struct {
 }
 
 // Annotate adds a table of the risks a document carries after its body.
+// Its id is not "risks": a register's own "## Risks" heading has that one.
 func (r *Report) Annotate(rr report.Renderer, p *link.Page, v *render.DocView) {
 	var mine []entry
 	for _, e := range r.risks {
@@ -247,7 +248,7 @@ func (r *Report) Annotate(rr report.Renderer, p *link.Page, v *render.DocView) {
 	if err != nil {
 		html = []byte(`<p class="muted">` + esc(err.Error()) + `</p>`)
 	}
-	v.Sections = append(v.Sections, render.DocSection{ID: "risks", Title: fmt.Sprintf("Risks (%d)", len(mine)), Class: "risk-section", HTML: template.HTML(html)})
+	v.Sections = append(v.Sections, render.DocSection{ID: "register-risks", Title: fmt.Sprintf("Risks (%d)", len(mine)), Class: "risk-section", HTML: template.HTML(html)})
 }
 
 // Events are the acceptance expiries and reassessment due dates, for /reviews.ics.
