@@ -80,6 +80,35 @@ func TestRiskFiltersWithoutJS(t *testing.T) {
 	}
 }
 
+// The register's sort buttons (added by risks.js) order the rows by the
+// column's value, and a second click reverses it.
+func TestRiskSort(t *testing.T) {
+	ctx := browser(t)
+	base, _ := serveSample(t)
+	ids := `[...document.querySelectorAll('#register tbody tr')].map(r => r.id).join(" ")`
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/risks/"), chromedp.WaitReady(chromedp.CSS("#register th.r-id button.risk-sort"))); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"R-01 R-02 R-03 R-04 R-05 R-06 R-07 R-08 R-09 R-10 R-11 R-12 R-13",
+		"R-13 R-12 R-11 R-10 R-09 R-08 R-07 R-06 R-05 R-04 R-03 R-02 R-01",
+	} {
+		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelector('#register th.r-id button').click()`)); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := chromedp.Run(ctx, chromedp.Evaluate[string](ids)); err != nil || got != want {
+			t.Errorf("sorted by id: %s (%v), want %s", got, err, want)
+		}
+	}
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('#register thead th')[5].querySelector('button').click()`)); err != nil {
+		t.Fatal(err)
+	}
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[string](ids))
+	if first := strings.Fields(got); err != nil || len(first) != 13 || !strings.Contains("R-06 R-11", first[0]) || !strings.Contains("R-06 R-11", first[1]) || first[12] != "R-02" {
+		t.Errorf("sorted by residual score: %s (%v), want the two 3s first and R-02 (8) last", got, err)
+	}
+}
+
 // TestRiskScreenshots writes /risks/ at 390 and 1400 px, dark, and as an
 // A4 PDF into $ISMS_SCREENSHOTS, for a person to look at; skipped otherwise.
 func TestRiskScreenshots(t *testing.T) {

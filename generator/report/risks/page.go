@@ -221,7 +221,7 @@ func (r *Report) Publish(rr report.Renderer) ([]report.Page, diag.List) {
 		tile("reassessments overdue", "#findings", counts[ruleNotReassessed], "warn"),
 		tile("rely on excluded controls", "#findings", counts[ruleControlExcluded], "bad"),
 	}
-	return []report.Page{{URL: "risks/", Layout: "risks", Title: "Risk register", Crumbs: report.Crumbs("Risk register"), Data: d}}, nil
+	return []report.Page{{URL: "risks/", Layout: "risks", Title: "Risk register", Crumbs: report.Crumbs("Risk register"), Data: d, Scripts: []string{"assets/risks.js"}}}, nil
 }
 
 // SectionData is what the "risk-section" partial sees: a document's risks.
