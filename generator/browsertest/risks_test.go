@@ -141,7 +141,7 @@ func TestRiskScreenshots(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, s.name+".png"), png, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		for _, part := range []string{"heatmaps", "register"} {
+		for _, part := range []string{"method", "findings", "heatmaps", "register"} {
 			png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.ID(part)))
 			if err != nil {
 				t.Fatal(err)
