@@ -65,6 +65,7 @@ import (
 	"github.com/isms-project/isms/generator/report/history"
 	printreport "github.com/isms-project/isms/generator/report/print"
 	"github.com/isms-project/isms/generator/report/processes"
+	"github.com/isms-project/isms/generator/report/risks"
 	"github.com/isms-project/isms/generator/report/search"
 	"github.com/isms-project/isms/generator/report/soa"
 	"github.com/isms-project/isms/generator/view"
@@ -99,6 +100,7 @@ func newReports(o Options, hist *history.Report) []report.Report {
 		search.New(),
 		evidence.New(),
 		soa.New(),
+		risks.New(),
 		processes.New(),
 		actions.New(), actions.NewExceptions(),
 	}, o.Reports...)

@@ -36,20 +36,8 @@ type soaEntry struct {
 }
 
 // decided reports whether the entry carries a decision, and whether that
-// decision excludes the control. `applicable:` wins; without it a status of
-// not-applicable excludes and any other status includes.
-func (e soaEntry) decided() (ok, excluded bool) {
-	d := e.Decision
-	switch {
-	case d == nil:
-		return false, false
-	case d.HasApplicable:
-		return true, !d.Applicable
-	case d.Status != "":
-		return true, d.Status == "not-applicable"
-	}
-	return false, false
-}
+// decision excludes the control (see Decision.Decided).
+func (e soaEntry) decided() (ok, excluded bool) { return e.Decision.Decided() }
 
 // soaModel is the whole Statement of Applicability.
 type soaModel struct {

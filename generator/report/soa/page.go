@@ -1,6 +1,7 @@
 package soa
 
 import (
+	"net/url"
 	"slices"
 	"strings"
 
@@ -38,6 +39,7 @@ var soaRuleTitles = []struct{ rule, title string }{
 	{ruleSoAExcludedNoReason, "Excluded without a justification (6.1.3 d)"},
 	{ruleSoACitedButExcluded, "Excluded, yet cited by documents or evidence"},
 	{ruleSoAApplicableUncited, "Applicable, but no document or evidence cites it"},
+	{"soa-control-untraced", "Applicable, but no risk relies on it and no reasons are given"}, // the risk register's rule
 }
 
 // SoATheme is one Annex A theme's table.
@@ -54,7 +56,14 @@ type SoARow struct {
 	Justification     string
 	Register          *view.RefView
 	Docs, Evidence    []view.RefView
-	Flags             []string // rules that hit this control
+	Citing            []CitingView // records whose refs name the control (risks, actions, …)
+	Flags             []string     // rules that hit this control
+}
+
+// CitingView is a record that names a control: a risk relying on it, an
+// action about it. URL is the record's place in its document.
+type CitingView struct {
+	Kind, ID, Title, URL string
 }
 
 // Publish writes /soa/: every Annex A control grouped by theme, with its
@@ -94,6 +103,7 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 			d.Findings = append(d.Findings, *g)
 		}
 	}
+	citing := citingRecords(r.Input())
 	counts := map[string]int{}
 	byTheme := map[string]*SoATheme{}
 	for i, t := range iso.Themes() {
@@ -125,6 +135,7 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 		}
 		row.Docs = pageRefs(r, e.Docs)
 		row.Evidence = pageRefs(r, e.Evidence)
+		row.Citing = citing[e.Control.ID]
 		t := byTheme[e.Control.Theme]
 		t.Rows = append(t.Rows, row)
 	}
@@ -140,6 +151,36 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 		d.Summary[5].Class = "ok"
 	}
 	return []report.Page{{URL: "soa/", Layout: "soa", Title: "Statement of Applicability", Crumbs: report.Crumbs("Statement of Applicability"), Data: d}}, nil
+}
+
+// citingRecords are the records of every kind whose Refs name each
+// control, by kind then id, so the SoA traces a control to the risks
+// that rely on it without knowing what a risk is.
+func citingRecords(in *report.Input) map[string][]CitingView {
+	out := map[string][]CitingView{}
+	kinds := make([]string, 0, len(in.Records))
+	for k := range in.Records {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds)
+	for _, k := range kinds {
+		for _, id := range in.Records.IDs(k) {
+			rec, _ := in.Records.Get(k, id)
+			seen := map[string]bool{}
+			for _, c := range rec.Refs["control"] {
+				if seen[c] {
+					continue
+				}
+				seen[c] = true
+				v := CitingView{Kind: k, ID: id, Title: rec.Title}
+				if rec.Page != nil {
+					v.URL = in.Site.Root + rec.Page.URL + "#" + url.PathEscape(id)
+				}
+				out[c] = append(out[c], v)
+			}
+		}
+	}
+	return out
 }
 
 func pageRefs(r report.Renderer, ps []*link.Page) []view.RefView {

@@ -18,7 +18,28 @@ type Decision struct {
 	HasApplicable bool // "applicable" was written
 	Status        string
 	Justification string
+	Reasons       []string // why the control is there besides risk: legal, contractual, business, best-practice
 	Pos           diag.Pos
+}
+
+// Reasons are the reasons: an applicability entry may give for a control
+// that no risk needs (a law, a contract), so that it is not reported as
+// untraced.
+var Reasons = []string{"legal", "contractual", "business", "best-practice"}
+
+// Decided reports whether the entry carries a decision, and whether that
+// decision excludes the control. `applicable:` wins; without it a status
+// of not-applicable excludes and any other status includes.
+func (d *Decision) Decided() (ok, excluded bool) {
+	switch {
+	case d == nil:
+		return false, false
+	case d.HasApplicable:
+		return true, !d.Applicable
+	case d.Status != "":
+		return true, d.Status == "not-applicable"
+	}
+	return false, false
 }
 
 // Sections gives the SoA report the front-matter key applicability:, one
@@ -26,6 +47,10 @@ type Decision struct {
 func (*Report) Sections() []model.Section {
 	return []model.Section{{Key: "applicability", Decode: decodeApplicability}}
 }
+
+// Decisions are a document's applicability entries (none when it has
+// none), for reports that trace controls to the SoA (the risk register).
+func Decisions(d *model.Document) []Decision { return decisions(d) }
 
 // decisions is a document's applicability entries (none when it has none).
 func decisions(d *model.Document) []Decision {
@@ -39,7 +64,7 @@ func decisions(d *model.Document) []Decision {
 func decodeApplicability(v model.Values, n *yaml.Node) any {
 	var out []Decision
 	for _, e := range v.List(n, "applicability") {
-		f := v.Fields(e, "applicability", []string{"control", "applicable", "status", "justification"})
+		f := v.Fields(e, "applicability", []string{"control", "applicable", "status", "justification", "reasons"})
 		if f == nil {
 			continue
 		}
@@ -67,6 +92,13 @@ func decodeApplicability(v model.Values, n *yaml.Node) any {
 		}
 		if x, ok := f["justification"]; ok {
 			r.Justification = v.Str(x)
+		}
+		if x, ok := f["reasons"]; ok {
+			for _, n := range v.StrList(x) {
+				if s := v.Enum(n, "reason", Reasons); s != "" {
+					r.Reasons = append(r.Reasons, s)
+				}
+			}
 		}
 		out = append(out, r)
 	}
