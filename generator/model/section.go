@@ -28,6 +28,7 @@ type Section struct {
 // id was written.
 type Record struct {
 	Kind, ID, Title string
+	Status          string // where the kind has one (an action's open, done, …), for others to show
 	Pos             diag.Pos
 	// Refs are what the record points at, by kind: {"control": ["8.7"],
 	// "action": ["CA-1"]}, so another view (the SoA) can list the records

@@ -105,7 +105,7 @@ func actionRecords(decoded any) []model.Record {
 		if a.Source.ID != "" {
 			refs["document"] = []string{a.Source.ID}
 		}
-		out = append(out, model.Record{Kind: "action", ID: a.ID, Title: a.Title, Pos: a.Pos, Refs: refs})
+		out = append(out, model.Record{Kind: "action", ID: a.ID, Title: a.Title, Status: a.Status, Pos: a.Pos, Refs: refs})
 	}
 	return out
 }

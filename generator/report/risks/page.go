@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"html/template"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -90,7 +91,7 @@ type AcceptanceView struct {
 // Status is not known to this report (the record index carries titles,
 // not states); Title says what the action is.
 type ActionView struct {
-	ID, Title, URL string
+	ID, Title, URL, Status string
 }
 
 func (r *Report) rating(rt Rating) RatingView {
@@ -136,9 +137,9 @@ func (r *Report) rows(rr report.Renderer, risks []entry) []Row {
 		for _, a := range e.Actions {
 			av := ActionView{ID: a.ID, Title: a.ID}
 			if rec, ok := in.Records.Get("action", a.ID); ok {
-				av.Title = rec.Title
+				av.Title, av.Status = rec.Title, rec.Status
 				if rec.Page != nil {
-					av.URL = in.Site.Root + rec.Page.URL
+					av.URL = in.Site.Root + "actions/#" + url.PathEscape(a.ID) // its row in the tracker
 				}
 			}
 			row.Actions = append(row.Actions, av)
