@@ -2,6 +2,7 @@ package generator
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -100,6 +101,18 @@ func TestRawAnchorTargets(t *testing.T) {
 	for _, want := range []string{`<span id="sec-4"></span>`, `<span id="old-name"></span>`, `<!-- raw HTML omitted -->bold<!-- raw HTML omitted -->`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %s", want)
+		}
+	}
+}
+
+// /print/ carries the reports' sections of each document (the risk
+// register's risks, a record's actions), as the document pages do.
+func TestPrintHasDocumentSections(t *testing.T) {
+	res := mustBuild(t, os.DirFS(".."))
+	print := string(res.Tree["print/index.html"])
+	for _, want := range []string{"R-01", "CA-2026-09-01", "EX-2026-014"} {
+		if !strings.Contains(print, `<section class="doc-section`) || !strings.Contains(print, want) {
+			t.Errorf("/print/ lacks the generated sections (%s)", want)
 		}
 	}
 }
