@@ -116,3 +116,32 @@ func TestPrintHasDocumentSections(t *testing.T) {
 		}
 	}
 }
+
+// A document whose file name holds "%" or a space is linked
+// percent-encoded everywhere (navigation, references, reports), so the
+// link reaches the page on a static server.
+func TestOddFileNamesLinkEscaped(t *testing.T) {
+	site := fstest.MapFS{
+		"content/evidence/50%off.md": {Data: []byte("---\nid: EVD-1\ntitle: Half\ntype: evidence\nowner: o\ndate: 2026-01-01\n---\nx\n")},
+		"content/processes/a b.md":   {Data: []byte("---\nid: PRC-1\ntitle: P\ntype: process\nowner: o\nphase: do\nreviewed: 2026-06-01\ninputs: [EVD-1]\n---\nx\n")},
+	}
+	res, err := Build(context.Background(), Options{Site: site, Today: asOf})
+	if err != nil || res.Tree == nil {
+		t.Fatalf("%v\n%s", err, res.Diags)
+	}
+	if _, ok := res.Tree["evidence/50%off/index.html"]; !ok {
+		t.Fatal("the page is not published under its file's name")
+	}
+	page := string(res.Tree["processes/a b/index.html"])
+	for _, want := range []string{`href="/evidence/50%25off/"`, `href="/processes/a%20b/history/"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+	if strings.Contains(page, `href="/evidence/50%off/"`) {
+		t.Error("a raw % in a link")
+	}
+	if !strings.Contains(string(res.Tree["search-index.json"]), `"u":"evidence/50%25off/"`) {
+		t.Error("the search index links the raw name")
+	}
+}

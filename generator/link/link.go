@@ -23,6 +23,7 @@ type Page struct {
 	Doc     *model.Document
 	MD      *markdown.Doc
 	URL     string // relative to the site root, "" for the home page, else ending in "/"
+	Href    string // URL as links write it: percent-encoded ("50%off/" → "50%25off/")
 	Display string // path shown in messages, relative to the site folder
 
 	// What the link stage found, beside the document and its parse
@@ -40,7 +41,8 @@ type Page struct {
 
 // NewPage makes a page for a decoded and parsed document.
 func NewPage(doc *model.Document, md *markdown.Doc, display string) *Page {
-	return &Page{Doc: doc, MD: md, URL: PageURL(doc.Path), Display: display}
+	u := PageURL(doc.Path)
+	return &Page{Doc: doc, MD: md, URL: u, Href: EscapePath(u), Display: display}
 }
 
 // PageURL maps a content path to its page URL: "policies/access.md" →

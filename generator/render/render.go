@@ -191,7 +191,7 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 				return nil, err
 			}
 			data.Content = template.HTML(body)
-			site.Nav = navs.For(p.URL)
+			site.Nav = navs.For(p.Href)
 			return in.theme.Execute("document", data)
 		}, NavPart(nav), p, data) // the key is taken before Content and Nav are filled in
 	})
@@ -309,7 +309,7 @@ func docView(in *renderInput, r report.Renderer, p *link.Page, tree view.Tree) *
 		Version: d.Version, Status: d.Status, Classification: d.Classification,
 		ApprovedBy: d.ApprovedBy, Approved: d.Approved.String(), Reviewed: d.Reviewed.String(),
 		Date: d.Date.String(), Phase: d.Phase, Retired: d.IsRetired(), Clauses: d.Clauses,
-		Revisions: d.History, URL: s.Root + p.URL,
+		Revisions: d.History, URL: s.Root + p.Href,
 	}
 	v.StatusText, v.StatusClass = statusText(d)
 	if c, ok := in.en.Input.Currency[d.Path]; ok {
@@ -351,7 +351,7 @@ func docView(in *renderInput, r report.Renderer, p *link.Page, tree view.Tree) *
 func refView(s *link.Site, id string, whats []string) view.RefView {
 	r := view.RefView{ID: id, Title: id, Whats: whats}
 	if p, ok := s.ByID[id]; ok {
-		r.Title, r.URL = p.Doc.Title, s.Root+p.URL
+		r.Title, r.URL = p.Doc.Title, s.Root+p.Href
 	}
 	return r
 }

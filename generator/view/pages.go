@@ -125,7 +125,7 @@ func Groups(s *link.Site) NavData {
 	byClause := map[string][]NavPage{}
 	for _, p := range s.Pages {
 		d := p.Doc
-		np := NavPage{ID: d.ID, Title: d.Title, URL: p.URL, Badge: badge(d)}
+		np := NavPage{ID: d.ID, Title: d.Title, URL: p.Href, Badge: badge(d)}
 		byType[d.Type] = append(byType[d.Type], np)
 		seen := map[string]bool{}
 		for _, c := range d.Clauses {

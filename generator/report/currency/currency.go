@@ -112,7 +112,7 @@ func (*Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 				return ""
 			}
 			if p, ok := s.ByPath[r.Path]; ok {
-				return abs + "/" + p.URL
+				return abs + "/" + p.Href
 			}
 			return ""
 		},
@@ -137,7 +137,7 @@ func (*Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 	for i, r := range rep.ByUrgency() {
 		row := currencyRow(r, i)
 		if p, ok := s.ByPath[r.Path]; ok {
-			row.URL = s.Root + p.URL
+			row.URL = s.Root + p.Href
 		}
 		d.Rows = append(d.Rows, row)
 	}

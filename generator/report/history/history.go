@@ -307,7 +307,7 @@ func versionFindings(p *link.Page, v, prev VersionView, bodyChanged bool) []mode
 // Annotate gives a document page its "last changed" line and the link
 // to its history page.
 func (rep *Report) Annotate(r report.Renderer, p *link.Page, v *view.DocView) {
-	v.HistoryURL = r.Input().Site.Root + p.URL + "history/"
+	v.HistoryURL = r.Input().Site.Root + p.Href + "history/"
 	h := rep.state
 	switch {
 	case h == nil || h.log == nil || !h.log.Available:
@@ -332,7 +332,7 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 	for i, p := range s.Pages {
 		data := &Data{Doc: r.Ref(p.Doc.ID), Table: p.Doc.History}
 		if data.Doc.URL == "" {
-			data.Doc = view.RefView{ID: p.Doc.ID, Title: p.Doc.Title, URL: s.Root + p.URL}
+			data.Doc = view.RefView{ID: p.Doc.ID, Title: p.Doc.Title, URL: s.Root + p.Href}
 		}
 		if h := rep.state; h != nil && h.log != nil {
 			data.Available, data.Reason, data.Shallow = h.log.Available, h.log.Reason, h.log.Shallow
@@ -343,7 +343,7 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 		}
 		out[i] = report.Page{
 			URL: p.URL + "history/", Layout: "history", Title: "History of " + p.Doc.Title,
-			Crumbs: append(view.Crumbs(p.Doc)[:2], view.Crumb{Title: p.Doc.Title, URL: p.URL}, view.Crumb{Title: "History"}),
+			Crumbs: append(view.Crumbs(p.Doc)[:2], view.Crumb{Title: p.Doc.Title, URL: p.Href}, view.Crumb{Title: "History"}),
 			Data:   data,
 		}
 	}

@@ -69,7 +69,7 @@ func processGraph(s *link.Site, cur map[string]currency.Info) diagrams.Graph {
 			continue
 		}
 		n := diagrams.Node{
-			ID: d.ID, Label: d.Title, URL: s.Root + p.URL,
+			ID: d.ID, Label: d.Title, URL: s.Root + p.Href,
 			Tooltip: d.Title + " — owner: " + d.Owner, Phase: d.Phase,
 			Status: cur[d.Path].Status, External: d.Type != "process",
 		}

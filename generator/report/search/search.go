@@ -80,7 +80,7 @@ func buildIndex(s *link.Site) searchIndex {
 		if d.IsRetired() {
 			continue
 		}
-		sd := searchDoc{ID: d.ID, Title: d.Title, Type: d.Type, Owner: d.Owner, URL: p.URL,
+		sd := searchDoc{ID: d.ID, Title: d.Title, Type: d.Type, Owner: d.Owner, URL: p.Href,
 			Clauses: d.Clauses, Controls: p.Controls}
 		for _, h := range p.MD.Headings {
 			if h.Level > 1 && h.Text != "" {

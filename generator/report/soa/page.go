@@ -174,7 +174,7 @@ func citingRecords(in *report.Input) map[string][]CitingView {
 				seen[c] = true
 				v := CitingView{Kind: k, ID: id, Title: rec.Title}
 				if rec.Page != nil {
-					v.URL = in.Site.Root + rec.Page.URL + "#" + url.PathEscape(id)
+					v.URL = in.Site.Root + rec.Page.Href + "#" + url.PathEscape(id)
 				}
 				out[c] = append(out[c], v)
 			}
