@@ -13,6 +13,7 @@ import (
 
 	"github.com/isms-project/isms/generator"
 	"github.com/isms-project/isms/generator/currency"
+	"github.com/isms-project/isms/generator/diag"
 )
 
 func init() { commands["check"] = cmdCheck }
@@ -168,7 +169,7 @@ func writeTable(w io.Writer, rep *currency.Report, all bool, p painter) {
 			}
 			// Every status cell is painted (or none is), so the escape
 			// codes add the same width to each and the columns still line up.
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.paint(true, statusColour(r.Status), r.Status), when(r), next, r.ID, r.Owner, r.Title)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.paint(true, statusColour(r.Status), r.Status), when(r), next, diag.Escape(r.ID), diag.Escape(r.Owner), diag.Escape(r.Title))
 		}
 		tw.Flush()
 	} else {
@@ -183,7 +184,7 @@ func writeTable(w io.Writer, rep *currency.Report, all bool, p painter) {
 			if f.Severity == currency.Major {
 				c = red
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", p.paint(true, c, f.Severity), f.Rule, strings.Join(f.IDs, ","), f.Message)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", p.paint(true, c, f.Severity), f.Rule, diag.Escape(strings.Join(f.IDs, ",")), diag.Escape(f.Message))
 		}
 		tw.Flush()
 	}
