@@ -51,6 +51,7 @@ import (
 	"github.com/isms-project/isms/generator/currency"
 	"github.com/isms-project/isms/generator/diag"
 	"github.com/isms-project/isms/generator/enrich"
+	githistory "github.com/isms-project/isms/generator/history"
 	"github.com/isms-project/isms/generator/iso"
 	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/load"
@@ -85,6 +86,7 @@ type Options struct {
 	NoRender bool               // stop after enrich (isms check): nothing is rendered, Tree stays nil
 	Diagrams *diagrams.Renderer // the diagram layout and its caches, chosen by the caller (cmd, serve); nil = one per build, in memory
 	Reports  []report.Report    // reports added after the built-in ones (tests, extensions)
+	History  githistory.Reader  // how version history is read; nil = the git command
 }
 
 // newReports makes the build's reports, in the order their pages are
@@ -130,7 +132,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	defer func() { o.Cache.end(ctx.Err() == nil) }() // a stopped build used too little to judge what is stale
 	defer func() { diags.Sort(); res.Diags = diags }()
 
-	histSrc := history.Source{Prev: o.Cache.history()}
+	histSrc := history.Source{Prev: o.Cache.history(), Reader: o.History}
 	if o.SiteDir != "" {
 		histSrc.Dir, histSrc.Content = o.SiteDir, contentDir
 	}

@@ -79,6 +79,7 @@ var (
 		"Cache":    "the cache itself",
 		"NoRender": "decoded documents record whether their body was kept",
 		"Diagrams": "a layout draws the same SVG for the same DOT",
+		"History":  "history pages and lines are keyed by what was read",
 	}
 )
 

@@ -18,6 +18,9 @@ import (
 // the repository does not have (a shallow or partial clone) comes back nil;
 // an empty file comes back as an empty, non-nil slice.
 func (l *Log) Contents(ctx context.Context, revs []Rev) ([][]byte, error) {
+	if l != nil && l.mem != nil {
+		return l.memContents(revs), nil
+	}
 	out := make([][]byte, len(revs))
 	if l == nil || !l.Available || len(revs) == 0 {
 		return out, nil

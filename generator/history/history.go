@@ -70,7 +70,8 @@ type Log struct {
 
 	siteDir, contentDir string
 	repo                *repo
-	revs                map[string][]Rev // current raw path → revisions, newest first
+	revs                map[string][]Rev  // current raw path → revisions, newest first
+	mem                 map[string][]byte // a Memory log's blobs; nil for git
 }
 
 // Read reads the history of every file under contentDir (a path relative to
@@ -158,6 +159,9 @@ func (l *Log) LastChanged(path string) (Rev, bool) {
 func (l *Log) Update(ctx context.Context) (*Log, error) {
 	if l == nil {
 		return nil, errors.New("history: Update of a nil Log")
+	}
+	if l.mem != nil {
+		return l, nil // a Memory log does not change
 	}
 	if !l.Available || l.Head == "" {
 		return Read(ctx, l.siteDir, l.contentDir)

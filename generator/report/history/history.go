@@ -61,10 +61,11 @@ type Data struct {
 
 // Source is where a build's history comes from.
 type Source struct {
-	Dir     string // the site folder on disk; "" = no history (a site in memory)
-	Content string // the content folder within it, e.g. "content"
-	Pre     *Read  // reading started early (Prefetch), or nil
-	Prev    *State // the previous build's history (the preview), or nil
+	Dir     string     // the site folder on disk; "" = no history (a site in memory)
+	Content string     // the content folder within it, e.g. "content"
+	Reader  git.Reader // how history is read: nil = the git command (git.Git)
+	Pre     *Read      // reading started early (Prefetch), or nil
+	Prev    *State     // the previous build's history (the preview), or nil
 }
 
 // Report is the history report. New makes one per build.
@@ -88,7 +89,7 @@ func (rep *Report) Prefetch(ctx context.Context, paths []string) {
 	if rep.src.Dir == "" || rep.src.Prev != nil || rep.src.Pre != nil {
 		return
 	}
-	rep.src.Pre = Start(ctx, rep.src.Dir, rep.src.Content, paths)
+	rep.src.Pre = Start(ctx, rep.src.Reader, rep.src.Dir, rep.src.Content, paths)
 }
 
 // Wait waits until a prefetch has ended.
@@ -122,11 +123,14 @@ type Read struct {
 // folder of the site folder dir) in the background. Cancelling ctx stops
 // git (a build that fails before its reports run does not wait for the
 // diffs it will not use); Wait waits for it to end.
-func Start(ctx context.Context, dir, content string, paths []string) *Read {
+func Start(ctx context.Context, reader git.Reader, dir, content string, paths []string) *Read {
+	if reader == nil {
+		reader = git.Git{}
+	}
 	r := &Read{done: make(chan struct{})}
 	go func() {
 		defer close(r.done)
-		r.log, r.err = git.Read(ctx, dir, content)
+		r.log, r.err = reader.Read(ctx, dir, content)
 		if r.err == nil && r.log.Available {
 			r.versions, r.blobErr = diffVersions(ctx, r.log, paths)
 		}
@@ -192,7 +196,11 @@ func (rep *Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
 		// save costs a process start; a restart picks up a new repository.
 		log = prev.log
 	default:
-		log, err = git.Read(ctx, src.Dir, src.Content)
+		reader := src.Reader
+		if reader == nil {
+			reader = git.Git{}
+		}
+		log, err = reader.Read(ctx, src.Dir, src.Content)
 	}
 	if err != nil {
 		diags.Warnf(diag.Pos{Path: src.Content}, "history", "version history unavailable: %v", err)
