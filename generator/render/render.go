@@ -1,6 +1,7 @@
 package render
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -12,8 +13,6 @@ import (
 	"reflect"
 	"slices"
 	"strings"
-
-	"github.com/isms-project/isms/diagrams"
 
 	"github.com/isms-project/isms/generator/currency"
 	"github.com/isms-project/isms/generator/diag"
@@ -43,8 +42,14 @@ type Input struct {
 	Commit   string
 	Enriched *enrich.Result
 	Reports  []report.Report
-	Diagrams *diagrams.Renderer
+	Diagrams Layout
 	Memo     Memo // nil: nothing is carried between builds
+}
+
+// Layout lays DOT out as SVG ready to inline (a *diagrams.Renderer, with
+// the caches its caller chose).
+type Layout interface {
+	SVG(ctx context.Context, dot []byte) ([]byte, error)
 }
 
 // Memo carries bytes from one build to the next (the preview's cache):
@@ -97,7 +102,7 @@ type renderInput struct {
 	commit   string
 	en       *enrich.Result
 	reports  []report.Report
-	diagrams *diagrams.Renderer
+	diagrams Layout
 	store    Memo // document pages whose inputs did not change are not rendered again
 	memo     *pageMemo
 	files    view.Tree // the tree as the document pages left it (artefacts are read from it)
