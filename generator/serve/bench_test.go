@@ -125,9 +125,7 @@ func BenchmarkSaveToReload(b *testing.B) {
 	go func() { done <- s.Watch(ctx) }()
 	defer func() { s.Close(); hs.Close(); cancel(); <-done }()
 	st := openStream(b, hs.URL)
-	for s.current().gen < 2 { // the build Watch makes once it is ready
-		<-st.events
-	}
+	<-s.watching // the watches are in place
 	doc := filepath.Join(dir, "content", "area05", "doc-0555.md")
 	orig, _ := os.ReadFile(doc)
 	const page = "/area05/doc-0555/"

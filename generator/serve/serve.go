@@ -28,6 +28,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/isms-project/isms/diagrams"
 	"github.com/isms-project/isms/generator/load"
 	"io"
 	"io/fs"
@@ -130,6 +131,9 @@ func New(c Config) (*Server, error) {
 	}
 	if c.MaxWait <= 0 {
 		c.MaxWait = time.Second
+	}
+	if c.Build.Diagrams == nil {
+		c.Build.Diagrams = diagrams.NewRenderer("") // one for the server's life: unchanged diagrams are not laid out again
 	}
 	s := &Server{
 		cfg:   c,

@@ -157,7 +157,11 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 	var pages []report.Page
 	data := &Data{Count: len(rep.graph.Nodes)}
 	if len(rep.graph.Nodes) > 0 {
-		svg, err := r.Diagram(diagrams.DOT(rep.graph, diagrams.Options{Title: "ISMS process interactions", Legend: true}))
+		b, err := r.Memo("process-map", rep.graph, func() ([]byte, error) {
+			svg, err := r.Diagram(diagrams.DOT(rep.graph, diagrams.Options{Title: "ISMS process interactions", Legend: true}))
+			return []byte(svg), err
+		})
+		svg := template.HTML(b)
 		if err != nil {
 			diags.Errorf(diag.Pos{Path: "content"}, "diagram", "drawing the process map: %v", err)
 			return nil, diags

@@ -173,18 +173,7 @@ func (r *Report) Publish(rr report.Renderer) ([]report.Page, diag.List) {
 	d := &Data{Method: MethodView{Likelihood: steps(m.Likelihood), Impact: steps(m.Impact), Appetite: m.Appetite, ReassessEvery: view.HumanInterval(m.ReassessEvery)}}
 	d.Rows = r.rows(rr, r.risks)
 	slices.SortStableFunc(d.Rows, byScore)
-	inh, res := newHeatMap("inherent", "Inherent risk", m), newHeatMap("residual", "Residual risk", m)
-	for _, row := range d.Rows { // register order within a cell
-		inh.add(Rating{Score{N: row.Inherent.L}, Score{N: row.Inherent.I}}, row.ID)
-		if rv := row.Residual; rv != nil {
-			res.add(Rating{Score{N: rv.L}, Score{N: rv.I}}, row.ID)
-		} else {
-			res.add(Rating{Score{N: row.Inherent.L}, Score{N: row.Inherent.I}}, row.ID)
-		}
-	}
-	for _, h := range []*heatMap{inh, res} {
-		d.Maps = append(d.Maps, MapView{ID: h.ID, Title: h.Title, SVG: h.SVG(), Table: h.Table(), Impact: d.Method.Impact})
-	}
+	d.Maps = r.maps(d.Rows, d.Method.Impact)
 	for _, t := range Treatments {
 		if slices.ContainsFunc(d.Rows, func(row Row) bool { return row.Treatment == t }) {
 			d.Treatments = append(d.Treatments, t)
@@ -228,6 +217,7 @@ func (r *Report) Publish(rr report.Renderer) ([]report.Page, diag.List) {
 // SectionData is what the "risk-section" partial sees: a document's risks.
 type SectionData struct {
 	Rows     []Row
+	Maps     []MapView
 	Appetite int
 	RisksURL string
 }
@@ -245,11 +235,31 @@ func (r *Report) Annotate(rr report.Renderer, p *link.Page, v *view.DocView) {
 		return
 	}
 	sd := SectionData{Rows: r.rows(rr, mine), Appetite: r.method.Appetite, RisksURL: rr.Input().Site.Root + "risks/"}
+	sd.Maps = r.maps(sd.Rows, steps(r.method.Impact)) // the register's page, and so /print/, shows its heat maps
 	html, err := rr.Fragment("risks:"+p.URL, "document", "risk-section", sd, nil)
 	if err != nil {
 		html = []byte(`<p class="muted">` + esc(err.Error()) + `</p>`)
 	}
 	v.Sections = append(v.Sections, view.DocSection{ID: "register-risks", Title: fmt.Sprintf("Risks (%d)", len(mine)), Class: "risk-section", HTML: template.HTML(html)})
+}
+
+// maps draws the inherent and residual heat maps of rows (in register
+// order within a cell).
+func (r *Report) maps(rows []Row, impact []ScaleStep) []MapView {
+	inh, res := newHeatMap("inherent", "Inherent risk", r.method), newHeatMap("residual", "Residual risk", r.method)
+	for _, row := range rows {
+		inh.add(Rating{Score{N: row.Inherent.L}, Score{N: row.Inherent.I}}, row.ID)
+		if rv := row.Residual; rv != nil {
+			res.add(Rating{Score{N: rv.L}, Score{N: rv.I}}, row.ID)
+		} else {
+			res.add(Rating{Score{N: row.Inherent.L}, Score{N: row.Inherent.I}}, row.ID)
+		}
+	}
+	var out []MapView
+	for _, h := range []*heatMap{inh, res} {
+		out = append(out, MapView{ID: h.ID, Title: h.Title, SVG: h.SVG(), Table: h.Table(), Impact: impact})
+	}
+	return out
 }
 
 // Events are the acceptance expiries and reassessment due dates, for /reviews.ics.
