@@ -145,3 +145,21 @@ func TestOddFileNamesLinkEscaped(t *testing.T) {
 		t.Error("the search index links the raw name")
 	}
 }
+
+// Every record is searchable by its id and leads to its row: a risk, an
+// action, an exception of the sample.
+func TestRecordsSearchable(t *testing.T) {
+	res := mustBuild(t, os.DirFS(".."))
+	idx := string(res.Tree["search-index.json"])
+	for _, want := range []string{
+		`"i":"R-11","t":"Inconsistent server hardening because the build procedure is out of date","y":"risk","u":"registers/risk-register/#R-11"`,
+		`"i":"CA-2026-09-01"`, `"i":"EX-2026-014"`,
+	} {
+		if !strings.Contains(idx, want) {
+			t.Errorf("search index lacks %s", want)
+		}
+	}
+	if page := string(res.Tree["registers/risk-register/index.html"]); !strings.Contains(page, `id="R-11"`) {
+		t.Error("the register's page has no row to land on for R-11")
+	}
+}

@@ -6,6 +6,9 @@ package search
 
 import (
 	"encoding/json"
+	"maps"
+	"net/url"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -62,7 +65,7 @@ func (*Report) Analyze(*report.Input) ([]model.Finding, diag.List) { return nil,
 func (*Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 	var diags diag.List
 	s := r.Input().Site
-	b, err := json.Marshal(buildIndex(s))
+	b, err := json.Marshal(buildIndex(s, r.Input().Records))
 	if err != nil {
 		diags.Errorf(diag.Pos{Path: "content"}, "search", "search index: %v", err)
 		return nil, diags
@@ -73,7 +76,7 @@ func (*Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 	}, nil
 }
 
-func buildIndex(s *link.Site) searchIndex {
+func buildIndex(s *link.Site, records report.Records) searchIndex {
 	idx := searchIndex{V: 1, Docs: []searchDoc{}}
 	for _, p := range s.Pages {
 		d := p.Doc
@@ -89,6 +92,18 @@ func buildIndex(s *link.Site) searchIndex {
 		}
 		sd.Body = p.MD.Text(Text)
 		idx.Docs = append(idx.Docs, sd)
+	}
+	// Every record (a risk, an action, an exception) is found by its id
+	// and title, and leads to its row in the document that holds it.
+	for _, kind := range slices.Sorted(maps.Keys(records)) {
+		for _, id := range records.IDs(kind) {
+			rec, _ := records.Get(kind, id)
+			if rec.Page == nil || rec.Page.Doc.IsRetired() {
+				continue
+			}
+			idx.Docs = append(idx.Docs, searchDoc{ID: id, Title: rec.Title, Type: kind,
+				URL: rec.Page.Href + "#" + url.PathEscape(id), Controls: rec.Refs["control"]})
+		}
 	}
 	return idx
 }
