@@ -31,3 +31,26 @@ func HumanInterval(i model.Interval) string {
 	}
 	return fmt.Sprintf("%d %ss", i.N, w)
 }
+
+// Slug makes an anchor of a name: lower-case ASCII letters and digits,
+// runs of anything else as one hyphen; empty when the name has none of
+// them.
+func Slug(s, empty string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		} else {
+			dash = true
+		}
+	}
+	if b.Len() == 0 {
+		return empty
+	}
+	return b.String()
+}

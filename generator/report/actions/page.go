@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html/template"
 	"slices"
-	"strings"
 
 	"github.com/isms-project/isms/generator/diag"
 	"github.com/isms-project/isms/generator/iso"
@@ -181,9 +180,9 @@ func filters(all []ActionView) []Filter {
 			if !ok {
 				i = len(f.Groups)
 				idx[k] = i
-				a := anchor + "-" + slug(k)
+				a := anchor + "-" + view.Slug(k, "x")
 				for n := 2; used[a]; n++ { // two names with one slug
-					a = fmt.Sprintf("%s-%s-%d", anchor, slug(k), n)
+					a = fmt.Sprintf("%s-%s-%d", anchor, view.Slug(k, "x"), n)
 				}
 				used[a] = true
 				f.Groups = append(f.Groups, Group{Name: k, Anchor: a})
@@ -212,28 +211,6 @@ func filters(all []ActionView) []Filter {
 			return a.Source.ID
 		}, nil),
 	}
-}
-
-// slug makes an anchor of a name: lower case letters and digits, runs of
-// anything else as one hyphen.
-func slug(s string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(s) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			b.WriteRune(r)
-			dash = false
-		} else {
-			dash = true
-		}
-	}
-	if b.Len() == 0 {
-		return "x"
-	}
-	return b.String()
 }
 
 // DocActionsData is what the actions-table partial sees.

@@ -223,7 +223,7 @@ func ownerGroups(rows []CurrencyRow) []OwnerGroup {
 	for _, r := range rows {
 		g := by[r.Owner]
 		if g == nil {
-			g = &OwnerGroup{Owner: r.Owner, Anchor: "owner-" + ownerSlug(r.Owner)}
+			g = &OwnerGroup{Owner: r.Owner, Anchor: "owner-" + view.Slug(r.Owner, "unnamed")}
 			by[r.Owner] = g
 			names = append(names, r.Owner)
 		}
@@ -254,27 +254,6 @@ func ownerGroups(rows []CurrencyRow) []OwnerGroup {
 		out = append(out, *g)
 	}
 	return out
-}
-
-// slug makes an anchor from a name: lower case letters and digits joined by "-".
-func ownerSlug(s string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(s) {
-		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			b.WriteRune(r)
-			dash = false
-		} else {
-			dash = true
-		}
-	}
-	if b.Len() == 0 {
-		return "unnamed"
-	}
-	return b.String()
 }
 
 // absoluteBase is base_url without its trailing slash when it is an
