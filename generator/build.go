@@ -148,6 +148,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return res, err
 	}
+	schema.WithClassifications(cfg.Classifications)
 	if o.BaseURL != "" {
 		cfg.BaseURL = o.BaseURL
 	}

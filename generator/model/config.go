@@ -14,7 +14,7 @@ import (
 )
 
 // ConfigKeys are the keys isms.yaml may have.
-var ConfigKeys = []string{"title", "organization", "base_url", "review_every", "review_every_by_type", "due_soon", "as_of", "theme", "unsafe_html", "max_markdown_size", "max_file_size"}
+var ConfigKeys = []string{"title", "organization", "base_url", "review_every", "review_every_by_type", "due_soon", "as_of", "theme", "unsafe_html", "max_markdown_size", "max_file_size", "classifications", "default_classification"}
 
 // DecodeConfig reads isms.yaml (display is its path for messages). Missing
 // keys keep DefaultConfig's values.
@@ -39,6 +39,7 @@ func decodeConfig(display string, src []byte, schema *Schema) (Config, diag.List
 		return c, d.diags
 	}
 	seen := map[string]bool{}
+	var defaultNode *yaml.Node // default_classification, checked once classifications is known
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
 		if seen[k.Value] {
@@ -63,6 +64,10 @@ func decodeConfig(display string, src []byte, schema *Schema) (Config, diag.List
 			c.MaxMarkdownSize = d.size(v, k.Value)
 		case "max_file_size":
 			c.MaxFileSize = d.size(v, k.Value)
+		case "classifications":
+			c.Classifications = d.classifications(v)
+		case "default_classification":
+			defaultNode = v
 		case "theme":
 			if s := d.str(v); s != "" {
 				if strings.ContainsAny(s, `/\`) || s == "." || s == ".." {
@@ -112,6 +117,15 @@ func decodeConfig(display string, src []byte, schema *Schema) (Config, diag.List
 				continue
 			}
 			d.unknownKey(k, "", d.schema.ConfigKeys(), nil)
+		}
+	}
+	if defaultNode != nil {
+		if s := d.str(defaultNode); s != "" {
+			if m, ok := MatchEnum(s, c.scheme()); ok {
+				c.DefaultClassification = m
+			} else {
+				d.enum(defaultNode, "classification", c.scheme()) // the message, with the closest level
+			}
 		}
 	}
 	return c, d.diags

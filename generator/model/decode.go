@@ -204,7 +204,7 @@ func (d *decoder) field(doc *Document, key string, k, v *yaml.Node) {
 	case "status":
 		doc.Status = d.enum(v, "status", Statuses)
 	case "classification":
-		doc.Classification = d.enum(v, "classification", Classifications)
+		doc.Classification = d.enum(v, "classification", d.schema.classificationLevels())
 	case "phase":
 		doc.Phase = d.enum(v, "phase", Phases)
 	case "version":

@@ -43,6 +43,7 @@ type Schema struct {
 	known    []string // every key, for did-you-mean hints
 	config   map[string]Section
 	cknown   []string
+	classes  []string // the site's classification scheme (isms.yaml), if it has its own
 }
 
 // NewSchema returns the schema with sections added to the document's

@@ -217,6 +217,12 @@ type Config struct {
 	// zero means load's defaults.
 	MaxMarkdownSize, MaxFileSize int64
 
+	// Classifications is the site's scheme, lowest first (default: public,
+	// internal, confidential, restricted); DefaultClassification is what a
+	// document that gives none is (default internal).
+	Classifications       []string
+	DefaultClassification string
+
 	// Sections are the decoded isms.yaml sections that reports own
 	// (a risk register's risk: block), by key.
 	Sections map[string]any

@@ -46,8 +46,10 @@ var StatusAliases = map[string]string{
 // document statuses it also accepts StatusAliases.
 func MatchEnum(s string, allowed []string) (string, bool) {
 	l := strings.ToLower(strings.Join(strings.Fields(s), " "))
-	if slices.Contains(allowed, l) {
-		return l, true
+	for _, a := range allowed { // as the list writes it: a site's scheme may capitalise
+		if strings.EqualFold(a, l) {
+			return a, true
+		}
 	}
 	if a, ok := StatusAliases[l]; ok && slices.Equal(allowed, Statuses) {
 		return a, true
