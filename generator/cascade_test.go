@@ -163,3 +163,17 @@ func TestRecordsSearchable(t *testing.T) {
 		t.Error("the register's page has no row to land on for R-11")
 	}
 }
+
+// Every page names the theme's icon, which is published: browsers asked
+// for /favicon.ico on every page view and got the 404 page.
+func TestFavicon(t *testing.T) {
+	res := mustBuild(t, os.DirFS(".."))
+	if _, ok := res.Tree["assets/favicon.svg"]; !ok {
+		t.Fatal("no assets/favicon.svg")
+	}
+	for _, p := range []string{"index.html", "policies/access-control/index.html", "risks/index.html"} {
+		if !strings.Contains(string(res.Tree[p]), `<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">`) {
+			t.Errorf("%s does not name the icon", p)
+		}
+	}
+}
