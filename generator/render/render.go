@@ -323,7 +323,7 @@ func docView(in *renderInput, r report.Renderer, p *link.Page, tree view.Tree) *
 	}
 	for _, c := range p.Controls {
 		ctl, _ := iso.Lookup(c)
-		v.Controls = append(v.Controls, view.ControlView{ID: c, Title: ctl.Title})
+		v.Controls = append(v.Controls, view.ControlView{ID: c, Title: ctl.Title, URL: s.Root + "soa/#" + view.ControlAnchor(c)})
 	}
 	for _, e := range s.Edges {
 		if e.To == d.ID {

@@ -46,7 +46,7 @@ type PageData struct {
 }
 
 // ControlView is an Annex A control cited by a document.
-type ControlView struct{ ID, Title string }
+type ControlView struct{ ID, Title, URL string } // URL: the control's row on /soa/
 
 // RefView is a linked document in inputs or outputs.
 type RefView struct {
