@@ -34,6 +34,8 @@ var funcs = template.FuncMap{
 	// lastCrumb: the last breadcrumb is the current page, shown unlinked.
 	"lastCrumb": func(i int, cs []Crumb) bool { return i == len(cs)-1 },
 	"lower":     strings.ToLower,
+	// label reads a value aloud: "due-soon" → "due soon", "in-progress" → "in progress".
+	"label": func(s string) string { return strings.ReplaceAll(s, "-", " ") },
 	"pct": func(a, b int) int {
 		if b == 0 {
 			return 0
