@@ -185,7 +185,7 @@ func decodeMeasurements(v model.Values, n *yaml.Node, id string) []Measurement {
 		}
 		if len(out) > 0 && m.Date.Before(out[len(out)-1].Date) {
 			v.Errorf(f["date"], "measurement-order", "%s's measurements must be in date order: %s comes after %s (line %d)",
-				id, m.Date, out[len(out)-1].Date, prev.Line)
+				id, m.Date, out[len(out)-1].Date, v.Pos(prev).Line)
 			continue
 		}
 		prev = f["date"]
