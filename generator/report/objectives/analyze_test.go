@@ -57,7 +57,11 @@ func TestObjectiveRules(t *testing.T) {
 		{"measured 3m before as-of to the day is current", obj("<=", 5, "2027-03-31", "2026-08-27=4"), StateMet, ""},
 		{"measured 3m and a day before as-of is stale", obj("<=", 5, "2027-03-31", "2026-08-26=4"), StateUnmeasured, "minor objective-unmeasured"},
 		{"measured 3m less a day before as-of is current", obj("<=", 5, "2027-03-31", "2026-08-28=4"), StateMet, ""},
-		{"without measure_every an old measurement is not stale", func() *Objective { o := obj("<=", 5, "2027-03-31", "2025-01-01=4"); o.Every = model.Interval{}; return o }(), StateMet, ""},
+		{"without measure_every an old measurement is not stale", func() *Objective {
+			o := obj("<=", 5, "2027-03-31", "2025-01-01=4")
+			o.Every = model.Interval{}
+			return o
+		}(), StateMet, ""},
 		{"a measurement after as-of is not seen", obj("<=", 5, "2027-03-31", "2026-11-01=4", "2026-11-28=9"), StateMet, ""},
 		{"meets at the boundary of <=", obj("<=", 5, "2027-03-31", "2026-11-01=5"), StateMet, ""},
 		{"misses at the boundary of <", obj("<", 5, "2027-03-31", "2026-11-01=5"), StateOffTrack, "minor objective-off-track"},
