@@ -226,6 +226,9 @@ func (t Target) String() string {
 // Number writes a value and its unit: 4.8 %, 12 days.
 func Number(x float64, unit string) string {
 	s := strconv.FormatFloat(x, 'f', -1, 64)
+	if a := math.Abs(x); a >= 1e15 || a != 0 && a < 1e-6 {
+		s = strconv.FormatFloat(x, 'g', -1, 64)
+	}
 	if unit == "" {
 		return s
 	}

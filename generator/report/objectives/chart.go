@@ -3,6 +3,7 @@ package objectives
 import (
 	"fmt"
 	"html"
+	"math"
 	"strings"
 
 	"github.com/isms-project/isms/generator/model"
@@ -31,9 +32,15 @@ func Trend(o *Objective, asOf model.Date) string {
 	if len(ms) == 0 {
 		return ""
 	}
-	lo, hi := o.Target.Value, o.Target.Value
+	// Values are scaled by the largest magnitude first, so that a span
+	// between huge values of opposite sign does not overflow.
+	scale := max(1, math.Abs(o.Target.Value))
 	for _, m := range ms {
-		lo, hi = min(lo, m.Value), max(hi, m.Value)
+		scale = max(scale, math.Abs(m.Value))
+	}
+	lo, hi := o.Target.Value/scale, o.Target.Value/scale
+	for _, m := range ms {
+		lo, hi = min(lo, m.Value/scale), max(hi, m.Value/scale)
 	}
 	if hi == lo {
 		lo, hi = lo-1, hi+1
@@ -49,7 +56,7 @@ func Trend(o *Objective, asOf model.Date) string {
 		}
 		return float64(padL) + plotW*float64(first.DaysUntil(d))/float64(days)
 	}
-	y := func(v float64) float64 { return float64(padT) + plotH*(hi-v)/(hi-lo) }
+	y := func(v float64) float64 { return float64(padT) + plotH*(hi-v/scale)/(hi-lo) }
 	id := "trend-" + o.ID
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="obj-trend" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="%d" height="%d" role="img" aria-labelledby="%s-title %s-desc">`,
