@@ -3,6 +3,7 @@ package generator
 import (
 	"bytes"
 	"context"
+	"maps"
 	"os"
 	"regexp"
 	"strings"
@@ -10,6 +11,9 @@ import (
 	"testing/fstest"
 
 	"golang.org/x/tools/txtar"
+
+	"github.com/isms-project/isms/generator/report"
+	"github.com/isms-project/isms/generator/report/objectives"
 )
 
 // objectivesSite is a plan carrying front (objectives: entries) and an
@@ -148,5 +152,23 @@ func TestObjectivesNone(t *testing.T) {
 	}
 	if strings.Contains(string(res.Tree["index.html"]), "objectives off track") {
 		t.Error("the home page shows an objectives tile for a site without objectives")
+	}
+}
+
+// Every objective's state as of the build is one of five, for other
+// reports (the management-review pack) to read; the record index holds
+// the state as of each objective's latest measurement, which cannot be
+// missed or stale.
+func TestObjectiveStates(t *testing.T) {
+	res := mustBuild(t, siteFromTxtar(t, "../testdata/sites/objectives.txtar"))
+	got := objectives.States(&report.Input{Site: res.Site, AsOf: res.AsOf})
+	want := map[string]string{"OBJ-MET": "met", "OBJ-ON": "on-track", "OBJ-OFF": "off-track", "OBJ-MISS": "missed", "OBJ-NONE": "unmeasured"}
+	if !maps.Equal(got, want) {
+		t.Errorf("states %v, want %v", got, want)
+	}
+	schema := report.Schema(newReports(Options{}, nil))
+	rs, _ := report.IndexRecords(res.Site, schema)
+	if r, ok := rs.Get("objective", "OBJ-MISS"); !ok || r.Status != "off-track" || r.Title != "Training completion" {
+		t.Errorf("record %+v", r)
 	}
 }
