@@ -134,7 +134,7 @@ func TestObjectivesConnections(t *testing.T) {
 		t.Error("a measurement's evidence is not linked")
 	}
 	doc := string(res.Tree["plans/objectives/index.html"])
-	if !strings.Contains(doc, `id="objectives"`) || !strings.Contains(doc, `href="/objectives/#OBJ-MISS"`) {
+	if !strings.Contains(doc, `id="measured-objectives"`) || !strings.Contains(doc, `href="/objectives/#OBJ-MISS"`) {
 		t.Error("the plan's page has no objectives section linking to /objectives/")
 	}
 	if regexp.MustCompile(`<svg[^>]*\sstyle=`).MatchString(page) {

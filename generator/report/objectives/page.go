@@ -152,5 +152,5 @@ func (r *Report) Annotate(rr report.Renderer, p *link.Page, v *view.DocView) {
 	if err != nil {
 		h = []byte("<p>" + template.HTMLEscapeString(err.Error()) + "</p>")
 	}
-	v.Sections = append(v.Sections, view.DocSection{ID: "objectives", Title: "Objectives", Class: "objectives-section", HTML: template.HTML(h)})
+	v.Sections = append(v.Sections, view.DocSection{ID: "measured-objectives", Title: "Measured objectives", Class: "objectives-section", HTML: template.HTML(h)})
 }
