@@ -133,6 +133,9 @@ func TestObjectivesConnections(t *testing.T) {
 	if !strings.Contains(page, `href="/evidence/phish/" title="Phishing simulation June">EVD-PHISH-06</a>`) && !strings.Contains(page, `>EVD-PHISH-06</a>`) {
 		t.Error("a measurement's evidence is not linked")
 	}
+	if idx := string(res.Tree["search-index.json"]); !strings.Contains(idx, `"OBJ-MISS"`) {
+		t.Error("search does not find an objective by its id")
+	}
 	doc := string(res.Tree["plans/objectives/index.html"])
 	if !strings.Contains(doc, `id="measured-objectives"`) || !strings.Contains(doc, `href="/objectives/#OBJ-MISS"`) {
 		t.Error("the plan's page has no objectives section linking to /objectives/")

@@ -33,7 +33,7 @@ const (
 	StateOnTrack    = "on-track"   // it misses, but the last two measurements' rate reaches the target by due
 	StateOffTrack   = "off-track"  // it misses, due not passed, not on course to reach it
 	StateMissed     = "missed"     // due passed and the latest misses
-	StateUnmeasured = "unmeasured" // no measurement within measure_every before as-of (or none at all)
+	StateUnmeasured = "unmeasured" // never measured, or (due ahead) no measurement within measure_every before as-of
 )
 
 // Latest is the newest measurement on or before asOf (any, when asOf is
@@ -74,15 +74,18 @@ func (o *Objective) Stale(asOf model.Date) bool {
 // Overdue reports whether due has passed (the due day itself is not).
 func (o *Objective) Overdue(asOf model.Date) bool { return !o.Due.IsZero() && o.Due.Before(asOf) }
 
-// StateAt is the objective's state as of asOf. A missed objective is
-// missed whether measured lately or not; a stale one is unmeasured even
-// if its last result met the target (nobody knows it still does).
+// StateAt is the objective's state as of asOf. Once due has passed the
+// latest measurement decides it, met or missed, however long ago it was
+// made; before that a stale one is unmeasured even if its last result
+// met the target (nobody knows it still does).
 func (o *Objective) StateAt(asOf model.Date) string {
 	m, ok := o.Latest(asOf)
 	switch {
 	case !ok:
 		return StateUnmeasured
-	case !o.Target.Meets(m.Value) && o.Overdue(asOf):
+	case o.Overdue(asOf) && o.Target.Meets(m.Value):
+		return StateMet
+	case o.Overdue(asOf):
 		return StateMissed
 	case o.Stale(asOf):
 		return StateUnmeasured
