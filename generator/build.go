@@ -64,6 +64,7 @@ import (
 	currencyreport "github.com/isms-project/isms/generator/report/currency"
 	"github.com/isms-project/isms/generator/report/evidence"
 	"github.com/isms-project/isms/generator/report/history"
+	"github.com/isms-project/isms/generator/report/objectives"
 	printreport "github.com/isms-project/isms/generator/report/print"
 	"github.com/isms-project/isms/generator/report/processes"
 	"github.com/isms-project/isms/generator/report/risks"
@@ -105,6 +106,7 @@ func newReports(o Options, hist *history.Report) []report.Report {
 		risks.New(),
 		processes.New(),
 		actions.New(), actions.NewExceptions(),
+		objectives.New(),
 	}, o.Reports...)
 }
 
