@@ -66,6 +66,7 @@ import (
 	"github.com/isms-project/isms/generator/report/history"
 	printreport "github.com/isms-project/isms/generator/report/print"
 	"github.com/isms-project/isms/generator/report/processes"
+	"github.com/isms-project/isms/generator/report/review"
 	"github.com/isms-project/isms/generator/report/risks"
 	"github.com/isms-project/isms/generator/report/search"
 	"github.com/isms-project/isms/generator/report/soa"
@@ -105,6 +106,7 @@ func newReports(o Options, hist *history.Report) []report.Report {
 		risks.New(),
 		processes.New(),
 		actions.New(), actions.NewExceptions(),
+		review.New(),
 	}, o.Reports...)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/isms-project/isms/generator/model"
 )
@@ -97,5 +98,77 @@ func TestEvidenceEveryDecoding(t *testing.T) {
 		if res.Tree != nil || !strings.Contains(d, tc.want) {
 			t.Errorf("%s: built=%v diags:\n%s\nwant %s", tc.entry, res.Tree != nil, d, tc.want)
 		}
+	}
+}
+
+// minutesDoc is management-review minutes held on date with extra
+// front matter (covers:).
+func minutesDoc(id, date, extra string) string {
+	return "---\nid: " + id + "\ntitle: Review " + id + "\ntype: minutes\nowner: MD\nclause: \"9.3\"\nreviewed: " + date + "\ndate: " + date + "\n" + extra + "---\nMinutes.\n"
+}
+
+// mr-input-missing looks at the latest minutes with clause 9.3 only (by
+// date, not by file order), and only when they say what they covered.
+func TestMRInputMissing(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		old, new string // covers: lines of the older and the newer minutes
+		want     string // "" for no finding
+	}{
+		{"everything covered", "", "covers: [a, b, c, d, e, f, g]\n", ""},
+		{"one missing", "covers: [a, b, c, d, e, f, g]\n", "covers: [g, f, d, c, b, a]\n",
+			"the latest management review, MIN-2 of 2026-10-20, does not cover 9.3.2 e (interested-party feedback)"},
+		{"several missing, upper case accepted", "", "covers: [A, d]\n",
+			"does not cover 9.3.2 b (external and internal issues), c (interested parties' needs), e (interested-party feedback), f (risk assessment and treatment), g (opportunities for improvement)"},
+		{"an older review's gaps do not count", "covers: [a]\n", "covers: [a, b, c, d, e, f, g]\n", ""},
+		{"latest without covers: no finding", "covers: [a]\n", "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			site := actionsSite("", "")
+			// file order is the reverse of date order
+			site["content/minutes/a.md"] = &fstest.MapFile{Data: []byte(minutesDoc("MIN-2", "2026-10-20", tc.new))}
+			site["content/minutes/b.md"] = &fstest.MapFile{Data: []byte(minutesDoc("MIN-1", "2025-11-04", tc.old))}
+			res := buildOK(t, site)
+			got := findingsOf(res.Findings, "mr-input-missing")
+			if tc.want == "" {
+				if len(got) != 0 {
+					t.Errorf("findings %+v", got)
+				}
+				return
+			}
+			if len(got) != 1 || got[0].Severity != "minor" || got[0].IDs[0] != "MIN-2" || !strings.Contains(got[0].Message, tc.want) {
+				t.Errorf("findings %+v, want one minor with %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// covers: and feedback: are decoded strictly: located errors, nothing built.
+func TestCoversDecoding(t *testing.T) {
+	for _, tc := range []struct{ name, doc, want string }{
+		{"unknown letter", minutesDoc("MIN-1", "2026-10-20", "covers: [a, h]\n"),
+			`content/minutes/m.md:9:13: error: covers "h" is not one of a, b, c, d, e, f, g`},
+		{"repeated letter", minutesDoc("MIN-1", "2026-10-20", "covers: [a, b, a]\n"),
+			`content/minutes/m.md:9:16: error: 9.3.2 a is already listed at content/minutes/m.md:9:10 (duplicate)`},
+		{"empty letter", minutesDoc("MIN-1", "2026-10-20", "covers: [a, \"\"]\n"),
+			`content/minutes/m.md:9:13: error: covers lists the inputs of 9.3.2 by letter, a to g (bad-covers)`},
+		{"a mapping", minutesDoc("MIN-1", "2026-10-20", "covers: { a: 1 }\n"),
+			`content/minutes/m.md:9:9: error: expected a value or a list of values, found a mapping (bad-value)`},
+		{"not minutes", "---\nid: POL-9\ntitle: P\ntype: policy\nowner: CISO\nreviewed: 2026-01-01\ncovers: [a]\n---\nBody.\n",
+			`content/minutes/m.md:7:9: error: covers: lists the 9.3.2 inputs a management review discussed, but POL-9 has no clause 9.3: add clause 9.3 or remove covers (covers-not-minutes)`},
+		{"feedback not a boolean", "---\nid: REC-9\ntitle: P\ntype: record\nowner: CISO\nreviewed: 2026-01-01\nfeedback: often\n---\nBody.\n",
+			`content/minutes/m.md:7:11: error:`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			site := actionsSite("", "")
+			site["content/minutes/m.md"] = &fstest.MapFile{Data: []byte(tc.doc)}
+			res, err := Build(context.Background(), Options{Site: site, Today: asOf})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := res.Diags.String(); res.Tree != nil || !strings.Contains(d, tc.want) {
+				t.Errorf("built=%v diags:\n%s\nwant %s", res.Tree != nil, d, tc.want)
+			}
+		})
 	}
 }

@@ -20,7 +20,7 @@ type Decision struct {
 	HasApplicable bool // "applicable" was written
 	Status        string
 	Justification string
-	Reasons       []string // why the control is there besides risk: legal, contractual, business, best-practice
+	Reasons       []string       // why the control is there besides risk: legal, contractual, business, best-practice
 	EvidenceEvery model.Interval // how often evidence for the control must be produced; zero: no cadence
 	EveryPos      diag.Pos
 	Pos           diag.Pos
