@@ -1,10 +1,14 @@
 package generator
 
 import (
+	"bytes"
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"golang.org/x/tools/txtar"
 
 	"github.com/isms-project/isms/generator/model"
 )
@@ -170,5 +174,55 @@ func TestCoversDecoding(t *testing.T) {
 				t.Errorf("built=%v diags:\n%s\nwant %s", res.Tree != nil, d, tc.want)
 			}
 		})
+	}
+}
+
+// The /management-review/ page of testdata/sites/review.txtar is
+// compared with testdata/sites/review.page.golden (-update rewrites it),
+// with the build's mr-input-missing finding.
+func TestReviewGolden(t *testing.T) {
+	res := mustBuild(t, siteFromTxtar(t, "../testdata/sites/review.txtar"))
+	b, ok := res.Tree["management-review/index.html"]
+	if !ok {
+		t.Fatal("management-review/index.html was not published")
+	}
+	var ar txtar.Archive
+	ar.Files = append(ar.Files, txtar.File{Name: "management-review/index.html", Data: append(bytes.TrimSpace(b), '\n')})
+	var fs []string
+	for _, f := range findingsOf(res.Findings, "mr-input-missing") {
+		fs = append(fs, f.Severity+" "+f.Rule+" "+strings.Join(f.IDs, ",")+": "+f.Message)
+	}
+	ar.Files = append(ar.Files, txtar.File{Name: "findings", Data: []byte(strings.Join(fs, "\n") + "\n")})
+	got := txtar.Format(&ar)
+	golden := "../testdata/sites/review.page.golden"
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("/management-review/ differs from %s (run with -update and review the diff):\n%s", golden, firstDiff(string(want), string(got)))
+	}
+}
+
+// A site with no minutes and no records shows a plain "No records yet"
+// state and says "Nothing recorded since …" under every input.
+func TestReviewNoRecords(t *testing.T) {
+	res := buildOK(t, fstest.MapFS{"content/policies/a.md": {Data: []byte(policy)}})
+	page := string(res.Tree["management-review/index.html"])
+	for _, want := range []string{"<strong>No records yet.</strong>", "the last 12 months", "Nothing recorded since 2025-11-27.", "No objectives recorded.", "No open opportunity for improvement."} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page does not say %q", want)
+		}
+	}
+	if n := strings.Count(page, `class="mr-item"`); n != 7 {
+		t.Errorf("%d input sections, want 7 (a-g)", n)
+	}
+	if len(findingsOf(res.Findings, "mr-input-missing")) != 0 {
+		t.Error("mr-input-missing without minutes")
 	}
 }
