@@ -8,9 +8,12 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"go.yaml.in/yaml/v3"
 	"golang.org/x/tools/txtar"
 
+	"github.com/isms-project/isms/generator/diag"
 	"github.com/isms-project/isms/generator/model"
+	"github.com/isms-project/isms/generator/report"
 )
 
 // evidenceDoc is an evidence document dated date citing controls.
@@ -224,5 +227,42 @@ func TestReviewNoRecords(t *testing.T) {
 	}
 	if len(findingsOf(res.Findings, "mr-input-missing")) != 0 {
 		t.Error("mr-input-missing without minutes")
+	}
+}
+
+// fakeObjectives stands in for the objectives report (another branch):
+// its test_objectives: entries "id status" declare records of kind
+// objective, which the pack lists under 9.3.2 d with their status.
+type fakeObjectives struct{}
+
+func (fakeObjectives) Analyze(*report.Input) ([]model.Finding, diag.List) { return nil, nil }
+func (fakeObjectives) Sections() []model.Section {
+	return []model.Section{{
+		Key: "test_objectives",
+		Decode: func(v model.Values, n *yaml.Node) any {
+			var out []model.Record
+			for _, x := range v.StrList(n) {
+				id, status, _ := strings.Cut(v.Str(x), " ")
+				out = append(out, model.Record{Kind: "objective", ID: id, Title: "Objective " + id, Status: status, Pos: v.Pos(x)})
+			}
+			return out
+		},
+		Records: func(d any) []model.Record { return d.([]model.Record) },
+	}}
+}
+
+func TestReviewObjectives(t *testing.T) {
+	site := fstest.MapFS{"content/plans/o.md": {Data: []byte("---\nid: PLAN-O\ntitle: Objectives\ntype: plan\nowner: CISO\nreviewed: 2026-06-01\ntest_objectives: [\"OBJ-2 off-track\", \"OBJ-1 met\"]\n---\nBody.\n")}}
+	res, err := Build(context.Background(), Options{Site: site, Today: asOf, Reports: []report.Report{fakeObjectives{}}})
+	if err != nil || res.Tree == nil {
+		t.Fatalf("%v\n%s", err, res.Diags)
+	}
+	page := string(res.Tree["management-review/index.html"])
+	i, j := strings.Index(page, `<code>OBJ-1</code></a> Objective OBJ-1 <span class="badge badge-met">met</span>`), strings.Index(page, `<code>OBJ-2</code></a> Objective OBJ-2 <span class="badge badge-off-track">off-track</span>`)
+	if i < 0 || j < i {
+		t.Errorf("objectives not listed with their status, in id order:\n%s", page[strings.Index(page, "Fulfilment of objectives"):])
+	}
+	if strings.Contains(page, "No records yet") {
+		t.Error("a site with objectives shows the no-records state")
 	}
 }
