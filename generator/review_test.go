@@ -266,3 +266,49 @@ func TestReviewObjectives(t *testing.T) {
 		t.Error("a site with objectives shows the no-records state")
 	}
 }
+
+// The home page shows the Check and Act tiles: days since the latest
+// audit record and management review, or 0 recorded (bad) without any.
+func TestReviewTiles(t *testing.T) {
+	tile := func(class, url string, n int, label string) string {
+		return `<li class="tile tile-` + class + `"><a href="/` + url + `"><span class="tile-value">` + itoa(n) + `</span><span class="tile-label">` + label + `</span></a></li>`
+	}
+	home := string(mustBuild(t, siteFromTxtar(t, "../testdata/sites/review.txtar")).Tree["index.html"])
+	for _, want := range []string{
+		tile("ok", "management-review/#input-d", 72, "days since the last internal audit"),
+		tile("ok", "management-review/", 170, "days since the last management review"),
+	} {
+		if !strings.Contains(home, want) {
+			t.Errorf("home lacks %s", want)
+		}
+	}
+	empty := string(buildOK(t, fstest.MapFS{"content/policies/a.md": {Data: []byte(policy)}}).Tree["index.html"])
+	for _, want := range []string{
+		tile("bad", "management-review/#input-d", 0, "internal audits recorded"),
+		tile("bad", "management-review/", 0, "management reviews recorded"),
+	} {
+		if !strings.Contains(empty, want) {
+			t.Errorf("empty home lacks %s", want)
+		}
+	}
+}
+
+// A review a year and a day ago is bad, exactly a year ago still ok-ish (warn).
+func TestReviewAgeBoundary(t *testing.T) {
+	for _, tc := range []struct {
+		date, class string
+		days        int
+	}{
+		{"2025-11-27", "warn", 365},
+		{"2025-11-26", "bad", 366},
+		{"2025-12-28", "ok", 334},
+		{"2025-12-27", "warn", 335},
+	} {
+		site := fstest.MapFS{"content/minutes/m.md": {Data: []byte(minutesDoc("MIN-1", tc.date, ""))}}
+		home := string(buildOK(t, site).Tree["index.html"])
+		want := `<li class="tile tile-` + tc.class + `"><a href="/management-review/"><span class="tile-value">` + itoa(tc.days) + `</span><span class="tile-label">days since the last management review</span>`
+		if !strings.Contains(home, want) {
+			t.Errorf("%s: home lacks %s", tc.date, want)
+		}
+	}
+}
