@@ -129,7 +129,11 @@ func (rep *Report) pack(r report.Renderer) *Data {
 		for _, a := range actions.DocActions(doc) {
 			switch {
 			case reviews[a.Source.ID] && relevant(a):
-				prev = append(prev, actionEntry(p, a, "from "+a.Source.ID))
+				note := ""
+				if a.Source.ID != doc.ID {
+					note = "raised at " + a.Source.ID
+				}
+				prev = append(prev, actionEntry(p, a, note))
 			}
 			switch {
 			case a.Kind == "nonconformity" && relevant(a):
