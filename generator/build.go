@@ -67,6 +67,7 @@ import (
 	"github.com/isms-project/isms/generator/report/objectives"
 	printreport "github.com/isms-project/isms/generator/report/print"
 	"github.com/isms-project/isms/generator/report/processes"
+	"github.com/isms-project/isms/generator/report/review"
 	"github.com/isms-project/isms/generator/report/risks"
 	"github.com/isms-project/isms/generator/report/search"
 	"github.com/isms-project/isms/generator/report/soa"
@@ -107,6 +108,7 @@ func newReports(o Options, hist *history.Report) []report.Report {
 		processes.New(),
 		actions.New(), actions.NewExceptions(),
 		objectives.New(),
+		review.New(),
 	}, o.Reports...)
 }
 

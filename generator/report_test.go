@@ -183,7 +183,7 @@ func TestReportSectionDecoding(t *testing.T) {
 		{"typo names the section", "nots: [x]\n", []report.Report{&noteReport{}}, `7:1: warning: unknown key "nots": did you mean "notes"? (unknown-key)`},
 		{"without the report the key is unknown", "notes: [x]\n", nil, `7:1: warning: unknown key "notes"`},
 		{"the SoA's section: an unknown control", "applicability:\n  - { control: \"5.99\", applicable: true }\n", nil, `8:16: error: "5.99" is not an Annex A control: did you mean`},
-		{"the SoA's section: not a mapping", "applicability: [5.1]\n", nil, "7:17: error: applicability entry must be { control, applicable, status, justification, reasons }, found a value (bad-value)"},
+		{"the SoA's section: not a mapping", "applicability: [5.1]\n", nil, "7:17: error: applicability entry must be { control, applicable, status, justification, reasons, evidence_every }, found a value (bad-value)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			src := strings.Replace(policy, "---\nBody", tc.front+"---\nBody", 1)

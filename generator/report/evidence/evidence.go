@@ -12,12 +12,14 @@ import (
 	"github.com/isms-project/isms/generator/iso"
 	"github.com/isms-project/isms/generator/model"
 	"github.com/isms-project/isms/generator/report"
+	"github.com/isms-project/isms/generator/report/soa"
 	"github.com/isms-project/isms/generator/view"
 )
 
 // Data is what evidence.html sees as .Data.
 type Data struct {
 	Items     []EvidenceItem  // newest first
+	Stale     []EvidenceGroup // controls whose evidence is overdue (evidence-stale), Annex A order
 	ByControl []EvidenceGroup // Annex A order
 	ByClause  []EvidenceGroup // clause order
 }
@@ -39,6 +41,14 @@ type EvidenceControl struct{ ID, Title, Anchor string }
 type EvidenceGroup struct {
 	Key, Title, Anchor string
 	Items              []view.RefView
+	Cadence            *Cadence // controls with evidence_every in the SoA
+}
+
+// Cadence is how often the SoA asks for evidence of a control, when the
+// next is due (by the newest evidence's date) and whether it is overdue.
+type Cadence struct {
+	Every, Due string // Due "" when no dated evidence cites the control
+	Stale      bool
 }
 
 // Report is the evidence index. It adds no findings.
@@ -94,9 +104,21 @@ func (*Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 	slices.SortStableFunc(d.Items, func(a, b EvidenceItem) int {
 		return cmp.Or(-cmp.Compare(a.Date, b.Date), cmp.Compare(a.ID, b.ID))
 	})
+	cadence := map[string]*Cadence{}
+	for _, c := range soa.Cadences(r.Input().Site, r.Input().AsOf) {
+		cv := &Cadence{Every: c.Every.String(), Stale: c.Stale}
+		if c.Newest != nil {
+			cv.Due = c.Due.String()
+		}
+		cadence[c.Control] = cv
+	}
 	for _, c := range iso.All() {
-		if refs := byControl[c.ID]; len(refs) > 0 {
-			d.ByControl = append(d.ByControl, EvidenceGroup{Key: c.ID, Title: c.Title, Anchor: view.ControlAnchor(c.ID), Items: refs})
+		g := EvidenceGroup{Key: c.ID, Title: c.Title, Anchor: view.ControlAnchor(c.ID), Items: byControl[c.ID], Cadence: cadence[c.ID]}
+		if len(g.Items) > 0 {
+			d.ByControl = append(d.ByControl, g)
+		}
+		if g.Cadence != nil && g.Cadence.Stale {
+			d.Stale = append(d.Stale, g)
 		}
 	}
 	clauses := make([]string, 0, len(byClause))

@@ -5,6 +5,7 @@ package soa
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -151,7 +152,10 @@ func soaFindings(m *soaModel) []model.Finding {
 }
 
 // Report is the SoA report. New makes one per build.
-type Report struct{ m *soaModel }
+type Report struct {
+	m       *soaModel
+	cadence []Cadence
+}
 
 // New returns the report.
 func New() *Report { return &Report{} }
@@ -161,8 +165,91 @@ func New() *Report { return &Report{} }
 func (r *Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
 	m, diags := buildSoA(in.Site)
 	r.m = m
-	return soaFindings(m), diags
+	r.cadence = cadences(m, in.AsOf)
+	return append(soaFindings(m), cadenceFindings(r.cadence, in.AsOf)...), diags
 }
 
 // HeaderLink puts the SoA in the site header.
 func (r *Report) HeaderLink() report.Link { return report.Link{Title: "SoA", URL: "soa/", Weight: 30} }
+
+// ruleEvidenceStale is the evidence cadence rule: a control whose
+// applicability entry says how often evidence must be produced
+// (evidence_every) and whose newest evidence is older than that.
+const ruleEvidenceStale = "evidence-stale" // minor: 9.1 retained results, A.5.36
+
+// Cadence is one control's evidence cadence: the interval its
+// applicability entry asks for, the newest evidence document citing it
+// (by date; nil when none is dated) and when the next is due. Stale means
+// as-of is after Due (evidence is due on the day, stale the day after),
+// or that no dated evidence cites the control.
+type Cadence struct {
+	Control  string
+	Every    model.Interval
+	Newest   *link.Page
+	Due      model.Date // Newest's date + Every; zero when there is no evidence
+	Stale    bool
+	Register *link.Page
+	Pos      diag.Pos // of evidence_every
+}
+
+// Cadences are the evidence cadences of every applicable control with
+// evidence_every, in Annex A order, as of asOf.
+func Cadences(s *link.Site, asOf model.Date) []Cadence {
+	m, _ := buildSoA(s)
+	return cadences(m, asOf)
+}
+
+func cadences(m *soaModel, asOf model.Date) []Cadence {
+	var out []Cadence
+	for _, e := range m.Entries {
+		ok, excluded := e.decided()
+		if e.Decision == nil || e.Decision.EvidenceEvery.IsZero() || !ok || excluded {
+			continue
+		}
+		c := Cadence{Control: e.Control.ID, Every: e.Decision.EvidenceEvery, Register: e.Register, Pos: e.Decision.EveryPos}
+		for _, p := range e.Evidence {
+			if p.Doc.Date.IsZero() {
+				continue
+			}
+			if c.Newest == nil || p.Doc.Date.After(c.Newest.Doc.Date) {
+				c.Newest = p
+			}
+		}
+		if c.Newest != nil {
+			c.Due = c.Every.AddTo(c.Newest.Doc.Date)
+			c.Stale = asOf.After(c.Due)
+		} else {
+			c.Stale = true
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// cadenceFindings are the evidence-stale findings: the control, the
+// register that asks for the cadence, and the newest evidence if any.
+func cadenceFindings(cs []Cadence, asOf model.Date) []model.Finding {
+	var out []model.Finding
+	for _, c := range cs {
+		if !c.Stale {
+			continue
+		}
+		ctl, _ := iso.Lookup(c.Control)
+		name := c.Control + " " + ctl.Title
+		ids := []string{c.Control, c.Register.Doc.ID}
+		var msg string
+		if c.Newest == nil {
+			msg = "control " + name + " needs evidence every " + c.Every.String() + " but no dated evidence cites it"
+		} else {
+			ids = append(ids, c.Newest.Doc.ID)
+			n, unit := c.Due.DaysUntil(asOf), "days"
+			if n == 1 {
+				unit = "day"
+			}
+			msg = fmt.Sprintf("control %s needs evidence every %s: the newest, %s of %s, was due again by %s (%d %s ago)",
+				name, c.Every, c.Newest.Doc.ID, c.Newest.Doc.Date, c.Due, n, unit)
+		}
+		out = append(out, model.Finding{Severity: "minor", Rule: ruleEvidenceStale, IDs: ids, Message: msg})
+	}
+	return out
+}

@@ -39,6 +39,7 @@ var soaRuleTitles = []struct{ rule, title string }{
 	{ruleSoAExcludedNoReason, "Excluded without a justification (6.1.3 d)"},
 	{ruleSoACitedButExcluded, "Excluded, yet cited by documents or evidence"},
 	{ruleSoAApplicableUncited, "Applicable, but no document or evidence cites it"},
+	{ruleEvidenceStale, "Evidence overdue for its cadence (evidence_every)"},
 	{"soa-control-untraced", "Applicable, but no risk relies on it and no reasons are given"}, // the risk register's rule
 }
 
@@ -58,6 +59,17 @@ type SoARow struct {
 	Docs, Evidence    []view.RefView
 	Citing            []CitingView // records whose refs name the control (risks, actions, …)
 	Flags             []string     // rules that hit this control
+	Cadence           *CadenceView // nil: no evidence_every
+}
+
+// CadenceView is a control's evidence cadence on its row: the interval,
+// the newest evidence (nil when none is dated) and when more is due.
+type CadenceView struct {
+	Every  string
+	Newest *view.RefView
+	Date   string // of the newest evidence
+	Due    string // "" when there is no evidence
+	Stale  bool
 }
 
 // CitingView is a record that names a control: a risk relying on it, an
@@ -77,7 +89,7 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 	flags := map[string][]string{}
 	groups := map[string]*SoAFindingGroup{}
 	for _, f := range r.Findings() {
-		if !strings.HasPrefix(f.Rule, "soa-") {
+		if !strings.HasPrefix(f.Rule, "soa-") && f.Rule != ruleEvidenceStale {
 			continue
 		}
 		g := groups[f.Rule]
@@ -104,6 +116,15 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 		}
 	}
 	citing := citingRecords(r.Input())
+	cadence := map[string]*CadenceView{}
+	for _, c := range rep.cadence {
+		cv := &CadenceView{Every: c.Every.String(), Stale: c.Stale}
+		if c.Newest != nil {
+			rv := r.Ref(c.Newest.Doc.ID)
+			cv.Newest, cv.Date, cv.Due = &rv, c.Newest.Doc.Date.String(), c.Due.String()
+		}
+		cadence[c.Control] = cv
+	}
 	counts := map[string]int{}
 	byTheme := map[string]*SoATheme{}
 	for i, t := range iso.Themes() {
@@ -136,6 +157,7 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 		row.Docs = pageRefs(r, e.Docs)
 		row.Evidence = pageRefs(r, e.Evidence)
 		row.Citing = citing[e.Control.ID]
+		row.Cadence = cadence[e.Control.ID]
 		t := byTheme[e.Control.Theme]
 		t.Rows = append(t.Rows, row)
 	}

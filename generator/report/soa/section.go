@@ -1,6 +1,8 @@
 package soa
 
 import (
+	"strings"
+
 	"go.yaml.in/yaml/v3"
 
 	"github.com/isms-project/isms/generator/diag"
@@ -18,7 +20,9 @@ type Decision struct {
 	HasApplicable bool // "applicable" was written
 	Status        string
 	Justification string
-	Reasons       []string // why the control is there besides risk: legal, contractual, business, best-practice
+	Reasons       []string       // why the control is there besides risk: legal, contractual, business, best-practice
+	EvidenceEvery model.Interval // how often evidence for the control must be produced; zero: no cadence
+	EveryPos      diag.Pos
 	Pos           diag.Pos
 }
 
@@ -64,7 +68,7 @@ func decisions(d *model.Document) []Decision {
 func decodeApplicability(v model.Values, n *yaml.Node) any {
 	var out []Decision
 	for _, e := range v.List(n, "applicability") {
-		f := v.Fields(e, "applicability", []string{"control", "applicable", "status", "justification", "reasons"})
+		f := v.Fields(e, "applicability", []string{"control", "applicable", "status", "justification", "reasons", "evidence_every"})
 		if f == nil {
 			continue
 		}
@@ -98,6 +102,12 @@ func decodeApplicability(v model.Values, n *yaml.Node) any {
 				if s := v.Enum(n, "reason", Reasons); s != "" {
 					r.Reasons = append(r.Reasons, s)
 				}
+			}
+		}
+		if x, ok := f["evidence_every"]; ok {
+			r.EvidenceEvery, r.EveryPos = v.Interval(x), v.Pos(x)
+			if x.Kind == yaml.ScalarNode && strings.TrimSpace(x.Value) == "" {
+				v.Errorf(x, "bad-interval", "evidence_every needs an interval such as 30d, 3m or 1y")
 			}
 		}
 		out = append(out, r)
