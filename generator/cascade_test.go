@@ -177,3 +177,18 @@ func TestFavicon(t *testing.T) {
 		}
 	}
 }
+
+// A record's status is as of the build's date where its kind knows how:
+// the management-review pack sees the sample's objective OBJ-2026-06 as
+// missed (its due date passed with the target not met), not as off track.
+func TestRecordStatusAsOf(t *testing.T) {
+	res := mustBuild(t, os.DirFS(".."))
+	page := string(res.Tree["management-review/index.html"])
+	i := strings.Index(page, `id="OBJ-2026-06"`)
+	if i < 0 {
+		i = strings.Index(page, "OBJ-2026-06")
+	}
+	if i < 0 || !strings.Contains(page[i:min(len(page), i+600)], ">missed<") {
+		t.Error("the pack does not show OBJ-2026-06 as missed")
+	}
+}

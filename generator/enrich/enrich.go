@@ -27,7 +27,7 @@ type Result struct {
 // each report's findings and diagnostics are collected by its index, so
 // the result never depends on scheduling, and sorted once.
 func Run(cfg model.Config, asOf model.Date, s *link.Site, schema *model.Schema, reports []report.Report) (*Result, diag.List) {
-	records, diags := report.IndexRecords(s, schema)
+	records, diags := report.IndexRecordsAsOf(s, schema, asOf)
 	in := &report.Input{Config: cfg, AsOf: asOf, Site: s, Currency: map[string]currency.Info{}, Records: records}
 	for _, p := range s.Pages {
 		if !p.Doc.IsRetired() {

@@ -21,6 +21,10 @@ type Section struct {
 	// Records lists the records a decoded value declares (optional), for
 	// the site-wide index that other reports check references against.
 	Records func(decoded any) []Record
+	// RecordsAsOf, when given, is used instead of Records by a build, which
+	// knows its date: for records whose status depends on it (an objective
+	// is missed once its due date has passed without the target met).
+	RecordsAsOf func(decoded any, asOf Date) []Record
 }
 
 // Record is one record a section declares: its kind ("risk", "action"),
@@ -114,11 +118,22 @@ func (s *Schema) Decode(path, display string, src []byte) (*Document, diag.List)
 
 // Records are the records the decoded value of section key declares.
 func (s *Schema) Records(key string, decoded any) []Record {
+	return s.RecordsAsOf(key, decoded, Date{})
+}
+
+// RecordsAsOf are the records the decoded value of section key declares,
+// their status as of asOf where the section knows how.
+func (s *Schema) RecordsAsOf(key string, decoded any, asOf Date) []Record {
 	sec, ok := s.section(key)
-	if !ok || sec.Records == nil {
+	switch {
+	case !ok:
 		return nil
+	case sec.RecordsAsOf != nil && !asOf.IsZero():
+		return sec.RecordsAsOf(decoded, asOf)
+	case sec.Records != nil:
+		return sec.Records(decoded)
 	}
-	return sec.Records(decoded)
+	return nil
 }
 
 func (s *Schema) section(key string) (Section, bool) {

@@ -56,6 +56,12 @@ func (rs Records) Check(kind, id, what string, pos diag.Pos, diags *diag.List) b
 // twice for one kind is a duplicate-id error at the second, naming the
 // first; the first is kept.
 func IndexRecords(s *link.Site, schema *model.Schema) (Records, diag.List) {
+	return IndexRecordsAsOf(s, schema, model.Date{})
+}
+
+// IndexRecordsAsOf is IndexRecords with each record's status as of asOf
+// where its section knows how (model.Section.RecordsAsOf).
+func IndexRecordsAsOf(s *link.Site, schema *model.Schema, asOf model.Date) (Records, diag.List) {
 	var diags diag.List
 	rs := Records{}
 	for _, p := range s.Pages {
@@ -65,7 +71,7 @@ func IndexRecords(s *link.Site, schema *model.Schema) (Records, diag.List) {
 		}
 		slices.Sort(keys)
 		for _, k := range keys {
-			recs := schema.Records(k, p.Doc.Sections[k])
+			recs := schema.RecordsAsOf(k, p.Doc.Sections[k], asOf)
 			slices.SortStableFunc(recs, func(a, b model.Record) int { return cmp.Compare(a.Pos.Line, b.Pos.Line) })
 			for _, r := range recs {
 				if rs[r.Kind] == nil {

@@ -74,7 +74,8 @@ var (
 // Sections gives the objectives report the front-matter key objectives:,
 // each entry a record of kind "objective".
 func (*Report) Sections() []model.Section {
-	return []model.Section{{Key: "objectives", Decode: decode, Records: records}}
+	return []model.Section{{Key: "objectives", Decode: decode, Records: records,
+		RecordsAsOf: func(decoded any, asOf model.Date) []model.Record { return recordsAt(decoded, asOf) }}}
 }
 
 // DocObjectives are a document's decoded objectives.
@@ -87,7 +88,12 @@ func DocObjectives(d *model.Document) []Objective {
 // latest measurement (a record is indexed before the build's as-of is
 // applied): unmeasured, met, on-track or off-track; StateAt gives the
 // state as of a date, missed included.
-func records(decoded any) []model.Record {
+func records(decoded any) []model.Record { return recordsAt(decoded, model.Date{}) }
+
+// recordsAt declares each objective with its state as of asOf (the
+// build's date: missed included), or, with no date, as of its own latest
+// measurement.
+func recordsAt(decoded any, asOf model.Date) []model.Record {
 	os, _ := decoded.([]Objective)
 	out := make([]model.Record, 0, len(os))
 	for i := range os {
@@ -100,7 +106,9 @@ func records(decoded any) []model.Record {
 			}
 		}
 		st := StateUnmeasured
-		if m, ok := o.Latest(model.Date{}); ok {
+		if !asOf.IsZero() {
+			st = o.StateAt(asOf)
+		} else if m, ok := o.Latest(model.Date{}); ok {
 			st = o.StateAt(m.Date)
 		}
 		out = append(out, model.Record{Kind: "objective", ID: o.ID, Title: o.Title, Status: st, Pos: o.Pos, Refs: refs})
