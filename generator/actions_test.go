@@ -111,7 +111,7 @@ func TestActionsConnections(t *testing.T) {
 	if i < 0 || !(i < j && j < k && k < l) {
 		t.Errorf("header: want Currency (20), Actions (26), Exceptions (27), SoA (30); got positions %d %d %d %d", i, j, k, l)
 	}
-	for _, want := range []string{`href="/actions/#overdue"><span class="tile-value">2</span><span class="tile-label">overdue actions`, `href="/exceptions/#expired"><span class="tile-value">1</span><span class="tile-label">expired exceptions`} {
+	for _, want := range []string{`href="/actions/#overdue"><span class="tile-value">2</span> overdue actions`, `href="/exceptions/#expired"><span class="tile-value">1</span> expired exceptions`} {
 		if !strings.Contains(home, want) {
 			t.Errorf("home page lacks the tile %s", want)
 		}

@@ -192,3 +192,26 @@ func TestRecordStatusAsOf(t *testing.T) {
 		t.Error("the pack does not show OBJ-2026-06 as missed")
 	}
 }
+
+// The home page shows the PDCA panel from the reports' phase tiles: each
+// step with its facts and the worst state among them; on a site without
+// records a step says so, and no audit or review recorded is bad.
+func TestHomeEnginePanel(t *testing.T) {
+	res := mustBuild(t, os.DirFS(".."))
+	home := string(res.Tree["index.html"])
+	for _, want := range []string{
+		`<li class="pdca-step pdca-bad"><h3>Plan</h3>`, `risks above appetite`,
+		`<h3>Do</h3>`, `overdue actions`, `<h3>Check</h3>`, `days since the last internal audit`,
+		`<h3>Act</h3>`, `days since the last management review`,
+	} {
+		if !strings.Contains(home, want) {
+			t.Errorf("home page lacks %q", want)
+		}
+	}
+	empty := string(mustBuild(t, fstest.MapFS{"content/policies/a.md": {Data: []byte(policy)}}).Tree["index.html"])
+	for _, want := range []string{`<li class="pdca-step pdca-none"><h3>Plan</h3>`, "No records yet.", `<li class="pdca-step pdca-bad"><h3>Act</h3>`, "management reviews recorded"} {
+		if !strings.Contains(empty, want) {
+			t.Errorf("the home page of a site without records lacks %q", want)
+		}
+	}
+}

@@ -101,7 +101,7 @@ func TestObjectivesConnections(t *testing.T) {
 	if j < 0 || !(i < j && j < k) {
 		t.Errorf("header: want Exceptions (27), Objectives (28), SoA (30); got positions %d %d %d", i, j, k)
 	}
-	if want := `href="/objectives/#attention"><span class="tile-value">2</span><span class="tile-label">objectives off track or missed`; !strings.Contains(home, want) {
+	if want := `href="/objectives/#attention"><span class="tile-value">2</span> objectives off track or missed`; !strings.Contains(home, want) {
 		t.Errorf("home page lacks the tile %s", want)
 	}
 	ics := string(res.Tree["reviews.ics"])

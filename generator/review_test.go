@@ -271,7 +271,7 @@ func TestReviewObjectives(t *testing.T) {
 // audit record and management review, or 0 recorded (bad) without any.
 func TestReviewTiles(t *testing.T) {
 	tile := func(class, url string, n int, label string) string {
-		return `<li class="tile tile-` + class + `"><a href="/` + url + `"><span class="tile-value">` + itoa(n) + `</span><span class="tile-label">` + label + `</span></a></li>`
+		return `<li class="pdca-fact pdca-fact-` + class + `"><a href="/` + url + `"><span class="tile-value">` + itoa(n) + `</span> ` + label + `</a></li>`
 	}
 	home := string(mustBuild(t, siteFromTxtar(t, "../testdata/sites/review.txtar")).Tree["index.html"])
 	for _, want := range []string{
@@ -306,7 +306,7 @@ func TestReviewAgeBoundary(t *testing.T) {
 	} {
 		site := fstest.MapFS{"content/minutes/m.md": {Data: []byte(minutesDoc("MIN-1", tc.date, ""))}}
 		home := string(buildOK(t, site).Tree["index.html"])
-		want := `<li class="tile tile-` + tc.class + `"><a href="/management-review/"><span class="tile-value">` + itoa(tc.days) + `</span><span class="tile-label">days since the last management review</span>`
+		want := `<li class="pdca-fact pdca-fact-` + tc.class + `"><a href="/management-review/"><span class="tile-value">` + itoa(tc.days) + `</span> days since the last management review</a>`
 		if !strings.Contains(home, want) {
 			t.Errorf("%s: home lacks %s", tc.date, want)
 		}

@@ -376,8 +376,53 @@ type HomeData struct {
 	Scope    template.HTML
 	Manual   *view.RefView
 	Health   []view.Tile
+	Engine   []PDCAStep // the PDCA panel; empty when no report gave it a tile
 	ByType   []view.NavGroup
 	ByClause []view.NavGroup
+}
+
+// PDCAStep is one step of the home page's PDCA panel: the tiles the
+// reports gave it, and the step's state — the worst of theirs.
+type PDCAStep struct {
+	Phase, Title, Question, Class string
+	Tiles                         []view.Tile
+}
+
+// pdcaSteps are the panel's steps and what each asks of the records.
+var pdcaSteps = []PDCAStep{
+	{Phase: "plan", Title: "Plan", Question: "Risks assessed and within appetite?"},
+	{Phase: "do", Title: "Do", Question: "Treatment and corrective actions on time?"},
+	{Phase: "check", Title: "Check", Question: "Audited, monitored, objectives measured?"},
+	{Phase: "act", Title: "Act", Question: "Nonconformities closed and reviewed at the top?"},
+}
+
+// engine groups the reports' phase tiles into the PDCA panel.
+func engine(tiles []view.Tile) []PDCAStep {
+	rank := map[string]int{"ok": 0, "": 0, "warn": 1, "bad": 2}
+	var out []PDCAStep
+	some := false
+	for _, st := range pdcaSteps {
+		st.Class = "ok"
+		for _, t := range tiles {
+			if t.Phase != st.Phase {
+				continue
+			}
+			st.Tiles = append(st.Tiles, t)
+			if rank[t.Class] > rank[st.Class] {
+				st.Class = t.Class
+			}
+		}
+		if len(st.Tiles) == 0 {
+			st.Class = "none"
+		} else {
+			some = true
+		}
+		out = append(out, st)
+	}
+	if !some {
+		return nil
+	}
+	return out
 }
 
 func homeData(in renderInput, groups view.NavData) *HomeData {
@@ -402,10 +447,16 @@ func homeData(in renderInput, groups view.NavData) *HomeData {
 		{Label: "overdue for review", Class: "bad", URL: cur, Value: counts[currency.Overdue]},
 		{Label: "never reviewed", Class: "bad", URL: cur, Value: counts[currency.NeverReviewed]},
 	}
+	var phased []view.Tile
 	for _, t := range in.en.Tiles {
 		t.URL = s.Root + t.URL
+		if t.Phase != "" {
+			phased = append(phased, t)
+			continue
+		}
 		h.Health = append(h.Health, t)
 	}
+	h.Engine = engine(phased)
 	return h
 }
 

@@ -13,6 +13,10 @@ import (
 type Tile struct {
 	Label, Class, URL string
 	Value             int
+	// Phase puts a home-page tile in the PDCA panel ("plan", "do",
+	// "check", "act"): the ISMS as an engine, each step's state from the
+	// records. Tiles without one are the documents' health.
+	Phase string
 }
 
 // ControlAnchor is the fragment of a control's row on /soa/: ids with dots

@@ -253,7 +253,18 @@ func (r *Report) Tiles() []view.Tile {
 				n++
 			}
 		}
-		out = append(out, view.Tile{Label: "overdue actions", Class: okBad(n), URL: "actions/#overdue", Value: n})
+		out = append(out, view.Tile{Label: "overdue actions", Class: okBad(n), URL: "actions/#overdue", Value: n, Phase: "do"})
+		unchecked := 0
+		for _, it := range r.actions {
+			if a := it.A; a.Kind == "nonconformity" && a.Closed() && a.Effectiveness == nil {
+				unchecked++
+			}
+		}
+		t := view.Tile{Label: "nonconformities closed, effectiveness not checked", Class: "ok", URL: "actions/#unverified", Value: unchecked, Phase: "act"}
+		if unchecked > 0 {
+			t.Class = "warn"
+		}
+		out = append(out, t)
 	}
 	return out
 }
@@ -268,7 +279,7 @@ func (r *Exceptions) Tiles() []view.Tile {
 				n++
 			}
 		}
-		out = append(out, view.Tile{Label: "expired exceptions", Class: okBad(n), URL: "exceptions/#expired", Value: n})
+		out = append(out, view.Tile{Label: "expired exceptions", Class: okBad(n), URL: "exceptions/#expired", Value: n, Phase: "do"})
 	}
 	return out
 }

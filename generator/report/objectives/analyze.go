@@ -267,5 +267,5 @@ func (r *Report) Tiles() []view.Tile {
 	if n > 0 {
 		class = "bad"
 	}
-	return []view.Tile{{Label: "objectives off track or missed", Class: class, URL: "objectives/#attention", Value: n}}
+	return []view.Tile{{Label: "objectives off track or missed", Class: class, URL: "objectives/#attention", Value: n, Phase: "check"}}
 }

@@ -33,9 +33,9 @@ func (r *Report) Tiles() []view.Tile {
 		}
 	}
 	if latest < 0 {
-		audit = &view.Tile{Label: "internal audits recorded", Class: "bad", URL: "management-review/#input-d", Value: 0}
+		audit = &view.Tile{Label: "internal audits recorded", Class: "bad", URL: "management-review/#input-d", Value: 0, Phase: "check"}
 	} else {
-		audit = &view.Tile{Label: "days since the last internal audit", Class: ageClass(latest), URL: "management-review/#input-d", Value: latest}
+		audit = &view.Tile{Label: "days since the last internal audit", Class: ageClass(latest), URL: "management-review/#input-d", Value: latest, Phase: "check"}
 	}
 	out = append(out, *audit)
 	if ids := r.in.Records.IDs("objective"); len(ids) > 0 {
@@ -45,17 +45,17 @@ func (r *Report) Tiles() []view.Tile {
 				n++
 			}
 		}
-		t := view.Tile{Label: "objectives not measured", Class: "ok", URL: "management-review/#input-d", Value: n}
+		t := view.Tile{Label: "objectives not measured", Class: "ok", URL: "management-review/#input-d", Value: n, Phase: "check"}
 		if n > 0 {
 			t.Class = "warn"
 		}
 		out = append(out, t)
 	}
 	if len(r.minutes) == 0 {
-		out = append(out, view.Tile{Label: "management reviews recorded", Class: "bad", URL: "management-review/", Value: 0})
+		out = append(out, view.Tile{Label: "management reviews recorded", Class: "bad", URL: "management-review/", Value: 0, Phase: "act"})
 	} else {
 		n := heldOn(r.minutes[0].Doc).DaysUntil(asOf)
-		out = append(out, view.Tile{Label: "days since the last management review", Class: ageClass(n), URL: "management-review/", Value: n})
+		out = append(out, view.Tile{Label: "days since the last management review", Class: ageClass(n), URL: "management-review/", Value: n, Phase: "act"})
 	}
 	return out
 }

@@ -283,7 +283,7 @@ func (r *Report) Tiles() []view.Tile {
 	if len(r.risks) == 0 {
 		return nil
 	}
-	t := view.Tile{Label: "risks above appetite", Class: "ok", URL: "risks/#findings", Value: r.above}
+	t := view.Tile{Label: "risks above appetite", Class: "ok", URL: "risks/#findings", Value: r.above, Phase: "plan"}
 	if r.above > 0 {
 		t.Class = "bad"
 	}
