@@ -255,6 +255,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 
 	en, d := enrich.Run(cfg, res.AsOf, site, schema, reports)
 	diags = append(diags, d...)
+	en.Input.History = hist.Revisions // analysed: other reports' pages may read the history now
 	res.Findings = en.Findings
 	res.Commit = hist.Commit()
 	res.Currency = en.Input.Currency

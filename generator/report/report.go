@@ -41,6 +41,15 @@ type Input struct {
 	Site     *link.Site
 	Currency map[string]currency.Info // by content path; retired documents excluded
 	Records  Records                  // the records every section declares (risks, actions, …)
+	// History is each document's committed changes, newest first, by
+	// content path (nil outside version control). The history report reads
+	// them while the reports analyse, so it is there for Publish only.
+	History func(path string) []Revision
+}
+
+// Revision is one commit that changed a document.
+type Revision struct {
+	Date, Short, Author, Subject string // Date: YYYY-MM-DD
 }
 
 // Report is one ISMS view. Analyze runs once per build, after the site

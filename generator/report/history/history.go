@@ -99,6 +99,22 @@ func (rep *Report) Wait() {
 	}
 }
 
+// Revisions are the commits that changed the document at path (relative
+// to the content folder), newest first; nil outside git. For other
+// reports' pages, once Analyze has run.
+func (rep *Report) Revisions(path string) []report.Revision {
+	h := rep.state
+	if h == nil || h.log == nil || !h.log.Available {
+		return nil
+	}
+	revs := h.log.Revisions(path)
+	out := make([]report.Revision, len(revs))
+	for i, r := range revs {
+		out[i] = report.Revision{Date: r.Date, Short: r.Short, Author: r.Author, Subject: r.Subject}
+	}
+	return out
+}
+
 // Commit is the HEAD commit of the site's repository, "" outside git.
 func (rep *Report) Commit() string {
 	if rep.state == nil || rep.state.log == nil {

@@ -152,6 +152,13 @@ func (rep *Report) pack(r report.Renderer) *Data {
 			if inPeriod(doc.Reviewed) {
 				notes = append(notes, "reviewed "+doc.Reviewed.String())
 			}
+			if in.History != nil {
+				for _, rv := range in.History(doc.Path) {
+					if day, err := model.ParseDate(rv.Date); err == nil && inPeriod(day) {
+						notes = append(notes, "commit "+rv.Short+" "+rv.Date+": "+rv.Subject)
+					}
+				}
+			}
 			if len(notes) > 0 {
 				e := docEntry(p, model.Date{}, strings.Join(notes, "; "))
 				if hasClause(doc, "4.1") {
