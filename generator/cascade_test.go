@@ -200,7 +200,7 @@ func TestHomeEnginePanel(t *testing.T) {
 	res := mustBuild(t, os.DirFS(".."))
 	home := string(res.Tree["index.html"])
 	for _, want := range []string{
-		`<li class="pdca-step pdca-bad"><h3>Plan</h3>`, `risks above appetite`,
+		`<li class="pdca-step pdca-bad"><h3>Plan</h3>`, `risks above appetite`, `risks not reassessed within their interval`,
 		`<h3>Do</h3>`, `overdue actions`, `<h3>Check</h3>`, `days since the last internal audit`,
 		`<h3>Act</h3>`, `days since the last management review`,
 	} {

@@ -287,5 +287,15 @@ func (r *Report) Tiles() []view.Tile {
 	if r.above > 0 {
 		t.Class = "bad"
 	}
-	return []view.Tile{t}
+	late := 0
+	for _, e := range r.risks {
+		if due := r.reassessBy(&e.Risk); due.IsZero() || due.Before(r.asOf) {
+			late++
+		}
+	}
+	n := view.Tile{Label: "risks not reassessed within their interval", Class: "ok", URL: "risks/#findings", Value: late, Phase: "plan"}
+	if late > 0 {
+		n.Class = "warn"
+	}
+	return []view.Tile{t, n}
 }
