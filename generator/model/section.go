@@ -8,6 +8,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/iso"
 )
 
 // Section is a top-level front-matter key that a report owns (the SoA's
@@ -219,4 +220,20 @@ func GuessID(src []byte) string {
 		return string(m[1])
 	}
 	return ""
+}
+
+// Control reads an Annex A control id, normalised ("A.5.15" → "5.15"); one
+// that is not in Annex A is unknown-control, naming the closest, and comes
+// back as written with false.
+func (v Values) Control(n *yaml.Node) (string, bool) {
+	s := v.Str(n)
+	if c, ok := iso.Normalize(s); ok {
+		return c, true
+	}
+	if hint := iso.Closest(s); hint != "" {
+		v.Errorf(n, "unknown-control", "%q is not an Annex A control: did you mean %q?", s, hint)
+	} else {
+		v.Errorf(n, "unknown-control", "%q is not an Annex A control", s)
+	}
+	return s, false
 }

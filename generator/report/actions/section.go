@@ -7,7 +7,6 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/isms-project/isms/generator/diag"
-	"github.com/isms-project/isms/generator/iso"
 	"github.com/isms-project/isms/generator/model"
 )
 
@@ -175,18 +174,11 @@ func refs(v model.Values, n *yaml.Node) []Ref {
 func controls(v model.Values, n *yaml.Node) []Ref {
 	var out []Ref
 	for _, x := range v.StrList(n) {
-		s := v.Str(x)
-		if s == "" {
+		if v.Str(x) == "" {
 			continue
 		}
-		c, known := iso.Normalize(s)
-		switch {
-		case known:
+		if c, ok := v.Control(x); ok {
 			out = append(out, Ref{ID: c, Pos: v.Pos(x)})
-		case iso.Closest(s) != "":
-			v.Errorf(x, "unknown-control", "%q is not an Annex A control: did you mean %q?", s, iso.Closest(s))
-		default:
-			v.Errorf(x, "unknown-control", "%q is not an Annex A control", s)
 		}
 	}
 	return out

@@ -7,7 +7,6 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/isms-project/isms/generator/diag"
-	"github.com/isms-project/isms/generator/iso"
 	"github.com/isms-project/isms/generator/model"
 )
 
@@ -148,15 +147,8 @@ func decodeRisks(v model.Values, n *yaml.Node) any {
 		}
 		if x := f["controls"]; x != nil {
 			for _, c := range v.StrList(x) {
-				id := v.Str(c)
-				n, known := iso.Normalize(id)
-				switch {
-				case known:
+				if n, ok := v.Control(c); ok {
 					r.Controls = append(r.Controls, Ref{n, v.Pos(c)})
-				case iso.Closest(id) != "":
-					v.Errorf(c, "unknown-control", "%q is not an Annex A control: did you mean %q?", id, iso.Closest(id))
-				default:
-					v.Errorf(c, "unknown-control", "%q is not an Annex A control", id)
 				}
 			}
 		}

@@ -6,7 +6,6 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/isms-project/isms/generator/diag"
-	"github.com/isms-project/isms/generator/iso"
 	"github.com/isms-project/isms/generator/model"
 )
 
@@ -78,16 +77,8 @@ func decodeApplicability(v model.Values, n *yaml.Node) any {
 			v.Errorf(e, "missing-field", "applicability entry needs \"control\"")
 			continue
 		}
-		r.Control, r.Pos = v.Str(x), v.Pos(x)
-		c, known := iso.Normalize(r.Control)
-		switch {
-		case known:
-			r.Control = c
-		case iso.Closest(r.Control) != "":
-			v.Errorf(x, "unknown-control", "%q is not an Annex A control: did you mean %q?", r.Control, iso.Closest(r.Control))
-		default:
-			v.Errorf(x, "unknown-control", "%q is not an Annex A control", r.Control)
-		}
+		r.Control, _ = v.Control(x)
+		r.Pos = v.Pos(x)
 		if x, ok := f["applicable"]; ok {
 			r.Applicable, r.HasApplicable = v.Bool(x, "applicable"), true
 		}
