@@ -9,13 +9,12 @@ import (
 	"testing"
 )
 
-// gitSite makes a real repository in a temp folder with fixed authors and
-// dates: a document created, edited with a version bump, renamed, then
-// edited without a version bump.
-func gitSite(t *testing.T) string {
+// gitRepo is an empty folder in which git commits with fixed names and
+// the given dates, and files are written; it skips without a git binary.
+func gitRepo(t *testing.T) (string, func(date string, args ...string), func(p, s string)) {
 	t.Helper()
 	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("no git binary; skipping history tests")
+		t.Skip("no git binary; skipping tests on a git repository")
 	}
 	dir := t.TempDir()
 	git := func(date string, args ...string) {
@@ -37,6 +36,15 @@ func gitSite(t *testing.T) string {
 			t.Fatal(err)
 		}
 	}
+	return dir, git, write
+}
+
+// gitSite makes a real repository in a temp folder with fixed authors and
+// dates: a document created, edited with a version bump, renamed, then
+// edited without a version bump.
+func gitSite(t *testing.T) string {
+	t.Helper()
+	dir, git, write := gitRepo(t)
 	fm := func(version, status string) string {
 		return "---\nid: POL-AC-01\ntitle: Access <control>\ntype: policy\nowner: CISO\nversion: \"" + version + "\"\nstatus: " + status + "\nhistory:\n  - { version: \"1.0\", date: 2025-01-10, author: Ada, change: First issue }\n---\n"
 	}

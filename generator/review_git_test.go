@@ -3,8 +3,6 @@ package generator
 import (
 	"context"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -14,29 +12,7 @@ import (
 // read from a real git repository; commits before the review are left out,
 // and an input with no change says so.
 func TestReviewPackFromGit(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("no git binary; skipping the git-backed review pack test")
-	}
-	dir := t.TempDir()
-	git := func(date string, args ...string) {
-		t.Helper()
-		cmd := exec.Command("git", append([]string{"-c", "user.name=Ada Auditor", "-c", "user.email=ada@example.com", "-c", "commit.gpgsign=false"}, args...)...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GIT_AUTHOR_DATE="+date+"T10:00:00+00:00", "GIT_COMMITTER_DATE="+date+"T10:00:00+00:00", "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
-	write := func(p, s string) {
-		t.Helper()
-		full := filepath.Join(dir, p)
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir, git, write := gitRepo(t)
 	ctxDoc := func(body string) string {
 		return "---\nid: PRC-CTX\ntitle: Context\ntype: process\nowner: CISO\nphase: plan\nclause: [\"4.1\"]\nreviewed: 2026-01-10\n---\n" + body
 	}
