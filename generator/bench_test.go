@@ -114,7 +114,7 @@ func BenchmarkRender(b *testing.B) {
 	for b.Loop() {
 		// Nothing earlier stages made is changed by rendering, so the
 		// loop is fair.
-		if tree, d := render.Site(in); d.HasErrors() || tree == nil {
+		if tree, _, d := render.Site(in); d.HasErrors() || tree == nil {
 			b.Fatal(d.String())
 		}
 	}

@@ -37,12 +37,17 @@
 package generator
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
+	"maps"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/yuin/goldmark"
@@ -89,6 +94,11 @@ type Options struct {
 	Diagrams *diagrams.Renderer // the diagram layout and its caches, chosen by the caller (cmd, serve); nil = one per build, in memory
 	Reports  []report.Report    // reports added after the built-in ones (tests, extensions)
 	History  githistory.Reader  // how version history is read; nil = the git command
+	// Edition builds only what that edition of isms.yaml's editions may
+	// publish ("" = the whole site); AllEditions builds every declared
+	// edition from one parse into Result.Editions.
+	Edition     string
+	AllEditions bool
 }
 
 // newReports makes the build's reports, in the order their pages are
@@ -122,6 +132,10 @@ type Result struct {
 	Findings []model.Finding
 	Currency map[string]currency.Info // by content path; retired documents excluded
 	Diags    diag.List                // sorted
+
+	Taint    render.Taint     // each file of Tree's classification rank
+	Edition  *model.Edition   // the edition Tree holds (--edition); nil = the whole site
+	Editions []*EditionResult // AllEditions: one per declared edition, in isms.yaml's order
 }
 
 // contentDir is where documents live inside the site folder.
@@ -238,14 +252,17 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 			failed[src.Docs[i].Path] = model.GuessID(src.Docs[i].Data)
 		}
 	}
-	site, d := link.Link(ok, src.Assets, link.Options{
-		Root: root, NormalizeControl: iso.Normalize, ClosestControl: iso.Closest, Failed: failed,
-	})
+	lo := link.Options{Root: root, NormalizeControl: iso.Normalize, ClosestControl: iso.Closest, Failed: failed}
+	site, d := link.Link(ok, src.Assets, lo)
 	diags = append(diags, d...)
 	res.Site = site
 
 	theme, d := o.Cache.theme(func() (*view.Theme, diag.List) { return loadTheme(o.Site, cfg.Theme) })
 	diags = append(diags, d...)
+	editions, err := selectEditions(cfg, o)
+	if err != nil {
+		return res, err
+	}
 	if diags.HasErrors() {
 		return res, nil
 	}
@@ -253,6 +270,8 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		return res, err
 	}
 
+	// The whole site is analysed once: its findings and diagnostics are
+	// the site's, whoever reads it.
 	en, d := enrich.Run(cfg, res.AsOf, site, schema, reports)
 	diags = append(diags, d...)
 	en.Input.History = hist.Revisions // analysed: other reports' pages may read the history now
@@ -262,31 +281,332 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	if st := hist.State(); st != nil {
 		o.Cache.setHistory(st)
 	}
-	if diags.HasErrors() || o.NoRender {
+	if diags.HasErrors() || (o.NoRender && editions == nil) {
 		return res, nil
 	}
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
 
-	in := render.Input{
-		Config: cfg, AsOf: res.AsOf, Site: site, Theme: theme, ThemeDir: "themes/" + cfg.Theme, Markdown: md,
-		Content: content, Assets: src.Assets, Snapshot: o.Snapshot, Scripts: o.Scripts, Commit: res.Commit,
-		Enriched: en, Reports: reports, Diagrams: dr,
-	}
-	if o.Cache != nil {
-		in.Memo = o.Cache
-	}
-	tree, d := render.Site(in)
-	diags = append(diags, d...)
-	if diags.HasErrors() {
+	a := assembly{o: o, cfg: cfg, schema: schema, theme: theme, md: md, content: content, diagrams: dr, hist: hist}
+	if editions == nil {
+		tree, taint, d := a.render(site, src.Assets, en, reports, nil)
+		diags = append(diags, d...)
+		if diags.HasErrors() {
+			return res, nil
+		}
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		res.Tree, res.Taint = tree, taint
 		return res, nil
 	}
-	if err := ctx.Err(); err != nil {
-		return res, err
+
+	// Each edition: the documents at or below its max, linked, analysed
+	// and rendered on their own, from the one parse above.
+	seen := map[string]bool{}
+	for _, dg := range diags {
+		seen[dg.String()] = true
 	}
-	res.Tree = tree
+	for _, ed := range editions {
+		if err := ctx.Err(); err != nil {
+			return res, err
+		}
+		er, d := a.edition(ctx, ed, ok, lo, src.Assets, site, res)
+		for _, dg := range d { // what the whole site's pass did not already say
+			if !seen[dg.String()] {
+				seen[dg.String()] = true
+				diags = append(diags, dg)
+			}
+		}
+		res.Editions = append(res.Editions, er)
+	}
+	if diags.HasErrors() {
+		res.Editions = nil
+		return res, nil
+	}
+	if o.Edition != "" {
+		e := res.Editions[0]
+		res.Edition, res.Tree, res.Taint, res.Findings, res.Currency = e.Edition, e.Tree, e.Taint, e.Findings, e.Currency
+		res.Editions = nil
+	}
+	if o.NoRender {
+		for _, e := range res.Editions {
+			e.Tree, e.Taint = nil, nil
+		}
+	}
 	return res, nil
+}
+
+// assembly is what every pass after linking shares: the one parse's
+// configuration, theme and renderers.
+type assembly struct {
+	o        Options
+	cfg      model.Config
+	schema   *model.Schema
+	theme    *view.Theme
+	md       *markdown.Markdown
+	content  fs.FS
+	diagrams *diagrams.Renderer
+	hist     *history.Report
+}
+
+// render is the render stage for a linked and enriched site (the whole
+// site, or an edition's).
+func (a *assembly) render(site *link.Site, assets []string, en *enrich.Result, reports []report.Report, ed *model.Edition) (view.Tree, render.Taint, diag.List) {
+	in := render.Input{
+		Config: a.cfg, AsOf: en.Input.AsOf, Site: site, Theme: a.theme, ThemeDir: "themes/" + a.cfg.Theme, Markdown: a.md,
+		Content: a.content, Assets: assets, Snapshot: a.o.Snapshot, Scripts: a.o.Scripts, Commit: a.hist.Commit(),
+		Enriched: en, Reports: reports, Diagrams: a.diagrams, Edition: ed,
+	}
+	if a.o.Cache != nil {
+		in.Memo = a.o.Cache
+	}
+	return render.Site(in)
+}
+
+// EditionResult is one edition of a build: its tree (nil when the build
+// failed or nothing was rendered) and what it publishes.
+type EditionResult struct {
+	Edition  *model.Edition
+	Tree     view.Tree
+	Taint    render.Taint // each file's classification rank; none above the edition's max
+	Findings []model.Finding
+	Currency map[string]currency.Info
+	Withheld int // documents left out
+}
+
+// edition links, analyses and renders the documents an edition may hold.
+// Its findings are the whole site's, less those that name or quote
+// anything it leaves out: a finding computed from the edition alone
+// would report what only looks missing (a process whose inputs come from
+// a confidential register). Every file it renders is checked against its
+// max: one above is an internal error, not a publish.
+func (a *assembly) edition(ctx context.Context, ed model.Edition, all []*link.Page, lo link.Options, assets []string, whole *link.Site, res *Result) (*EditionResult, diag.List) {
+	var diags diag.List
+	maxRank := a.cfg.Rank(ed.Max)
+	visible := func(class string) bool {
+		if class == "" {
+			class = a.cfg.ClassificationOf(&model.Document{})
+		}
+		r := a.cfg.Rank(class)
+		return r >= 0 && r <= maxRank
+	}
+	var pages, withheld []*link.Page
+	for _, p := range all {
+		cp := *p // link writes its findings on the page: each pass its own
+		if visible(a.cfg.ClassificationOf(p.Doc)) {
+			pages = append(pages, &cp)
+		} else {
+			withheld = append(withheld, &cp)
+		}
+	}
+	var shown []string
+	for _, f := range assets {
+		users := whole.AssetUsers[f]
+		open := len(users) == 0 && visible("")
+		for _, u := range users {
+			open = open || visible(a.cfg.ClassificationOf(u.Doc))
+		}
+		if open {
+			shown = append(shown, f)
+		}
+	}
+	lo.Withheld = withheld
+	site, d := link.Link(pages, shown, lo)
+	diags = append(diags, d...)
+	hist := a.hist.For(visible)
+	reports := newReports(a.o, hist)
+	en, d := enrich.Run(a.cfg, res.AsOf, site, a.schema, reports)
+	diags = append(diags, d...)
+	en.Input.History = hist.Revisions
+	en.Findings = withoutWithheld(res.Findings, withheld, en.Input.Records.WithheldIDs())
+	out := &EditionResult{Edition: &ed, Findings: en.Findings, Currency: en.Input.Currency, Withheld: len(withheld)}
+	if diags.HasErrors() || a.o.NoRender || ctx.Err() != nil {
+		return out, diags
+	}
+	tree, taint, d := a.render(site, shown, en, reports, &ed)
+	diags = append(diags, d...)
+	ids := withheldIDs(withheld, en.Input.Records.WithheldIDs())
+	diags = append(diags, mentions(site, ids, ed)...)
+	redact(tree, ids, shown)
+	for _, u := range slices.Sorted(maps.Keys(taint)) {
+		if taint[u] > maxRank || taint[u] < 0 {
+			diags.Errorf(diag.Pos{Path: "isms.yaml"}, "internal",
+				"edition %s: /%s is classified %s, above the edition's max %s: not published (this is a bug in isms: please report it)",
+				ed.Name, u, cmp.Or(a.cfg.Level(taint[u]), "unknown"), ed.Max)
+		}
+	}
+	for _, p := range site.Pages { // what render was given, checked again
+		if !visible(a.cfg.ClassificationOf(p.Doc)) {
+			diags.Errorf(diag.Pos{Path: p.Display}, "internal", "edition %s was given %s, above its max %s (this is a bug in isms)", ed.Name, p.Display, ed.Max)
+		}
+	}
+	if !diags.HasErrors() {
+		out.Tree, out.Taint = tree, taint
+	}
+	return out, diags
+}
+
+// withoutWithheld are the findings that neither name nor quote a
+// document left out or a record declared in one.
+func withoutWithheld(fs []model.Finding, withheld []*link.Page, records []string) []model.Finding {
+	words := slices.Clone(records)
+	for _, p := range withheld {
+		words = append(words, p.Doc.ID, p.Doc.Title, p.Doc.Path)
+	}
+	hidden := func(id string) bool { return slices.Contains(words, id) }
+	var out []model.Finding
+next:
+	for _, f := range fs {
+		for _, id := range f.IDs {
+			if hidden(id) {
+				continue next
+			}
+		}
+		for _, w := range words {
+			if w != "" && strings.Contains(f.Message, w) {
+				continue next
+			}
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// withheldIDs are the ids an edition leaves out that can be told apart
+// from words: a document's or record's id of three characters or more,
+// made of letters, digits and - . _ with at least one digit or mark.
+func withheldIDs(withheld []*link.Page, records []string) map[string]bool {
+	ids := map[string]bool{}
+	for _, id := range append(slices.Clone(records), pageIDs(withheld)...) {
+		if len(id) >= 3 && strings.ContainsAny(id, "0123456789-._") && strings.IndexFunc(id, func(r rune) bool { return !idChar(byte(r)) || r >= 0x80 }) < 0 {
+			ids[id] = true
+		}
+	}
+	return ids
+}
+
+func pageIDs(ps []*link.Page) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.Doc.ID)
+	}
+	return out
+}
+
+func idChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_'
+}
+
+// eachID calls fn with the start and end of every whole token of s that
+// is one of ids: a run of id characters, less trailing dots and hyphens
+// (the end of a sentence), so "R-1" is found in "R-1." but not in "R-12".
+func eachID(s string, ids map[string]bool, fn func(start, end int)) {
+	for i := 0; i < len(s); {
+		if !idChar(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && idChar(s[j]) {
+			j++
+		}
+		k := j
+		for k > i && (s[k-1] == '.' || s[k-1] == '-') {
+			k--
+		}
+		if ids[s[i:k]] {
+			fn(i, k)
+		}
+		i = j
+	}
+}
+
+// mentions warns at every place a document of the edition names an id it
+// leaves out: the mention is published redacted (redact).
+func mentions(site *link.Site, ids map[string]bool, ed model.Edition) diag.List {
+	var diags diag.List
+	if len(ids) == 0 {
+		return nil
+	}
+	for _, p := range site.Pages {
+		src := string(p.Doc.Src)
+		eachID(src, ids, func(i, j int) {
+			diags.Warnf(p.Pos(i), "withheld-mention", "%s is left out of edition %s (up to %s): this mention of it is published as %s",
+				src[i:j], ed.Name, ed.Max, redacted)
+		})
+	}
+	return diags
+}
+
+// redacted is what an edition publishes in place of an id it leaves out.
+const redacted = "[not in this edition]"
+
+// redact replaces every id an edition leaves out in the text files the
+// build generated (pages, the search index, feeds, drawings): a document
+// of the edition may name one in its text or front-matter, and its page,
+// history diff and search entry would repeat it. Copied files are the
+// authors' own and published as they are.
+func redact(tree view.Tree, ids map[string]bool, copied []string) {
+	if len(ids) == 0 {
+		return
+	}
+	skip := map[string]bool{}
+	for _, c := range copied {
+		skip[c] = true
+	}
+	for u, b := range tree {
+		switch path.Ext(u) {
+		case ".html", ".json", ".ics", ".svg", ".xml", ".txt", ".js", ".csv":
+		default:
+			continue
+		}
+		if skip[u] {
+			continue
+		}
+		s := string(b)
+		var out []byte
+		last := 0
+		eachID(s, ids, func(i, j int) {
+			out = append(append(out, s[last:i]...), redacted...)
+			last = j
+		})
+		if out != nil {
+			tree[u] = append(out, s[last:]...)
+		}
+	}
+}
+
+// UnknownEditionError is a --edition that isms.yaml does not declare.
+type UnknownEditionError struct {
+	Name     string
+	Declared []string
+}
+
+func (e *UnknownEditionError) Error() string {
+	if len(e.Declared) == 0 {
+		return fmt.Sprintf("edition %q: isms.yaml declares no editions (add editions:, e.g. staff: { max: internal })", e.Name)
+	}
+	return fmt.Sprintf("edition %q is not declared in isms.yaml: declared are %s", e.Name, strings.Join(e.Declared, ", "))
+}
+
+// selectEditions are the editions o asks for: nil for the whole site.
+func selectEditions(cfg model.Config, o Options) ([]model.Edition, error) {
+	switch {
+	case o.AllEditions:
+		if len(cfg.Editions) == 0 {
+			return nil, &UnknownEditionError{Name: "--all-editions"}
+		}
+		return cfg.Editions, nil
+	case o.Edition != "":
+		e, ok := cfg.Edition(o.Edition)
+		if !ok {
+			return nil, &UnknownEditionError{Name: o.Edition, Declared: cfg.EditionNames()}
+		}
+		return []model.Edition{e}, nil
+	}
+	return nil, nil
 }
 
 // rootPath is the URL path every link starts with, from base_url.

@@ -72,7 +72,7 @@ func NewCache() *Cache {
 // keyedOptions are the build options hashed into every key, by field name.
 // unkeyedOptions are the others, each with the reason it needs no place.
 var (
-	keyedOptions   = []string{"Today", "AsOf", "BaseURL", "Snapshot", "Scripts", "Reports"}
+	keyedOptions   = []string{"Today", "AsOf", "BaseURL", "Snapshot", "Scripts", "Reports", "Edition", "AllEditions"}
 	unkeyedOptions = map[string]string{
 		"Site":     "isms.yaml and themes/ are hashed into the salt, documents by their bytes",
 		"SiteDir":  "only history reads it, and history pages are keyed by their data",

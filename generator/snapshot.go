@@ -8,6 +8,10 @@ import (
 
 // Snapshot adds manifest.json and the reproducible zip to a finished build.
 func Snapshot(res *Result) (fs.FS, error) {
-	out, _, err := publish.Snapshot(res.Tree.FS(), res.AsOf.Time(), res.Commit, "isms")
+	st := publish.Stamp{Commit: res.Commit, Generator: "isms"}
+	if e := res.Edition; e != nil {
+		st.Edition, st.Max = e.Name, e.Max
+	}
+	out, _, err := publish.Snapshot(res.Tree.FS(), res.AsOf.Time(), st)
 	return out, err
 }

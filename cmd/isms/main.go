@@ -211,13 +211,14 @@ func parseDate(s string) (model.Date, error) {
 
 // siteFlags are the flags shared by build, serve and check.
 type siteFlags struct {
-	site, asOf, baseURL string
+	site, asOf, baseURL, edition string
 }
 
 func (f *siteFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.site, "s", ".", "site folder (holds content/, isms.yaml, themes/)")
 	fs.StringVar(&f.site, "site", ".", "site folder (same as -s)")
 	fs.StringVar(&f.asOf, "as-of", "", "compute currency as of this date (YYYY-MM-DD; default isms.yaml's as_of, else today)")
+	fs.StringVar(&f.edition, "edition", "", "only what this edition of isms.yaml's editions may publish (default: the whole site)")
 }
 
 func (f *siteFlags) options(stderr io.Writer) (generator.Options, error) {
@@ -236,7 +237,14 @@ func (f *siteFlags) options(stderr io.Writer) (generator.Options, error) {
 			return generator.Options{}, errUsage
 		}
 	}
+	if f.edition != "" {
+		if err := generator.CheckEdition(os.DirFS(f.site), f.edition); err != nil {
+			fmt.Fprintln(stderr, "isms:", err)
+			return generator.Options{}, errUsage
+		}
+	}
 	return generator.Options{
+		Edition:  f.edition,
 		Site:     os.DirFS(f.site),
 		SiteDir:  f.site,
 		Today:    model.Today(time.Now()),
@@ -254,6 +262,7 @@ func cmdBuild(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(dest, "dest", "", "destination folder (same as -d)")
 	fs.StringVar(&sf.baseURL, "base-url", "", "URL the site is published under (overrides isms.yaml)")
 	snapshot := fs.Bool("snapshot", false, "publish a frozen, verifiable snapshot for auditors")
+	allEditions := fs.Bool("all-editions", false, "build every edition isms.yaml declares, from one parse, each into DEST/<name>/")
 	sign := fs.String("sign", "", "with --snapshot: sign manifest.json with this SSH private key (ssh-keygen -Y sign), writing manifest.json.sig")
 	force := fs.Bool("force", false, "publish into a non-empty folder that is not an earlier isms build (its files are kept beside it as .DEST.spare)")
 	quiet := fs.Bool("q", false, "print errors and warnings only")
@@ -270,6 +279,17 @@ func cmdBuild(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	opts.Snapshot = *snapshot
+	if *allEditions {
+		if sf.edition != "" {
+			fmt.Fprintln(stderr, "isms build: --all-editions and --edition exclude each other")
+			return errUsage
+		}
+		if err := generator.CheckEdition(opts.Site, ""); err != nil {
+			fmt.Fprintln(stderr, "isms:", err)
+			return errUsage
+		}
+		opts.AllEditions = true
+	}
 	if *sign != "" && !*snapshot {
 		fmt.Fprintln(stderr, "isms build: --sign needs --snapshot")
 		return errUsage
@@ -285,8 +305,17 @@ func cmdBuild(args []string, stdout, stderr io.Writer) error {
 	}
 	pub := publish.Options{Site: sf.site, Force: *force, Notify: func(msg string) { fmt.Fprintln(stderr, "isms:", msg) }}
 	// Refuse a destination before spending the build on it.
-	if err := pub.CheckDest(*dest); err != nil {
-		return refused(err, stderr)
+	dests := []string{*dest}
+	if *allEditions {
+		dests = nil
+		for _, name := range generator.EditionNames(opts.Site) {
+			dests = append(dests, filepath.Join(*dest, name))
+		}
+	}
+	for _, d := range dests {
+		if err := pub.CheckDest(d); err != nil {
+			return refused(err, stderr)
+		}
 	}
 	start := time.Now()
 	stop, err := startCPUProfile(*cpuProfile)
@@ -303,19 +332,35 @@ func cmdBuild(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprint(stderr, res.Diags.String())
 	nerr, nwarn := res.Diags.Count()
-	if res.Tree == nil {
+	if res.Tree == nil && len(res.Editions) == 0 {
 		fmt.Fprintf(stderr, "isms: build failed: %s, %s; nothing was written\n", plural(nerr, "error"), plural(nwarn, "warning"))
 		return errFailed
 	}
+	if !*allEditions {
+		return publishOne(res, *dest, pub, *snapshot, *sign, *quiet, start, nwarn, stdout, stderr)
+	}
+	for i, e := range res.Editions {
+		one := *res
+		one.Tree, one.Edition, one.Editions = e.Tree, e.Edition, nil
+		if err := publishOne(&one, dests[i], pub, *snapshot, *sign, *quiet, start, nwarn, stdout, stderr); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// publishOne publishes one tree (the site, or one edition) into dest.
+func publishOne(res *generator.Result, dest string, pub publish.Options, snapshot bool, sign string, quiet bool, start time.Time, nwarn int, stdout, stderr io.Writer) error {
 	out := res.Tree.FS()
 	root := ""
-	if *snapshot {
+	var err error
+	if snapshot {
 		out, err = generator.Snapshot(res)
 		if err != nil {
 			return err
 		}
-		if *sign != "" {
-			if out, err = publish.Sign(out, *sign); err != nil {
+		if sign != "" {
+			if out, err = publish.Sign(out, sign); err != nil {
 				return err
 			}
 		}
@@ -323,16 +368,20 @@ func cmdBuild(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	if err := pub.Folder(*dest, out); err != nil {
+	if err := pub.Folder(dest, out); err != nil {
 		return refused(err, stderr)
 	}
-	if !*quiet {
-		fmt.Fprintf(stdout, "Built %d documents, %d files into %s in %s (as of %s; %s)\n",
-			len(res.Site.Pages), len(res.Tree), *dest, time.Since(start).Round(time.Millisecond), res.AsOf, plural(nwarn, "warning"))
+	if !quiet {
+		what := "the whole site"
+		if e := res.Edition; e != nil {
+			what = fmt.Sprintf("edition %s (up to %s)", e.Name, e.Max)
+		}
+		fmt.Fprintf(stdout, "Built %s: %d files into %s in %s (as of %s; %s)\n",
+			what, len(res.Tree), dest, time.Since(start).Round(time.Millisecond), res.AsOf, plural(nwarn, "warning"))
 	}
 	if root != "" {
 		// Printed even with -q: it is what an auditor records.
-		fmt.Fprintf(stdout, "Snapshot root hash (SHA-256 of manifest.json): %s\nCheck it later with: isms verify %s --expect %s\n", root, *dest, root)
+		fmt.Fprintf(stdout, "Snapshot root hash (SHA-256 of manifest.json): %s\nCheck it later with: isms verify %s --expect %s\n", root, dest, root)
 	}
 	return nil
 }

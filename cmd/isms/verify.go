@@ -48,6 +48,11 @@ func cmdVerify(args []string, stdout, stderr io.Writer) error {
 	}
 	if !*quiet {
 		fmt.Fprintf(stdout, "%s matches its manifest.json\nroot hash (SHA-256 of manifest.json): %s\n", dir, r.Root)
+		if r.Edition != "" {
+			fmt.Fprintf(stdout, "edition: %s (holds nothing classified above %s)\n", r.Edition, r.Max)
+		} else {
+			fmt.Fprintln(stdout, "edition: the whole site (every classification)")
+		}
 		if o.Expect != "" {
 			fmt.Fprintln(stdout, "root hash as expected")
 		}

@@ -82,8 +82,37 @@ type Site struct {
 	Assets map[string]bool
 	Edges  []Edge // sorted by From, To
 	Root   string // URL path prefix from base_url, "/" by default
-	urls   map[string]*Page
-	failed map[string]string // documents that could not be decoded
+	// AssetUsers are the documents that link to each file (a Markdown
+	// link or image, or an evidence record's file:), by asset path.
+	AssetUsers map[string][]*Page
+	urls       map[string]*Page
+	failed     map[string]string // documents that could not be decoded
+
+	// What an edition leaves out (Options.Withheld): known here so that
+	// references to them are neither errors nor links, and never shown.
+	withheld     []*Page
+	withheldIDs  map[string]bool
+	withheldPath map[string]bool
+	withheldURL  map[string]bool
+}
+
+// Withheld reports whether id is a document this edition leaves out.
+func (s *Site) Withheld(id string) bool { return s.withheldIDs[id] }
+
+// WithheldPages are the documents this edition leaves out, for the record
+// index only: nothing of them may be published.
+func (s *Site) WithheldPages() []*Page { return s.withheld }
+
+// WithheldCount is how many documents of type t (any type for "") this
+// edition leaves out.
+func (s *Site) WithheldCount(t string) int {
+	n := 0
+	for _, p := range s.withheld {
+		if t == "" || p.Doc.Type == t {
+			n++
+		}
+	}
+	return n
 }
 
 // Options for the link stage.
@@ -96,12 +125,26 @@ type Options struct {
 	// references to them are not reported again as unknown or broken,
 	// since their own error says what is wrong.
 	Failed map[string]string
+	// Withheld are the documents an edition leaves out: a link to one is
+	// rendered as its text marked "not in this edition" (Dests holds
+	// markdown.Withheld), a process edge to one is dropped, and neither
+	// is an error.
+	Withheld []*Page
 }
 
 // Link builds the site model from pages (any order) and the asset paths.
 func Link(pages []*Page, assets []string, o Options) (*Site, diag.List) {
 	var diags diag.List
-	s := &Site{ByID: map[string]*Page{}, ByPath: map[string]*Page{}, Assets: map[string]bool{}, Root: o.Root}
+	s := &Site{ByID: map[string]*Page{}, ByPath: map[string]*Page{}, Assets: map[string]bool{}, Root: o.Root,
+		AssetUsers: map[string][]*Page{}, withheldIDs: map[string]bool{}, withheldPath: map[string]bool{}, withheldURL: map[string]bool{}}
+	s.withheld = slices.Clone(o.Withheld)
+	for _, p := range o.Withheld {
+		if p.Doc.ID != "" {
+			s.withheldIDs[p.Doc.ID] = true
+		}
+		s.withheldPath[p.Doc.Path] = true
+		s.withheldURL[p.URL] = true
+	}
 	if s.Root == "" {
 		s.Root = "/"
 	}
@@ -156,8 +199,8 @@ func Link(pages []*Page, assets []string, o Options) (*Site, diag.List) {
 		if _, ok := s.ByID[r.ID]; ok {
 			return true
 		}
-		if failedIDs[r.ID] {
-			return false // the document with this id has errors of its own
+		if failedIDs[r.ID] || s.withheldIDs[r.ID] {
+			return false // the document with this id has errors of its own, or is not in this edition
 		}
 		if c := diag.Closest(r.ID, ids); c != "" {
 			diags.Errorf(r.Pos, "unknown-id", "no document has id %q: did you mean %q?", r.ID, c)
@@ -192,6 +235,8 @@ func Link(pages []*Page, assets []string, o Options) (*Site, diag.List) {
 			f := path.Clean(strings.TrimPrefix(d.File, "/"))
 			if strings.HasPrefix(f, "../") || !s.Assets[f] {
 				diags.Errorf(d.At("file"), "missing-file", "evidence file %q does not exist under content/", d.File)
+			} else {
+				s.useAsset(f, p)
 			}
 		}
 		s.checkLinks(p, &diags)
@@ -277,6 +322,10 @@ func (s *Site) checkLinks(p *Page, diags *diag.List) {
 			if _, failed := s.failed[target]; !ok && failed {
 				continue // the target has errors of its own
 			}
+			if !ok && s.withheldPath[target] {
+				p.Dests[i] = markdown.Withheld
+				continue
+			}
 			if !ok {
 				diags.Errorf(p.Pos(l.Offset), "broken-link", "link %q: no document content/%s%s", dest, target, s.pathHint(target))
 				continue
@@ -293,6 +342,7 @@ func (s *Site) checkLinks(p *Page, diags *diag.List) {
 			continue
 		}
 		if s.Assets[target] {
+			s.useAsset(target, p)
 			out := s.Root + EscapePath(target)
 			if u.Fragment != "" {
 				out += "#" + u.Fragment
@@ -305,6 +355,10 @@ func (s *Site) checkLinks(p *Page, diags *diag.List) {
 			p.Dests[i] = s.Root + EscapePath(t.URL)
 			continue
 		}
+		if s.withheldURL[strings.TrimSuffix(target, "/")+"/"] {
+			p.Dests[i] = markdown.Withheld
+			continue
+		}
 		if target == "." && fromRoot {
 			continue // the home page
 		}
@@ -313,6 +367,13 @@ func (s *Site) checkLinks(p *Page, diags *diag.List) {
 			continue
 		}
 		diags.Errorf(p.Pos(l.Offset), "broken-link", "link %q: no file content/%s", dest, target)
+	}
+}
+
+// useAsset notes that p links to the file at path a.
+func (s *Site) useAsset(a string, p *Page) {
+	if us := s.AssetUsers[a]; len(us) == 0 || us[len(us)-1] != p {
+		s.AssetUsers[a] = append(us, p)
 	}
 }
 

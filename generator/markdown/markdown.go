@@ -276,20 +276,35 @@ func (m *Markdown) Freeze(d *Doc) error {
 	return d.err
 }
 
+// Withheld, as a link's destination in Render's out, renders the link as
+// its text marked "not in this edition": its target is a document the
+// edition does not publish, whose URL must not appear either.
+const Withheld = "\x00withheld"
+
+// withheldNote closes the text of a withheld link.
+const withheldNote = `</span> <span class="withheld-note">(not in this edition)</span>`
+
 // Render returns the document's body HTML with the link destinations out
-// (the link stage's: out[i] for d.Links[i], "" or missing = as written),
-// freezing the document first if that was not done.
+// (the link stage's: out[i] for d.Links[i], "" or missing = as written,
+// Withheld = no link at all), freezing the document first if that was not
+// done.
 func (m *Markdown) Render(d *Doc, out []string) ([]byte, error) {
 	if err := m.Freeze(d); err != nil {
 		return nil, err
 	}
 	dests := make([][]byte, len(d.Links))
+	withheld := false
 	size := len(d.body)
 	for _, h := range d.holes {
 		if dests[h.link] == nil {
 			dest := d.Links[h.link].Dest
 			if h.link < len(out) && out[h.link] != "" {
 				dest = out[h.link]
+			}
+			if dest == Withheld {
+				withheld = true
+				dests[h.link] = []byte{}
+				continue
 			}
 			e := util.URLEscape([]byte(dest), true)
 			if !d.unsafe && html.IsDangerousURL(e) {
@@ -299,6 +314,9 @@ func (m *Markdown) Render(d *Doc, out []string) ([]byte, error) {
 		}
 		size += len(dests[h.link])
 	}
+	if withheld {
+		return m.renderWithheld(d, out, dests), nil
+	}
 	html := make([]byte, 0, size)
 	last := 0
 	for _, h := range d.holes {
@@ -307,6 +325,51 @@ func (m *Markdown) Render(d *Doc, out []string) ([]byte, error) {
 		last = h.at
 	}
 	return append(html, d.body[last:]...), nil
+}
+
+// renderWithheld is Render for a body with withheld links: each such
+// <a href="…" …>text</a> becomes <span class="withheld">text</span> and a
+// note, the text's own markup (an image, emphasis) kept. Links do not
+// nest, so the first </a> after a withheld link's tag closes it.
+func (m *Markdown) renderWithheld(d *Doc, out []string, dests [][]byte) []byte {
+	var html []byte
+	open := false // inside a withheld link's text
+	emit := func(chunk []byte) {
+		if open {
+			if i := bytes.Index(chunk, []byte("</a>")); i >= 0 {
+				html = append(html, chunk[:i]...)
+				html = append(html, withheldNote...)
+				chunk, open = chunk[i+len("</a>"):], false
+			}
+		}
+		html = append(html, chunk...)
+	}
+	last := 0
+	for _, h := range d.holes {
+		chunk := d.body[last:h.at]
+		last = h.at
+		if h.link >= len(out) || out[h.link] != Withheld {
+			emit(chunk)
+			html = append(html, dests[h.link]...)
+			continue
+		}
+		const tag = `<a href="`
+		if open || !bytes.HasSuffix(chunk, []byte(tag)) {
+			emit(chunk) // not a link's href (an image's src): left empty
+			continue
+		}
+		emit(chunk[:len(chunk)-len(tag)])
+		if gt := bytes.IndexByte(d.body[h.at:], '>'); gt >= 0 {
+			last = h.at + gt + 1 // the rest of the tag: a title, which is the link's too
+		}
+		html = append(html, `<span class="withheld">`...)
+		open = true
+	}
+	emit(d.body[last:])
+	if open {
+		html = append(html, withheldNote...)
+	}
+	return html
 }
 
 // plainText is the text of an inline container, without markup.

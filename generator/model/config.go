@@ -14,7 +14,7 @@ import (
 )
 
 // ConfigKeys are the keys isms.yaml may have.
-var ConfigKeys = []string{"title", "organization", "base_url", "review_every", "review_every_by_type", "due_soon", "as_of", "theme", "unsafe_html", "max_markdown_size", "max_file_size", "classifications", "default_classification"}
+var ConfigKeys = []string{"title", "organization", "base_url", "review_every", "review_every_by_type", "due_soon", "as_of", "theme", "unsafe_html", "max_markdown_size", "max_file_size", "classifications", "default_classification", "editions", "marking_from", "certification"}
 
 // DecodeConfig reads isms.yaml (display is its path for messages). Missing
 // keys keep DefaultConfig's values.
@@ -40,6 +40,8 @@ func decodeConfig(display string, src []byte, schema *Schema) (Config, diag.List
 	}
 	seen := map[string]bool{}
 	var defaultNode *yaml.Node // default_classification, checked once classifications is known
+	var markingNode *yaml.Node
+	var editionMax map[int]*yaml.Node
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
 		if seen[k.Value] {
@@ -68,6 +70,12 @@ func decodeConfig(display string, src []byte, schema *Schema) (Config, diag.List
 			c.Classifications = d.classifications(v)
 		case "default_classification":
 			defaultNode = v
+		case "marking_from":
+			markingNode = v
+		case "editions":
+			c.Editions, editionMax = d.editions(v)
+		case "certification":
+			c.Certification = d.certification(v)
 		case "theme":
 			if s := d.str(v); s != "" {
 				if strings.ContainsAny(s, `/\`) || s == "." || s == ".." {
@@ -127,6 +135,12 @@ func decodeConfig(display string, src []byte, schema *Schema) (Config, diag.List
 				d.enum(defaultNode, "classification", c.scheme()) // the message, with the closest level
 			}
 		}
+	}
+	if markingNode != nil {
+		c.MarkingFrom = d.level(markingNode, c.scheme())
+	}
+	for i := range c.Editions {
+		c.Editions[i].Max = d.level(editionMax[i], c.scheme())
 	}
 	return c, d.diags
 }

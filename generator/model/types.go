@@ -222,6 +222,12 @@ type Config struct {
 	// document that gives none is (default internal).
 	Classifications       []string
 	DefaultClassification string
+	// Editions are the audiences' sites (editions:), MarkingFrom the level
+	// from which pages are marked (marking_from), Certification what a
+	// public edition's home page says of the ISMS's certificate.
+	Editions      []Edition
+	MarkingFrom   string
+	Certification *Certification
 
 	// Sections are the decoded isms.yaml sections that reports own
 	// (a risk register's risk: block), by key.

@@ -70,7 +70,7 @@ var asOf = time.Date(2026, 3, 1, 15, 4, 5, 0, time.FixedZone("CET", 3600))
 // publishSnapshot writes a snapshot of siteV2 to a fresh folder.
 func publishSnapshot(t *testing.T) (string, Manifest) {
 	t.Helper()
-	snap, m, err := Snapshot(siteV2, asOf, "abc123", "isms test")
+	snap, m, err := Snapshot(siteV2, asOf, Stamp{Commit: "abc123", Generator: "isms test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,7 +274,7 @@ func TestZipTimes(t *testing.T) {
 }
 
 func TestSnapshot(t *testing.T) {
-	snap, m, err := Snapshot(siteV2, asOf, "abc123", "isms test")
+	snap, m, err := Snapshot(siteV2, asOf, Stamp{Commit: "abc123", Generator: "isms test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,7 +284,7 @@ func TestSnapshot(t *testing.T) {
 	if err := fstest.TestFS(snap, "manifest.json", "snapshot-2026-03-01.zip", "index.html", "policies/access/index.html"); err != nil {
 		t.Fatal(err)
 	}
-	again, _, err := Snapshot(siteV2, asOf, "abc123", "isms test")
+	again, _, err := Snapshot(siteV2, asOf, Stamp{Commit: "abc123", Generator: "isms test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,7 +295,7 @@ func TestSnapshot(t *testing.T) {
 			t.Errorf("%s differs between two snapshots of the same site", name)
 		}
 	}
-	if _, _, err := Snapshot(fstest.MapFS{"manifest.json": {}}, asOf, "", "isms"); err == nil {
+	if _, _, err := Snapshot(fstest.MapFS{"manifest.json": {}}, asOf, Stamp{Generator: "isms"}); err == nil {
 		t.Error("a site with its own manifest.json was accepted")
 	}
 }

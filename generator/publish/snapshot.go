@@ -21,7 +21,7 @@ import (
 // asOf is the date the snapshot describes; only its UTC calendar date is
 // used, both in the manifest and as every zip entry's time. The result
 // reads files lazily except for the two new files, which are held in memory.
-func Snapshot(files fs.FS, asOf time.Time, commit, generator string) (fs.FS, Manifest, error) {
+func Snapshot(files fs.FS, asOf time.Time, st Stamp) (fs.FS, Manifest, error) {
 	day := asOf.UTC().Format(time.DateOnly)
 	zipName := "snapshot-" + day + ".zip"
 	for _, name := range []string{ManifestName, SignatureName, zipName} {
@@ -29,11 +29,11 @@ func Snapshot(files fs.FS, asOf time.Time, commit, generator string) (fs.FS, Man
 			return nil, Manifest{}, fmt.Errorf("snapshot: the site already has a file %s", name)
 		}
 	}
-	m, _, err := BuildManifest(files, day, commit, generator)
+	m, _, err := BuildManifest(files, day, st.Commit, st.Generator)
 	if err != nil {
 		return nil, Manifest{}, err
 	}
-	m.Zip = zipName
+	m.Zip, m.Edition, m.Max = zipName, st.Edition, st.Max
 	manifest, err := m.Encode()
 	if err != nil {
 		return nil, Manifest{}, err
@@ -46,6 +46,11 @@ func Snapshot(files fs.FS, asOf time.Time, commit, generator string) (fs.FS, Man
 	}
 	return overlay{base: files, extra: map[string][]byte{ManifestName: manifest, zipName: zipped.Bytes()}}, m, nil
 }
+
+// Stamp is what a snapshot's manifest says of the build: the source
+// commit (if known), the generator, and the edition with its max
+// classification ("" for a whole-site build).
+type Stamp struct{ Commit, Generator, Edition, Max string }
 
 // zipFolder is the folder inside the snapshot zip that holds the site: the
 // zip's own name without ".zip", so unpacking it gives a folder of that name.

@@ -38,6 +38,10 @@ type Report struct {
 	// Unchecked is set when manifest.json.sig is present but was not
 	// checked because no signers file was given.
 	Unchecked bool
+	// Edition and Max are what the manifest says the snapshot is: the
+	// audience's edition and the highest classification it holds ("" for
+	// a whole-site build).
+	Edition, Max string
 }
 
 // OK reports whether the folder matches its manifest exactly and every
@@ -118,7 +122,7 @@ func (o VerifyOptions) Verify(dir string) (Report, error) {
 		return fail(err)
 	}
 	sum := sha256.Sum256(mdata)
-	r := Report{Root: hex.EncodeToString(sum[:]), Why: map[string]string{}}
+	r := Report{Root: hex.EncodeToString(sum[:]), Why: map[string]string{}, Edition: m.Edition, Max: m.Max}
 	if want := strings.ToLower(strings.TrimSpace(o.Expect)); want != "" && want != r.Root {
 		r.Problems = append(r.Problems, fmt.Sprintf("root hash: manifest.json has SHA-256 %s, expected %s", r.Root, want))
 	}

@@ -254,7 +254,7 @@ func TestVerifyExpect(t *testing.T) {
 		t.Errorf("the right root hash: %q, %v", r.String(), err)
 	}
 	// Rewrite index.html, its manifest entry, and the zip.
-	snap, _, err := Snapshot(withFile(siteV2, "index.html", "<h1>forged</h1>"), asOf, "abc123", "isms test")
+	snap, _, err := Snapshot(withFile(siteV2, "index.html", "<h1>forged</h1>"), asOf, Stamp{Commit: "abc123", Generator: "isms test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,7 +304,7 @@ func sshKey(t *testing.T, identity string) (key, signers string) {
 func TestSignAndVerify(t *testing.T) {
 	key, signers := sshKey(t, "auditor@example.com")
 	_, otherSigners := sshKey(t, "mallory@example.com")
-	snap, _, err := Snapshot(siteV2, asOf, "abc123", "isms test")
+	snap, _, err := Snapshot(siteV2, asOf, Stamp{Commit: "abc123", Generator: "isms test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,7 +336,7 @@ func TestSignAndVerify(t *testing.T) {
 
 	// A forged manifest (with the file it lists, so a plain verify
 	// passes) keeps the old signature, which no longer matches.
-	forgedSnap, _, err := Snapshot(withFile(siteV2, "index.html", "<h1>forged</h1>"), asOf, "abc123", "isms test")
+	forgedSnap, _, err := Snapshot(withFile(siteV2, "index.html", "<h1>forged</h1>"), asOf, Stamp{Commit: "abc123", Generator: "isms test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -377,7 +377,7 @@ func must(t *testing.T, err error) {
 // FuzzCheckZip: whatever bytes sit where the snapshot zip should be,
 // checking them never panics, and only the zip Snapshot wrote passes.
 func FuzzCheckZip(f *testing.F) {
-	snap, m, err := Snapshot(siteV2, asOf, "abc123", "isms test")
+	snap, m, err := Snapshot(siteV2, asOf, Stamp{Commit: "abc123", Generator: "isms test"})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -25,7 +25,7 @@ func (l *lender) Ref(id string) view.RefView          { return refView(l.in.site
 func (l *lender) View(p *link.Page) *view.DocView     { return l.in.view(l, p) }
 func (l *lender) Body(p *link.Page) ([]byte, error)   { return l.in.body(p) }
 func (l *lender) Has(layout string) bool              { return l.in.theme.Has(layout) }
-func (l *lender) Frame(p report.Page) ([]byte, error) { return l.in.theme.Execute(p.Layout, l.data(p)) }
+func (l *lender) Frame(p report.Page) ([]byte, error) { return l.in.theme.Execute(p.Layout, l.data(p, l.in.marking(l.in.ranks(p.Sources)))) }
 
 func (l *lender) Fragment(key, layout, name string, data any, big []byte) ([]byte, error) {
 	return l.in.remember("fragment:"+key, func() ([]byte, error) {
@@ -45,7 +45,7 @@ func (l *lender) Diagram(dot []byte) (template.HTML, error) {
 
 // data is the template data of a report's page: the site frame with the
 // page marked current in the navigation and its own scripts added.
-func (l *lender) data(p report.Page) *view.PageData {
+func (l *lender) data(p report.Page, marking string) *view.PageData {
 	sv := l.in.sv
 	site := *sv
 	site.Nav = view.MarkCurrent(sv.Nav, sv.Root+p.URL)
@@ -55,16 +55,16 @@ func (l *lender) data(p report.Page) *view.PageData {
 			site.Scripts = append(site.Scripts, sv.Root+s)
 		}
 	}
-	return &view.PageData{Site: &site, Kind: cmp.Or(p.Kind, p.Layout), Title: p.Title, URL: p.URL, Crumbs: p.Crumbs, Data: p.Data}
+	return &view.PageData{Site: &site, Kind: cmp.Or(p.Kind, p.Layout), Title: p.Title, URL: p.URL, Crumbs: p.Crumbs, Data: p.Data, Marking: marking}
 }
 
 // page renders one page a report published: its bytes as they are, or
 // its layout in the site frame, reused from the previous build while its
 // data and the navigation are unchanged.
-func (l *lender) page(p report.Page) ([]byte, error) {
+func (l *lender) page(p report.Page, marking string) ([]byte, error) {
 	if p.Layout == "" {
 		return p.Bytes, nil
 	}
-	pd := l.data(p)
+	pd := l.data(p, marking)
 	return l.in.remember("page:"+p.URL, func() ([]byte, error) { return l.in.theme.Execute(p.Layout, pd) }, p.Layout, NavPart(pd.Site.Nav), pd)
 }

@@ -44,7 +44,16 @@ type Input struct {
 	Reports  []report.Report
 	Diagrams Layout
 	Memo     Memo // nil: nothing is carried between builds
+	Edition  *model.Edition // the audience the site is for; nil = the whole site
 }
+
+// Taint is the classification rank of every file of a tree (the
+// scheme's index, public 0): the highest of everything the file was made
+// from — its document, the documents a report page shows, the
+// documents linking to a copied file (the lowest of them: a file is as
+// open as the most open document that publishes it; the default
+// classification when none does).
+type Taint map[string]int
 
 // Layout lays DOT out as SVG ready to inline (a *diagrams.Renderer, with
 // the caches its caller chose).
@@ -69,15 +78,57 @@ type NavPart string
 // contentDir is where documents live inside the site folder, for messages.
 const contentDir = "content"
 
-// Site is the render stage: every page into an in-memory tree. Every file
-// claims its URL; a second claim is the error url-taken, naming both
-// claimants, and the first keeps it.
-func Site(in Input) (view.Tree, diag.List) {
-	return renderSite(renderInput{
+// Site is the render stage: every page into an in-memory tree, with each
+// file's taint. Every file claims its URL; a second claim is the error
+// url-taken, naming both claimants, and the first keeps it.
+func Site(in Input) (view.Tree, Taint, diag.List) {
+	ri := renderInput{
 		cfg: in.Config, asOf: in.AsOf, site: in.Site, theme: in.Theme, themeDir: in.ThemeDir,
 		md: in.Markdown, content: in.Content, assets: in.Assets, snapshot: in.Snapshot, scripts: in.Scripts,
 		commit: in.Commit, en: in.Enriched, reports: in.Reports, diagrams: in.Diagrams, store: in.Memo,
-	})
+		edition: in.Edition, taint: Taint{},
+	}
+	tree, diags := renderSite(ri)
+	return tree, ri.taint, diags
+}
+
+// rank is a document's classification rank.
+func (in *renderInput) rank(p *link.Page) int {
+	return in.cfg.Rank(in.cfg.ClassificationOf(p.Doc))
+}
+
+// ranks is the highest rank of pages; nil = every document of the site.
+func (in *renderInput) ranks(ps []*link.Page) int {
+	if ps == nil {
+		ps = in.site.Pages
+	}
+	r := 0
+	for _, p := range ps {
+		r = max(r, in.rank(p))
+	}
+	return r
+}
+
+// assetRank is a copied file's rank: the lowest of the documents that
+// link to it, else the default classification's.
+func (in *renderInput) assetRank(a string) int {
+	users := in.site.AssetUsers[a]
+	if len(users) == 0 {
+		return in.cfg.Rank(in.cfg.ClassificationOf(&model.Document{}))
+	}
+	r := in.rank(users[0])
+	for _, p := range users[1:] {
+		r = min(r, in.rank(p))
+	}
+	return r
+}
+
+// marking is the label a page of rank r is marked with, "" below marking_from.
+func (in *renderInput) marking(r int) string {
+	if r < in.cfg.MarkingRank() || r < 0 {
+		return ""
+	}
+	return in.cfg.Level(r)
 }
 
 // remember is the memo's answer, or make's without one.
@@ -103,7 +154,9 @@ type renderInput struct {
 	en       *enrich.Result
 	reports  []report.Report
 	diagrams Layout
-	store    Memo // document pages whose inputs did not change are not rendered again
+	edition  *model.Edition
+	taint    Taint // filled in as files are claimed
+	store    Memo  // document pages whose inputs did not change are not rendered again
 	memo     *pageMemo
 	files    view.Tree // the tree as the document pages left it (artefacts are read from it)
 	sv       *view.SiteView
@@ -122,11 +175,12 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 		file bool
 	}
 	owner := map[string]claimant{}
-	claim := func(url string, c claimant, b []byte) {
+	claim := func(url string, c claimant, b []byte, rank int) {
 		first, taken := owner[url]
 		if !taken {
 			owner[url] = c
 			tree[url] = b
+			in.taint[url] = rank
 			return
 		}
 		at, other := c, first
@@ -147,16 +201,16 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 			diags.Errorf(diag.Pos{Path: contentDir + "/" + a}, "read", "%v", err)
 			continue
 		}
-		claim(a, file(contentDir+"/"+a), b)
+		claim(a, file(contentDir+"/"+a), b, in.assetRank(a))
 	}
 	static := view.Tree{}
 	if err := in.theme.Static(static); err != nil {
 		diags.Errorf(diag.Pos{Path: "themes"}, "theme", "%v", err)
 	}
 	for _, u := range slices.Sorted(maps.Keys(static)) {
-		claim(u, generated("the theme's "+in.themeDir+"/static/"+strings.TrimPrefix(u, "assets/")), static[u])
+		claim(u, generated("the theme's "+in.themeDir+"/static/"+strings.TrimPrefix(u, "assets/")), static[u], 0)
 	}
-	claim("assets/chroma.css", generated("the syntax-highlighting stylesheet"), markdown.CSS())
+	claim("assets/chroma.css", generated("the syntax-highlighting stylesheet"), markdown.CSS(), 0)
 
 	groups := view.Groups(s)
 	navHTML, err := in.remember("nav", func() ([]byte, error) {
@@ -172,6 +226,12 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 	sv := &view.SiteView{
 		Title: in.cfg.Title, Organization: in.cfg.Organization, Root: s.Root,
 		AsOf: in.asOf.String(), Snapshot: in.snapshot, Commit: in.commit, Nav: navs.Shared(), Scripts: in.scripts,
+	}
+	if e := in.edition; e != nil {
+		sv.Edition, sv.EditionMax = e.Name, e.Max
+		if e.Title != "" {
+			sv.Title = e.Title
+		}
 	}
 	for _, l := range report.HeaderLinks(in.reports) {
 		sv.Header = append(sv.Header, view.HeaderLink{Title: l.Title, URL: s.Root + l.URL})
@@ -189,6 +249,7 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 		data := &view.PageData{
 			Site: &site, Kind: "document", Title: p.Doc.Title, URL: p.URL,
 			Crumbs: view.Crumbs(p.Doc), Doc: dv, TOC: view.TOC(p.MD.Headings),
+			Marking: in.marking(in.rank(p)),
 		}
 		out[i], errs[i] = in.remember("document:"+p.URL, func() ([]byte, error) {
 			body, err := in.body(p)
@@ -205,7 +266,7 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 			diags.Errorf(diag.Pos{Path: p.Display}, "render", "%v", errs[i])
 			continue
 		}
-		claim(p.URL+"index.html", file(p.Display), out[i])
+		claim(p.URL+"index.html", file(p.Display), out[i], in.rank(p))
 	}
 
 	// Every report publishes side by side (in the order newReports lists
@@ -232,8 +293,15 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 	}
 	files := make([][]byte, len(jobs))
 	ferrs := make([]error, len(jobs))
+	ranks := make([]int, len(jobs))
+	for k, j := range jobs {
+		ranks[k] = in.ranks(j.page.Sources)
+		if c := j.page.Classification; c != "" {
+			ranks[k] = max(ranks[k], in.cfg.Rank(c))
+		}
+	}
 	par.Do(len(jobs), func(k int) {
-		files[k], ferrs[k] = r.page(jobs[k].page)
+		files[k], ferrs[k] = r.page(jobs[k].page, in.marking(ranks[k]))
 	})
 	for k, j := range jobs {
 		if ferrs[k] != nil {
@@ -244,23 +312,24 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 		if url == "" || strings.HasSuffix(url, "/") {
 			url += "index.html"
 		}
-		claim(url, generated("the "+reportName(in.reports[j.rep])+" report"), files[k])
+		claim(url, generated("the "+reportName(in.reports[j.rep])+" report"), files[k], ranks[k])
 	}
 
 	checkPublished(s, tree, &diags)
 
-	hd := &view.PageData{Site: sv, Kind: "home", Title: "Home", Data: homeData(in, groups)}
+	homeRank := in.ranks(nil) // its figures come from every register
+	hd := &view.PageData{Site: sv, Kind: "home", Title: "Home", Data: homeData(in, groups), Marking: in.marking(homeRank)}
 	home, err := in.remember("home", func() ([]byte, error) { return in.theme.Execute("home", hd) }, NavPart(sv.Nav), hd)
 	if err != nil {
 		diags.Errorf(diag.Pos{Path: "themes/layouts/home.html"}, "theme", "%v", err)
 	} else {
-		claim("index.html", generated("the home page"), home)
+		claim("index.html", generated("the home page"), home, homeRank)
 	}
 	nf, err := in.theme.Execute("404", &view.PageData{Site: sv, Kind: "404", Title: "Page not found"})
 	if err != nil {
 		diags.Errorf(diag.Pos{Path: "themes/layouts/404.html"}, "theme", "%v", err)
 	} else {
-		claim("404.html", generated("the not-found page"), nf)
+		claim("404.html", generated("the not-found page"), nf, 0)
 	}
 	return tree, diags
 }
@@ -354,6 +423,9 @@ func docView(in *renderInput, r report.Renderer, p *link.Page, tree view.Tree) *
 }
 
 func refView(s *link.Site, id string, whats []string) view.RefView {
+	if s.Withheld(id) {
+		return view.RefView{Title: report.NotInEdition, Whats: whats}
+	}
 	r := view.RefView{ID: id, Title: id, Whats: whats}
 	if p, ok := s.ByID[id]; ok {
 		r.Title, r.URL = p.Doc.Title, s.Root+p.Href

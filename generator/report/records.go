@@ -3,6 +3,7 @@ package report
 import (
 	"cmp"
 	"slices"
+	"strings"
 
 	"github.com/isms-project/isms/generator/diag"
 	"github.com/isms-project/isms/generator/link"
@@ -27,6 +28,18 @@ func (rs Records) Get(kind, id string) (Record, bool) {
 	return r, ok
 }
 
+// Kinds are the kinds of record declared, sorted.
+func (rs Records) Kinds() []string {
+	var out []string
+	for k := range rs {
+		if !strings.HasPrefix(k, withheldKind("")) {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // IDs are the ids of kind, sorted.
 func (rs Records) IDs(kind string) []string {
 	ids := make([]string, 0, len(rs[kind]))
@@ -37,12 +50,47 @@ func (rs Records) IDs(kind string) []string {
 	return ids
 }
 
+// withheldKind is where the index keeps the ids of kind declared in
+// documents the edition leaves out: Get and IDs never see them, Check
+// and Withheld do.
+func withheldKind(kind string) string { return "withheld\x00" + kind }
+
+// Withheld reports whether id is a record of kind in a document this
+// edition leaves out: a reference to it is shown as "not in this
+// edition", without the id.
+func (rs Records) Withheld(kind, id string) bool {
+	_, ok := rs[withheldKind(kind)][id]
+	return ok
+}
+
+// NotInEdition is what a page shows instead of a reference to a record or
+// document this edition leaves out.
+const NotInEdition = "not in this edition"
+
+// WithheldIDs are the ids of every record of a document this edition
+// leaves out, of any kind, sorted.
+func (rs Records) WithheldIDs() []string {
+	var out []string
+	for k, ids := range rs {
+		if strings.HasPrefix(k, withheldKind("")) {
+			for id := range ids {
+				out = append(out, id)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // Check reports a reference to a record of kind that does not exist as
 // unknown-id at pos, naming the closest id of that kind; what names the
 // reference in the message ("action", "risk").
 func (rs Records) Check(kind, id, what string, pos diag.Pos, diags *diag.List) bool {
 	if _, ok := rs[kind][id]; ok {
 		return true
+	}
+	if rs.Withheld(kind, id) {
+		return false // it exists, in another edition
 	}
 	if c := diag.Closest(id, rs.IDs(kind)); c != "" {
 		diags.Errorf(pos, "unknown-id", "no %s has id %q: did you mean %q?", what, id, c)
@@ -82,6 +130,17 @@ func IndexRecordsAsOf(s *link.Site, schema *model.Schema, asOf model.Date) (Reco
 					continue
 				}
 				rs[r.Kind][r.ID] = Record{Record: r, Page: p}
+			}
+		}
+	}
+	for _, p := range s.WithheldPages() {
+		for k, sec := range p.Doc.Sections {
+			for _, r := range schema.RecordsAsOf(k, sec, asOf) {
+				wk := withheldKind(r.Kind)
+				if rs[wk] == nil {
+					rs[wk] = map[string]Record{}
+				}
+				rs[wk][r.ID] = Record{}
 			}
 		}
 	}

@@ -151,6 +151,13 @@ type Page struct {
 	Data    any
 	Scripts []string // extra scripts, relative to the root
 	Bytes   []byte
+	// Sources are the documents whose content the page shows: the page
+	// is classified as the highest of them (nil = every document of the
+	// build, which is what a page drawn from the whole site is), and at
+	// least as Classification when that is set (a history page showing an
+	// older, higher-classified version).
+	Sources        []*link.Page
+	Classification string
 }
 
 // Crumbs are the breadcrumbs of a site-wide page: Home › title.

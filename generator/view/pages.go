@@ -24,6 +24,9 @@ type SiteView struct {
 	Nav                 template.HTML
 	Header              []HeaderLink // the reports' links in the site header, in order
 	Scripts             []string     // extra scripts (the preview's reload client)
+	// Edition is the audience this site is for ("" = the whole site) and
+	// EditionMax the highest classification it holds.
+	Edition, EditionMax string
 }
 
 // HeaderLink is one link in the site header; URL includes the root.
@@ -43,6 +46,10 @@ type PageData struct {
 	Content template.HTML
 	TOC     []markdown.Heading
 	Data    any // kind-specific
+	// Marking is the page's classification when it is at or above
+	// isms.yaml's marking_from: a banner on screen, a header and footer
+	// on paper. "" = unmarked.
+	Marking string
 }
 
 // ControlView is an Annex A control cited by a document.

@@ -80,7 +80,7 @@ func docChecker(in *report.Input, diags *diag.List) func(ref Ref, what string) {
 		if ref.ID == "" {
 			return
 		}
-		if _, ok := in.Site.ByID[ref.ID]; ok {
+		if _, ok := in.Site.ByID[ref.ID]; ok || in.Site.Withheld(ref.ID) {
 			return
 		}
 		if c := diag.Closest(ref.ID, docIDs); c != "" {

@@ -68,7 +68,7 @@ func (r *Report) view(rr report.Renderer, it item) ActionView {
 		Raised: a.Raised.String(), Due: a.Due.String(), Done: a.Done.String(), RootCause: a.RootCause, Correction: a.Correction,
 		Effect: a.Effectiveness, EffectDue: a.Kind == "nonconformity" && a.Closed() && a.Effectiveness == nil,
 		Doc: rr.Ref(it.Page.Doc.ID), Risks: riskLinks(in, a.Risks), Controls: controlLinks(in, a.Controls)}
-	if a.Source.ID != "" {
+	if a.Source.ID != "" && !rr.Input().Site.Withheld(a.Source.ID) {
 		s := rr.Ref(a.Source.ID)
 		v.Source = &s
 	}
@@ -97,6 +97,9 @@ func riskLinks(in *report.Input, refs []Ref) []LinkView {
 	var out []LinkView
 	for _, rk := range refs {
 		l := LinkView{ID: rk.ID}
+		if in.Records.Withheld("risk", rk.ID) {
+			l.ID = report.NotInEdition
+		}
 		if rec, ok := in.Records.Get("risk", rk.ID); ok {
 			l.Title, l.URL = rec.Title, in.Site.Root+"risks/#"+rk.ID
 		}

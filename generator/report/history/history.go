@@ -33,6 +33,8 @@ type State struct {
 	log         *git.Log
 	uncommitted map[string]bool
 	versions    map[string][]VersionView // by content path, newest first
+	hidden      map[string]bool          // an edition's: hash NUL path of each version left out
+	withheld    map[string]int           // an edition's: versions left out, by path
 }
 
 // VersionView is one commit that changed a document, as the history page shows it.
@@ -44,8 +46,14 @@ type VersionView struct {
 	Changes                            []git.Change
 	Hunks                              []git.Hunk
 	Missing                            bool // content not in the repository (shallow clone)
+	// Classification is the version's own ("" when it gave none); an
+	// edition shows only the versions it may, and no diff against one
+	// it may not (PrevWithheld).
+	Classification string
+	PrevWithheld   bool
 
 	diffed, bodyChanged bool // compared with the version before; its text differs
+	unknown             bool // no content or no readable front-matter: its classification is not known
 }
 
 // Data is what history.html sees as .Data.
@@ -57,6 +65,7 @@ type Data struct {
 	Uncommitted bool
 	Versions    []VersionView
 	Table       []model.Revision
+	Withheld    int // versions this edition leaves out
 }
 
 // Source is where a build's history comes from.
@@ -72,6 +81,44 @@ type Source struct {
 type Report struct {
 	src   Source
 	state *State
+
+	// An edition's view of another report's history (For): the versions
+	// visible allows, read once by base.
+	base    *Report
+	visible func(class string) bool
+}
+
+// For returns the history report of an edition: the history base has
+// read (base analyses first), with only the versions whose own
+// classification visible allows; a version after one left out shows no
+// diff, since the diff would show the text left out.
+func (rep *Report) For(visible func(class string) bool) *Report {
+	return &Report{src: rep.src, base: rep, visible: visible}
+}
+
+// edition filters the base's state for an edition.
+func (rep *Report) edition() *State {
+	b := rep.base.state
+	if b == nil {
+		return nil
+	}
+	h := &State{log: b.log, uncommitted: b.uncommitted, versions: map[string][]VersionView{}, hidden: map[string]bool{}, withheld: map[string]int{}}
+	for path, vs := range b.versions {
+		var out []VersionView
+		for j, v := range vs {
+			if v.unknown || !rep.visible(v.Classification) {
+				h.hidden[v.Hash+"\x00"+path] = true
+				h.withheld[path]++
+				continue
+			}
+			if j+1 < len(vs) && (vs[j+1].unknown || !rep.visible(vs[j+1].Classification)) {
+				v.Changes, v.Hunks, v.diffed, v.PrevWithheld = nil, nil, false, true
+			}
+			out = append(out, v)
+		}
+		h.versions[path] = out
+	}
+	return h
 }
 
 // New returns the report reading from src.
@@ -108,9 +155,12 @@ func (rep *Report) Revisions(path string) []report.Revision {
 		return nil
 	}
 	revs := h.log.Revisions(path)
-	out := make([]report.Revision, len(revs))
-	for i, r := range revs {
-		out[i] = report.Revision{Date: r.Date, Short: r.Short, Author: r.Author, Subject: r.Subject}
+	out := make([]report.Revision, 0, len(revs))
+	for _, r := range revs {
+		if h.hidden[r.Hash+"\x00"+path] {
+			continue
+		}
+		out = append(out, report.Revision{Date: r.Date, Short: r.Short, Author: r.Author, Subject: r.Subject})
 	}
 	return out
 }
@@ -194,6 +244,22 @@ func (rep *Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
 	src := rep.src
 	if src.Dir == "" {
 		return nil, nil
+	}
+	if rep.base != nil {
+		h := rep.edition()
+		rep.state = h
+		if h == nil || h.log == nil || !h.log.Available {
+			return nil, nil
+		}
+		for _, p := range s.Pages {
+			vs := h.versions[p.Doc.Path]
+			for j := 0; j+1 < len(vs); j++ {
+				if vs[j].diffed {
+					findings = append(findings, versionFindings(p, vs[j], vs[j+1], vs[j].bodyChanged)...)
+				}
+			}
+		}
+		return findings, nil // the base reported what went wrong reading git
 	}
 	ctx := context.Background()
 	prev, pre := src.Prev, src.Pre
@@ -283,6 +349,7 @@ func versionViews(path string, revs []git.Rev, contents [][]byte) []VersionView 
 		if r.Path != path {
 			v.Path = r.Path
 		}
+		v.unknown = true
 		if contents[j] == nil {
 			v.Missing = true
 		} else {
@@ -291,8 +358,8 @@ func versionViews(path string, revs []git.Rev, contents [][]byte) []VersionView 
 			// Each version's front-matter is parsed once, for its own
 			// version and status and for both diffs it takes part in.
 			if f, err := fc.Parse(front); err == nil {
-				fronts[j], parsed[j] = f, true
-				v.Version, v.Status = f.Get("version"), f.Get("status")
+				fronts[j], parsed[j], v.unknown = f, true, false
+				v.Version, v.Status, v.Classification = f.Get("version"), f.Get("status"), f.Get("classification")
 			}
 		}
 		vs[j] = v
@@ -338,8 +405,10 @@ func (rep *Report) Annotate(r report.Renderer, p *link.Page, v *view.DocView) {
 	case h.uncommitted[p.Doc.Path]:
 		v.LastChanged = "uncommitted changes"
 	default:
-		if rv, ok := h.log.LastChanged(p.Doc.Path); ok {
+		if rv, ok := h.log.LastChanged(p.Doc.Path); ok && !h.hidden[rv.Hash+"\x00"+p.Doc.Path] {
 			v.LastChanged = fmt.Sprintf("%s by %s (%s)", rv.Date, rv.Author, rv.Short)
+		} else if ok {
+			v.LastChanged = "in a version not in this edition"
 		} else {
 			v.LastChanged = "not yet committed"
 		}
@@ -362,6 +431,7 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 			data.Available, data.Reason, data.Shallow = h.log.Available, h.log.Reason, h.log.Shallow
 			data.Versions = h.versions[p.Doc.Path]
 			data.Uncommitted = h.uncommitted[p.Doc.Path]
+			data.Withheld = h.withheld[p.Doc.Path]
 		} else {
 			data.Reason = "the site was not built from a folder on disk"
 		}

@@ -172,7 +172,7 @@ func (r *Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
 				if ev.ID == "" {
 					continue
 				}
-				if _, ok := in.Site.ByID[ev.ID]; ok {
+				if _, ok := in.Site.ByID[ev.ID]; ok || in.Site.Withheld(ev.ID) {
 					continue
 				}
 				if c := diag.Closest(ev.ID, docIDs); c != "" {

@@ -136,6 +136,9 @@ func (r *Report) rows(rr report.Renderer, risks []entry) []Row {
 		}
 		for _, a := range e.Actions {
 			av := ActionView{ID: a.ID, Title: a.ID}
+			if in.Records.Withheld("action", a.ID) {
+				av.ID, av.Title = "", report.NotInEdition
+			}
 			if rec, ok := in.Records.Get("action", a.ID); ok {
 				av.Title, av.Status = rec.Title, rec.Status
 				if rec.Page != nil {

@@ -180,12 +180,7 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 // that rely on it without knowing what a risk is.
 func citingRecords(in *report.Input) map[string][]CitingView {
 	out := map[string][]CitingView{}
-	kinds := make([]string, 0, len(in.Records))
-	for k := range in.Records {
-		kinds = append(kinds, k)
-	}
-	slices.Sort(kinds)
-	for _, k := range kinds {
+	for _, k := range in.Records.Kinds() {
 		for _, id := range in.Records.IDs(k) {
 			rec, _ := in.Records.Get(k, id)
 			seen := map[string]bool{}
