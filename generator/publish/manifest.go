@@ -20,7 +20,7 @@ type Manifest struct {
 	AsOf      string         `json:"as_of"`
 	Commit    string         `json:"commit,omitempty"`
 	Generator string         `json:"generator"`
-	Zip       string         `json:"zip,omitempty"` // the snapshot archive beside manifest.json, if any
+	Zip       string         `json:"zip,omitempty"`     // the snapshot archive beside manifest.json, if any
 	Edition   string         `json:"edition,omitempty"` // the audience the snapshot is for (isms.yaml's editions)
 	Max       string         `json:"max,omitempty"`     // the highest classification that edition holds
 	Files     []ManifestFile `json:"files"`

@@ -18,14 +18,16 @@ import (
 // theme, preview cache and diagram layout behind the pages they publish.
 type lender struct{ in *renderInput }
 
-func (l *lender) Input() *report.Input                { return l.in.en.Input }
-func (l *lender) Findings() []model.Finding           { return l.in.en.Findings }
-func (l *lender) Events() []currency.Event            { return l.in.en.Events }
-func (l *lender) Ref(id string) view.RefView          { return refView(l.in.site, id, nil) }
-func (l *lender) View(p *link.Page) *view.DocView     { return l.in.view(l, p) }
-func (l *lender) Body(p *link.Page) ([]byte, error)   { return l.in.body(p) }
-func (l *lender) Has(layout string) bool              { return l.in.theme.Has(layout) }
-func (l *lender) Frame(p report.Page) ([]byte, error) { return l.in.theme.Execute(p.Layout, l.data(p, l.in.marking(l.in.ranks(p.Sources)))) }
+func (l *lender) Input() *report.Input              { return l.in.en.Input }
+func (l *lender) Findings() []model.Finding         { return l.in.en.Findings }
+func (l *lender) Events() []currency.Event          { return l.in.en.Events }
+func (l *lender) Ref(id string) view.RefView        { return refView(l.in.site, id, nil) }
+func (l *lender) View(p *link.Page) *view.DocView   { return l.in.view(l, p) }
+func (l *lender) Body(p *link.Page) ([]byte, error) { return l.in.body(p) }
+func (l *lender) Has(layout string) bool            { return l.in.theme.Has(layout) }
+func (l *lender) Frame(p report.Page) ([]byte, error) {
+	return l.in.theme.Execute(p.Layout, l.data(p, l.in.marking(l.in.ranks(p.Sources))))
+}
 
 func (l *lender) Fragment(key, layout, name string, data any, big []byte) ([]byte, error) {
 	return l.in.remember("fragment:"+key, func() ([]byte, error) {

@@ -43,7 +43,7 @@ type Input struct {
 	Enriched *enrich.Result
 	Reports  []report.Report
 	Diagrams Layout
-	Memo     Memo // nil: nothing is carried between builds
+	Memo     Memo           // nil: nothing is carried between builds
 	Edition  *model.Edition // the audience the site is for; nil = the whole site
 }
 
