@@ -445,3 +445,43 @@ func TestEditionProperty(t *testing.T) {
 		}
 	}
 }
+
+// TestMarkingsAndTrustCentre: in the whole site a confidential page has
+// the banner and the printed header and footer, an internal one not; the
+// public edition's home page is the trust centre: the certificate and the
+// public policies, nothing of the ISMS's health or registers.
+func TestMarkingsAndTrustCentre(t *testing.T) {
+	dir := canarySite(t)
+	whole := buildCanary(t, dir, Options{})
+	secret := string(whole.Tree["registers/secret/index.html"])
+	for _, want := range []string{`<div class="marking" role="note"><strong class="marking-label">confidential</strong>`, `class="marking-print marking-print-top"`, `class="marking-print marking-print-bottom"`} {
+		if !strings.Contains(secret, want) {
+			t.Errorf("the confidential page lacks %s", want)
+		}
+	}
+	if board := string(whole.Tree["minutes/board/index.html"]); !strings.Contains(board, `<strong class="marking-label">strictly confidential</strong>`) {
+		t.Error("the strictly confidential page is not marked as such")
+	}
+	if strings.Contains(string(whole.Tree["plans/plan/index.html"]), `class="marking"`) {
+		t.Error("an internal page is marked")
+	}
+	pub := buildCanary(t, dir, Options{Edition: "public", Snapshot: true})
+	home := string(pub.Tree["index.html"])
+	for _, want := range []string{"Trust centre", "CERT-42", "Example Certification Ltd", "valid", "The whole company", "Public security policy"} {
+		if !strings.Contains(home, want) {
+			t.Errorf("the trust centre lacks %q", want)
+		}
+	}
+	for _, not := range []string{"ISMS health", "Is the engine turning", "Internal process", `href="/processes/"`, "Documents by ISO"} {
+		if strings.Contains(home, not) {
+			t.Errorf("the trust centre shows %q", not)
+		}
+	}
+	snap := snapshotTree(t, pub)
+	if !strings.Contains(string(snap["manifest.json"]), `"edition": "public"`) || !strings.Contains(string(snap["manifest.json"]), `"max": "public"`) {
+		t.Errorf("the manifest does not name the edition:\n%.400s", snap["manifest.json"])
+	}
+	if !strings.Contains(home, "edition <strong>public</strong> (nothing above public)") {
+		t.Error("the snapshot banner does not name the edition")
+	}
+}

@@ -234,6 +234,9 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 		}
 	}
 	for _, l := range report.HeaderLinks(in.reports) {
+		if in.edition != nil && in.cfg.Rank(in.edition.Max) == 0 {
+			break // a public edition reads as a trust centre: its policies, not the ISMS's registers
+		}
 		sv.Header = append(sv.Header, view.HeaderLink{Title: l.Title, URL: s.Root + l.URL})
 	}
 	in.sv = sv
@@ -445,12 +448,13 @@ func humanSize(n int) string {
 
 // HomeData is what home.html sees as .Data.
 type HomeData struct {
-	Scope    template.HTML
-	Manual   *view.RefView
-	Health   []view.Tile
-	Engine   []PDCAStep // the PDCA panel; empty when no report gave it a tile
-	ByType   []view.NavGroup
-	ByClause []view.NavGroup
+	TrustCentre *TrustCentre // a public edition's home page: this and nothing else
+	Scope       template.HTML
+	Manual      *view.RefView
+	Health      []view.Tile
+	Engine      []PDCAStep // the PDCA panel; empty when no report gave it a tile
+	ByType      []view.NavGroup
+	ByClause    []view.NavGroup
 }
 
 // PDCAStep is one step of the home page's PDCA panel: the tiles the
@@ -497,8 +501,46 @@ func engine(tiles []view.Tile) []PDCAStep {
 	return out
 }
 
+// TrustCentre is a public edition's home page: the certificate isms.yaml
+// declares and the policies the edition publishes.
+type TrustCentre struct {
+	Certification       *model.Certification
+	Status, StatusClass string // "valid" / "expired" as of the build's date, "not certified"
+	Issued, ValidUntil  string
+	Policies            []view.RefView
+}
+
+// trustCentre is the home page of an edition whose max is the scheme's
+// lowest level, else nil.
+func trustCentre(in renderInput) *TrustCentre {
+	if in.edition == nil || in.cfg.Rank(in.edition.Max) != 0 {
+		return nil
+	}
+	tc := &TrustCentre{Certification: in.cfg.Certification, Status: "not certified", StatusClass: "none"}
+	if c := tc.Certification; c != nil {
+		tc.Issued, tc.ValidUntil = c.Issued.String(), c.ValidUntil.String()
+		switch {
+		case c.ValidUntil.IsZero():
+			tc.Status, tc.StatusClass = "certified", "current"
+		case c.ValidUntil.Before(in.asOf):
+			tc.Status, tc.StatusClass = "expired", "overdue"
+		default:
+			tc.Status, tc.StatusClass = "valid", "current"
+		}
+	}
+	for _, p := range in.site.Pages {
+		if p.Doc.Type == "policy" && !p.Doc.IsRetired() {
+			tc.Policies = append(tc.Policies, refView(in.site, p.Doc.ID, nil))
+		}
+	}
+	return tc
+}
+
 func homeData(in renderInput, groups view.NavData) *HomeData {
 	s := in.site
+	if tc := trustCentre(in); tc != nil {
+		return &HomeData{TrustCentre: tc}
+	}
 	h := &HomeData{ByType: groups.ByType, ByClause: groups.ByClause}
 	manual := homeManual(s)
 	if manual != nil {

@@ -117,6 +117,7 @@ type Data struct {
 	Findings []model.Finding
 	Clauses  []ClauseRow
 	Count    int
+	Withheld int // processes this edition leaves out, with their interactions
 }
 
 // ClauseRow is one main clause and what covers it.
@@ -155,7 +156,7 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 	}
 	s := rep.site
 	var pages []report.Page
-	data := &Data{Count: len(rep.graph.Nodes)}
+	data := &Data{Count: len(rep.graph.Nodes), Withheld: s.WithheldCount("process")}
 	if len(rep.graph.Nodes) > 0 {
 		b, err := r.Memo("process-map", rep.graph, func() ([]byte, error) {
 			svg, err := r.Diagram(diagrams.DOT(rep.graph, diagrams.Options{Title: "ISMS process interactions", Legend: true}))
