@@ -6,11 +6,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -484,4 +486,111 @@ func TestMarkingsAndTrustCentre(t *testing.T) {
 	if !strings.Contains(home, "edition <strong>public</strong> (nothing above public)") {
 		t.Error("the snapshot banner does not name the edition")
 	}
+}
+
+// TestSampleEditions: the sample declares staff, auditor and public
+// editions and all three build from one parse. No byte of the staff
+// edition (files and zip entries) holds a confidential document's id,
+// its title, or any run of eight words of its body — unless a document
+// of the staff edition writes the same words itself ("the business
+// continuity plan" in the backup policy; the attendees' roles) or the
+// title is the name of a report every edition has ("Statement of
+// Applicability").
+func TestSampleEditions(t *testing.T) {
+	site := os.DirFS("..")
+	res, err := Build(context.Background(), Options{Site: site, Today: day("2026-11-27"), AllEditions: true, Snapshot: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Diags.HasErrors() {
+		t.Fatalf("errors:\n%s", res.Diags)
+	}
+	var names []string
+	for _, e := range res.Editions {
+		names = append(names, e.Edition.Name)
+		if e.Tree == nil {
+			t.Fatalf("edition %s did not build", e.Edition.Name)
+		}
+	}
+	if strings.Join(names, ",") != "staff,auditor,public" {
+		t.Fatalf("editions %v", names)
+	}
+	staff := *res
+	staff.Tree, staff.Edition, staff.Editions = res.Editions[0].Tree, res.Editions[0].Edition, nil
+	text := plainText(snapshotTree(t, &staff))
+	cfg := res.Config
+	own := view.Tree{}
+	for _, p := range res.Site.Pages {
+		if cfg.Rank(cfg.ClassificationOf(p.Doc)) <= cfg.Rank("internal") {
+			own[p.Doc.Path] = p.Doc.Src
+		}
+	}
+	ownText := plainText(own)
+	leaked := func(s string) bool { return strings.Contains(text, s) && !strings.Contains(ownText, s) }
+	checked := 0
+	for _, p := range res.Site.Pages {
+		if cfg.Rank(cfg.ClassificationOf(p.Doc)) <= cfg.Rank("internal") {
+			continue
+		}
+		checked++
+		if strings.Contains(text, strings.ToLower(p.Doc.ID)) { // strict: mentions are redacted
+			t.Errorf("staff edition holds the id %s", p.Doc.ID)
+		}
+		if p.Doc.Title != "Statement of Applicability" && leaked(strings.ToLower(p.Doc.Title)) {
+			t.Errorf("staff edition holds the title %q", p.Doc.Title)
+		}
+		_, body := splitFront(string(p.Doc.Src))
+		words := strings.FieldsFunc(strings.ToLower(body), func(r rune) bool { return !(r >= 'a' && r <= 'z' || r == '\'') })
+		for i := 0; i+8 <= len(words); i += 3 {
+			if run := strings.Join(words[i:i+8], " "); leaked(run) {
+				t.Errorf("staff edition holds %q of %s", run, p.Doc.ID)
+				break
+			}
+		}
+	}
+	if checked < 5 {
+		t.Fatalf("only %d confidential documents in the sample", checked)
+	}
+}
+
+// plainText is every file's text (zip entries included), lower case,
+// with markup dropped and runs of anything but letters and apostrophes
+// made one space, so that sentences read across tags.
+func plainText(tree view.Tree) string {
+	var b strings.Builder
+	var add func(name string, data []byte)
+	add = func(name string, data []byte) {
+		if path.Ext(name) == ".zip" {
+			zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+			if err == nil {
+				for _, f := range zr.File {
+					rc, _ := f.Open()
+					d, _ := io.ReadAll(rc)
+					rc.Close()
+					add(f.Name, d)
+				}
+			}
+			return
+		}
+		s := html.UnescapeString(tagRE.ReplaceAllString(string(data), " "))
+		b.WriteString(strings.ToLower(s))
+		b.WriteString("\n")
+	}
+	for name, data := range tree {
+		add(name, data)
+	}
+	// Ids keep their hyphens and digits; words are compared letter runs.
+	s := b.String()
+	return s + "\n" + strings.Join(strings.FieldsFunc(s, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r == '\'') }), " ")
+}
+
+var tagRE = regexp.MustCompile(`<[^>]*>`)
+
+func splitFront(src string) (front, body string) {
+	if rest, ok := strings.CutPrefix(src, "---\n"); ok {
+		if i := strings.Index(rest, "\n---"); i >= 0 {
+			return rest[:i], rest[i+4:]
+		}
+	}
+	return "", src
 }
