@@ -62,6 +62,7 @@ func New(o Options) *Markdown {
 			highlighting.WithStyle("github"),
 			highlighting.WithFormatOptions(chromahtml.WithClasses(true)),
 		),
+		mermaid{}, // ```mermaid fences: drawn in the browser (mermaid.go)
 	}
 	exts = append(exts, o.Extensions...)
 	return &Markdown{md: goldmark.New(
@@ -100,6 +101,7 @@ type Doc struct {
 	Anchors  []string // ids named by <a id="…"> or <a name="…"> in the text
 	Links    []Link
 	Lead     string // the plain text of the first top-level paragraph
+	Mermaid  bool   // the body has a ```mermaid diagram: its page needs the theme's Mermaid scripts
 
 	textOnce sync.Once
 	text     string
@@ -165,6 +167,8 @@ func (m *Markdown) Parse(src []byte) *Doc {
 			}
 		case *ast.Image:
 			d.Links = append(d.Links, Link{node: n, Dest: string(n.Destination), Offset: offsetOf(n, src)})
+		case *mermaidBlock:
+			d.Mermaid = true
 		}
 		return ast.WalkContinue, nil
 	})

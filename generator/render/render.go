@@ -207,7 +207,11 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 	if err := in.theme.Static(static); err != nil {
 		diags.Errorf(diag.Pos{Path: "themes"}, "theme", "%v", err)
 	}
+	mermaid := slices.ContainsFunc(s.Pages, func(p *link.Page) bool { return p.MD != nil && p.MD.Mermaid })
 	for _, u := range slices.Sorted(maps.Keys(static)) {
+		if !mermaid && view.MermaidAsset(u) {
+			continue // no page draws a Mermaid diagram
+		}
 		claim(u, generated("the theme's "+in.themeDir+"/static/"+strings.TrimPrefix(u, "assets/")), static[u], 0)
 	}
 	claim("assets/chroma.css", generated("the syntax-highlighting stylesheet"), markdown.CSS(), 0)
@@ -249,6 +253,9 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 		p := s.Pages[i]
 		dv := r.View(p)
 		site := *sv
+		if p.MD != nil && p.MD.Mermaid {
+			site.Scripts = view.WithMermaid(sv.Scripts, s.Root)
+		}
 		data := &view.PageData{
 			Site: &site, Kind: "document", Title: p.Doc.Title, URL: p.URL,
 			Crumbs: view.Crumbs(p.Doc), Doc: dv, TOC: view.TOC(p.MD.Headings),

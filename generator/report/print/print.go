@@ -71,6 +71,7 @@ func (*Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 	}
 	d := &PrintData{}
 	var bodies [][][]byte // each section's documents, spliced into the page
+	var scripts []string  // the Mermaid scripts, when a document has a diagram for them
 	for _, typ := range model.Types {
 		ps := byType[typ]
 		if len(ps) == 0 {
@@ -92,6 +93,9 @@ func (*Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 				diags.Errorf(diag.Pos{Path: p.Display}, "render", "%v", err)
 				continue
 			}
+			if p.MD != nil && p.MD.Mermaid && scripts == nil {
+				scripts = view.MermaidScripts
+			}
 			pd := PrintDoc{Anchor: "doc-" + strings.ToLower(p.Doc.ID), Doc: r.View(p), Content: template.HTML(body)}
 			frag, err := r.Fragment("print:"+p.URL, "print", "print-doc", pd, body)
 			if err != nil {
@@ -111,7 +115,7 @@ func (*Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 	// JSON, which leaves the bodies out; the fragments above are what is
 	// cached.
 	const title = "The whole manual for print"
-	frame, err := r.Frame(report.Page{URL: "print/", Layout: "print", Title: title, Crumbs: report.Crumbs(title), Data: d})
+	frame, err := r.Frame(report.Page{URL: "print/", Layout: "print", Title: title, Crumbs: report.Crumbs(title), Data: d, Scripts: scripts})
 	if err != nil {
 		diags.Errorf(diag.Pos{Path: "themes/layouts/print.html"}, "theme", "%v", err)
 		return nil, diags
