@@ -104,13 +104,13 @@ func TestSearchBoxControlsCountAndKeys(t *testing.T) {
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`/^\d+ results?/.test(document.getElementById("search-status").textContent)`, chromedp.WithPollingTimeout(5*time.Second))); err != nil {
 		t.Errorf("the status region never announced the count: %q", evalString(ctx, `document.getElementById("search-status").textContent`))
 	}
-	// Options hold no links or other focusable things; the last option
-	// opens the full results page.
+	// Options hold no links or other focusable things; a link beside the
+	// list opens the full results page.
 	if n := evalString(ctx, `String(document.querySelectorAll('#search-results a, #search-results button, #search-results input, #search-results [tabindex]').length)`); n != "0" {
 		t.Errorf("%s interactive elements inside the listbox", n)
 	}
-	if got := evalString(ctx, `document.querySelector('#search-results [role=option]:last-child').getAttribute("data-href")`); got != "/search/?q=8.8" {
-		t.Errorf("last option leads to %q, want /search/?q=8.8", got)
+	if got := evalString(ctx, `(() => { const a = document.querySelector('#search-popup a#search-all'); return a && !a.hidden ? a.getAttribute("href") : "" })()`); got != "/search/?q=8.8" {
+		t.Errorf("the popup's link to all results leads to %q, want /search/?q=8.8", got)
 	}
 
 	active := `(() => { const i = document.getElementById("search-input"), a = i.getAttribute("aria-activedescendant");
@@ -127,8 +127,15 @@ func TestSearchBoxControlsCountAndKeys(t *testing.T) {
 	if err := chromedp.Do(ctx, press("ArrowUp", "ArrowUp", 38), press("ArrowUp", "ArrowUp", 38)); err != nil {
 		t.Fatal(err)
 	}
-	if got := evalString(ctx, active); got != "search-result-all|true|true" {
-		t.Errorf("ArrowUp from the first option wraps to the last (the results page): %q", got)
+	if got := evalString(ctx, active); got != "null|null|true" {
+		t.Errorf("ArrowUp from the first option goes back to the box (no option active): %q", got)
+	}
+	if err := chromedp.Do(ctx, press("ArrowUp", "ArrowUp", 38)); err != nil {
+		t.Fatal(err)
+	}
+	last := evalString(ctx, `[...document.querySelectorAll('#search-results [role=option]')].pop().id`)
+	if got := evalString(ctx, active); got != last+"|true|true" {
+		t.Errorf("ArrowUp from the box wraps to the last option %s: %q", last, got)
 	}
 	if n := evalString(ctx, `String(document.querySelectorAll('#search-results [aria-selected=true]').length)`); n != "1" {
 		t.Errorf("%s options selected, want 1", n)
@@ -156,12 +163,12 @@ func TestSearchBoxControlsCountAndKeys(t *testing.T) {
 		t.Errorf(`"acess": the first title marks %q, want "Access"`, mark)
 	}
 
-	// The full results page from the last option, with Enter.
+	// With no option active, Enter opens the full results page.
 	if err := chromedp.Do(ctx, press("ArrowUp", "ArrowUp", 38), press("Enter", "Enter", 13)); err != nil {
 		t.Fatal(err)
 	}
 	if loc := waitLocation(ctx, base+"/search/?q=acess"); loc != base+"/search/?q=acess" {
-		t.Errorf("Enter on the last option went to %s, want /search/?q=acess", loc)
+		t.Errorf("Enter in the box with no option active went to %s, want /search/?q=acess", loc)
 	}
 }
 
@@ -179,17 +186,22 @@ func TestSearchBoxLeadsToSection(t *testing.T) {
 		t.Fatal(err)
 	}
 	typeQuery(t, ctx, "risk treatment")
-	first := evalString(ctx, `(() => { const o = document.querySelector('#search-results [role=option]');
+	// The process titled so comes first and leads to the document; the
+	// risk register's best section is next.
+	if first := evalString(ctx, `(() => { const o = document.querySelector('#search-results [role=option]'); return o.querySelector(".r-id").textContent + " " + o.getAttribute("data-href") })()`); first != "PRC-TREAT-01 /processes/risk-treatment/" {
+		t.Errorf(`first result for "risk treatment" = %q, want the risk treatment process`, first)
+	}
+	second := evalString(ctx, `(() => { const o = document.querySelectorAll('#search-results [role=option]')[1];
 		return [o.getAttribute("data-href"), (o.querySelector(".r-section") || {}).textContent || "", [...o.querySelectorAll("mark")].map(m => m.textContent.toLowerCase()).join(",")].join("|") })()`)
-	parts := strings.Split(first, "|")
-	if len(parts) != 3 || !strings.Contains(parts[0], "#") || parts[1] == "" {
-		t.Fatalf(`first result for "risk treatment" = %q, want a link to a section with its title`, first)
+	parts := strings.Split(second, "|")
+	if len(parts) != 3 || !strings.HasPrefix(parts[0], "/registers/risk-register/#") || parts[1] == "" {
+		t.Fatalf(`second result for "risk treatment" = %q, want a link to a section of the risk register, with its title`, second)
 	}
 	if !strings.Contains(parts[2], "risk") || !strings.Contains(parts[2], "treatment") {
-		t.Errorf(`first result for "risk treatment" marks %q, want both words`, parts[2])
+		t.Errorf(`second result for "risk treatment" marks %q, want both words`, parts[2])
 	}
-	// Enter goes there, and the page has that heading.
-	if err := chromedp.Do(ctx, press("Enter", "Enter", 13)); err != nil {
+	// ArrowDown and Enter go there, and the page has that heading.
+	if err := chromedp.Do(ctx, press("ArrowDown", "ArrowDown", 40), press("Enter", "Enter", 13)); err != nil {
 		t.Fatal(err)
 	}
 	if loc := waitLocation(ctx, base+parts[0]); loc != base+parts[0] {

@@ -4,9 +4,11 @@
 //
 // The header box is a WAI-ARIA 1.2 combobox with a listbox popup: focus
 // stays in the box, arrows move aria-activedescendant over the options,
-// Enter follows the selected one (or opens /search/ when none is), Escape
-// closes the list (or empties the box when it is closed). The options hold
-// no links: a listbox option may not contain interactive elements.
+// Enter follows the selected one (or opens /search/ when none is: the
+// arrows cycle through the options and the box), Escape closes the list
+// (or empties the box when it is closed). The options hold no links: a
+// listbox option may not contain interactive elements. The popup's link to
+// the results page is outside the listbox.
 (function () {
   "use strict";
 
@@ -24,6 +26,7 @@
   // How well a word of the index matches a word of the query.
   var EXACT = 1, PREFIX = 0.7, TYPO1 = 0.4, TYPO2 = 0.3;
   var CODE_HIT = 40; // a query id equal to one of a document's controls or clauses
+  var TITLE_ALL = 25; // every word of the query in the title
 
   // norm lower-cases a word; "A.8.8", an Annex A control as often
   // written, is the control "8.8".
@@ -145,7 +148,8 @@
     return best;
   }
 
-  // search ranks the documents that match every word of q: a document
+  // search ranks the documents that match every word of q (and says which
+  // of their controls and clauses matched, codes): a document
   // whose id is the query first, then those whose controls or clauses are
   // an id of the query (documents before records: a risk, an action),
   // then those matched without typos, then by score. Each result says the
@@ -158,7 +162,7 @@
       var per = new Map();
       function row(di) {
         var r = per.get(di);
-        if (!r) per.set(di, (r = { s: 0, q: 0, code: 0, top: false, sec: new Map() }));
+        if (!r) per.set(di, (r = { s: 0, q: 0, code: 0, top: false, title: false, sec: new Map(), codes: [] }));
         return r;
       }
       expand(p, t.w).forEach(function (mq, w) {
@@ -170,14 +174,17 @@
           r.s += v;
           if (mq > r.q) r.q = mq;
           if (f === TITLE || f === ID) r.top = true;
+          if (f === TITLE && mq >= PREFIX) r.title = true;
           if (f === HEAD || f === TEXT) r.sec.set(si, (r.sec.get(si) || 0) + (f === HEAD ? 3 * v : v));
         }
       });
       if (isCode(t.w)) {
         p.docs.forEach(function (e, di) {
-          var m = Math.max(codeMatch(e.controls, t.w), t.annex ? 0 : codeMatch(e.clauses, t.w));
+          var c = codeMatch(e.controls, t.w), k = t.annex ? 0 : codeMatch(e.clauses, t.w), m = Math.max(c, k);
           if (!m) return;
           var r = row(di);
+          if (c >= 1) r.codes.push("control " + t.w);
+          if (k >= 1) r.codes.push("clause " + t.w);
           r.s += CODE_HIT * m;
           r.q = Math.max(r.q, EXACT);
           r.top = true;
@@ -194,7 +201,9 @@
         a.s += r.s;
         a.q = Math.min(a.q, r.q);
         a.code += r.code;
+        a.codes = a.codes.concat(r.codes);
         a.top = a.top && r.top;
+        a.title = a.title && r.title;
         r.sec.forEach(function (v, si) { a.sec.set(si, (a.sec.get(si) || 0) + v); });
       });
     });
@@ -207,8 +216,9 @@
       // the opening text or the title (or id, or controls) matched every
       // word: then the document is what was asked for.
       var best = secs.length ? secs[0] : 0, sec = a.top ? 0 : best;
+      if (a.title) a.s += TITLE_ALL;
       out.push({
-        e: e, s: a.s, code: a.code, typo: a.q < PREFIX ? 1 : 0, sec: sec, snip: best,
+        e: e, s: a.s, code: a.code, codes: a.codes, typo: a.q < PREFIX ? 1 : 0, sec: sec, snip: best,
         rec: e.d.u.indexOf("#") >= 0 ? 1 : 0,
         more: secs.filter(function (si) { return si > 0 && si !== sec; }).slice(0, 3),
         idHit: e.id === ql ? 2 : ql.length > 1 && e.id.lastIndexOf(ql, 0) === 0 ? 1 : 0
@@ -286,6 +296,7 @@
   var popup = document.getElementById("search-popup");
   var count = document.getElementById("search-count");
   var status = document.getElementById("search-status");
+  var allLink = document.getElementById("search-all");
   var pageList = document.querySelector(".search-page-results");
   if (!form || !input || !list || !popup) return;
   var indexURL = form.getAttribute("data-index") || root + "search-index.json";
@@ -330,27 +341,47 @@
       snippetInto(sec, marked(r.e.secs[r.sec].t, marks));
       el.appendChild(sec);
     }
-    el.appendChild(span("r-id", d.i));
-    el.appendChild(span("r-meta", d.y + (d.o ? " · " + d.o : "")));
     var pieces = snippet(r, marks, r.snip);
     if (pieces.length) {
       var s = span("r-snippet", "");
       snippetInto(s, pieces);
       el.appendChild(s);
     }
+    var info = span("r-info", "");
+    info.appendChild(span("r-id", d.i));
+    info.appendChild(span("r-meta", d.y + (d.o ? " · " + d.o : "")));
+    r.codes.forEach(function (c) {
+      var m = document.createElement("mark");
+      m.className = "r-code";
+      m.textContent = c;
+      info.appendChild(m);
+    });
+    el.appendChild(info);
   }
 
   function plural(n) { return n + (n === 1 ? " result" : " results"); }
+
+  // spelling notes results found only through close spellings.
+  function spelling(rs) {
+    return rs.length && rs.every(function (r) { return r.typo; }) ? ", by close spelling" : "";
+  }
 
   function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); }
 
   function options() { return list.querySelectorAll("[role=option]"); }
 
+  // select moves the selection to option i; the arrows cycle through
+  // the options and "none" (-1: the box itself, where Enter opens the
+  // results page).
   function select(i) {
     var items = options();
-    if (!items.length) { selected = -1; return; }
-    selected = (i + items.length) % items.length;
+    selected = items.length ? ((i + 1 + items.length + 1) % (items.length + 1)) - 1 : -1;
     items.forEach(function (li, k) { li.setAttribute("aria-selected", k === selected ? "true" : "false"); });
+    if (selected < 0) {
+      input.removeAttribute("aria-activedescendant");
+      popup.scrollTop = 0;
+      return;
+    }
     input.setAttribute("aria-activedescendant", items[selected].id);
     items[selected].scrollIntoView({ block: "nearest" });
   }
@@ -379,16 +410,12 @@
         body(li, r, res.marks);
         list.appendChild(li);
       });
-      if (rs.length) {
-        var all = document.createElement("li");
-        all.setAttribute("role", "option");
-        all.id = "search-result-all";
-        all.className = "r-all";
-        all.setAttribute("data-href", allURL(q));
-        all.textContent = rs.length > MAX ? "Show all " + plural(rs.length) + " for “" + q + "”" : "Open the results page for “" + q + "”";
-        list.appendChild(all);
+      if (allLink) {
+        allLink.href = allURL(q);
+        allLink.hidden = !rs.length;
+        allLink.textContent = rs.length > MAX ? "Show all" : "Results page";
       }
-      count.textContent = rs.length ? plural(rs.length) + (rs.length > MAX ? ", top " + MAX + " shown" : "") : "No documents match “" + q + "”.";
+      count.textContent = rs.length ? plural(rs.length) + spelling(rs) + (rs.length > MAX ? ", top " + MAX + " shown" : "") : "No documents match “" + q + "”.";
       popup.hidden = false;
       input.setAttribute("aria-expanded", "true");
       selected = -1;
@@ -414,9 +441,10 @@
     else if (e.key === "Escape") {
       if (open) { e.preventDefault(); close(); }
       else if (input.value) { e.preventDefault(); input.value = ""; }
-    } else if (e.key === "Enter" && open && selected >= 0) {
+    } else if (e.key === "Enter" && open) {
       e.preventDefault();
-      follow(options()[selected]);
+      if (selected >= 0) follow(options()[selected]);
+      else location.href = allURL(input.value);
     }
   });
   // Enter may also arrive as a form submission (an IME, a synthetic char
@@ -426,7 +454,7 @@
     if (!popup.hidden && selected >= 0) { e.preventDefault(); follow(options()[selected]); }
   });
   // mousedown keeps focus in the box; click follows the option.
-  list.addEventListener("mousedown", function (e) { e.preventDefault(); });
+  popup.addEventListener("mousedown", function (e) { e.preventDefault(); });
   list.addEventListener("click", function (e) { follow(e.target.closest("[role=option]")); });
   list.addEventListener("mousemove", function (e) {
     var li = e.target.closest("[role=option]"), items = Array.prototype.indexOf.call(options(), li);
@@ -475,7 +503,7 @@
           pageList.appendChild(li);
         });
         pageList.hidden = !rs.length;
-        if (pageStatus) pageStatus.textContent = (rs.length ? plural(rs.length) : "No documents match") + " for “" + q + "”" + (rs.length > 200 ? ", the first 200 shown." : ".");
+        if (pageStatus) pageStatus.textContent = (rs.length ? plural(rs.length) : "No documents match") + " for “" + q + "”" + spelling(rs) + (rs.length > 200 ? ", the first 200 shown." : ".");
       });
     };
     var q0 = new URLSearchParams(location.search).get("q") || "";
