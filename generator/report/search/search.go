@@ -168,7 +168,8 @@ func decodeSections(s string) [][3]string {
 // " | ", so that a snippet does not run a table's columns into one
 // sentence. Code blocks and raw HTML are left out: they are rarely what
 // people search for. A section stops taking text past limit bytes, and
-// the walk stops once all sections hold 8 × limit.
+// the walk stops once all sections hold 4 × limit (as much as the index
+// took from a document before it had sections).
 func bodySections(md *markdown.Doc, limit int) [][3]string {
 	secs := [][3]string{{}}
 	var b strings.Builder
@@ -178,7 +179,7 @@ func bodySections(md *markdown.Doc, limit int) [][3]string {
 		total += b.Len()
 		b.Reset()
 	}
-	full := func() bool { return b.Len() > limit || total+b.Len() > 8*limit }
+	full := func() bool { return b.Len() > limit || total+b.Len() > 4*limit }
 	block := func(text, sep string) {
 		text = clean(text)
 		if text == "" {
@@ -193,7 +194,7 @@ func bodySections(md *markdown.Doc, limit int) [][3]string {
 		}
 		b.WriteString(sep)
 	}
-	for n := md.Root.FirstChild(); n != nil && total <= 8*limit; n = n.NextSibling() {
+	for n := md.Root.FirstChild(); n != nil && total+b.Len() <= 4*limit; n = n.NextSibling() {
 		_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
 			if !entering {
 				return ast.WalkContinue, nil

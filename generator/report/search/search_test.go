@@ -107,3 +107,29 @@ func TestFitTextSharesTheLimit(t *testing.T) {
 		})
 	}
 }
+
+// FuzzSections checks that whatever the Markdown, the sections survive
+// their encoding, hold no separator, and fit the limit once shared.
+func FuzzSections(f *testing.F) {
+	f.Add("Intro.\n\n## Scope {#s}\n\n| a | b |\n|---|---|\n| c | d |\n\n- x\n- y.\n")
+	f.Add("# T\n\n## A\x1e\n\ntext\x1f\n\n```\ncode\n```\n")
+	md := markdown.New(markdown.Options{})
+	f.Fuzz(func(t *testing.T, src string) {
+		secs := fitText(bodySections(md.Parse([]byte(src)), 200), 200)
+		total := 0
+		for _, s := range secs {
+			for _, field := range s {
+				if strings.ContainsAny(field, sectionSep+fieldSep) {
+					t.Fatalf("a separator inside %q", field)
+				}
+			}
+			total += len(s[2])
+		}
+		if total > 200 {
+			t.Fatalf("%d bytes of text, over the limit of 200", total)
+		}
+		if back := decodeSections(encodeSections(secs)); !slices.Equal(back, secs) {
+			t.Fatalf("decode(encode(%q)) = %q", secs, back)
+		}
+	})
+}
