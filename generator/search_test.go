@@ -23,11 +23,11 @@ func TestSearchIndex(t *testing.T) {
 	if err := json.Unmarshal(res.Tree["search-index.json"], &idx); err != nil {
 		t.Fatal(err)
 	}
-	if idx.V != 1 || len(idx.D) != 1 {
-		t.Fatalf("index: %+v, want version 1 and only the live document", idx)
+	if idx.V != 2 || len(idx.D) != 1 {
+		t.Fatalf("index: %+v, want version 2 and only the live document", idx)
 	}
 	got, _ := json.Marshal(idx.D[0])
-	want := `{"b":"Purpose Who gets access to what. Reviews quarterly by owners a b cell1 cell2","c":["5.15"],"h":["Reviews"],"i":"POL-AC-01","k":["5.2"],"o":"CISO","t":"Access \u003ccontrol\u003e policy","u":"policies/ac/","y":"policy"}`
+	want := `{"c":["5.15"],"i":"POL-AC-01","k":["5.2"],"o":"CISO","s":[["purpose","Purpose","Who gets access to what."],["reviews","Reviews","quarterly · by owners · a · b | cell1 · cell2"]],"t":"Access \u003ccontrol\u003e policy","u":"policies/ac/","y":"policy"}`
 	if string(got) != want {
 		t.Errorf("entry:\n%s\nwant\n%s", got, want)
 	}

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
+	east "github.com/yuin/goldmark/extension/ast"
 
 	"github.com/isms-project/isms/generator/diag"
 	"github.com/isms-project/isms/generator/link"
@@ -25,8 +26,10 @@ import (
 
 // searchBodyLimit caps each document's body text in the index. The
 // client-side search matches words and prefixes and shows a snippet; the
-// opening of a document carries most of what staff search for, and the cap
-// keeps the index at about 2 kB per document however long a document is.
+// cap keeps the index at about 2 kB per document however long a document
+// is. It is shared fairly between the document's sections (see fitText),
+// so every section of a long document is found by its opening words, not
+// only the first pages.
 const searchBodyLimit = 1500
 
 // searchDoc is one document in /search-index.json. Keys are one letter
@@ -39,12 +42,14 @@ type searchDoc struct {
 	URL      string   `json:"u"` // relative to the site root
 	Clauses  []string `json:"k,omitempty"`
 	Controls []string `json:"c,omitempty"`
-	Headings []string `json:"h,omitempty"`
-	Body     string   `json:"b,omitempty"`
+	Body     string   `json:"b,omitempty"` // the text before the first heading
+	// Sections are [heading id, heading text, text] from each heading to
+	// the next, so that a hit inside a section leads to its heading.
+	Sections [][3]string `json:"s,omitempty"`
 }
 
 // searchIndex is the whole file; V lets the script refuse an index it does
-// not understand after a theme upgrade.
+// not understand after a theme upgrade (2: sections replace headings).
 type searchIndex struct {
 	V    int         `json:"v"`
 	Docs []searchDoc `json:"d"`
@@ -77,7 +82,7 @@ func (*Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 }
 
 func buildIndex(s *link.Site, records report.Records) searchIndex {
-	idx := searchIndex{V: 1, Docs: []searchDoc{}}
+	idx := searchIndex{V: 2, Docs: []searchDoc{}}
 	for _, p := range s.Pages {
 		d := p.Doc
 		if d.IsRetired() {
@@ -85,12 +90,16 @@ func buildIndex(s *link.Site, records report.Records) searchIndex {
 		}
 		sd := searchDoc{ID: d.ID, Title: d.Title, Type: d.Type, Owner: d.Owner, URL: p.Href,
 			Clauses: d.Clauses, Controls: p.Controls}
-		for _, h := range p.MD.Headings {
-			if h.Level > 1 && h.Text != "" {
-				sd.Headings = append(sd.Headings, h.Text)
+		secs := decodeSections(p.MD.Text(Text))
+		if len(secs) > 0 {
+			sd.Body = secs[0][2]
+			for _, sec := range secs[1:] {
+				if sec[2] == "" && strings.EqualFold(sec[1], d.Title) {
+					continue // a heading that repeats the title
+				}
+				sd.Sections = append(sd.Sections, sec)
 			}
 		}
-		sd.Body = p.MD.Text(Text)
 		idx.Docs = append(idx.Docs, sd)
 	}
 	// Every record (a risk, an action, an exception) is found by its id
@@ -108,24 +117,84 @@ func buildIndex(s *link.Site, records report.Records) searchIndex {
 	return idx
 }
 
-// Text is the opening of a document's body text that the index keeps.
-// The build takes it while parsing, so the document keeps only this (a
-// full text is 10 kB a document, 100 MB at 10,000).
+// Text is what the index keeps of a document's body: its sections (see
+// bodySections), fitted to searchBodyLimit and encoded as one string by
+// encodeSections. The build takes it while parsing, so the document keeps
+// only this (a full text is 10 kB a document, 100 MB at 10,000).
 func Text(md *markdown.Doc) string {
-	return strings.Clone(truncateWords(bodyText(md, 4*searchBodyLimit), searchBodyLimit)) // not a window on the whole text
+	return encodeSections(fitText(bodySections(md, searchBodyLimit), searchBodyLimit))
 }
 
-// bodyText is a document's prose as one line: the text of every paragraph,
-// heading, list item and table cell separated by spaces. Code blocks and
-// raw HTML are left out: they are rarely what people search for. With
-// enough > 0 it stops after the block that brings the text past enough
-// bytes (before spaces are collapsed).
-func bodyText(md *markdown.Doc, enough int) string {
+// Section and field separators of encodeSections; removed from the text
+// itself (sectionText does), so they cannot occur inside a field.
+const (
+	sectionSep = "\x1e"
+	fieldSep   = "\x1f"
+)
+
+// encodeSections joins [id, title, text] triples into one string (the
+// markdown.Doc caches a string per document).
+func encodeSections(secs [][3]string) string {
 	var b strings.Builder
-	if enough > 0 {
-		b.Grow(min(len(md.Src), enough+enough/4))
+	for i, s := range secs {
+		if i > 0 {
+			b.WriteString(sectionSep)
+		}
+		b.WriteString(s[0] + fieldSep + s[1] + fieldSep + s[2])
 	}
-	for n := md.Root.FirstChild(); n != nil && (enough <= 0 || b.Len() <= enough); n = n.NextSibling() {
+	return b.String()
+}
+
+func decodeSections(s string) [][3]string {
+	if s == "" {
+		return nil
+	}
+	var out [][3]string
+	for part := range strings.SplitSeq(s, sectionSep) {
+		f := strings.SplitN(part, fieldSep, 3)
+		if len(f) != 3 {
+			continue
+		}
+		out = append(out, [3]string{f[0], f[1], f[2]})
+	}
+	return out
+}
+
+// bodySections is a document's prose cut at its headings: first the text
+// before any heading (with an empty id and title), then one [heading id,
+// heading text, text] per heading. Paragraphs, list items and table cells
+// are kept apart in the text: a block that does not end a sentence is
+// followed by " · ", a table's cells are joined by " · " and its rows by
+// " | ", so that a snippet does not run a table's columns into one
+// sentence. Code blocks and raw HTML are left out: they are rarely what
+// people search for. A section stops taking text past limit bytes, and
+// the walk stops once all sections hold 4 × limit (as much as the index
+// took from a document before it had sections).
+func bodySections(md *markdown.Doc, limit int) [][3]string {
+	secs := [][3]string{{}}
+	var b strings.Builder
+	total := 0
+	flush := func() {
+		secs[len(secs)-1][2] = strings.TrimSuffix(strings.TrimSuffix(collapseSpace(b.String()), " ·"), " |")
+		total += b.Len()
+		b.Reset()
+	}
+	full := func() bool { return b.Len() > limit || total+b.Len() > 4*limit }
+	block := func(text, sep string) {
+		text = clean(text)
+		if text == "" {
+			return
+		}
+		b.WriteString(text)
+		if sep == "" {
+			sep = " · "
+			if strings.ContainsRune(".!?:;", rune(text[len(text)-1])) {
+				sep = " "
+			}
+		}
+		b.WriteString(sep)
+	}
+	for n := md.Root.FirstChild(); n != nil && total+b.Len() <= 4*limit; n = n.NextSibling() {
 		_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
 			if !entering {
 				return ast.WalkContinue, nil
@@ -133,16 +202,77 @@ func bodyText(md *markdown.Doc, enough int) string {
 			switch c.Kind() {
 			case ast.KindFencedCodeBlock, ast.KindCodeBlock, ast.KindHTMLBlock, ast.KindRawHTML:
 				return ast.WalkSkipChildren, nil
+			case ast.KindHeading:
+				flush()
+				id, _ := c.AttributeString("id")
+				ids, _ := id.([]byte)
+				secs = append(secs, [3]string{clean(string(ids)), clean(markdown.PlainText(c, md.Src)), ""})
+				return ast.WalkSkipChildren, nil
+			case east.KindTable:
+				if !full() {
+					for row := c.FirstChild(); row != nil; row = row.NextSibling() {
+						for cell := row.FirstChild(); cell != nil; cell = cell.NextSibling() {
+							sep := " · "
+							if cell.NextSibling() == nil {
+								sep = " | "
+							}
+							block(markdown.PlainText(cell, md.Src), sep)
+						}
+					}
+				}
+				return ast.WalkSkipChildren, nil
 			}
 			if c.Type() == ast.TypeBlock && c.FirstChild() != nil && c.FirstChild().Type() == ast.TypeInline {
-				b.WriteString(markdown.PlainText(c, md.Src))
-				b.WriteByte(' ')
+				if !full() {
+					block(markdown.PlainText(c, md.Src), "")
+				}
 				return ast.WalkSkipChildren, nil
 			}
 			return ast.WalkContinue, nil
 		})
 	}
-	return collapseSpace(b.String())
+	flush()
+	return secs
+}
+
+// clean removes the section and field separators from s.
+func clean(s string) string {
+	if !strings.ContainsAny(s, sectionSep+fieldSep) {
+		return s
+	}
+	return strings.NewReplacer(sectionSep, " ", fieldSep, " ").Replace(s)
+}
+
+// fitText shares limit bytes of text between the sections fairly: every
+// section keeps its whole text if it is shorter than a common cap, and the
+// longer ones are cut at a word boundary at that cap, the largest that
+// keeps the total within limit.
+func fitText(secs [][3]string, limit int) [][3]string {
+	lens := make([]int, len(secs))
+	sum := 0
+	for i, s := range secs {
+		lens[i] = len(s[2])
+		sum += lens[i]
+	}
+	if sum <= limit {
+		return secs
+	}
+	sorted := slices.Sorted(slices.Values(lens))
+	capLen, left := 0, limit
+	for i, l := range sorted {
+		share := left / (len(sorted) - i)
+		if l > share {
+			capLen = share
+			break
+		}
+		left -= l
+		capLen = l
+	}
+	out := slices.Clone(secs)
+	for i := range out {
+		out[i][2] = strings.Clone(strings.TrimSuffix(truncateWords(out[i][2], capLen), " ·"))
+	}
+	return out
 }
 
 // collapseSpace is strings.Join(strings.Fields(s), " ") in one pass and
