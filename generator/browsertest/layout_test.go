@@ -330,7 +330,7 @@ func TestFocusNotObscured(t *testing.T) {
 				t.Fatal(err)
 			}
 			time.Sleep(50 * time.Millisecond)
-			got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.closest('main') ? ` + below(`document.activeElement`) + ` : 'focus outside main: ' + document.activeElement.outerHTML.slice(0, 80)`))
+			got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.closest('main') ? `+below(`document.activeElement`)+` : 'focus outside main: ' + document.activeElement.outerHTML.slice(0, 80)`))
 			if err != nil || got != "clear" {
 				t.Errorf("%s at %d px: the first Tab after the skip link is %s (%v)", pk.name, w, got, err)
 			}
@@ -341,7 +341,7 @@ func TestFocusNotObscured(t *testing.T) {
 			t.Fatal(err)
 		}
 		time.Sleep(100 * time.Millisecond)
-		if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](below(`document.querySelector('` + href + `')`))); got != "clear" {
+		if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](below(`document.querySelector('`+href+`')`))); got != "clear" {
 			t.Errorf("at %d px the section %s opened from the table of contents is %s", w, href, got)
 		}
 		open(ctx, t, base+"/soa/#control-8-8", "#control-8-8")
@@ -363,20 +363,20 @@ func TestThemeToggle(t *testing.T) {
 		t.Fatal(err)
 	}
 	open(ctx, t, base+"/", "button.theme-toggle")
-	got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`[` + bg + `, document.querySelector('.theme-toggle').getAttribute('aria-pressed'), document.documentElement.getAttribute('data-theme') || 'system'].join(' ')`))
+	got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`[`+bg+`, document.querySelector('.theme-toggle').getAttribute('aria-pressed'), document.documentElement.getAttribute('data-theme') || 'system'].join(' ')`))
 	if got != "rgb(13, 17, 23) true system" {
 		t.Errorf("with a dark system and no choice: %q, want dark, pressed, following the system", got)
 	}
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("button.theme-toggle"))); err != nil {
 		t.Fatal(err)
 	}
-	got, _ = chromedp.Run(ctx, chromedp.Evaluate[string](`[` + bg + `, document.querySelector('.theme-toggle').getAttribute('aria-pressed'), localStorage.getItem('isms-theme')].join(' ')`))
+	got, _ = chromedp.Run(ctx, chromedp.Evaluate[string](`[`+bg+`, document.querySelector('.theme-toggle').getAttribute('aria-pressed'), localStorage.getItem('isms-theme')].join(' ')`))
 	if got != "rgb(255, 255, 255) false light" {
 		t.Errorf("after choosing light: %q", got)
 	}
 	// Another page, same browser: light before any deferred script ran.
 	open(ctx, t, base+"/soa/", "main h1")
-	if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.getAttribute('data-theme') + ' ' + ` + bg)); got != "light rgb(255, 255, 255)" {
+	if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.getAttribute('data-theme') + ' ' + `+bg)); got != "light rgb(255, 255, 255)" {
 		t.Errorf("the next page is %q, want the remembered light", got)
 	}
 	head, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const s = document.querySelector('head script[src$="/assets/theme.js"]'); return s ? (s.defer || s.async ? 'deferred' : 'blocking') : 'missing'; })()`))
@@ -387,13 +387,13 @@ func TestThemeToggle(t *testing.T) {
 	if err := chromedp.Do(ctx, media("", "light"), chromedp.Click(chromedp.CSS("button.theme-toggle"))); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`localStorage.getItem('isms-theme') + ' ' + ` + bg)); got != "dark rgb(13, 17, 23)" {
+	if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`localStorage.getItem('isms-theme') + ' ' + `+bg)); got != "dark rgb(13, 17, 23)" {
 		t.Errorf("after choosing dark on a light system: %q", got)
 	}
 	if err := chromedp.Do(ctx, media("print", "dark")); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](bg + ` + ' ' + getComputedStyle(document.body).color`)); got != "rgb(255, 255, 255) rgb(0, 0, 0)" {
+	if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](bg+` + ' ' + getComputedStyle(document.body).color`)); got != "rgb(255, 255, 255) rgb(0, 0, 0)" {
 		t.Errorf("printed with dark chosen: %q, want black on white", got)
 	}
 }
