@@ -227,6 +227,7 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 		return nil, diags
 	}
 	navs := view.NewNavs(groups, nav, len(s.Pages))
+	pagers := view.Pagers(groups)
 	sv := &view.SiteView{
 		Title: in.cfg.Title, Organization: in.cfg.Organization, Root: s.Root,
 		AsOf: in.asOf.String(), Snapshot: in.snapshot, Commit: in.commit, Nav: navs.Shared(), Scripts: in.scripts,
@@ -260,6 +261,7 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 			Site: &site, Kind: "document", Title: p.Doc.Title, URL: p.URL,
 			Crumbs: view.Crumbs(p.Doc), Doc: dv, TOC: view.TOC(p.MD.Headings),
 			Marking: in.marking(in.rank(p)),
+			Pager:   pagers[p.Href],
 		}
 		out[i], errs[i] = in.remember("document:"+p.URL, func() ([]byte, error) {
 			body, err := in.body(p)

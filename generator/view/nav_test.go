@@ -71,3 +71,38 @@ func TestNavsShared(t *testing.T) {
 		t.Errorf("large site: shared navigation should close every group:\n%s", got)
 	}
 }
+
+// Previous and next follow the "By type" navigation top to bottom, across
+// groups; the first page has no previous and the last no next.
+func TestPagersFollowNavigationOrder(t *testing.T) {
+	nd := NavData{ByType: []NavGroup{
+		{Title: "Policies", Pages: []NavPage{{URL: "policies/a/", Title: "A"}, {URL: "policies/b/", Title: "B"}}},
+		{Title: "Processes", Pages: []NavPage{{URL: "processes/c/", Title: "C"}}},
+	}}
+	ps := Pagers(nd)
+	title := func(p *NavPage) string {
+		if p == nil {
+			return "-"
+		}
+		return p.Title
+	}
+	for url, want := range map[string]string{"policies/a/": "- B", "policies/b/": "A C", "processes/c/": "B -"} {
+		p := ps[url]
+		if p == nil {
+			t.Fatalf("no pager for %s", url)
+		}
+		if got := title(p.Prev) + " " + title(p.Next); got != want {
+			t.Errorf("%s: prev/next %q, want %q", url, got, want)
+		}
+	}
+	if len(ps) != 3 {
+		t.Errorf("%d pagers, want 3", len(ps))
+	}
+}
+
+// A site of one document has no previous or next.
+func TestPagersOfOneDocument(t *testing.T) {
+	if ps := Pagers(NavData{ByType: []NavGroup{{Pages: []NavPage{{URL: "a/"}}}}}); ps["a/"] != nil {
+		t.Errorf("a lone document has a pager: %+v", ps["a/"])
+	}
+}

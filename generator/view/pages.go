@@ -45,11 +45,41 @@ type PageData struct {
 	Doc     *DocView
 	Content template.HTML
 	TOC     []markdown.Heading
-	Data    any // kind-specific
+	Pager   *Pager // a document page's neighbours in navigation order
+	Data    any    // kind-specific
 	// Marking is the page's classification when it is at or above
 	// isms.yaml's marking_from: a banner on screen, a header and footer
 	// on paper. "" = unmarked.
 	Marking string
+}
+
+// Pager links a document page to the pages before and after it in the
+// navigation's reading order (by type, then by title); nil at either end.
+type Pager struct{ Prev, Next *NavPage }
+
+// Pagers gives every document page (by its URL relative to the root, as
+// NavPage.URL) its neighbours in the "By type" navigation, read top to
+// bottom: the order a reader who follows "Next" from the first policy
+// meets the documents in the sidebar.
+func Pagers(nd NavData) map[string]*Pager {
+	var seq []NavPage
+	for _, g := range nd.ByType {
+		seq = append(seq, g.Pages...)
+	}
+	out := make(map[string]*Pager, len(seq))
+	for i := range seq {
+		p := &Pager{}
+		if i > 0 {
+			p.Prev = &seq[i-1]
+		}
+		if i+1 < len(seq) {
+			p.Next = &seq[i+1]
+		}
+		if p.Prev != nil || p.Next != nil {
+			out[seq[i].URL] = p
+		}
+	}
+	return out
 }
 
 // ControlView is an Annex A control cited by a document.
