@@ -75,12 +75,12 @@ func TestPrintScreenshots(t *testing.T) {
 		t.Skip("set ISMS_SCREENSHOTS=dir to write screenshots and PDFs of the printed page kinds")
 	}
 	only := os.Getenv("ISMS_SCREENSHOTS_ONLY") // e.g. "soa,print"
-	ctx := browser(t)
 	base, _ := serveSample(t)
 	for _, k := range printKinds {
 		if only != "" && !strings.Contains(","+only+",", ","+k.name+",") {
 			continue
 		}
+		ctx := browser(t) // one each: a browser gives a test 60 s
 		for _, s := range []struct {
 			suffix string
 			width  int64
@@ -90,7 +90,11 @@ func TestPrintScreenshots(t *testing.T) {
 				chromedp.Navigate(base+k.url), chromedp.WaitReady(chromedp.CSS("main"))); err != nil {
 				t.Fatal(err)
 			}
-			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+			shot := chromedp.FullScreenshot(100)
+			if h, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollHeight`)); h > 15000 {
+				shot = chromedp.CaptureScreenshot() // the whole manual is too tall for one picture
+			}
+			png, err := chromedp.Run(ctx, shot)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -130,6 +134,25 @@ const fitScript = `(() => {
 		for (const c of t.querySelectorAll('td, th')) {
 			if (c.scrollWidth > c.clientWidth + 1) { bad.push(name(t) + ' cell "' + c.textContent.trim().slice(0, 40) + '" spills: ' + c.scrollWidth + ' > ' + c.clientWidth + ' px'); break; }
 		}
+		// A word broken over lines other than after a hyphen: a column
+		// squeezed to a few letters a line.
+		const walk = document.createTreeWalker(t, NodeFilter.SHOW_TEXT), range = document.createRange();
+		let broken = null;
+		for (let n = walk.nextNode(); n && !broken; n = walk.nextNode()) {
+			if (!n.parentElement.closest('td, th') || n.parentElement.getClientRects().length === 0) continue;
+			for (const m of n.data.matchAll(/\S+/g)) {
+				range.setStart(n, m.index); range.setEnd(n, m.index + m[0].length);
+				const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+				if (lines.size < 2) continue;
+				const top = i => { range.setStart(n, m.index + i); range.setEnd(n, m.index + i + 1); return Math.round(range.getBoundingClientRect().top); };
+				for (let i = 1, t0 = top(0); i < m[0].length; i++) {
+					const ti = top(i);
+					if (ti !== t0) { if (m[0][i - 1] !== '-') broken = m[0]; break; }
+				}
+				if (broken) break;
+			}
+		}
+		if (broken) bad.push(name(t) + ' breaks the word "' + broken + '" over lines');
 	}
 	for (const j of document.querySelectorAll('.soa-table td.c-just')) {
 		const t = j.closest('table').getBoundingClientRect().width;
