@@ -107,15 +107,18 @@ type Options struct {
 // 0.1 s each), so that the last to start is not the longest. The header
 // orders its links by each report's weight, not by this list.
 func newReports(o Options, hist *history.Report) []report.Report {
+	// The auditor's copy (print) shows the SoA, currency and process map
+	// pages too: those reports make their pages once, for both.
+	cur, soaRep, proc := currencyreport.New(), soa.New(), processes.New()
 	return append([]report.Report{
-		printreport.New(),
-		currencyreport.New(),
+		printreport.New(soaRep, proc, cur),
+		cur,
 		hist,
 		search.New(),
 		evidence.New(),
-		soa.New(),
+		soaRep,
 		risks.New(),
-		processes.New(),
+		proc,
 		actions.New(), actions.NewExceptions(),
 		objectives.New(),
 		review.New(),

@@ -1,6 +1,9 @@
 package generator
 
 import (
+	"html"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -46,3 +49,64 @@ func TestPrintManual(t *testing.T) {
 		t.Error("style.css has no page break before each printed document")
 	}
 }
+
+// The auditor's copy of the sample ISMS: every id once, every in-page
+// link (HTML and SVG) landing on an element of the copy, the reports in
+// it, each process with its inputs, outputs and diagram, numbered contents.
+func TestPrintCopyIsWhole(t *testing.T) {
+	res := mustBuild(t, os.DirFS(".."))
+	page := string(res.Tree["print/index.html"])
+	article := page[strings.Index(page, `<article class="print-manual">`):]
+	ids := map[string]int{}
+	for _, m := range attrRE.FindAllStringSubmatch(page, -1) {
+		if m[1] == "id" {
+			ids[html.UnescapeString(m[2])]++
+		}
+	}
+	for id, n := range ids {
+		if n > 1 {
+			t.Errorf("id %q is used %d times in /print/", id, n)
+		}
+	}
+	links := 0
+	for _, m := range attrRE.FindAllStringSubmatch(article, -1) {
+		if (m[1] == "href" || m[1] == "xlink:href") && strings.HasPrefix(m[2], "#") {
+			links++
+			if id := html.UnescapeString(m[2][1:]); ids[id] == 0 {
+				t.Errorf("%s=%q points at no element of the copy", m[1], m[2])
+			}
+		}
+	}
+	if links < 500 {
+		t.Errorf("only %d in-copy links: the documents' links to each other do not point inside the copy", links)
+	}
+	for _, want := range []string{
+		`<section class="print-doc print-part" id="report-soa">`, `<table class="soa-table">`, `id="report-soa--control-8-8"`,
+		`<section class="print-doc print-part" id="report-currency">`, `<table class="currency-table" id="report-currency--currency-table">`,
+		`<section class="print-doc print-part" id="report-processes">`, `class="diagram-svg"`,
+		`href="#report-soa--control-8-8"`,     // a document's link to an SoA row
+		`xlink:href="#doc-prc-risk-01"`,       // a process map node
+		`<span class="toc-number">1.1</span>`, // numbered contents
+		`<a href="#report-soa">Statement of Applicability</a>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("/print/ lacks %s", want)
+		}
+	}
+	// Each process: its diagram, then its inputs and outputs.
+	proc := article[strings.Index(article, `id="doc-prc-risk-01"`):]
+	proc = proc[:strings.Index(proc[1:], `<section class="print-doc`)+1]
+	for _, want := range []string{`<figure class="diagram neighbourhood">`, `<h2>Inputs</h2>`, `<h2>Outputs</h2>`, `href="#doc-prc-context-01"`} {
+		if !strings.Contains(proc, want) {
+			t.Errorf("PRC-RISK-01 in /print/ lacks %s", want)
+		}
+	}
+	for _, not := range []string{`href="/soa/`, `href="/processes/risk-assessment/"`} {
+		if strings.Contains(article, not) {
+			t.Errorf("/print/ still links out of the copy to a page in it: %s", not)
+		}
+	}
+}
+
+// attrRE finds the attributes that name or point at ids.
+var attrRE = regexp.MustCompile(`\s(id|href|xlink:href)="([^"]*)"`)

@@ -24,6 +24,7 @@ import (
 	"cmp"
 	"html/template"
 	"slices"
+	"sync"
 
 	"github.com/isms-project/isms/generator/currency"
 	"github.com/isms-project/isms/generator/diag"
@@ -193,4 +194,29 @@ type Renderer interface {
 	Memo(key string, data any, make func() ([]byte, error)) ([]byte, error)
 	// Diagram lays out DOT into inline SVG through the build's layout.
 	Diagram(dot []byte) (template.HTML, error)
+}
+
+// Published memoises a report's Publish for the build, so that another
+// report (the auditor's copy, /print/) can show its page without making
+// it twice: whichever asks first makes the pages, the other waits.
+type Published struct {
+	once  sync.Once
+	pages []Page
+	diags diag.List
+}
+
+// Do returns make's pages, made on the first call.
+func (p *Published) Do(make func() ([]Page, diag.List)) ([]Page, diag.List) {
+	p.once.Do(func() { p.pages, p.diags = make() })
+	return p.pages, p.diags
+}
+
+// Printed is the page at url among what Do made (false: none).
+func (p *Published) Printed(url string) (Page, bool) {
+	for _, pg := range p.pages {
+		if pg.URL == url && pg.Layout != "" {
+			return pg, true
+		}
+	}
+	return Page{}, false
 }

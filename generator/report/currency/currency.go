@@ -66,7 +66,7 @@ type FindingView struct {
 }
 
 // Report is the currency report. New makes one per build.
-type Report struct{}
+type Report struct{ published report.Published }
 
 // New returns the report.
 func New() *Report { return &Report{} }
@@ -95,7 +95,17 @@ func (*Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
 
 // Publish writes /currency/ (the report page), /currency.json and
 // /reviews.ics from the build's currency and every report's findings.
-func (*Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
+func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
+	return rep.published.Do(func() ([]report.Page, diag.List) { return publish(r) })
+}
+
+// PrintPage is /currency/ for the auditor's copy (/print/), made once.
+func (rep *Report) PrintPage(r report.Renderer) (report.Page, bool) {
+	rep.Publish(r)
+	return rep.published.Printed("currency/")
+}
+
+func publish(r report.Renderer) ([]report.Page, diag.List) {
 	in := r.Input()
 	s := in.Site
 	docs := make([]*model.Document, len(s.Pages))

@@ -1,13 +1,21 @@
-// Package print is the printable manual: every approved document on one
-// page, for saving as one PDF from the browser; /print/.
+// Package print is the auditor's copy: every approved document and the
+// reports an auditor asks for (the Statement of Applicability, the
+// currency report, the process map) on one page, numbered, for saving as
+// one PDF from the browser; /print/. Ids are unique across the copy and
+// links between its parts stay inside it (see rewrite.go).
 package print
 
 import (
 	"bytes"
 	"cmp"
+	"crypto/sha256"
+	"errors"
 	"fmt"
 	"github.com/isms-project/isms/generator/iso"
+	"html"
 	"html/template"
+	"maps"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -25,11 +33,26 @@ type PrintData struct {
 	Count    int
 }
 
-// PrintSection is one document type.
+// PrintSection is one document type, or the reports. Number is its
+// number in the copy ("3"); its documents and reports are numbered under it.
 type PrintSection struct {
+	Number        string
 	Title, Anchor string
 	Docs          []PrintDoc
+	Parts         []PrintPart   // the reports' pages, in the last section
 	HTML          template.HTML `json:"-"` // where the documents' sections go (see printMarker)
+}
+
+// PrintPart is a report's page in the copy (the SoA, the currency report,
+// the process map).
+type PrintPart struct {
+	Number, Title, Anchor, URL string
+}
+
+// Part is a report whose page belongs in the auditor's copy. PrintPage
+// is the page its Publish publishes (made once for both); false: none.
+type Part interface {
+	PrintPage(r report.Renderer) (report.Page, bool)
 }
 
 // PrintDoc is one document with its rendered body. Its section is
@@ -37,17 +60,19 @@ type PrintSection struct {
 // is a concatenation rather than 1,000 template runs on every preview
 // rebuild; print.html itself sees Content and HTML empty.
 type PrintDoc struct {
+	Number  string // "3.2"
 	Anchor  string
 	Doc     *view.DocView
 	Content template.HTML `json:"-"` // hashed apart: see Cache.fragment
 	HTML    template.HTML `json:"-"` // left empty: the sections are spliced in whole
 }
 
-// Report is the printable manual. It adds no findings.
-type Report struct{}
+// Report is the auditor's copy. It adds no findings.
+type Report struct{ parts []Part }
 
-// New returns the report.
-func New() *Report { return &Report{} }
+// New returns the report; parts are the reports whose pages follow the
+// documents, in that order.
+func New(parts ...Part) *Report { return &Report{parts: parts} }
 
 // Analyze has nothing to check.
 func (*Report) Analyze(*report.Input) ([]model.Finding, diag.List) { return nil, nil }
@@ -60,13 +85,31 @@ func (*Report) HeaderLink() report.Link {
 // Publish writes /print/: every approved document (drafts and retired
 // documents are not in force) grouped by type in schema order, processes
 // in clause order, the rest by title.
-func (*Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
+func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 	var diags diag.List
+	in := r.Input()
 	byType := map[string][]*link.Page{}
-	for _, p := range r.Input().Site.Pages {
+	cm := &copyMap{root: in.Site.Root, anchors: map[string]string{}}
+	if u, err := url.Parse(in.Config.BaseURL); err == nil && u.Scheme != "" && u.Host != "" {
+		cm.abs = strings.TrimSuffix(in.Config.BaseURL, "/") + "/"
+	}
+	for _, p := range in.Site.Pages {
 		st := p.Doc.Status
 		if st == "" || st == "approved" {
 			byType[p.Doc.Type] = append(byType[p.Doc.Type], p)
+			cm.anchors[p.URL] = docAnchor(p)
+		}
+	}
+	type part struct {
+		page   report.Page
+		anchor string
+	}
+	var parts []part
+	for _, pt := range rep.parts {
+		if pg, ok := pt.PrintPage(r); ok {
+			a := "report-" + strings.ReplaceAll(strings.Trim(pg.URL, "/"), "/", "-")
+			cm.anchors[pg.URL] = a
+			parts = append(parts, part{pg, a})
 		}
 	}
 	d := &PrintData{}
@@ -85,7 +128,7 @@ func (*Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 			}
 			return cmp.Or(cmp.Compare(a.Doc.Title, b.Doc.Title), cmp.Compare(a.Doc.Path, b.Doc.Path))
 		})
-		sec := PrintSection{Title: model.TypeTitle(typ), Anchor: "section-" + typ}
+		sec := PrintSection{Number: fmt.Sprint(len(d.Sections) + 1), Title: model.TypeTitle(typ), Anchor: "section-" + typ}
 		var parts [][]byte
 		for _, p := range ps {
 			body, err := r.Body(p)
@@ -96,7 +139,7 @@ func (*Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 			if p.MD != nil && p.MD.Mermaid && scripts == nil {
 				scripts = view.MermaidScripts
 			}
-			pd := PrintDoc{Anchor: "doc-" + strings.ToLower(p.Doc.ID), Doc: r.View(p), Content: template.HTML(body)}
+			pd := PrintDoc{Number: fmt.Sprintf("%s.%d", sec.Number, len(sec.Docs)+1), Anchor: docAnchor(p), Doc: r.View(p), Content: template.HTML(body)}
 			frag, err := r.Fragment("print:"+p.URL, "print", "print-doc", pd, body)
 			if err != nil {
 				diags.Errorf(diag.Pos{Path: "themes/layouts/print.html"}, "theme", "%v", err)
@@ -104,11 +147,38 @@ func (*Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 			}
 			pd.Content = "" // the table of contents needs the rest, not a second copy of the body
 			sec.Docs = append(sec.Docs, pd)
-			parts = append(parts, frag)
+			parts = append(parts, cm.rewrite(make([]byte, 0, len(frag)+len(frag)/16), frag, p.URL, pd.Anchor, true))
 		}
 		sec.HTML = template.HTML(printMarker(len(d.Sections)))
 		bodies = append(bodies, parts)
 		d.Count += len(sec.Docs)
+		d.Sections = append(d.Sections, sec)
+	}
+	if len(parts) > 0 {
+		sec := PrintSection{Number: fmt.Sprint(len(d.Sections) + 1), Title: "Reports", Anchor: "section-reports"}
+		var htmls [][]byte
+		copyKey := cm.key()
+		for _, pt := range parts {
+			pp := PrintPart{Number: fmt.Sprintf("%s.%d", sec.Number, len(sec.Parts)+1), Title: pt.page.Title, Anchor: pt.anchor, URL: pt.page.URL}
+			h, err := r.Memo("print-part:"+pt.page.URL, struct {
+				Part PrintPart
+				Page report.Page
+				Copy [32]byte
+			}{pp, pt.page, copyKey}, func() ([]byte, error) { return rep.part(r, cm, pt.page, pp, false) })
+			if errors.Is(err, errNoMain) {
+				// Without <main> the part holds the whole frame, navigation
+				// and all, which the key above does not name: not cached.
+				h, err = rep.part(r, cm, pt.page, pp, true)
+			}
+			if err != nil {
+				diags.Errorf(diag.Pos{Path: "themes/layouts/" + pt.page.Layout + ".html"}, "theme", "%v", err)
+				continue
+			}
+			sec.Parts = append(sec.Parts, pp)
+			htmls = append(htmls, h)
+		}
+		sec.HTML = template.HTML(printMarker(len(d.Sections)))
+		bodies = append(bodies, htmls)
 		d.Sections = append(d.Sections, sec)
 	}
 	// Framed, not published as a page: a page's cache key is its data's
@@ -166,6 +236,48 @@ func splicePrint(frame []byte, bodies [][][]byte) []byte {
 	}
 	return append(out, frame[last:]...)
 }
+
+// part is a report's page as a part of the copy: the inside of its
+// <main> in the theme's frame, its ids and links rewritten, headed by
+// its number.
+func (*Report) part(r report.Renderer, cm *copyMap, pg report.Page, pp PrintPart, whole bool) ([]byte, error) {
+	pg.Crumbs, pg.Scripts = nil, nil
+	framed, err := r.Frame(pg)
+	if err != nil {
+		return nil, err
+	}
+	inner, ok := mainOf(framed)
+	switch {
+	case !ok && !whole:
+		return nil, errNoMain
+	case !ok: // a theme without <main>: the whole page (less <html>)
+		inner = bodyOf(framed)
+	}
+	out := make([]byte, 0, len(inner)+len(inner)/16+200)
+	out = append(out, `<section class="print-doc print-part" id="`+html.EscapeString(pp.Anchor)+`">`+"\n"+
+		`<p class="doc-kicker print-number">`+html.EscapeString(pp.Number)+` · Report</p>`...)
+	out = cm.rewrite(out, inner, pg.URL, pp.Anchor, false)
+	return append(out, "</section>\n"...), nil
+}
+
+// errNoMain is a theme frame without a <main> element.
+var errNoMain = errors.New("the theme's frame has no <main>")
+
+// key names the copy's map for the cache: a report page's part is made
+// again when a page joins or leaves the copy.
+func (c *copyMap) key() [32]byte {
+	h := sha256.New()
+	h.Write([]byte(c.root + "\x00" + c.abs + "\x00"))
+	for _, k := range slices.Sorted(maps.Keys(c.anchors)) {
+		h.Write([]byte(k + "\x00" + c.anchors[k] + "\x00"))
+	}
+	var k [32]byte
+	h.Sum(k[:0])
+	return k
+}
+
+// docAnchor is a document's id in the copy.
+func docAnchor(p *link.Page) string { return "doc-" + strings.ToLower(p.Doc.ID) }
 
 func firstClause(d *model.Document) string {
 	if len(d.Clauses) == 0 {

@@ -22,8 +22,9 @@ import (
 
 // Report is the process report. New makes one per build.
 type Report struct {
-	graph diagrams.Graph
-	site  *link.Site
+	graph     diagrams.Graph
+	site      *link.Site
+	published report.Published
 }
 
 // New returns the report.
@@ -150,6 +151,16 @@ func (rep *Report) Annotate(r report.Renderer, p *link.Page, v *view.DocView) {
 // Publish writes /processes/ (the whole map, inline) and
 // /processes/map.svg (to download).
 func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
+	return rep.published.Do(func() ([]report.Page, diag.List) { return rep.publish(r) })
+}
+
+// PrintPage is /processes/ for the auditor's copy (/print/), made once.
+func (rep *Report) PrintPage(r report.Renderer) (report.Page, bool) {
+	rep.Publish(r)
+	return rep.published.Printed("processes/")
+}
+
+func (rep *Report) publish(r report.Renderer) ([]report.Page, diag.List) {
 	var diags diag.List
 	if !r.Has("processes") {
 		return nil, nil

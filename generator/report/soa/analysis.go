@@ -153,8 +153,9 @@ func soaFindings(m *soaModel) []model.Finding {
 
 // Report is the SoA report. New makes one per build.
 type Report struct {
-	m       *soaModel
-	cadence []Cadence
+	m         *soaModel
+	cadence   []Cadence
+	published report.Published
 }
 
 // New returns the report.

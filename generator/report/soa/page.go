@@ -81,6 +81,16 @@ type CitingView struct {
 // Publish writes /soa/: every Annex A control grouped by theme, with its
 // decision and what implements and proves it.
 func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
+	return rep.published.Do(func() ([]report.Page, diag.List) { return rep.publish(r) })
+}
+
+// PrintPage is /soa/ for the auditor's copy (/print/), made once.
+func (rep *Report) PrintPage(r report.Renderer) (report.Page, bool) {
+	rep.Publish(r)
+	return rep.published.Printed("soa/")
+}
+
+func (rep *Report) publish(r report.Renderer) ([]report.Page, diag.List) {
 	m := rep.m
 	d := &Data{}
 	for _, p := range m.Registers {

@@ -1,0 +1,48 @@
+package print
+
+import "testing"
+
+func TestRewrite(t *testing.T) {
+	cm := &copyMap{root: "/", anchors: map[string]string{"policies/a/": "doc-pol-a", "soa/": "report-soa", "policies/café/": "doc-pol-c"}}
+	for _, c := range []struct{ in, want string }{
+		{`<h2 id="purpose">P</h2>`, `<h2 id="doc-x--purpose">P</h2>`},
+		{`<a href="#purpose">x</a>`, `<a href="#doc-x--purpose">x</a>`},
+		{`<a href="/policies/a/">A</a>`, `<a href="#doc-pol-a">A</a>`},
+		{`<a href="/policies/a/#scope">A</a>`, `<a href="#doc-pol-a--scope">A</a>`},
+		{`<a href="/policies/a/index.html">A</a>`, `<a href="#doc-pol-a">A</a>`},
+		{`<a href="../a/#scope">A</a>`, `<a href="#doc-pol-a--scope">A</a>`},
+		{`<a href="/policies/caf%C3%A9/">C</a>`, `<a href="#doc-pol-c">C</a>`},
+		{`<a href="/soa/#control-8-8">8.8</a>`, `<a href="#report-soa--control-8-8">8.8</a>`},
+		{`<a href="/policies/draft/">D</a>`, `<a href="/policies/draft/">D</a>`},
+		{`<a href="https://example.com/x">E</a> <a href='mailto:a@b'>M</a>`, `<a href="https://example.com/x">E</a> <a href='mailto:a@b'>M</a>`},
+		{`<label for="q">Q</label><input id=q aria-describedby="h1 h2">`, `<label for="doc-x--q">Q</label><input id="doc-x--q" aria-describedby="doc-x--h1 doc-x--h2">`},
+		{`<sup id="fnref:1"><a href="#fn:1">1</a></sup>`, `<sup id="doc-x--fnref:1"><a href="#doc-x--fn:1">1</a></sup>`},
+		{`<g id="d1-node1"><path fill="url(#d1-g)" d="M0"/><a xlink:href="/policies/a/" xlink:title="A &gt; B">`, `<g id="doc-x--d1-node1"><path fill="url(#doc-x--d1-g)" d="M0"/><a xlink:href="#doc-pol-a" xlink:title="A &gt; B">`},
+		{`<!-- <a id="c"> --><script>if (a<b) x = '<a id="s">'</script><p title="a>b" id="p">`, `<!-- <a id="c"> --><script>if (a<b) x = '<a id="s">'</script><p title="a>b" id="doc-x--p">`},
+		{`1 < 2 and <b>bold</b> & <br/>`, `1 < 2 and <b>bold</b> & <br/>`},
+		{`<a href="/page/?q=a&amp;b=1#x">`, `<a href="/page/?q=a&amp;b=1#x">`},
+	} {
+		if got := string(cm.rewrite(nil, []byte(c.in), "policies/x/", "doc-x", false)); got != c.want {
+			t.Errorf("rewrite(%s)\n got %s\nwant %s", c.in, got, c.want)
+		}
+	}
+	// The wrapper, named by the copy, keeps its id.
+	if got := string(cm.rewrite(nil, []byte(`<section id="doc-x"><h1 id="t">`), "policies/x/", "doc-x", true)); got != `<section id="doc-x"><h1 id="doc-x--t">` {
+		t.Errorf("skipFirst: %s", got)
+	}
+	// With an absolute base_url, a link out of the copy is absolute.
+	abs := &copyMap{root: "/isms/", abs: "https://intranet.example/isms/", anchors: map[string]string{}}
+	if got := string(abs.rewrite(nil, []byte(`<a href="/isms/risks/#R-1">`), "soa/", "report-soa", false)); got != `<a href="https://intranet.example/isms/risks/#R-1">` {
+		t.Errorf("absolute: %s", got)
+	}
+}
+
+func TestMainOf(t *testing.T) {
+	in, ok := mainOf([]byte(`<body><nav>n</nav><main id="main" tabindex="-1"><h1>T</h1></main><footer>f</footer>`))
+	if !ok || string(in) != "<h1>T</h1>" {
+		t.Errorf("mainOf = %q, %v", in, ok)
+	}
+	if _, ok := mainOf([]byte(`<body>no main</body>`)); ok {
+		t.Error("mainOf found a main in a page without one")
+	}
+}
