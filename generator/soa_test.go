@@ -231,3 +231,45 @@ func TestSoAPage(t *testing.T) {
 		t.Errorf("5.2 at %d, 5.10 at %d: want catalogue order", i, j)
 	}
 }
+
+// TestSoAUndecided: an applicability entry whose applicable: (or status:
+// without applicable:) is a placeholder such as TBD awaits a decision. It
+// does not fail the build: the register gets one soa-undecided warning
+// listing what is left, each control a soa-undecided finding, and its row
+// on /soa/ says it awaits a decision.
+func TestSoAUndecided(t *testing.T) {
+	site := soaSite(map[string]string{
+		"5.1":  `{ control: "5.1", applicable: TBD }`,
+		"5.2":  `{ control: "5.2", applicable: TBD, status: planned, justification: "" }`,
+		"8.34": `{ control: "8.34", status: "[TBD]" }`,
+	}, nil, nil)
+	res := buildOK(t, site)
+	var warns []string
+	for _, d := range res.Diags {
+		if d.Code == "soa-undecided" {
+			warns = append(warns, d.String())
+		}
+	}
+	want := "content/registers/soa.md:8:16: warning: 3 of 93 Annex A controls await a decision (applicable: TBD): 5.1, 5.2, 8.34; set applicable: true or false on each (soa-undecided)"
+	if len(warns) != 1 || warns[0] != want {
+		t.Errorf("soa-undecided warnings = %q\nwant [%q]", warns, want)
+	}
+	got := soaOnly(res.Findings)
+	var ids []string
+	for _, f := range got {
+		if f.Rule != "soa-undecided" || f.Severity != "major" || !strings.Contains(f.Message, "awaits a decision") {
+			t.Errorf("unexpected finding %+v", f)
+		}
+		ids = append(ids, f.IDs[0])
+	}
+	if !slices.Equal(ids, []string{"5.1", "5.2", "8.34"}) {
+		t.Errorf("undecided findings for %v, want 5.1, 5.2, 8.34", ids)
+	}
+	page := string(res.Tree["soa/index.html"])
+	if n := strings.Count(page, `class="soa-row decision-undecided`); n != 3 {
+		t.Errorf("/soa/ has %d rows awaiting a decision, want 3", n)
+	}
+	if !strings.Contains(page, "Awaiting a decision") {
+		t.Error("/soa/ does not group the undecided controls")
+	}
+}

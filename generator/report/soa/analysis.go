@@ -25,6 +25,7 @@ const (
 	ruleSoAExcludedNoReason  = "soa-excluded-unjustified" // major: 6.1.3 d, justify exclusions
 	ruleSoAApplicableUncited = "soa-applicable-uncited"   // minor: nothing implements or proves it
 	ruleSoACitedButExcluded  = "soa-cited-but-excluded"   // minor: the documents and the SoA disagree
+	ruleSoAUndecided         = "soa-undecided"            // major: an entry awaits a decision (applicable: TBD)
 )
 
 // soaEntry is one Annex A control with everything the site says about it.
@@ -124,6 +125,9 @@ func soaFindings(m *soaModel) []model.Finding {
 		name := c.ID + " " + c.Title
 		ok, excluded := e.decided()
 		switch {
+		case e.Decision != nil && e.Decision.Undecided:
+			out = append(out, model.Finding{Severity: "major", Rule: ruleSoAUndecided, IDs: []string{c.ID, e.Register.Doc.ID},
+				Message: "control " + name + " awaits a decision in " + e.Register.Doc.ID + " (applicable: TBD): set applicable: true or false (6.1.3 c, d)"})
 		case !ok && e.Decision != nil:
 			out = append(out, model.Finding{Severity: "major", Rule: ruleSoANoDecision, IDs: []string{c.ID, e.Register.Doc.ID},
 				Message: "control " + name + " has an applicability entry with neither applicable nor status (6.1.3 c)"})

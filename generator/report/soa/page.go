@@ -36,6 +36,7 @@ type SoAFindingItem struct {
 // soaRuleTitles says what each rule means to an auditor, in display order.
 var soaRuleTitles = []struct{ rule, title string }{
 	{ruleSoANoDecision, "No decision recorded (6.1.3 c)"},
+	{ruleSoAUndecided, "Awaiting a decision (applicable: TBD)"},
 	{ruleSoAExcludedNoReason, "Excluded without a justification (6.1.3 d)"},
 	{ruleSoACitedButExcluded, "Excluded, yet cited by documents or evidence"},
 	{ruleSoAApplicableUncited, "Applicable, but no document or evidence cites it"},
@@ -49,7 +50,8 @@ type SoATheme struct {
 	Rows         []SoARow
 }
 
-// SoARow is one control. Decision is "applicable", "excluded" or "" (none).
+// SoARow is one control. Decision is "applicable", "excluded",
+// "undecided" (the entry awaits a decision) or "" (none).
 type SoARow struct {
 	ID, Title, Anchor string
 	Decision          string
@@ -137,6 +139,9 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 		row := SoARow{ID: e.Control.ID, Title: e.Control.Title, Anchor: view.ControlAnchor(e.Control.ID), Flags: flags[e.Control.ID]}
 		ok, excluded := e.decided()
 		switch {
+		case e.Decision != nil && e.Decision.Undecided:
+			row.Decision = "undecided"
+			counts["none"]++
 		case !ok:
 			counts["none"]++
 		case excluded:
