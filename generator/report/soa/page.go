@@ -94,6 +94,9 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 		if !strings.HasPrefix(f.Rule, "soa-") && f.Rule != ruleEvidenceStale {
 			continue
 		}
+		if f.Rule == ruleSoAUndecided {
+			continue // one finding per register: listed by control below
+		}
 		g := groups[f.Rule]
 		if g == nil {
 			g = &SoAFindingGroup{Rule: f.Rule, Severity: f.Severity, Title: f.Rule}
@@ -109,6 +112,20 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 			}
 		}
 		g.Items = append(g.Items, it)
+	}
+	for _, e := range m.Entries {
+		if e.Decision == nil || !e.Decision.Undecided {
+			continue
+		}
+		g := groups[ruleSoAUndecided]
+		if g == nil {
+			g = &SoAFindingGroup{Rule: ruleSoAUndecided, Severity: "major"}
+			groups[ruleSoAUndecided] = g
+		}
+		c := e.Control
+		g.Items = append(g.Items, SoAFindingItem{ID: c.ID, Title: c.Title, Anchor: view.ControlAnchor(c.ID),
+			Message: "control " + c.ID + " " + c.Title + " awaits a decision in " + e.Register.Doc.ID})
+		flags[c.ID] = append(flags[c.ID], ruleSoAUndecided)
 	}
 	for _, rt := range soaRuleTitles {
 		if g := groups[rt.rule]; g != nil {
