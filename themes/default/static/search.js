@@ -14,10 +14,28 @@
   function norm(s) { return " " + String(s || "").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ") + " "; }
   function terms(q) { return q.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean); }
 
+  // Opened from disk (an unzipped snapshot), a browser will not fetch a
+  // local JSON file: the snapshot also ships the index as a script that
+  // sets ISMS_SEARCH_INDEX, and folder links need their index.html.
+  var fromDisk = location.protocol === "file:";
+  function page(u) { return fromDisk ? u.replace(/\/(?=$|[?#])/, "/index.html") : u; }
+  function fetchIndex() {
+    if (!fromDisk) {
+      return fetch(indexURL, { credentials: "same-origin" })
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
+    }
+    return new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = indexURL.replace(/\.json$/, ".js");
+      s.onload = function () { window.ISMS_SEARCH_INDEX ? resolve(window.ISMS_SEARCH_INDEX) : reject(new Error("no index")); };
+      s.onerror = reject;
+      document.head.appendChild(s);
+    });
+  }
+
   function load() {
     if (!loading) {
-      loading = fetch(indexURL, { credentials: "same-origin" })
-        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      loading = fetchIndex()
         .then(function (idx) {
           docs = (idx.d || []).map(function (d) {
             return { d: d, id: d.i.toLowerCase(), nid: norm(d.i), title: norm(d.t), heads: norm((d.h || []).join(" ")),
@@ -90,7 +108,7 @@
     var d = r.e.d, li = document.createElement("li"), a = document.createElement("a");
     li.setAttribute("role", "option");
     li.id = "search-result-" + i;
-    a.href = root + d.u;
+    a.href = page(root + d.u);
     a.tabIndex = -1;
     var title = document.createElement("span"); title.className = "r-title"; title.textContent = d.t;
     var id = document.createElement("span"); id.className = "r-id"; id.textContent = d.i;
