@@ -82,7 +82,7 @@ func heading(ctx context.Context, want string) string {
 // document in several places, some in closed groups).
 func follow(ctx context.Context, sel string) error {
 	_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => {
-		const a = [...document.querySelectorAll(` + strconv.Quote(sel) + `)].find(a => a.getClientRects().length > 0);
+		const a = [...document.querySelectorAll(`+strconv.Quote(sel)+`)].find(a => a.getClientRects().length > 0);
 		if (!a) throw new Error("no visible link");
 		a.scrollIntoView({block: "center"}); a.click(); return true; })()`))
 	return err
