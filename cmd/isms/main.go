@@ -345,6 +345,8 @@ func cmdBuild(args []string, stdout, stderr io.Writer) error {
 	}
 	if root != "" {
 		// Printed even with -q: it is what an auditor records.
+		fmt.Fprintf(stdout, "Snapshot: %s (unzip it and open index.html; its README.txt says how to verify it), manifest %s\n",
+			filepath.Join(*dest, "snapshot-"+res.AsOf.String()+".zip"), filepath.Join(*dest, publish.ManifestName))
 		fmt.Fprintf(stdout, "Snapshot root hash (SHA-256 of manifest.json): %s\nCheck it later with: isms verify %s --expect %s\n", root, *dest, root)
 	}
 	return nil
