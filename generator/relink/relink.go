@@ -134,6 +134,7 @@ func rewrite(src []byte, fix func(key, val string) (string, bool)) ([]byte, erro
 			if err := z.Err(); err != io.EOF {
 				return nil, err
 			}
+			out.Write(z.Raw()) // an unfinished tag at the end: kept as it is
 			return out.Bytes(), nil
 		}
 		raw := z.Raw()
