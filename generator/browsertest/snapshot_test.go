@@ -147,4 +147,18 @@ func TestSnapshotFromDisk(t *testing.T) {
 	if loc := waitLocation(ctx, base+"policies/access-control/index.html"); !strings.HasSuffix(loc, "policies/access-control/index.html") {
 		t.Errorf("Enter on the result led to %s", loc)
 	}
+
+	// The full results page, which the search form submits to.
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"search/index.html?q=backup"), chromedp.WaitVisible(chromedp.CSS(".search-page-results li a"))); err != nil {
+		t.Fatalf("the results page shows nothing from disk: %v", err)
+	}
+	hrefs, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll(".search-page-results li a")].map(a => a.href)`))
+	if err != nil || len(hrefs) == 0 {
+		t.Fatalf("results page links: %v (%v)", hrefs, err)
+	}
+	for _, h := range hrefs {
+		if !strings.HasPrefix(h, base) || !strings.Contains(h, "/index.html") {
+			t.Errorf("result link %s does not open a page of the snapshot from disk", h)
+		}
+	}
 }
