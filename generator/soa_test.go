@@ -267,3 +267,28 @@ func TestSoAUndecided(t *testing.T) {
 		t.Error("/soa/ does not group the undecided controls")
 	}
 }
+
+// A placeholder status or justification beside a decision is a warning
+// and counts as not given: "TBD" does not justify an exclusion.
+func TestSoAPlaceholderJustification(t *testing.T) {
+	res := buildOK(t, soaSite(map[string]string{
+		"7.6": `{ control: "7.6", applicable: false, status: not-applicable, justification: TBD }`,
+		"7.7": `{ control: "7.7", applicable: true, status: TBD, justification: "needed" }`,
+	}, nil, nil))
+	var warned []string
+	for _, d := range res.Diags {
+		if d.Code == "placeholder" {
+			warned = append(warned, d.Msg)
+		}
+	}
+	if len(warned) != 2 || !strings.Contains(warned[0], "justification is the placeholder") || !strings.Contains(warned[1], "status is the placeholder") {
+		t.Errorf("placeholder warnings = %q", warned)
+	}
+	var rules []string
+	for _, f := range soaOnly(res.Findings) {
+		rules = append(rules, f.Rule+" "+f.IDs[0])
+	}
+	if !slices.Equal(rules, []string{"soa-excluded-unjustified 7.6", "soa-cited-but-excluded 7.6"}) {
+		t.Errorf("findings %v: want 7.6 unjustified (and cited), 7.7 decided", rules)
+	}
+}

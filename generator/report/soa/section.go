@@ -94,10 +94,12 @@ func decodeApplicability(v model.Values, n *yaml.Node) any {
 			}
 		}
 		if x, ok := f["status"]; ok {
-			if _, ph := v.Placeholder(x); ph {
-				r.Undecided = r.Undecided || !r.HasApplicable
-			} else {
+			if p, ph := v.Placeholder(x); !ph {
 				r.Status = v.Enum(x, "status", Statuses)
+			} else if r.HasApplicable {
+				v.Warnf(x, "placeholder", "status is the placeholder %q: treated as not given", p)
+			} else {
+				r.Undecided = true
 			}
 		}
 		if r.Undecided {
@@ -107,7 +109,11 @@ func decodeApplicability(v model.Values, n *yaml.Node) any {
 			undecided = append(undecided, r.Control)
 		}
 		if x, ok := f["justification"]; ok {
-			r.Justification = v.Str(x)
+			if p, ph := v.Placeholder(x); ph { // not a justification (6.1.3 d)
+				v.Warnf(x, "placeholder", "justification is the placeholder %q: treated as not given", p)
+			} else {
+				r.Justification = v.Str(x)
+			}
 		}
 		if x, ok := f["reasons"]; ok {
 			for _, n := range v.StrList(x) {
