@@ -231,3 +231,64 @@ func TestSoAPage(t *testing.T) {
 		t.Errorf("5.2 at %d, 5.10 at %d: want catalogue order", i, j)
 	}
 }
+
+// TestSoAUndecided: an applicability entry whose applicable: (or status:
+// without applicable:) is a placeholder such as TBD awaits a decision. It
+// does not fail the build: the register gets one soa-undecided warning
+// and one soa-undecided finding listing what is left, and each control's
+// row on /soa/ says it awaits a decision.
+func TestSoAUndecided(t *testing.T) {
+	site := soaSite(map[string]string{
+		"5.1":  `{ control: "5.1", applicable: TBD }`,
+		"5.2":  `{ control: "5.2", applicable: TBD, status: planned, justification: "" }`,
+		"8.34": `{ control: "8.34", status: "[TBD]" }`,
+	}, nil, nil)
+	res := buildOK(t, site)
+	var warns []string
+	for _, d := range res.Diags {
+		if d.Code == "soa-undecided" {
+			warns = append(warns, d.String())
+		}
+	}
+	want := "content/registers/soa.md:8:16: warning: 3 of 93 Annex A controls await a decision (applicable: TBD): 5.1, 5.2, 8.34; set applicable: true or false on each (soa-undecided)"
+	if len(warns) != 1 || warns[0] != want {
+		t.Errorf("soa-undecided warnings = %q\nwant [%q]", warns, want)
+	}
+	got := soaOnly(res.Findings)
+	wantMsg := "3 of 93 Annex A controls await a decision in REG-SOA (applicable: TBD): 5.1, 5.2, 8.34"
+	if len(got) != 1 || got[0].Rule != "soa-undecided" || got[0].Severity != "major" || !slices.Equal(got[0].IDs, []string{"REG-SOA"}) || !strings.HasPrefix(got[0].Message, wantMsg) {
+		t.Errorf("findings = %+v\nwant one soa-undecided for REG-SOA: %q", got, wantMsg)
+	}
+	page := string(res.Tree["soa/index.html"])
+	if n := strings.Count(page, `class="soa-row decision-undecided`); n != 3 {
+		t.Errorf("/soa/ has %d rows awaiting a decision, want 3", n)
+	}
+	if !strings.Contains(page, "Awaiting a decision") {
+		t.Error("/soa/ does not group the undecided controls")
+	}
+}
+
+// A placeholder status or justification beside a decision is a warning
+// and counts as not given: "TBD" does not justify an exclusion.
+func TestSoAPlaceholderJustification(t *testing.T) {
+	res := buildOK(t, soaSite(map[string]string{
+		"7.6": `{ control: "7.6", applicable: false, status: not-applicable, justification: TBD }`,
+		"7.7": `{ control: "7.7", applicable: true, status: TBD, justification: "needed" }`,
+	}, nil, nil))
+	var warned []string
+	for _, d := range res.Diags {
+		if d.Code == "placeholder" {
+			warned = append(warned, d.Msg)
+		}
+	}
+	if len(warned) != 2 || !strings.Contains(warned[0], "justification is the placeholder") || !strings.Contains(warned[1], "status is the placeholder") {
+		t.Errorf("placeholder warnings = %q", warned)
+	}
+	var rules []string
+	for _, f := range soaOnly(res.Findings) {
+		rules = append(rules, f.Rule+" "+f.IDs[0])
+	}
+	if !slices.Equal(rules, []string{"soa-excluded-unjustified 7.6", "soa-cited-but-excluded 7.6"}) {
+		t.Errorf("findings %v: want 7.6 unjustified (and cited), 7.7 decided", rules)
+	}
+}

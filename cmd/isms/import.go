@@ -98,7 +98,9 @@ func cmdImport(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	files := res.Files
-	files[".gitignore"] = []byte(starterIgnore)
+	if files[".gitignore"], err = starterIgnore(); err != nil {
+		return err
+	}
 	if err := writeTree(dest, files); err != nil {
 		return err
 	}

@@ -30,7 +30,7 @@ Usage:
   isms build  [-s SITE] [-d DEST] [--as-of DATE] [--base-url URL] [--snapshot [--sign KEY]] [--force]
   isms serve  [-s SITE] [--bind 127.0.0.1] [--port 1313] [--as-of DATE]
   isms check  [-s SITE] [--as-of DATE] [--format text|json] [--fail-on overdue|due-soon|major|minor]
-  isms new    DIR
+  isms new    [--sample] DIR
   isms import FORMAT SRC DEST [--map mapping.yaml] [--org NAME]   (FORMAT: comply | jupiterone | frontmatter)
   isms verify DIR [--expect SHA256] [--signer ALLOWED_SIGNERS [--identity NAME]]
   isms version
@@ -121,11 +121,24 @@ save; the open page reloads itself. Errors show as an overlay.
 Validates the site and reports currency and ISMS-health findings without
 writing anything; --fail-on gates CI (exit 1).
 `,
-	"new": `Usage: isms new DIR
+	"new": `Usage: isms new [--sample] DIR
 
-Writes a starter ISMS into DIR (which must be new or empty): isms.yaml, a
-.gitignore, and content/ with example documents to edit. Then:
-cd DIR && isms serve.
+Writes a new ISMS into DIR, which must be new or empty:
+
+  isms.yaml    settings: set your organisation's name and the risk method
+  README.md    what to edit first
+  .gitignore   keeps the build output (public/) out of git
+  content/     the ISMS manual, the information security policy, one process
+               per clause 4-10 already wired to each other (inputs/outputs),
+               a risk register, a Statement of Applicability with all 93
+               Annex A controls awaiting a decision, an objectives plan, an
+               internal audit programme and a management-review minutes
+               template listing the inputs of 9.3.2 a-g
+
+What is still to be written is marked TBD: 'isms check' lists it. With
+--sample, writes instead the complete sample ISMS of a fictional company,
+Harbourline Logistics, to explore what a finished ISMS looks like (do not
+publish it as yours). Then: cd DIR && isms serve.
 `,
 	"verify": `Usage: isms verify DIR [--expect SHA256] [--signer FILE]
 
@@ -381,6 +394,8 @@ func publishOne(res *generator.Result, dest string, pub publish.Options, snapsho
 	}
 	if root != "" {
 		// Printed even with -q: it is what an auditor records.
+		fmt.Fprintf(stdout, "Snapshot: %s (unzip it and open index.html; its README.txt says how to verify it), manifest %s\n",
+			filepath.Join(dest, "snapshot-"+res.AsOf.String()+".zip"), filepath.Join(dest, publish.ManifestName))
 		fmt.Fprintf(stdout, "Snapshot root hash (SHA-256 of manifest.json): %s\nCheck it later with: isms verify %s --expect %s\n", root, dest, root)
 	}
 	return nil

@@ -15,11 +15,11 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	return code, o.String(), e.String()
 }
 
-// TestNewThenBuild: the starter written by `isms new` builds cleanly, with
-// a page per document and the home page.
+// TestNewThenBuild: the sample written by `isms new --sample` builds
+// cleanly, with a page per document and the home page.
 func TestNewThenBuild(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "site")
-	if code, _, errOut := runCLI(t, "new", dir); code != 0 {
+	if code, _, errOut := runCLI(t, "new", "--sample", dir); code != 0 {
 		t.Fatalf("new: exit %d: %s", code, errOut)
 	}
 	dest := filepath.Join(t.TempDir(), "out")

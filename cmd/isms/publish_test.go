@@ -134,6 +134,13 @@ func TestSnapshotRootHash(t *testing.T) {
 		t.Fatalf("build --snapshot -q: exit %d, printed %q %s", code, out, errOut)
 	}
 	root := m[1]
+	zipped := filepath.Join(dest, "snapshot-2026-11-27.zip")
+	if !strings.Contains(out, "Snapshot: "+zipped+" (unzip it and open index.html") || !strings.Contains(out, filepath.Join(dest, "manifest.json")) {
+		t.Errorf("build --snapshot does not say where the zip and manifest went: %q", out)
+	}
+	if _, err := os.Stat(zipped); err != nil {
+		t.Errorf("the zip it names: %v", err)
+	}
 	code, out, errOut = runCLI(t, "verify", dest, "--expect", root)
 	if code != 0 || !strings.Contains(out, "root hash: "+root) && !strings.Contains(out, root) {
 		t.Errorf("verify --expect the printed hash: exit %d, %q %q", code, out, errOut)

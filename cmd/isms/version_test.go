@@ -24,7 +24,7 @@ func TestVersionFromBuildInfo(t *testing.T) {
 	if code, out, _ := runCLI(t, "version"); code != 0 || !strings.HasPrefix(out, "isms ") {
 		t.Errorf("isms version: exit %d, %q", code, out)
 	}
-	if code, _, errOut := runCLI(t, "new", "-h"); code != 2 || !strings.Contains(errOut, "Writes a starter ISMS") {
+	if code, _, errOut := runCLI(t, "new", "-h"); code != 2 || !strings.Contains(errOut, "Writes a new ISMS") {
 		t.Errorf("isms new -h: exit %d, %q", code, errOut)
 	}
 }

@@ -434,7 +434,7 @@ func TestDocumentReadingAids(t *testing.T) {
 	}
 	var said string
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline) && said != "Copied"; time.Sleep(50 * time.Millisecond) {
-		said, _ = chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector('[role=status]') || {}).textContent || ''`))
+		said, _ = chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector('#copy-status') || {}).textContent || ''`))
 	}
 	if said != "Copied" {
 		t.Errorf("after Copy the live region says %q", said)

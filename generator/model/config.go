@@ -49,6 +49,10 @@ func decodeConfig(display string, src []byte, schema *Schema) (Config, diag.List
 			continue
 		}
 		seen[k.Value] = true
+		if p, ok := placeholderValue(v); ok { // e.g. a new site's organization: TBD
+			d.diags.Warnf(d.pos(v), "placeholder", "%s is the placeholder %q: treated as not given", k.Value, p)
+			continue
+		}
 		switch k.Value {
 		case "title":
 			c.Title = d.str(v)

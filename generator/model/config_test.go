@@ -124,3 +124,16 @@ func FuzzCheckBaseURL(f *testing.F) {
 		}
 	})
 }
+
+// A placeholder in isms.yaml (a new site's organization: TBD) is a
+// warning at the value, and the key keeps its default.
+func TestDecodeConfigPlaceholder(t *testing.T) {
+	c, d := DecodeConfig("isms.yaml", []byte("title: Manual\norganization: TBD   # your name\n"))
+	want := `isms.yaml:2:15: warning: organization is the placeholder "TBD": treated as not given (placeholder)`
+	if len(d) != 1 || d[0].String() != want {
+		t.Errorf("diagnostics = %s, want %s", d, want)
+	}
+	if c.Organization != "" || c.Title != "Manual" {
+		t.Errorf("organization %q, title %q", c.Organization, c.Title)
+	}
+}

@@ -181,6 +181,10 @@ func (v Values) Bool(n *yaml.Node, key string) bool {
 	return b
 }
 
+// Placeholder reports whether n is a placeholder that stands for "not
+// decided yet" (TBD, [TBD], TODO, N/A), and its text.
+func (v Values) Placeholder(n *yaml.Node) (string, bool) { return placeholderValue(n) }
+
 // List is the entries of a list (key names it in messages); null is none.
 func (v Values) List(n *yaml.Node, key string) []*yaml.Node { return v.d.list(n, key) }
 

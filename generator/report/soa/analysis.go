@@ -25,6 +25,7 @@ const (
 	ruleSoAExcludedNoReason  = "soa-excluded-unjustified" // major: 6.1.3 d, justify exclusions
 	ruleSoAApplicableUncited = "soa-applicable-uncited"   // minor: nothing implements or proves it
 	ruleSoACitedButExcluded  = "soa-cited-but-excluded"   // minor: the documents and the SoA disagree
+	ruleSoAUndecided         = "soa-undecided"            // major: an entry awaits a decision (applicable: TBD)
 )
 
 // soaEntry is one Annex A control with everything the site says about it.
@@ -110,7 +111,8 @@ func buildSoA(s *link.Site) (*soaModel, diag.List) {
 
 // soaFindings applies the SoA rules. Each finding's ids are the control
 // first, then the documents involved. A site with no decisions at all gets
-// one finding rather than 93.
+// one finding rather than 93, and so does each register for the controls
+// awaiting a decision (its ids are the register's alone).
 func soaFindings(m *soaModel) []model.Finding {
 	var out []model.Finding
 	if len(m.Registers) == 0 {
@@ -119,11 +121,14 @@ func soaFindings(m *soaModel) []model.Finding {
 			Message: "there is no Statement of Applicability: no register has applicability: entries, so none of the 93 Annex A controls has a decision (6.1.3 c, d)",
 		}}
 	}
+	undecided := map[*link.Page][]string{} // by register: one finding each, not one per control
 	for _, e := range m.Entries {
 		c := e.Control
 		name := c.ID + " " + c.Title
 		ok, excluded := e.decided()
 		switch {
+		case e.Decision != nil && e.Decision.Undecided:
+			undecided[e.Register] = append(undecided[e.Register], c.ID)
 		case !ok && e.Decision != nil:
 			out = append(out, model.Finding{Severity: "major", Rule: ruleSoANoDecision, IDs: []string{c.ID, e.Register.Doc.ID},
 				Message: "control " + name + " has an applicability entry with neither applicable nor status (6.1.3 c)"})
@@ -146,6 +151,13 @@ func soaFindings(m *soaModel) []model.Finding {
 			}
 			out = append(out, model.Finding{Severity: "minor", Rule: ruleSoACitedButExcluded, IDs: ids,
 				Message: "control " + name + " is excluded in the Statement of Applicability but cited by " + strings.Join(ids[1:], ", ")})
+		}
+	}
+	for _, reg := range m.Registers {
+		if ids := undecided[reg]; len(ids) > 0 {
+			out = append(out, model.Finding{Severity: "major", Rule: ruleSoAUndecided, IDs: []string{reg.Doc.ID},
+				Message: fmt.Sprintf("%d of %d Annex A controls await a decision in %s (applicable: TBD): %s; set applicable: true or false on each (6.1.3 c, d)",
+					len(ids), len(m.Entries), reg.Doc.ID, listSome(ids, 12))})
 		}
 	}
 	return out

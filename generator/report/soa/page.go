@@ -36,6 +36,7 @@ type SoAFindingItem struct {
 // soaRuleTitles says what each rule means to an auditor, in display order.
 var soaRuleTitles = []struct{ rule, title string }{
 	{ruleSoANoDecision, "No decision recorded (6.1.3 c)"},
+	{ruleSoAUndecided, "Awaiting a decision (applicable: TBD)"},
 	{ruleSoAExcludedNoReason, "Excluded without a justification (6.1.3 d)"},
 	{ruleSoACitedButExcluded, "Excluded, yet cited by documents or evidence"},
 	{ruleSoAApplicableUncited, "Applicable, but no document or evidence cites it"},
@@ -49,7 +50,8 @@ type SoATheme struct {
 	Rows         []SoARow
 }
 
-// SoARow is one control. Decision is "applicable", "excluded" or "" (none).
+// SoARow is one control. Decision is "applicable", "excluded",
+// "undecided" (the entry awaits a decision) or "" (none).
 type SoARow struct {
 	ID, Title, Anchor string
 	Decision          string
@@ -102,6 +104,9 @@ func (rep *Report) publish(r report.Renderer) ([]report.Page, diag.List) {
 		if !strings.HasPrefix(f.Rule, "soa-") && f.Rule != ruleEvidenceStale {
 			continue
 		}
+		if f.Rule == ruleSoAUndecided {
+			continue // one finding per register: listed by control below
+		}
 		g := groups[f.Rule]
 		if g == nil {
 			g = &SoAFindingGroup{Rule: f.Rule, Severity: f.Severity, Title: f.Rule}
@@ -117,6 +122,20 @@ func (rep *Report) publish(r report.Renderer) ([]report.Page, diag.List) {
 			}
 		}
 		g.Items = append(g.Items, it)
+	}
+	for _, e := range m.Entries {
+		if e.Decision == nil || !e.Decision.Undecided {
+			continue
+		}
+		g := groups[ruleSoAUndecided]
+		if g == nil {
+			g = &SoAFindingGroup{Rule: ruleSoAUndecided, Severity: "major"}
+			groups[ruleSoAUndecided] = g
+		}
+		c := e.Control
+		g.Items = append(g.Items, SoAFindingItem{ID: c.ID, Title: c.Title, Anchor: view.ControlAnchor(c.ID),
+			Message: "control " + c.ID + " " + c.Title + " awaits a decision in " + e.Register.Doc.ID})
+		flags[c.ID] = append(flags[c.ID], ruleSoAUndecided)
 	}
 	for _, rt := range soaRuleTitles {
 		if g := groups[rt.rule]; g != nil {
@@ -147,6 +166,9 @@ func (rep *Report) publish(r report.Renderer) ([]report.Page, diag.List) {
 		row := SoARow{ID: e.Control.ID, Title: e.Control.Title, Anchor: view.ControlAnchor(e.Control.ID), Flags: flags[e.Control.ID]}
 		ok, excluded := e.decided()
 		switch {
+		case e.Decision != nil && e.Decision.Undecided:
+			row.Decision = "undecided"
+			counts["none"]++
 		case !ok:
 			counts["none"]++
 		case excluded:

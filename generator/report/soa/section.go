@@ -1,11 +1,13 @@
 package soa
 
 import (
+	"fmt"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/iso"
 	"github.com/isms-project/isms/generator/model"
 )
 
@@ -17,6 +19,7 @@ type Decision struct {
 	Control       string // normalised, e.g. "5.15"
 	Applicable    bool
 	HasApplicable bool // "applicable" was written
+	Undecided     bool // awaits a decision: applicable: (or status: without it) is a placeholder such as TBD
 	Status        string
 	Justification string
 	Reasons       []string       // why the control is there besides risk: legal, contractual, business, best-practice
@@ -35,7 +38,7 @@ var Reasons = []string{"legal", "contractual", "business", "best-practice"}
 // of not-applicable excludes and any other status includes.
 func (d *Decision) Decided() (ok, excluded bool) {
 	switch {
-	case d == nil:
+	case d == nil || d.Undecided:
 		return false, false
 	case d.HasApplicable:
 		return true, !d.Applicable
@@ -63,9 +66,13 @@ func decisions(d *model.Document) []Decision {
 
 // decodeApplicability reads applicability: entries, normalising each
 // control id ("A.5.15" → "5.15") and naming the closest control for one
-// that is not in Annex A.
+// that is not in Annex A. An entry whose applicable: is a placeholder
+// (TBD) awaits a decision: a state, not an error, so that a new SoA
+// lists every control before anyone has decided (see undecidedWarning).
 func decodeApplicability(v model.Values, n *yaml.Node) any {
 	var out []Decision
+	var undecided []string
+	var first *yaml.Node
 	for _, e := range v.List(n, "applicability") {
 		f := v.Fields(e, "applicability", []string{"control", "applicable", "status", "justification", "reasons", "evidence_every"})
 		if f == nil {
@@ -80,13 +87,33 @@ func decodeApplicability(v model.Values, n *yaml.Node) any {
 		r.Control, _ = v.Control(x)
 		r.Pos = v.Pos(x)
 		if x, ok := f["applicable"]; ok {
-			r.Applicable, r.HasApplicable = v.Bool(x, "applicable"), true
+			if _, ph := v.Placeholder(x); ph {
+				r.Undecided = true
+			} else {
+				r.Applicable, r.HasApplicable = v.Bool(x, "applicable"), true
+			}
 		}
 		if x, ok := f["status"]; ok {
-			r.Status = v.Enum(x, "status", Statuses)
+			if p, ph := v.Placeholder(x); !ph {
+				r.Status = v.Enum(x, "status", Statuses)
+			} else if r.HasApplicable {
+				v.Warnf(x, "placeholder", "status is the placeholder %q: treated as not given", p)
+			} else {
+				r.Undecided = true
+			}
+		}
+		if r.Undecided {
+			if first == nil {
+				first = f["control"]
+			}
+			undecided = append(undecided, r.Control)
 		}
 		if x, ok := f["justification"]; ok {
-			r.Justification = v.Str(x)
+			if p, ph := v.Placeholder(x); ph { // not a justification (6.1.3 d)
+				v.Warnf(x, "placeholder", "justification is the placeholder %q: treated as not given", p)
+			} else {
+				r.Justification = v.Str(x)
+			}
 		}
 		if x, ok := f["reasons"]; ok {
 			for _, n := range v.StrList(x) {
@@ -103,5 +130,17 @@ func decodeApplicability(v model.Values, n *yaml.Node) any {
 		}
 		out = append(out, r)
 	}
+	if first != nil {
+		v.Warnf(first, "soa-undecided", "%d of %d Annex A controls await a decision (applicable: TBD): %s; set applicable: true or false on each",
+			len(undecided), len(iso.All()), listSome(undecided, 12))
+	}
 	return out
+}
+
+// listSome joins the first n of ids, saying how many more there are.
+func listSome(ids []string, n int) string {
+	if len(ids) <= n {
+		return strings.Join(ids, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(ids[:n], ", "), len(ids)-n)
 }

@@ -302,10 +302,28 @@
   var indexURL = form.getAttribute("data-index") || root + "search-index.json";
   var prepared = null, loading = null, selected = -1, MAX = 8, announce = 0;
 
+  // Opened from disk (an unzipped snapshot), a browser will not fetch a
+  // local JSON file: the snapshot also ships the index as a script that
+  // sets ISMS_SEARCH_INDEX, and folder links need their index.html.
+  var fromDisk = location.protocol === "file:";
+  function page(u) { return fromDisk ? u.replace(/\/(?=$|[?#])/, "/index.html") : u; }
+  function fetchIndex() {
+    if (!fromDisk) {
+      return fetch(indexURL, { credentials: "same-origin" })
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
+    }
+    return new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = indexURL.replace(/\.json$/, ".js");
+      s.onload = function () { window.ISMS_SEARCH_INDEX ? resolve(window.ISMS_SEARCH_INDEX) : reject(new Error("no index")); };
+      s.onerror = reject;
+      document.head.appendChild(s);
+    });
+  }
+
   function load() {
     if (!loading) {
-      loading = fetch(indexURL, { credentials: "same-origin" })
-        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      loading = fetchIndex()
         .then(function (idx) { prepared = prepare(idx); return prepared; });
     }
     return loading;
@@ -393,7 +411,7 @@
     selected = -1;
   }
 
-  function allURL(q) { return root + "search/?q=" + encodeURIComponent(q); }
+  function allURL(q) { return page(root + "search/?q=" + encodeURIComponent(q)); }
 
   function update() {
     var q = input.value;
@@ -406,7 +424,7 @@
         var li = document.createElement("li");
         li.setAttribute("role", "option");
         li.id = "search-result-" + i;
-        li.setAttribute("data-href", root + href(r, r.sec));
+        li.setAttribute("data-href", page(root + href(r, r.sec)));
         body(li, r, res.marks);
         list.appendChild(li);
       });
@@ -483,7 +501,7 @@
         clear(pageList);
         rs.slice(0, 200).forEach(function (r) {
           var li = document.createElement("li"), a = document.createElement("a");
-          a.href = root + href(r, r.sec);
+          a.href = page(root + href(r, r.sec));
           a.className = "r-link";
           body(a, r, res.marks);
           li.appendChild(a);
@@ -493,7 +511,7 @@
             more.setAttribute("aria-label", "More sections of " + r.e.d.t);
             r.more.forEach(function (si) {
               var mli = document.createElement("li"), ma = document.createElement("a");
-              ma.href = root + href(r, si);
+              ma.href = page(root + href(r, si));
               ma.textContent = r.e.secs[si].t;
               mli.appendChild(ma);
               more.appendChild(mli);

@@ -120,10 +120,11 @@
   });
 
   // A copy button on code blocks; a live region says "Copied".
-  var blocks = document.querySelectorAll(".content pre");
+  var blocks = document.querySelectorAll(".content pre:not(.mermaid-source)"); // Mermaid's source is drawn, not copied
   if (blocks.length) {
     var status = document.createElement("p");
     status.className = "visually-hidden";
+    status.id = "copy-status";
     status.setAttribute("role", "status");
     document.body.appendChild(status);
     var say = function (text) {
