@@ -425,13 +425,13 @@ func (a *assembly) edition(ctx context.Context, ed model.Edition, all []*link.Pa
 	en.Input.History = hist.Revisions
 	en.Findings = withoutWithheld(res.Findings, withheld, en.Input.Records.WithheldIDs())
 	out := &EditionResult{Edition: &ed, Findings: en.Findings, Currency: en.Input.Currency, Withheld: len(withheld)}
+	ids := withheldIDs(withheld, en.Input.Records.WithheldIDs())
+	diags = append(diags, mentions(site, ids, ed)...)
 	if diags.HasErrors() || a.o.NoRender || ctx.Err() != nil {
 		return out, diags
 	}
 	tree, taint, d := a.render(site, shown, en, reports, &ed)
 	diags = append(diags, d...)
-	ids := withheldIDs(withheld, en.Input.Records.WithheldIDs())
-	diags = append(diags, mentions(site, ids, ed)...)
 	redact(tree, ids, shown)
 	for _, u := range slices.Sorted(maps.Keys(taint)) {
 		if taint[u] > maxRank || taint[u] < 0 {

@@ -508,3 +508,28 @@ func TestServeBuildsOnceAtStart(t *testing.T) {
 		t.Errorf("changes since the first build: %v, want the saved file", got)
 	}
 }
+
+// TestServeEdition: the preview of one edition serves what it holds and
+// answers 404 for a document above its max.
+func TestServeEdition(t *testing.T) {
+	dir := writeSite(t, map[string]string{
+		"isms.yaml":             "editions:\n  staff: { max: internal }\n",
+		"content/policies/a.md": "---\nid: POL-A\ntitle: Open policy\ntype: policy\nowner: X\nreviewed: 2026-10-01\n---\nSee [the secret](b.md).\n",
+		"content/policies/b.md": "---\nid: POL-B\ntitle: Secretcanary policy\ntype: policy\nowner: X\nclassification: confidential\nreviewed: 2026-10-01\n---\nSecretcanary text.\n",
+	})
+	s, err := New(Config{Dir: dir, Build: generator.Options{AsOf: model.DateOf(2026, 11, 27), Edition: "staff"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(s)
+	t.Cleanup(func() { s.Close(); hs.Close() })
+	if res, body := get(t, hs.URL+"/policies/a/"); res.StatusCode != 200 || strings.Contains(strings.ToLower(body), "secretcanary") || !strings.Contains(body, "not in this edition") {
+		t.Errorf("/policies/a/: %d, %q", res.StatusCode, body)
+	}
+	if res, _ := get(t, hs.URL+"/policies/b/"); res.StatusCode != 404 {
+		t.Errorf("/policies/b/ of a confidential document: %d, want 404", res.StatusCode)
+	}
+	if _, body := get(t, hs.URL+"/search-index.json"); strings.Contains(strings.ToLower(body), "secretcanary") {
+		t.Error("the search index holds the confidential document")
+	}
+}
