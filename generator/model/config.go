@@ -144,7 +144,12 @@ func decodeConfig(display string, src []byte, schema *Schema) (Config, diag.List
 		c.MarkingFrom = d.level(markingNode, c.scheme())
 	}
 	for i := range c.Editions {
-		c.Editions[i].Max = d.level(editionMax[i], c.scheme())
+		n := editionMax[i]
+		if n.Kind == yaml.ScalarNode && (n.Tag == "!!null" || strings.TrimSpace(n.Value) == "") {
+			d.errorf(n, "bad-value", "edition %s: max must name a classification (%s)", c.Editions[i].Name, strings.Join(c.scheme(), ", "))
+			continue
+		}
+		c.Editions[i].Max = d.level(n, c.scheme())
 	}
 	return c, d.diags
 }
