@@ -550,7 +550,8 @@ const redacted = "[not in this edition]"
 // build generated (pages, the search index, feeds, drawings): a document
 // of the edition may name one in its text or front-matter, and its page,
 // history diff and search entry would repeat it. Copied files are the
-// authors' own and published as they are.
+// authors' own and published as they are, and the theme's files under
+// assets/ are not made from documents.
 func redact(tree view.Tree, ids map[string]bool, copied []string) {
 	if len(ids) == 0 {
 		return
@@ -561,11 +562,11 @@ func redact(tree view.Tree, ids map[string]bool, copied []string) {
 	}
 	for u, b := range tree {
 		switch path.Ext(u) {
-		case ".html", ".json", ".ics", ".svg", ".xml", ".txt", ".js", ".csv":
+		case ".html", ".json", ".ics", ".svg", ".xml", ".txt", ".csv":
 		default:
 			continue
 		}
-		if skip[u] {
+		if skip[u] || strings.HasPrefix(u, "assets/") { // the authors' files; the theme's
 			continue
 		}
 		s := string(b)
