@@ -25,6 +25,14 @@
 //   - publish (generator/publish) writes the tree to a folder atomically,
 //     or serve (generator/serve) keeps it in memory.
 //
+// Editions (isms.yaml's editions; Options.Edition, Options.AllEditions):
+// after the whole site is linked and analysed once (its diagnostics and
+// findings are the site's), each edition links, analyses and renders
+// only the documents at or below its max, from the same parse, knowing
+// what it leaves out only to say "not in this edition"; every file it
+// renders carries a taint (render.Taint) checked against the max before
+// anything is returned.
+//
 // A report (generator/report) is one ISMS view: its findings, its pages,
 // its header link, its part of each document page. The reports are listed
 // once, in newReports below: adding a view is one package and one line.
