@@ -23,13 +23,15 @@ import (
 	"github.com/isms-project/isms/generator/serve"
 )
 
-// mermaidSite is a site with one page of Mermaid fences (two diagrams and
-// one that Mermaid cannot read) and one page without.
+// mermaidSite is a site with one page of Mermaid fences (two diagrams, one
+// whose own CSS tries to reach the page, and one that Mermaid cannot
+// read) and one page without.
 var mermaidSite = map[string]string{
 	"isms.yaml": "title: Mermaid test\n",
 	"content/processes/risk.md": "---\nid: PRC-RISK-01\ntitle: Risk assessment\ntype: process\nowner: Head of Risk\nreviewed: 2026-10-01\n---\n" +
 		"# Flow\n\n```mermaid\nflowchart LR\n  A[Risk identified] --> B{Above appetite?}\n  B -- yes --> C[Treat]\n  B -- no --> D[Accept & monitor]\n```\n\n" +
 		"## Hand-over\n\n```mermaid\nsequenceDiagram\n  Owner->>CISO: Treatment plan\n  CISO-->>Owner: Approved\n```\n\n" +
+		"## Styled\n\n```mermaid\n%%{init: {\"themeCSS\": \"main { visibility: hidden } .site-header { display: none }\"}}%%\nflowchart LR\n  S[Styled] --> T\n```\n\n" +
 		"## Broken\n\n```mermaid\nthis is not a diagram\n```\n",
 	"content/policies/plain.md": "---\nid: POL-01\ntitle: Plain policy\ntype: policy\nowner: CISO\nreviewed: 2026-10-01\n---\nNo diagrams here.\n",
 }
@@ -138,8 +140,8 @@ func TestMermaidDrawsUnderCSP(t *testing.T) {
 	waitDrawn(t, ctx)
 
 	figs, err := chromedp.Run(ctx, chromedp.Evaluate[[]mermaidFigure](readFigures))
-	if err != nil || len(figs) != 3 {
-		t.Fatalf("page has %d Mermaid figures (%v), want 3", len(figs), err)
+	if err != nil || len(figs) != 4 {
+		t.Fatalf("page has %d Mermaid figures (%v), want 4", len(figs), err)
 	}
 	for i, want := range [][]string{{"Risk identified", "Above appetite?", "Treat", "Accept & monitor", "yes", "no"}, {"Owner", "CISO", "Treatment plan", "Approved"}} {
 		f := figs[i]
@@ -155,7 +157,15 @@ func TestMermaidDrawsUnderCSP(t *testing.T) {
 			t.Errorf("diagram %d keeps <style> elements, which the CSP blocks: %q", i+1, f.Styles)
 		}
 	}
-	if f := figs[2]; f.Drawn || !strings.Contains(f.Text, "this is not a diagram") || !strings.Contains(f.Error, "could not be drawn") {
+	// A diagram's CSS stays in the diagram (Mermaid scopes its rules to
+	// the drawing's id, and its sheet is adopted as it is).
+	if f := figs[2]; !f.Drawn || !strings.Contains(f.Text, "Styled") {
+		t.Errorf("the diagram with its own CSS is not drawn: %+v", f)
+	}
+	if vis, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector('main')).visibility + ' ' + getComputedStyle(document.querySelector('.site-header')).display`)); err != nil || vis != "visible flex" && vis != "visible block" && vis != "visible grid" {
+		t.Errorf("a diagram's CSS reached the page: main and header are %q (%v)", vis, err)
+	}
+	if f := figs[3]; f.Drawn || !strings.Contains(f.Text, "this is not a diagram") || !strings.Contains(f.Error, "could not be drawn") {
 		t.Errorf("the broken diagram should keep its source with an error note: %+v", f)
 	}
 	// The drawing's styles arrived: Mermaid's rules colour its shapes.
@@ -207,8 +217,8 @@ func TestMermaidDrawsUnderCSP(t *testing.T) {
 	}
 	waitDrawn(t, ctx)
 	figs, err = chromedp.Run(ctx, chromedp.Evaluate[[]mermaidFigure](readFigures))
-	if err != nil || len(figs) != 3 || !figs[0].Drawn || !figs[1].Drawn || figs[2].Drawn {
-		t.Errorf("/print/ has figures %+v (%v), want two drawn and the broken one", figs, err)
+	if err != nil || len(figs) != 4 || !figs[0].Drawn || !figs[1].Drawn || !figs[2].Drawn || figs[3].Drawn {
+		t.Errorf("/print/ has figures %+v (%v), want three drawn and the broken one", figs, err)
 	}
 	if v, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`window.cspViolations`)); err != nil || len(v) != 0 {
 		t.Errorf("/print/: %d Content-Security-Policy violations (%v):\n%s", len(v), err, strings.Join(v, "\n"))
@@ -236,8 +246,8 @@ func TestMermaidSourceWithoutScripts(t *testing.T) {
 		t.Fatal(err)
 	}
 	src, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('main figure.mermaid > pre.mermaid-source')].filter(p => p.offsetHeight > 0).map(p => p.innerText)`))
-	if err != nil || len(src) != 3 || !strings.HasPrefix(src[0], "flowchart LR\n  A[Risk identified] --> B{Above appetite?}") {
-		t.Errorf("without scripts the page shows %q (%v), want the three sources", src, err)
+	if err != nil || len(src) != 4 || !strings.HasPrefix(src[0], "flowchart LR\n  A[Risk identified] --> B{Above appetite?}") {
+		t.Errorf("without scripts the page shows %q (%v), want the four sources", src, err)
 	}
 }
 
