@@ -246,7 +246,7 @@ func clean(s string) string {
 // fitText shares limit bytes of text between the sections fairly: every
 // section keeps its whole text if it is shorter than a common cap, and the
 // longer ones are cut at a word boundary at that cap, the largest that
-// keeps the total within limit.
+// keeps the total within limit. A cut text ends in "…".
 func fitText(secs [][3]string, limit int) [][3]string {
 	lens := make([]int, len(secs))
 	sum := 0
@@ -270,7 +270,14 @@ func fitText(secs [][3]string, limit int) [][3]string {
 	}
 	out := slices.Clone(secs)
 	for i := range out {
-		out[i][2] = strings.Clone(strings.TrimSuffix(truncateWords(out[i][2], capLen), " ·"))
+		if len(out[i][2]) > capLen {
+			if capLen <= len("…") {
+				out[i][2] = ""
+				continue
+			}
+			// "…" says the text goes on, so a snippet of its end says so too.
+			out[i][2] = strings.TrimRight(truncateWords(out[i][2], max(capLen-len("…"), 0)), " ·|") + "…"
+		}
 	}
 	return out
 }

@@ -88,6 +88,7 @@ func TestFitTextSharesTheLimit(t *testing.T) {
 		{"under the limit", []int{10, 20}, 100, []int{10, 20}},
 		{"short sections kept, long ones share the rest", []int{10, 500, 500}, 210, []int{10, 100, 100}},
 		{"all long", []int{500, 500, 500}, 300, []int{100, 100, 100}},
+		{"too many sections for an ellipsis each", []int{500, 500, 500, 500}, 8, []int{0, 0, 0, 0}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var secs [][3]string
@@ -97,8 +98,11 @@ func TestFitTextSharesTheLimit(t *testing.T) {
 			total := 0
 			for i, s := range fitText(secs, tc.limit) {
 				total += len(s[2])
-				if len(s[2]) > tc.want[i] || len(s[2]) < tc.want[i]-5 {
+				if len(s[2]) > tc.want[i] || len(s[2]) < tc.want[i]-8 {
 					t.Errorf("section %d: %d bytes, want about %d", i, len(s[2]), tc.want[i])
+				}
+				if cut := tc.lens[i] > tc.want[i]; s[2] != "" && cut != strings.HasSuffix(s[2], "…") {
+					t.Errorf("section %d: %q, want an ellipsis only where the text was cut", i, s[2])
 				}
 			}
 			if total > tc.limit {

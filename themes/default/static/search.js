@@ -162,7 +162,7 @@
       var per = new Map();
       function row(di) {
         var r = per.get(di);
-        if (!r) per.set(di, (r = { s: 0, q: 0, code: 0, top: false, title: false, sec: new Map(), codes: [] }));
+        if (!r) per.set(di, (r = { s: 0, q: 0, code: 0, top: false, title: false, sec: new Map(), txt: new Map(), codes: [] }));
         return r;
       }
       expand(p, t.w).forEach(function (mq, w) {
@@ -176,6 +176,7 @@
           if (f === TITLE || f === ID) r.top = true;
           if (f === TITLE && mq >= PREFIX) r.title = true;
           if (f === HEAD || f === TEXT) r.sec.set(si, (r.sec.get(si) || 0) + (f === HEAD ? 3 * v : v));
+          if (f === TEXT) r.txt.set(si, (r.txt.get(si) || 0) + v);
         }
       });
       if (isCode(t.w)) {
@@ -205,6 +206,7 @@
         a.top = a.top && r.top;
         a.title = a.title && r.title;
         r.sec.forEach(function (v, si) { a.sec.set(si, (a.sec.get(si) || 0) + v); });
+        r.txt.forEach(function (v, si) { a.txt.set(si, (a.txt.get(si) || 0) + v); });
       });
     });
     var out = [];
@@ -216,9 +218,16 @@
       // the opening text or the title (or id, or controls) matched every
       // word: then the document is what was asked for.
       var best = secs.length ? secs[0] : 0, sec = a.top ? 0 : best;
+      // The snippet comes from the linked section, or for a document
+      // from the text with the most hits, so that it shows them.
+      var snip = sec;
+      if (!sec) {
+        var most = -1;
+        a.txt.forEach(function (v, si) { if (v > most || (v === most && si < snip)) { most = v; snip = si; } });
+      }
       if (a.title) a.s += TITLE_ALL;
       out.push({
-        e: e, s: a.s, code: a.code, codes: a.codes, typo: a.q < PREFIX ? 1 : 0, sec: sec, snip: best,
+        e: e, s: a.s, code: a.code, codes: a.codes, typo: a.q < PREFIX ? 1 : 0, sec: sec, snip: snip,
         rec: e.d.u.indexOf("#") >= 0 ? 1 : 0,
         more: secs.filter(function (si) { return si > 0 && si !== sec; }).slice(0, 3),
         idHit: e.id === ql ? 2 : ql.length > 1 && e.id.lastIndexOf(ql, 0) === 0 ? 1 : 0
