@@ -565,10 +565,10 @@ func homeData(in renderInput, groups view.NavData) *HomeData {
 	}
 	cur := s.Root + "currency/"
 	h.Health = []view.Tile{
-		{Label: "documents current", Class: "ok", URL: cur, Value: counts[currency.Current]},
-		{Label: "due for review soon", Class: "warn", URL: cur, Value: counts[currency.DueSoon]},
-		{Label: "overdue for review", Class: "bad", URL: cur, Value: counts[currency.Overdue]},
-		{Label: "never reviewed", Class: "bad", URL: cur, Value: counts[currency.NeverReviewed]},
+		{Label: "documents current", Class: "ok", URL: cur + "?status=" + currency.Current + "#documents", Value: counts[currency.Current]},
+		{Label: "due for review soon", Class: "warn", URL: cur + "?status=" + currency.DueSoon + "#documents", Value: counts[currency.DueSoon]},
+		{Label: "overdue for review", Class: "bad", URL: cur + "?status=" + currency.Overdue + "#documents", Value: counts[currency.Overdue]},
+		{Label: "never reviewed", Class: "bad", URL: cur + "?status=" + currency.NeverReviewed + "#documents", Value: counts[currency.NeverReviewed]},
 	}
 	var phased []view.Tile
 	for _, t := range in.en.Tiles {
