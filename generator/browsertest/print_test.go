@@ -101,6 +101,15 @@ func TestPrintScreenshots(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, k.name+"-"+s.suffix+".png"), png, 0o644); err != nil {
 				t.Fatal(err)
 			}
+			if k.name == "processes" { // the map as it first shows
+				png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(".process-map")))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, k.name+"-"+s.suffix+"-map.png"), png, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
 		}
 		for _, p := range papers {
 			if err := chromedp.Do(ctx, chromedp.EmulateViewport(1400, 900), media("", "light"),
