@@ -195,7 +195,7 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 	// Framed, not published as a page: a page's cache key is its data's
 	// JSON, which leaves the bodies out; the fragments above are what is
 	// cached.
-	const title = "The whole manual for print"
+	const title = "The auditor's copy for print"
 	frame, err := r.Frame(report.Page{URL: "print/", Layout: "print", Title: title, Crumbs: report.Crumbs(title), Data: d})
 	if err != nil {
 		diags.Errorf(diag.Pos{Path: "themes/layouts/print.html"}, "theme", "%v", err)
