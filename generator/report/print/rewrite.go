@@ -230,7 +230,7 @@ func (c *copyMap) rewriteTag(dst, tag []byte, pageURL, part string) []byte {
 			// The common cases, without a string: the id as written, after
 			// the part's prefix (which needs no escaping).
 			dst = append(dst, '"')
-			if raw[0] == '#' {
+			if len(raw) > 0 && raw[0] == '#' {
 				dst = append(dst, '#')
 				raw = raw[1:]
 			}

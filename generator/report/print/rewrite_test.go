@@ -69,3 +69,22 @@ func BenchmarkRewrite(b *testing.B) {
 		dst = cm.rewrite(dst[:0], src, "policies/a/", "doc-pol-a", false)
 	}
 }
+
+// FuzzRewrite: any markup is rewritten without a panic or new markup
+// (values from attributes are escaped), and an id comes out prefixed.
+func FuzzRewrite(f *testing.F) {
+	for _, s := range []string{`<h2 id="a">A</h2><a href="#a">x</a>`, `<a href="/policies/a/#b">`, `<svg><g id="n"><path fill="url(#g)"/></g></svg>`,
+		`<script>"<a id=x>"</script>`, `<!-- <p id=c> -->`, `<p title='a>b' id=q>`, `<a href=../a/>`, `<`, `<a`, `<a href="`, `<x y=`} {
+		f.Add(s)
+	}
+	cm := &copyMap{root: "/", anchors: map[string]string{"policies/a/": "doc-a"}}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := string(cm.rewrite(nil, []byte(s), "policies/x/", "doc-x", false))
+		if strings.Count(out, "<") > strings.Count(s, "<") {
+			t.Errorf("rewrite(%q) = %q: markup added", s, out)
+		}
+		if strings.Contains(s, `<p id="k">`) && !strings.Contains(out, `<p id="doc-x--k">`) {
+			t.Errorf("rewrite(%q) = %q: id not prefixed", s, out)
+		}
+	})
+}
