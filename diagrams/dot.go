@@ -162,7 +162,10 @@ func DOT(g Graph, opts Options) []byte {
 		b.WriteString("\t" + from + " -> " + to + " [" + attrs)
 		if len(e.Labels) > 0 {
 			if !large {
-				b.WriteString("label=<" + htmlText(strings.Join(e.Labels, "\n")) + ">, ")
+				// decorate: a line from the label to its edge, so a label
+				// that the layout placed beside a long edge is still read
+				// as that edge's.
+				b.WriteString("label=<" + htmlText(strings.Join(e.Labels, "\n")) + ">, decorate=true, ")
 			}
 			tip += ": " + strings.Join(e.Labels, "; ")
 		}
@@ -214,7 +217,7 @@ func writeNode(b *bytes.Buffer, indent, name string, n Node, opts Options) {
 	if sub != "·" && sub != "" {
 		// Graphviz drops an HTML label with an empty element, so the id
 		// line is only written when it has text.
-		label += `<BR/><FONT POINT-SIZE="8">` + htmlText(sub) + "</FONT>"
+		label += `<BR/><FONT POINT-SIZE="9">` + htmlText(sub) + "</FONT>"
 	}
 
 	b.WriteString(indent + name + " [label=<" + label + ">, shape=" + shape +

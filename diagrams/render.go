@@ -31,8 +31,8 @@ var (
 // cacheVersion names the on-disk cache generation. Bump it when the SVG
 // post-processing or the Graphviz version changes, so old files are not
 // served for the same DOT text. v2: sanitised SVG, entries carry their
-// own SHA-256.
-const cacheVersion = "v2"
+// own SHA-256. v3: no <title> elements, an accessible name and role.
+const cacheVersion = "v3"
 
 // Renderer turns DOT text into SVG ready to inline in HTML, caching by the
 // SHA-256 of the DOT text: in memory, then (if a cache directory is given)
@@ -238,9 +238,10 @@ func syntaxError(err error, dot []byte) error {
 }
 
 var (
-	commentRE = regexp.MustCompile(`(?s)<!--.*?-->\n?`)
-	idRE      = regexp.MustCompile(`\bid="([^"]*)"`)
-	urlRefRE  = regexp.MustCompile(`url\(#([^)"]*)\)`)
+	commentRE  = regexp.MustCompile(`(?s)<!--.*?-->\n?`)
+	svgTitleRE = regexp.MustCompile(`(?s)<title>(.*?)</title>\n?`)
+	idRE       = regexp.MustCompile(`\bid="([^"]*)"`)
+	urlRefRE   = regexp.MustCompile(`url\(#([^)"]*)\)`)
 )
 
 // inlineSVG prepares Graphviz's SVG for embedding in HTML. Graphviz writes
@@ -261,14 +262,42 @@ func inlineSVG(raw []byte, prefix string) ([]byte, error) {
 	// auto), so a small diagram keeps its natural size and a large one
 	// shrinks. No style attribute: the theme's CSP (style-src 'self')
 	// would block it.
+	// Graphviz gives every graph, cluster, node and edge a <title> with
+	// its DOT name ("cluster_plan", "A->B"), which browsers show as a
+	// tooltip and screen readers read out. They go; the human text is in
+	// the links' xlink:title (the DOT tooltips). The graph's own title, if
+	// the DOT named it, becomes the SVG's accessible name: role "group"
+	// when the drawing holds links (an image cannot hold focusable
+	// content), "img" otherwise.
 	root := string(svg[:end])
-	root += ` class="diagram-svg" role="img"`
+	body := svg[end:]
+	name := ""
+	if m := svgTitleRE.FindSubmatch(body); m != nil && !defaultGraphName(string(m[1])) {
+		name = string(m[1])
+	}
+	body = svgTitleRE.ReplaceAll(body, nil)
+	role := "img"
+	if bytes.Contains(body, []byte("<a ")) {
+		role = "group"
+	}
+	root += ` class="diagram-svg" role="` + role + `"`
+	if name != "" {
+		root += ` aria-label="` + name + `"`
+	}
 	var out bytes.Buffer
 	out.WriteString(root)
-	body := idRE.ReplaceAll(svg[end:], []byte(`id="`+prefix+`-$1"`))
+	body = idRE.ReplaceAll(body, []byte(`id="`+prefix+`-$1"`))
 	body = urlRefRE.ReplaceAll(body, []byte(`url(#`+prefix+`-$1)`))
 	out.Write(body)
 	return sanitizeSVG(bytes.TrimSpace(out.Bytes()))
+}
+
+// defaultGraphName reports whether Graphviz's <title> for the root is a
+// name the DOT did not give: an anonymous graph is "%3" (or "%0", …), and
+// "G" is the name every tutorial uses.
+func defaultGraphName(t string) bool {
+	t = strings.TrimSpace(t)
+	return t == "" || t == "G" || t[0] == '%'
 }
 
 // writeAtomic writes data to path through a temporary file and a rename, so

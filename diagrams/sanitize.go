@@ -38,7 +38,7 @@ var svgElements = map[string]bool{
 // svgAttributes are the attributes kept. URL-bearing ones are checked by
 // safeURL on top.
 var svgAttributes = map[string]bool{
-	"id": true, "class": true, "role": true, "width": true, "height": true, "viewBox": true,
+	"id": true, "class": true, "role": true, "aria-label": true, "width": true, "height": true, "viewBox": true,
 	"xmlns": true, "xmlns:xlink": true, "preserveAspectRatio": true, "transform": true,
 	"fill": true, "fill-opacity": true, "stroke": true, "stroke-width": true, "stroke-opacity": true,
 	"stroke-dasharray": true, "stroke-linecap": true, "stroke-linejoin": true,

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -85,5 +86,34 @@ func TestDotFenceErrorPosition(t *testing.T) {
 	res, _ = Build(context.Background(), Options{Site: good, Today: asOf, Diagrams: diagrams.NewRenderer("")})
 	if res.Tree == nil || !strings.Contains(string(res.Tree["a/index.html"]), "<svg") {
 		t.Errorf("dot fence not drawn:\n%s", res.Diags)
+	}
+}
+
+// The sample's process map as a screen reader and a tooltip meet it: no
+// Graphviz names in <title>s, a group named by the drawing's title, edge
+// labels tied to their edges, and one row of the interactions table per
+// arrow, in the map's order.
+func TestProcessMapTextAlternative(t *testing.T) {
+	res := mustBuild(t, os.DirFS(".."))
+	page := string(res.Tree["processes/index.html"])
+	svg := page[strings.Index(page, "<svg"):strings.Index(page, "</svg>")]
+	for _, not := range []string{"<title>", "cluster_", "&#45;&gt;"} {
+		if strings.Contains(svg, not) {
+			t.Errorf("the map on /processes/ holds %s", not)
+		}
+	}
+	for _, want := range []string{`role="group" aria-label="ISMS process interactions"`, `<figure class="diagram process-map" aria-labelledby="map-caption">`,
+		`<figcaption id="map-caption">`, `<script src="/assets/processes.js" defer></script>`, `href="/processes/map.svg">Open the map full size</a>`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("/processes/ lacks %s", want)
+		}
+	}
+	rows := strings.Count(page[strings.Index(page, `<table class="interactions-table">`):], "<tr><td>")
+	if edges := strings.Count(page, `class="edge"`); rows != edges || rows < 30 {
+		t.Errorf("the interactions table has %d rows for %d arrows", rows, edges)
+	}
+	first := `<tr><td><a href="/processes/context-of-the-organisation/">Context of the organisation</a> <code>PRC-CONTEXT-01</code></td><td>ISMS scope and context</td><td><a href="/processes/leadership/">Leadership and commitment</a> <code>PRC-LEAD-01</code></td></tr>`
+	if !strings.Contains(page, first) {
+		t.Errorf("the interactions table does not start with the first process's first output:\n%s", first)
 	}
 }

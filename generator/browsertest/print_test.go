@@ -90,6 +90,15 @@ func TestPrintScreenshots(t *testing.T) {
 			if err := os.WriteFile(filepath.Join(dir, k.name+"-"+s.suffix+".png"), png, 0o644); err != nil {
 				t.Fatal(err)
 			}
+			if k.name == "processes" { // the map as it first shows
+				png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(".process-map")))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(filepath.Join(dir, k.name+"-"+s.suffix+"-map.png"), png, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
 		}
 		for _, p := range papers {
 			if err := chromedp.Do(ctx, chromedp.EmulateViewport(1400, 900), media("", "light"),
@@ -183,5 +192,39 @@ func TestPrintFitsThePage(t *testing.T) {
 	}
 	if box := "/MediaBox [0 0 612 792]"; !strings.Contains(string(pdf), box) {
 		t.Errorf("/management-review/ printed on Letter lacks %s: a stylesheet forces another paper size", box)
+	}
+}
+
+// The auditor's copy as Chromium parses it: every id once, every in-page
+// link (HTML and SVG) lands on an element of the copy, and the SoA, the
+// currency table and the process map are in it.
+func TestPrintCopyInBrowser(t *testing.T) {
+	ctx := browser(t)
+	base, _ := serveSample(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/print/"), chromedp.WaitReady(chromedp.CSS(".print-manual"))); err != nil {
+		t.Fatal(err)
+	}
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`(() => {
+		const bad = [], seen = new Map();
+		for (const e of document.querySelectorAll('[id]')) seen.set(e.id, (seen.get(e.id) || 0) + 1);
+		for (const [id, n] of seen) if (n > 1) bad.push('id ' + id + ' ×' + n);
+		let links = 0;
+		for (const a of document.querySelectorAll('.print-manual a')) {
+			const h = a.getAttribute('href') || a.getAttribute('xlink:href') || '';
+			if (!h.startsWith('#')) continue;
+			links++;
+			if (!document.getElementById(decodeURIComponent(h.slice(1)))) bad.push('link ' + h + ' lands nowhere');
+		}
+		if (links < 500) bad.push('only ' + links + ' links inside the copy');
+		for (const s of ['#report-soa table.soa-table', '#report-currency table.currency-table', '#report-processes svg.diagram-svg g.node', '#doc-prc-risk-01 figure.neighbourhood svg']) {
+			if (!document.querySelector(s)) bad.push('no ' + s);
+		}
+		return bad;
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range got {
+		t.Error(b)
 	}
 }

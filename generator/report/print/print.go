@@ -22,6 +22,7 @@ import (
 	"github.com/isms-project/isms/generator/diag"
 	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/model"
+	"github.com/isms-project/isms/generator/par"
 	"github.com/isms-project/isms/generator/report"
 	"github.com/isms-project/isms/generator/view"
 )
@@ -100,21 +101,14 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 			cm.anchors[p.URL] = docAnchor(p)
 		}
 	}
-	type part struct {
-		page   report.Page
-		anchor string
-	}
-	var parts []part
-	for _, pt := range rep.parts {
-		if pg, ok := pt.PrintPage(r); ok {
-			a := "report-" + strings.ReplaceAll(strings.Trim(pg.URL, "/"), "/", "-")
-			cm.anchors[pg.URL] = a
-			parts = append(parts, part{pg, a})
-		}
-	}
 	d := &PrintData{}
 	var bodies [][][]byte // each section's documents, spliced into the page
 	var scripts []string  // the Mermaid scripts, when a document has a diagram for them
+	type docRef struct {
+		sec, i int    // the document's place in bodies and d.Sections
+		url    string // its page, relative to the root
+	}
+	var docs []docRef
 	for _, typ := range model.Types {
 		ps := byType[typ]
 		if len(ps) == 0 {
@@ -146,37 +140,58 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 				return nil, diags
 			}
 			pd.Content = "" // the table of contents needs the rest, not a second copy of the body
+			docs = append(docs, docRef{len(d.Sections), len(sec.Docs), p.URL})
 			sec.Docs = append(sec.Docs, pd)
-			parts = append(parts, cm.rewrite(make([]byte, 0, len(frag)+len(frag)/16), frag, p.URL, pd.Anchor, true))
+			parts = append(parts, frag)
 		}
 		sec.HTML = template.HTML(printMarker(len(d.Sections)))
 		bodies = append(bodies, parts)
 		d.Count += len(sec.Docs)
 		d.Sections = append(d.Sections, sec)
 	}
-	if len(parts) > 0 {
-		sec := PrintSection{Number: fmt.Sprint(len(d.Sections) + 1), Title: "Reports", Anchor: "section-reports"}
-		var htmls [][]byte
-		copyKey := cm.key()
-		for _, pt := range parts {
-			pp := PrintPart{Number: fmt.Sprintf("%s.%d", sec.Number, len(sec.Parts)+1), Title: pt.page.Title, Anchor: pt.anchor, URL: pt.page.URL}
-			h, err := r.Memo("print-part:"+pt.page.URL, struct {
+	// The reports' pages are asked for only now: their reports publish
+	// side by side with this one, so by now they are usually made.
+	sec := PrintSection{Number: fmt.Sprint(len(d.Sections) + 1), Title: "Reports", Anchor: "section-reports"}
+	var pages []report.Page
+	for _, pt := range rep.parts {
+		if pg, ok := pt.PrintPage(r); ok {
+			pp := PrintPart{Number: fmt.Sprintf("%s.%d", sec.Number, len(sec.Parts)+1), Title: pg.Title,
+				Anchor: "report-" + strings.ReplaceAll(strings.Trim(pg.URL, "/"), "/", "-"), URL: pg.URL}
+			cm.anchors[pg.URL] = pp.Anchor
+			sec.Parts = append(sec.Parts, pp)
+			pages = append(pages, pg)
+		}
+	}
+	// Every document's and report's ids and links, side by side.
+	copyKey := cm.key()
+	htmls := make([][]byte, len(pages))
+	errs := make([]error, len(pages)+len(docs))
+	par.Do(len(pages)+len(docs), func(k int) {
+		if k < len(pages) {
+			pg, pp := pages[k], sec.Parts[k]
+			htmls[k], errs[k] = r.Memo("print-part:"+pg.URL, struct {
 				Part PrintPart
 				Page report.Page
 				Copy [32]byte
-			}{pp, pt.page, copyKey}, func() ([]byte, error) { return rep.part(r, cm, pt.page, pp, false) })
-			if errors.Is(err, errNoMain) {
+			}{pp, pg, copyKey}, func() ([]byte, error) { return rep.part(r, cm, pg, pp, false) })
+			if errors.Is(errs[k], errNoMain) {
 				// Without <main> the part holds the whole frame, navigation
 				// and all, which the key above does not name: not cached.
-				h, err = rep.part(r, cm, pt.page, pp, true)
+				htmls[k], errs[k] = rep.part(r, cm, pg, pp, true)
 			}
-			if err != nil {
-				diags.Errorf(diag.Pos{Path: "themes/layouts/" + pt.page.Layout + ".html"}, "theme", "%v", err)
-				continue
-			}
-			sec.Parts = append(sec.Parts, pp)
-			htmls = append(htmls, h)
+			return
 		}
+		at := docs[k-len(pages)]
+		frag, pd := bodies[at.sec][at.i], d.Sections[at.sec].Docs[at.i]
+		bodies[at.sec][at.i] = cm.rewrite(make([]byte, 0, len(frag)+len(frag)/16), frag, at.url, pd.Anchor, true)
+	})
+	for k, err := range errs[:len(pages)] {
+		if err != nil {
+			diags.Errorf(diag.Pos{Path: "themes/layouts/" + pages[k].Layout + ".html"}, "theme", "%v", err)
+			return nil, diags
+		}
+	}
+	if len(pages) > 0 {
 		sec.HTML = template.HTML(printMarker(len(d.Sections)))
 		bodies = append(bodies, htmls)
 		d.Sections = append(d.Sections, sec)
@@ -184,7 +199,7 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 	// Framed, not published as a page: a page's cache key is its data's
 	// JSON, which leaves the bodies out; the fragments above are what is
 	// cached.
-	const title = "The whole manual for print"
+	const title = "The auditor's copy for print"
 	frame, err := r.Frame(report.Page{URL: "print/", Layout: "print", Title: title, Crumbs: report.Crumbs(title), Data: d, Scripts: scripts})
 	if err != nil {
 		diags.Errorf(diag.Pos{Path: "themes/layouts/print.html"}, "theme", "%v", err)

@@ -102,9 +102,28 @@ func joinID(part, id string) string {
 	return html.EscapeString(part + "--" + id)
 }
 
-// idRefs are the attributes that name ids of the same page, space
-// separated.
-var idRefs = map[string]bool{"for": true, "aria-labelledby": true, "aria-describedby": true, "aria-controls": true, "aria-owns": true}
+// isIDRefs reports whether an attribute names ids of the same page,
+// space separated.
+func isIDRefs(attr []byte) bool {
+	for _, a := range []string{"for", "aria-labelledby", "aria-describedby", "aria-controls", "aria-owns"} {
+		if is(attr, a) {
+			return true
+		}
+	}
+	return false
+}
+
+// is reports whether a tag or attribute name is name, in any case.
+func is(b []byte, name string) bool {
+	return len(b) == len(name) && bytes.EqualFold(b, []byte(name))
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
 
 // rewrite appends src to dst with its ids prefixed by part and its
 // links pointed inside the copy; pageURL is the page src was made for
@@ -136,15 +155,14 @@ func (c *copyMap) rewrite(dst, src []byte, pageURL, part string, skipFirst bool)
 		n := tagEnd(src)
 		tag := src[:n]
 		src = src[n:]
-		name := tagName(tag)
 		if first {
 			first = false
 			dst = append(dst, tag...)
 		} else {
 			dst = c.rewriteTag(dst, tag, pageURL, part)
 		}
-		if name == "script" || name == "style" {
-			end := indexFold(src, "</"+name)
+		if name := tagName(tag); bytes.EqualFold(name, []byte("script")) || bytes.EqualFold(name, []byte("style")) {
+			end := indexFold(src, "</"+string(name))
 			if end < 0 {
 				return append(dst, src...)
 			}
@@ -181,8 +199,8 @@ func (c *copyMap) rewriteTag(dst, tag []byte, pageURL, part string) []byte {
 		for k < len(tag) && !isSpace(tag[k]) && tag[k] != '=' && tag[k] != '>' && tag[k] != '/' {
 			k++
 		}
-		attr := string(bytes.ToLower(tag[j:k]))
-		dst = append(dst, tag[j:k]...)
+		attr := tag[j:k]
+		dst = append(dst, attr...)
 		j = k
 		if j >= len(tag) || tag[j] != '=' {
 			continue
@@ -204,20 +222,48 @@ func (c *copyMap) rewriteTag(dst, tag []byte, pageURL, part string) []byte {
 				k++
 			}
 		}
-		val := string(tag[j:k])
+		raw := tag[j:k]
+		plain := bytes.IndexByte(raw, '%') < 0 // no percent-encoding to undo
+		var val string
 		switch {
-		case attr == "id" || attr == "name" && tagName(tag) == "a":
-			val = joinID(part, html.UnescapeString(val))
-		case attr == "href" || attr == "xlink:href":
-			val = c.target(val, pageURL, part)
-		case idRefs[attr]:
-			fs := strings.Fields(html.UnescapeString(val))
+		case plain && q == '"' && (is(attr, "id") || is(attr, "href") && len(raw) > 0 && raw[0] == '#'):
+			// The common cases, without a string: the id as written, after
+			// the part's prefix (which needs no escaping).
+			dst = append(dst, '"')
+			if len(raw) > 0 && raw[0] == '#' {
+				dst = append(dst, '#')
+				raw = raw[1:]
+			}
+			dst = append(dst, part...)
+			if len(raw) > 0 {
+				dst = append(dst, "--"...)
+				dst = append(dst, raw...)
+			}
+			dst = append(dst, '"')
+			if k < len(tag) {
+				k++
+			}
+			j = k
+			continue
+		case is(attr, "id") || is(attr, "name") && is(tagName(tag), "a"):
+			val = joinID(part, html.UnescapeString(string(raw)))
+		case is(attr, "href") || is(attr, "xlink:href"):
+			val = c.target(string(raw), pageURL, part)
+		case isIDRefs(attr):
+			fs := strings.Fields(html.UnescapeString(string(raw)))
 			for i, f := range fs {
 				fs[i] = joinID(part, f)
 			}
 			val = strings.Join(fs, " ")
-		case strings.Contains(val, "url(#"):
-			val = prefixURLRefs(val, part)
+		case bytes.Contains(raw, []byte("url(#")):
+			val = prefixURLRefs(string(raw), part)
+		default: // copied as it is
+			if q != 0 && k < len(tag) {
+				k++
+			}
+			dst = append(dst, tag[j-boolInt(q != 0):k]...)
+			j = k
+			continue
 		}
 		if q != 0 {
 			dst = append(dst, q)
@@ -288,12 +334,12 @@ func lastNonSpace(s []byte) byte {
 	return 0
 }
 
-func tagName(tag []byte) string {
+func tagName(tag []byte) []byte {
 	j := 1
 	for j < len(tag) && !isSpace(tag[j]) && tag[j] != '>' && tag[j] != '/' {
 		j++
 	}
-	return strings.ToLower(string(tag[1:j]))
+	return tag[1:j]
 }
 
 func indexFold(s []byte, sub string) int {

@@ -6,6 +6,7 @@
 package processes
 
 import (
+	"cmp"
 	"github.com/isms-project/isms/generator/iso"
 	"html/template"
 	"slices"
@@ -114,11 +115,19 @@ func clauseCoverage(s *link.Site) map[string][]string {
 
 // Data is what processes.html sees as .Data.
 type Data struct {
-	Map      template.HTML
-	Findings []model.Finding
-	Clauses  []ClauseRow
-	Count    int
-	Withheld int // processes this edition leaves out, with their interactions
+	Map          template.HTML
+	Interactions []Interaction // the map as text: every edge, by source then target
+	Findings     []model.Finding
+	Clauses      []ClauseRow
+	Count        int
+	Withheld     int // processes this edition leaves out, with their interactions
+}
+
+// Interaction is one arrow of the map: From feeds To with What (the
+// labels of every declaration of the edge; none when unlabelled).
+type Interaction struct {
+	From, To view.RefView
+	What     []string
 }
 
 // ClauseRow is one main clause and what covers it.
@@ -179,6 +188,19 @@ func (rep *Report) publish(r report.Renderer) ([]report.Page, diag.List) {
 			return nil, diags
 		}
 		data.Map = svg
+		// In the map's order (PDCA phase, then clause): the text reads as
+		// the drawing does, top to bottom.
+		order := make(map[string]int, len(rep.graph.Nodes))
+		for i, n := range rep.graph.Nodes {
+			order[n.ID] = i
+		}
+		edges := slices.Clone(rep.graph.Edges)
+		slices.SortStableFunc(edges, func(a, b diagrams.Edge) int {
+			return cmp.Or(cmp.Compare(order[a.From], order[b.From]), cmp.Compare(order[a.To], order[b.To]))
+		})
+		for _, e := range edges {
+			data.Interactions = append(data.Interactions, Interaction{From: r.Ref(e.From), To: r.Ref(e.To), What: e.Labels})
+		}
 		pages = append(pages, report.Page{URL: "processes/map.svg", Bytes: append([]byte(`<?xml version="1.0" encoding="UTF-8"?>`+"\n"), svg...)})
 	}
 	for _, f := range r.Findings() {
@@ -199,5 +221,5 @@ func (rep *Report) publish(r report.Renderer) ([]report.Page, diag.List) {
 		data.Clauses = append(data.Clauses, row)
 	}
 	return append(pages, report.Page{URL: "processes/", Layout: "processes", Kind: "report", Title: "Process map",
-		Crumbs: report.Crumbs("Process map"), Data: data}), diags
+		Crumbs: report.Crumbs("Process map"), Data: data, Scripts: []string{"assets/processes.js"}}), diags
 }
