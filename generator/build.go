@@ -263,7 +263,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 			failed[src.Docs[i].Path] = model.GuessID(src.Docs[i].Data)
 		}
 	}
-	lo := link.Options{Root: root, NormalizeControl: iso.Normalize, ClosestControl: iso.Closest, Failed: failed}
+	lo := link.Options{Root: root, NormalizeControl: iso.Normalize, ClosestControl: iso.Closest, Failed: failed, Origin: origin(cfg.BaseURL)}
 	site, d := link.Link(ok, src.Assets, lo)
 	diags = append(diags, d...)
 	res.Site = site
@@ -403,21 +403,32 @@ func (a *assembly) edition(ctx context.Context, ed model.Edition, all []*link.Pa
 		r := a.cfg.Rank(class)
 		return r >= 0 && r <= maxRank
 	}
+	// A document that gives a classification which is no level (a
+	// placeholder such as TBD) is read as the scheme's top: an edition
+	// fails closed.
+	classOf := func(d *model.Document) string {
+		if slices.Contains(d.Undecided, "classification") {
+			return a.cfg.Top()
+		}
+		return a.cfg.ClassificationOf(d)
+	}
 	var pages, withheld []*link.Page
 	for _, p := range all {
 		cp := *p // link writes its findings on the page: each pass its own
-		if visible(a.cfg.ClassificationOf(p.Doc)) {
+		if visible(classOf(p.Doc)) {
 			pages = append(pages, &cp)
 		} else {
 			withheld = append(withheld, &cp)
 		}
 	}
+	// A file is published when a document of the edition links to it: a
+	// file nothing links to (a stray export, a .md.orig) or only
+	// documents left out link to is not.
 	var shown []string
 	for _, f := range assets {
-		users := whole.AssetUsers[f]
-		open := len(users) == 0 && visible("")
-		for _, u := range users {
-			open = open || visible(a.cfg.ClassificationOf(u.Doc))
+		open := false
+		for _, u := range whole.AssetUsers[f] {
+			open = open || visible(classOf(u.Doc))
 		}
 		if open {
 			shown = append(shown, f)
@@ -426,12 +437,16 @@ func (a *assembly) edition(ctx context.Context, ed model.Edition, all []*link.Pa
 	lo.Withheld = withheld
 	site, d := link.Link(pages, shown, lo)
 	diags = append(diags, d...)
-	hist := a.hist.For(visible)
+	var hiddenPaths []string
+	for _, p := range withheld {
+		hiddenPaths = append(hiddenPaths, p.Doc.Path)
+	}
+	hist := a.hist.For(visible, hiddenPaths)
 	reports := newReports(a.o, hist)
 	en, d := enrich.Run(a.cfg, res.AsOf, site, a.schema, reports)
 	diags = append(diags, d...)
 	en.Input.History = hist.Revisions
-	en.Findings = withoutWithheld(res.Findings, withheld, en.Input.Records.WithheldIDs())
+	en.Findings = withoutWithheld(both(res.Findings, en.Findings), withheld, en.Input.Records.WithheldIDs())
 	out := &EditionResult{Edition: &ed, Findings: en.Findings, Currency: en.Input.Currency, Withheld: len(withheld)}
 	ids := withheldIDs(withheld, en.Input.Records.WithheldIDs())
 	diags = append(diags, mentions(site, ids, ed)...)
@@ -449,7 +464,7 @@ func (a *assembly) edition(ctx context.Context, ed model.Edition, all []*link.Pa
 		}
 	}
 	for _, p := range site.Pages { // what render was given, checked again
-		if !visible(a.cfg.ClassificationOf(p.Doc)) {
+		if !visible(classOf(p.Doc)) {
 			diags.Errorf(diag.Pos{Path: p.Display}, "internal", "edition %s was given %s, above its max %s (this is a bug in isms)", ed.Name, p.Display, ed.Max)
 		}
 	}
@@ -457,6 +472,29 @@ func (a *assembly) edition(ctx context.Context, ed model.Edition, all []*link.Pa
 		out.Tree, out.Taint = tree, taint
 	}
 	return out, diags
+}
+
+// both are the findings of whole that the edition's own analysis found
+// too, in whole's order: a finding only the whole site has may rest on
+// what the edition leaves out (a control a confidential SoA excludes, a
+// version of a confidential past), and one only the edition has is an
+// artefact of what it leaves out (no management review, when the
+// minutes are confidential).
+func both(whole, edition []model.Finding) []model.Finding {
+	key := func(f model.Finding) string {
+		return f.Severity + "\x00" + f.Rule + "\x00" + strings.Join(f.IDs, "\x00") + "\x00" + f.Message
+	}
+	in := map[string]bool{}
+	for _, f := range edition {
+		in[key(f)] = true
+	}
+	var out []model.Finding
+	for _, f := range whole {
+		if in[key(f)] {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // withoutWithheld are the findings that neither name nor quote a
@@ -486,13 +524,14 @@ next:
 }
 
 // withheldIDs are the ids an edition leaves out that can be told apart
-// from words: a document's or record's id of three characters or more,
-// made of letters, digits and - . _ with at least one digit or mark.
+// from words, in lower case: a document's or record's id of three
+// characters or more, made of letters, digits and - . _ with at least
+// one digit or mark.
 func withheldIDs(withheld []*link.Page, records []string) map[string]bool {
 	ids := map[string]bool{}
 	for _, id := range append(slices.Clone(records), pageIDs(withheld)...) {
 		if len(id) >= 3 && strings.ContainsAny(id, "0123456789-._") && strings.IndexFunc(id, func(r rune) bool { return !idChar(byte(r)) || r >= 0x80 }) < 0 {
-			ids[id] = true
+			ids[strings.ToLower(id)] = true
 		}
 	}
 	return ids
@@ -510,28 +549,68 @@ func idChar(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_'
 }
 
+// hyphen is how Graphviz writes "-" in SVG text and attributes.
+const hyphen = "&#45;"
+
 // eachID calls fn with the start and end of every whole token of s that
-// is one of ids: a run of id characters, less trailing dots and hyphens
-// (the end of a sentence), so "R-1" is found in "R-1." but not in "R-12".
+// is one of ids, in any case: a run of id characters (a hyphen may be
+// written &#45;, as Graphviz does), less trailing dots and hyphens (the
+// end of a sentence), so "R-1" is found in "R-1." but not in "R-12"; a
+// JSON escape (\u003e) ends a token.
 func eachID(s string, ids map[string]bool, fn func(start, end int)) {
+	var norm []byte
+	var ends []int
 	for i := 0; i < len(s); {
-		if !idChar(s[i]) {
+		if s[i] == '\\' && i+6 <= len(s) && s[i+1] == 'u' && isHex(s[i+2:i+6]) {
+			i += 6
+			continue
+		}
+		if !idChar(s[i]) && !strings.HasPrefix(s[i:], hyphen) {
 			i++
 			continue
 		}
 		j := i
-		for j < len(s) && idChar(s[j]) {
-			j++
+		norm, ends = norm[:0], ends[:0]
+		for j < len(s) {
+			switch {
+			case idChar(s[j]):
+				norm = append(norm, s[j]|0x20*byte(boolInt(s[j] >= 'A' && s[j] <= 'Z')))
+				j++
+			case strings.HasPrefix(s[j:], hyphen):
+				norm = append(norm, '-')
+				j += len(hyphen)
+			default:
+				goto done
+			}
+			ends = append(ends, j)
 		}
-		k := j
-		for k > i && (s[k-1] == '.' || s[k-1] == '-') {
+	done:
+		k := len(norm)
+		for k > 0 && (norm[k-1] == '.' || norm[k-1] == '-') {
 			k--
 		}
-		if ids[s[i:k]] {
-			fn(i, k)
+		if k > 0 && ids[string(norm[:k])] {
+			fn(i, ends[k-1])
 		}
 		i = j
 	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i] | 0x20
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // mentions warns at every place a document of the edition names an id it
@@ -558,8 +637,7 @@ const redacted = "[not in this edition]"
 // build generated (pages, the search index, feeds, drawings): a document
 // of the edition may name one in its text or front-matter, and its page,
 // history diff and search entry would repeat it. Copied files are the
-// authors' own and published as they are, and the theme's files under
-// assets/ are not made from documents.
+// authors' own and published as they are.
 func redact(tree view.Tree, ids map[string]bool, copied []string) {
 	if len(ids) == 0 {
 		return
@@ -572,22 +650,40 @@ func redact(tree view.Tree, ids map[string]bool, copied []string) {
 		switch path.Ext(u) {
 		case ".html", ".json", ".ics", ".svg", ".xml", ".txt", ".csv":
 		default:
-			continue
+			continue // scripts and stylesheets (the theme's, Mermaid's) are not made from documents
 		}
-		if skip[u] || strings.HasPrefix(u, "assets/") { // the authors' files; the theme's
+		if skip[u] {
 			continue
 		}
 		s := string(b)
-		var out []byte
-		last := 0
-		eachID(s, ids, func(i, j int) {
-			out = append(append(out, s[last:i]...), redacted...)
-			last = j
-		})
-		if out != nil {
-			tree[u] = append(out, s[last:]...)
+		if path.Ext(u) == ".ics" { // lines folded at 75 octets may split an id
+			lines := strings.Split(strings.ReplaceAll(s, "\r\n ", ""), "\r\n")
+			for i, l := range lines {
+				lines[i] = currency.Fold(redactText(l, ids))
+			}
+			if r := strings.Join(lines, "\r\n"); r != s {
+				tree[u] = []byte(r)
+			}
+			continue
+		}
+		if r := redactText(s, ids); r != s {
+			tree[u] = []byte(r)
 		}
 	}
+}
+
+// redactText is s with every id of ids replaced by the redaction mark.
+func redactText(s string, ids map[string]bool) string {
+	var out []byte
+	last := 0
+	eachID(s, ids, func(i, j int) {
+		out = append(append(out, s[last:i]...), redacted...)
+		last = j
+	})
+	if out == nil {
+		return s
+	}
+	return string(append(out, s[last:]...))
 }
 
 // UnknownEditionError is a --edition that isms.yaml does not declare.
@@ -619,6 +715,15 @@ func selectEditions(cfg model.Config, o Options) ([]model.Edition, error) {
 		return []model.Edition{e}, nil
 	}
 	return nil, nil
+}
+
+// origin is base_url's scheme and host, "" when it has none.
+func origin(base string) string {
+	u, err := url.Parse(base)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
 }
 
 // rootPath is the URL path every link starts with, from base_url.

@@ -594,3 +594,76 @@ func splitFront(src string) (front, body string) {
 	}
 	return "", src
 }
+
+// TestEditionReviewedLeaks keeps shut the ways a hostile review found to
+// reach a lower edition: files nothing visible links to (a .md.orig, a
+// file linked only from a confidential document's raw HTML), findings
+// resting on a confidential register or a confidential old version, a
+// commit message shared with a confidential document, a placeholder
+// classification, ids written by Graphviz (&#45;), glued by JSON escapes
+// or folded in reviews.ics, and a link to a confidential page by the
+// site's full address.
+func TestEditionReviewedLeaks(t *testing.T) {
+	dir, git, write := gitRepo(t)
+	git("2025-01-10", "init", "-q", "-b", "main")
+	write("isms.yaml", "title: Rev\norganization: Rev\nunsafe_html: true\nbase_url: https://isms.example/isms/\ndefault_classification: internal\neditions:\n  staff: { max: internal }\n  public: { max: public }\n")
+	// An internal plan with a confidential middle version.
+	plan := func(version, class, body string) string {
+		return "---\nid: PLN-1\ntitle: Plan\ntype: plan\nowner: CISO\nversion: \"" + version + "\"\n" + class + "reviewed: 2025-01-10\nhistory:\n  - { version: \"1.0\", date: 2025-01-10, author: A, change: first }\n---\n" + body + "\n"
+	}
+	write("content/plans/plan.md", plan("1.0", "", "Text one."))
+	git("2025-01-10", "add", "-A")
+	git("2025-01-10", "commit", "-q", "-m", "plan v1")
+	write("content/plans/plan.md", plan("canaryhistver", "classification: confidential\n", "Text two canaryhistbody."))
+	git("2025-02-10", "commit", "-q", "-am", "plan secret")
+	write("content/plans/plan.md", plan("2.0", "", "Text three."))
+	git("2025-03-10", "commit", "-q", "-am", "plan v3")
+	write("content/registers/secret.md", `---
+id: REG-SECRET-1
+title: Canarysharedtitle register
+type: register
+owner: Secretowner
+classification: confidential
+reviewed: 2026-10-01
+applicability:
+  - { control: "5.7", applicable: true, status: partial, justification: "canaryjustification" }
+  - { control: "5.8", applicable: false, justification: "canaryjust2" }
+---
+Canarysecretbody, the <a href="board-pack.txt">board pack</a>.
+`)
+	write("content/registers/board-pack.txt", "canaryboardpack\n")
+	write("content/registers/secret.md.orig", "---\nclassification: confidential\n---\ncanaryorigfile\n")
+	write("content/registers/risks.md", "---\nid: REG-RISK-1\ntitle: Risks\ntype: register\nowner: X\nreviewed: 2026-10-01\nrisks:\n  - { id: R-1, title: Vis risk, owner: O, likelihood: 1, impact: 1, treatment: modify, assessed: 2026-10-01, controls: [\"5.8\"] }\n---\nrisks\n")
+	write("content/policies/pub.md", "---\nid: POL-1\ntitle: Policy\ntype: policy\nowner: CEO\nreviewed: 2026-10-01\n---\nWe protect. See [abs](https://isms.example/isms/registers/secret/).\n")
+	title := "Handling of the records listed in the register of"
+	for len("SUMMARY:Review due: "+title+" ") < 70 {
+		title += "x"
+	}
+	title += " REG-SECRET-1 rules"
+	write("content/processes/a.md", "---\nid: PRC-A\ntitle: \""+title+"\"\ntype: process\nowner: O\nreviewed: 2026-10-01\nreview_every: 3m\nphase: do\nclause: \"8.1\"\noutputs:\n  - { to: PRC-B, what: \"copy of REG-SECRET-1\" }\n---\nArrow A->REG-SECRET-1 and x<REG-SECRET-1 and R&D&REG-SECRET-1.\n\n```dot\ndigraph { a [label=\"from REG-SECRET-1\"]; a -> b [label=\"REG-SECRET-1\"] }\n```\n")
+	write("content/processes/b.md", "---\nid: PRC-B\ntitle: B\ntype: process\nowner: O\nreviewed: 2026-10-01\nphase: do\nclause: \"8.1\"\n---\nb\n")
+	write("content/policies/tbd.md", "---\nid: POL-TBD\ntitle: Draft\ntype: policy\nowner: O\nclassification: TBD\nstatus: draft\n---\ncanarytbdbody\n")
+	git("2026-10-01", "add", "-A")
+	git("2026-10-01", "commit", "-q", "-m", "Add Canarysharedtitle register and the policy")
+
+	words := []string{"canaryhistver", "canaryhistbody", "canarysharedtitle", "canaryorigfile", "canaryboardpack", "canaryjustification",
+		"canaryjust2", "is applicable but no document", "statement of applicability excludes", "secretowner", "canarysecretbody",
+		"canarytbdbody", "reg-secret-1", "reg&#45;secret", "registers/secret"}
+	whole := buildCanary(t, dir, Options{Snapshot: true})
+	all := buildCanary(t, dir, Options{AllEditions: true, Snapshot: true})
+	for _, w := range []string{"canaryhistver", "canarysharedtitle", "canaryorigfile", "canaryboardpack", "is applicable but no document", "statement of applicability excludes", "canarytbdbody", "reg&#45;secret"} {
+		if len(leaks(t, snapshotTree(t, whole), []string{w})) == 0 {
+			t.Errorf("the whole site lacks %q: the test cannot see that leak", w)
+		}
+	}
+	for _, e := range all.Editions {
+		one := *all
+		one.Tree, one.Edition, one.Editions = e.Tree, e.Edition, nil
+		if found := leaks(t, snapshotTree(t, &one), words); len(found) > 0 {
+			t.Errorf("edition %s leaks:\n%s", e.Edition.Name, strings.Join(found, "\n"))
+		}
+		if ics := string(e.Tree["reviews.ics"]); strings.Contains(strings.ToLower(strings.ReplaceAll(ics, "\r\n ", "")), "reg-secret") {
+			t.Errorf("edition %s: reviews.ics names REG-SECRET-1 across a fold", e.Edition.Name)
+		}
+	}
+}

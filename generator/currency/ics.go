@@ -40,7 +40,7 @@ func ICS(r *Report, o FeedOptions) []byte {
 	stamp := strings.ReplaceAll(r.AsOf, "-", "") + "T000000Z"
 	var b bytes.Buffer
 	line := func(s string) {
-		b.WriteString(fold(s))
+		b.WriteString(Fold(s))
 		b.WriteString("\r\n")
 	}
 	line("BEGIN:VCALENDAR")
@@ -151,10 +151,10 @@ func stripControls(s string) string {
 	}, s)
 }
 
-// fold splits a content line into lines of at most 75 octets (RFC 5545
+// Fold splits a content line into lines of at most 75 octets (RFC 5545
 // 3.1), continuation lines starting with a space, never inside a UTF-8
 // sequence. It returns the folded text without the final CRLF.
-func fold(s string) string {
+func Fold(s string) string {
 	if len(s) <= 75 {
 		return s
 	}

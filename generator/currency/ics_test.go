@@ -128,7 +128,7 @@ func TestFold(t *testing.T) {
 		strings.Repeat("é", 100), // 2-octet runes land on the boundary
 		"x" + strings.Repeat("€", 60),
 	} {
-		f := fold(s)
+		f := Fold(s)
 		var back strings.Builder
 		for i, l := range strings.Split(f, "\r\n") {
 			if len(l) > 75 || !utf8.ValidString(l) {

@@ -87,6 +87,7 @@ type Site struct {
 	AssetUsers map[string][]*Page
 	urls       map[string]*Page
 	failed     map[string]string // documents that could not be decoded
+	origin     string            // Options.Origin
 
 	// What an edition leaves out (Options.Withheld): known here so that
 	// references to them are neither errors nor links, and never shown.
@@ -130,6 +131,10 @@ type Options struct {
 	// markdown.Withheld), a process edge to one is dropped, and neither
 	// is an error.
 	Withheld []*Page
+	// Origin is base_url's scheme and host ("https://isms.example") when
+	// it has them: a link written as an absolute URL on the site itself is
+	// checked (and rewritten) like a root-absolute one.
+	Origin string
 }
 
 // Link builds the site model from pages (any order) and the asset paths.
@@ -138,6 +143,7 @@ func Link(pages []*Page, assets []string, o Options) (*Site, diag.List) {
 	s := &Site{ByID: map[string]*Page{}, ByPath: map[string]*Page{}, Assets: map[string]bool{}, Root: o.Root,
 		AssetUsers: map[string][]*Page{}, withheldIDs: map[string]bool{}, withheldPath: map[string]bool{}, withheldURL: map[string]bool{}}
 	s.withheld = slices.Clone(o.Withheld)
+	s.origin = strings.TrimSuffix(o.Origin, "/")
 	for _, p := range o.Withheld {
 		if p.Doc.ID != "" {
 			s.withheldIDs[p.Doc.ID] = true
@@ -297,7 +303,13 @@ func (s *Site) checkLinks(p *Page, diags *diag.List) {
 			continue
 		}
 		if u.Scheme != "" || u.Host != "" {
-			continue // external: left as written
+			if s.origin == "" || !strings.EqualFold(u.Scheme+"://"+u.Host, s.origin) {
+				continue // external: left as written
+			}
+			u.Scheme, u.Host = "", "" // this site, by its full address
+			if u.Path == "" {
+				u.Path = "/"
+			}
 		}
 		fromRoot := strings.HasPrefix(u.Path, "/")
 		if fromRoot && !strings.HasPrefix(u.Path, s.Root) {

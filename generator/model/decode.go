@@ -160,6 +160,7 @@ func decode(path, display string, src []byte, schema *Schema) (*Document, diag.L
 		}
 		seen[key] = k
 		if d.placeholder(key, v) {
+			doc.Undecided = append(doc.Undecided, key)
 			continue
 		}
 		doc.Pos[key] = d.pos(v)

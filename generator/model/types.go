@@ -185,6 +185,10 @@ type Document struct {
 	// per item in ItemPos.
 	Pos     map[string]diag.Pos
 	ItemPos map[string][]diag.Pos
+	// Undecided are the keys given only a placeholder (TBD), treated as
+	// not given — except classification, which an edition reads as the
+	// scheme's top level.
+	Undecided []string
 
 	BodyOffset int // byte offset of the body in Src
 	BodyLine   int

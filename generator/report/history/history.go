@@ -34,6 +34,7 @@ type State struct {
 	uncommitted map[string]bool
 	versions    map[string][]VersionView // by content path, newest first
 	hidden      map[string]bool          // an edition's: hash NUL path of each version left out
+	quiet       map[string]bool          // an edition's: commits that also changed a document left out
 	withheld    map[string]int           // an edition's: versions left out, by path
 }
 
@@ -49,8 +50,9 @@ type VersionView struct {
 	// Classification is the version's own ("" when it gave none); an
 	// edition shows only the versions it may, and no diff against one
 	// it may not (PrevWithheld).
-	Classification string
-	PrevWithheld   bool
+	Classification  string
+	PrevWithheld    bool
+	SubjectWithheld bool // the commit also changed a document the edition leaves out
 
 	diffed, bodyChanged bool // compared with the version before; its text differs
 	unknown             bool // no content or no readable front-matter: its classification is not known
@@ -84,16 +86,19 @@ type Report struct {
 
 	// An edition's view of another report's history (For): the versions
 	// visible allows, read once by base.
-	base    *Report
-	visible func(class string) bool
+	base        *Report
+	visible     func(class string) bool
+	hiddenPaths []string
 }
 
 // For returns the history report of an edition: the history base has
 // read (base analyses first), with only the versions whose own
 // classification visible allows; a version after one left out shows no
 // diff, since the diff would show the text left out.
-func (rep *Report) For(visible func(class string) bool) *Report {
-	return &Report{src: rep.src, base: rep, visible: visible}
+// A commit that also changed a document left out (hidden, by content
+// path) keeps its date and author but not its message, which may name it.
+func (rep *Report) For(visible func(class string) bool, hidden []string) *Report {
+	return &Report{src: rep.src, base: rep, visible: visible, hiddenPaths: hidden}
 }
 
 // edition filters the base's state for an edition.
@@ -102,7 +107,14 @@ func (rep *Report) edition() *State {
 	if b == nil {
 		return nil
 	}
-	h := &State{log: b.log, uncommitted: b.uncommitted, versions: map[string][]VersionView{}, hidden: map[string]bool{}, withheld: map[string]int{}}
+	h := &State{log: b.log, uncommitted: b.uncommitted, versions: map[string][]VersionView{}, hidden: map[string]bool{}, withheld: map[string]int{}, quiet: map[string]bool{}}
+	if b.log != nil {
+		for _, p := range rep.hiddenPaths {
+			for _, r := range b.log.Revisions(p) {
+				h.quiet[r.Hash] = true
+			}
+		}
+	}
 	for path, vs := range b.versions {
 		var out []VersionView
 		for j, v := range vs {
@@ -113,6 +125,9 @@ func (rep *Report) edition() *State {
 			}
 			if j+1 < len(vs) && (vs[j+1].unknown || !rep.visible(vs[j+1].Classification)) {
 				v.Changes, v.Hunks, v.diffed, v.PrevWithheld = nil, nil, false, true
+			}
+			if h.quiet[v.Hash] {
+				v.Subject, v.SubjectWithheld = "", true
 			}
 			out = append(out, v)
 		}
@@ -160,7 +175,11 @@ func (rep *Report) Revisions(path string) []report.Revision {
 		if h.hidden[r.Hash+"\x00"+path] {
 			continue
 		}
-		out = append(out, report.Revision{Date: r.Date, Short: r.Short, Author: r.Author, Subject: r.Subject})
+		subject := r.Subject
+		if h.quiet[r.Hash] {
+			subject = "(message not shown: the commit also changed a document not in this edition)"
+		}
+		out = append(out, report.Revision{Date: r.Date, Short: r.Short, Author: r.Author, Subject: subject})
 	}
 	return out
 }
