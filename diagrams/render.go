@@ -31,8 +31,8 @@ var (
 // cacheVersion names the on-disk cache generation. Bump it when the SVG
 // post-processing or the Graphviz version changes, so old files are not
 // served for the same DOT text. v2: sanitised SVG, entries carry their
-// own SHA-256.
-const cacheVersion = "v2"
+// own SHA-256. v3: the root is role="group".
+const cacheVersion = "v3"
 
 // Renderer turns DOT text into SVG ready to inline in HTML, caching by the
 // SHA-256 of the DOT text: in memory, then (if a cache directory is given)
@@ -261,8 +261,11 @@ func inlineSVG(raw []byte, prefix string) ([]byte, error) {
 	// auto), so a small diagram keeps its natural size and a large one
 	// shrinks. No style attribute: the theme's CSP (style-src 'self')
 	// would block it.
+	// role="group", not "img": an image's content is hidden from
+	// assistive technology, and the map's nodes are links (axe-core:
+	// svg-img-alt). The figure around the SVG names it.
 	root := string(svg[:end])
-	root += ` class="diagram-svg" role="img"`
+	root += ` class="diagram-svg" role="group"`
 	var out bytes.Buffer
 	out.WriteString(root)
 	body := idRE.ReplaceAll(svg[end:], []byte(`id="`+prefix+`-$1"`))

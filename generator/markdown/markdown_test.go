@@ -203,3 +203,22 @@ func TestExternalImageBecomesLink(t *testing.T) {
 		t.Errorf("with unsafe_html the image stays:\n%s", body)
 	}
 }
+
+// A task list's checkbox is named by its item's text: a bare GFM checkbox
+// has no accessible name (axe-core "label", critical).
+func TestTaskCheckboxIsNamed(t *testing.T) {
+	src := []byte("- [x] Restore *tested* on 2026-03-01\n- [ ] Offsite copy\n")
+	d := New(Options{}).Parse(src)
+	body, err := New(Options{}).Render(d, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`<input checked="" disabled="" type="checkbox" aria-label="Restore tested on 2026-03-01" /> Restore <em>tested</em>`,
+		`<input disabled="" type="checkbox" aria-label="Offsite copy" /> Offsite copy`,
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("no %s in\n%s", want, body)
+		}
+	}
+}

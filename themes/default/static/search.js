@@ -177,6 +177,14 @@
       load().then(function () {
         var rs = search(q), status = document.querySelector(".search-page-status");
         show(pageList, rs, terms(q), 100);
+        // The page's results are a plain list of links, not the box's
+        // listbox options: reachable with Tab, no option role (axe: list).
+        pageList.querySelectorAll("li[role=option]").forEach(function (li) {
+          li.removeAttribute("role");
+          li.removeAttribute("id");
+          var a = li.querySelector("a");
+          if (a) a.removeAttribute("tabindex");
+        });
         pageList.hidden = false;
         if (status) status.textContent = rs.length + (rs.length === 1 ? " document matches" : " documents match") + " “" + q + "”.";
       });
