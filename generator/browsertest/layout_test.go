@@ -486,6 +486,23 @@ func TestThemeScreenshots(t *testing.T) {
 			}
 		}
 	}
+	// Details: the collapsed and opened table of contents, a code block
+	// with its copy button, previous/next, at 390 and 1,400 px.
+	for _, w := range []int64{390, 1400} {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, 900), media("", "light")); err != nil {
+			t.Fatal(err)
+		}
+		open(ctx, t, base+"/procedures/backup-and-restore/", "nav.pager")
+		for _, part := range []struct{ name, sel string }{{"toc", ".toc"}, {"code", ".code-block"}, {"pager", "nav.pager"}} {
+			png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(part.sel)))
+			if err == nil {
+				err = os.WriteFile(filepath.Join(dir, fmt.Sprintf("detail-%s-%d.png", part.name, w)), png, 0o644)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	// The drawer open on a phone, and a PDF of a document page.
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 800), media("", "light")); err != nil {
 		t.Fatal(err)
