@@ -79,5 +79,20 @@ func TestAxeEveryPageKind(t *testing.T) {
 				}
 			}
 		}
+		// The menu drawer, open on a phone.
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 800), media("", scheme)); err != nil {
+			t.Fatal(err)
+		}
+		open(ctx, t, base+"/policies/access-control/", "button.menu-toggle")
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("button.menu-toggle")), chromedp.Evaluate[chromedp.Void](src)); err != nil {
+			t.Fatal(err)
+		}
+		found, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](axeRun, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(found) > 0 {
+			t.Errorf("open menu drawer (%s, 390 px): %d serious or critical accessibility violations:\n  %s", scheme, len(found), strings.Join(found, "\n  "))
+		}
 	}
 }

@@ -317,7 +317,7 @@ func TestFocusNotObscured(t *testing.T) {
 			return r.top >= h.bottom - 1 ? 'clear' : 'under the header (' + Math.round(r.top) + ' < ' + Math.round(h.bottom) + ')';
 		})()`
 	}
-	for _, w := range []int64{390, 1024, 1400} {
+	for _, w := range []int64{390, 820, 1024, 1400} {
 		if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, 700), media("", "light")); err != nil {
 			t.Fatal(err)
 		}
