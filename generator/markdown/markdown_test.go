@@ -77,6 +77,7 @@ var freezeCases = []string{
 	"```go\n[not a link](x.md)\n```\n\n- [item](i.md)\n  - [nested](n.md)\n",
 	"[outer ![inner](in.png)](out.md)\n",
 	"Footnote[^1].\n\n[^1]: With [a link](f.md).\n",
+	"- [x] Done *with* [a link](l.md) & `code`\n- [ ] \"Quoted\" <b>\n",
 }
 
 func TestFreezeMatchesGoldmark(t *testing.T) {
