@@ -206,6 +206,17 @@ func TestMenuDrawer(t *testing.T) {
 	if got, err := chromedp.Run(ctx, chromedp.Evaluate[string](state)); err != nil || got != "false hidden menu-toggle" {
 		t.Errorf("after Close menu: %q (%v)", got, err)
 	}
+	// An address ending in #site-nav opens the drawer, and Escape closes it.
+	open(ctx, t, base+"/soa/#site-nav", "button.menu-toggle")
+	if got, err := chromedp.Run(ctx, chromedp.Evaluate[string](state)); err != nil || got != "true shown focus in drawer" {
+		t.Errorf("at /soa/#site-nav: %q (%v), want the drawer open", got, err)
+	}
+	if err := chromedp.Do(ctx, press("Escape", "Escape", 27)); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := chromedp.Run(ctx, chromedp.Evaluate[string](state)); err != nil || got != "false hidden menu-toggle" {
+		t.Errorf("at /soa/#site-nav after Escape: %q (%v), want the drawer closed", got, err)
+	}
 	// The reports are in the drawer on phones (the header has no room).
 	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#site-nav .drawer-reports a[href="/soa/"]').length`)); err != nil || n != 1 {
 		t.Errorf("the drawer has %d links to /soa/ (%v)", n, err)

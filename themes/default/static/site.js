@@ -60,6 +60,15 @@
       if (isOpen() && e.target.closest("a")) setOpen(false, false);
     });
     narrow.addEventListener("change", function () { if (!narrow.matches && isOpen()) setOpen(false, false); });
+    // A #site-nav address (the link's target without script) opens the
+    // drawer the scripted way, so that its buttons can close it again.
+    var fromHash = function () {
+      if (location.hash !== "#site-nav") return;
+      history.replaceState(null, "", location.pathname + location.search);
+      if (narrow.matches) setOpen(true, false);
+    };
+    fromHash();
+    window.addEventListener("hashchange", fromHash);
   }
 
   // "On this page": collapsed at the top of the content on narrower
