@@ -206,6 +206,17 @@ func TestMenuDrawer(t *testing.T) {
 	if got, err := chromedp.Run(ctx, chromedp.Evaluate[string](state)); err != nil || got != "false hidden menu-toggle" {
 		t.Errorf("after Close menu: %q (%v)", got, err)
 	}
+	// A click on the dimmed page beside the drawer closes it and follows
+	// nothing underneath.
+	before, _ := chromedp.Run(ctx, chromedp.Location())
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("button.menu-toggle")), chromedp.MouseClickXY(375, 300)); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	after, _ := chromedp.Run(ctx, chromedp.Location())
+	if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('button.menu-toggle').getAttribute('aria-expanded')`)); got != "false" || after != before {
+		t.Errorf("after a click beside the drawer: expanded %s, at %s (was %s)", got, after, before)
+	}
 	// An address ending in #site-nav opens the drawer, and Escape closes it.
 	open(ctx, t, base+"/soa/#site-nav", "button.menu-toggle")
 	if got, err := chromedp.Run(ctx, chromedp.Evaluate[string](state)); err != nil || got != "true shown focus in drawer" {
