@@ -488,7 +488,7 @@ func TestThemeScreenshots(t *testing.T) {
 		width  int64
 		m      string
 		scheme string
-	}{{"390", 390, "", "light"}, {"1400", 1400, "", "light"}, {"390-dark", 390, "", "dark"}, {"1400-dark", 1400, "", "dark"}, {"print", 718, "print", "light"}}
+	}{{"390", 390, "", "light"}, {"1024", 1024, "", "light"}, {"1400", 1400, "", "light"}, {"390-dark", 390, "", "dark"}, {"1400-dark", 1400, "", "dark"}, {"print", 718, "print", "light"}}
 	for _, s := range shots {
 		for _, pk := range pageKinds {
 			if err := chromedp.Do(ctx, chromedp.EmulateViewport(s.width, 900), media(s.m, s.scheme)); err != nil {
