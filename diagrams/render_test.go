@@ -39,6 +39,10 @@ func TestSVGKeepsLinksLabelsAndClasses(t *testing.T) {
 	if strings.Contains(s, " style=") {
 		t.Errorf("SVG has a style attribute, which the CSP blocks: %s", root)
 	}
+	// Its links stay reachable by assistive technology: an img hides them.
+	if !strings.Contains(root, ` role="group"`) || strings.Contains(root, ` role="img"`) {
+		t.Errorf("root should have role=group, not img: %s", root)
+	}
 	for _, n := range g.Nodes {
 		if want := `xlink:href="` + n.URL + `"`; !strings.Contains(s, want) {
 			t.Errorf("link of %s lost: no %s", n.ID, want)

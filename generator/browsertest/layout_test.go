@@ -206,6 +206,28 @@ func TestMenuDrawer(t *testing.T) {
 	if got, err := chromedp.Run(ctx, chromedp.Evaluate[string](state)); err != nil || got != "false hidden menu-toggle" {
 		t.Errorf("after Close menu: %q (%v)", got, err)
 	}
+	// A click on the dimmed page beside the drawer closes it and follows
+	// nothing underneath.
+	before, _ := chromedp.Run(ctx, chromedp.Location())
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("button.menu-toggle")), chromedp.MouseClickXY(375, 300)); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	after, _ := chromedp.Run(ctx, chromedp.Location())
+	if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('button.menu-toggle').getAttribute('aria-expanded')`)); got != "false" || after != before {
+		t.Errorf("after a click beside the drawer: expanded %s, at %s (was %s)", got, after, before)
+	}
+	// An address ending in #site-nav opens the drawer, and Escape closes it.
+	open(ctx, t, base+"/soa/#site-nav", "button.menu-toggle")
+	if got, err := chromedp.Run(ctx, chromedp.Evaluate[string](state)); err != nil || got != "true shown focus in drawer" {
+		t.Errorf("at /soa/#site-nav: %q (%v), want the drawer open", got, err)
+	}
+	if err := chromedp.Do(ctx, press("Escape", "Escape", 27)); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := chromedp.Run(ctx, chromedp.Evaluate[string](state)); err != nil || got != "false hidden menu-toggle" {
+		t.Errorf("at /soa/#site-nav after Escape: %q (%v), want the drawer closed", got, err)
+	}
 	// The reports are in the drawer on phones (the header has no room).
 	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#site-nav .drawer-reports a[href="/soa/"]').length`)); err != nil || n != 1 {
 		t.Errorf("the drawer has %d links to /soa/ (%v)", n, err)
@@ -317,7 +339,7 @@ func TestFocusNotObscured(t *testing.T) {
 			return r.top >= h.bottom - 1 ? 'clear' : 'under the header (' + Math.round(r.top) + ' < ' + Math.round(h.bottom) + ')';
 		})()`
 	}
-	for _, w := range []int64{390, 1024, 1400} {
+	for _, w := range []int64{390, 820, 1024, 1400} {
 		if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, 700), media("", "light")); err != nil {
 			t.Fatal(err)
 		}
@@ -466,7 +488,7 @@ func TestThemeScreenshots(t *testing.T) {
 		width  int64
 		m      string
 		scheme string
-	}{{"390", 390, "", "light"}, {"1400", 1400, "", "light"}, {"390-dark", 390, "", "dark"}, {"1400-dark", 1400, "", "dark"}, {"print", 718, "print", "light"}}
+	}{{"390", 390, "", "light"}, {"1024", 1024, "", "light"}, {"1400", 1400, "", "light"}, {"390-dark", 390, "", "dark"}, {"1400-dark", 1400, "", "dark"}, {"print", 718, "print", "light"}}
 	for _, s := range shots {
 		for _, pk := range pageKinds {
 			if err := chromedp.Do(ctx, chromedp.EmulateViewport(s.width, 900), media(s.m, s.scheme)); err != nil {
@@ -482,6 +504,23 @@ func TestThemeScreenshots(t *testing.T) {
 				t.Fatal(err)
 			}
 			if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%s.png", pk.name, s.suffix)), png, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// Details: the collapsed and opened table of contents, a code block
+	// with its copy button, previous/next, at 390 and 1,400 px.
+	for _, w := range []int64{390, 1400} {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, 900), media("", "light")); err != nil {
+			t.Fatal(err)
+		}
+		open(ctx, t, base+"/procedures/backup-and-restore/", "nav.pager")
+		for _, part := range []struct{ name, sel string }{{"toc", ".toc"}, {"code", ".code-block"}, {"pager", "nav.pager"}} {
+			png, err := chromedp.Run(ctx, chromedp.Screenshot(chromedp.CSS(part.sel)))
+			if err == nil {
+				err = os.WriteFile(filepath.Join(dir, fmt.Sprintf("detail-%s-%d.png", part.name, w)), png, 0o644)
+			}
+			if err != nil {
 				t.Fatal(err)
 			}
 		}

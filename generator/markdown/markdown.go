@@ -47,7 +47,9 @@ type Markdown struct {
 
 // New builds the shared instance.
 func New(o Options) *Markdown {
-	htmlOpts := []renderer.Option{html.WithXHTML()}
+	htmlOpts := []renderer.Option{html.WithXHTML(),
+		// Before GFM's task list renderer (500): checkboxes get a name.
+		renderer.WithNodeRenderers(util.Prioritized(taskBoxes{}, 100))}
 	if o.UnsafeHTML {
 		htmlOpts = append(htmlOpts, html.WithUnsafe())
 	} else {

@@ -77,6 +77,7 @@ var freezeCases = []string{
 	"```go\n[not a link](x.md)\n```\n\n- [item](i.md)\n  - [nested](n.md)\n",
 	"[outer ![inner](in.png)](out.md)\n",
 	"Footnote[^1].\n\n[^1]: With [a link](f.md).\n",
+	"- [x] Done *with* [a link](l.md) & `code`\n- [ ] \"Quoted\" <b>\n",
 }
 
 func TestFreezeMatchesGoldmark(t *testing.T) {
@@ -201,5 +202,24 @@ func TestExternalImageBecomesLink(t *testing.T) {
 	}
 	if !strings.Contains(string(body), `<img src="https://cdn.example/a.png"`) || u.Links[0].ExternalImage {
 		t.Errorf("with unsafe_html the image stays:\n%s", body)
+	}
+}
+
+// A task list's checkbox is named by its item's text: a bare GFM checkbox
+// has no accessible name (axe-core "label", critical).
+func TestTaskCheckboxIsNamed(t *testing.T) {
+	src := []byte("- [x] Restore *tested* on 2026-03-01\n- [ ] Offsite copy\n")
+	d := New(Options{}).Parse(src)
+	body, err := New(Options{}).Render(d, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`<input checked="" disabled="" type="checkbox" aria-label="Restore tested on 2026-03-01" /> Restore <em>tested</em>`,
+		`<input disabled="" type="checkbox" aria-label="Offsite copy" /> Offsite copy`,
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("no %s in\n%s", want, body)
+		}
 	}
 }

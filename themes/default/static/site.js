@@ -60,6 +60,15 @@
       if (isOpen() && e.target.closest("a")) setOpen(false, false);
     });
     narrow.addEventListener("change", function () { if (!narrow.matches && isOpen()) setOpen(false, false); });
+    // A #site-nav address (the link's target without script) opens the
+    // drawer the scripted way, so that its buttons can close it again.
+    var fromHash = function () {
+      if (location.hash !== "#site-nav") return;
+      history.replaceState(null, "", location.pathname + location.search);
+      if (narrow.matches) setOpen(true, false);
+    };
+    fromHash();
+    window.addEventListener("hashchange", fromHash);
   }
 
   // "On this page": collapsed at the top of the content on narrower
@@ -108,6 +117,24 @@
       mark();
     }
   }
+
+  // A box that scrolls sideways (a code block, a wide table, a diagram)
+  // can be scrolled from the keyboard: it takes focus when it scrolls.
+  var scrollers = function () {
+    document.querySelectorAll("main pre, main figure.diagram, main table, .fm-table, .hm-scroll").forEach(function (el) {
+      var scrolls = el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1 && getComputedStyle(el).overflowY !== "visible";
+      if (scrolls && !el.hasAttribute("tabindex")) {
+        el.setAttribute("tabindex", "0");
+        el.setAttribute("data-scroll-focus", "");
+      } else if (!scrolls && el.hasAttribute("data-scroll-focus")) {
+        el.removeAttribute("tabindex");
+        el.removeAttribute("data-scroll-focus");
+      }
+    });
+  };
+  scrollers();
+  var resizing = 0;
+  window.addEventListener("resize", function () { clearTimeout(resizing); resizing = setTimeout(scrollers, 150); });
 
   // Heading permalinks in document bodies: a "#" shown on hover and focus.
   document.querySelectorAll(".document .content :is(h2, h3, h4)[id]").forEach(function (h) {
