@@ -100,6 +100,9 @@ func (in *renderInput) rank(p *link.Page) int {
 // ranks is the highest rank of pages; nil = every document of the site.
 func (in *renderInput) ranks(ps []*link.Page) int {
 	if ps == nil {
+		if in.siteRank != nil {
+			return *in.siteRank
+		}
 		ps = in.site.Pages
 	}
 	r := 0
@@ -160,12 +163,15 @@ type renderInput struct {
 	memo     *pageMemo
 	files    view.Tree // the tree as the document pages left it (artefacts are read from it)
 	sv       *view.SiteView
+	siteRank *int // ranks(nil), taken once: every site-wide page asks
 }
 
 func renderSite(in renderInput) (view.Tree, diag.List) {
 	var diags diag.List
 	s := in.site
 	in.memo = newPageMemo(s.Pages)
+	whole := in.ranks(nil)
+	in.siteRank = &whole
 	tree := view.Tree{}
 	// Every file claims its URL. Two claims are an error at the claimant
 	// that is a file of the site (a document, a copied file, a theme
