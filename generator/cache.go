@@ -46,6 +46,8 @@ type Cache struct {
 	used        map[string]bool // doc paths and memo names the current build used
 	usedM       sync.Mutex
 
+	gen uint64 // counts builds: pages made on request after a build use the cache only until the next begins
+
 	nav    string // the navigation the last navSum was computed for
 	navSum [32]byte
 	navM   sync.Mutex
@@ -74,6 +76,7 @@ func NewCache() *Cache {
 var (
 	keyedOptions   = []string{"Today", "AsOf", "BaseURL", "Snapshot", "Scripts", "Reports", "Edition", "AllEditions"}
 	unkeyedOptions = map[string]string{
+		"Lazy":     "it changes when pages are made, not their bytes: a deferred page is made by the same code under the same key",
 		"Site":     "isms.yaml and themes/ are hashed into the salt, documents by their bytes",
 		"SiteDir":  "only history reads it, and history pages are keyed by their data",
 		"Cache":    "the cache itself",
@@ -131,7 +134,10 @@ func (c *Cache) begin(o Options) {
 		clear(c.memos)
 		c.parsedTheme, c.themeDiags = nil, nil
 	}
-	c.used = map[string]bool{}
+	c.gen++
+	if c.used == nil {
+		c.used = map[string]bool{}
+	} // else what was made on request since the last build (Result.Page): kept while a browser looks at it
 	c.nav, c.navSum = "", sha256.Sum256(nil)
 }
 
@@ -142,6 +148,7 @@ func (c *Cache) end(prune bool) {
 		return
 	}
 	defer c.mu.Unlock()
+	defer func() { c.used = map[string]bool{} }()
 	if !prune {
 		return
 	}

@@ -45,6 +45,9 @@ type Input struct {
 	Diagrams Layout
 	Memo     Memo           // nil: nothing is carried between builds
 	Edition  *model.Edition // the audience the site is for; nil = the whole site
+	// Lazy, when set, receives the site-wide reports (report.SiteWide)
+	// unpublished, to render on request (the preview); nil = all now.
+	Lazy *Deferred
 }
 
 // Taint is the classification rank of every file of a tree (the
@@ -86,7 +89,7 @@ func Site(in Input) (view.Tree, Taint, diag.List) {
 		cfg: in.Config, asOf: in.AsOf, site: in.Site, theme: in.Theme, themeDir: in.ThemeDir,
 		md: in.Markdown, content: in.Content, assets: in.Assets, snapshot: in.Snapshot, scripts: in.Scripts,
 		commit: in.Commit, en: in.Enriched, reports: in.Reports, diagrams: in.Diagrams, store: in.Memo,
-		edition: in.Edition, taint: Taint{},
+		edition: in.Edition, taint: Taint{}, lazy: in.Lazy,
 	}
 	tree, diags := renderSite(ri)
 	return tree, ri.taint, diags
@@ -163,7 +166,8 @@ type renderInput struct {
 	memo     *pageMemo
 	files    view.Tree // the tree as the document pages left it (artefacts are read from it)
 	sv       *view.SiteView
-	siteRank *int // ranks(nil), taken once: every site-wide page asks
+	siteRank *int      // ranks(nil), taken once: every site-wide page asks
+	lazy     *Deferred // where the site-wide reports go, unpublished; nil = publish them
 }
 
 func renderSite(in renderInput) (view.Tree, diag.List) {
@@ -294,6 +298,9 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 	pubs := make([][]report.Page, len(in.reports))
 	pubDiags := make([]diag.List, len(in.reports))
 	par.Do(len(in.reports), func(i int) {
+		if in.deferred(in.reports[i]) {
+			return
+		}
 		if pr, ok := in.reports[i].(report.Publisher); ok {
 			pubs[i], pubDiags[i] = pr.Publish(r)
 		}
@@ -333,7 +340,21 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 		claim(url, generated("the "+reportName(in.reports[j.rep])+" report"), files[k], ranks[k])
 	}
 
-	checkPublished(s, tree, &diags)
+	var deferred func(string) bool // a lazy render: links into the deferred pages
+	if in.lazy != nil {
+		in.lazy.in = in
+		for _, rep := range in.reports {
+			if in.deferred(rep) {
+				in.lazy.reps = append(in.lazy.reps, rep)
+			}
+		}
+		deferred = func(rel string) bool {
+			t, _ := in.lazy.Pages(in.store) // made now, in the build, only when a document links there
+			_, ok := t[rel]
+			return ok
+		}
+	}
+	checkPublished(s, tree, deferred, &diags)
 
 	homeRank := in.ranks(nil) // its figures come from every register
 	hd := &view.PageData{Site: sv, Kind: "home", Title: "Home", Data: homeData(in, groups), Marking: in.marking(homeRank)}
@@ -355,7 +376,7 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 // checkPublished checks the site-absolute links the link stage could not
 // resolve ("/soa/#control-5-1", "/assets/style.css") against what the
 // build publishes: a page (its folder or its index.html) or a file.
-func checkPublished(s *link.Site, tree view.Tree, diags *diag.List) {
+func checkPublished(s *link.Site, tree view.Tree, deferred func(string) bool, diags *diag.List) {
 	for _, p := range s.Pages {
 		for _, i := range p.Published {
 			l := p.MD.Links[i]
@@ -368,6 +389,9 @@ func checkPublished(s *link.Site, tree view.Tree, diags *diag.List) {
 				continue
 			}
 			if _, ok := tree[strings.TrimSuffix(rel, "/")+"/index.html"]; ok {
+				continue
+			}
+			if deferred != nil && (deferred(rel) || deferred(strings.TrimSuffix(rel, "/")+"/index.html")) {
 				continue
 			}
 			diags.Errorf(p.Pos(l.Offset), "broken-link", "link %q: the site publishes nothing at %s", l.Dest, u.Path)
