@@ -166,8 +166,9 @@ type renderInput struct {
 	memo     *pageMemo
 	files    view.Tree // the tree as the document pages left it (artefacts are read from it)
 	sv       *view.SiteView
-	siteRank *int      // ranks(nil), taken once: every site-wide page asks
-	lazy     *Deferred // where the site-wide reports go, unpublished; nil = publish them
+	siteRank *int             // ranks(nil), taken once: every site-wide page asks
+	edges    map[string][]int // each document's edges (indices into site.Edges, ascending)
+	lazy     *Deferred        // where the site-wide reports go, unpublished; nil = publish them
 }
 
 func renderSite(in renderInput) (view.Tree, diag.List) {
@@ -176,6 +177,7 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 	in.memo = newPageMemo(s.Pages)
 	whole := in.ranks(nil)
 	in.siteRank = &whole
+	in.edges = edgeIndex(s)
 	tree := view.Tree{}
 	// Every file claims its URL. Two claims are an error at the claimant
 	// that is a file of the site (a document, a copied file, a theme
@@ -436,7 +438,8 @@ func docView(in *renderInput, r report.Renderer, p *link.Page, tree view.Tree) *
 		ctl, _ := iso.Lookup(c)
 		v.Controls = append(v.Controls, view.ControlView{ID: c, Title: ctl.Title, URL: s.Root + "soa/#" + view.ControlAnchor(c)})
 	}
-	for _, e := range s.Edges {
+	for _, i := range in.edgesOf(d.ID) {
+		e := s.Edges[i]
 		if e.To == d.ID {
 			v.Inputs = append(v.Inputs, refView(s, e.From, e.Whats))
 		}
@@ -462,6 +465,28 @@ func docView(in *renderInput, r report.Renderer, p *link.Page, tree view.Tree) *
 		}
 	}
 	return v
+}
+
+// edgeIndex lists each document's process edges, by id, in the site's
+// order: a document page looks up its own instead of scanning them all
+// (O(documents × edges) per build otherwise).
+func edgeIndex(s *link.Site) map[string][]int {
+	idx := map[string][]int{}
+	for i, e := range s.Edges {
+		idx[e.From] = append(idx[e.From], i)
+		if e.To != e.From {
+			idx[e.To] = append(idx[e.To], i)
+		}
+	}
+	return idx
+}
+
+// edgesOf are the indices of the edges from or to id, ascending.
+func (in *renderInput) edgesOf(id string) []int {
+	if in.edges == nil {
+		return edgeIndex(in.site)[id]
+	}
+	return in.edges[id]
 }
 
 func refView(s *link.Site, id string, whats []string) view.RefView {

@@ -23,6 +23,7 @@ import (
 // Report is the process report. New makes one per build.
 type Report struct {
 	graph     diagrams.Graph
+	around    func(id string) diagrams.Graph // graph.Neighbourhoods(), indexed once
 	site      *link.Site
 	published report.Published
 }
@@ -44,6 +45,7 @@ func (r *Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
 	s := in.Site
 	r.site = s
 	r.graph = processGraph(s, in.Currency)
+	r.around = r.graph.Neighbourhoods()
 	hasProcess := slices.ContainsFunc(s.Pages, func(p *link.Page) bool { return p.Doc.Type == "process" })
 	if !hasProcess {
 		return nil, nil
@@ -135,7 +137,7 @@ func (rep *Report) Annotate(r report.Renderer, p *link.Page, v *view.DocView) {
 	if d.Type != "process" || d.ID == "" {
 		return
 	}
-	g := rep.graph.Neighbourhood(d.ID)
+	g := rep.around(d.ID)
 	if len(g.Nodes) == 0 {
 		return
 	}
