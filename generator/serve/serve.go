@@ -54,11 +54,12 @@ type Config struct {
 	Today func() model.Date
 	Log   io.Writer // build summaries and diagnostics; nil discards them
 	// Debounce is the quiet time after the last change before a rebuild
-	// (default 25 ms: an editor's save is over in 2 ms (write and rename)
+	// (default 10 ms: an editor's save is over in 2 ms (write and rename)
 	// to 5 ms (vim's 21 events), and a checkout or formatter writes with
-	// sub-millisecond gaps, so 25 ms still folds each into one rebuild
-	// while adding little to save-to-reload); MaxWait caps the delay under a stream of changes
-	// (default 1 s).
+	// sub-millisecond gaps, so 10 ms still folds each into one rebuild;
+	// every millisecond of it is added to save-to-reload, whose target
+	// is 30 ms at 1,000 documents); MaxWait caps the delay under a
+	// stream of changes (default 1 s).
 	Debounce, MaxWait time.Duration
 }
 
@@ -135,7 +136,7 @@ func New(c Config) (*Server, error) {
 		c.Log = io.Discard
 	}
 	if c.Debounce <= 0 {
-		c.Debounce = 25 * time.Millisecond
+		c.Debounce = 10 * time.Millisecond
 	}
 	if c.MaxWait <= 0 {
 		c.MaxWait = time.Second
