@@ -57,3 +57,31 @@ func TestServeDeferredPages(t *testing.T) {
 		t.Error("/print/ after the save does not show the edit")
 	}
 }
+
+// TestMemoFSKeepsOneCopy: the preview's file system hands every build
+// the bytes it keeps (one copy of each source in memory, no garbage per
+// save), capped so that an append cannot write into them, and reads the
+// disk again once the watcher says the file changed.
+func TestMemoFSKeepsOneCopy(t *testing.T) {
+	dir := writeSite(t, map[string]string{"content/a.md": "first"})
+	m := newMemoFS(dir)
+	a, err := m.ReadFile("content/a.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := m.ReadFile("content/a.md")
+	if &a[0] != &b[0] {
+		t.Error("a second read copied the bytes")
+	}
+	_ = append(a, " and more"...)
+	if c, _ := m.ReadFile("content/a.md"); string(c) != "first" {
+		t.Errorf("an append changed the kept bytes: %q", c)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "content", "a.md"), []byte("second"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m.forget([]string{"content/a.md"})
+	if c, _ := m.ReadFile("content/a.md"); string(c) != "second" || string(a) != "first" {
+		t.Errorf("after the save: %q (the earlier read now %q)", c, a)
+	}
+}
