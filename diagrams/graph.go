@@ -150,6 +150,46 @@ func (g Graph) Neighbourhood(id string) Graph {
 	return New(nodes, edges)
 }
 
+// Neighbourhoods indexes g once for many Neighbourhood calls: the
+// function it returns gives what g.Neighbourhood(id) gives, in time
+// proportional to id's edges rather than to the graph (every process
+// page draws its own: O(processes × graph) per build otherwise).
+func (g Graph) Neighbourhoods() func(id string) Graph {
+	nodes := make(map[string][]int, len(g.Nodes))
+	for i, n := range g.Nodes {
+		nodes[n.ID] = append(nodes[n.ID], i)
+	}
+	touching := map[string][]int{} // edge indices, ascending
+	for i, e := range g.Edges {
+		touching[e.From] = append(touching[e.From], i)
+		if e.To != e.From {
+			touching[e.To] = append(touching[e.To], i)
+		}
+	}
+	return func(id string) Graph {
+		if len(nodes[id]) == 0 {
+			return Graph{}
+		}
+		keep := map[string]bool{id: true}
+		var edges []Edge
+		for _, i := range touching[id] {
+			e := g.Edges[i]
+			keep[e.From], keep[e.To] = true, true
+			edges = append(edges, Edge{From: e.From, To: e.To, Labels: slices.Clone(e.Labels)})
+		}
+		var idx []int
+		for k := range keep {
+			idx = append(idx, nodes[k]...)
+		}
+		slices.Sort(idx)
+		ns := make([]Node, len(idx))
+		for j, i := range idx {
+			ns[j] = g.Nodes[i]
+		}
+		return New(ns, edges)
+	}
+}
+
 func phaseRank(p string) int {
 	if i := slices.Index(Phases, p); i >= 0 {
 		return i

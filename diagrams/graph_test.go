@@ -1,6 +1,8 @@
 package diagrams
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"slices"
 	"testing"
@@ -118,5 +120,33 @@ func TestNeighbourhood(t *testing.T) {
 	n.Edges[0].Labels[0] = "changed"
 	if g.Edges[0].Labels[0] != "c" {
 		t.Errorf("Neighbourhood aliases the source graph's labels")
+	}
+}
+
+// TestNeighbourhoodsIndexed: the indexed neighbourhoods are the plain
+// ones for every node of random graphs (repeated ids, self-loops,
+// parallel edges and ends that are no node included) and for an id
+// that is no node.
+func TestNeighbourhoodsIndexed(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 11))
+	for round := range 200 {
+		n := 1 + r.IntN(12)
+		var g Graph
+		for i := range n {
+			g.Nodes = append(g.Nodes, Node{ID: fmt.Sprintf("N%d", r.IntN(n+2)), Label: fmt.Sprint(i), Phase: Phases[r.IntN(len(Phases))]})
+		}
+		for i := range r.IntN(3 * n) {
+			g.Edges = append(g.Edges, Edge{From: fmt.Sprintf("N%d", r.IntN(n+2)), To: fmt.Sprintf("N%d", r.IntN(n+2)), Labels: []string{fmt.Sprint("l", i)}})
+		}
+		if round%2 == 0 {
+			g = New(g.Nodes, g.Edges)
+		}
+		around := g.Neighbourhoods()
+		for i := range n + 3 {
+			id := fmt.Sprintf("N%d", i)
+			if want, got := g.Neighbourhood(id), around(id); !reflect.DeepEqual(want, got) {
+				t.Fatalf("round %d, %s:\nplain   %+v\nindexed %+v", round, id, want, got)
+			}
+		}
 	}
 }

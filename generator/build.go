@@ -107,6 +107,11 @@ type Options struct {
 	// edition from one parse into Result.Editions.
 	Edition     string
 	AllEditions bool
+	// Lazy leaves the site-wide reports' pages (report.SiteWide: print,
+	// search, history, currency) out of Tree, to be rendered on request
+	// through Result.Page: the preview, where a save must not pay for
+	// them. Ignored with editions (their trees are redacted whole).
+	Lazy bool
 }
 
 // newReports makes the build's reports, in the order their pages are
@@ -147,6 +152,8 @@ type Result struct {
 	Taint    render.Taint     // each file of Tree's classification rank
 	Edition  *model.Edition   // the edition Tree holds (--edition); nil = the whole site
 	Editions []*EditionResult // AllEditions: one per declared edition, in isms.yaml's order
+
+	lazy *lazyPages // Options.Lazy: what Page renders on request
 }
 
 // contentDir is where documents live inside the site folder.
@@ -301,6 +308,9 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 
 	a := assembly{o: o, cfg: cfg, schema: schema, theme: theme, md: md, content: content, diagrams: dr, hist: hist}
 	if editions == nil {
+		if o.Lazy {
+			a.lazy = new(render.Deferred)
+		}
 		tree, taint, d := a.render(site, src.Assets, en, reports, nil)
 		diags = append(diags, d...)
 		if diags.HasErrors() {
@@ -310,6 +320,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 			return res, err
 		}
 		res.Tree, res.Taint = tree, taint
+		res.lazy = o.Cache.lazyPages(a.lazy)
 		return res, nil
 	}
 
@@ -360,6 +371,7 @@ type assembly struct {
 	content  fs.FS
 	diagrams *diagrams.Renderer
 	hist     *history.Report
+	lazy     *render.Deferred // Options.Lazy, whole site: the reports left for later
 }
 
 // render is the render stage for a linked and enriched site (the whole
@@ -368,7 +380,7 @@ func (a *assembly) render(site *link.Site, assets []string, en *enrich.Result, r
 	in := render.Input{
 		Config: a.cfg, AsOf: en.Input.AsOf, Site: site, Theme: a.theme, ThemeDir: "themes/" + a.cfg.Theme, Markdown: a.md,
 		Content: a.content, Assets: assets, Snapshot: a.o.Snapshot, Scripts: a.o.Scripts, Commit: a.hist.Commit(),
-		Enriched: en, Reports: reports, Diagrams: a.diagrams, Edition: ed,
+		Enriched: en, Reports: reports, Diagrams: a.diagrams, Edition: ed, Lazy: a.lazy,
 	}
 	if a.o.Cache != nil {
 		in.Memo = a.o.Cache

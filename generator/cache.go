@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
@@ -46,14 +47,19 @@ type Cache struct {
 	used        map[string]bool // doc paths and memo names the current build used
 	usedM       sync.Mutex
 
+	gen uint64 // counts builds: pages made on request after a build use the cache only until the next begins
+
+	srcSums map[*markdown.Doc][32]byte // this build's parses: their sources' hashes, taken once per parse
+
 	nav    string // the navigation the last navSum was computed for
 	navSum [32]byte
 	navM   sync.Mutex
 }
 
 type docEntry struct {
-	sum      [32]byte
-	released bool // parsed for a check: its body was not kept for rendering
+	sum      [32]byte // of the bytes: compared only when no document kept them (doc nil)
+	srcSum   [32]byte // of md.Src, for memo keys (writeSource)
+	released bool     // parsed for a check: its body was not kept for rendering
 	doc      *model.Document
 	md       *markdown.Doc
 	diags    diag.List
@@ -74,6 +80,7 @@ func NewCache() *Cache {
 var (
 	keyedOptions   = []string{"Today", "AsOf", "BaseURL", "Snapshot", "Scripts", "Reports", "Edition", "AllEditions"}
 	unkeyedOptions = map[string]string{
+		"Lazy":     "it changes when pages are made, not their bytes: a deferred page is made by the same code under the same key",
 		"Site":     "isms.yaml and themes/ are hashed into the salt, documents by their bytes",
 		"SiteDir":  "only history reads it, and history pages are keyed by their data",
 		"Cache":    "the cache itself",
@@ -131,8 +138,12 @@ func (c *Cache) begin(o Options) {
 		clear(c.memos)
 		c.parsedTheme, c.themeDiags = nil, nil
 	}
-	c.used = map[string]bool{}
+	c.gen++
+	if c.used == nil {
+		c.used = map[string]bool{}
+	} // else what was made on request since the last build (Result.Page): kept while a browser looks at it
 	c.nav, c.navSum = "", sha256.Sum256(nil)
+	c.srcSums = map[*markdown.Doc][32]byte{}
 }
 
 // end drops the entries this build did not use (when prune: a build that
@@ -142,6 +153,7 @@ func (c *Cache) end(prune bool) {
 		return
 	}
 	defer c.mu.Unlock()
+	defer func() { c.used = map[string]bool{} }()
 	if !prune {
 		return
 	}
@@ -181,19 +193,43 @@ func (c *Cache) decode(path string, data []byte, noRender bool, parse func() (*m
 	if c == nil {
 		return parse()
 	}
-	sum := sha256.Sum256(data)
 	c.use("d:" + path)
 	c.usedM.Lock()
 	e := c.docs[path]
 	c.usedM.Unlock()
-	if e != nil && e.sum == sum && (noRender || !e.released) {
+	if e != nil && (noRender || !e.released) && e.same(data) {
+		c.keepSrcSum(e)
 		return e.doc, e.md, e.diags
 	}
 	doc, md, d := parse()
+	e = &docEntry{sum: sha256.Sum256(data), released: noRender, doc: doc, md: md, diags: d}
+	if md != nil {
+		e.srcSum = sha256.Sum256(md.Src)
+	}
+	c.keepSrcSum(e)
 	c.usedM.Lock()
-	c.docs[path] = &docEntry{sum: sum, released: noRender, doc: doc, md: md, diags: d}
+	c.docs[path] = e
 	c.usedM.Unlock()
 	return doc, md, d
+}
+
+// same says whether data are the bytes e was made from: compared with
+// the source its document kept (a memcmp, several times faster than
+// hashing every file of the site on every save), else by hash.
+func (e *docEntry) same(data []byte) bool {
+	if e.doc != nil {
+		return bytes.Equal(e.doc.Src, data)
+	}
+	return e.sum == sha256.Sum256(data)
+}
+
+func (c *Cache) keepSrcSum(e *docEntry) {
+	if e.md == nil {
+		return
+	}
+	c.usedM.Lock()
+	c.srcSums[e.md] = e.srcSum
+	c.usedM.Unlock()
 }
 
 // Memo returns the bytes kept under name when they were made from the same
@@ -236,7 +272,7 @@ func (c *Cache) keyOf(parts ...any) ([32]byte, bool) {
 		h.Write([]byte{0xff}) // parts cannot run into each other
 		switch p := p.(type) {
 		case *link.Page:
-			writeSource(h, p)
+			c.writeSource(h, p)
 		case render.NavPart:
 			ns := c.navHash(string(p))
 			h.Write(ns[:])
@@ -284,8 +320,13 @@ func (c *Cache) navHash(nav string) [32]byte {
 
 // writeSource hashes what a page's body is made from: its source and the
 // destinations the link stage gave its links.
-func writeSource(h hash.Hash, p *link.Page) {
-	src := sha256.Sum256(p.MD.Src)
+func (c *Cache) writeSource(h hash.Hash, p *link.Page) {
+	c.usedM.Lock()
+	src, ok := c.srcSums[p.MD]
+	c.usedM.Unlock()
+	if !ok {
+		src = sha256.Sum256(p.MD.Src)
+	}
 	h.Write(src[:])
 	for i, l := range p.MD.Links {
 		h.Write([]byte(l.Dest))

@@ -45,6 +45,9 @@ type Input struct {
 	Diagrams Layout
 	Memo     Memo           // nil: nothing is carried between builds
 	Edition  *model.Edition // the audience the site is for; nil = the whole site
+	// Lazy, when set, receives the site-wide reports (report.SiteWide)
+	// unpublished, to render on request (the preview); nil = all now.
+	Lazy *Deferred
 }
 
 // Taint is the classification rank of every file of a tree (the
@@ -86,7 +89,7 @@ func Site(in Input) (view.Tree, Taint, diag.List) {
 		cfg: in.Config, asOf: in.AsOf, site: in.Site, theme: in.Theme, themeDir: in.ThemeDir,
 		md: in.Markdown, content: in.Content, assets: in.Assets, snapshot: in.Snapshot, scripts: in.Scripts,
 		commit: in.Commit, en: in.Enriched, reports: in.Reports, diagrams: in.Diagrams, store: in.Memo,
-		edition: in.Edition, taint: Taint{},
+		edition: in.Edition, taint: Taint{}, lazy: in.Lazy,
 	}
 	tree, diags := renderSite(ri)
 	return tree, ri.taint, diags
@@ -100,6 +103,9 @@ func (in *renderInput) rank(p *link.Page) int {
 // ranks is the highest rank of pages; nil = every document of the site.
 func (in *renderInput) ranks(ps []*link.Page) int {
 	if ps == nil {
+		if in.siteRank != nil {
+			return *in.siteRank
+		}
 		ps = in.site.Pages
 	}
 	r := 0
@@ -160,12 +166,18 @@ type renderInput struct {
 	memo     *pageMemo
 	files    view.Tree // the tree as the document pages left it (artefacts are read from it)
 	sv       *view.SiteView
+	siteRank *int             // ranks(nil), taken once: every site-wide page asks
+	edges    map[string][]int // each document's edges (indices into site.Edges, ascending)
+	lazy     *Deferred        // where the site-wide reports go, unpublished; nil = publish them
 }
 
 func renderSite(in renderInput) (view.Tree, diag.List) {
 	var diags diag.List
 	s := in.site
 	in.memo = newPageMemo(s.Pages)
+	whole := in.ranks(nil)
+	in.siteRank = &whole
+	in.edges = edgeIndex(s)
 	tree := view.Tree{}
 	// Every file claims its URL. Two claims are an error at the claimant
 	// that is a file of the site (a document, a copied file, a theme
@@ -288,6 +300,9 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 	pubs := make([][]report.Page, len(in.reports))
 	pubDiags := make([]diag.List, len(in.reports))
 	par.Do(len(in.reports), func(i int) {
+		if in.deferred(in.reports[i]) {
+			return
+		}
 		if pr, ok := in.reports[i].(report.Publisher); ok {
 			pubs[i], pubDiags[i] = pr.Publish(r)
 		}
@@ -327,7 +342,21 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 		claim(url, generated("the "+reportName(in.reports[j.rep])+" report"), files[k], ranks[k])
 	}
 
-	checkPublished(s, tree, &diags)
+	var deferred func(string) bool // a lazy render: links into the deferred pages
+	if in.lazy != nil {
+		in.lazy.in = in
+		for _, rep := range in.reports {
+			if in.deferred(rep) {
+				in.lazy.reps = append(in.lazy.reps, rep)
+			}
+		}
+		deferred = func(rel string) bool {
+			t, _ := in.lazy.Pages(in.store) // made now, in the build, only when a document links there
+			_, ok := t[rel]
+			return ok
+		}
+	}
+	checkPublished(s, tree, deferred, &diags)
 
 	homeRank := in.ranks(nil) // its figures come from every register
 	hd := &view.PageData{Site: sv, Kind: "home", Title: "Home", Data: homeData(in, groups), Marking: in.marking(homeRank)}
@@ -349,7 +378,7 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 // checkPublished checks the site-absolute links the link stage could not
 // resolve ("/soa/#control-5-1", "/assets/style.css") against what the
 // build publishes: a page (its folder or its index.html) or a file.
-func checkPublished(s *link.Site, tree view.Tree, diags *diag.List) {
+func checkPublished(s *link.Site, tree view.Tree, deferred func(string) bool, diags *diag.List) {
 	for _, p := range s.Pages {
 		for _, i := range p.Published {
 			l := p.MD.Links[i]
@@ -362,6 +391,9 @@ func checkPublished(s *link.Site, tree view.Tree, diags *diag.List) {
 				continue
 			}
 			if _, ok := tree[strings.TrimSuffix(rel, "/")+"/index.html"]; ok {
+				continue
+			}
+			if deferred != nil && (deferred(rel) || deferred(strings.TrimSuffix(rel, "/")+"/index.html")) {
 				continue
 			}
 			diags.Errorf(p.Pos(l.Offset), "broken-link", "link %q: the site publishes nothing at %s", l.Dest, u.Path)
@@ -406,7 +438,8 @@ func docView(in *renderInput, r report.Renderer, p *link.Page, tree view.Tree) *
 		ctl, _ := iso.Lookup(c)
 		v.Controls = append(v.Controls, view.ControlView{ID: c, Title: ctl.Title, URL: s.Root + "soa/#" + view.ControlAnchor(c)})
 	}
-	for _, e := range s.Edges {
+	for _, i := range in.edgesOf(d.ID) {
+		e := s.Edges[i]
 		if e.To == d.ID {
 			v.Inputs = append(v.Inputs, refView(s, e.From, e.Whats))
 		}
@@ -432,6 +465,28 @@ func docView(in *renderInput, r report.Renderer, p *link.Page, tree view.Tree) *
 		}
 	}
 	return v
+}
+
+// edgeIndex lists each document's process edges, by id, in the site's
+// order: a document page looks up its own instead of scanning them all
+// (O(documents × edges) per build otherwise).
+func edgeIndex(s *link.Site) map[string][]int {
+	idx := map[string][]int{}
+	for i, e := range s.Edges {
+		idx[e.From] = append(idx[e.From], i)
+		if e.To != e.From {
+			idx[e.To] = append(idx[e.To], i)
+		}
+	}
+	return idx
+}
+
+// edgesOf are the indices of the edges from or to id, ascending.
+func (in *renderInput) edgesOf(id string) []int {
+	if in.edges == nil {
+		return edgeIndex(in.site)[id]
+	}
+	return in.edges[id]
 }
 
 func refView(s *link.Site, id string, whats []string) view.RefView {

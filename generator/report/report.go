@@ -65,6 +65,15 @@ type Publisher interface {
 	Publish(r Renderer) ([]Page, diag.List)
 }
 
+// SiteWide is a publisher whose pages are drawn from every document (the
+// auditor's copy, the search index, every history page, currency): a
+// body edit changes them all. The preview (render.Input.Lazy) publishes
+// them when a browser first asks for one, not on every save.
+type SiteWide interface {
+	Publisher
+	SiteWide()
+}
+
 // Linker is a report with an entry in the site header.
 type Linker interface {
 	HeaderLink() Link

@@ -87,10 +87,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.file(w, r, key, b, http.StatusOK)
 		return
 	}
+	if b, found := s.lazyPage(st, key); found {
+		s.file(w, r, key, b, http.StatusOK)
+		return
+	}
 	// A folder asked for without its slash: send the browser to the slash
 	// form, so the page's relative links resolve.
 	if !strings.HasSuffix(key, "index.html") {
-		if _, found := st.tree[key+"/index.html"]; found {
+		_, found := st.tree[key+"/index.html"]
+		if !found {
+			_, found = s.lazyPage(st, key+"/index.html")
+		}
+		if found {
 			http.Redirect(w, r, (&url.URL{Path: "/" + key + "/"}).EscapedPath(), http.StatusMovedPermanently)
 			return
 		}

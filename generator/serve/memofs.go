@@ -57,14 +57,17 @@ func (m *memoFS) Stat(name string) (fs.FileInfo, error) {
 	return fs.Stat(f, n)
 }
 
-// ReadFile returns a copy, so a caller that changes the bytes cannot
-// change what the next build reads.
+// ReadFile returns the bytes it keeps, not a copy (which fs.ReadFileFS
+// asks for): the build only reads what it is given (no stage changes
+// what an earlier one produced), and a copy of every file on every save
+// was the sources held twice — 100 MB more at 10,000 documents — and
+// as much garbage per save. The slice is capped, so an append copies.
 func (m *memoFS) ReadFile(name string) ([]byte, error) {
 	m.mu.Lock()
 	b, ok := m.data[name]
 	m.mu.Unlock()
 	if ok {
-		return append([]byte(nil), b...), nil
+		return b[:len(b):len(b)], nil
 	}
 	f, n := m.pick(name)
 	b, err := fs.ReadFile(f, n)
@@ -74,7 +77,7 @@ func (m *memoFS) ReadFile(name string) ([]byte, error) {
 	m.mu.Lock()
 	m.data[name] = b
 	m.mu.Unlock()
-	return append([]byte(nil), b...), nil
+	return b[:len(b):len(b)], nil
 }
 
 // forget drops the given slash paths (relative to the site folder) and

@@ -54,11 +54,12 @@ type Config struct {
 	Today func() model.Date
 	Log   io.Writer // build summaries and diagnostics; nil discards them
 	// Debounce is the quiet time after the last change before a rebuild
-	// (default 25 ms: an editor's save is over in 2 ms (write and rename)
+	// (default 10 ms: an editor's save is over in 2 ms (write and rename)
 	// to 5 ms (vim's 21 events), and a checkout or formatter writes with
-	// sub-millisecond gaps, so 25 ms still folds each into one rebuild
-	// while adding little to save-to-reload); MaxWait caps the delay under a stream of changes
-	// (default 1 s).
+	// sub-millisecond gaps, so 10 ms still folds each into one rebuild;
+	// every millisecond of it is added to save-to-reload, whose target
+	// is 30 ms at 1,000 documents); MaxWait caps the delay under a
+	// stream of changes (default 1 s).
 	Debounce, MaxWait time.Duration
 }
 
@@ -102,6 +103,14 @@ type state struct {
 	gen   int       // increments with every good build
 	diags diag.List // of the latest build, good or not
 	ok    bool      // the latest build succeeded
+
+	// lazy makes the site-wide pages the build left out (print, search,
+	// history, currency) when a browser first asks; served records the
+	// ones asked for, which the next build's event names as changed.
+	lazy     *generator.Result
+	servedMu sync.Mutex
+	served   map[string]bool
+	asked    bool // the build's deferred pages were asked for (their diagnostics printed)
 }
 
 // Stats describe one rebuild, for the terminal and for benchmarks.
@@ -127,7 +136,7 @@ func New(c Config) (*Server, error) {
 		c.Log = io.Discard
 	}
 	if c.Debounce <= 0 {
-		c.Debounce = 25 * time.Millisecond
+		c.Debounce = 10 * time.Millisecond
 	}
 	if c.MaxWait <= 0 {
 		c.MaxWait = time.Second
@@ -234,6 +243,7 @@ func (s *Server) Rebuild(changed []string) Stats {
 	opts.BaseURL = "/" // the preview serves at the root whatever base_url says
 	opts.Scripts = append(append([]string(nil), opts.Scripts...), Prefix+"reload.js")
 	opts.Cache = s.cache
+	opts.Lazy = true // a save renders what it changes; site-wide pages wait for a browser
 	if s.cfg.Today != nil {
 		opts.Today = s.cfg.Today()
 	}
@@ -257,7 +267,7 @@ func (s *Server) Rebuild(changed []string) Stats {
 	}
 	s.mu.Lock()
 	old := s.st
-	next := &state{tree: old.tree, gen: old.gen}
+	next := &state{tree: old.tree, gen: old.gen, lazy: old.lazy}
 	var ev event
 	switch {
 	case err != nil:
@@ -266,9 +276,11 @@ func (s *Server) Rebuild(changed []string) Stats {
 		next.diags = res.Diags
 	default:
 		next.diags, next.ok = res.Diags, true
-		next.tree = res.Tree
+		next.tree, next.lazy = res.Tree, res
 		next.gen++
 		ev.Changed, ev.Removed, ev.CSSOnly, ev.All = diffTrees(old.tree, res.Tree)
+		ev.Changed = withLazy(ev.Changed, old, res.Tree)
+		next.served = carried(old)
 	}
 	s.st = next
 	s.building = nil
@@ -301,6 +313,64 @@ func bootID() string {
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	return hex.EncodeToString(b[:])
+}
+
+// withLazy adds to a build's changed URLs the deferred pages browsers
+// asked the old build for, when anything changed: whether their bytes
+// did is only known by making them, which waits for the next request.
+func withLazy(changed []string, old *state, tree view.Tree) []string {
+	if len(changed) == 0 {
+		return changed
+	}
+	old.servedMu.Lock()
+	defer old.servedMu.Unlock()
+	n := len(changed)
+	for k := range old.served {
+		if _, built := tree[k]; !built {
+			changed = append(changed, urlOf(k))
+		}
+	}
+	if len(changed) > n {
+		sort.Strings(changed)
+	}
+	return changed
+}
+
+// carried are the deferred pages browsers asked for up to old's build:
+// a browser may still show one after a build that changed nothing.
+func carried(old *state) map[string]bool {
+	old.servedMu.Lock()
+	defer old.servedMu.Unlock()
+	if len(old.served) == 0 {
+		return nil
+	}
+	out := make(map[string]bool, len(old.served))
+	for k := range old.served {
+		out[k] = true
+	}
+	return out
+}
+
+// lazyPage is a deferred page of st's build, made on the first request.
+func (s *Server) lazyPage(st *state, key string) ([]byte, bool) {
+	if st.lazy == nil {
+		return nil, false
+	}
+	b, diags, found := st.lazy.Page(key)
+	st.servedMu.Lock()
+	first := !st.asked
+	st.asked = true
+	if found {
+		if st.served == nil {
+			st.served = map[string]bool{}
+		}
+		st.served[key] = true
+	}
+	st.servedMu.Unlock()
+	if first && len(diags) > 0 {
+		fmt.Fprint(s.cfg.Log, diags.String())
+	}
+	return b, found
 }
 
 // diffTrees lists the URLs whose bytes differ between two trees, sorted.

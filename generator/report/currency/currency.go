@@ -93,6 +93,9 @@ func (*Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
 	return cur.Findings(docs, in.Currency, in.AsOf), diags
 }
 
+// SiteWide marks the report as drawn from the whole site (report.SiteWide): its tables list every document.
+func (*Report) SiteWide() {}
+
 // Publish writes /currency/ (the report page), /currency.json and
 // /reviews.ics from the build's currency and every report's findings.
 func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {

@@ -434,6 +434,9 @@ func (rep *Report) Annotate(r report.Renderer, p *link.Page, v *view.DocView) {
 	}
 }
 
+// SiteWide marks the report as drawn from the whole site (report.SiteWide): a page for every document.
+func (*Report) SiteWide() {}
+
 // Publish writes /<path>/history/ for every document.
 func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 	if !r.Has("history") {

@@ -83,6 +83,9 @@ func (*Report) HeaderLink() report.Link {
 	return report.Link{Title: "Print", URL: "print/", Weight: 90}
 }
 
+// SiteWide marks the report as drawn from the whole site (report.SiteWide): the auditor's copy shows every document.
+func (*Report) SiteWide() {}
+
 // Publish writes /print/: every approved document (drafts and retired
 // documents are not in force) grouped by type in schema order, processes
 // in clause order, the rest by title.

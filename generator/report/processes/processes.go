@@ -24,6 +24,7 @@ import (
 // Report is the process report. New makes one per build.
 type Report struct {
 	graph     diagrams.Graph
+	around    func(id string) diagrams.Graph // graph.Neighbourhoods(), indexed once
 	site      *link.Site
 	published report.Published
 }
@@ -45,6 +46,7 @@ func (r *Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
 	s := in.Site
 	r.site = s
 	r.graph = processGraph(s, in.Currency)
+	r.around = r.graph.Neighbourhoods()
 	hasProcess := slices.ContainsFunc(s.Pages, func(p *link.Page) bool { return p.Doc.Type == "process" })
 	if !hasProcess {
 		return nil, nil
@@ -144,7 +146,7 @@ func (rep *Report) Annotate(r report.Renderer, p *link.Page, v *view.DocView) {
 	if d.Type != "process" || d.ID == "" {
 		return
 	}
-	g := rep.graph.Neighbourhood(d.ID)
+	g := rep.around(d.ID)
 	if len(g.Nodes) == 0 {
 		return
 	}

@@ -64,6 +64,9 @@ func New() *Report { return &Report{} }
 // Analyze has nothing to check.
 func (*Report) Analyze(*report.Input) ([]model.Finding, diag.List) { return nil, nil }
 
+// SiteWide marks the report as drawn from the whole site (report.SiteWide): the index holds every document.
+func (*Report) SiteWide() {}
+
 // Publish writes /search-index.json for the theme's search.js, and
 // /search/, where the search form lands without JavaScript (it lists every
 // document) and which shows full results with it.

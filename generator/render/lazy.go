@@ -1,0 +1,102 @@
+package render
+
+import (
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/par"
+	"github.com/isms-project/isms/generator/report"
+	"github.com/isms-project/isms/generator/view"
+)
+
+// Deferred holds what a lazy render (Input.Lazy) left out: the pages of
+// the site-wide reports (report.SiteWide), published and rendered on the
+// first call to Pages from the finished build's state — the same code,
+// the same memo keys, so the same bytes as an eager build. The preview
+// asks for them when a browser does: a save then costs what the edit
+// changes, not /print/, the search index and every history page.
+type Deferred struct {
+	in   renderInput // the build's, with its own memo store
+	reps []report.Report
+	once sync.Once
+	done atomic.Bool
+	tree view.Tree
+	diag diag.List
+}
+
+// deferred says whether rep is left to Deferred in this render.
+func (in *renderInput) deferred(rep report.Report) bool {
+	_, ok := rep.(report.SiteWide)
+	return ok && in.lazy != nil
+}
+
+// Done says whether the pages were made: Pages no longer uses a store.
+func (d *Deferred) Done() bool { return d.done.Load() }
+
+// Pages publishes and renders the deferred reports on the first call,
+// with store as the memo (nil: none), and returns their files — less
+// any URL the build's tree or an earlier report already holds — and the
+// diagnostics of making them. Safe for concurrent use; the tree returned
+// is never written again.
+func (d *Deferred) Pages(store Memo) (view.Tree, diag.List) {
+	d.once.Do(func() {
+		defer d.done.Store(true)
+		in := d.in
+		in.store = store
+		d.tree, d.diag = in.publishDeferred(d.reps)
+	})
+	return d.tree, d.diag
+}
+
+// publishDeferred is the report half of renderSite for reps, into a tree
+// of its own.
+func (in *renderInput) publishDeferred(reps []report.Report) (view.Tree, diag.List) {
+	var diags diag.List
+	r := &lender{in: in}
+	pubs := make([][]report.Page, len(reps))
+	pubDiags := make([]diag.List, len(reps))
+	par.Do(len(reps), func(i int) {
+		pubs[i], pubDiags[i] = reps[i].(report.Publisher).Publish(r)
+	})
+	type job struct {
+		rep  int
+		page report.Page
+	}
+	var jobs []job
+	for i := range reps {
+		diags = append(diags, pubDiags[i]...)
+		for _, pg := range pubs[i] {
+			jobs = append(jobs, job{i, pg})
+		}
+	}
+	files := make([][]byte, len(jobs))
+	ferrs := make([]error, len(jobs))
+	par.Do(len(jobs), func(k int) {
+		pg := jobs[k].page
+		rank := in.ranks(pg.Sources)
+		if c := pg.Classification; c != "" {
+			rank = max(rank, in.cfg.Rank(c))
+		}
+		files[k], ferrs[k] = r.page(pg, in.marking(rank))
+	})
+	tree := view.Tree{}
+	for k, j := range jobs {
+		if ferrs[k] != nil {
+			diags.Errorf(diag.Pos{Path: "themes/layouts/" + j.page.Layout + ".html"}, "theme", "%v", ferrs[k])
+			continue
+		}
+		url := j.page.URL
+		if url == "" || strings.HasSuffix(url, "/") {
+			url += "index.html"
+		}
+		_, built := in.files[url]
+		if _, taken := tree[url]; taken || built {
+			diags.Errorf(diag.Pos{Path: contentDir}, "url-taken", "the %s report and another file both publish /%s", reportName(reps[j.rep]), url)
+			continue
+		}
+		tree[url] = files[k]
+	}
+	return tree, diags
+}
