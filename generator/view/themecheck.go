@@ -43,4 +43,3 @@ func CheckTheme(top, base fs.FS) diag.List {
 	}
 	return diags
 }
-
