@@ -10,6 +10,7 @@ import (
 // and refused when it is a link or (as root, who can give it away)
 // another user's.
 func TestOwnFolder(t *testing.T) {
+	Restore() // no package diagrams here to do it: t.TempDir in the usual place
 	root := t.TempDir()
 	d := filepath.Join(root, "cache", "isms", "wasm")
 	if !ownFolder(d) {
