@@ -124,7 +124,7 @@ func BenchmarkRender(b *testing.B) {
 // benchRenderInput redoes the cheap steps between link and render that
 // Build does not hand out.
 func benchRenderInput(o Options, res *Result) (render.Input, error) {
-	theme, d := loadTheme(o.Site, res.Config.Theme)
+	theme, d := loadTheme(o.Site, res.Config.Theme, false)
 	if d.HasErrors() {
 		return render.Input{}, fmt.Errorf("%s", d.String())
 	}

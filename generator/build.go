@@ -216,9 +216,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		paths[i] = d.Path
 	}
 	histCtx, stopHistory := context.WithCancel(ctx)
-	if !o.NoRender {
-		hist.Prefetch(histCtx, paths) // git works while we parse
-	}
+	hist.Prefetch(histCtx, paths) // git works while we parse (check too: its findings need the diffs)
 	defer func() {
 		stopHistory() // a build that stops early does not wait for git
 		hist.Wait()
@@ -275,7 +273,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	diags = append(diags, d...)
 	res.Site = site
 
-	theme, d := o.Cache.theme(func() (*view.Theme, diag.List) { return loadTheme(o.Site, cfg.Theme) })
+	theme, d := o.Cache.theme(func() (*view.Theme, diag.List) { return loadTheme(o.Site, cfg.Theme, o.NoRender) })
 	diags = append(diags, d...)
 	editions, err := selectEditions(cfg, o)
 	if err != nil {
@@ -758,15 +756,23 @@ func rootPath(base string) (string, error) {
 }
 
 // loadTheme overlays <site>/themes/<name>/ on the embedded default theme.
-func loadTheme(site fs.FS, name string) (*view.Theme, diag.List) {
+// With check (nothing rendered) it only reports the theme's errors, and
+// the theme is nil.
+func loadTheme(site fs.FS, name string, check bool) (*view.Theme, diag.List) {
 	var top fs.FS
 	if _, err := fs.Stat(site, "themes/"+name); err == nil {
 		top, _ = fs.Sub(site, "themes/"+name)
 	} else if name != "default" {
 		var d diag.List
 		d.Errorf(diag.Pos{Path: "isms.yaml"}, "theme", "theme %q not found: no folder themes/%s in the site", name, name)
+		if check {
+			return nil, d
+		}
 		t, _ := view.LoadTheme(themes.Default())
 		return t, d
+	}
+	if check {
+		return nil, view.CheckTheme(top, themes.Default())
 	}
 	return view.LoadTheme(themes.Overlay(top, themes.Default()))
 }

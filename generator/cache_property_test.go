@@ -157,8 +157,12 @@ func checkCachedEdits(t *testing.T, seed uint64, steps int) {
 // author edits, the cached build is the fresh build. Bounded and seeded
 // here; FuzzCacheEdits explores further.
 func TestCacheRandomEdits(t *testing.T) {
-	for seed := range uint64(4) {
-		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) { checkCachedEdits(t, seed, 20) })
+	seeds, steps := uint64(4), 20
+	if testing.Short() {
+		seeds, steps = 1, 8 // .ci/run runs them all
+	}
+	for seed := range seeds {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) { checkCachedEdits(t, seed, steps) })
 	}
 }
 
@@ -166,6 +170,9 @@ func FuzzCacheEdits(f *testing.F) {
 	f.Add(uint64(1), uint8(10))
 	f.Add(uint64(99), uint8(30))
 	f.Fuzz(func(t *testing.T, seed uint64, steps uint8) {
+		if testing.Short() && steps > 10 {
+			t.Skip("long edit sequence in -short mode (.ci/run runs it)")
+		}
 		checkCachedEdits(t, seed, int(steps%40))
 	})
 }

@@ -2,7 +2,6 @@ package generator
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -108,7 +107,7 @@ func TestRawAnchorTargets(t *testing.T) {
 // /print/ carries the reports' sections of each document (the risk
 // register's risks, a record's actions), as the document pages do.
 func TestPrintHasDocumentSections(t *testing.T) {
-	res := mustBuild(t, os.DirFS(".."))
+	res := sampleBuild(t)
 	print := string(res.Tree["print/index.html"])
 	for _, want := range []string{"R-01", "CA-2026-09-01", "EX-2026-014"} {
 		if !strings.Contains(print, `<section class="doc-section`) || !strings.Contains(print, want) {
@@ -149,7 +148,7 @@ func TestOddFileNamesLinkEscaped(t *testing.T) {
 // Every record is searchable by its id and leads to its row: a risk, an
 // action, an exception of the sample.
 func TestRecordsSearchable(t *testing.T) {
-	res := mustBuild(t, os.DirFS(".."))
+	res := sampleBuild(t)
 	idx := string(res.Tree["search-index.json"])
 	for _, want := range []string{
 		`"i":"R-11","t":"Inconsistent server hardening because the build procedure is out of date","y":"risk","u":"registers/risk-register/#R-11"`,
@@ -167,7 +166,7 @@ func TestRecordsSearchable(t *testing.T) {
 // Every page names the theme's icon, which is published: browsers asked
 // for /favicon.ico on every page view and got the 404 page.
 func TestFavicon(t *testing.T) {
-	res := mustBuild(t, os.DirFS(".."))
+	res := sampleBuild(t)
 	if _, ok := res.Tree["assets/favicon.svg"]; !ok {
 		t.Fatal("no assets/favicon.svg")
 	}
@@ -182,7 +181,7 @@ func TestFavicon(t *testing.T) {
 // the management-review pack sees the sample's objective OBJ-2026-06 as
 // missed (its due date passed with the target not met), not as off track.
 func TestRecordStatusAsOf(t *testing.T) {
-	res := mustBuild(t, os.DirFS(".."))
+	res := sampleBuild(t)
 	page := string(res.Tree["management-review/index.html"])
 	i := strings.Index(page, `id="OBJ-2026-06"`)
 	if i < 0 {
@@ -197,7 +196,7 @@ func TestRecordStatusAsOf(t *testing.T) {
 // step with its facts and the worst state among them; on a site without
 // records a step says so, and no audit or review recorded is bad.
 func TestHomeEnginePanel(t *testing.T) {
-	res := mustBuild(t, os.DirFS(".."))
+	res := sampleBuild(t)
 	home := string(res.Tree["index.html"])
 	for _, want := range []string{
 		`<li class="pdca-step pdca-bad"><h3>Plan</h3>`, `risks above appetite`, `risks not reassessed within their interval`,

@@ -16,7 +16,7 @@ import (
 // TestCurrencyGolden pins /currency.json of the sample site as of
 // 2026-11-27. Rewrite with go test ./generator -run CurrencyGolden -update.
 func TestCurrencyGolden(t *testing.T) {
-	res := mustBuild(t, os.DirFS(".."))
+	res := sampleBuild(t)
 	got := res.Tree["currency.json"]
 	const golden = "../testdata/currency/sample-2026-11-27.json"
 	if *update {

@@ -2,7 +2,6 @@ package generator
 
 import (
 	"html"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -54,7 +53,7 @@ func TestPrintManual(t *testing.T) {
 // link (HTML and SVG) landing on an element of the copy, the reports in
 // it, each process with its inputs, outputs and diagram, numbered contents.
 func TestPrintCopyIsWhole(t *testing.T) {
-	res := mustBuild(t, os.DirFS(".."))
+	res := sampleBuild(t)
 	page := string(res.Tree["print/index.html"])
 	article := page[strings.Index(page, `<article class="print-manual">`):]
 	ids := map[string]int{}

@@ -1,7 +1,7 @@
 // Package browsertest drives the built sample site in headless Chromium:
 // the parts of the theme that only exist in a browser (search.js) are
 // tested the way a reader uses them. The tests skip when no Chromium
-// binary is installed.
+// binary is installed, and in -short mode.
 package browsertest
 
 import (
@@ -27,6 +27,11 @@ import (
 
 func chromium(t *testing.T) string {
 	t.Helper()
+	if testing.Short() {
+		// A Chromium per test: minutes on a loaded 2-core machine. CI
+		// (.ci/run) runs without -short, so they still run there.
+		t.Skip("browser tests skipped in -short mode (.ci/run runs them)")
+	}
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
 		if p, err := exec.LookPath(name); err == nil {
 			return p

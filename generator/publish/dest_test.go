@@ -204,7 +204,11 @@ func TestFolderConcurrent(t *testing.T) {
 	dest := filepath.Join(t.TempDir(), "public")
 	a, b := bigSite("a"), bigSite("b")
 	wantA, wantB := publishFresh(t, a), publishFresh(t, b)
-	for round := range 8 {
+	rounds := 8
+	if testing.Short() {
+		rounds = 2 // .ci/run runs all eight
+	}
+	for round := range rounds {
 		var wg sync.WaitGroup
 		errs := make([]error, 2)
 		for i, site := range []fs.FS{a, b} {

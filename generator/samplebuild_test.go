@@ -1,0 +1,33 @@
+package generator
+
+import (
+	"context"
+	"os"
+	"sync"
+	"testing"
+)
+
+// theSample is the repository's sample site built once (as mustBuild
+// builds it) for the tests that only read the result: eight builds of it
+// were a tenth of this package's test time.
+var theSample struct {
+	once sync.Once
+	res  *Result
+	err  error
+}
+
+// sampleBuild is the shared build of the sample site. Read it; never
+// change it (other tests see the same tree).
+func sampleBuild(t testing.TB) *Result {
+	t.Helper()
+	theSample.once.Do(func() {
+		theSample.res, theSample.err = Build(context.Background(), Options{Site: os.DirFS(".."), Today: asOf})
+	})
+	if theSample.err != nil {
+		t.Fatal(theSample.err)
+	}
+	if theSample.res.Tree == nil {
+		t.Fatalf("build failed:\n%s", theSample.res.Diags)
+	}
+	return theSample.res
+}
