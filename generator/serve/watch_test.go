@@ -155,8 +155,9 @@ func TestWatchRenameFolder(t *testing.T) {
 }
 
 func TestWatchBurstIsOneBatch(t *testing.T) {
-	// A generous cap, so a slow machine cannot split the burst.
-	dir, batches := watchDir(t, 200*time.Millisecond, 10*time.Second)
+	// A generous quiet time and cap, so a loaded machine (a pause of
+	// 200 ms between two writes was seen at load 20) cannot split the burst.
+	dir, batches := watchDir(t, time.Second, 20*time.Second)
 	var want []string
 	for i := range 100 {
 		name := fmt.Sprintf("f%03d.md", i)
