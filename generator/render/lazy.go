@@ -1,12 +1,10 @@
 package render
 
 import (
-	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/isms-project/isms/generator/diag"
-	"github.com/isms-project/isms/generator/par"
 	"github.com/isms-project/isms/generator/report"
 	"github.com/isms-project/isms/generator/view"
 )
@@ -53,50 +51,15 @@ func (d *Deferred) Pages(store Memo) (view.Tree, diag.List) {
 // publishDeferred is the report half of renderSite for reps, into a tree
 // of its own.
 func (in *renderInput) publishDeferred(reps []report.Report) (view.Tree, diag.List) {
-	var diags diag.List
-	r := &lender{in: in}
-	pubs := make([][]report.Page, len(reps))
-	pubDiags := make([]diag.List, len(reps))
-	par.Do(len(reps), func(i int) {
-		pubs[i], pubDiags[i] = reps[i].(report.Publisher).Publish(r)
-	})
-	type job struct {
-		rep  int
-		page report.Page
-	}
-	var jobs []job
-	for i := range reps {
-		diags = append(diags, pubDiags[i]...)
-		for _, pg := range pubs[i] {
-			jobs = append(jobs, job{i, pg})
-		}
-	}
-	files := make([][]byte, len(jobs))
-	ferrs := make([]error, len(jobs))
-	par.Do(len(jobs), func(k int) {
-		pg := jobs[k].page
-		rank := in.ranks(pg.Sources)
-		if c := pg.Classification; c != "" {
-			rank = max(rank, in.cfg.Rank(c))
-		}
-		files[k], ferrs[k] = r.page(pg, in.marking(rank))
-	})
+	pages, diags := in.publishPages(&lender{in: in}, reps, nil)
 	tree := view.Tree{}
-	for k, j := range jobs {
-		if ferrs[k] != nil {
-			diags.Errorf(diag.Pos{Path: "themes/layouts/" + j.page.Layout + ".html"}, "theme", "%v", ferrs[k])
+	for _, pg := range pages {
+		_, built := in.files[pg.url]
+		if _, taken := tree[pg.url]; taken || built {
+			diags.Errorf(diag.Pos{Path: contentDir}, "url-taken", "the %s report and another file both publish /%s", reportName(reps[pg.rep]), pg.url)
 			continue
 		}
-		url := j.page.URL
-		if url == "" || strings.HasSuffix(url, "/") {
-			url += "index.html"
-		}
-		_, built := in.files[url]
-		if _, taken := tree[url]; taken || built {
-			diags.Errorf(diag.Pos{Path: contentDir}, "url-taken", "the %s report and another file both publish /%s", reportName(reps[j.rep]), url)
-			continue
-		}
-		tree[url] = files[k]
+		tree[pg.url] = pg.b
 	}
 	return tree, diags
 }

@@ -297,49 +297,10 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 	// them); their pages are then rendered side by side, and claimed in
 	// list order. Reports read the tree (for artefacts) only while nobody
 	// writes it.
-	pubs := make([][]report.Page, len(in.reports))
-	pubDiags := make([]diag.List, len(in.reports))
-	par.Do(len(in.reports), func(i int) {
-		if in.deferred(in.reports[i]) {
-			return
-		}
-		if pr, ok := in.reports[i].(report.Publisher); ok {
-			pubs[i], pubDiags[i] = pr.Publish(r)
-		}
-	})
-	type job struct {
-		rep  int
-		page report.Page
-	}
-	var jobs []job
-	for i := range in.reports {
-		diags = append(diags, pubDiags[i]...)
-		for _, pg := range pubs[i] {
-			jobs = append(jobs, job{i, pg})
-		}
-	}
-	files := make([][]byte, len(jobs))
-	ferrs := make([]error, len(jobs))
-	ranks := make([]int, len(jobs))
-	for k, j := range jobs {
-		ranks[k] = in.ranks(j.page.Sources)
-		if c := j.page.Classification; c != "" {
-			ranks[k] = max(ranks[k], in.cfg.Rank(c))
-		}
-	}
-	par.Do(len(jobs), func(k int) {
-		files[k], ferrs[k] = r.page(jobs[k].page, in.marking(ranks[k]))
-	})
-	for k, j := range jobs {
-		if ferrs[k] != nil {
-			diags.Errorf(diag.Pos{Path: "themes/layouts/" + j.page.Layout + ".html"}, "theme", "%v", ferrs[k])
-			continue
-		}
-		url := j.page.URL
-		if url == "" || strings.HasSuffix(url, "/") {
-			url += "index.html"
-		}
-		claim(url, generated("the "+reportName(in.reports[j.rep])+" report"), files[k], ranks[k])
+	pages, d := in.publishPages(r, in.reports, in.deferred)
+	diags = append(diags, d...)
+	for _, pg := range pages {
+		claim(pg.url, generated("the "+reportName(in.reports[pg.rep])+" report"), pg.b, pg.rank)
 	}
 
 	var deferred func(string) bool // a lazy render: links into the deferred pages
@@ -373,6 +334,62 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 		claim("404.html", generated("the not-found page"), nf, 0)
 	}
 	return tree, diags
+}
+
+// reportPage is one page a report published, rendered.
+type reportPage struct {
+	rep  int    // the report's index in the list given
+	url  string // the file it goes to ("x/" is "x/index.html")
+	rank int    // its taint
+	b    []byte
+}
+
+// publishPages lets every report of reps that skip does not name publish,
+// side by side (in list order), and renders their pages side by side,
+// each marked with its classification; a page whose layout fails is a
+// theme error and is not returned.
+func (in *renderInput) publishPages(r *lender, reps []report.Report, skip func(report.Report) bool) ([]reportPage, diag.List) {
+	var diags diag.List
+	pubs := make([][]report.Page, len(reps))
+	pubDiags := make([]diag.List, len(reps))
+	par.Do(len(reps), func(i int) {
+		if skip != nil && skip(reps[i]) {
+			return
+		}
+		if pr, ok := reps[i].(report.Publisher); ok {
+			pubs[i], pubDiags[i] = pr.Publish(r)
+		}
+	})
+	var jobs []reportPage
+	var src []report.Page
+	for i := range reps {
+		diags = append(diags, pubDiags[i]...)
+		for _, pg := range pubs[i] {
+			rank := in.ranks(pg.Sources)
+			if c := pg.Classification; c != "" {
+				rank = max(rank, in.cfg.Rank(c))
+			}
+			url := pg.URL
+			if url == "" || strings.HasSuffix(url, "/") {
+				url += "index.html"
+			}
+			jobs = append(jobs, reportPage{rep: i, url: url, rank: rank})
+			src = append(src, pg)
+		}
+	}
+	ferrs := make([]error, len(jobs))
+	par.Do(len(jobs), func(k int) {
+		jobs[k].b, ferrs[k] = r.page(src[k], in.marking(jobs[k].rank))
+	})
+	out := jobs[:0]
+	for k, j := range jobs {
+		if ferrs[k] != nil {
+			diags.Errorf(diag.Pos{Path: "themes/layouts/" + src[k].Layout + ".html"}, "theme", "%v", ferrs[k])
+			continue
+		}
+		out = append(out, j)
+	}
+	return out, diags
 }
 
 // checkPublished checks the site-absolute links the link stage could not
