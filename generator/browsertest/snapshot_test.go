@@ -1,10 +1,7 @@
 package browsertest
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -17,6 +14,7 @@ import (
 
 	"github.com/isms-project/isms/generator"
 	"github.com/isms-project/isms/generator/model"
+	"github.com/isms-project/isms/generator/publish"
 )
 
 // unzippedSnapshot builds a snapshot of the sample, unzips its zip into
@@ -38,28 +36,9 @@ func unzippedSnapshot(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	zr, err := zip.NewReader(bytes.NewReader(z), int64(len(z)))
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
-	for _, f := range zr.File {
-		dst := filepath.Join(dir, filepath.FromSlash(f.Name))
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		r, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(r)
-		r.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(dst, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
+	if err := publish.Unpack(z, dir); err != nil {
+		t.Fatal(err)
 	}
 	return filepath.Join(dir, "snapshot-2026-11-27")
 }

@@ -322,3 +322,31 @@ func TestVerifyUnpackedZip(t *testing.T) {
 		t.Errorf("change in the unpacked copy not found: %+v", r)
 	}
 }
+
+// TestUnpack: a snapshot zip unpacks to its files; an entry that climbs
+// out ("../evil") is refused and written nowhere.
+func TestUnpack(t *testing.T) {
+	var buf bytes.Buffer
+	if err := Zip(&buf, siteV2, "snap", asOf); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := Unpack(buf.Bytes(), dir); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "snap", "index.html")); err != nil || len(b) == 0 {
+		t.Fatalf("snap/index.html: %v", err)
+	}
+	var evil bytes.Buffer
+	zw := zip.NewWriter(&evil)
+	w, _ := zw.Create("../evil")
+	w.Write([]byte("x"))
+	zw.Close()
+	inner := filepath.Join(t.TempDir(), "in")
+	if err := Unpack(evil.Bytes(), inner); err == nil {
+		t.Fatal("an entry ../evil was unpacked")
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(inner), "evil")); err == nil {
+		t.Fatal("../evil was written beside the folder")
+	}
+}

@@ -2,10 +2,13 @@ package publish
 
 import (
 	"archive/zip"
+	"bytes"
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -77,4 +80,43 @@ func zipTime(t time.Time) time.Time {
 		return zipEpoch
 	}
 	return t
+}
+
+// Unpack writes every file of the zip z under dir, as an auditor unzips
+// a snapshot: entries must be plain relative slash paths (no "..", no
+// absolute path), or it fails before writing that entry.
+func Unpack(z []byte, dir string) error {
+	zr, err := zip.NewReader(bytes.NewReader(z), int64(len(z)))
+	if err != nil {
+		return err
+	}
+	for _, f := range zr.File {
+		name := strings.TrimSuffix(f.Name, "/")
+		if !fs.ValidPath(name) || name == "." {
+			return fmt.Errorf("unpack: entry %q is not a relative path", f.Name)
+		}
+		dst := filepath.Join(dir, filepath.FromSlash(name))
+		if f.FileInfo().IsDir() {
+			if err := os.MkdirAll(dst, 0o755); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		r, err := f.Open()
+		if err != nil {
+			return err
+		}
+		b, err := io.ReadAll(r)
+		r.Close()
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(dst, b, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
