@@ -567,7 +567,10 @@ const hyphen = "&#45;"
 // written &#45;, as Graphviz does), less trailing dots and hyphens (the
 // end of a sentence), so "R-1" is found in "R-1." but not in "R-12"; a
 // JSON escape (\u003e) ends a token.
-func eachID(s string, ids map[string]bool, fn func(start, end int)) {
+func eachID[T ~string | ~[]byte](s T, ids map[string]bool, fn func(start, end int)) {
+	hyphenAt := func(j int) bool {
+		return s[j] == '&' && len(s)-j >= len(hyphen) && string(s[j:j+len(hyphen)]) == hyphen
+	}
 	var norm []byte
 	var ends []int
 	for i := 0; i < len(s); {
@@ -575,26 +578,27 @@ func eachID(s string, ids map[string]bool, fn func(start, end int)) {
 			i += 6
 			continue
 		}
-		if !idChar(s[i]) && !strings.HasPrefix(s[i:], hyphen) {
+		if !idChar(s[i]) && !hyphenAt(i) {
 			i++
 			continue
 		}
 		j := i
 		norm, ends = norm[:0], ends[:0]
 		for j < len(s) {
-			switch {
-			case idChar(s[j]):
-				norm = append(norm, s[j]|0x20*byte(boolInt(s[j] >= 'A' && s[j] <= 'Z')))
+			if c := s[j]; idChar(c) {
+				if c >= 'A' && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				norm = append(norm, c)
 				j++
-			case strings.HasPrefix(s[j:], hyphen):
+			} else if hyphenAt(j) {
 				norm = append(norm, '-')
 				j += len(hyphen)
-			default:
-				goto done
+			} else {
+				break
 			}
 			ends = append(ends, j)
 		}
-	done:
 		k := len(norm)
 		for k > 0 && (norm[k-1] == '.' || norm[k-1] == '-') {
 			k--
@@ -606,14 +610,7 @@ func eachID(s string, ids map[string]bool, fn func(start, end int)) {
 	}
 }
 
-func boolInt(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-func isHex(s string) bool {
+func isHex[T ~string | ~[]byte](s T) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i] | 0x20
 		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
@@ -665,8 +662,8 @@ func redact(tree view.Tree, ids map[string]bool, copied []string) {
 		if skip[u] {
 			continue
 		}
-		s := string(b)
 		if path.Ext(u) == ".ics" { // lines folded at 75 octets may split an id
+			s := string(b)
 			lines := strings.Split(strings.ReplaceAll(s, "\r\n ", ""), "\r\n")
 			for i, l := range lines {
 				lines[i] = currency.Fold(redactText(l, ids))
@@ -676,8 +673,14 @@ func redact(tree view.Tree, ids map[string]bool, copied []string) {
 			}
 			continue
 		}
-		if r := redactText(s, ids); r != s {
-			tree[u] = []byte(r)
+		var out []byte // made only when an id is found: most pages have none
+		last := 0
+		eachID(b, ids, func(i, j int) {
+			out = append(append(out, b[last:i]...), redacted...)
+			last = j
+		})
+		if out != nil {
+			tree[u] = append(out, b[last:]...)
 		}
 	}
 }
