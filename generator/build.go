@@ -510,25 +510,29 @@ func both(whole, edition []model.Finding) []model.Finding {
 // withoutWithheld are the findings that neither name nor quote a
 // document left out or a record declared in one.
 func withoutWithheld(fs []model.Finding, withheld []*link.Page, records []string) []model.Finding {
-	words := slices.Clone(records)
-	for _, p := range withheld {
-		words = append(words, p.Doc.ID, p.Doc.Title, p.Doc.Path)
+	words := map[string]bool{}
+	for _, w := range records {
+		words[w] = true
 	}
-	hidden := func(id string) bool { return slices.Contains(words, id) }
+	for _, p := range withheld {
+		words[p.Doc.ID], words[p.Doc.Title], words[p.Doc.Path] = true, true, true
+	}
+	delete(words, "")
+	if len(words) == 0 {
+		return fs
+	}
+	// One pass over a message finds any of the words (the replacer is a
+	// trie), where a search per word costs words × findings.
+	var pairs []string
+	for w := range words {
+		pairs = append(pairs, w, "")
+	}
+	quotes := strings.NewReplacer(pairs...)
 	var out []model.Finding
-next:
 	for _, f := range fs {
-		for _, id := range f.IDs {
-			if hidden(id) {
-				continue next
-			}
+		if !slices.ContainsFunc(f.IDs, func(id string) bool { return words[id] }) && quotes.Replace(f.Message) == f.Message {
+			out = append(out, f)
 		}
-		for _, w := range words {
-			if w != "" && strings.Contains(f.Message, w) {
-				continue next
-			}
-		}
-		out = append(out, f)
 	}
 	return out
 }
