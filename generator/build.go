@@ -319,6 +319,9 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		}
 		res.Tree, res.Taint = tree, taint
 		res.lazy = o.Cache.lazyPages(a.lazy)
+		if res.lazy != nil {
+			res.lazy.schema, res.lazy.md = schema, md
+		}
 		return res, nil
 	}
 

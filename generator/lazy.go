@@ -1,17 +1,27 @@
 package generator
 
 import (
+	"bytes"
+	"slices"
+
+	"github.com/isms-project/isms/diagrams"
 	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/link"
+	"github.com/isms-project/isms/generator/markdown"
+	"github.com/isms-project/isms/generator/model"
 	"github.com/isms-project/isms/generator/render"
+	"github.com/isms-project/isms/generator/report/search"
 	"github.com/isms-project/isms/generator/view"
 )
 
 // lazyPages is a build's deferred pages (Options.Lazy) and the cache
 // they may use: the build's, until the next build begins.
 type lazyPages struct {
-	d     *render.Deferred
-	cache *Cache
-	gen   uint64
+	d      *render.Deferred
+	schema *model.Schema      // what Speculate decodes with
+	md     *markdown.Markdown // and parses with
+	cache  *Cache
+	gen    uint64
 }
 
 // lazyPages ties d to the build running on c (nil d: nothing deferred).
@@ -54,4 +64,67 @@ func (l *lazyPages) pages() (view.Tree, diag.List) {
 		return l.d.Pages(nil) // a newer build has begun: its salt is not this one's
 	}
 	return l.d.Pages(c)
+}
+
+// Speculate renders the page of the document at path (under content/)
+// with its source replaced by src, against this finished build: the
+// preview serves it at once while the site is built again, so a save
+// shows in one frame however large the site. It declines (ok false) for
+// any change that may reach beyond the page or that the build would
+// reject: another front-matter, links to other destinations, a diagram
+// error, a Mermaid diagram added or removed, a build made with editions
+// or without Options.Lazy. Headings may change: other documents' links
+// to this one's fragments are checked by the build that follows, which
+// always has the last word. key is the page's file in Tree.
+func (r *Result) Speculate(path string, src []byte) (key string, page []byte, ok bool) {
+	if r == nil || r.lazy == nil || r.Tree == nil || r.Site == nil || r.lazy.md == nil {
+		return "", nil, false
+	}
+	var old *link.Page
+	for _, p := range r.Site.Pages {
+		if p.Display == path {
+			old = p
+			break
+		}
+	}
+	if old == nil || old.MD == nil || old.MD.Src == nil {
+		return "", nil, false
+	}
+	if !samePrefix(old.Doc.Src, src, old.Doc.BodyOffset) {
+		return "", nil, false
+	}
+	doc, d := r.lazy.schema.Decode(old.Doc.Path, path, src)
+	if doc == nil || d.HasErrors() || doc.BodyOffset != old.Doc.BodyOffset {
+		return "", nil, false
+	}
+	md := r.lazy.md.Parse(src)
+	if len(diagrams.FenceErrors(md.Context)) > 0 || md.Mermaid != old.MD.Mermaid || !sameLinks(md.Links, old.MD.Links) {
+		return "", nil, false
+	}
+	md.Text(search.Text) // as the build does before freezing
+	if err := r.lazy.md.Freeze(md); err != nil {
+		return "", nil, false
+	}
+	nd := *old.Doc // as the build left it, with the new source
+	nd.Src = src
+	p := *old
+	p.Doc, p.MD = &nd, md
+	b, err := r.lazy.d.Document(&p)
+	if err != nil {
+		return "", nil, false
+	}
+	return p.URL + "index.html", b, true
+}
+
+// samePrefix says whether a and b hold the same first n bytes.
+func samePrefix(a, b []byte, n int) bool {
+	return n > 0 && len(a) >= n && len(b) >= n && bytes.Equal(a[:n], b[:n])
+}
+
+// sameLinks says whether two parses link to the same destinations, in
+// the same order, the same way.
+func sameLinks(a, b []markdown.Link) bool {
+	return slices.EqualFunc(a, b, func(x, y markdown.Link) bool {
+		return x.Dest == y.Dest && x.ExternalImage == y.ExternalImage
+	})
 }

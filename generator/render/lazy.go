@@ -1,10 +1,12 @@
 package render
 
 import (
+	"errors"
 	"sync"
 	"sync/atomic"
 
 	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/report"
 	"github.com/isms-project/isms/generator/view"
 )
@@ -17,6 +19,7 @@ import (
 // changes, not /print/, the search index and every history page.
 type Deferred struct {
 	in   renderInput // the build's, with its own memo store
+	docs *docPages   // the build's document pages, for Document
 	reps []report.Report
 	once sync.Once
 	done atomic.Bool
@@ -46,6 +49,23 @@ func (d *Deferred) Pages(store Memo) (view.Tree, diag.List) {
 		d.tree, d.diag = in.publishDeferred(d.reps)
 	})
 	return d.tree, d.diag
+}
+
+// Document renders the page of p, a document of the finished build
+// changed after it (its parse replaced, everything the link stage gave it
+// kept), as that build would have rendered it, with no memo: the
+// preview's answer to a save while the site is built again. The page is
+// exact when the change reaches no other page (its links, headings and
+// front-matter as they were); the build that follows says otherwise.
+func (d *Deferred) Document(p *link.Page) ([]byte, error) {
+	if d == nil || d.docs == nil {
+		return nil, errors.New("render: no build to render a document with")
+	}
+	in := *d.docs.in
+	in.store = nil
+	dp := *d.docs
+	dp.in, dp.r = &in, &lender{in: &in}
+	return dp.page(p)
 }
 
 // publishDeferred is the report half of renderSite for reps, into a tree

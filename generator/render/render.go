@@ -260,31 +260,10 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 	in.files = tree
 	r := &lender{in: &in}
 
+	dp := &docPages{in: &in, r: r, navs: navs, pagers: pagers, nav: nav}
 	out := make([][]byte, len(s.Pages))
 	errs := make([]error, len(s.Pages))
-	par.Do(len(s.Pages), func(i int) {
-		p := s.Pages[i]
-		dv := r.View(p)
-		site := *sv
-		if p.MD != nil && p.MD.Mermaid {
-			site.Scripts = view.WithMermaid(sv.Scripts, s.Root)
-		}
-		data := &view.PageData{
-			Site: &site, Kind: "document", Title: p.Doc.Title, URL: p.URL,
-			Crumbs: view.Crumbs(p.Doc), Doc: dv, TOC: view.TOC(p.MD.Headings),
-			Marking: in.marking(in.rank(p)),
-			Pager:   pagers[p.Href],
-		}
-		out[i], errs[i] = in.remember("document:"+p.URL, func() ([]byte, error) {
-			body, err := in.body(p)
-			if err != nil {
-				return nil, err
-			}
-			data.Content = template.HTML(body)
-			site.Nav = navs.For(p.Href)
-			return in.theme.Execute("document", data)
-		}, NavPart(nav), p, data) // the key is taken before Content and Nav are filled in
-	})
+	par.Do(len(s.Pages), func(i int) { out[i], errs[i] = dp.page(s.Pages[i]) })
 	for i, p := range s.Pages {
 		if errs[i] != nil {
 			diags.Errorf(diag.Pos{Path: p.Display}, "render", "%v", errs[i])
@@ -306,6 +285,7 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 	var deferred func(string) bool // a lazy render: links into the deferred pages
 	if in.lazy != nil {
 		in.lazy.in = in
+		in.lazy.docs = dp
 		for _, rep := range in.reports {
 			if in.deferred(rep) {
 				in.lazy.reps = append(in.lazy.reps, rep)
@@ -334,6 +314,40 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 		claim("404.html", generated("the not-found page"), nf, 0)
 	}
 	return tree, diags
+}
+
+// docPages renders document pages: what every one of them shares.
+type docPages struct {
+	in     *renderInput
+	r      *lender
+	navs   *view.Navs
+	pagers map[string]*view.Pager
+	nav    template.HTML // the whole navigation, the memo part that stands for navs
+}
+
+// page renders p's page, from the memo while its inputs are unchanged.
+func (dp *docPages) page(p *link.Page) ([]byte, error) {
+	in := dp.in
+	dv := dp.r.View(p)
+	site := *in.sv
+	if p.MD != nil && p.MD.Mermaid {
+		site.Scripts = view.WithMermaid(in.sv.Scripts, in.site.Root)
+	}
+	data := &view.PageData{
+		Site: &site, Kind: "document", Title: p.Doc.Title, URL: p.URL,
+		Crumbs: view.Crumbs(p.Doc), Doc: dv, TOC: view.TOC(p.MD.Headings),
+		Marking: in.marking(in.rank(p)),
+		Pager:   dp.pagers[p.Href],
+	}
+	return in.remember("document:"+p.URL, func() ([]byte, error) {
+		body, err := in.body(p)
+		if err != nil {
+			return nil, err
+		}
+		data.Content = template.HTML(body)
+		site.Nav = dp.navs.For(p.Href)
+		return in.theme.Execute("document", data)
+	}, NavPart(dp.nav), p, data) // the key is taken before Content and Nav are filled in
 }
 
 // reportPage is one page a report published, rendered.

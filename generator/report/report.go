@@ -80,7 +80,10 @@ type Linker interface {
 }
 
 // Annotator is a report that adds to every document page's view (the
-// process neighbourhood diagram, the "last changed" line).
+// process neighbourhood diagram, the "last changed" line). It knows a
+// page by its Doc.Path, never by the pointer: the preview renders a
+// saved page as a copy of the analysed one with the new text
+// (generator.Result.Speculate).
 type Annotator interface {
 	Annotate(r Renderer, p *link.Page, v *view.DocView)
 }

@@ -44,7 +44,7 @@ func TestServeDeferredPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Rebuild([]string{"content/area03/doc-0003.md"})
-	ev := st.next(t)
+	ev := st.settled(t, s)
 	for _, u := range []string{"/area03/doc-0003/", "/print/", "/search-index.json"} {
 		if !slices.Contains(ev.Changed, u) {
 			t.Errorf("event after the save does not name %s: %v", u, ev.Changed)

@@ -32,8 +32,10 @@ import (
 	"github.com/isms-project/isms/generator/load"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -111,6 +113,10 @@ type state struct {
 	servedMu sync.Mutex
 	served   map[string]bool
 	asked    bool // the build's deferred pages were asked for (their diagnostics printed)
+
+	// full is the tree of the last build when this state is a
+	// speculation (speculate): what a failed build goes back to.
+	full view.Tree
 }
 
 // Stats describe one rebuild, for the terminal and for benchmarks.
@@ -120,6 +126,9 @@ type Stats struct {
 	Duration time.Duration
 	Changed  int // files of the output tree whose bytes changed
 	Removed  int
+	// Speculated says the saved page was served before the build
+	// (Server.speculate); Duration is the build's.
+	Speculated bool
 }
 
 // New runs the first build and returns the server. A first build that
@@ -237,6 +246,7 @@ func (s *Server) Rebuild(changed []string) Stats {
 	} else {
 		s.files.forget(changed)
 	}
+	speculated := s.speculate(changed) // the saved page's URL, when served already
 	opts := s.cfg.Build
 	opts.Site = s.files
 	opts.SiteDir = s.cfg.Dir
@@ -248,10 +258,14 @@ func (s *Server) Rebuild(changed []string) Stats {
 		opts.Today = s.cfg.Today()
 	}
 
+	// Requests wait for the build (the page after a save is the new
+	// one), unless the saved page is served already.
 	done := make(chan struct{})
-	s.mu.Lock()
-	s.building = done
-	s.mu.Unlock()
+	if speculated == "" {
+		s.mu.Lock()
+		s.building = done
+		s.mu.Unlock()
+	}
 	start := time.Now()
 	res, err := generator.Build(ctx, opts)
 	elapsed := time.Since(start)
@@ -263,24 +277,31 @@ func (s *Server) Rebuild(changed []string) Stats {
 		s.building = nil
 		s.mu.Unlock()
 		close(done)
-		return Stats{Stale: true, Duration: elapsed}
+		return Stats{Stale: true, Duration: elapsed, Speculated: speculated != ""}
 	}
 	s.mu.Lock()
 	old := s.st
 	next := &state{tree: old.tree, gen: old.gen, lazy: old.lazy}
+	if old.full != nil { // a failed build serves the last build, not a speculation
+		next.tree, next.full = old.full, old.full
+	}
 	var ev event
+	confirmed := false // the build has the bytes a speculation served: browsers know them already
 	switch {
 	case err != nil:
 		next.diags = diag.List{{Pos: diag.Pos{Path: "."}, Severity: diag.Error, Code: "build", Msg: err.Error()}}
 	case res.Tree == nil:
 		next.diags = res.Diags
 	default:
-		next.diags, next.ok = res.Diags, true
+		next.diags, next.ok, next.full = res.Diags, true, nil
 		next.tree, next.lazy = res.Tree, res
-		next.gen++
 		ev.Changed, ev.Removed, ev.CSSOnly, ev.All = diffTrees(old.tree, res.Tree)
-		ev.Changed = withLazy(ev.Changed, old, res.Tree)
+		ev.Changed = withLazy(ev.Changed, old, res.Tree, old.full != nil) // after a speculation the deferred pages are a build behind
 		next.served = carried(old)
+		confirmed = old.full != nil && len(ev.Changed) == 0 && len(ev.Removed) == 0 && slices.Equal(messages(res.Diags), messages(old.diags))
+		if !confirmed {
+			next.gen++
+		}
 	}
 	s.st = next
 	s.building = nil
@@ -290,11 +311,53 @@ func (s *Server) Rebuild(changed []string) Stats {
 	ev.Boot, ev.Gen = s.boot, next.gen
 	ev.Errors = messages(next.diags)
 	ev.OK = next.ok
-	s.report(next, elapsed, len(ev.Changed), len(ev.Removed))
-	if old.tree != nil || !next.ok {
+	nChanged := len(ev.Changed)
+	if speculated != "" && !slices.Contains(ev.Changed, speculated) {
+		nChanged++
+	}
+	s.report(next, elapsed, nChanged, len(ev.Removed))
+	if (old.tree != nil || !next.ok) && !confirmed {
 		s.hub.publish(ev)
 	}
-	return Stats{OK: next.ok, Duration: elapsed, Changed: len(ev.Changed), Removed: len(ev.Removed)}
+	return Stats{OK: next.ok, Duration: elapsed, Changed: nChanged, Removed: len(ev.Removed), Speculated: speculated != ""}
+}
+
+// speculate serves at once the new page of a lone saved document,
+// rendered against the last good build (generator.Result.Speculate),
+// and tells the browsers, so a save shows in one frame however large the
+// site; the build that follows has the last word and reloads the page
+// again only if its bytes differ. It returns the page's URL, or "" when
+// it declined. Called with buildMu held.
+func (s *Server) speculate(changed []string) string {
+	if len(changed) != 1 || !strings.HasPrefix(changed[0], "content/") || !strings.HasSuffix(changed[0], ".md") {
+		return ""
+	}
+	s.mu.RLock()
+	old := s.st
+	s.mu.RUnlock()
+	if !old.ok || old.lazy == nil || old.tree == nil {
+		return ""
+	}
+	src, err := fs.ReadFile(s.files, changed[0])
+	if err != nil {
+		return ""
+	}
+	key, page, ok := old.lazy.Speculate(changed[0], src)
+	if !ok || string(old.tree[key]) == string(page) {
+		return ""
+	}
+	tree := maps.Clone(old.tree)
+	tree[key] = page
+	next := &state{tree: tree, gen: old.gen + 1, diags: old.diags, ok: true, lazy: old.lazy, served: carried(old), full: old.full}
+	if next.full == nil {
+		next.full = old.tree
+	}
+	s.mu.Lock()
+	s.st = next
+	s.mu.Unlock()
+	u := urlOf(key)
+	s.hub.publish(event{Boot: s.boot, Gen: next.gen, OK: true, Changed: []string{u}, Errors: messages(next.diags)})
+	return u
 }
 
 func (s *Server) report(st *state, d time.Duration, changed, removed int) {
@@ -316,10 +379,11 @@ func bootID() string {
 }
 
 // withLazy adds to a build's changed URLs the deferred pages browsers
-// asked the old build for, when anything changed: whether their bytes
+// asked the old build for, when anything changed (or a speculation, which
+// changed a page and left them as they were, did): whether their bytes
 // did is only known by making them, which waits for the next request.
-func withLazy(changed []string, old *state, tree view.Tree) []string {
-	if len(changed) == 0 {
+func withLazy(changed []string, old *state, tree view.Tree, changedBefore bool) []string {
+	if len(changed) == 0 && !changedBefore {
 		return changed
 	}
 	old.servedMu.Lock()

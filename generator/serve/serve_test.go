@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -252,6 +253,25 @@ func (st *stream) next(t testing.TB) event {
 	return event{}
 }
 
+// settled reads the events of the rebuilds that have returned, up to the
+// one of s's current generation (a speculation's and its build's), and
+// merges them: the URLs any of them named changed, the last one's state.
+func (st *stream) settled(t testing.TB, s *Server) event {
+	t.Helper()
+	gen := s.current().gen
+	var merged event
+	for {
+		ev := st.next(t)
+		changed := append(merged.Changed, ev.Changed...)
+		merged = ev
+		slices.Sort(changed)
+		merged.Changed = slices.Compact(changed)
+		if ev.Gen >= gen || !ev.OK {
+			return merged
+		}
+	}
+}
+
 func TestServeEventsAndErrors(t *testing.T) {
 	dir := writeSite(t, smallSite)
 	s, hs := newServer(t, dir)
@@ -359,6 +379,13 @@ func TestServeWatchPushesEvent(t *testing.T) {
 	}
 }
 
+// notSpeculated is orig with text appended and a front-matter field
+// changed, a save the server does not answer before its build
+// (Server.speculate).
+func notSpeculated(orig []byte, text string) []byte {
+	return []byte(strings.Replace(string(orig), "reviewed: 2026-01-05", "reviewed: 2026-01-06", 1) + text)
+}
+
 // TestServeRequestWaitsForRebuild holds a rebuild between build and swap
 // and checks that a request made meanwhile waits (briefly: readWait),
 // then gets the new page.
@@ -370,7 +397,7 @@ func TestServeRequestWaitsForRebuild(t *testing.T) {
 	s.beforeSwap = func() { close(inBuild); <-release }
 	doc := filepath.Join(dir, "content", "processes", "review.md")
 	orig, _ := os.ReadFile(doc)
-	must(t, os.WriteFile(doc, append(orig, "New text.\n"...), 0o644))
+	must(t, os.WriteFile(doc, notSpeculated(orig, "New text.\n"), 0o644))
 	rebuilt := make(chan struct{})
 	go func() { s.Rebuild([]string{"content/processes/review.md"}); close(rebuilt) }()
 	<-inBuild
@@ -408,7 +435,7 @@ func TestServeAnswersDuringSlowRebuild(t *testing.T) {
 	s.beforeSwap = func() { close(inBuild); <-release }
 	doc := filepath.Join(dir, "content", "processes", "review.md")
 	orig, _ := os.ReadFile(doc)
-	must(t, os.WriteFile(doc, append(orig, "New text.\n"...), 0o644))
+	must(t, os.WriteFile(doc, notSpeculated(orig, "New text.\n"), 0o644))
 	rebuilt := make(chan struct{})
 	go func() { s.Rebuild([]string{"content/processes/review.md"}); close(rebuilt) }()
 	<-inBuild
@@ -436,11 +463,11 @@ func TestServeDropsStaleRebuild(t *testing.T) {
 	s.beforeSwap = func() { once.Do(func() { close(inBuild); <-release }) }
 	doc := filepath.Join(dir, "content", "processes", "review.md")
 	orig, _ := os.ReadFile(doc)
-	must(t, os.WriteFile(doc, append(orig, "First save.\n"...), 0o644))
+	must(t, os.WriteFile(doc, notSpeculated(orig, "First save.\n"), 0o644))
 	first := make(chan Stats)
 	go func() { first <- s.Rebuild([]string{"content/processes/review.md"}) }()
 	<-inBuild
-	must(t, os.WriteFile(doc, append(orig, "Second save.\n"...), 0o644))
+	must(t, os.WriteFile(doc, notSpeculated(orig, "Second save.\n"), 0o644))
 	second := make(chan Stats)
 	go func() { second <- s.Rebuild([]string{"content/processes/review.md"}) }()
 	time.Sleep(50 * time.Millisecond) // the second asks while the first is held
@@ -531,5 +558,93 @@ func TestServeEdition(t *testing.T) {
 	}
 	if _, body := get(t, hs.URL+"/search-index.json"); strings.Contains(strings.ToLower(body), "secretcanary") {
 		t.Error("the search index holds the confidential document")
+	}
+}
+
+// TestServeSpeculatesBodyEdit: a save that changes only a document's
+// body is served and announced before the site is built again — a
+// request made while that build runs gets the new page at once — and
+// the build, which renders the same bytes, sends no second event.
+func TestServeSpeculatesBodyEdit(t *testing.T) {
+	dir := writeSite(t, smallSite)
+	s, hs := newServer(t, dir)
+	st := openStream(t, hs.URL)
+	gen := st.next(t).Gen // hello
+	inBuild := make(chan struct{})
+	release := make(chan struct{})
+	s.beforeSwap = func() { close(inBuild); <-release }
+	doc := filepath.Join(dir, "content", "processes", "review.md")
+	orig, _ := os.ReadFile(doc)
+	must(t, os.WriteFile(doc, append(orig, "Speculated text.\n"...), 0o644))
+	rebuilt := make(chan Stats)
+	go func() { rebuilt <- s.Rebuild([]string{"content/processes/review.md"}) }()
+	ev := st.next(t)
+	if !ev.OK || ev.Gen != gen+1 || !slices.Equal(ev.Changed, []string{"/processes/review/"}) {
+		t.Fatalf("event of the speculation: %+v", ev)
+	}
+	<-inBuild // the build runs (held before its swap)
+	start := time.Now()
+	_, body := get(t, hs.URL+"/processes/review/")
+	if waited := time.Since(start); waited > readWait/2 {
+		t.Errorf("the saved page waited %v for the build", waited)
+	}
+	if !strings.Contains(body, "Speculated text.") {
+		t.Error("the page served during the build lacks the save")
+	}
+	speculated := s.current().tree["processes/review/index.html"]
+	close(release)
+	if stats := <-rebuilt; !stats.OK || !stats.Speculated || stats.Changed != 1 {
+		t.Errorf("rebuild %+v", stats)
+	}
+	if got := s.current().tree["processes/review/index.html"]; string(got) != string(speculated) {
+		t.Errorf("the build's page differs from the speculated one:\n%s", got)
+	}
+	if g := s.current().gen; g != gen+1 {
+		t.Errorf("generation %d after a confirmed speculation, want %d", g, gen+1)
+	}
+	select {
+	case ev := <-st.events:
+		t.Errorf("a second event for a confirmed speculation: %+v", ev)
+	case <-time.After(100 * time.Millisecond):
+	}
+
+	// A save that adds a link is not speculated: the request waits for
+	// the build, as before.
+	s.beforeSwap = nil
+	must(t, os.WriteFile(doc, append(orig, "See [the manual](../manual/manual.md).\n"...), 0o644))
+	if stats := s.Rebuild([]string{"content/processes/review.md"}); stats.Speculated || !stats.OK {
+		t.Errorf("a link added: %+v", stats)
+	}
+	if ev := st.next(t); ev.Gen != gen+2 || !slices.Contains(ev.Changed, "/processes/review/") {
+		t.Errorf("event of the build: %+v", ev)
+	}
+}
+
+// TestServeSpeculationThenFailedBuild: a body edit is speculated, but the
+// build finds it breaks another document (a link to a heading it
+// renamed): the overlay shows the error and the last good build — not
+// the speculation — is served again.
+func TestServeSpeculationThenFailedBuild(t *testing.T) {
+	files := maps.Clone(smallSite)
+	files["content/manual/manual.md"] += "See [the steps](../processes/review.md#steps).\n"
+	dir := writeSite(t, files)
+	s, hs := newServer(t, dir)
+	st := openStream(t, hs.URL)
+	st.next(t) // hello
+	before := s.current().tree["processes/review/index.html"]
+	doc := filepath.Join(dir, "content", "processes", "review.md")
+	orig, _ := os.ReadFile(doc)
+	must(t, os.WriteFile(doc, []byte(strings.Replace(string(orig), "## Steps", "## Stages", 1)), 0o644))
+	if stats := s.Rebuild([]string{"content/processes/review.md"}); !stats.Speculated || stats.OK {
+		t.Fatalf("rebuild %+v: want a speculation, then a failed build", stats)
+	}
+	if ev := st.next(t); !ev.OK || !slices.Contains(ev.Changed, "/processes/review/") {
+		t.Errorf("event of the speculation: %+v", ev)
+	}
+	if ev := st.next(t); ev.OK || len(ev.Errors) == 0 || !strings.Contains(ev.Errors[0].Text, "steps") {
+		t.Errorf("event of the failed build: %+v", ev)
+	}
+	if got := s.current().tree["processes/review/index.html"]; string(got) != string(before) {
+		t.Error("after the failed build the speculated page is still served")
 	}
 }

@@ -51,7 +51,7 @@ type Report struct {
 	in       *report.Input
 	actions  []item            // every live document's, in path then file order
 	bySource map[string][]item // by the id of the document they were raised in
-	byPage   map[*link.Page][]item
+	byPage   map[string][]item // by content path (Annotator)
 }
 
 // New returns the actions report.
@@ -62,7 +62,7 @@ type Exceptions struct {
 	in         *report.Input
 	exceptions []xitem            // every live document's, in path then file order
 	byPolicy   map[string][]xitem // by the id of the document departed from
-	byPage     map[*link.Page][]xitem
+	byPage     map[string][]xitem // by content path (Annotator)
 }
 
 // NewExceptions returns the exceptions report.
@@ -94,7 +94,7 @@ func docChecker(in *report.Input, diags *diag.List) func(ref Ref, what string) {
 // Analyze checks what each action references (the document it was
 // raised in, its risks) and applies the action rules.
 func (r *Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
-	r.in, r.bySource, r.byPage = in, map[string][]item{}, map[*link.Page][]item{}
+	r.in, r.bySource, r.byPage = in, map[string][]item{}, map[string][]item{}
 	var diags diag.List
 	checkDoc := docChecker(in, &diags)
 	var out []model.Finding
@@ -111,7 +111,7 @@ func (r *Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
 			}
 			it := item{a, p}
 			r.actions = append(r.actions, it)
-			r.byPage[p] = append(r.byPage[p], it)
+			r.byPage[p.Doc.Path] = append(r.byPage[p.Doc.Path], it)
 			if a.Source.ID != "" {
 				r.bySource[a.Source.ID] = append(r.bySource[a.Source.ID], it)
 			}
@@ -124,7 +124,7 @@ func (r *Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
 // Analyze checks what each exception references (its policy, its risks)
 // and applies the exception rules.
 func (r *Exceptions) Analyze(in *report.Input) ([]model.Finding, diag.List) {
-	r.in, r.byPolicy, r.byPage = in, map[string][]xitem{}, map[*link.Page][]xitem{}
+	r.in, r.byPolicy, r.byPage = in, map[string][]xitem{}, map[string][]xitem{}
 	var diags diag.List
 	checkDoc := docChecker(in, &diags)
 	var out []model.Finding
@@ -141,7 +141,7 @@ func (r *Exceptions) Analyze(in *report.Input) ([]model.Finding, diag.List) {
 			}
 			it := xitem{x, p}
 			r.exceptions = append(r.exceptions, it)
-			r.byPage[p] = append(r.byPage[p], it)
+			r.byPage[p.Doc.Path] = append(r.byPage[p.Doc.Path], it)
 			r.byPolicy[x.Policy.ID] = append(r.byPolicy[x.Policy.ID], it)
 			out = append(out, exceptionFindings(x, p.Doc.ID, in.AsOf, in.Config.DueSoon)...)
 		}

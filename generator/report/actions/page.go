@@ -229,11 +229,11 @@ func (r *Report) Annotate(rr report.Renderer, p *link.Page, v *view.DocView) {
 		return
 	}
 	var carried, raised []ActionView
-	for _, it := range r.byPage[p] {
+	for _, it := range r.byPage[p.Doc.Path] {
 		carried = append(carried, r.view(rr, it))
 	}
 	for _, it := range r.bySource[p.Doc.ID] {
-		if it.Page != p {
+		if it.Page.Doc.Path != p.Doc.Path {
 			raised = append(raised, r.view(rr, it))
 		}
 	}
@@ -337,11 +337,11 @@ func (r *Exceptions) Annotate(rr report.Renderer, p *link.Page, v *view.DocView)
 		return
 	}
 	var carried, against []ExceptionView
-	for _, it := range r.byPage[p] {
+	for _, it := range r.byPage[p.Doc.Path] {
 		carried = append(carried, r.view(rr, it))
 	}
 	for _, it := range r.byPolicy[p.Doc.ID] {
-		if it.Page != p {
+		if it.Page.Doc.Path != p.Doc.Path {
 			against = append(against, r.view(rr, it))
 		}
 	}

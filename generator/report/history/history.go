@@ -16,6 +16,7 @@ import (
 	"hash"
 	"maps"
 	"slices"
+	"unsafe"
 
 	"github.com/isms-project/isms/generator/diag"
 	git "github.com/isms-project/isms/generator/history"
@@ -32,6 +33,7 @@ import (
 type State struct {
 	log         *git.Log
 	uncommitted map[string]bool
+	analysed    map[string]*byte         // by content path, the text uncommitted was decided on
 	versions    map[string][]VersionView // by content path, newest first
 	hidden      map[string]bool          // an edition's: hash NUL path of each version left out
 	quiet       map[string]bool          // an edition's: commits that also changed a document left out
@@ -107,7 +109,7 @@ func (rep *Report) edition() *State {
 	if b == nil {
 		return nil
 	}
-	h := &State{log: b.log, uncommitted: b.uncommitted, versions: map[string][]VersionView{}, hidden: map[string]bool{}, withheld: map[string]int{}, quiet: map[string]bool{}}
+	h := &State{log: b.log, uncommitted: b.uncommitted, analysed: b.analysed, versions: map[string][]VersionView{}, hidden: map[string]bool{}, withheld: map[string]int{}, quiet: map[string]bool{}}
 	if b.log != nil {
 		for _, p := range rep.hiddenPaths {
 			for _, r := range b.log.Revisions(p) {
@@ -316,7 +318,7 @@ func (rep *Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
 		diags.Warnf(diag.Pos{Path: src.Content}, "history-shallow",
 			"the repository is a shallow clone: version history stops at the clone's depth (fetch full history, e.g. git fetch --unshallow)")
 	}
-	h.uncommitted = uncommitted(log, s)
+	h.uncommitted, h.analysed = uncommitted(log, s)
 
 	// A file's versions change only with new commits: while HEAD stays,
 	// the previous build's diffs are reused.
@@ -421,7 +423,7 @@ func (rep *Report) Annotate(r report.Renderer, p *link.Page, v *view.DocView) {
 	h := rep.state
 	switch {
 	case h == nil || h.log == nil || !h.log.Available:
-	case h.uncommitted[p.Doc.Path]:
+	case h.isUncommitted(p):
 		v.LastChanged = "uncommitted changes"
 	default:
 		if rv, ok := h.log.LastChanged(p.Doc.Path); ok && !h.hidden[rv.Hash+"\x00"+p.Doc.Path] {
@@ -472,18 +474,31 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 // that git stores through a clean filter or with converted line endings
 // may show as changed; git status would know better, at tens of
 // milliseconds a call.)
-func uncommitted(log *git.Log, s *link.Site) map[string]bool {
-	out := map[string]bool{}
+func uncommitted(log *git.Log, s *link.Site) (out map[string]bool, analysed map[string]*byte) {
+	out, analysed = map[string]bool{}, map[string]*byte{}
 	for _, p := range s.Pages {
 		revs := log.Revisions(p.Doc.Path)
 		if len(revs) == 0 {
 			continue
 		}
+		analysed[p.Doc.Path] = unsafe.SliceData(p.Doc.Src)
 		if blobID(p.Doc.Src, len(revs[0].Blob)) != revs[0].Blob {
 			out[p.Doc.Path] = true
 		}
 	}
-	return out
+	return out, analysed
+}
+
+// isUncommitted says whether p's text differs from its last commit: as
+// the analysis found, or, for a text it did not see (the preview renders
+// a saved page before the build that follows: generator.Result.Speculate),
+// by hashing that text.
+func (h *State) isUncommitted(p *link.Page) bool {
+	revs := h.log.Revisions(p.Doc.Path)
+	if len(revs) == 0 || h.analysed[p.Doc.Path] == unsafe.SliceData(p.Doc.Src) {
+		return h.uncommitted[p.Doc.Path]
+	}
+	return blobID(p.Doc.Src, len(revs[0].Blob)) != revs[0].Blob
 }
 
 // blobID is git's id of a blob with this content, in the repository's

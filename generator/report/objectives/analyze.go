@@ -126,8 +126,8 @@ type item struct {
 // Report is the objectives register. New makes one per build.
 type Report struct {
 	in         *report.Input
-	objectives []item // every live document's, in path then file order
-	byPage     map[*link.Page][]item
+	objectives []item            // every live document's, in path then file order
+	byPage     map[string][]item // by content path (Annotator)
 }
 
 // New returns the objectives report.
@@ -152,7 +152,7 @@ func States(in *report.Input) map[string]string {
 // Analyze checks the evidence each measurement cites and applies the
 // objective rules.
 func (r *Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
-	r.in, r.byPage = in, map[*link.Page][]item{}
+	r.in, r.byPage = in, map[string][]item{}
 	var diags diag.List
 	docIDs := make([]string, 0, len(in.Site.ByID))
 	for id := range in.Site.ByID {
@@ -183,7 +183,7 @@ func (r *Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
 			}
 			it := item{o, p}
 			r.objectives = append(r.objectives, it)
-			r.byPage[p] = append(r.byPage[p], it)
+			r.byPage[p.Doc.Path] = append(r.byPage[p.Doc.Path], it)
 			out = append(out, findings(o, p.Doc.ID, in.AsOf)...)
 		}
 	}

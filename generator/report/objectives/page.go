@@ -141,11 +141,11 @@ func (r *Report) Publish(rr report.Renderer) ([]report.Page, diag.List) {
 
 // Annotate adds to a document page the objectives written in it.
 func (r *Report) Annotate(rr report.Renderer, p *link.Page, v *view.DocView) {
-	if p.Doc.IsRetired() || r.in == nil || len(r.byPage[p]) == 0 {
+	if p.Doc.IsRetired() || r.in == nil || len(r.byPage[p.Doc.Path]) == 0 {
 		return
 	}
 	var os []ObjectiveView
-	for _, it := range r.byPage[p] {
+	for _, it := range r.byPage[p.Doc.Path] {
 		os = append(os, r.view(rr, it))
 	}
 	h, err := rr.Fragment("objectives:"+p.Doc.Path, "document", "objectives-table", DocObjectivesData{Root: r.in.Site.Root, Objectives: os}, nil)

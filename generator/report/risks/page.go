@@ -230,7 +230,7 @@ type SectionData struct {
 func (r *Report) Annotate(rr report.Renderer, p *link.Page, v *view.DocView) {
 	var mine []entry
 	for _, e := range r.risks {
-		if e.Page == p {
+		if e.Page.Doc.Path == p.Doc.Path {
 			mine = append(mine, e)
 		}
 	}
