@@ -13,7 +13,8 @@
 # 5, and 3 above 5,000 documents), COMMITS (git history for the runs with
 # history, default 2000; 0 = none), GIT_SIZES (sizes with history, default
 # "1000 10000"), REBUILD (1 = build into the previous run's output instead
-# of an empty folder), WORK (scratch folder, default a new one under /tmp, removed at
+# of an empty folder), TRASH_AT_END (0 = delete the previous output just
+# before each run instead of moving it aside), WORK (scratch folder, default a new one under /tmp, removed at
 # the end unless KEEP=1), ISMS (an isms binary to use instead of building
 # this checkout).
 #
@@ -47,11 +48,28 @@ fi
 
 # measure TOOL SITE: one timed run; appends "seconds rss_kb" to
 # $WORK/TOOL.times. The output folder (and the previous build isms keeps
-# beside it, .out-isms.spare) is removed before, outside the timing, unless
-# REBUILD=1: then each tool rebuilds into its own existing output.
+# beside it, .out-isms.spare) is moved out of the way before, outside the
+# timing, unless REBUILD=1: then each tool rebuilds into its own existing
+# output. Moved, not deleted: ext4 does not reuse an inode freed in the
+# last half minute, and finding a free one then walks every recently
+# freed one — quadratic in the files of the folder just deleted (measured
+# here: 1,000 documents, 2.5 s of system time where a fresh disk takes
+# 0.45 s, for either tool, more for the one writing more files). The
+# moved folders are deleted when the benchmark ends (TRASH_AT_END=0
+# deletes them before each run, as this script did up to 7833493).
+trash=0
 measure() {
 	local tool=$1 site=$2 extra=$3 out=$WORK/out-$1
-	[ "${REBUILD:-0}" = 1 ] || rm -rf "$out" "$WORK/.out-$1.spare"
+	if [ "${REBUILD:-0}" != 1 ]; then
+		if [ "${TRASH_AT_END:-1}" = 1 ]; then
+			mkdir -p "$WORK/trash"
+			for f in "$out" "$WORK/.out-$1.spare"; do
+				[ -e "$f" ] && mv "$f" "$WORK/trash/$((trash += 1))"
+			done
+		else
+			rm -rf "$out" "$WORK/.out-$1.spare"
+		fi
+	fi
 	# Write back what earlier runs left dirty, so that neither tool pays
 	# for the other's output (isms syncs its own before publishing).
 	sync
@@ -118,4 +136,5 @@ echo
 echo "| documents | git history | runs | isms wall (median) | Hugo wall (median) | wall isms/Hugo | isms ms/doc | Hugo ms/doc | isms CPU | Hugo CPU | CPU isms/Hugo | isms peak RSS | Hugo peak RSS | RSS isms/Hugo |"
 echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
-echo; echo "output: $([ "${REBUILD:-0}" = 1 ] && echo "each run rebuilds into the previous run's output folder" || echo "each run writes into an empty output folder")"
+echo; echo "output: $([ "${REBUILD:-0}" = 1 ] && echo "each run rebuilds into the previous run's output folder" || echo "each run writes into an empty output folder ($([ "${TRASH_AT_END:-1}" = 1 ] && echo "earlier outputs moved aside, deleted at the end" || echo "earlier outputs deleted just before"))")"
+rm -rf "$WORK/trash"
