@@ -229,14 +229,17 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 	claim("assets/chroma.css", generated("the syntax-highlighting stylesheet"), markdown.CSS(), 0)
 
 	groups := view.Groups(s)
-	navHTML, err := in.remember("nav", func() ([]byte, error) {
-		h, err := in.theme.Fragment("home", "nav", groups)
-		return []byte(h), err
-	}, groups)
-	nav := template.HTML(navHTML)
-	if err != nil {
-		diags.Errorf(diag.Pos{Path: "themes/layouts/_nav.html"}, "theme", "%v", err)
-		return nil, diags
+	var nav template.HTML // the theme's whole navigation: only small sites' pages carry it (view.NavFullMax)
+	if len(s.Pages) <= view.NavFullMax {
+		navHTML, err := in.remember("nav", func() ([]byte, error) {
+			h, err := in.theme.Fragment("home", "nav", groups)
+			return []byte(h), err
+		}, groups)
+		if err != nil {
+			diags.Errorf(diag.Pos{Path: "themes/layouts/_nav.html"}, "theme", "%v", err)
+			return nil, diags
+		}
+		nav = template.HTML(navHTML)
 	}
 	navs := view.NewNavs(groups, nav, len(s.Pages))
 	pagers := view.Pagers(groups)
@@ -260,7 +263,7 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 	in.files = tree
 	r := &lender{in: &in}
 
-	dp := &docPages{in: &in, r: r, navs: navs, pagers: pagers, nav: nav}
+	dp := &docPages{in: &in, r: r, navs: navs, pagers: pagers}
 	out := make([][]byte, len(s.Pages))
 	errs := make([]error, len(s.Pages))
 	par.Do(len(s.Pages), func(i int) { out[i], errs[i] = dp.page(s.Pages[i]) })
@@ -322,7 +325,6 @@ type docPages struct {
 	r      *lender
 	navs   *view.Navs
 	pagers map[string]*view.Pager
-	nav    template.HTML // the whole navigation, the memo part that stands for navs
 }
 
 // page renders p's page, from the memo while its inputs are unchanged.
@@ -347,7 +349,7 @@ func (dp *docPages) page(p *link.Page) ([]byte, error) {
 		data.Content = template.HTML(body)
 		site.Nav = dp.navs.For(p.Href)
 		return in.theme.Execute("document", data)
-	}, NavPart(dp.nav), p, data) // the key is taken before Content and Nav are filled in
+	}, dp.navs.Key(p.Href), p, data) // the key is taken before Content and Nav are filled in
 }
 
 // reportPage is one page a report published, rendered.

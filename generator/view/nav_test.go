@@ -106,3 +106,62 @@ func TestPagersOfOneDocument(t *testing.T) {
 		t.Errorf("a lone document has a pager: %+v", ps["a/"])
 	}
 }
+
+// TestNavsKey: on a large site, two builds give a document page the same
+// navigation exactly when they give it the same Key — whatever changes
+// (a title near the page or far from it, a badge, a page added, a group
+// count), so the preview re-renders the pages whose navigation changed
+// and only those.
+func TestNavsKey(t *testing.T) {
+	site := func(edit func(*NavData)) NavData {
+		nd := NavData{Root: "/"}
+		for g, n := range []int{400, 150, 3} {
+			grp := NavGroup{Title: fmt.Sprintf("Group %d", g)}
+			for i := range n {
+				grp.Pages = append(grp.Pages, NavPage{ID: fmt.Sprintf("D-%d-%d", g, i), Title: fmt.Sprintf("Doc %d/%d", g, i), URL: fmt.Sprintf("g%d/d%d/", g, i)})
+			}
+			nd.ByType = append(nd.ByType, grp)
+		}
+		nd.ByClause = []NavGroup{{Number: "6.1", Title: "Risks", Pages: nd.ByType[2].Pages}}
+		if edit != nil {
+			edit(&nd)
+		}
+		return nd
+	}
+	base := NewNavs(site(nil), "", 553)
+	var urls []string
+	for _, g := range site(nil).ByType {
+		for _, p := range g.Pages {
+			urls = append(urls, p.URL)
+		}
+	}
+	for _, c := range []struct {
+		name string
+		edit func(*NavData)
+		some bool // some pages keep their navigation
+	}{
+		{"a title", func(nd *NavData) { nd.ByType[0].Pages[200].Title = "Renamed" }, true},
+		{"a badge", func(nd *NavData) { nd.ByType[1].Pages[0].Badge = "draft" }, true},
+		{"a page added at the end of a group", func(nd *NavData) {
+			nd.ByType[0].Pages = append(nd.ByType[0].Pages, NavPage{Title: "New", URL: "g0/new/"})
+		}, false}, // the group's count is on every page
+		{"a clause group", func(nd *NavData) { nd.ByClause[0].Title = "Risk" }, false},
+		{"nothing", func(*NavData) {}, true},
+	} {
+		n := NewNavs(site(c.edit), "", 554)
+		same := 0
+		for _, u := range urls {
+			navSame := base.For(u) == n.For(u)
+			keySame := string(base.Key(u)) == string(n.Key(u))
+			if navSame != keySame {
+				t.Fatalf("%s: %s: navigation same %v, key same %v", c.name, u, navSame, keySame)
+			}
+			if keySame {
+				same++
+			}
+		}
+		if c.some && same < len(urls)/2 {
+			t.Errorf("%s: only %d of %d pages keep their key", c.name, same, len(urls))
+		}
+	}
+}

@@ -2,6 +2,7 @@ package view
 
 import (
 	"cmp"
+	"crypto/sha256"
 	"fmt"
 	"html/template"
 	"slices"
@@ -242,12 +243,15 @@ type Navs struct {
 	groups  []navGroup
 	clauses string            // the "By ISO clause" block, every group collapsed
 	at      map[string][2]int // page URL → its group and its place in the group
+
+	shared [32]byte // Key: the whole navigation (small sites), or all but the pages listed (large)
 }
 
 type navGroup struct {
-	open      string   // <li><details open><summary>… up to the list
-	items     []string // one <li> per page, in navigation order
-	collapsed string   // the whole group, closed, pointing to the home page
+	open      string     // <li><details open><summary>… up to the list
+	items     []string   // one <li> per page, in navigation order
+	sums      [][32]byte // each item's hash, for Key
+	collapsed string     // the whole group, closed, pointing to the home page
 }
 
 // NewNavs prepares the navigation of a site of pages documents: full is
@@ -255,6 +259,7 @@ type navGroup struct {
 func NewNavs(nd NavData, full template.HTML, pages int) *Navs {
 	n := &Navs{full: full, root: nd.Root, large: pages > NavFullMax}
 	if !n.large {
+		n.shared = sha256.Sum256([]byte(full))
 		return n
 	}
 	esc := template.HTMLEscapeString
@@ -289,7 +294,40 @@ func NewNavs(nd NavData, full template.HTML, pages int) *Navs {
 	}
 	b.WriteString("</ul>\n</details>")
 	n.clauses = b.String()
+	h := sha256.New()
+	field := func(s string) { fmt.Fprintf(h, "%d:%s", len(s), s) }
+	field(n.root)
+	field(n.clauses)
+	for i := range n.groups {
+		g := &n.groups[i]
+		field(g.open)
+		field(g.collapsed)
+		g.sums = make([][32]byte, len(g.items))
+		for j, it := range g.items {
+			g.sums[j] = sha256.Sum256([]byte(it))
+		}
+	}
+	h.Sum(n.shared[:0])
 	return n
+}
+
+// Key hashes what the navigation For(url) writes is made of, in O(1) per
+// page on a large site (the pages listed around it, not the whole
+// navigation): the preview's memo key of a document page, so that a new
+// title re-renders the pages that list it, not every page.
+func (n *Navs) Key(url string) []byte {
+	h := sha256.New()
+	h.Write(n.shared[:])
+	h.Write([]byte(url))
+	if at, ok := n.at[url]; ok && n.large {
+		g := &n.groups[at[0]]
+		lo, hi := max(0, at[1]-navWindow), min(len(g.items), at[1]+navWindow+1)
+		fmt.Fprintf(h, "\x00%d %d %d %d %d", at[0], at[1], lo, hi, len(g.items))
+		for _, s := range g.sums[lo:hi] {
+			h.Write(s[:])
+		}
+	}
+	return h.Sum(nil)
 }
 
 // Shared is the navigation of pages that are not documents (reports,
