@@ -3,7 +3,6 @@ package generator
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/json"
 	"fmt"
 	"hash"
 	"io/fs"
@@ -263,8 +262,9 @@ func (c *Cache) Memo(name string, make func() ([]byte, error), parts ...any) ([]
 
 // keyOf hashes the salt and then each part: a *link.Page as its source
 // and link destinations (what its body is made from), a render.NavPart (hashed once per build), raw
-// bytes, and anything else as JSON — a *view.PageData without its
-// navigation and content, which the caller names apart when they matter.
+// bytes, and anything else as what its JSON is made of (hashValue) — a
+// *view.PageData without its navigation and content, which the caller
+// names apart when they matter.
 func (c *Cache) keyOf(parts ...any) ([32]byte, bool) {
 	h := sha256.New()
 	h.Write(c.salt[:])
@@ -287,17 +287,13 @@ func (c *Cache) keyOf(parts ...any) ([32]byte, bool) {
 				sv.Nav = ""
 				d.Site = &sv
 			}
-			b, err := json.Marshal(&d)
-			if err != nil {
+			if !hashValue(h, &d) {
 				return [32]byte{}, false
 			}
-			h.Write(b)
 		default:
-			b, err := json.Marshal(p)
-			if err != nil {
+			if !hashValue(h, p) {
 				return [32]byte{}, false
 			}
-			h.Write(b)
 		}
 	}
 	var k [32]byte
