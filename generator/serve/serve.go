@@ -35,6 +35,9 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
 	"slices"
 	"sort"
 	"strings"
@@ -63,6 +66,13 @@ type Config struct {
 	// is 30 ms at 1,000 documents); MaxWait caps the delay under a
 	// stream of changes (default 1 s).
 	Debounce, MaxWait time.Duration
+	// MemoryLimit, when set, is the soft limit (runtime/debug.SetMemoryLimit)
+	// the server keeps its heap under from the first build on: the
+	// collector's default lets the heap grow to twice what is live, and a
+	// preview holds every page of the site. After a build that leaves more
+	// than 90 % of it live, the limit is 1.4 times the live heap, so a
+	// site too large for it is collected more often, never continuously.
+	MemoryLimit int64
 }
 
 // Prefix is the URL folder of the preview's own endpoints. Site content
@@ -165,8 +175,37 @@ func New(c Config) (*Server, error) {
 	}
 	s.hub.init()
 	s.started = time.Now()
+	if c.MemoryLimit > 0 {
+		debug.SetMemoryLimit(c.MemoryLimit)
+	}
 	s.Rebuild(nil)
 	return s, nil
+}
+
+// fitMemory sets the soft memory limit: Config.MemoryLimit, or 1.4 times
+// the heap the last build left live when that passes 90 % of it.
+func (s *Server) fitMemory() {
+	if s.cfg.MemoryLimit <= 0 {
+		return
+	}
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	live := func() int64 {
+		metrics.Read(sample)
+		if sample[0].Value.Kind() != metrics.KindUint64 {
+			return 0
+		}
+		return int64(sample[0].Value.Uint64())
+	}
+	limit := s.cfg.MemoryLimit
+	if live() > limit/10*9 {
+		// Measured by the last collection, which may have run in the
+		// middle of the build: measure what the site holds.
+		runtime.GC()
+		if l := live(); l > limit/10*9 {
+			limit = l / 5 * 7
+		}
+	}
+	debug.SetMemoryLimit(limit)
 }
 
 // changedSince lists the watched files (content/, themes/, isms.yaml)
@@ -316,6 +355,7 @@ func (s *Server) Rebuild(changed []string) Stats {
 		nChanged++
 	}
 	s.report(next, elapsed, nChanged, len(ev.Removed))
+	s.fitMemory()
 	if (old.tree != nil || !next.ok) && !confirmed {
 		s.hub.publish(ev)
 	}

@@ -12,6 +12,8 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -646,5 +648,27 @@ func TestServeSpeculationThenFailedBuild(t *testing.T) {
 	}
 	if got := s.current().tree["processes/review/index.html"]; string(got) != string(before) {
 		t.Error("after the failed build the speculated page is still served")
+	}
+}
+
+// TestServeMemoryLimit: the server keeps the soft memory limit it is
+// given while the site fits, and lifts it above what a build leaves live
+// when the site does not, so the collector never runs without pause.
+func TestServeMemoryLimit(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	dir := writeSite(t, smallSite)
+	if _, err := New(Config{Dir: dir, MemoryLimit: 1 << 40}); err != nil {
+		t.Fatal(err)
+	}
+	if got := debug.SetMemoryLimit(-1); got != 1<<40 {
+		t.Errorf("limit %d after a build of a site that fits, want %d", got, int64(1<<40))
+	}
+	if _, err := New(Config{Dir: dir, MemoryLimit: 1024}); err != nil {
+		t.Fatal(err)
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	if got := debug.SetMemoryLimit(-1); got < int64(ms.HeapAlloc) {
+		t.Errorf("limit %d below the heap (%d) after a build of a site that does not fit", got, ms.HeapAlloc)
 	}
 }
