@@ -13,6 +13,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"github.com/isms-project/isms/generator/load"
 	stdhtml "html"
 	"slices"
 	"strconv"
@@ -142,11 +143,30 @@ func (d *Doc) Text(f func(*Doc) string) string {
 	return d.text
 }
 
+// blankFrontMatter is src with its front-matter's YAML turned to spaces
+// (line ends and every offset kept), for goldmark-meta to strip: it
+// would parse it twice with yaml.v2 (a fifth of a document's parse), and
+// the model has decoded it strictly already. src is not changed.
+func blankFrontMatter(src []byte) []byte {
+	fm, err := load.Split(src)
+	if err != nil || !fm.Present || len(fm.YAML) == 0 {
+		return src
+	}
+	out := bytes.Clone(src)
+	start := bytes.IndexByte(src, '\n') + 1
+	for i := start; i < start+len(fm.YAML); i++ {
+		if out[i] != '\n' && out[i] != '\r' {
+			out[i] = ' '
+		}
+	}
+	return out
+}
+
 // Parse parses the whole file src (front-matter included; goldmark-meta
-// strips it).
+// strips it, blanked).
 func (m *Markdown) Parse(src []byte) *Doc {
 	pc := parser.NewContext(parser.WithIDs(newHeadingIDs()))
-	root := m.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
+	root := m.md.Parser().Parse(text.NewReader(blankFrontMatter(src)), parser.WithContext(pc))
 	d := &Doc{Src: src, Root: root, Context: pc}
 	var dropped map[ast.Node]bool
 	if !m.unsafe {

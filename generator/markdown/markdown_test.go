@@ -223,3 +223,43 @@ func TestTaskCheckboxIsNamed(t *testing.T) {
 		}
 	}
 }
+
+// TestFrontMatterBlanked: goldmark-meta strips the front-matter it is
+// handed blanked, so the body renders as from the file itself, the
+// document keeps the file's bytes, and offsets point into them — even
+// for YAML that yaml.v2 rejects, which goldmark-meta used to leave in
+// the page as text.
+func TestFrontMatterBlanked(t *testing.T) {
+	m := New(Options{})
+	for _, fm := range []string{
+		"id: POL-1\ntitle: \"Access\"\n",
+		"id: POL-1\r\ntitle: x\r\n",
+		"key: [unclosed\n", // yaml.v2 rejects it
+	} {
+		src := []byte("---\n" + fm + "---\n# Title\n\nSee [the policy](policy.md).\n")
+		if strings.Contains(fm, "\r\n") {
+			src = []byte("---\r\n" + fm + "---\r\n# Title\r\n\r\nSee [the policy](policy.md).\r\n")
+		}
+		orig := bytes.Clone(src)
+		d := m.Parse(src)
+		if !bytes.Equal(d.Src, orig) || !bytes.Equal(src, orig) {
+			t.Fatalf("%q: the source was changed", fm)
+		}
+		if len(d.Links) != 1 || !bytes.HasPrefix(src[d.Links[0].Offset:], []byte("policy.md")) && !bytes.Contains(src[d.Links[0].Offset:], []byte("policy.md")) {
+			t.Errorf("%q: link offset %v does not point at it", fm, d.Links)
+		}
+		if err := m.Freeze(d); err != nil {
+			t.Fatal(err)
+		}
+		body, err := m.Render(d, []string{""})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(body), "id:") || strings.Contains(string(body), "key:") || strings.Contains(string(body), "<hr") {
+			t.Errorf("%q: front-matter in the body:\n%s", fm, body)
+		}
+		if !strings.Contains(string(body), `<h1 id="title">Title</h1>`) {
+			t.Errorf("%q: body:\n%s", fm, body)
+		}
+	}
+}
