@@ -98,9 +98,12 @@ func (w *valueHasher) value(v reflect.Value, depth int) bool {
 		return true
 	}
 	t := v.Type()
-	ti := infoOf(t)
-	if ti.marshals && v.CanInterface() {
-		return w.marshaled(v)
+	var ti *typeInfo
+	if t.Kind() == reflect.Struct || t.NumMethod() > 0 { // others have neither fields nor a marshaler
+		ti = infoOf(t)
+		if ti.marshals && v.CanInterface() {
+			return w.marshaled(v)
+		}
 	}
 	switch t.Kind() {
 	case reflect.Bool:
