@@ -7,6 +7,12 @@
 //
 //   - A browser never sees a half-built site: a build holds the write lock
 //     from start to swap, so a request that arrives meanwhile waits for it.
+//     A save that changes only a document's body is the exception that
+//     keeps the preview at one frame on any site: its page, rendered
+//     against the last build (generator.Result.Speculate), is served and
+//     announced at once, and the build that follows has the last word
+//     (a second event only if a byte differs; a failed build goes back
+//     to the last good one).
 //   - A failed build changes nothing that is served; the diagnostics go to
 //     the terminal and, as JSON in the event, to an overlay that the reload
 //     client draws on every page until a build succeeds again.
