@@ -143,6 +143,15 @@ func TestSpeculateDeclines(t *testing.T) {
 	if _, _, ok := (&Result{Site: res.Site, Tree: res.Tree}).Speculate(p, []byte(src+"\nPlain words.\n")); ok {
 		t.Error("an eager build (no Options.Lazy) speculated")
 	}
+	// An edition's tree is redacted whole: a page rendered against it
+	// alone would not be (isms serve --edition never speculates).
+	ed, err := Build(context.Background(), Options{Site: site, AsOf: asOf, Cache: NewCache(), Lazy: true, Edition: "staff"})
+	if err != nil || ed.Tree == nil {
+		t.Fatalf("staff edition: %v\n%s", err, ed.Diags)
+	}
+	if _, _, ok := ed.Speculate(p, []byte(src+"\nPlain words.\n")); ok {
+		t.Error("an edition's build speculated")
+	}
 }
 
 // TestSpeculateUncommitted: in a git repository, the first save after a
