@@ -85,3 +85,76 @@ func TestMemoFSKeepsOneCopy(t *testing.T) {
 		t.Errorf("after the save: %q (the earlier read now %q)", c, a)
 	}
 }
+
+// TestMemoFSListings: the preview keeps folder listings like files, and a
+// path the watcher reports changed refreshes the listing of its folder:
+// a file created, deleted, or a folder created or renamed with files in
+// it is seen by the next build, and nothing else is listed again.
+func TestMemoFSListings(t *testing.T) {
+	dir := writeSite(t, map[string]string{"content/a.md": "a", "content/sub/b.md": "b"})
+	m := newMemoFS(dir)
+	names := func(p string) []string {
+		t.Helper()
+		es, err := m.ReadDir(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, e := range es {
+			out = append(out, e.Name())
+		}
+		return out
+	}
+	if got := names("content"); !slices.Equal(got, []string{"a.md", "sub"}) {
+		t.Fatalf("content/: %q", got)
+	}
+	names("content/sub")
+	write := func(p, s string) {
+		t.Helper()
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("content/c.md", "c")
+	if got := names("content"); !slices.Equal(got, []string{"a.md", "sub"}) {
+		t.Errorf("listed again before the watcher said so: %q", got)
+	}
+	m.forget([]string{"content/c.md"})
+	if got := names("content"); !slices.Equal(got, []string{"a.md", "c.md", "sub"}) {
+		t.Errorf("after a file was created: %q", got)
+	}
+	if err := os.Remove(filepath.Join(dir, "content", "a.md")); err != nil {
+		t.Fatal(err)
+	}
+	m.forget([]string{"content/a.md"})
+	if got := names("content"); !slices.Equal(got, []string{"c.md", "sub"}) {
+		t.Errorf("after a file was deleted: %q", got)
+	}
+	if err := os.Rename(filepath.Join(dir, "content", "sub"), filepath.Join(dir, "content", "moved")); err != nil {
+		t.Fatal(err)
+	}
+	write("content/moved/new/d.md", "d")
+	m.forget([]string{"content/sub", "content/moved"})
+	if got := names("content"); !slices.Equal(got, []string{"c.md", "moved"}) {
+		t.Errorf("after a folder was renamed: %q", got)
+	}
+	if got := names("content/moved"); !slices.Equal(got, []string{"b.md", "new"}) {
+		t.Errorf("the renamed folder: %q", got)
+	}
+	if _, err := m.ReadDir("content/sub"); err == nil {
+		t.Error("the folder's old name is still listed")
+	}
+	write("content/fresh/deep/e.md", "e") // the watcher reports only the file
+	m.forget([]string{"content/fresh/deep/e.md"})
+	if got := names("content"); !slices.Equal(got, []string{"c.md", "fresh", "moved"}) {
+		t.Errorf("after a file was created in a new folder: %q", got)
+	}
+	m.forgetAll()
+	if got := names("content/moved/new"); !slices.Equal(got, []string{"d.md"}) {
+		t.Errorf("after forgetting everything: %q", got)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -12,9 +13,11 @@ import (
 )
 
 // memoFS is the site folder as an fs.FS that keeps every file it has read
-// in memory until the watcher says it changed, so a rebuild reads from
-// disk only what was saved. Folder listings always come from the disk:
-// they are cheap, and they are how new and deleted files are found.
+// and every folder it has listed in memory until the watcher says it
+// changed, so a rebuild reads from disk only what was saved. A changed
+// path drops its folder's listing too, which is how new and deleted
+// files are found (listing 10,000 documents' folders cost 30–40 ms a
+// save).
 //
 // Paths under content/ are read through load.DirFS: never through a
 // symbolic link, never from a pipe, so a file swapped for a link to
@@ -25,10 +28,11 @@ type memoFS struct {
 	content fs.FS
 	mu      sync.Mutex
 	data    map[string][]byte
+	dirs    map[string][]fs.DirEntry
 }
 
 func newMemoFS(dir string) *memoFS {
-	return &memoFS{dir: os.DirFS(dir), content: load.DirFS(filepath.Join(dir, "content")), data: map[string][]byte{}}
+	return &memoFS{dir: os.DirFS(dir), content: load.DirFS(filepath.Join(dir, "content")), data: map[string][]byte{}, dirs: map[string][]fs.DirEntry{}}
 }
 
 // pick returns the file system that holds name and name within it.
@@ -48,8 +52,21 @@ func (m *memoFS) Open(name string) (fs.File, error) {
 }
 
 func (m *memoFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	m.mu.Lock()
+	es, ok := m.dirs[name]
+	m.mu.Unlock()
+	if ok {
+		return slices.Clone(es), nil
+	}
 	f, n := m.pick(name)
-	return fs.ReadDir(f, n)
+	es, err := fs.ReadDir(f, n)
+	if err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	m.dirs[name] = es
+	m.mu.Unlock()
+	return slices.Clone(es), nil
 }
 
 func (m *memoFS) Stat(name string) (fs.FileInfo, error) {
@@ -81,13 +98,21 @@ func (m *memoFS) ReadFile(name string) ([]byte, error) {
 }
 
 // forget drops the given slash paths (relative to the site folder) and
-// everything under them, since a changed path may be a renamed folder.
+// everything under them, since a changed path may be a renamed folder,
+// and the listings of the folders above each (a file created or deleted
+// there, or in a folder created there).
 func (m *memoFS) forget(paths []string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for _, p := range paths {
 		p = path.Clean(p)
 		delete(m.data, p)
+		for d := p; ; d = path.Dir(d) { // a file in a new folder: the folders above list it
+			delete(m.dirs, d)
+			if d == "." || d == "/" {
+				break
+			}
+		}
 		prefix := p + "/"
 		if p == "." {
 			prefix = ""
@@ -97,11 +122,17 @@ func (m *memoFS) forget(paths []string) {
 				delete(m.data, k)
 			}
 		}
+		for k := range m.dirs {
+			if strings.HasPrefix(k, prefix) {
+				delete(m.dirs, k)
+			}
+		}
 	}
 }
 
 func (m *memoFS) forgetAll() {
 	m.mu.Lock()
 	clear(m.data)
+	clear(m.dirs)
 	m.mu.Unlock()
 }
