@@ -346,7 +346,7 @@ func (s *Site) checkLinks(p *Page, diags *diag.List) {
 				diags.Errorf(p.Pos(l.Offset), "broken-link", "link %q: %s has no heading with id %q%s", dest, t.Display, u.Fragment, headingHint(t, u.Fragment))
 				continue
 			}
-			out := s.Root + EscapePath(t.URL)
+			out := s.Root + t.Href
 			if u.Fragment != "" {
 				out += "#" + u.Fragment
 			}
@@ -364,7 +364,7 @@ func (s *Site) checkLinks(p *Page, diags *diag.List) {
 		}
 		// A link to a page's folder-style URL (e.g. "../policies/access/").
 		if t := s.byURL(strings.TrimSuffix(target, "/") + "/"); t != nil {
-			p.Dests[i] = s.Root + EscapePath(t.URL)
+			p.Dests[i] = s.Root + t.Href
 			continue
 		}
 		if s.withheldURL[strings.TrimSuffix(target, "/")+"/"] {

@@ -165,11 +165,11 @@ func Groups(s *link.Site) NavData {
 		d := p.Doc
 		np := NavPage{ID: d.ID, Title: d.Title, URL: p.Href, Badge: badge(d)}
 		byType[d.Type] = append(byType[d.Type], np)
-		seen := map[string]bool{}
+		var seen []string // a document's main clauses: a handful
 		for _, c := range d.Clauses {
 			mc := iso.MainClause(c)
-			if !seen[mc] {
-				seen[mc] = true
+			if !slices.Contains(seen, mc) {
+				seen = append(seen, mc)
 				byClause[mc] = append(byClause[mc], np)
 			}
 		}
