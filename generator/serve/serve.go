@@ -133,6 +133,10 @@ type state struct {
 	// full is the tree of the last build when this state is a
 	// speculation (speculate): what a failed build goes back to.
 	full view.Tree
+	// shown is, after failed builds that followed a speculation, the
+	// speculated tree browsers may still show under the overlay: the next
+	// good build names the pages where it differs.
+	shown view.Tree
 }
 
 // Stats describe one rebuild, for the terminal and for benchmarks.
@@ -328,7 +332,10 @@ func (s *Server) Rebuild(changed []string) Stats {
 	old := s.st
 	next := &state{tree: old.tree, gen: old.gen, lazy: old.lazy}
 	if old.full != nil { // a failed build serves the last build, not a speculation
-		next.tree, next.full = old.full, old.full
+		next.tree, next.full, next.shown = old.full, old.full, old.shown
+		if old.ok {
+			next.shown = old.tree
+		}
 	}
 	var ev event
 	confirmed := false // the build has the bytes a speculation served: browsers know them already
@@ -338,9 +345,14 @@ func (s *Server) Rebuild(changed []string) Stats {
 	case res.Tree == nil:
 		next.diags = res.Diags
 	default:
-		next.diags, next.ok, next.full = res.Diags, true, nil
+		next.diags, next.ok, next.full, next.shown = res.Diags, true, nil, nil
 		next.tree, next.lazy = res.Tree, res
 		ev.Changed, ev.Removed, ev.CSSOnly, ev.All = diffTrees(old.tree, res.Tree)
+		if old.shown != nil { // browsers show a speculation the failed builds took back
+			shown, _, _, _ := diffTrees(old.shown, res.Tree)
+			ev.Changed = slices.Compact(slices.Sorted(slices.Values(append(ev.Changed, shown...))))
+			ev.CSSOnly = ev.CSSOnly && len(shown) == 0
+		}
 		ev.Changed = withLazy(ev.Changed, old, res.Tree, old.full != nil) // after a speculation the deferred pages are a build behind
 		next.served = carried(old)
 		confirmed = old.full != nil && len(ev.Changed) == 0 && len(ev.Removed) == 0 && slices.Equal(messages(res.Diags), messages(old.diags))

@@ -672,3 +672,34 @@ func TestServeMemoryLimit(t *testing.T) {
 		t.Errorf("limit %d below the heap (%d) after a build of a site that does not fit", got, ms.HeapAlloc)
 	}
 }
+
+// TestServeSpeculationFailedThenReverted: a speculated page, then a
+// failed build, then the save undone. The browsers show the speculated
+// page under the overlay; the build that succeeds again has the bytes of
+// the last good build, which differ from what they show, so its event
+// names the page.
+func TestServeSpeculationFailedThenReverted(t *testing.T) {
+	files := maps.Clone(smallSite)
+	files["content/manual/manual.md"] += "See [the steps](../processes/review.md#steps).\n"
+	dir := writeSite(t, files)
+	s, hs := newServer(t, dir)
+	st := openStream(t, hs.URL)
+	st.next(t) // hello
+	doc := filepath.Join(dir, "content", "processes", "review.md")
+	orig, _ := os.ReadFile(doc)
+	must(t, os.WriteFile(doc, []byte(strings.Replace(string(orig), "## Steps", "## Stages", 1)), 0o644))
+	if stats := s.Rebuild([]string{"content/processes/review.md"}); !stats.Speculated || stats.OK {
+		t.Fatalf("rebuild %+v: want a speculation, then a failed build", stats)
+	}
+	st.next(t) // the speculation: browsers reload into it
+	if ev := st.next(t); ev.OK {
+		t.Fatalf("event of the failed build: %+v", ev)
+	}
+	must(t, os.WriteFile(doc, orig, 0o644))
+	if stats := s.Rebuild([]string{"content/processes/review.md"}); !stats.OK {
+		t.Fatalf("rebuild after the revert %+v", stats)
+	}
+	if ev := st.next(t); !ev.OK || !slices.Contains(ev.Changed, "/processes/review/") {
+		t.Errorf("event of the build after the revert: %+v; the browsers still show the speculated page", ev)
+	}
+}
