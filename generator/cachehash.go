@@ -35,8 +35,9 @@ var (
 )
 
 type typeInfo struct {
-	marshals bool  // by its own JSON or text encoding
-	fields   []int // a struct's fields JSON encodes
+	marshals    bool  // by its own JSON or text encoding
+	ptrMarshals bool  // by the encoding of its pointer's methods, when addressable
+	fields      []int // a struct's fields JSON encodes
 }
 
 func infoOf(t reflect.Type) *typeInfo {
@@ -44,8 +45,12 @@ func infoOf(t reflect.Type) *typeInfo {
 		return ti.(*typeInfo)
 	}
 	ti := &typeInfo{}
-	if t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface {
+	if t.Kind() != reflect.Interface {
 		ti.marshals = t.Implements(jsonMarshaler) || t.Implements(textMarshaler)
+	}
+	if t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface && !ti.marshals {
+		pt := reflect.PointerTo(t)
+		ti.ptrMarshals = pt.Implements(jsonMarshaler) || pt.Implements(textMarshaler)
 	}
 	if t.Kind() == reflect.Struct {
 		ti.fields = fieldsOf(t)
@@ -99,10 +104,14 @@ func (w *valueHasher) value(v reflect.Value, depth int) bool {
 	}
 	t := v.Type()
 	var ti *typeInfo
-	if t.Kind() == reflect.Struct || t.NumMethod() > 0 { // others have neither fields nor a marshaler
+	if t.Kind() == reflect.Struct || t.NumMethod() > 0 || t.PkgPath() != "" { // others have neither fields nor a marshaler
 		ti = infoOf(t)
-		if ti.marshals && v.CanInterface() {
+		switch {
+		case !v.CanInterface():
+		case ti.marshals && !(t.Kind() == reflect.Pointer && v.IsNil()): // JSON writes null for a nil pointer
 			return w.marshaled(v)
+		case ti.ptrMarshals && v.CanAddr(): // JSON calls a pointer receiver's method on what it can address
+			return w.marshaled(v.Addr())
 		}
 	}
 	switch t.Kind() {

@@ -103,3 +103,48 @@ func TestHashValue(t *testing.T) {
 		t.Error("a func was hashed")
 	}
 }
+
+// hashPtrMarshal encodes itself through a pointer receiver from state
+// JSON cannot see otherwise (as *big.Int and *regexp.Regexp do).
+type hashPtrMarshal struct{ n int }
+
+func (m *hashPtrMarshal) MarshalJSON() ([]byte, error) {
+	return json.Marshal(m.n)
+}
+
+type hashPtrText struct{ s string }
+
+func (m *hashPtrText) MarshalText() ([]byte, error) { return []byte(m.s), nil }
+
+type hashAddressable struct {
+	V hashPtrMarshal // addressable when the outer value is reached by pointer: JSON calls the method
+	P *hashPtrText
+}
+
+// TestHashValuePointerMarshalers: a type that marshals through a pointer
+// receiver is hashed by its own encoding, as JSON encodes it.
+func TestHashValuePointerMarshalers(t *testing.T) {
+	pairs := [][2]any{
+		{&hashPtrMarshal{1}, &hashPtrMarshal{2}},
+		{&hashPtrText{"a"}, &hashPtrText{"b"}},
+		{&hashAddressable{V: hashPtrMarshal{1}}, &hashAddressable{V: hashPtrMarshal{2}}},
+		{&hashAddressable{P: &hashPtrText{"a"}}, &hashAddressable{P: &hashPtrText{"b"}}},
+		{map[string]any{"k": &hashPtrMarshal{1}}, map[string]any{"k": &hashPtrMarshal{2}}},
+	}
+	for _, p := range pairs {
+		ja, _ := json.Marshal(p[0])
+		jb, _ := json.Marshal(p[1])
+		if string(ja) == string(jb) {
+			t.Fatalf("test values with equal JSON %s", ja)
+		}
+		a, okA := valueSum(t, p[0])
+		b, okB := valueSum(t, p[1])
+		if okA && okB && a == b {
+			t.Errorf("same hash, different JSON: %s, %s", ja, jb)
+		}
+	}
+	var nilPtr *hashPtrMarshal
+	if _, ok := valueSum(t, map[string]any{"a": nilPtr, "b": (*hashPtrText)(nil)}); !ok {
+		t.Error("nil pointers to marshalers: not hashed")
+	}
+}
