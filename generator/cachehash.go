@@ -63,7 +63,7 @@ func hashValue(h hash.Hash, v any) bool {
 	w := valueHasher{h: h, buf: make([]byte, 0, 4096)}
 	rv := reflect.ValueOf(v)
 	if rv.IsValid() {
-		w.str(rv.Type().String())
+		w.typ(rv.Type())
 	}
 	ok := w.value(rv, 0)
 	w.flush()
@@ -76,6 +76,15 @@ func (w *valueHasher) flush() {
 }
 
 func (w *valueHasher) tag(b byte) { w.buf = append(w.buf, b) }
+
+// typ writes a dynamic type: its name and, since two types may share one
+// (declared in two functions, or in two packages of one name) and differ
+// in JSON, its identity, which lasts as long as the process, as the
+// cache does.
+func (w *valueHasher) typ(t reflect.Type) {
+	w.str(t.String())
+	w.uint(uint64(reflect.ValueOf(t).Pointer()))
+}
 
 func (w *valueHasher) uint(u uint64) {
 	w.buf = binary.LittleEndian.AppendUint64(w.buf, u)
@@ -176,7 +185,7 @@ func (w *valueHasher) value(v reflect.Value, depth int) bool {
 			return true
 		}
 		w.tag(11)
-		w.str(v.Elem().Type().String())
+		w.typ(v.Elem().Type())
 		return w.value(v.Elem(), depth+1)
 	default: // func, channel, complex, unsafe pointer: JSON has no encoding either
 		return false

@@ -148,3 +148,36 @@ func TestHashValuePointerMarshalers(t *testing.T) {
 		t.Error("nil pointers to marshalers: not hashed")
 	}
 }
+
+func hashLocalA() any {
+	type T struct {
+		X int `json:"a"`
+	}
+	return T{1}
+}
+
+func hashLocalB() any {
+	type T struct {
+		X int `json:"b"`
+	}
+	return T{1}
+}
+
+// TestHashValueSameNamedTypes: two types of one name (declared in
+// different functions, or in packages of one name) behind an interface
+// are told apart, as their JSON may be.
+func TestHashValueSameNamedTypes(t *testing.T) {
+	a, b := hashLocalA(), hashLocalB()
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	if string(ja) == string(jb) {
+		t.Fatal("test values with equal JSON")
+	}
+	for _, v := range [][2]any{{a, b}, {[]any{a}, []any{b}}, {map[string]any{"k": a}, map[string]any{"k": b}}} {
+		sa, _ := valueSum(t, v[0])
+		sb, _ := valueSum(t, v[1])
+		if sa == sb {
+			t.Errorf("same hash, different JSON: %s, %s", ja, jb)
+		}
+	}
+}
