@@ -1,10 +1,12 @@
 package serve
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -156,5 +158,64 @@ func TestMemoFSListings(t *testing.T) {
 	m.forgetAll()
 	if got := names("content/moved/new"); !slices.Equal(got, []string{"d.md"}) {
 		t.Errorf("after forgetting everything: %q", got)
+	}
+}
+
+// TestServeDeferredPagesDuringSpeculation: site-wide pages asked for
+// between a speculation and its build (made from the build before the
+// save) are named changed by the build, and show the save after it; and
+// requests that race the speculation and the build read no torn state
+// (run with -race).
+func TestServeDeferredPagesDuringSpeculation(t *testing.T) {
+	dir := bigSite(t, 12)
+	s, hs := newServer(t, dir)
+	st := openStream(t, hs.URL)
+	st.next(t) // hello
+	doc := filepath.Join(dir, "content", "area03", "doc-0003.md")
+	orig, _ := os.ReadFile(doc)
+	for i := range 3 {
+		inBuild := make(chan struct{})
+		release := make(chan struct{})
+		s.beforeSwap = func() { close(inBuild); <-release }
+		saved := fmt.Sprintf("Saved during speculation %d.", i)
+		if err := os.WriteFile(doc, append(slices.Clone(orig), "\n"+saved+"\n"...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		for _, u := range []string{"/print/", "/search-index.json", "/area03/doc-0003/", "/area03/doc-0003/history/"} {
+			wg.Go(func() {
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					get(t, hs.URL+u)
+				}
+			})
+		}
+		rebuilt := make(chan Stats)
+		go func() { rebuilt <- s.Rebuild([]string{"content/area03/doc-0003.md"}) }()
+		if ev := st.next(t); !slices.Equal(ev.Changed, []string{"/area03/doc-0003/"}) {
+			t.Fatalf("event of the speculation: %+v", ev)
+		}
+		<-inBuild
+		get(t, hs.URL+"/print/") // the build before the save's
+		close(release)
+		if stats := <-rebuilt; !stats.Speculated || !stats.OK {
+			t.Fatalf("rebuild %+v", stats)
+		}
+		close(stop)
+		wg.Wait()
+		ev := st.next(t)
+		for _, u := range []string{"/print/", "/search-index.json"} {
+			if !slices.Contains(ev.Changed, u) {
+				t.Errorf("step %d: the build's event does not name %s: %+v", i, u, ev)
+			}
+		}
+		if _, body := get(t, hs.URL+"/print/"); !strings.Contains(body, saved) {
+			t.Errorf("step %d: /print/ after the build lacks the save", i)
+		}
 	}
 }
