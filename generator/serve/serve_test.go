@@ -703,3 +703,36 @@ func TestServeSpeculationFailedThenReverted(t *testing.T) {
 		t.Errorf("event of the build after the revert: %+v; the browsers still show the speculated page", ev)
 	}
 }
+
+// TestServeEditionNeverSpeculates: the preview of an edition builds every
+// save whole (an edition's tree is redacted as a whole), and a body edit
+// of a document above its max shows nowhere.
+func TestServeEditionNeverSpeculates(t *testing.T) {
+	dir := writeSite(t, map[string]string{
+		"isms.yaml":             "editions:\n  staff: { max: internal }\n",
+		"content/policies/a.md": "---\nid: POL-A\ntitle: Open policy\ntype: policy\nowner: X\nreviewed: 2026-10-01\n---\nOpen text.\n",
+		"content/policies/b.md": "---\nid: POL-B\ntitle: Secret policy\ntype: policy\nowner: X\nclassification: confidential\nreviewed: 2026-10-01\n---\nSecret text.\n",
+	})
+	s, err := New(Config{Dir: dir, Build: generator.Options{AsOf: model.DateOf(2026, 11, 27), Edition: "staff"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(s)
+	t.Cleanup(func() { s.Close(); hs.Close() })
+	for _, f := range []string{"a.md", "b.md"} {
+		p := filepath.Join(dir, "content", "policies", f)
+		b, _ := os.ReadFile(p)
+		must(t, os.WriteFile(p, append(b, "Canaryword saved.\n"...), 0o644))
+		if stats := s.Rebuild([]string{"content/policies/" + f}); stats.Speculated || !stats.OK {
+			t.Errorf("%s saved: %+v", f, stats)
+		}
+	}
+	if res, _ := get(t, hs.URL+"/policies/b/"); res.StatusCode != 404 {
+		t.Errorf("/policies/b/ after a save: %d", res.StatusCode)
+	}
+	for k, v := range s.current().tree {
+		if strings.Contains(string(v), "Secret text") {
+			t.Errorf("%s shows the confidential body", k)
+		}
+	}
+}
