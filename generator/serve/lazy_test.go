@@ -219,3 +219,38 @@ func TestServeDeferredPagesDuringSpeculation(t *testing.T) {
 		}
 	}
 }
+
+// TestServeDeferredPageMadeDuringSave: a deferred page still being made
+// from the last build when a save is speculated (the first /print/ of a
+// large site takes seconds) is named changed by the build that follows:
+// the browser got the page from before the save.
+func TestServeDeferredPageMadeDuringSave(t *testing.T) {
+	dir := bigSite(t, 12)
+	s, hs := newServer(t, dir)
+	st := openStream(t, hs.URL)
+	st.next(t) // hello
+	made := make(chan struct{})
+	release := make(chan struct{})
+	var once sync.Once
+	s.lazyMade = func() { once.Do(func() { close(made); <-release }) }
+	got := make(chan string)
+	go func() { _, body := get(t, hs.URL+"/print/"); got <- body }()
+	<-made
+	doc := filepath.Join(dir, "content", "area03", "doc-0003.md")
+	orig, _ := os.ReadFile(doc)
+	if err := os.WriteFile(doc, append(orig, "\nSaved while /print/ was made.\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stats := s.Rebuild([]string{"content/area03/doc-0003.md"})
+	close(release)
+	if body := <-got; strings.Contains(body, "Saved while /print/ was made.") {
+		t.Fatal("/print/ was made after the save: the test proves nothing")
+	}
+	if !stats.Speculated || !stats.OK {
+		t.Fatalf("rebuild %+v", stats)
+	}
+	st.next(t) // the speculation
+	if ev := st.next(t); !slices.Contains(ev.Changed, "/print/") {
+		t.Errorf("the build's event does not name /print/, served from before the save: %+v", ev)
+	}
+}

@@ -110,6 +110,7 @@ type Server struct {
 	watching chan struct{} // closed when Watch's watches are in place
 
 	beforeSwap func() // tests: runs between build and swap
+	lazyMade   func() // tests: runs when a deferred page was made, before it is served
 	hub        hub
 	quit       chan struct{}
 	once       sync.Once
@@ -474,19 +475,29 @@ func carried(old *state) map[string]bool {
 }
 
 // lazyPage is a deferred page of st's build, made on the first request.
+// The page is recorded as served before it is made: making it may take
+// seconds, and a save meanwhile (a speculation, a build) carries the
+// record into the state whose build names it changed.
 func (s *Server) lazyPage(st *state, key string) ([]byte, bool) {
 	if st.lazy == nil {
 		return nil, false
 	}
+	st.servedMu.Lock()
+	had := st.served[key]
+	if st.served == nil {
+		st.served = map[string]bool{}
+	}
+	st.served[key] = true
+	st.servedMu.Unlock()
 	b, diags, found := st.lazy.Page(key)
+	if s.lazyMade != nil {
+		s.lazyMade()
+	}
 	st.servedMu.Lock()
 	first := !st.asked
 	st.asked = true
-	if found {
-		if st.served == nil {
-			st.served = map[string]bool{}
-		}
-		st.served[key] = true
+	if !found && !had {
+		delete(st.served, key)
 	}
 	st.servedMu.Unlock()
 	if first && len(diags) > 0 {
