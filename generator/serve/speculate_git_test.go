@@ -4,7 +4,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -42,9 +44,14 @@ func TestServeSpeculationInGit(t *testing.T) {
 		{string(committed), "2025-08-01 by Ada Auditor"},
 	} {
 		must(t, os.WriteFile(doc, []byte(step.src), 0o644))
+		var wg sync.WaitGroup // deferred pages made while the save is speculated (run with -race)
+		for _, u := range []string{"/print/", "/processes/review/history/", "/search-index.json", "/processes/"} {
+			wg.Go(func() { get(t, hs.URL+u) })
+		}
 		if stats := s.Rebuild([]string{"content/processes/review.md"}); !stats.Speculated || !stats.OK {
 			t.Fatalf("rebuild %+v", stats)
 		}
+		wg.Wait()
 		if ev := st.next(t); !ev.OK {
 			t.Fatalf("speculation event %+v", ev)
 		}
@@ -53,7 +60,9 @@ func TestServeSpeculationInGit(t *testing.T) {
 		}
 		select {
 		case ev := <-st.events:
-			t.Errorf("a second event: the build differs from the speculation: %+v", ev)
+			if len(ev.Changed) == 0 || slices.Contains(ev.Changed, "/processes/review/") {
+				t.Errorf("a second event: the build differs from the speculation: %+v", ev)
+			}
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
