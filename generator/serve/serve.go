@@ -374,10 +374,10 @@ func (s *Server) Rebuild(changed []string) Stats {
 		nChanged++
 	}
 	s.report(next, elapsed, nChanged, len(ev.Removed))
-	s.fitMemory()
 	if (old.tree != nil || !next.ok) && !confirmed {
 		s.hub.publish(ev)
 	}
+	s.fitMemory() // after the event: it may collect first, on a large site
 	return Stats{OK: next.ok, Duration: elapsed, Changed: nChanged, Removed: len(ev.Removed), Speculated: speculated != ""}
 }
 
