@@ -1,7 +1,7 @@
 // Package browsertest drives the built sample site in headless Chromium:
 // the parts of the theme that only exist in a browser (search.js) are
 // tested the way a reader uses them. The tests skip when no Chromium
-// binary is installed, and in -short mode.
+// binary is installed, and unless the full suite runs (ISMS_TEST=full).
 package browsertest
 
 import (
@@ -23,15 +23,14 @@ import (
 
 	"github.com/isms-project/isms/generator"
 	"github.com/isms-project/isms/generator/model"
+	"github.com/isms-project/isms/internal/testmode"
 )
 
 func chromium(t *testing.T) string {
 	t.Helper()
-	if testing.Short() {
-		// A Chromium per test: minutes on a loaded 2-core machine. CI
-		// (.ci/run) runs without -short, so they still run there.
-		t.Skip("browser tests skipped in -short mode (.ci/run runs them)")
-	}
+	// A Chromium per test: minutes on a loaded 2-core machine. The full
+	// suite (ISMS_TEST=full, as .ci/run runs it) has them.
+	testmode.Slow(t)
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
 		if p, err := exec.LookPath(name); err == nil {
 			return p
@@ -69,9 +68,11 @@ var (
 )
 
 // serveSample serves the repository's sample site, built once in memory,
-// on 127.0.0.1, and records what the browser asks for.
+// on 127.0.0.1, and records what the browser asks for. Only for browser
+// tests: it skips them unless the full suite runs.
 func serveSample(t *testing.T) (string, *requests) {
 	t.Helper()
+	testmode.Slow(t)
 	sampleOnce.Do(func() {
 		res, err := generator.Build(context.Background(), generator.Options{Site: os.DirFS("../.."), AsOf: model.DateOf(2026, 11, 27)})
 		switch {
