@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/isms-project/isms/internal/testmode"
 )
 
 // starter writes the `isms new` starter site into a new folder.
@@ -109,10 +111,7 @@ func TestBuildConcurrent(t *testing.T) {
 		t.Fatal("the two sites build the same")
 	}
 	dest := filepath.Join(t.TempDir(), "public")
-	rounds := 6
-	if testing.Short() {
-		rounds = 2 // .ci/run runs all six
-	}
+	rounds := testmode.Rounds(2, 6)
 	for round := range rounds {
 		var wg sync.WaitGroup
 		for _, site := range []string{a, b} {

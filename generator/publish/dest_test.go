@@ -13,6 +13,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/isms-project/isms/internal/testmode"
 )
 
 // notes collects what Folder tells the user.
@@ -204,10 +206,7 @@ func TestFolderConcurrent(t *testing.T) {
 	dest := filepath.Join(t.TempDir(), "public")
 	a, b := bigSite("a"), bigSite("b")
 	wantA, wantB := publishFresh(t, a), publishFresh(t, b)
-	rounds := 8
-	if testing.Short() {
-		rounds = 2 // .ci/run runs all eight
-	}
+	rounds := testmode.Rounds(2, 8)
 	for round := range rounds {
 		var wg sync.WaitGroup
 		errs := make([]error, 2)

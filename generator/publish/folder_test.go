@@ -13,6 +13,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/isms-project/isms/internal/testmode"
 )
 
 // readTree returns every file and folder under dir as path → "mode content",
@@ -318,9 +320,7 @@ func TestHelperKilledPublish(t *testing.T) {
 }
 
 func TestFolderKilled(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a subprocess")
-	}
+	testmode.Medium(t) // starts a subprocess
 	dir := t.TempDir()
 	dest := filepath.Join(dir, "public")
 	marker := filepath.Join(t.TempDir(), "writing")

@@ -9,10 +9,12 @@
 //   - ISMS_TEST=full go test ./...   every test and every round, as CI
 //     (.ci/run) runs it, with -race.
 //
-// A test that is slow calls Slow; a test with rounds asks Rounds.
+// A test that is slow calls Slow; a test with rounds asks Rounds; a test
+// the quick suite runs but -short does not calls Medium.
 package testmode
 
 import (
+	"flag"
 	"os"
 	"testing"
 )
@@ -34,6 +36,15 @@ func Slow(t testing.TB) {
 	}
 }
 
+// Medium skips t with -short: a test that is quick enough for the quick
+// suite but not for -short (it starts a subprocess, say).
+func Medium(t testing.TB) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("skipped with -short: run without -short (or with " + Env + "=full)")
+	}
+}
+
 // Rounds is quick in the quick suite and full in the full suite: the
 // number of seeds, steps or repetitions of a long test.
 func Rounds(quick, full int) int {
@@ -41,4 +52,11 @@ func Rounds(quick, full int) int {
 		return full
 	}
 	return quick
+}
+
+// Fuzzing reports whether go test -fuzz is fuzzing (rather than running
+// the seed corpus as a test): a fuzz target may then take every input.
+func Fuzzing() bool {
+	f := flag.Lookup("test.fuzz")
+	return f != nil && f.Value.String() != ""
 }
