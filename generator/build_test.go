@@ -52,6 +52,7 @@ func mustBuild(t testing.TB, site fs.FS) *Result {
 // The sites override base.html and document.html, so the goldens pin the
 // pipeline's output, not the default theme's look. Rewrite with -update.
 func TestGoldenSites(t *testing.T) {
+	t.Parallel()
 	files, _ := filepath.Glob("../testdata/sites/*.txtar")
 	if len(files) == 0 {
 		t.Fatal("no test sites")
@@ -118,6 +119,7 @@ func fmtInt(i int) string {
 }
 
 func TestBasicSiteFeatures(t *testing.T) {
+	t.Parallel()
 	res := mustBuild(t, siteFromTxtar(t, "../testdata/sites/basic.txtar"))
 	page := string(res.Tree["policies/access/index.html"])
 	for _, want := range []string{
@@ -158,6 +160,7 @@ func TestBasicSiteFeatures(t *testing.T) {
 // TestSampleSite builds the repository's own sample ISMS: no errors, no
 // warnings, a page per document, and the same bytes twice (determinism).
 func TestSampleSite(t *testing.T) {
+	t.Parallel()
 	site := os.DirFS("..")
 	a := mustBuild(t, site)
 	if len(a.Diags) > 0 {
@@ -184,6 +187,7 @@ func TestSampleSite(t *testing.T) {
 
 // TestNoExternalRequests: published pages never load anything from another host.
 func TestNoExternalRequests(t *testing.T) {
+	t.Parallel()
 	res := sampleBuild(t)
 	for p, b := range res.Tree {
 		if path.Ext(p) != ".html" && path.Ext(p) != ".css" && path.Ext(p) != ".js" {
@@ -202,6 +206,7 @@ func TestNoExternalRequests(t *testing.T) {
 }
 
 func TestRawHTMLOptIn(t *testing.T) {
+	t.Parallel()
 	site := siteFromTxtar(t, "../testdata/sites/basic.txtar")
 	site["isms.yaml"] = &fstest.MapFile{Data: []byte("title: T\nunsafe_html: true\n")}
 	res := mustBuild(t, site)

@@ -159,6 +159,7 @@ func checkCachedEdits(t *testing.T, seed uint64, steps int) {
 // author edits, the cached build is the fresh build. Bounded and seeded
 // here; FuzzCacheEdits explores further.
 func TestCacheRandomEdits(t *testing.T) {
+	t.Parallel()
 	seeds, steps := uint64(testmode.Rounds(1, 4)), testmode.Rounds(8, 20)
 	for seed := range seeds {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) { checkCachedEdits(t, seed, steps) })

@@ -252,6 +252,7 @@ func snapshotTree(t *testing.T, res *Result) view.Tree {
 // canaries in any byte of any file or zip entry, while the whole site and
 // the board edition hold every one (so the test would see a leak).
 func TestEditionHoldsNoCanary(t *testing.T) {
+	t.Parallel()
 	dir := canarySite(t)
 	whole := buildCanary(t, dir, Options{Snapshot: true})
 	all := buildCanary(t, dir, Options{AllEditions: true, Snapshot: true})
@@ -292,6 +293,7 @@ func TestEditionHoldsNoCanary(t *testing.T) {
 // kind of output and checks that the file of that kind holds it in the
 // whole site and not in the staff edition.
 func TestEditionOutputKinds(t *testing.T) {
+	t.Parallel()
 	dir := canarySite(t)
 	whole := buildCanary(t, dir, Options{})
 	staff := buildCanary(t, dir, Options{Edition: "staff"})
@@ -360,6 +362,7 @@ func TestEditionOutputKinds(t *testing.T) {
 // edition's max is refused with an internal error, and nothing is
 // published.
 func TestEditionTaintRefused(t *testing.T) {
+	t.Parallel()
 	site := fstest.MapFS{
 		"isms.yaml":             {Data: []byte("editions:\n  staff: { max: internal }\n")},
 		"content/policies/a.md": {Data: []byte("---\nid: POL-A\ntitle: A\ntype: policy\nowner: X\nreviewed: 2026-10-01\n---\nText.\n")},
@@ -380,6 +383,7 @@ func TestEditionTaintRefused(t *testing.T) {
 // TestUnknownEdition: an edition isms.yaml does not declare is refused,
 // naming the declared ones.
 func TestUnknownEdition(t *testing.T) {
+	t.Parallel()
 	site := fstest.MapFS{
 		"isms.yaml":             {Data: []byte("editions:\n  staff: { max: internal }\n  public: { max: public }\n")},
 		"content/policies/a.md": {Data: []byte("---\nid: POL-A\ntitle: A\ntype: policy\nowner: X\n---\nText.\n")},
@@ -399,6 +403,7 @@ func TestUnknownEdition(t *testing.T) {
 // its max, and the edition's diagnostics add nothing but withheld-mention
 // warnings to the whole site's. The quick suite runs two of the six seeds.
 func TestEditionProperty(t *testing.T) {
+	t.Parallel()
 	levels := []string{"public", "internal", "confidential", "restricted"}
 	for seed := range uint64(testmode.Rounds(2, 6)) {
 		rng := rand.New(rand.NewPCG(seed, 7))
@@ -456,6 +461,7 @@ func TestEditionProperty(t *testing.T) {
 // public edition's home page is the trust centre: the certificate and the
 // public policies, nothing of the ISMS's health or registers.
 func TestMarkingsAndTrustCentre(t *testing.T) {
+	t.Parallel()
 	dir := canarySite(t)
 	whole := buildCanary(t, dir, Options{})
 	secret := string(whole.Tree["registers/secret/index.html"])
@@ -500,6 +506,7 @@ func TestMarkingsAndTrustCentre(t *testing.T) {
 // title is the name of a report every edition has ("Statement of
 // Applicability").
 func TestSampleEditions(t *testing.T) {
+	t.Parallel()
 	site := os.DirFS("..")
 	res, err := Build(context.Background(), Options{Site: site, Today: day("2026-11-27"), AllEditions: true, Snapshot: true})
 	if err != nil {
@@ -638,6 +645,7 @@ func splitFront(src string) (front, body string) {
 // or folded in reviews.ics, and a link to a confidential page by the
 // site's full address.
 func TestEditionReviewedLeaks(t *testing.T) {
+	t.Parallel()
 	dir, git, write := gitRepo(t)
 	git("2025-01-10", "init", "-q", "-b", "main")
 	write("isms.yaml", "title: Rev\norganization: Rev\nunsafe_html: true\nbase_url: https://isms.example/isms/\ndefault_classification: internal\neditions:\n  staff: { max: internal }\n  public: { max: public }\n")

@@ -62,6 +62,7 @@ func gitSite(t *testing.T) string {
 }
 
 func TestHistoryFromGit(t *testing.T) {
+	t.Parallel()
 	dir := gitSite(t)
 	res, err := Build(context.Background(), Options{Site: os.DirFS(dir), SiteDir: dir, Today: asOf})
 	if err != nil || res.Tree == nil {
@@ -129,6 +130,7 @@ func TestHistoryFromGit(t *testing.T) {
 }
 
 func TestHistoryOutsideGit(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	os.MkdirAll(filepath.Join(dir, "content"), 0o755)
 	os.WriteFile(filepath.Join(dir, "content", "a.md"), []byte(doc("", "Hi.\n")), 0o644)
@@ -143,6 +145,7 @@ func TestHistoryOutsideGit(t *testing.T) {
 }
 
 func TestHistoryShallowClone(t *testing.T) {
+	t.Parallel()
 	src := gitSite(t)
 	dir := filepath.Join(t.TempDir(), "clone")
 	if out, err := exec.Command("git", "clone", "-q", "--depth", "1", "file://"+src, dir).CombinedOutput(); err != nil {
@@ -164,6 +167,7 @@ func TestHistoryShallowClone(t *testing.T) {
 // commit reuses the history, a new commit shows up, and every build equals
 // a fresh one.
 func TestHistoryPreviewUpdate(t *testing.T) {
+	t.Parallel()
 	dir := gitSite(t)
 	c := NewCache()
 	build := func(cache *Cache) *Result {

@@ -16,6 +16,7 @@ import (
 // deferred pages were asked for (their memos outlive one build only
 // when they were). The quick suite runs one seed and half the steps.
 func TestLazyRandomEdits(t *testing.T) {
+	t.Parallel()
 	seeds, steps := uint64(testmode.Rounds(1, 3)), testmode.Rounds(8, 16)
 	for seed := range seeds {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
@@ -72,6 +73,7 @@ func TestLazyRandomEdits(t *testing.T) {
 // TestLazyEditionsRenderAll: an edition's tree is redacted whole, so a
 // lazy build of an edition defers nothing and holds no canary.
 func TestLazyEditionsRenderAll(t *testing.T) {
+	t.Parallel()
 	dir := canarySite(t)
 	eager := buildCanary(t, dir, Options{Edition: "staff"})
 	lazy := buildCanary(t, dir, Options{Edition: "staff", Lazy: true, Cache: NewCache()})

@@ -11,6 +11,7 @@ import (
 )
 
 func TestProcessMapAndZeroRerenders(t *testing.T) {
+	t.Parallel()
 	site := siteFromTxtar(t, "../testdata/sites/basic.txtar")
 	delete(site, "themes/default/layouts/document.html") // the default layout shows the neighbourhood diagram
 	delete(site, "themes/default/layouts/base.html")
@@ -46,6 +47,7 @@ func TestProcessMapAndZeroRerenders(t *testing.T) {
 }
 
 func TestConnectivityFindings(t *testing.T) {
+	t.Parallel()
 	site := fstest.MapFS{
 		"content/a.md": {Data: []byte("---\nid: PRC-A\ntitle: A\ntype: process\nowner: X\nphase: plan\nclause: \"6.1\"\n---\n")},
 		"content/b.md": {Data: []byte("---\nid: PRC-B\ntitle: B\ntype: process\nowner: X\nphase: do\nclause: \"8.1\"\noutputs: [PRC-C]\n---\n")},
@@ -72,6 +74,7 @@ func TestConnectivityFindings(t *testing.T) {
 }
 
 func TestDotFenceErrorPosition(t *testing.T) {
+	t.Parallel()
 	site := fstest.MapFS{
 		"content/a.md": {Data: []byte(doc("", "Intro.\n\n```dot\ndigraph {\n  a -> b;\n  b -> ;\n}\n```\n"))},
 	}
@@ -94,6 +97,7 @@ func TestDotFenceErrorPosition(t *testing.T) {
 // labels tied to their edges, and one row of the interactions table per
 // arrow, in the map's order.
 func TestProcessMapTextAlternative(t *testing.T) {
+	t.Parallel()
 	res := mustBuild(t, os.DirFS(".."))
 	page := string(res.Tree["processes/index.html"])
 	svg := page[strings.Index(page, "<svg"):strings.Index(page, "</svg>")]

@@ -53,6 +53,7 @@ func unzipSnapshot(t *testing.T, site fs.FS, baseURL string) string {
 // URL (whose absolute addresses the snapshot must make relative); the full
 // suite the one without too.
 func TestSnapshotWorksFromDisk(t *testing.T) {
+	t.Parallel()
 	bases := []string{"https://intranet.example/isms/"}
 	if testmode.Full() {
 		bases = append(bases, "")
