@@ -59,6 +59,7 @@ func TestMain(m *testing.M) {
 }
 
 func TestSnapshotVerify(t *testing.T) {
+	t.Parallel()
 	dest := snapshotOf(t)
 
 	var m struct {
@@ -113,6 +114,7 @@ func TestSnapshotVerify(t *testing.T) {
 }
 
 func TestVerifyEachChangeAlone(t *testing.T) {
+	t.Parallel()
 	for name, tc := range map[string]struct {
 		tamper func(dest string) error
 		want   string
@@ -141,6 +143,7 @@ func TestVerifyEachChangeAlone(t *testing.T) {
 }
 
 func TestVerifyUsage(t *testing.T) {
+	t.Parallel()
 	if code, _, _ := runCLI(t, "verify"); code != 2 {
 		t.Errorf("verify without DIR: exit %d, want 2", code)
 	}
@@ -152,6 +155,7 @@ func TestVerifyUsage(t *testing.T) {
 // TestSnapshotZipReproducible: two builds of the same site give the same
 // zip, byte for byte.
 func TestSnapshotZipReproducible(t *testing.T) {
+	t.Parallel()
 	a, b := buildSnapshot(t), buildSnapshot(t)
 	za, err := os.ReadFile(filepath.Join(a, "snapshot-2026-11-27.zip"))
 	if err != nil {
