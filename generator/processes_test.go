@@ -2,7 +2,6 @@ package generator
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -98,7 +97,7 @@ func TestDotFenceErrorPosition(t *testing.T) {
 // arrow, in the map's order.
 func TestProcessMapTextAlternative(t *testing.T) {
 	t.Parallel()
-	res := mustBuild(t, os.DirFS(".."))
+	res := sampleBuild(t)
 	page := string(res.Tree["processes/index.html"])
 	svg := page[strings.Index(page, "<svg"):strings.Index(page, "</svg>")]
 	for _, not := range []string{"<title>", "cluster_", "&#45;&gt;"} {
