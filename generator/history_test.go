@@ -16,7 +16,12 @@ func gitRepo(t *testing.T) (string, func(date string, args ...string), func(p, s
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("no git binary; skipping tests on a git repository")
 	}
-	dir := t.TempDir()
+	return gitRepoIn(t, t.TempDir())
+}
+
+// gitRepoIn is gitRepo in the given empty folder.
+func gitRepoIn(t *testing.T, dir string) (string, func(date string, args ...string), func(p, s string)) {
+	t.Helper()
 	git := func(date string, args ...string) {
 		t.Helper()
 		cmd := exec.Command("git", append([]string{"-c", "user.name=Ada Auditor", "-c", "user.email=ada@example.com", "-c", "commit.gpgsign=false"}, args...)...)

@@ -37,3 +37,12 @@ func sampleBuild(t testing.TB) *Result {
 	}
 	return theSample.res
 }
+
+// TestMain removes the shared fixtures made outside any test's TempDir.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if theCanary.tmp != "" {
+		os.RemoveAll(theCanary.tmp)
+	}
+	os.Exit(code)
+}
