@@ -1,7 +1,8 @@
 // Package browsertest drives the built sample site in headless Chromium:
 // the parts of the theme that only exist in a browser (search.js) are
 // tested the way a reader uses them. The tests skip when no Chromium
-// binary is installed, and unless the full suite runs (ISMS_TEST=full).
+// binary is installed, and unless the full suite runs (ISMS_TEST=full) or
+// ISMS_SCREENSHOTS asks for screenshots.
 package browsertest
 
 import (
@@ -26,11 +27,19 @@ import (
 	"github.com/isms-project/isms/internal/testmode"
 )
 
+// browserTests skips t unless the full suite runs (ISMS_TEST=full, as
+// .ci/run runs it: a Chromium per test is minutes on a loaded 2-core
+// machine) or ISMS_SCREENSHOTS asks for screenshots.
+func browserTests(t *testing.T) {
+	t.Helper()
+	if os.Getenv("ISMS_SCREENSHOTS") == "" {
+		testmode.Slow(t)
+	}
+}
+
 func chromium(t *testing.T) string {
 	t.Helper()
-	// A Chromium per test: minutes on a loaded 2-core machine. The full
-	// suite (ISMS_TEST=full, as .ci/run runs it) has them.
-	testmode.Slow(t)
+	browserTests(t)
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
 		if p, err := exec.LookPath(name); err == nil {
 			return p
@@ -72,7 +81,7 @@ var (
 // tests: it skips them unless the full suite runs.
 func serveSample(t *testing.T) (string, *requests) {
 	t.Helper()
-	testmode.Slow(t)
+	browserTests(t)
 	sampleOnce.Do(func() {
 		res, err := generator.Build(context.Background(), generator.Options{Site: os.DirFS("../.."), AsOf: model.DateOf(2026, 11, 27)})
 		switch {
