@@ -116,23 +116,56 @@ func browser(t *testing.T) context.Context {
 	return browserFor(t, 60*time.Second)
 }
 
-// browserFor is a fresh headless Chromium for at most d: tests that load
-// every page kind many times need longer than a minute.
+// browserFor is a fresh tab of the package's one headless Chromium, in a
+// browser context of its own (its own cookies, storage and cache, as a
+// fresh browser would have), for at most d: tests that load every page
+// kind many times need longer than a minute. Starting a Chromium per test
+// cost about a second each.
 func browserFor(t *testing.T, d time.Duration) context.Context {
 	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium(t)),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.NoSandbox,
-		chromedp.WindowSize(1280, 900),
-	)
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
+	bin := chromium(t)
+	theBrowser.once.Do(func() {
+		opts := append(chromedp.DefaultExecAllocatorOptions[:],
+			chromedp.ExecPath(bin),
+			chromedp.Flag("disable-gpu", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-quic", true),
+			chromedp.NoSandbox,
+			chromedp.WindowSize(1280, 900),
+		)
+		actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancel := chromedp.NewContext(actx)
+		theBrowser.stop = func() { cancel(); cancelA() }
+		// The first Run starts the browser and binds it to ctx, which has
+		// no deadline: a test's timeout ends its tab, not the browser.
+		if theBrowser.err = chromedp.Do(ctx); theBrowser.err == nil {
+			theBrowser.ctx = ctx
+		}
+	})
+	if theBrowser.ctx == nil {
+		t.Fatalf("starting Chromium: %v", theBrowser.err)
+	}
+	ctx, cancel := chromedp.NewContext(theBrowser.ctx, chromedp.WithNewBrowserContext())
 	ctx, cancelT := context.WithTimeout(ctx, d)
-	t.Cleanup(func() { cancelT(); cancel(); cancelA() })
+	t.Cleanup(func() { cancelT(); cancel() })
 	return ctx
+}
+
+// theBrowser is the package's Chromium, started by the first browser test
+// and stopped by TestMain.
+var theBrowser struct {
+	once sync.Once
+	ctx  context.Context
+	err  error
+	stop func()
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if theBrowser.stop != nil {
+		theBrowser.stop()
+	}
+	os.Exit(code)
 }
 
 const firstResult = `#search-results li[role=option]`
