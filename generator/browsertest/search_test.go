@@ -27,6 +27,11 @@ import (
 	"github.com/isms-project/isms/internal/testmode"
 )
 
+// Most browser tests run one after another (keyboard focus, scrolling and
+// timing are safest alone); the long ones that only read layout
+// (TestAxeEveryPageKind, TestNoHorizontalOverflow, TestPrintFitsThePage)
+// run in parallel after them, each in a tab of its own.
+
 // browserTests skips t unless the full suite runs (ISMS_TEST=full, as
 // .ci/run runs it: a Chromium per test is minutes on a loaded 2-core
 // machine) or ISMS_SCREENSHOTS asks for screenshots.
