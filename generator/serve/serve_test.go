@@ -61,9 +61,9 @@ The manual.
 
 // Most tests of this package call t.Parallel: each has its own site
 // folder, server and watcher, and they mostly wait (debounce, quiet
-// times). Not the two whose assertion rests on a short sleep or a time
-// limit (TestServeDropsStaleRebuild, TestServeAnswersDuringSlowRebuild),
-// nor the browser tests: they run first, alone in this package.
+// times). Not the one whose assertion rests on a short sleep
+// (TestServeDropsStaleRebuild), nor the browser tests: they run first,
+// alone in this package.
 func writeSite(t testing.TB, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -411,6 +411,7 @@ func TestServeRequestWaitsForRebuild(t *testing.T) {
 // A rebuild that takes long (a heavy diagram, a slow disk) never holds
 // requests up for more than readWait: they get the last good site.
 func TestServeAnswersDuringSlowRebuild(t *testing.T) {
+	t.Parallel() // the limit (5 × readWait) is ample beside tests that mostly sleep
 	dir := writeSite(t, smallSite)
 	s, hs := newServer(t, dir)
 	inBuild := make(chan struct{})
