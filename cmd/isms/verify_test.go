@@ -31,6 +31,15 @@ var (
 // so each test can tamper with its own copy without rebuilding.
 func snapshotOf(t *testing.T) string {
 	t.Helper()
+	dest := filepath.Join(t.TempDir(), "snap")
+	must(t, os.CopyFS(dest, os.DirFS(sharedSnapshot(t))))
+	return dest
+}
+
+// sharedSnapshot is the one snapshot build of the sample site itself, for
+// tests that only read it.
+func sharedSnapshot(t *testing.T) string {
+	t.Helper()
 	sampleOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "isms-snapshot-")
 		if err != nil {
@@ -45,9 +54,7 @@ func snapshotOf(t *testing.T) string {
 	if sampleDir == "" {
 		t.Fatal("the shared snapshot build failed")
 	}
-	dest := filepath.Join(t.TempDir(), "snap")
-	must(t, os.CopyFS(dest, os.DirFS(sampleDir)))
-	return dest
+	return sampleDir
 }
 
 func TestMain(m *testing.M) {
@@ -156,7 +163,7 @@ func TestVerifyUsage(t *testing.T) {
 // zip, byte for byte.
 func TestSnapshotZipReproducible(t *testing.T) {
 	t.Parallel()
-	a, b := buildSnapshot(t), buildSnapshot(t)
+	a, b := sharedSnapshot(t), buildSnapshot(t) // two builds: the shared one and a fresh one
 	za, err := os.ReadFile(filepath.Join(a, "snapshot-2026-11-27.zip"))
 	if err != nil {
 		t.Fatal(err)
