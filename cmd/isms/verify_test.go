@@ -25,6 +25,7 @@ func buildSnapshot(t *testing.T) string {
 var (
 	sampleOnce sync.Once
 	sampleDir  string
+	sampleTmp  string
 )
 
 // snapshotOf returns a fresh copy of one snapshot build of the sample site,
@@ -45,11 +46,13 @@ func sharedSnapshot(t *testing.T) string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sampleDir = filepath.Join(dir, "snap")
-		code, _, errOut := runCLI(t, "build", "-s", "../..", "-d", sampleDir, "--as-of", "2026-11-27", "--snapshot", "-q")
+		sampleTmp = dir
+		dest := filepath.Join(dir, "snap")
+		code, _, errOut := runCLI(t, "build", "-s", "../..", "-d", dest, "--as-of", "2026-11-27", "--snapshot", "-q")
 		if code != 0 {
 			t.Fatalf("build --snapshot: exit %d\n%s", code, errOut)
 		}
+		sampleDir = dest // only once it is built: the other tests fail, not read half a snapshot
 	})
 	if sampleDir == "" {
 		t.Fatal("the shared snapshot build failed")
@@ -59,8 +62,8 @@ func sharedSnapshot(t *testing.T) string {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if sampleDir != "" {
-		os.RemoveAll(filepath.Dir(sampleDir))
+	if sampleTmp != "" {
+		os.RemoveAll(sampleTmp)
 	}
 	os.Exit(code)
 }
