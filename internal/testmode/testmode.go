@@ -41,7 +41,7 @@ func Slow(t testing.TB) {
 func Medium(t testing.TB) {
 	t.Helper()
 	if testing.Short() {
-		t.Skip("skipped with -short: run without -short (or with " + Env + "=full)")
+		t.Skip("skipped with -short: run without -short")
 	}
 }
 
