@@ -35,6 +35,7 @@ func actionsSite(front, other string) fstest.MapFS {
 // risk and a duplicate id are located errors naming what was meant, and
 // nothing is built.
 func TestActionReferences(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ name, front, other, want string }{
 		{"unknown source names the closest document", "actions:\n  - { id: CA-1, title: T, kind: action, status: open, source: REC-AUDT }\n", "",
 			`content/records/r.md:8:63: error: no document has id "REC-AUDT" (the source of CA-1): did you mean "REC-AUDIT"? (unknown-id)`},
@@ -68,6 +69,7 @@ func TestActionReferences(t *testing.T) {
 // are compared with testdata/sites/actions.pages.golden (-update rewrites
 // it); the fixture's document pages are in TestGoldenSites' golden.
 func TestActionsGolden(t *testing.T) {
+	t.Parallel()
 	res := mustBuild(t, siteFromTxtar(t, "../testdata/sites/actions.txtar"))
 	var ar txtar.Archive
 	for _, p := range []string{"actions/index.html", "exceptions/index.html"} {
@@ -104,6 +106,7 @@ func TestActionsGolden(t *testing.T) {
 // tiles, findings in /currency.json, and sections on the pages of the
 // documents that carry, raised or are departed from by the entries.
 func TestActionsConnections(t *testing.T) {
+	t.Parallel()
 	res := mustBuild(t, siteFromTxtar(t, "../testdata/sites/actions.txtar"))
 	home := string(res.Tree["index.html"])
 	i, j, k, l := strings.Index(home, `href="/currency/">Currency`), strings.Index(home, `href="/actions/">Actions`),
@@ -172,6 +175,7 @@ func (riskStub) Sections() []model.Section {
 // the risk register declares it; an undeclared one is unknown-id naming
 // the closest risk.
 func TestActionRiskLinks(t *testing.T) {
+	t.Parallel()
 	build := func(risks string) *Result {
 		site := actionsSite("test_risks: [R-01, R-02]\nactions:\n  - { id: CA-1, title: T, kind: action, status: open, risks: ["+risks+"] }\nexceptions:\n  - { id: EX-1, title: T, policy: POL-1, expires: 2027-01-01, risks: R-02 }\n", "")
 		res, err := Build(context.Background(), Options{Site: site, Today: asOf, Reports: []report.Report{riskStub{}}})

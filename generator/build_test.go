@@ -52,6 +52,7 @@ func mustBuild(t testing.TB, site fs.FS) *Result {
 // The sites override base.html and document.html, so the goldens pin the
 // pipeline's output, not the default theme's look. Rewrite with -update.
 func TestGoldenSites(t *testing.T) {
+	t.Parallel()
 	files, _ := filepath.Glob("../testdata/sites/*.txtar")
 	if len(files) == 0 {
 		t.Fatal("no test sites")
@@ -118,6 +119,7 @@ func fmtInt(i int) string {
 }
 
 func TestBasicSiteFeatures(t *testing.T) {
+	t.Parallel()
 	res := mustBuild(t, siteFromTxtar(t, "../testdata/sites/basic.txtar"))
 	page := string(res.Tree["policies/access/index.html"])
 	for _, want := range []string{
@@ -158,8 +160,8 @@ func TestBasicSiteFeatures(t *testing.T) {
 // TestSampleSite builds the repository's own sample ISMS: no errors, no
 // warnings, a page per document, and the same bytes twice (determinism).
 func TestSampleSite(t *testing.T) {
-	site := os.DirFS("..")
-	a := mustBuild(t, site)
+	t.Parallel()
+	a := sampleBuild(t) // the shared build: this test only reads it
 	if len(a.Diags) > 0 {
 		t.Errorf("sample site has diagnostics:\n%s", a.Diags)
 	}
@@ -171,7 +173,7 @@ func TestSampleSite(t *testing.T) {
 			t.Errorf("no page for %s", p.Doc.Path)
 		}
 	}
-	b := mustBuild(t, site)
+	b := mustBuild(t, os.DirFS(".."))
 	if len(a.Tree) != len(b.Tree) {
 		t.Fatalf("two builds differ in file count: %d vs %d", len(a.Tree), len(b.Tree))
 	}
@@ -184,6 +186,7 @@ func TestSampleSite(t *testing.T) {
 
 // TestNoExternalRequests: published pages never load anything from another host.
 func TestNoExternalRequests(t *testing.T) {
+	t.Parallel()
 	res := sampleBuild(t)
 	for p, b := range res.Tree {
 		if path.Ext(p) != ".html" && path.Ext(p) != ".css" && path.Ext(p) != ".js" {
@@ -202,6 +205,7 @@ func TestNoExternalRequests(t *testing.T) {
 }
 
 func TestRawHTMLOptIn(t *testing.T) {
+	t.Parallel()
 	site := siteFromTxtar(t, "../testdata/sites/basic.txtar")
 	site["isms.yaml"] = &fstest.MapFile{Data: []byte("title: T\nunsafe_html: true\n")}
 	res := mustBuild(t, site)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/isms-project/isms/internal/testmode"
 )
 
 // editSite applies one random edit to site, of the kinds an author makes
@@ -157,10 +159,8 @@ func checkCachedEdits(t *testing.T, seed uint64, steps int) {
 // author edits, the cached build is the fresh build. Bounded and seeded
 // here; FuzzCacheEdits explores further.
 func TestCacheRandomEdits(t *testing.T) {
-	seeds, steps := uint64(4), 20
-	if testing.Short() {
-		seeds, steps = 1, 8 // .ci/run runs them all
-	}
+	t.Parallel()
+	seeds, steps := uint64(testmode.Rounds(1, 4)), testmode.Rounds(8, 20)
 	for seed := range seeds {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) { checkCachedEdits(t, seed, steps) })
 	}
@@ -170,8 +170,8 @@ func FuzzCacheEdits(f *testing.F) {
 	f.Add(uint64(1), uint8(10))
 	f.Add(uint64(99), uint8(30))
 	f.Fuzz(func(t *testing.T, seed uint64, steps uint8) {
-		if testing.Short() && steps > 10 {
-			t.Skip("long edit sequence in -short mode (.ci/run runs it)")
+		if steps > 10 && !testmode.Fuzzing() {
+			testmode.Slow(t) // a long edit sequence from the seed corpus
 		}
 		checkCachedEdits(t, seed, int(steps%40))
 	})

@@ -49,6 +49,7 @@ func treeDiff(a, b view.Tree) string {
 // The steps touch what pages depend on besides their own source: another
 // document's title (shown in inputs/outputs), the site config, the date.
 func TestCacheNeverStale(t *testing.T) {
+	t.Parallel()
 	site := siteFromTxtar(t, "../testdata/sites/basic.txtar")
 	delete(site, "themes/default/layouts/document.html") // the default layout draws neighbourhoods
 	c := NewCache()
@@ -102,6 +103,7 @@ func TestCacheNeverStale(t *testing.T) {
 // parsed nor rendered again: its parsed tree and its page's bytes are the
 // very same values as before.
 func TestCacheReusesParses(t *testing.T) {
+	t.Parallel()
 	site := siteFromTxtar(t, "../testdata/sites/basic.txtar")
 	c := NewCache()
 	cacheBuild(t, site, c)
@@ -130,6 +132,7 @@ func TestCacheReusesParses(t *testing.T) {
 // stated reason not to be: a new option cannot silently be left out of
 // the keys (as NoRender once was).
 func TestEveryOptionIsKeyed(t *testing.T) {
+	t.Parallel()
 	typ := reflect.TypeFor[Options]()
 	for i := range typ.NumField() {
 		name := typ.Field(i).Name

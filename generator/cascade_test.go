@@ -11,6 +11,7 @@ import (
 // its id or link to it are not blamed for it. A reference to an id no
 // file gives is still an error.
 func TestBrokenDocumentDoesNotCascade(t *testing.T) {
+	t.Parallel()
 	site := fstest.MapFS{
 		"content/p/a.md": {Data: []byte("---\nid: A\ntitle: [broken\ntype: policy\nowner: o\n---\nx\n")},
 		"content/p/b.md": {Data: []byte("---\nid: B\ntitle: B\ntype: process\nowner: o\nphase: do\ninputs: [A, Z]\n---\nSee [a](a.md) and [c](c.md).\n")},
@@ -39,6 +40,7 @@ func TestBrokenDocumentDoesNotCascade(t *testing.T) {
 // theme publish; one above the root is another application's and left
 // alone.
 func TestRootAbsoluteLinks(t *testing.T) {
+	t.Parallel()
 	build := func(extra string) string {
 		t.Helper()
 		body := "[a](/isms/policies/a.md#purpose) [b](/isms/policies/a/) [soa](/isms/soa/#control-5-1) " +
@@ -70,6 +72,7 @@ func TestRootAbsoluteLinks(t *testing.T) {
 // Links may target a heading's {#custom-id} and the id of a heading in
 // any script ("#übersicht").
 func TestHeadingTargets(t *testing.T) {
+	t.Parallel()
 	site := fstest.MapFS{
 		"content/policies/a.md": {Data: []byte("---\nid: A\ntitle: A\ntype: policy\nowner: o\n---\n## Übersicht\n\n## Scope {#geltungsbereich}\n\nSee [b](b.md#übersicht), [here](#geltungsbereich).\n")},
 		"content/policies/b.md": {Data: []byte("---\nid: B\ntitle: B\ntype: policy\nowner: o\n---\n## Übersicht\n\nSee [a](a.md#geltungsbereich).\n")},
@@ -89,6 +92,7 @@ func TestHeadingTargets(t *testing.T) {
 // A named anchor in raw HTML (<a id="x"></a>) is a link target, kept as an
 // empty element with that id even though raw HTML is dropped.
 func TestRawAnchorTargets(t *testing.T) {
+	t.Parallel()
 	site := fstest.MapFS{
 		"content/policies/a.md": {Data: []byte("---\nid: A\ntitle: A\ntype: policy\nowner: o\n---\n<a id=\"sec-4\"></a>Text <a name='old-name'></a>, <b>bold</b>.\n\nSee [4](#sec-4), [old](#old-name).\n")},
 	}
@@ -107,6 +111,7 @@ func TestRawAnchorTargets(t *testing.T) {
 // /print/ carries the reports' sections of each document (the risk
 // register's risks, a record's actions), as the document pages do.
 func TestPrintHasDocumentSections(t *testing.T) {
+	t.Parallel()
 	res := sampleBuild(t)
 	print := string(res.Tree["print/index.html"])
 	for _, want := range []string{"R-01", "CA-2026-09-01", "EX-2026-014"} {
@@ -120,6 +125,7 @@ func TestPrintHasDocumentSections(t *testing.T) {
 // percent-encoded everywhere (navigation, references, reports), so the
 // link reaches the page on a static server.
 func TestOddFileNamesLinkEscaped(t *testing.T) {
+	t.Parallel()
 	site := fstest.MapFS{
 		"content/evidence/50%off.md": {Data: []byte("---\nid: EVD-1\ntitle: Half\ntype: evidence\nowner: o\ndate: 2026-01-01\n---\nx\n")},
 		"content/processes/a b.md":   {Data: []byte("---\nid: PRC-1\ntitle: P\ntype: process\nowner: o\nphase: do\nreviewed: 2026-06-01\ninputs: [EVD-1]\n---\nx\n")},
@@ -148,6 +154,7 @@ func TestOddFileNamesLinkEscaped(t *testing.T) {
 // Every record is searchable by its id and leads to its row: a risk, an
 // action, an exception of the sample.
 func TestRecordsSearchable(t *testing.T) {
+	t.Parallel()
 	res := sampleBuild(t)
 	idx := string(res.Tree["search-index.json"])
 	for _, want := range []string{
@@ -166,6 +173,7 @@ func TestRecordsSearchable(t *testing.T) {
 // Every page names the theme's icon, which is published: browsers asked
 // for /favicon.ico on every page view and got the 404 page.
 func TestFavicon(t *testing.T) {
+	t.Parallel()
 	res := sampleBuild(t)
 	if _, ok := res.Tree["assets/favicon.svg"]; !ok {
 		t.Fatal("no assets/favicon.svg")
@@ -181,6 +189,7 @@ func TestFavicon(t *testing.T) {
 // the management-review pack sees the sample's objective OBJ-2026-06 as
 // missed (its due date passed with the target not met), not as off track.
 func TestRecordStatusAsOf(t *testing.T) {
+	t.Parallel()
 	res := sampleBuild(t)
 	page := string(res.Tree["management-review/index.html"])
 	i := strings.Index(page, `id="OBJ-2026-06"`)
@@ -196,6 +205,7 @@ func TestRecordStatusAsOf(t *testing.T) {
 // step with its facts and the worst state among them; on a site without
 // records a step says so, and no audit or review recorded is bad.
 func TestHomeEnginePanel(t *testing.T) {
+	t.Parallel()
 	res := sampleBuild(t)
 	home := string(res.Tree["index.html"])
 	for _, want := range []string{

@@ -34,6 +34,7 @@ func themeDiags(t *testing.T, check bool, site fs.FS) []string {
 // it does not render, but still reports every theme error a build
 // reports, and none for a site theme that copies the built-in layouts.
 func TestCheckReportsThemeErrorsLikeBuild(t *testing.T) {
+	t.Parallel()
 	broken := siteFromTxtar(t, "../testdata/sites/basic.txtar")
 	broken["themes/default/layouts/_broken.html"] = &fstest.MapFile{Data: []byte("{{define \"x\"}}{{nosuchfunc .}}{{end}}\n")}
 	broken["themes/default/layouts/document.html"] = &fstest.MapFile{Data: []byte("{{define \"main\"}}\n{{if}}\n{{end}}{{end}}\n")}

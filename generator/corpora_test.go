@@ -13,6 +13,7 @@ import (
 // lack our front-matter, so the build must fail — without panicking, and
 // saying for each document what it lacks.
 func TestCorpora(t *testing.T) {
+	t.Parallel()
 	root := filepath.Join("..", "..", "shared", "corpora")
 	dirs, _ := filepath.Glob(filepath.Join(root, "*"))
 	if len(dirs) == 0 {

@@ -16,6 +16,7 @@ import (
 // TestCurrencyGolden pins /currency.json of the sample site as of
 // 2026-11-27. Rewrite with go test ./generator -run CurrencyGolden -update.
 func TestCurrencyGolden(t *testing.T) {
+	t.Parallel()
 	res := sampleBuild(t)
 	got := res.Tree["currency.json"]
 	const golden = "../testdata/currency/sample-2026-11-27.json"
@@ -72,6 +73,7 @@ var currencySite = fstest.MapFS{
 }
 
 func TestCurrencyPages(t *testing.T) {
+	t.Parallel()
 	res, err := Build(context.Background(), Options{Site: currencySite, Today: asOf})
 	if err != nil || res.Tree == nil {
 		t.Fatalf("build failed: %v\n%s", err, res.Diags)
@@ -121,6 +123,7 @@ func TestCurrencyPages(t *testing.T) {
 }
 
 func TestCheckRendersNothing(t *testing.T) {
+	t.Parallel()
 	res, err := Check(context.Background(), Options{Site: currencySite, Today: model.DateOf(2026, 11, 27)})
 	if err != nil {
 		t.Fatal(err)

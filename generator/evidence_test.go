@@ -11,6 +11,7 @@ import (
 )
 
 func TestEvidenceHashing(t *testing.T) {
+	t.Parallel()
 	// Bytes that are not text: any re-encoding on the way would change the hash.
 	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89")
 	csv := []byte(strings.Repeat("user,role,decision\n", 100))
@@ -60,6 +61,7 @@ func TestEvidenceHashing(t *testing.T) {
 }
 
 func TestEvidenceMissingFile(t *testing.T) {
+	t.Parallel()
 	site := fstest.MapFS{
 		"content/evidence/a.md": {Data: []byte("---\nid: EVD-A\ntitle: A\ntype: evidence\nowner: Ops\nreviewed: 2026-01-01\nfile: files/nope.pdf\n---\nx\n")},
 	}

@@ -13,6 +13,7 @@ import (
 // history stands in for git: versions are diffed and judged as from a
 // repository, with no git and no folder on disk.
 func TestHistoryFromMemory(t *testing.T) {
+	t.Parallel()
 	v1 := "---\nid: POL-1\ntitle: A policy\ntype: policy\nowner: CISO\nversion: \"1.0\"\nreviewed: 2026-06-01\n---\nOld text.\n"
 	v2 := "---\nid: POL-1\ntitle: A policy\ntype: policy\nowner: CISO\nversion: \"1.0\"\nreviewed: 2026-06-01\n---\nNew text.\n"
 	log := githistory.Memory("c2", map[string][]githistory.Rev{

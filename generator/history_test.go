@@ -16,7 +16,12 @@ func gitRepo(t *testing.T) (string, func(date string, args ...string), func(p, s
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("no git binary; skipping tests on a git repository")
 	}
-	dir := t.TempDir()
+	return gitRepoIn(t, t.TempDir())
+}
+
+// gitRepoIn is gitRepo in the given empty folder.
+func gitRepoIn(t *testing.T, dir string) (string, func(date string, args ...string), func(p, s string)) {
+	t.Helper()
 	git := func(date string, args ...string) {
 		t.Helper()
 		cmd := exec.Command("git", append([]string{"-c", "user.name=Ada Auditor", "-c", "user.email=ada@example.com", "-c", "commit.gpgsign=false"}, args...)...)
@@ -62,6 +67,7 @@ func gitSite(t *testing.T) string {
 }
 
 func TestHistoryFromGit(t *testing.T) {
+	t.Parallel()
 	dir := gitSite(t)
 	res, err := Build(context.Background(), Options{Site: os.DirFS(dir), SiteDir: dir, Today: asOf})
 	if err != nil || res.Tree == nil {
@@ -129,6 +135,7 @@ func TestHistoryFromGit(t *testing.T) {
 }
 
 func TestHistoryOutsideGit(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	os.MkdirAll(filepath.Join(dir, "content"), 0o755)
 	os.WriteFile(filepath.Join(dir, "content", "a.md"), []byte(doc("", "Hi.\n")), 0o644)
@@ -143,6 +150,7 @@ func TestHistoryOutsideGit(t *testing.T) {
 }
 
 func TestHistoryShallowClone(t *testing.T) {
+	t.Parallel()
 	src := gitSite(t)
 	dir := filepath.Join(t.TempDir(), "clone")
 	if out, err := exec.Command("git", "clone", "-q", "--depth", "1", "file://"+src, dir).CombinedOutput(); err != nil {
@@ -164,6 +172,7 @@ func TestHistoryShallowClone(t *testing.T) {
 // commit reuses the history, a new commit shows up, and every build equals
 // a fresh one.
 func TestHistoryPreviewUpdate(t *testing.T) {
+	t.Parallel()
 	dir := gitSite(t)
 	c := NewCache()
 	build := func(cache *Cache) *Result {

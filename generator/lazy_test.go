@@ -6,21 +6,25 @@ import (
 	"maps"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/isms-project/isms/internal/testmode"
 )
 
 // TestLazyRandomEdits: a lazy build through the preview's cache, with the
 // pages it deferred made on request, is the fresh eager build byte for
 // byte after every random edit — whether or not the previous build's
 // deferred pages were asked for (their memos outlive one build only
-// when they were).
+// when they were). The quick suite runs one seed and half the steps.
 func TestLazyRandomEdits(t *testing.T) {
-	for seed := range uint64(3) {
+	t.Parallel()
+	seeds, steps := uint64(testmode.Rounds(1, 3)), testmode.Rounds(8, 16)
+	for seed := range seeds {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			site := siteFromTxtar(t, "../testdata/sites/basic.txtar")
 			r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 			c := NewCache()
 			var did []string
-			for step := range 16 {
+			for step := range steps {
 				did = append(did, editSite(site, r, step))
 				lazy, err := Build(context.Background(), Options{Site: site, AsOf: asOf, Cache: c, Lazy: true})
 				if err != nil {
@@ -69,6 +73,7 @@ func TestLazyRandomEdits(t *testing.T) {
 // TestLazyEditionsRenderAll: an edition's tree is redacted whole, so a
 // lazy build of an edition defers nothing and holds no canary.
 func TestLazyEditionsRenderAll(t *testing.T) {
+	t.Parallel()
 	dir := canarySite(t)
 	eager := buildCanary(t, dir, Options{Edition: "staff"})
 	lazy := buildCanary(t, dir, Options{Edition: "staff", Lazy: true, Cache: NewCache()})

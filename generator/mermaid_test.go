@@ -13,6 +13,7 @@ import (
 // the print page) load it. In the preview, an edit that adds the first
 // fence brings it in, and removing it takes it out again.
 func TestMermaidAssetsOnlyWhenUsed(t *testing.T) {
+	t.Parallel()
 	plain := "---\nid: POL-1\ntitle: Policy\ntype: policy\nowner: CISO\nreviewed: 2026-06-01\n---\nText.\n"
 	process := "---\nid: PRC-1\ntitle: Process\ntype: process\nowner: CISO\nreviewed: 2026-06-01\n---\n"
 	drawn := process + "```mermaid\nflowchart LR\n  A --> B\n```\n"

@@ -29,6 +29,7 @@ func objectivesSite(front string) fstest.MapFS {
 // located error naming the closest, and nothing is built; a duplicate
 // objective id is reported at the second.
 func TestObjectiveReferences(t *testing.T) {
+	t.Parallel()
 	const o = "objectives:\n  - id: OBJ-1\n    title: T\n    target: { op: \"<\", value: 5 }\n"
 	for _, tc := range []struct{ name, front, want string }{
 		{"unknown evidence names the closest document", o + "    measurements:\n      - { date: 2026-06-15, value: 6.1, evidence: EVD-PHISH-6 }\n",
@@ -57,6 +58,7 @@ func TestObjectiveReferences(t *testing.T) {
 // testdata/sites/objectives.page.golden (-update rewrites it), with the
 // fixture's findings.
 func TestObjectivesGolden(t *testing.T) {
+	t.Parallel()
 	res := mustBuild(t, siteFromTxtar(t, "../testdata/sites/objectives.txtar"))
 	var ar txtar.Archive
 	for _, p := range []string{"objectives/index.html"} {
@@ -95,6 +97,7 @@ func TestObjectivesGolden(t *testing.T) {
 // findings in /currency.json, a section on the plan's page, one anchor
 // per objective, escaped titles, and one state per objective.
 func TestObjectivesConnections(t *testing.T) {
+	t.Parallel()
 	res := mustBuild(t, siteFromTxtar(t, "../testdata/sites/objectives.txtar"))
 	home := string(res.Tree["index.html"])
 	i, j, k := strings.Index(home, `href="/exceptions/">Exceptions`), strings.Index(home, `href="/objectives/">Objectives`), strings.Index(home, `href="/soa/">SoA`)
@@ -148,6 +151,7 @@ func TestObjectivesConnections(t *testing.T) {
 // A site without objectives says so on /objectives/ (not an empty
 // frame) and has no objectives tile.
 func TestObjectivesNone(t *testing.T) {
+	t.Parallel()
 	res := mustBuild(t, siteFromTxtar(t, "../testdata/sites/objectives-none.txtar"))
 	page := string(res.Tree["objectives/index.html"])
 	if !strings.Contains(page, "No objectives recorded yet") || strings.Contains(page, `id="attention"`) {
@@ -163,6 +167,7 @@ func TestObjectivesNone(t *testing.T) {
 // the state as of each objective's latest measurement, which cannot be
 // missed or stale.
 func TestObjectiveStates(t *testing.T) {
+	t.Parallel()
 	res := mustBuild(t, siteFromTxtar(t, "../testdata/sites/objectives.txtar"))
 	got := objectives.States(&report.Input{Site: res.Site, AsOf: res.AsOf})
 	want := map[string]string{"OBJ-MET": "met", "OBJ-ON": "on-track", "OBJ-OFF": "off-track", "OBJ-MISS": "missed", "OBJ-NONE": "unmeasured"}

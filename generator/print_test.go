@@ -9,6 +9,7 @@ import (
 )
 
 func TestPrintManual(t *testing.T) {
+	t.Parallel()
 	doc := func(id, title, typ, extra string) *fstest.MapFile {
 		return &fstest.MapFile{Data: []byte("---\nid: " + id + "\ntitle: " + title + "\ntype: " + typ + "\nowner: CISO\nreviewed: 2026-01-01\n" + extra + "---\nBody of " + id + ".\n")}
 	}
@@ -53,6 +54,7 @@ func TestPrintManual(t *testing.T) {
 // link (HTML and SVG) landing on an element of the copy, the reports in
 // it, each process with its inputs, outputs and diagram, numbered contents.
 func TestPrintCopyIsWhole(t *testing.T) {
+	t.Parallel()
 	res := sampleBuild(t)
 	page := string(res.Tree["print/index.html"])
 	article := page[strings.Index(page, `<article class="print-manual">`):]

@@ -2,7 +2,6 @@ package generator
 
 import (
 	"context"
-	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -11,6 +10,7 @@ import (
 )
 
 func TestProcessMapAndZeroRerenders(t *testing.T) {
+	t.Parallel()
 	site := siteFromTxtar(t, "../testdata/sites/basic.txtar")
 	delete(site, "themes/default/layouts/document.html") // the default layout shows the neighbourhood diagram
 	delete(site, "themes/default/layouts/base.html")
@@ -46,6 +46,7 @@ func TestProcessMapAndZeroRerenders(t *testing.T) {
 }
 
 func TestConnectivityFindings(t *testing.T) {
+	t.Parallel()
 	site := fstest.MapFS{
 		"content/a.md": {Data: []byte("---\nid: PRC-A\ntitle: A\ntype: process\nowner: X\nphase: plan\nclause: \"6.1\"\n---\n")},
 		"content/b.md": {Data: []byte("---\nid: PRC-B\ntitle: B\ntype: process\nowner: X\nphase: do\nclause: \"8.1\"\noutputs: [PRC-C]\n---\n")},
@@ -72,6 +73,7 @@ func TestConnectivityFindings(t *testing.T) {
 }
 
 func TestDotFenceErrorPosition(t *testing.T) {
+	t.Parallel()
 	site := fstest.MapFS{
 		"content/a.md": {Data: []byte(doc("", "Intro.\n\n```dot\ndigraph {\n  a -> b;\n  b -> ;\n}\n```\n"))},
 	}
@@ -94,7 +96,8 @@ func TestDotFenceErrorPosition(t *testing.T) {
 // labels tied to their edges, and one row of the interactions table per
 // arrow, in the map's order.
 func TestProcessMapTextAlternative(t *testing.T) {
-	res := mustBuild(t, os.DirFS(".."))
+	t.Parallel()
+	res := sampleBuild(t)
 	page := string(res.Tree["processes/index.html"])
 	svg := page[strings.Index(page, "<svg"):strings.Index(page, "</svg>")]
 	for _, not := range []string{"<title>", "cluster_", "&#45;&gt;"} {

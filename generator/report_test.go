@@ -23,6 +23,7 @@ const policy = "---\nid: POL-1\ntitle: A policy\ntype: policy\nowner: CISO\nrevi
 // Two things publishing at one URL is an error at the site's file, which
 // the author can rename; nothing is built.
 func TestURLTaken(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, path, data, other, url string
 	}{
@@ -70,6 +71,7 @@ func TestURLTaken(t *testing.T) {
 // A check then a build on one cache (the preview runs both) renders
 // every page: the check's parses kept no bodies.
 func TestCheckThenBuildOnOneCache(t *testing.T) {
+	t.Parallel()
 	site := siteFromTxtar(t, "../testdata/sites/basic.txtar")
 	c := NewCache()
 	if res, err := Check(context.Background(), Options{Site: site, AsOf: asOf, Cache: c}); err != nil || res.Diags.HasErrors() {
@@ -133,6 +135,7 @@ func (r *noteReport) Publish(rr report.Renderer) ([]report.Page, diag.List) {
 }
 
 func TestAddedReport(t *testing.T) {
+	t.Parallel()
 	noted := strings.Replace(policy, "---\nBody", "notes: [first, second]\n---\nBody", 1)
 	site := fstest.MapFS{"content/policies/a.md": {Data: []byte(noted)}}
 	res, err := Build(context.Background(), Options{Site: site, Today: asOf, Reports: []report.Report{&noteReport{}}})
@@ -174,6 +177,7 @@ func TestAddedReport(t *testing.T) {
 // own: located errors from its decoder, did-you-mean hints that know it;
 // without the report the key is unknown.
 func TestReportSectionDecoding(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, front string
 		reports     []report.Report
@@ -279,6 +283,7 @@ func (r *ledgerReport) Tiles() []view.Tile {
 }
 
 func TestReportRecordsEventsTiles(t *testing.T) {
+	t.Parallel()
 	build := func(front string) *Result {
 		t.Helper()
 		src := strings.Replace(policy, "---\nBody", front+"---\nBody", 1)
@@ -340,6 +345,7 @@ func (r *ledgerReport) ConfigSections() []model.Section {
 // A report's isms.yaml section is decoded as strictly as the rest of
 // isms.yaml, and hints know it.
 func TestReportConfigSection(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ yaml, want string }{
 		{"ledger: { horizon: 3 weeks }\n", `isms.yaml:1:20: error: "3 weeks" is not an interval`},
 		{"ledgr: { horizon: 3w }\n", `isms.yaml:1:1: warning: unknown key "ledgr": did you mean "ledger"? (unknown-key)`},
@@ -364,6 +370,7 @@ func TestReportConfigSection(t *testing.T) {
 // A site with no document in force, or none at all, builds: the home
 // page says so instead of the build failing inside a template.
 func TestEmptySites(t *testing.T) {
+	t.Parallel()
 	retired := strings.Replace(policy, "reviewed: 2026-06-01\n", "status: retired\n", 1)
 	for name, site := range map[string]fstest.MapFS{
 		"only retired": {"content/policies/a.md": {Data: []byte(retired)}},
@@ -385,6 +392,7 @@ func TestEmptySites(t *testing.T) {
 
 // A cancelled build stops and returns the context's error and no tree.
 func TestBuildCancelled(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	site := fstest.MapFS{"content/policies/a.md": {Data: []byte(policy)}}

@@ -12,6 +12,7 @@ import (
 // read from a real git repository; commits before the review are left out,
 // and an input with no change says so.
 func TestReviewPackFromGit(t *testing.T) {
+	t.Parallel()
 	dir, git, write := gitRepo(t)
 	ctxDoc := func(body string) string {
 		return "---\nid: PRC-CTX\ntitle: Context\ntype: process\nowner: CISO\nphase: plan\nclause: [\"4.1\"]\nreviewed: 2026-01-10\n---\n" + body

@@ -35,6 +35,7 @@ func findingsOf(fs []model.Finding, rule string) []model.Finding {
 // after its newest evidence's date + 3m, not on the day; older evidence
 // does not count, nor does undated evidence; no evidence at all is stale.
 func TestEvidenceStale(t *testing.T) {
+	t.Parallel()
 	entry := `{ control: "8.13", applicable: true, status: implemented, justification: "needed", evidence_every: 3m }`
 	for _, tc := range []struct {
 		name  string
@@ -88,6 +89,7 @@ func TestEvidenceStale(t *testing.T) {
 // evidence_every is decoded strictly: a bad interval is a located error
 // and nothing is built.
 func TestEvidenceEveryDecoding(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ entry, want string }{
 		{`{ control: "8.13", applicable: true, status: implemented, evidence_every: 3 months }`,
 			`content/registers/soa.md:79:79: error: "3 months" is not an interval such as 90d, 2w, 12m or 1y (bad-interval)`},
@@ -117,6 +119,7 @@ func minutesDoc(id, date, extra string) string {
 // mr-input-missing looks at the latest minutes with clause 9.3 only (by
 // date, not by file order), and only when they say what they covered.
 func TestMRInputMissing(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name     string
 		old, new string // covers: lines of the older and the newer minutes
@@ -152,6 +155,7 @@ func TestMRInputMissing(t *testing.T) {
 
 // covers: and feedback: are decoded strictly: located errors, nothing built.
 func TestCoversDecoding(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ name, doc, want string }{
 		{"unknown letter", minutesDoc("MIN-1", "2026-10-20", "covers: [a, h]\n"),
 			`content/minutes/m.md:9:13: error: covers "h" is not one of a, b, c, d, e, f, g`},
@@ -184,6 +188,7 @@ func TestCoversDecoding(t *testing.T) {
 // compared with testdata/sites/review.page.golden (-update rewrites it),
 // with the build's mr-input-missing finding.
 func TestReviewGolden(t *testing.T) {
+	t.Parallel()
 	res := mustBuild(t, siteFromTxtar(t, "../testdata/sites/review.txtar"))
 	b, ok := res.Tree["management-review/index.html"]
 	if !ok {
@@ -215,6 +220,7 @@ func TestReviewGolden(t *testing.T) {
 // A site with no minutes and no records shows a plain "No records yet"
 // state and says "Nothing recorded since …" under every input.
 func TestReviewNoRecords(t *testing.T) {
+	t.Parallel()
 	res := buildOK(t, fstest.MapFS{"content/policies/a.md": {Data: []byte(policy)}})
 	page := string(res.Tree["management-review/index.html"])
 	for _, want := range []string{"<strong>No records yet.</strong>", "the last 12 months", "Nothing recorded since 2025-11-27.", "No objectives recorded.", "No open opportunity for improvement."} {
@@ -252,6 +258,7 @@ func (fakeObjectives) Sections() []model.Section {
 }
 
 func TestReviewObjectives(t *testing.T) {
+	t.Parallel()
 	site := fstest.MapFS{"content/plans/o.md": {Data: []byte("---\nid: PLAN-O\ntitle: Objectives\ntype: plan\nowner: CISO\nreviewed: 2026-06-01\ntest_objectives: [\"OBJ-2 off-track\", \"OBJ-1 met\"]\n---\nBody.\n")}}
 	res, err := Build(context.Background(), Options{Site: site, Today: asOf, Reports: []report.Report{fakeObjectives{}}})
 	if err != nil || res.Tree == nil {
@@ -270,6 +277,7 @@ func TestReviewObjectives(t *testing.T) {
 // The home page shows the Check and Act tiles: days since the latest
 // audit record and management review, or 0 recorded (bad) without any.
 func TestReviewTiles(t *testing.T) {
+	t.Parallel()
 	tile := func(class, url string, n int, label string) string {
 		return `<li class="pdca-fact pdca-fact-` + class + `"><a href="/` + url + `"><span class="tile-value">` + itoa(n) + `</span> ` + label + `</a></li>`
 	}
@@ -295,6 +303,7 @@ func TestReviewTiles(t *testing.T) {
 
 // A review a year and a day ago is bad, exactly a year ago still ok-ish (warn).
 func TestReviewAgeBoundary(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		date, class string
 		days        int

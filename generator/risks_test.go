@@ -54,6 +54,7 @@ func buildAt(t *testing.T, site fstest.MapFS, day model.Date) *Result {
 // Every problem in risks: and in isms.yaml's risk: block is located at
 // the value, names what is wrong, and stops the build.
 func TestRiskValidation(t *testing.T) {
+	t.Parallel()
 	const ok = "  - { id: R-01, title: Ransomware, likelihood: 3, impact: 5 }\n"
 	for _, tc := range []struct {
 		name, front, yaml string
@@ -135,6 +136,7 @@ var ruleSeverity = map[string]string{
 // Each rule on the day before, on and after its boundary; an acceptance
 // holds through its until day and a reassessment is due on its day.
 func TestRiskRules(t *testing.T) {
+	t.Parallel()
 	day := func(s string) model.Date { d, _ := model.ParseDate(s); return d }
 	const accepted = "risks:\n  - { id: R-01, title: T, likelihood: 3, impact: 4, assessed: 2026-06-01, acceptance: { by: CEO, on: 2026-05-27, until: 2026-11-27 } }\n"
 	const reassess = "risks:\n  - { id: R-01, title: T, likelihood: 1, impact: 1, assessed: 2025-11-27 }\n"
@@ -189,6 +191,7 @@ func TestRiskRules(t *testing.T) {
 // The /risks/ page of a small fixture, compared with its golden
 // (rewrite with -update and review the diff).
 func TestRisksPageGolden(t *testing.T) {
+	t.Parallel()
 	res := mustBuild(t, siteFromTxtar(t, "../testdata/sites/risks.txtar"))
 	got := append(bytes.TrimSpace(res.Tree["risks/index.html"]), '\n')
 	golden := "../testdata/sites/risks.page.golden"
@@ -287,6 +290,7 @@ func heatMapCells(t *testing.T, page, id string) ([]svgCell, string) {
 // coloured by the appetite, each risk once in its cell as a link to its
 // row, and the cell itself linking to its first risk.
 func TestRiskHeatMapSVG(t *testing.T) {
+	t.Parallel()
 	res := mustBuild(t, siteFromTxtar(t, "../testdata/sites/risks.txtar"))
 	page := string(res.Tree["risks/index.html"])
 	for _, tc := range []struct {
@@ -345,6 +349,7 @@ func TestRiskHeatMapSVG(t *testing.T) {
 // review calendar has acceptance ends and reassessments, the home page
 // counts risks above appetite, and the header links /risks/.
 func TestRiskTraceability(t *testing.T) {
+	t.Parallel()
 	site := siteFromTxtar(t, "../testdata/sites/risks.txtar")
 	delete(site, "themes/default/layouts/base.html")
 	delete(site, "themes/default/layouts/document.html")

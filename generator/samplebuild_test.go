@@ -7,6 +7,12 @@ import (
 	"testing"
 )
 
+// Every test of this package calls t.Parallel: they share nothing but
+// read-only fixtures (the sample site, theSample, testdata) and write only
+// into their own t.TempDir(). A test that sets an environment variable,
+// changes the working folder or a package variable, or asserts something
+// of the whole process must not.
+
 // theSample is the repository's sample site built once (as mustBuild
 // builds it) for the tests that only read the result: eight builds of it
 // were a tenth of this package's test time.
@@ -30,4 +36,13 @@ func sampleBuild(t testing.TB) *Result {
 		t.Fatalf("build failed:\n%s", theSample.res.Diags)
 	}
 	return theSample.res
+}
+
+// TestMain removes the shared fixtures made outside any test's TempDir.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if theCanary.tmp != "" {
+		os.RemoveAll(theCanary.tmp)
+	}
+	os.Exit(code)
 }

@@ -10,6 +10,7 @@ import (
 )
 
 func TestSearchIndex(t *testing.T) {
+	t.Parallel()
 	site := fstest.MapFS{
 		"content/policies/ac.md": {Data: []byte("---\nid: POL-AC-01\ntitle: Access <control> policy\ntype: policy\nowner: CISO\nclause: \"5.2\"\ncontrols: [\"A.5.15\"]\nreviewed: 2026-01-01\n---\n" +
 			"# Purpose\n\nWho gets **access**\nto what.\n\n## Reviews\n\n- quarterly\n- by owners\n\n```\nsecret code\n```\n\n| a | b |\n|---|---|\n| cell1 | cell2 |\n")},
@@ -37,6 +38,7 @@ func TestSearchIndex(t *testing.T) {
 }
 
 func TestSearchIndexSize(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("ISMS_MEASURE") == "" {
 		t.Skip("set ISMS_MEASURE=1 to build 1,000 documents and measure the search index")
 	}

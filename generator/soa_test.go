@@ -72,6 +72,7 @@ func soaOnly(fs []model.Finding) []model.Finding {
 }
 
 func TestSoARules(t *testing.T) {
+	t.Parallel()
 	without := func(ids ...string) []string {
 		var out []string
 		for _, c := range iso.All() {
@@ -152,6 +153,7 @@ func TestSoARules(t *testing.T) {
 }
 
 func TestSoAEvidenceCounts(t *testing.T) {
+	t.Parallel()
 	// 5.9 is cited only by evidence: not uncited.
 	ev := "---\nid: EVD-1\ntitle: Asset check\ntype: evidence\nowner: CISO\nreviewed: 2026-01-01\ndate: 2026-01-01\ncontrols: [\"A.5.9\"]\nfile: files/x.csv\n---\nDone.\n"
 	cite := []string{}
@@ -173,6 +175,7 @@ func TestSoAEvidenceCounts(t *testing.T) {
 }
 
 func TestSoANoRegister(t *testing.T) {
+	t.Parallel()
 	site := fstest.MapFS{"content/policies/p.md": {Data: []byte("---\nid: P\ntitle: P\ntype: policy\nowner: O\nreviewed: 2026-01-01\n---\nx\n")}}
 	res := buildOK(t, site)
 	got := soaOnly(res.Findings)
@@ -185,6 +188,7 @@ func TestSoANoRegister(t *testing.T) {
 }
 
 func TestSoADuplicateDecision(t *testing.T) {
+	t.Parallel()
 	site := soaSite(map[string]string{
 		"5.15": `{ control: "5.15", applicable: true, status: implemented, justification: "x" }` + "\n" +
 			`  - { control: "A.5.15", applicable: false, status: not-applicable, justification: "y" }`,
@@ -204,6 +208,7 @@ func TestSoADuplicateDecision(t *testing.T) {
 }
 
 func TestSoAPage(t *testing.T) {
+	t.Parallel()
 	site := soaSite(map[string]string{
 		"5.1": `{ control: "5.1", applicable: true, status: partial, justification: "<script>alert(1)</script> & more" }`,
 	}, nil, nil)
@@ -238,6 +243,7 @@ func TestSoAPage(t *testing.T) {
 // and one soa-undecided finding listing what is left, and each control's
 // row on /soa/ says it awaits a decision.
 func TestSoAUndecided(t *testing.T) {
+	t.Parallel()
 	site := soaSite(map[string]string{
 		"5.1":  `{ control: "5.1", applicable: TBD }`,
 		"5.2":  `{ control: "5.2", applicable: TBD, status: planned, justification: "" }`,
@@ -271,6 +277,7 @@ func TestSoAUndecided(t *testing.T) {
 // A placeholder status or justification beside a decision is a warning
 // and counts as not given: "TBD" does not justify an exclusion.
 func TestSoAPlaceholderJustification(t *testing.T) {
+	t.Parallel()
 	res := buildOK(t, soaSite(map[string]string{
 		"7.6": `{ control: "7.6", applicable: false, status: not-applicable, justification: TBD }`,
 		"7.7": `{ control: "7.7", applicable: true, status: TBD, justification: "needed" }`,

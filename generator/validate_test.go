@@ -18,6 +18,7 @@ const other = "---\nid: PRC-RISK-01\ntitle: Risk assessment\ntype: process\nowne
 // TestValidationRules: one case per rule users meet. Each asserts the
 // message, its path:line:col, and that the build produced no tree.
 func TestValidationRules(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		files map[string]string
@@ -92,6 +93,7 @@ func TestValidationRules(t *testing.T) {
 
 // TestDiagnosticsSortedAndAll: every problem is reported, in path order.
 func TestDiagnosticsSortedAndAll(t *testing.T) {
+	t.Parallel()
 	site := fstest.MapFS{
 		"content/b.md": {Data: []byte(doc("status: nope\nreviewed: 2026-02-30\n", ""))},
 		"content/a.md": {Data: []byte("---\nid: A\n---\n")},

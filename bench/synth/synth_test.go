@@ -11,6 +11,8 @@ import (
 	"github.com/isms-project/isms/bench/synth"
 	"github.com/isms-project/isms/generator"
 	"github.com/isms-project/isms/generator/model"
+
+	"github.com/isms-project/isms/internal/testmode"
 )
 
 func TestSiteBuildsCleanly(t *testing.T) {
@@ -93,7 +95,8 @@ func TestHistoryEndsAtSite(t *testing.T) {
 	}
 	dir := t.TempDir()
 	var stream bytes.Buffer
-	revs, err := synth.WriteHistory(&stream, 40, 30)
+	docs := testmode.Rounds(12, 40) // a git show per document: all 40 in the full suite
+	revs, err := synth.WriteHistory(&stream, docs, 30)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,9 +118,9 @@ func TestHistoryEndsAtSite(t *testing.T) {
 	if n := strings.TrimSpace(git(nil, "rev-list", "--count", "main")); n != "30" {
 		t.Errorf("%s commits, want 30", n)
 	}
-	for _, f := range synth.Site(40, func(i int) int { return revs[i] }) {
+	for _, f := range synth.Site(docs, func(i int) int { return revs[i] }) {
 		if got := git(nil, "show", "main:"+f.Path); got != string(f.Data) {
-			t.Errorf("%s in the last commit differs from Site(40, revs)", f.Path)
+			t.Errorf("%s in the last commit differs from Site(%d, revs)", f.Path, docs)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 // A --base-url that could point links or scripts at another host is a
 // usage error: exit 2, a message naming the flag, nothing written.
 func TestBuildRejectsBadBaseURLFlag(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "site")
 	if code, _, errOut := runCLI(t, "new", dir); code != 0 {
 		t.Fatalf("new: exit %d: %s", code, errOut)

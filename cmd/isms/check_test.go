@@ -127,6 +127,7 @@ Text.
 `
 
 func TestCheckExitCodes(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name, extra, failOn string
 		want                int
@@ -159,6 +160,7 @@ func TestCheckExitCodes(t *testing.T) {
 }
 
 func TestCheckContentErrors(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, "-- content/policies/bad.md --\n---\nid: POL-BAD\ntype: policy\nowner: X\n---\n")
 	code, out, errOut := runCLI(t, "check", "-s", dir, "--as-of", "2026-11-27")
 	if code != 1 {
@@ -176,6 +178,7 @@ func TestCheckContentErrors(t *testing.T) {
 }
 
 func TestCheckUsage(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, "")
 	for _, args := range [][]string{
 		{"check", "-s", dir, "--format", "xml"},
@@ -192,6 +195,7 @@ func TestCheckUsage(t *testing.T) {
 }
 
 func TestCheckText(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, shelfWareDoc+overdueDoc+dueSoonDoc)
 	code, out, _ := runCLI(t, "check", "-s", dir, "--as-of", "2026-11-27", "--fail-on", "overdue")
 	if code != 1 {
@@ -227,6 +231,7 @@ func TestCheckText(t *testing.T) {
 }
 
 func TestCheckJSON(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, overdueDoc)
 	code, out, _ := runCLI(t, "check", "-s", dir, "--as-of", "2026-11-27", "--format", "json", "--fail-on", "overdue")
 	if code != 1 {
@@ -265,6 +270,7 @@ func TestCheckJSON(t *testing.T) {
 // TestCheckJSONWithErrors: content errors still give valid JSON on stdout,
 // with each diagnostic located, and exit 1.
 func TestCheckJSONWithErrors(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, "\n-- content/policies/bad.md --\n---\nid: POL-BAD\ntitle: Bad\ntype: polcy\nowner: CISO\n---\nBody.\n")
 	code, out, _ := runCLI(t, "check", "-s", dir, "--as-of", "2026-11-27", "--format", "json")
 	if code != 1 {
@@ -297,6 +303,7 @@ func TestCheckJSONWithErrors(t *testing.T) {
 // TestCheckJSONDiagnosticsClean: a clean site's JSON has an empty
 // diagnostics array, not null.
 func TestCheckJSONDiagnosticsClean(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, "")
 	_, out, _ := runCLI(t, "check", "-s", dir, "--as-of", "2026-11-27", "--format", "json")
 	if !strings.Contains(out, `"diagnostics": [`) {

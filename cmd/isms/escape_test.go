@@ -10,6 +10,7 @@ import (
 // isms check prints titles, owners and findings with control and
 // invisible characters escaped: a document cannot drive the terminal.
 func TestCheckEscapesTerminalControls(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	p := filepath.Join(dir, "content", "policies", "a.md")
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {

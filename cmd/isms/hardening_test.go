@@ -42,6 +42,7 @@ func hostileSite(t *testing.T) string {
 // `isms build` publishes neither the link's target nor the pipe, warns
 // about each with its path, and does not hang on the pipe.
 func TestBuildSkipsSymlinksAndPipes(t *testing.T) {
+	t.Parallel()
 	dir := hostileSite(t)
 	dest := filepath.Join(t.TempDir(), "out")
 	type result struct {

@@ -46,6 +46,7 @@ func snapshotTree(t *testing.T, dir string) map[string]string {
 // IMPORT.md beside content/, builds with isms build, and the source is
 // left as it was.
 func TestImportWritesSite(t *testing.T) {
+	t.Parallel()
 	src := importSource(t, "comply/basic.txtar")
 	before := snapshotTree(t, src)
 	dest := filepath.Join(t.TempDir(), "site")
@@ -81,6 +82,7 @@ func TestImportWritesSite(t *testing.T) {
 
 // TestImportUsage: wrong invocations exit 2 and write nothing.
 func TestImportUsage(t *testing.T) {
+	t.Parallel()
 	src := importSource(t, "comply/basic.txtar")
 	full := t.TempDir()
 	must(t, os.WriteFile(filepath.Join(full, "keep.txt"), []byte("mine"), 0o644))
@@ -119,6 +121,7 @@ func TestImportUsage(t *testing.T) {
 
 // TestImportHelp: isms import -h explains the formats and the checklist.
 func TestImportHelp(t *testing.T) {
+	t.Parallel()
 	code, _, errOut := runCLI(t, "import", "-h")
 	for _, w := range []string{"comply", "jupiterone", "frontmatter", "IMPORT.md", "-map", "-org", "Exit status"} {
 		if !strings.Contains(errOut, w) {
@@ -133,6 +136,7 @@ func TestImportHelp(t *testing.T) {
 // TestImportFrontMatterMap: --map is read, and a bad mapping is a usage
 // error that names the key.
 func TestImportFrontMatterMap(t *testing.T) {
+	t.Parallel()
 	src := importSource(t, "frontmatter/docusaurus.txtar")
 	m := filepath.Join(t.TempDir(), "map.yaml")
 	must(t, os.WriteFile(m, []byte("defaults:\n  owner: Security lead\nfolders:\n  procedures: { type: procedure }\n"), 0o644))

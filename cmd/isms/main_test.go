@@ -8,6 +8,10 @@ import (
 	"testing"
 )
 
+// runCLI runs the command in this process. Most tests of this package
+// call t.Parallel; not those that set an environment variable, change the
+// working folder or swap a package variable (serveContext): Go runs those
+// first, one at a time, and the parallel ones only after.
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var o, e bytes.Buffer
@@ -18,6 +22,7 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 // TestNewThenBuild: the sample written by `isms new --sample` builds
 // cleanly, with a page per document and the home page.
 func TestNewThenBuild(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "site")
 	if code, _, errOut := runCLI(t, "new", "--sample", dir); code != 0 {
 		t.Fatalf("new: exit %d: %s", code, errOut)
@@ -93,6 +98,7 @@ func readAll(t *testing.T, dir string) map[string]string {
 // TestBuildErrorLeavesDestUntouched: a content error exits 1, prints the
 // located message, and the previous output stays byte for byte.
 func TestBuildErrorLeavesDestUntouched(t *testing.T) {
+	t.Parallel()
 	site := t.TempDir()
 	write := func(p, s string) {
 		t.Helper()
@@ -127,6 +133,7 @@ func TestBuildErrorLeavesDestUntouched(t *testing.T) {
 }
 
 func TestUsageErrors(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{
 		{}, {"frobnicate"}, {"build", "--no-such-flag"}, {"build", "--as-of", "yesterday"}, {"build", "-s", "/does/not/exist"}, {"new"},
 	} {

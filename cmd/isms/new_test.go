@@ -20,6 +20,7 @@ import (
 // clauses 4–10; its SoA has a row for every Annex A control, awaiting a
 // decision.
 func TestNewSkeleton(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "site")
 	code, out, errOut := runCLI(t, "new", dir)
 	if code != 0 {
@@ -111,6 +112,7 @@ func TestNewSkeleton(t *testing.T) {
 // TestNewSample: --sample writes the Harbourline sample with the same
 // .gitignore; DIR must be new or empty; -h explains both.
 func TestNewSample(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "site")
 	if code, out, errOut := runCLI(t, "new", "--sample", dir); code != 0 || !strings.Contains(out, "Harbourline") {
 		t.Fatalf("new --sample: exit %d: %s %s", code, out, errOut)

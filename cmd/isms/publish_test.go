@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/isms-project/isms/internal/testmode"
 )
 
 // starter writes the `isms new` starter site into a new folder.
@@ -26,6 +28,7 @@ func starter(t *testing.T) string {
 // (exit 2, nothing written); with --force the file is kept in the spare,
 // which later builds leave alone.
 func TestBuildRefusesForeignDest(t *testing.T) {
+	t.Parallel()
 	site := starter(t)
 	base := t.TempDir()
 	u := filepath.Join(base, "u")
@@ -87,6 +90,7 @@ func TestBuildRefusesSiteFolders(t *testing.T) {
 // TestBuildConcurrent: two builds of different sites into one DEST at
 // once both succeed, and DEST is always one of the two builds whole.
 func TestBuildConcurrent(t *testing.T) {
+	t.Parallel()
 	a, b := starter(t), starter(t)
 	p := filepath.Join(b, "isms.yaml")
 	y, err := os.ReadFile(p)
@@ -109,10 +113,7 @@ func TestBuildConcurrent(t *testing.T) {
 		t.Fatal("the two sites build the same")
 	}
 	dest := filepath.Join(t.TempDir(), "public")
-	rounds := 6
-	if testing.Short() {
-		rounds = 2 // .ci/run runs all six
-	}
+	rounds := testmode.Rounds(2, 6)
 	for round := range rounds {
 		var wg sync.WaitGroup
 		for _, site := range []string{a, b} {
@@ -130,6 +131,7 @@ var rootHashLine = regexp.MustCompile(`Snapshot root hash \(SHA-256 of manifest.
 // TestSnapshotRootHash: the build prints the root hash, and verify
 // --expect holds the snapshot to it.
 func TestSnapshotRootHash(t *testing.T) {
+	t.Parallel()
 	site := starter(t)
 	dest := filepath.Join(t.TempDir(), "snap")
 	code, out, errOut := runCLI(t, "build", "-q", "-s", site, "-d", dest, "--as-of", "2026-11-27", "--snapshot")
@@ -159,6 +161,7 @@ func TestSnapshotRootHash(t *testing.T) {
 // TestSnapshotSigned: build --snapshot --sign KEY writes manifest.json.sig;
 // verify --signer checks it.
 func TestSnapshotSigned(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("ssh-keygen"); err != nil {
 		t.Skip("ssh-keygen not installed (apt-get install openssh-client):", err)
 	}
@@ -200,6 +203,7 @@ func TestSnapshotSigned(t *testing.T) {
 // TestBuildRefusesFileAddedToBuild: a file put by hand into an earlier
 // build is named and kept: exit 2 until it is moved or --force is given.
 func TestBuildRefusesFileAddedToBuild(t *testing.T) {
+	t.Parallel()
 	site := starter(t)
 	u := filepath.Join(t.TempDir(), "u")
 	if code, _, errOut := runCLI(t, "build", "-q", "-s", site, "-d", u, "--as-of", "2026-11-27"); code != 0 {

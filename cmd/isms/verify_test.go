@@ -25,40 +25,51 @@ func buildSnapshot(t *testing.T) string {
 var (
 	sampleOnce sync.Once
 	sampleDir  string
+	sampleTmp  string
 )
 
 // snapshotOf returns a fresh copy of one snapshot build of the sample site,
 // so each test can tamper with its own copy without rebuilding.
 func snapshotOf(t *testing.T) string {
 	t.Helper()
+	dest := filepath.Join(t.TempDir(), "snap")
+	must(t, os.CopyFS(dest, os.DirFS(sharedSnapshot(t))))
+	return dest
+}
+
+// sharedSnapshot is the one snapshot build of the sample site itself, for
+// tests that only read it.
+func sharedSnapshot(t *testing.T) string {
+	t.Helper()
 	sampleOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "isms-snapshot-")
 		if err != nil {
 			t.Fatal(err)
 		}
-		sampleDir = filepath.Join(dir, "snap")
-		code, _, errOut := runCLI(t, "build", "-s", "../..", "-d", sampleDir, "--as-of", "2026-11-27", "--snapshot", "-q")
+		sampleTmp = dir
+		dest := filepath.Join(dir, "snap")
+		code, _, errOut := runCLI(t, "build", "-s", "../..", "-d", dest, "--as-of", "2026-11-27", "--snapshot", "-q")
 		if code != 0 {
 			t.Fatalf("build --snapshot: exit %d\n%s", code, errOut)
 		}
+		sampleDir = dest // only once it is built: the other tests fail, not read half a snapshot
 	})
 	if sampleDir == "" {
 		t.Fatal("the shared snapshot build failed")
 	}
-	dest := filepath.Join(t.TempDir(), "snap")
-	must(t, os.CopyFS(dest, os.DirFS(sampleDir)))
-	return dest
+	return sampleDir
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if sampleDir != "" {
-		os.RemoveAll(filepath.Dir(sampleDir))
+	if sampleTmp != "" {
+		os.RemoveAll(sampleTmp)
 	}
 	os.Exit(code)
 }
 
 func TestSnapshotVerify(t *testing.T) {
+	t.Parallel()
 	dest := snapshotOf(t)
 
 	var m struct {
@@ -113,6 +124,7 @@ func TestSnapshotVerify(t *testing.T) {
 }
 
 func TestVerifyEachChangeAlone(t *testing.T) {
+	t.Parallel()
 	for name, tc := range map[string]struct {
 		tamper func(dest string) error
 		want   string
@@ -141,6 +153,7 @@ func TestVerifyEachChangeAlone(t *testing.T) {
 }
 
 func TestVerifyUsage(t *testing.T) {
+	t.Parallel()
 	if code, _, _ := runCLI(t, "verify"); code != 2 {
 		t.Errorf("verify without DIR: exit %d, want 2", code)
 	}
@@ -152,7 +165,8 @@ func TestVerifyUsage(t *testing.T) {
 // TestSnapshotZipReproducible: two builds of the same site give the same
 // zip, byte for byte.
 func TestSnapshotZipReproducible(t *testing.T) {
-	a, b := buildSnapshot(t), buildSnapshot(t)
+	t.Parallel()
+	a, b := sharedSnapshot(t), buildSnapshot(t) // two builds: the shared one and a fresh one
 	za, err := os.ReadFile(filepath.Join(a, "snapshot-2026-11-27.zip"))
 	if err != nil {
 		t.Fatal(err)

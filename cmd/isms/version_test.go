@@ -7,6 +7,7 @@ import (
 )
 
 func TestVersionFromBuildInfo(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		bi   debug.BuildInfo
 		want string

@@ -1,6 +1,7 @@
 package browsertest
 
 import (
+	"context"
 	"os"
 	"strings"
 	"testing"
@@ -54,48 +55,59 @@ const axeRun = `(async () => {
 })()`
 
 // Every page kind, light and dark, has no serious or critical axe-core
-// violation.
+// violation. The two schemes run side by side, each in a tab of its own,
+// beside the other parallel browser tests: the audit is the longest.
 func TestAxeEveryPageKind(t *testing.T) {
 	src := axeSource(t)
-	ctx := browserFor(t, 10*time.Minute)
+	browserTests(t)
+	t.Parallel()
 	base := serveSampleCSP(t)
 	// Every layout in light (1,400: three columns; 1,024: reports in the
 	// sidebar; 390: the drawer); dark at both ends.
 	widths := map[string][]int64{"light": {1400, 1024, 390}, "dark": {1400, 390}}
 	for _, scheme := range []string{"light", "dark"} {
-		for _, w := range widths[scheme] {
-			if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, 900), media("", scheme)); err != nil {
-				t.Fatal(err)
+		t.Run(scheme, func(t *testing.T) {
+			t.Parallel()
+			axeScheme(browserFor(t, 10*time.Minute), t, base, src, scheme, widths[scheme])
+		})
+	}
+}
+
+// axeScheme audits every page kind at each width in one scheme, and the
+// open menu drawer on a phone.
+func axeScheme(ctx context.Context, t *testing.T, base, src, scheme string, widths []int64) {
+	for _, w := range widths {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, 900), media("", scheme)); err != nil {
+			t.Fatal(err)
+		}
+		for _, pk := range pageKinds {
+			open(ctx, t, base+pk.url, pk.ready)
+			// Injected through DevTools, which the page's CSP does not govern.
+			if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](src)); err != nil {
+				t.Fatalf("injecting axe into %s: %v", pk.url, err)
 			}
-			for _, pk := range pageKinds {
-				open(ctx, t, base+pk.url, pk.ready)
-				// Injected through DevTools, which the page's CSP does not govern.
-				if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](src)); err != nil {
-					t.Fatalf("injecting axe into %s: %v", pk.url, err)
-				}
-				found, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](axeRun, chromedp.EvalAwaitPromise))
-				if err != nil {
-					t.Fatalf("axe on %s: %v", pk.url, err)
-				}
-				if len(found) > 0 {
-					t.Errorf("%s (%s, %d px): %d serious or critical accessibility violations:\n  %s", pk.name, scheme, w, len(found), strings.Join(found, "\n  "))
-				}
+			found, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](axeRun, chromedp.EvalAwaitPromise))
+			if err != nil {
+				t.Fatalf("axe on %s: %v", pk.url, err)
+			}
+			if len(found) > 0 {
+				t.Errorf("%s (%s, %d px): %d serious or critical accessibility violations:\n  %s", pk.name, scheme, w, len(found), strings.Join(found, "\n  "))
 			}
 		}
-		// The menu drawer, open on a phone.
-		if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 800), media("", scheme)); err != nil {
-			t.Fatal(err)
-		}
-		open(ctx, t, base+"/policies/access-control/", "button.menu-toggle")
-		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("button.menu-toggle")), chromedp.Evaluate[chromedp.Void](src)); err != nil {
-			t.Fatal(err)
-		}
-		found, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](axeRun, chromedp.EvalAwaitPromise))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(found) > 0 {
-			t.Errorf("open menu drawer (%s, 390 px): %d serious or critical accessibility violations:\n  %s", scheme, len(found), strings.Join(found, "\n  "))
-		}
+	}
+	// The menu drawer, open on a phone.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 800), media("", scheme)); err != nil {
+		t.Fatal(err)
+	}
+	open(ctx, t, base+"/policies/access-control/", "button.menu-toggle")
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("button.menu-toggle")), chromedp.Evaluate[chromedp.Void](src)); err != nil {
+		t.Fatal(err)
+	}
+	found, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](axeRun, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found) > 0 {
+		t.Errorf("open menu drawer (%s, 390 px): %d serious or critical accessibility violations:\n  %s", scheme, len(found), strings.Join(found, "\n  "))
 	}
 }

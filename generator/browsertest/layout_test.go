@@ -119,6 +119,8 @@ const overflowing = `(() => {
 // (print media at A4's printable width) no table is wider than the page
 // or clipped inside a scrolling box that paper cannot scroll.
 func TestNoHorizontalOverflow(t *testing.T) {
+	browserTests(t)
+	t.Parallel() // only reads layout, in a tab of its own
 	ctx := browserFor(t, 5*time.Minute)
 	base := serveSampleCSP(t)
 	for _, w := range []int64{320, 390, 768, 1024, 1400} {

@@ -165,6 +165,8 @@ const fitScript = `(() => {
 // lets a cell spill into the next (the SoA's justification over its
 // documents); and a PDF printed on Letter is Letter.
 func TestPrintFitsThePage(t *testing.T) {
+	browserTests(t)
+	t.Parallel() // only reads layout, in a tab of its own
 	ctx := browser(t)
 	base, _ := serveSample(t)
 	for _, p := range papers {

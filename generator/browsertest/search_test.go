@@ -1,7 +1,8 @@
 // Package browsertest drives the built sample site in headless Chromium:
 // the parts of the theme that only exist in a browser (search.js) are
 // tested the way a reader uses them. The tests skip when no Chromium
-// binary is installed, and in -short mode.
+// binary is installed, and unless the full suite runs (ISMS_TEST=full) or
+// ISMS_SCREENSHOTS asks for screenshots.
 package browsertest
 
 import (
@@ -23,15 +24,27 @@ import (
 
 	"github.com/isms-project/isms/generator"
 	"github.com/isms-project/isms/generator/model"
+	"github.com/isms-project/isms/internal/testmode"
 )
+
+// Most browser tests run one after another (keyboard focus, scrolling and
+// timing are safest alone); the long ones that only read layout
+// (TestAxeEveryPageKind, TestNoHorizontalOverflow, TestPrintFitsThePage)
+// run in parallel after them, each in a tab of its own.
+
+// browserTests skips t unless the full suite runs (ISMS_TEST=full, as
+// .ci/run runs it: a Chromium per test is minutes on a loaded 2-core
+// machine) or ISMS_SCREENSHOTS asks for screenshots.
+func browserTests(t *testing.T) {
+	t.Helper()
+	if os.Getenv("ISMS_SCREENSHOTS") == "" {
+		testmode.Slow(t)
+	}
+}
 
 func chromium(t *testing.T) string {
 	t.Helper()
-	if testing.Short() {
-		// A Chromium per test: minutes on a loaded 2-core machine. CI
-		// (.ci/run) runs without -short, so they still run there.
-		t.Skip("browser tests skipped in -short mode (.ci/run runs them)")
-	}
+	browserTests(t)
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
 		if p, err := exec.LookPath(name); err == nil {
 			return p
@@ -69,9 +82,11 @@ var (
 )
 
 // serveSample serves the repository's sample site, built once in memory,
-// on 127.0.0.1, and records what the browser asks for.
+// on 127.0.0.1, and records what the browser asks for. Only for browser
+// tests: it skips them unless the full suite runs.
 func serveSample(t *testing.T) (string, *requests) {
 	t.Helper()
+	browserTests(t)
 	sampleOnce.Do(func() {
 		res, err := generator.Build(context.Background(), generator.Options{Site: os.DirFS("../.."), AsOf: model.DateOf(2026, 11, 27)})
 		switch {
@@ -106,23 +121,56 @@ func browser(t *testing.T) context.Context {
 	return browserFor(t, 60*time.Second)
 }
 
-// browserFor is a fresh headless Chromium for at most d: tests that load
-// every page kind many times need longer than a minute.
+// browserFor is a fresh tab of the package's one headless Chromium, in a
+// browser context of its own (its own cookies, storage and cache, as a
+// fresh browser would have), for at most d: tests that load every page
+// kind many times need longer than a minute. Starting a Chromium per test
+// cost about a second each.
 func browserFor(t *testing.T, d time.Duration) context.Context {
 	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium(t)),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.NoSandbox,
-		chromedp.WindowSize(1280, 900),
-	)
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
+	bin := chromium(t)
+	theBrowser.once.Do(func() {
+		opts := append(chromedp.DefaultExecAllocatorOptions[:],
+			chromedp.ExecPath(bin),
+			chromedp.Flag("disable-gpu", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-quic", true),
+			chromedp.NoSandbox,
+			chromedp.WindowSize(1280, 900),
+		)
+		actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancel := chromedp.NewContext(actx)
+		theBrowser.stop = func() { cancel(); cancelA() }
+		// The first Run starts the browser and binds it to ctx, which has
+		// no deadline: a test's timeout ends its tab, not the browser.
+		if theBrowser.err = chromedp.Do(ctx); theBrowser.err == nil {
+			theBrowser.ctx = ctx
+		}
+	})
+	if theBrowser.ctx == nil {
+		t.Fatalf("starting Chromium: %v", theBrowser.err)
+	}
+	ctx, cancel := chromedp.NewContext(theBrowser.ctx, chromedp.WithNewBrowserContext())
 	ctx, cancelT := context.WithTimeout(ctx, d)
-	t.Cleanup(func() { cancelT(); cancel(); cancelA() })
+	t.Cleanup(func() { cancelT(); cancel() })
 	return ctx
+}
+
+// theBrowser is the package's Chromium, started by the first browser test
+// and stopped by TestMain.
+var theBrowser struct {
+	once sync.Once
+	ctx  context.Context
+	err  error
+	stop func()
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if theBrowser.stop != nil {
+		theBrowser.stop()
+	}
+	os.Exit(code)
 }
 
 const firstResult = `#search-results li[role=option]`

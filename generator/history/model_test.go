@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/isms-project/isms/internal/testmode"
 )
 
 // TestReadAgainstModel writes a random history of adds, edits, renames
@@ -18,7 +20,7 @@ import (
 // and Update from every earlier head must give the same as a full Read.
 func TestReadAgainstModel(t *testing.T) {
 	t.Parallel()
-	for seed := range uint64(2) {
+	for seed := range uint64(testmode.Rounds(1, 2)) { // both seeds in the full suite
 		t.Run(fmt.Sprint("seed=", seed), func(t *testing.T) { checkModel(t, seed) })
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/isms-project/isms/internal/testmode"
 )
 
 // notes collects what Folder tells the user.
@@ -50,6 +52,7 @@ func writeFiles(t *testing.T, files map[string]string) {
 // replaced, its files are kept in the spare, and later builds never reuse
 // or clean that spare.
 func TestFolderRefusesForeignFolder(t *testing.T) {
+	t.Parallel()
 	base := t.TempDir()
 	u := filepath.Join(base, "u")
 	thesis := filepath.Join(u, "thesis.docx")
@@ -99,6 +102,7 @@ func TestFolderRefusesForeignFolder(t *testing.T) {
 // inside its content/ or themes/ are refused, even with Force and through
 // a symlink, and nothing is written.
 func TestFolderRefusesSiteFolders(t *testing.T) {
+	t.Parallel()
 	base := t.TempDir()
 	site := filepath.Join(base, "sites", "isms")
 	writeFiles(t, map[string]string{
@@ -135,6 +139,7 @@ func TestFolderRefusesSiteFolders(t *testing.T) {
 // TestFolderForeignSpareAndLeftovers: a spare or a leftover temporary
 // folder without the marker is somebody's files: never reused or deleted.
 func TestFolderForeignSpareAndLeftovers(t *testing.T) {
+	t.Parallel()
 	base := t.TempDir()
 	dest := filepath.Join(base, "public")
 	if err := Folder(dest, siteV1); err != nil {
@@ -180,6 +185,7 @@ func TestFolderForeignSpareAndLeftovers(t *testing.T) {
 }
 
 func TestFolderRefusesSiteMarkerFile(t *testing.T) {
+	t.Parallel()
 	dest := filepath.Join(t.TempDir(), "public")
 	if err := Folder(dest, fstest.MapFS{MarkerName: {Data: []byte("x")}}); err == nil || exists(dest) {
 		t.Errorf("a site with its own %s: %v", MarkerName, err)
@@ -201,13 +207,11 @@ func bigSite(name string) fstest.MapFS {
 // succeed, and the folder (and the spare) is always one site whole, never
 // a mix.
 func TestFolderConcurrent(t *testing.T) {
+	t.Parallel()
 	dest := filepath.Join(t.TempDir(), "public")
 	a, b := bigSite("a"), bigSite("b")
 	wantA, wantB := publishFresh(t, a), publishFresh(t, b)
-	rounds := 8
-	if testing.Short() {
-		rounds = 2 // .ci/run runs all eight
-	}
+	rounds := testmode.Rounds(2, 8)
 	for round := range rounds {
 		var wg sync.WaitGroup
 		errs := make([]error, 2)
@@ -228,6 +232,7 @@ func TestFolderConcurrent(t *testing.T) {
 }
 
 func TestFolderLockTimeout(t *testing.T) {
+	t.Parallel()
 	dest := filepath.Join(t.TempDir(), "public")
 	if err := Folder(dest, siteV1); err != nil {
 		t.Fatal(err)
@@ -258,6 +263,8 @@ func TestFolderLockTimeout(t *testing.T) {
 }
 
 // failUnder makes every file written under dir fail as on a full disk.
+// It swaps the package's createFile: a test that calls it must not call
+// t.Parallel (most tests of this package do; Go runs the others first).
 func failUnder(t *testing.T, dir string) {
 	t.Helper()
 	createFile = func(target string, files fs.FS, name string) error {
@@ -326,6 +333,7 @@ func TestFolderDiskFullTwice(t *testing.T) {
 // refuses rather than moving it to the spare, where the build after would
 // delete it. With Force it ends up in a spare no build touches again.
 func TestFolderRefusesUnlistedFile(t *testing.T) {
+	t.Parallel()
 	base := t.TempDir()
 	dest := filepath.Join(base, "public")
 	if err := Folder(dest, siteV1); err != nil {
@@ -371,6 +379,7 @@ func TestFolderRefusesUnlistedFile(t *testing.T) {
 // TestMarkerNames: names with a newline or a leading quote are listed one
 // a line and read back, so such a build is not mistaken for foreign files.
 func TestMarkerNames(t *testing.T) {
+	t.Parallel()
 	site := fstest.MapFS{"x\ny.html": {Data: []byte("a")}, `"q".html`: {Data: []byte("b")}, "ok/é.html": {Data: []byte("c")}}
 	dest := filepath.Join(t.TempDir(), "public")
 	for range 2 {

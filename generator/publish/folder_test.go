@@ -13,6 +13,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/isms-project/isms/internal/testmode"
 )
 
 // readTree returns every file and folder under dir as path → "mode content",
@@ -80,6 +82,7 @@ var (
 )
 
 func TestFolderFirstPublish(t *testing.T) {
+	t.Parallel()
 	dest := filepath.Join(t.TempDir(), "not", "yet", "public")
 	if err := Folder(dest, siteV1); err != nil {
 		t.Fatal(err)
@@ -107,6 +110,7 @@ func TestFolderFirstPublish(t *testing.T) {
 }
 
 func TestFolderReplacesAndRemovesStale(t *testing.T) {
+	t.Parallel()
 	dest := filepath.Join(t.TempDir(), "public")
 	if err := Folder(dest, siteV1); err != nil {
 		t.Fatal(err)
@@ -134,6 +138,7 @@ func TestFolderReplacesAndRemovesStale(t *testing.T) {
 // build up to date, whatever happened to it, and leaves the live site's
 // files (which the spare shares by hard link) alone while doing so.
 func TestFolderUpdatesSpare(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	dest := filepath.Join(dir, "public")
 	spare := filepath.Join(dir, ".public.spare")
@@ -205,6 +210,7 @@ func (f failingFS) Open(name string) (fs.File, error) {
 }
 
 func TestFolderFailureLeavesPreviousIntact(t *testing.T) {
+	t.Parallel()
 	for _, bad := range []string{"index.html", "policies/new/index.html", "style.css"} {
 		t.Run(bad, func(t *testing.T) {
 			dest := filepath.Join(t.TempDir(), "public")
@@ -271,6 +277,7 @@ func TestFolderRefusesDangerousDest(t *testing.T) {
 }
 
 func TestFolderThroughSymlink(t *testing.T) {
+	t.Parallel()
 	base := t.TempDir()
 	real := filepath.Join(base, "www", "site")
 	link := filepath.Join(base, "public")
@@ -318,9 +325,8 @@ func TestHelperKilledPublish(t *testing.T) {
 }
 
 func TestFolderKilled(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a subprocess")
-	}
+	t.Parallel()
+	testmode.Medium(t) // starts a subprocess
 	dir := t.TempDir()
 	dest := filepath.Join(dir, "public")
 	marker := filepath.Join(t.TempDir(), "writing")
@@ -393,6 +399,7 @@ func killMidPublish(t *testing.T, dest, marker string) {
 }
 
 func TestSwapAside(t *testing.T) {
+	t.Parallel()
 	// The portable swap is used where renameat2 is missing; run it here too.
 	dir := t.TempDir()
 	dest := filepath.Join(dir, "public")

@@ -14,6 +14,7 @@ import (
 // link and writes changed ones; the previous build's own files are never
 // modified in place (a changed file gets a new inode).
 func TestFolderLinksUnchangedFiles(t *testing.T) {
+	t.Parallel()
 	dest := filepath.Join(t.TempDir(), "public")
 	v1 := fstest.MapFS{"same.html": {Data: []byte("same")}, "changed.html": {Data: []byte("old")}}
 	if err := Folder(dest, v1); err != nil {

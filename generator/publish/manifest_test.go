@@ -15,6 +15,7 @@ import (
 )
 
 func TestBuildManifest(t *testing.T) {
+	t.Parallel()
 	site := fstest.MapFS{
 		"a/b.html":        {Data: []byte("hello")},
 		"a.txt":           {Data: []byte("")},
@@ -82,6 +83,7 @@ func publishSnapshot(t *testing.T) (string, Manifest) {
 }
 
 func TestVerify(t *testing.T) {
+	t.Parallel()
 	write := func(p, data string) func(t *testing.T, dir string) {
 		return func(t *testing.T, dir string) {
 			t.Helper()
@@ -143,6 +145,7 @@ func TestVerify(t *testing.T) {
 }
 
 func TestVerifyZipContentsChecked(t *testing.T) {
+	t.Parallel()
 	dir, m := publishSnapshot(t)
 	// A well-formed zip of a different site under the same name.
 	var buf bytes.Buffer
@@ -162,6 +165,7 @@ func TestVerifyZipContentsChecked(t *testing.T) {
 }
 
 func TestVerifyRejectsBadManifest(t *testing.T) {
+	t.Parallel()
 	sha := strings.Repeat("0", 64)
 	for name, manifest := range map[string]string{
 		"absent":       "",
@@ -185,6 +189,7 @@ func TestVerifyRejectsBadManifest(t *testing.T) {
 }
 
 func TestVerifySymlinkCannotEscape(t *testing.T) {
+	t.Parallel()
 	dir, _ := publishSnapshot(t)
 	outside := filepath.Join(t.TempDir(), "style.css")
 	os.WriteFile(outside, []byte("body{}"), 0o644) // same content as listed
@@ -203,6 +208,7 @@ func TestVerifySymlinkCannotEscape(t *testing.T) {
 }
 
 func TestZipReproducible(t *testing.T) {
+	t.Parallel()
 	var a, b, c bytes.Buffer
 	if err := Zip(&a, siteV2, "snap", asOf); err != nil {
 		t.Fatal(err)
@@ -251,6 +257,7 @@ func TestZipReproducible(t *testing.T) {
 }
 
 func TestZipTimes(t *testing.T) {
+	t.Parallel()
 	var zero, early bytes.Buffer
 	if err := Zip(&zero, siteV1, "", time.Time{}); err != nil {
 		t.Fatal(err)
@@ -274,6 +281,7 @@ func TestZipTimes(t *testing.T) {
 }
 
 func TestSnapshot(t *testing.T) {
+	t.Parallel()
 	snap, m, err := Snapshot(siteV2, asOf, Stamp{Commit: "abc123", Generator: "isms test"})
 	if err != nil {
 		t.Fatal(err)
@@ -302,6 +310,7 @@ func TestSnapshot(t *testing.T) {
 
 // An auditor unpacks the zip they were handed and verifies the folder.
 func TestVerifyUnpackedZip(t *testing.T) {
+	t.Parallel()
 	dir, m := publishSnapshot(t)
 	zr, err := zip.OpenReader(filepath.Join(dir, m.Zip))
 	if err != nil {
@@ -326,6 +335,7 @@ func TestVerifyUnpackedZip(t *testing.T) {
 // TestUnpack: a snapshot zip unpacks to its files; an entry that climbs
 // out ("../evil") is refused and written nowhere.
 func TestUnpack(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	if err := Zip(&buf, siteV2, "snap", asOf); err != nil {
 		t.Fatal(err)

@@ -68,6 +68,7 @@ func copyEntries(t *testing.T, zw *zip.Writer, entries ...*zip.File) {
 // TestVerifyZipTampering: the zip must hold exactly the manifest's files,
 // once each, with nothing around or between them.
 func TestVerifyZipTampering(t *testing.T) {
+	t.Parallel()
 	dir, m := publishSnapshot(t)
 	orig, err := os.ReadFile(filepath.Join(dir, m.Zip))
 	if err != nil {
@@ -148,6 +149,7 @@ func TestVerifyZipTampering(t *testing.T) {
 // TestZipLayout: bytes anywhere outside the entries, in an archive that
 // archive/zip still reads, are found.
 func TestZipLayout(t *testing.T) {
+	t.Parallel()
 	var good bytes.Buffer
 	if err := Zip(&good, siteV2, "snap", asOf); err != nil {
 		t.Fatal(err)
@@ -218,6 +220,7 @@ func putLe32(b []byte, i int, v uint32) {
 }
 
 func TestVerifyEmptyFolderAndMarker(t *testing.T) {
+	t.Parallel()
 	dir, _ := publishSnapshot(t)
 	must(t, os.MkdirAll(filepath.Join(dir, "added", "empty"), 0o755))
 	must(t, os.MkdirAll(filepath.Join(dir, "policies", "x"), 0o755))
@@ -244,6 +247,7 @@ func TestVerifyEmptyFolderAndMarker(t *testing.T) {
 // the zip left out) passes a plain verify, and fails against the root hash
 // the build printed.
 func TestVerifyExpect(t *testing.T) {
+	t.Parallel()
 	dir, _ := publishSnapshot(t)
 	r, err := Verify(dir)
 	if err != nil || !r.OK() {
@@ -302,6 +306,7 @@ func sshKey(t *testing.T, identity string) (key, signers string) {
 }
 
 func TestSignAndVerify(t *testing.T) {
+	t.Parallel()
 	key, signers := sshKey(t, "auditor@example.com")
 	_, otherSigners := sshKey(t, "mallory@example.com")
 	snap, _, err := Snapshot(siteV2, asOf, Stamp{Commit: "abc123", Generator: "isms test"})

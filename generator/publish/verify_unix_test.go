@@ -14,6 +14,7 @@ import (
 // TestVerifyNonRegularFiles: a named pipe or link where a file is listed,
 // or added, is reported and never opened or followed; Verify returns.
 func TestVerifyNonRegularFiles(t *testing.T) {
+	t.Parallel()
 	fifo := func(t *testing.T, p string) {
 		t.Helper()
 		os.Remove(p)

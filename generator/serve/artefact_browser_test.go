@@ -15,6 +15,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/isms-project/isms/generator"
 	"github.com/isms-project/isms/generator/model"
+
+	"github.com/isms-project/isms/internal/testmode"
 )
 
 // hits records the requests an artefact's script makes to /__hit/….
@@ -83,9 +85,7 @@ func TestBrowserArtefactsRunNoScript(t *testing.T) {
 	if err != nil {
 		t.Skip("skipping: no chromium binary on PATH (apt-get install chromium to run this test)")
 	}
-	if testing.Short() {
-		t.Skip("skipping the browser test in -short mode")
-	}
+	testmode.Slow(t) // a Chromium: the full suite (ISMS_TEST=full) has it
 	files := map[string]string{}
 	for k, v := range smallSite {
 		files[k] = v

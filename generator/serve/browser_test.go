@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/isms-project/isms/internal/testmode"
 )
 
 // TestBrowserLiveReload drives real headless Chromium against the preview:
@@ -27,9 +29,7 @@ func TestBrowserLiveReload(t *testing.T) {
 	if err != nil {
 		t.Skip("skipping: no chromium binary on PATH (apt-get install chromium to run this test)")
 	}
-	if testing.Short() {
-		t.Skip("skipping the browser test in -short mode")
-	}
+	testmode.Slow(t) // a Chromium: the full suite (ISMS_TEST=full) has it
 
 	files := map[string]string{}
 	for k, v := range smallSite {

@@ -65,6 +65,7 @@ func parseNetlifyHeaders(t testing.TB, path string) []HeaderRule {
 
 // The preview's table and netlify.toml are the same headers, in order.
 func TestNetlifyHeaders(t *testing.T) {
+	t.Parallel()
 	got := parseNetlifyHeaders(t, "../../netlify.toml")
 	if !reflect.DeepEqual(got, SiteHeaders) {
 		t.Errorf("netlify.toml's [[headers]] differ from serve.SiteHeaders:\nnetlify.toml: %q\nSiteHeaders:  %q", got, SiteHeaders)
@@ -72,6 +73,7 @@ func TestNetlifyHeaders(t *testing.T) {
 }
 
 func TestMatch(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		pattern, path string
 		want          bool
@@ -96,6 +98,7 @@ func TestMatch(t *testing.T) {
 // The preview sends the site's security headers, and the sandbox policy
 // on active artefacts, on every answer.
 func TestServeSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	files := map[string]string{}
 	for k, v := range smallSite {
 		files[k] = v
@@ -136,6 +139,7 @@ func TestServeSecurityHeaders(t *testing.T) {
 
 // A file with "%" in its name is served at its percent-encoded URL.
 func TestServePercentInName(t *testing.T) {
+	t.Parallel()
 	files := map[string]string{}
 	for k, v := range smallSite {
 		files[k] = v
@@ -190,6 +194,7 @@ func rawHost(t *testing.T, addr, host string) int {
 }
 
 func TestHostGuard(t *testing.T) {
+	t.Parallel()
 	s, err := New(Config{Dir: writeSite(t, smallSite)})
 	must(t, err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -229,6 +234,7 @@ func TestHostGuard(t *testing.T) {
 // and that is then replaced by a link to /etc/passwd or by a named pipe is
 // refused, without waiting on the pipe.
 func TestMemoFSRefusesSwappedFiles(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, map[string]string{"content/a.txt": "a", "content/b.txt": "b", "themes/x.txt": "x"})
 	m := newMemoFS(dir)
 	must(t, os.Remove(filepath.Join(dir, "content/a.txt")))

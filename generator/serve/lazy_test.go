@@ -15,6 +15,7 @@ import (
 // asks, and after a save names the ones asked for as changed, so a
 // browser on /print/ reloads and gets the edit.
 func TestServeDeferredPages(t *testing.T) {
+	t.Parallel()
 	dir := bigSite(t, 12)
 	s, hs := newServer(t, dir)
 	tree := s.current().tree
@@ -65,6 +66,7 @@ func TestServeDeferredPages(t *testing.T) {
 // save), capped so that an append cannot write into them, and reads the
 // disk again once the watcher says the file changed.
 func TestMemoFSKeepsOneCopy(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, map[string]string{"content/a.md": "first"})
 	m := newMemoFS(dir)
 	a, err := m.ReadFile("content/a.md")

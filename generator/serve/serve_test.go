@@ -62,6 +62,11 @@ The manual.
 `,
 }
 
+// Most tests of this package call t.Parallel: each has its own site
+// folder, server and watcher, and they mostly wait (debounce, quiet
+// times). Not the one whose assertion rests on a short sleep
+// (TestServeDropsStaleRebuild), nor the browser tests: they run first,
+// alone in this package.
 func writeSite(t testing.TB, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -121,6 +126,7 @@ func rawGet(t *testing.T, addr, path string) (int, string) {
 }
 
 func TestServeTraversal(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, smallSite)
 	// A secret beside the site and one inside it that is not published.
 	must(t, os.WriteFile(filepath.Join(filepath.Dir(dir), "secret.txt"), []byte("TOPSECRET"), 0o644))
@@ -156,6 +162,7 @@ func TestServeTraversal(t *testing.T) {
 }
 
 func TestServeFiles(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, smallSite)
 	_, hs := newServer(t, dir)
 	for _, c := range []struct {
@@ -275,6 +282,7 @@ func (st *stream) settled(t testing.TB, s *Server) event {
 }
 
 func TestServeEventsAndErrors(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, smallSite)
 	s, hs := newServer(t, dir)
 	st := openStream(t, hs.URL)
@@ -356,6 +364,7 @@ func TestServeEventsAndErrors(t *testing.T) {
 // TestServeWatchPushesEvent runs the whole loop: a save on disk, the
 // watcher, the rebuild, the event.
 func TestServeWatchPushesEvent(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, smallSite)
 	s, hs := newServer(t, dir)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -392,6 +401,7 @@ func notSpeculated(orig []byte, text string) []byte {
 // and checks that a request made meanwhile waits (briefly: readWait),
 // then gets the new page.
 func TestServeRequestWaitsForRebuild(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, smallSite)
 	s, hs := newServer(t, dir)
 	inBuild := make(chan struct{})
@@ -430,6 +440,7 @@ func TestServeRequestWaitsForRebuild(t *testing.T) {
 // A rebuild that takes long (a heavy diagram, a slow disk) never holds
 // requests up for more than readWait: they get the last good site.
 func TestServeAnswersDuringSlowRebuild(t *testing.T) {
+	t.Parallel() // the limit (5 × readWait) is ample beside tests that mostly sleep
 	dir := writeSite(t, smallSite)
 	s, hs := newServer(t, dir)
 	inBuild := make(chan struct{})
@@ -489,6 +500,7 @@ func TestServeDropsStaleRebuild(t *testing.T) {
 }
 
 func TestServeFirstBuildFails(t *testing.T) {
+	t.Parallel()
 	files := map[string]string{}
 	for k, v := range smallSite {
 		files[k] = v
@@ -513,6 +525,7 @@ func TestServeFirstBuildFails(t *testing.T) {
 // Serve builds once at start: Watch rebuilds only what was saved after
 // New's build began (nothing, for an untouched site).
 func TestServeBuildsOnceAtStart(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, smallSite)
 	s, _ := newServer(t, dir)
 	if got := s.changedSince(s.started); len(got) != 0 {
@@ -541,6 +554,7 @@ func TestServeBuildsOnceAtStart(t *testing.T) {
 // TestServeEdition: the preview of one edition serves what it holds and
 // answers 404 for a document above its max.
 func TestServeEdition(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, map[string]string{
 		"isms.yaml":             "editions:\n  staff: { max: internal }\n",
 		"content/policies/a.md": "---\nid: POL-A\ntitle: Open policy\ntype: policy\nowner: X\nreviewed: 2026-10-01\n---\nSee [the secret](b.md).\n",

@@ -66,6 +66,7 @@ func quiet(t *testing.T, batches <-chan []string, d time.Duration) {
 }
 
 func TestWatchAtomicSave(t *testing.T) {
+	t.Parallel()
 	dir, batches := watchDir(t, 50*time.Millisecond, time.Second)
 	tmp := filepath.Join(dir, "content", ".doc.md.tmp")
 	write(t, tmp, "two\n")
@@ -85,6 +86,7 @@ func TestWatchAtomicSave(t *testing.T) {
 // TestWatchVimSave replays what vim does with its default backupcopy:
 // probe file, rename the original away, create anew, drop the backup.
 func TestWatchVimSave(t *testing.T) {
+	t.Parallel()
 	dir, batches := watchDir(t, 50*time.Millisecond, time.Second)
 	c := filepath.Join(dir, "content")
 	write(t, filepath.Join(c, ".doc.md.swp"), "swap")
@@ -106,6 +108,7 @@ func TestWatchVimSave(t *testing.T) {
 }
 
 func TestWatchNewFolderWithFile(t *testing.T) {
+	t.Parallel()
 	dir, batches := watchDir(t, 50*time.Millisecond, time.Second)
 	nd := filepath.Join(dir, "content", "new", "deeper")
 	must(t, os.MkdirAll(nd, 0o755))
@@ -122,6 +125,7 @@ func TestWatchNewFolderWithFile(t *testing.T) {
 }
 
 func TestWatchDelete(t *testing.T) {
+	t.Parallel()
 	dir, batches := watchDir(t, 50*time.Millisecond, time.Second)
 	must(t, os.Remove(filepath.Join(dir, "content", "doc.md")))
 	if got := next(t, batches); !slices.Equal(got, []string{"content/doc.md"}) {
@@ -136,6 +140,7 @@ func TestWatchDelete(t *testing.T) {
 // TestWatchRenameFolder checks that after a folder is renamed, changes in
 // it are reported under its new name, not the old one fsnotify remembers.
 func TestWatchRenameFolder(t *testing.T) {
+	t.Parallel()
 	dir, batches := watchDir(t, 50*time.Millisecond, time.Second)
 	c := filepath.Join(dir, "content")
 	must(t, os.Rename(filepath.Join(c, "sub"), filepath.Join(c, "renamed")))
@@ -155,6 +160,7 @@ func TestWatchRenameFolder(t *testing.T) {
 }
 
 func TestWatchBurstIsOneBatch(t *testing.T) {
+	t.Parallel()
 	// A generous quiet time and cap, so a loaded machine (a pause of
 	// 200 ms between two writes was seen at load 20) cannot split the burst.
 	dir, batches := watchDir(t, time.Second, 20*time.Second)
@@ -172,6 +178,7 @@ func TestWatchBurstIsOneBatch(t *testing.T) {
 }
 
 func TestWatchMaxWait(t *testing.T) {
+	t.Parallel()
 	// Writes every 20 ms never leave 150 ms of quiet; the cap still
 	// delivers a batch while they go on.
 	dir, batches := watchDir(t, 150*time.Millisecond, 300*time.Millisecond)
@@ -193,6 +200,7 @@ func TestWatchMaxWait(t *testing.T) {
 }
 
 func TestWatchIgnores(t *testing.T) {
+	t.Parallel()
 	dir, batches := watchDir(t, 50*time.Millisecond, time.Second)
 	must(t, os.Chmod(filepath.Join(dir, "content", "doc.md"), 0o600))
 	for _, n := range []string{".#doc.md", "doc.md~", "x.tmp", "4913", ".doc.md.swp", "#doc.md#"} {

@@ -1,0 +1,62 @@
+// Package testmode decides how much of the test suite runs, in one place.
+//
+// There are three levels:
+//
+//   - go test ./...                  the quick suite: no browser, a few
+//     rounds of the long property and random-edit tests;
+//   - go test -short ./...           quicker still (what -short skips is
+//     up to each test; it never runs more than the quick suite);
+//   - ISMS_TEST=full go test ./...   every test and every round, as CI
+//     (.ci/run) runs it, with -race.
+//
+// A test that is slow calls Slow; a test with rounds asks Rounds; a test
+// the quick suite runs but -short does not calls Medium.
+package testmode
+
+import (
+	"flag"
+	"os"
+	"testing"
+)
+
+// Env is the variable that selects the full suite when it is "full".
+const Env = "ISMS_TEST"
+
+// Full reports whether the full suite runs: ISMS_TEST=full and not -short.
+// Call it from a test (after flags are parsed).
+func Full() bool {
+	return os.Getenv(Env) == "full" && !testing.Short()
+}
+
+// Slow skips t unless the full suite runs, saying how to run it.
+func Slow(t testing.TB) {
+	t.Helper()
+	if !Full() {
+		t.Skip("slow test: run with " + Env + "=full (CI does)")
+	}
+}
+
+// Medium skips t with -short: a test that is quick enough for the quick
+// suite but not for -short (it starts a subprocess, say).
+func Medium(t testing.TB) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("skipped with -short: run without -short")
+	}
+}
+
+// Rounds is quick in the quick suite and full in the full suite: the
+// number of seeds, steps or repetitions of a long test.
+func Rounds(quick, full int) int {
+	if Full() {
+		return full
+	}
+	return quick
+}
+
+// Fuzzing reports whether go test -fuzz is fuzzing (rather than running
+// the seed corpus as a test): a fuzz target may then take every input.
+func Fuzzing() bool {
+	f := flag.Lookup("test.fuzz")
+	return f != nil && f.Value.String() != ""
+}

@@ -1,0 +1,36 @@
+package testmode
+
+import "testing"
+
+func TestFull(t *testing.T) {
+	t.Setenv(Env, "")
+	if Full() || Rounds(2, 8) != 2 {
+		t.Fatalf("Full() = %v, Rounds(2, 8) = %d without %s", Full(), Rounds(2, 8), Env)
+	}
+	t.Setenv(Env, "full")
+	want := !testing.Short()
+	if Full() != want {
+		t.Fatalf("Full() = %v with %s=full, want %v (-short %v)", Full(), Env, want, testing.Short())
+	}
+	if want && Rounds(2, 8) != 8 {
+		t.Fatalf("Rounds(2, 8) = %d in the full suite", Rounds(2, 8))
+	}
+}
+
+func TestSlowSkips(t *testing.T) {
+	ran := false
+	slow := func(t *testing.T) {
+		Slow(t)
+		ran = true
+	}
+	t.Setenv(Env, "")
+	t.Run("quick", slow)
+	if ran {
+		t.Fatal("Slow did not skip in the quick suite")
+	}
+	t.Setenv(Env, "full")
+	t.Run("full", slow)
+	if ran == testing.Short() {
+		t.Fatalf("with %s=full and -short %v, Slow ran the test: %v", Env, testing.Short(), ran)
+	}
+}
