@@ -40,6 +40,7 @@ type hashOuter struct {
 // (a key never reuses a page made from other data), and always when they
 // are equal (maps in any order).
 func TestHashValue(t *testing.T) {
+	t.Parallel()
 	vals := []any{
 		hashOuter{},
 		hashOuter{S: []string{}},

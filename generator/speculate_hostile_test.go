@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/isms-project/isms/internal/testmode"
 )
 
 // TestSpeculateMatchesBuildHostile: edits and file shapes
@@ -13,9 +15,8 @@ import (
 // footnotes, placeholders, very long lines, invalid UTF-8) on documents
 // of several kinds: whenever Speculate takes one, its page is the build's.
 func TestSpeculateMatchesBuildHostile(t *testing.T) {
-	if testing.Short() {
-		t.Skip("about 150 builds of the sample")
-	}
+	testmode.Slow(t) // about 150 builds of the sample
+	t.Parallel()
 	docs := []string{
 		"content/policies/access-control.md",
 		"content/processes/risk-assessment.md",

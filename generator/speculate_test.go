@@ -71,6 +71,7 @@ var bodyEdits = []struct {
 // renders, for body edits of documents of every kind in the sample (the
 // edits add up, each against the build of the one before).
 func TestSpeculateMatchesBuild(t *testing.T) {
+	t.Parallel()
 	site := sampleMap(t)
 	c := NewCache()
 	res := lazyBuild(t, site, "", c)
@@ -115,6 +116,7 @@ func TestSpeculateMatchesBuild(t *testing.T) {
 // TestSpeculateDeclines: a save that may change another page, or that
 // the build would reject, is not speculated.
 func TestSpeculateDeclines(t *testing.T) {
+	t.Parallel()
 	site := sampleMap(t)
 	res := lazyBuild(t, site, "", NewCache())
 	const p = "content/policies/access-control.md"
@@ -159,6 +161,7 @@ func TestSpeculateDeclines(t *testing.T) {
 // a save back to the committed text turns it back — in the speculated
 // page as in the build's.
 func TestSpeculateUncommitted(t *testing.T) {
+	t.Parallel()
 	dir := gitSite(t)
 	site := os.DirFS(dir)
 	c := NewCache()
