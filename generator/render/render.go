@@ -216,14 +216,12 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 		claim(a, file(contentDir+"/"+a), b, in.assetRank(a))
 	}
 	static := view.Tree{}
-	if err := in.theme.Static(static); err != nil {
+	mermaid := slices.ContainsFunc(s.Pages, func(p *link.Page) bool { return p.MD != nil && p.MD.Mermaid })
+	noMermaid := func(u string) bool { return !mermaid && view.MermaidAsset(u) } // no page draws a Mermaid diagram
+	if err := in.theme.Static(static, noMermaid); err != nil {
 		diags.Errorf(diag.Pos{Path: "themes"}, "theme", "%v", err)
 	}
-	mermaid := slices.ContainsFunc(s.Pages, func(p *link.Page) bool { return p.MD != nil && p.MD.Mermaid })
 	for _, u := range slices.Sorted(maps.Keys(static)) {
-		if !mermaid && view.MermaidAsset(u) {
-			continue // no page draws a Mermaid diagram
-		}
 		claim(u, generated("the theme's "+in.themeDir+"/static/"+strings.TrimPrefix(u, "assets/")), static[u], 0)
 	}
 	claim("assets/chroma.css", generated("the syntax-highlighting stylesheet"), markdown.CSS(), 0)

@@ -141,17 +141,23 @@ func (t *Theme) Fragment(kind, name string, data any) (template.HTML, error) {
 	return template.HTML(buf.String()), nil
 }
 
-// Static copies the theme's static/ files into the tree under assets/.
-func (t *Theme) Static(tree Tree) error {
+// Static copies the theme's static/ files into the tree under assets/,
+// less those skip names (by their URL in the tree; nil skips none),
+// which are not read: Mermaid's 5.5 MB on a site that draws none.
+func (t *Theme) Static(tree Tree, skip func(url string) bool) error {
 	return fs.WalkDir(t.fsys, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
+		}
+		u := "assets/" + strings.TrimPrefix(p, "static/")
+		if skip != nil && skip(u) {
+			return nil
 		}
 		b, err := fs.ReadFile(t.fsys, p)
 		if err != nil {
 			return err
 		}
-		tree["assets/"+strings.TrimPrefix(p, "static/")] = b
+		tree[u] = b
 		return nil
 	})
 }
