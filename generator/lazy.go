@@ -10,7 +10,6 @@ import (
 	"github.com/isms-project/isms/generator/markdown"
 	"github.com/isms-project/isms/generator/model"
 	"github.com/isms-project/isms/generator/render"
-	"github.com/isms-project/isms/generator/report/search"
 	"github.com/isms-project/isms/generator/view"
 )
 
@@ -101,7 +100,8 @@ func (r *Result) Speculate(path string, src []byte) (key string, page []byte, ok
 	if len(diagrams.FenceErrors(md.Context)) > 0 || md.Mermaid != old.MD.Mermaid || !sameLinks(md.Links, old.MD.Links) {
 		return "", nil, false
 	}
-	md.Text(search.Text) // as the build does before freezing
+	// No search text: the page does not show it, and the deferred pages
+	// (the search index) come from the build, not from this parse.
 	if err := r.lazy.md.Freeze(md); err != nil {
 		return "", nil, false
 	}
