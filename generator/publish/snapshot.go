@@ -115,6 +115,9 @@ func (f *memFile) ReadAt(p []byte, off int64) (int, error)   { return f.r.ReadAt
 func (f *memFile) Seek(off int64, whence int) (int64, error) { return f.r.Seek(off, whence) }
 func (f *memFile) Close() error                              { return nil }
 
+// WriteTo lets io.Copy hand the bytes over without a buffer.
+func (f *memFile) WriteTo(w io.Writer) (int64, error) { return f.r.WriteTo(w) }
+
 type rootDir struct {
 	entries []fs.DirEntry
 	next    int

@@ -1,0 +1,321 @@
+package publish
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"sync"
+)
+
+// Stream is a Folder call whose files arrive one at a time, as a build
+// renders them, so that no build holds its whole output in memory (10,000
+// documents render 470 MB of pages). It keeps Folder's promises: the
+// files go into the kept previous build (the spare) or a temporary folder
+// beside dest, never into dest; dest is swapped only by Commit, with
+// exactly the files written; Abort, or a process that dies, leaves dest
+// as it was. Write may be called from several goroutines at once.
+//
+// What Stream cannot do that Folder does: start again in a fresh folder
+// when the disk fills up while the spare is updated (the bytes are gone
+// by then); the build fails instead, and the next one tries again.
+type Stream struct {
+	o            Options
+	abs, dest    string
+	parent, name string
+	spare, work  string
+	prev         string // dest, to hard-link unchanged files from (a fresh work folder only)
+	reuse        bool   // work is the spare: an earlier build brought up to date
+	foreign      bool
+	unlock       func()
+
+	mu    sync.Mutex
+	dirs  map[string]bool // folders made or found, slash paths
+	names map[string]bool
+	err   error // the first failed Write
+	ended bool
+}
+
+// Begin checks dest as Folder does, takes its lock and readies the folder
+// the files will go into. The caller must end the stream with Commit or
+// Abort (which releases the lock).
+func (o Options) Begin(dest string) (*Stream, error) {
+	abs, _, err := o.checkDest(dest, false)
+	if err != nil {
+		return nil, err
+	}
+	parent, name := filepath.Dir(abs), filepath.Base(abs)
+	if err := os.MkdirAll(parent, dirMode); err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+	unlock, err := lockDest(parent, name, o.lockWait(), o.notify)
+	if err != nil {
+		return nil, err
+	}
+	s := &Stream{o: o, dest: dest, parent: parent, name: name, unlock: unlock,
+		dirs: map[string]bool{".": true}, names: map[string]bool{}}
+	if err := s.begin(); err != nil {
+		unlock()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Stream) begin() error {
+	// Checked again, whole, under the lock: another build may have
+	// published while this one waited.
+	abs, foreign, err := s.o.checkDest(s.dest, true)
+	if err != nil {
+		return err
+	}
+	s.abs, s.foreign = abs, foreign
+	s.o.removeLeftovers(s.parent, s.name)
+	s.spare = filepath.Join(s.parent, spareName(s.name))
+	if st, err := os.Lstat(s.spare); err == nil {
+		if s.reuse = st.IsDir() && hasMarker(s.spare); !s.reuse {
+			s.o.notify("left %s as it is: it is not a build isms kept (it has no %s); delete it to let isms keep the previous build there", s.spare, MarkerName)
+		}
+	}
+	if s.reuse {
+		s.work = s.spare
+	} else {
+		if s.work, err = os.MkdirTemp(s.parent, tmpPrefix(s.name)); err != nil {
+			return err
+		}
+		// A marker at once, so that a folder a killed build left is
+		// known to be isms's own and removed by the next build.
+		if err := writeMarker(s.work, markerFor(nil)); err != nil {
+			os.RemoveAll(s.work)
+			return err
+		}
+		if st, err := os.Lstat(abs); err == nil && st.IsDir() {
+			s.prev = abs
+		}
+	}
+	if err := os.Chmod(s.work, dirMode); err != nil {
+		if !s.reuse {
+			os.RemoveAll(s.work)
+		}
+		return err
+	}
+	return nil
+}
+
+// Write puts one file of the build, name (a slash path, as in an fs.FS)
+// with the bytes data, into the folder being built. A file that did not
+// change from the earlier build is left (the spare) or hard-linked (from
+// dest) rather than written. After the first error every Write fails.
+func (s *Stream) Write(name string, data []byte) error {
+	if err := s.claim(name); err != nil {
+		return s.fail(err)
+	}
+	target := filepath.Join(s.work, filepath.FromSlash(name))
+	one := oneFile{name: name, data: data}
+	switch {
+	case s.reuse:
+		if st, err := os.Lstat(target); err == nil && st.IsDir() {
+			// A folder of the earlier build where this build has a file:
+			// the spare is isms's own, so it goes.
+			if err := os.RemoveAll(target); err != nil {
+				return s.fail(err)
+			}
+		} else if same(target, one, name) {
+			return nil
+		} else if err := os.Remove(target); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return s.fail(err)
+		}
+	case s.prev != "":
+		old := filepath.Join(s.prev, filepath.FromSlash(name))
+		if same(old, one, name) && os.Link(old, target) == nil {
+			return nil
+		}
+	}
+	if err := createFile(target, one, name); err != nil {
+		return s.fail(err)
+	}
+	return nil
+}
+
+// claim checks name, records it, and makes the folders above it.
+func (s *Stream) claim(name string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.err != nil:
+		return s.err
+	case s.ended:
+		return errors.New("publish: write after the end of the stream")
+	case !fs.ValidPath(name) || name == ".":
+		return fmt.Errorf("publish: invalid file name %q", name)
+	case name == MarkerName:
+		return fmt.Errorf("publish: the site has a file %s, a name isms keeps for itself", MarkerName)
+	case s.names[name]:
+		return fmt.Errorf("publish: %s written twice", name)
+	case s.dirs[name]:
+		return fmt.Errorf("publish: %s is both a file and a folder", name)
+	}
+	var missing []string
+	for d := path.Dir(name); !s.dirs[d]; d = path.Dir(d) {
+		if s.names[d] {
+			return fmt.Errorf("publish: %s is both a file and a folder", d)
+		}
+		missing = append(missing, d)
+	}
+	for _, d := range slices.Backward(missing) {
+		if err := s.mkdir(d); err != nil {
+			return err
+		}
+		s.dirs[d] = true
+	}
+	s.names[name] = true
+	return nil
+}
+
+// mkdir makes the folder d (a slash path) in the work folder; in the
+// spare, a folder of the earlier build is kept and a file in its place
+// removed.
+func (s *Stream) mkdir(d string) error {
+	target := filepath.Join(s.work, filepath.FromSlash(d))
+	err := os.Mkdir(target, dirMode)
+	if s.reuse && errors.Is(err, fs.ErrExist) {
+		st, serr := os.Lstat(target)
+		switch {
+		case serr != nil:
+			return serr
+		case st.IsDir() && st.Mode().Perm() == dirMode:
+			return nil
+		case st.IsDir():
+			err = nil
+		default:
+			if err := os.Remove(target); err != nil {
+				return err
+			}
+			err = os.Mkdir(target, dirMode)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	return os.Chmod(target, dirMode)
+}
+
+func (s *Stream) fail(err error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err == nil {
+		s.err = err
+	}
+	return s.err
+}
+
+// Commit makes the folder hold exactly the files written (the spare loses
+// what this build did not write), writes the marker, makes it all
+// durable and swaps it with dest. If a Write failed, it aborts and
+// returns that error.
+func (s *Stream) Commit() error {
+	s.mu.Lock()
+	if s.ended {
+		s.mu.Unlock()
+		return errors.New("publish: the stream has ended")
+	}
+	s.ended = true
+	werr := s.err
+	s.mu.Unlock()
+	if werr != nil {
+		s.abort()
+		return fmt.Errorf("publish %s: %w", s.dest, werr)
+	}
+	old, err := s.commit()
+	if err != nil {
+		s.abort()
+		return fmt.Errorf("publish %s: %w", s.dest, err)
+	}
+	if old != "" {
+		s.o.keepReplaced(old, s.spare, s.name, s.foreign, s.dest)
+	}
+	syncPath(s.parent)
+	s.unlock()
+	s.unlock = nil
+	return nil
+}
+
+func (s *Stream) commit() (string, error) {
+	names := slices.Sorted(func(yield func(string) bool) {
+		for n := range s.names {
+			if !yield(n) {
+				return
+			}
+		}
+	})
+	dirs := make([]string, 0, len(s.dirs))
+	for d := range s.dirs {
+		dirs = append(dirs, d)
+	}
+	slices.Sort(dirs)
+	if s.reuse {
+		if err := prune(s.work, dirs, names); err != nil {
+			return "", err
+		}
+	}
+	if err := writeMarker(s.work, markerFor(names)); err != nil {
+		return "", err
+	}
+	targets := make([]string, len(names))
+	for i, n := range names {
+		targets[i] = filepath.Join(s.work, filepath.FromSlash(n))
+	}
+	dirTargets := make([]string, len(dirs))
+	for i, d := range dirs {
+		dirTargets[i] = filepath.Join(s.work, filepath.FromSlash(d))
+	}
+	if err := syncAll(s.work, targets, dirTargets); err != nil {
+		return "", err
+	}
+	return swap(s.work, s.abs)
+}
+
+// Abort ends the stream without touching dest: a temporary folder is
+// removed; the spare, isms's own, is left half brought up to date for the
+// next build to finish. Abort after Commit does nothing, so a caller may
+// defer it.
+func (s *Stream) Abort() {
+	s.mu.Lock()
+	s.ended = true
+	s.mu.Unlock()
+	s.abort()
+}
+
+func (s *Stream) abort() {
+	if s.unlock == nil {
+		return
+	}
+	if !s.reuse {
+		os.RemoveAll(s.work)
+	}
+	s.unlock()
+	s.unlock = nil
+}
+
+// Written is how many files have been written.
+func (s *Stream) Written() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.names)
+}
+
+// oneFile is an fs.FS of one file, for same and createFile.
+type oneFile struct {
+	name string
+	data []byte
+}
+
+func (f oneFile) Open(name string) (fs.File, error) {
+	if name != f.name {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return &memFile{info: memInfo{name: path.Base(name), size: int64(len(f.data))}, r: bytes.NewReader(f.data)}, nil
+}

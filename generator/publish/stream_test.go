@@ -1,0 +1,200 @@
+package publish
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+)
+
+// streamTree publishes site through a Stream, writing its files from
+// several goroutines in a shuffled order, as a build does.
+func streamTree(t *testing.T, dest string, site fstest.MapFS, seed uint64) error {
+	t.Helper()
+	s, err := Options{}.Begin(dest)
+	if err != nil {
+		return err
+	}
+	defer s.Abort()
+	names := slices.Sorted(maps.Keys(site))
+	rand.New(rand.NewPCG(seed, 1)).Shuffle(len(names), func(i, j int) { names[i], names[j] = names[j], names[i] })
+	var wg sync.WaitGroup
+	work := make(chan string)
+	for range 3 {
+		wg.Go(func() {
+			for n := range work {
+				s.Write(n, site[n].Data) // the first error is Commit's
+			}
+		})
+	}
+	for _, n := range names {
+		work <- n
+	}
+	close(work)
+	wg.Wait()
+	return s.Commit()
+}
+
+// TestStreamIsFolder: a sequence of publishes through Stream leaves dest
+// and the kept spare exactly as Folder leaves them, from a fresh folder,
+// an earlier build, and a spare someone meddled with.
+func TestStreamIsFolder(t *testing.T) {
+	t.Parallel()
+	v3 := fstest.MapFS{
+		"index.html":                 {Data: []byte("<h1>v3</h1>")},
+		"policies/access/index.html": {Data: []byte("access v2")},
+		"old":                        {Data: []byte("a file where a folder was")},
+		"style.css":                  {Data: []byte("body{}")},
+		"empty.txt":                  {Data: []byte("now a file")},
+		"deep/a/b/c/d.html":          {Data: []byte("deep")},
+	}
+	meddle := func(t *testing.T, spare string) {
+		for _, err := range []error{
+			os.WriteFile(filepath.Join(spare, "junk.txt"), []byte("junk"), 0o644),
+			os.Chmod(filepath.Join(spare, "style.css"), 0o600),
+			os.Remove(filepath.Join(spare, "index.html")),
+			os.Symlink("/etc/passwd", filepath.Join(spare, "index.html")),
+			os.MkdirAll(filepath.Join(spare, "empty.txt", "sub"), 0o755),
+			os.MkdirAll(filepath.Join(spare, "deep"), 0o700),
+		} {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for seed := range uint64(4) {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			dirA, dirB := t.TempDir(), t.TempDir()
+			a, b := filepath.Join(dirA, "public"), filepath.Join(dirB, "public")
+			for i, site := range []fstest.MapFS{siteV1, siteV2, v3, siteV1} {
+				if i == 2 {
+					meddle(t, filepath.Join(dirA, ".public.spare"))
+					meddle(t, filepath.Join(dirB, ".public.spare"))
+				}
+				var live map[string]string
+				if i >= 1 {
+					live = readTree(t, a)
+				}
+				if err := Folder(a, site); err != nil {
+					t.Fatal(err)
+				}
+				if err := streamTree(t, b, site, seed); err != nil {
+					t.Fatalf("publish %d: %v", i, err)
+				}
+				if got, want := readTree(t, b), readTree(t, a); !maps.Equal(got, want) {
+					t.Fatalf("publish %d: Stream made\n%v\nFolder made\n%v", i, got, want)
+				}
+				if got, want := siblings(t, b), siblings(t, a); !slices.Equal(got, want) {
+					t.Fatalf("publish %d: beside dest: Stream left %v, Folder %v", i, got, want)
+				}
+				if i >= 1 {
+					if got, want := readTree(t, filepath.Join(dirB, ".public.spare")), live; !maps.Equal(got, want) {
+						t.Fatalf("publish %d: the spare is not the build that was live:\n%v\nwant\n%v", i, got, want)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestStreamAbortLeavesDest: a stream that ends without Commit, or whose
+// Write failed, leaves dest as it was and nothing beside it but the
+// spare, and the next publish works.
+func TestStreamAbortLeavesDest(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		write func(s *Stream) error
+	}{
+		{"abort", func(s *Stream) error { s.Write("index.html", []byte("half")); s.Abort(); return nil }},
+		{"marker name", func(s *Stream) error { s.Write("index.html", []byte("x")); s.Write(MarkerName, nil); return s.Commit() }},
+		{"twice", func(s *Stream) error { s.Write("a.html", []byte("x")); s.Write("a.html", []byte("y")); return s.Commit() }},
+		{"file and folder", func(s *Stream) error { s.Write("a", []byte("x")); s.Write("a/b.html", []byte("y")); return s.Commit() }},
+		{"folder and file", func(s *Stream) error { s.Write("a/b.html", []byte("x")); s.Write("a", []byte("y")); return s.Commit() }},
+		{"invalid", func(s *Stream) error { s.Write("../escape.html", []byte("x")); return s.Commit() }},
+		{"write failed", func(s *Stream) error {
+			s.Write("index.html", []byte("x"))
+			s.fail(errBroken)
+			return s.Commit()
+		}},
+	} {
+		for _, spare := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/spare=%v", tc.name, spare), func(t *testing.T) {
+				dest := filepath.Join(t.TempDir(), "public")
+				if err := Folder(dest, siteV1); err != nil {
+					t.Fatal(err)
+				}
+				if spare {
+					if err := Folder(dest, siteV2); err != nil {
+						t.Fatal(err)
+					}
+				}
+				before, beside := readTree(t, dest), siblings(t, dest)
+				s, err := Options{}.Begin(dest)
+				if err != nil {
+					t.Fatal(err)
+				}
+				err = tc.write(s)
+				if tc.name != "abort" && err == nil {
+					t.Fatal("Commit succeeded")
+				}
+				if tc.name == "write failed" && !errors.Is(err, errBroken) {
+					t.Errorf("Commit = %v, want the write's error", err)
+				}
+				if after := readTree(t, dest); !maps.Equal(before, after) {
+					t.Errorf("dest changed:\n%v\nwas\n%v", after, before)
+				}
+				if got := siblings(t, dest); !slices.Equal(got, beside) {
+					t.Errorf("beside dest: %v, was %v", got, beside)
+				}
+				if err := streamTree(t, dest, siteV2, 1); err != nil {
+					t.Fatalf("the next publish: %v", err)
+				}
+				if got, want := readTree(t, dest), publishFresh(t, siteV2); !maps.Equal(got, want) {
+					t.Errorf("the next publish made\n%v\nwant\n%v", got, want)
+				}
+			})
+		}
+	}
+}
+
+// TestStreamRefuses: Begin refuses what Folder refuses, before writing.
+func TestStreamRefuses(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	foreign := filepath.Join(dir, "docs")
+	if err := os.MkdirAll(foreign, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(foreign, "thesis.tex"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, dest := range []string{"", "/", foreign, filepath.Join(foreign, "thesis.tex")} {
+		if s, err := (Options{}).Begin(dest); !errors.Is(err, ErrRefused) {
+			if s != nil {
+				s.Abort()
+			}
+			t.Errorf("Begin(%q) = %v, want refused", dest, err)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("Begin left %s beside the foreign folder", strings.Join(names, ", "))
+	}
+	if b, err := os.ReadFile(filepath.Join(foreign, "thesis.tex")); err != nil || string(b) != "mine" {
+		t.Errorf("the foreign file: %q, %v", b, err)
+	}
+	_ = fs.ErrNotExist
+}
