@@ -113,6 +113,13 @@ type Options struct {
 	// through Result.Page: the preview, where a save must not pay for
 	// them. Ignored with editions (their trees are redacted whole).
 	Lazy bool
+	// Sink, when set, takes every file of the whole site's build as soon
+	// as it is rendered (a *publish.Stream: isms build), so that the
+	// pages are never all in memory; Tree stays nil and Written counts
+	// the files. Only for a one-shot build of the whole site: not with
+	// editions, Lazy or a Cache. If the build fails after rendering
+	// began, the sink holds part of a site: the caller aborts it.
+	Sink render.Sink
 }
 
 // newReports makes the build's reports, in the order their pages are
@@ -144,7 +151,8 @@ type Result struct {
 	Config   model.Config
 	AsOf     model.Date
 	Site     *link.Site
-	Tree     view.Tree // nil when the build failed
+	Tree     view.Tree // nil when the build failed, or went to Options.Sink
+	Written  int       // Options.Sink: the files handed to it, once the build succeeded
 	Commit   string    // source commit, when the site is in git
 	Findings []model.Finding
 	Currency map[string]currency.Info // by content path; retired documents excluded
@@ -164,6 +172,9 @@ const contentDir = "content"
 // git at once): it then returns ctx's error and no tree.
 func Build(ctx context.Context, o Options) (*Result, error) {
 	res := &Result{}
+	if o.Sink != nil && (o.Edition != "" || o.AllEditions || o.Lazy || o.Cache != nil) {
+		return res, errors.New("build: a sink is only for a one-shot build of the whole site")
+	}
 	var diags diag.List
 	o.Cache.begin(o)
 	defer func() { o.Cache.end(ctx.Err() == nil) }() // a stopped build used too little to judge what is stale
@@ -310,6 +321,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		if o.Lazy {
 			a.lazy = new(render.Deferred)
 		}
+		a.sink = o.Sink
 		tree, taint, d := a.render(site, src.Assets, en, reports, nil)
 		diags = append(diags, d...)
 		if diags.HasErrors() {
@@ -317,6 +329,10 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		}
 		if err := ctx.Err(); err != nil {
 			return res, err
+		}
+		if o.Sink != nil {
+			res.Written, res.Taint = len(tree), taint
+			return res, nil
 		}
 		res.Tree, res.Taint = tree, taint
 		res.lazy = o.Cache.lazyPages(a.lazy)
@@ -374,6 +390,7 @@ type assembly struct {
 	diagrams *diagrams.Renderer
 	hist     *history.Report
 	lazy     *render.Deferred // Options.Lazy, whole site: the reports left for later
+	sink     render.Sink      // Options.Sink, whole site: where the files go
 }
 
 // render is the render stage for a linked and enriched site (the whole
@@ -382,7 +399,7 @@ func (a *assembly) render(site *link.Site, assets []string, en *enrich.Result, r
 	in := render.Input{
 		Config: a.cfg, AsOf: en.Input.AsOf, Site: site, Theme: a.theme, ThemeDir: "themes/" + a.cfg.Theme, Markdown: a.md,
 		Content: a.content, Assets: assets, Snapshot: a.o.Snapshot, Scripts: a.o.Scripts, Commit: a.hist.Commit(),
-		Enriched: en, Reports: reports, Diagrams: a.diagrams, Edition: ed, Lazy: a.lazy,
+		Enriched: en, Reports: reports, Diagrams: a.diagrams, Edition: ed, Lazy: a.lazy, Sink: a.sink,
 	}
 	if a.o.Cache != nil {
 		in.Memo = a.o.Cache

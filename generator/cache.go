@@ -86,6 +86,7 @@ var (
 		"NoRender": "decoded documents record whether their body was kept",
 		"Diagrams": "a layout draws the same SVG for the same DOT",
 		"History":  "history pages and lines are keyed by what was read",
+		"Sink":     "a build with a sink has no cache (Build refuses both)",
 	}
 )
 

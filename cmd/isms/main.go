@@ -336,6 +336,20 @@ func cmdBuild(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer stop()
+	// The whole site is written as it is rendered (publish.Stream), not
+	// held in memory; a snapshot (manifest and zip of every file) and
+	// editions (redacted and checked whole) are published once complete.
+	// The stream begins before the build, so a destination is refused
+	// (its lock taken, every file in it checked) before the build is
+	// spent on it; a build that fails leaves it as it was.
+	var stream *publish.Stream
+	if !*snapshot && !*allEditions && opts.Edition == "" {
+		if stream, err = pub.Begin(*dest); err != nil {
+			return refused(err, stderr)
+		}
+		defer stream.Abort()
+		opts.Sink = stream
+	}
 	res, err := generator.Build(context.Background(), opts)
 	if err != nil {
 		return err
@@ -345,9 +359,19 @@ func cmdBuild(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprint(stderr, res.Diags.String())
 	nerr, nwarn := res.Diags.Count()
-	if res.Tree == nil && len(res.Editions) == 0 {
+	if res.Tree == nil && res.Written == 0 && len(res.Editions) == 0 {
 		fmt.Fprintf(stderr, "isms: build failed: %s, %s; nothing was written\n", plural(nerr, "error"), plural(nwarn, "warning"))
 		return errFailed
+	}
+	if stream != nil {
+		if err := stream.Commit(); err != nil {
+			return refused(err, stderr)
+		}
+		if !*quiet {
+			fmt.Fprintf(stdout, "Built the whole site: %d files into %s in %s (as of %s; %s)\n",
+				res.Written, *dest, time.Since(start).Round(time.Millisecond), res.AsOf, plural(nwarn, "warning"))
+		}
+		return nil
 	}
 	if !*allEditions {
 		return publishOne(res, *dest, pub, *snapshot, *sign, *quiet, start, nwarn, stdout, stderr)

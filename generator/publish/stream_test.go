@@ -116,7 +116,11 @@ func TestStreamAbortLeavesDest(t *testing.T) {
 	}{
 		{"abort", func(s *Stream) error { s.Write("index.html", []byte("half")); s.Abort(); return nil }},
 		{"marker name", func(s *Stream) error { s.Write("index.html", []byte("x")); s.Write(MarkerName, nil); return s.Commit() }},
-		{"twice", func(s *Stream) error { s.Write("a.html", []byte("x")); s.Write("a.html", []byte("y")); return s.Commit() }},
+		{"twice", func(s *Stream) error {
+			s.Write("a.html", []byte("x"))
+			s.Write("a.html", []byte("y"))
+			return s.Commit()
+		}},
 		{"file and folder", func(s *Stream) error { s.Write("a", []byte("x")); s.Write("a/b.html", []byte("y")); return s.Commit() }},
 		{"folder and file", func(s *Stream) error { s.Write("a/b.html", []byte("x")); s.Write("a", []byte("y")); return s.Commit() }},
 		{"invalid", func(s *Stream) error { s.Write("../escape.html", []byte("x")); return s.Commit() }},

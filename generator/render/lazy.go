@@ -71,7 +71,7 @@ func (d *Deferred) Document(p *link.Page) ([]byte, error) {
 // publishDeferred is the report half of renderSite for reps, into a tree
 // of its own.
 func (in *renderInput) publishDeferred(reps []report.Report) (view.Tree, diag.List) {
-	pages, diags := in.publishPages(&lender{in: in}, reps, nil)
+	pages, diags := in.publishPages(&lender{in: in}, reps, nil, nil)
 	tree := view.Tree{}
 	for _, pg := range pages {
 		_, built := in.files[pg.url]

@@ -48,6 +48,17 @@ type Input struct {
 	// Lazy, when set, receives the site-wide reports (report.SiteWide)
 	// unpublished, to render on request (the preview); nil = all now.
 	Lazy *Deferred
+	// Sink, when set, is handed every file as soon as it is rendered and
+	// claimed, and the tree keeps only the files read later (those copied
+	// from content/ and the theme's): a one-shot build writes its pages
+	// as it goes instead of holding them all (isms build). Its Write is
+	// called from several goroutines at once; an error fails the build.
+	Sink Sink
+}
+
+// Sink takes the files of a build one at a time (a *publish.Stream).
+type Sink interface {
+	Write(name string, data []byte) error
 }
 
 // Taint is the classification rank of every file of a tree (the
@@ -89,7 +100,7 @@ func Site(in Input) (view.Tree, Taint, diag.List) {
 		cfg: in.Config, asOf: in.AsOf, site: in.Site, theme: in.Theme, themeDir: in.ThemeDir,
 		md: in.Markdown, content: in.Content, assets: in.Assets, snapshot: in.Snapshot, scripts: in.Scripts,
 		commit: in.Commit, en: in.Enriched, reports: in.Reports, diagrams: in.Diagrams, store: in.Memo,
-		edition: in.Edition, taint: Taint{}, lazy: in.Lazy,
+		edition: in.Edition, taint: Taint{}, lazy: in.Lazy, sink: in.Sink,
 	}
 	tree, diags := renderSite(ri)
 	return tree, ri.taint, diags
@@ -169,6 +180,7 @@ type renderInput struct {
 	siteRank *int             // ranks(nil), taken once: every site-wide page asks
 	edges    map[string][]int // each document's edges (indices into site.Edges, ascending)
 	lazy     *Deferred        // where the site-wide reports go, unpublished; nil = publish them
+	sink     Sink             // where pages go as they are made; nil = into the tree
 }
 
 func renderSite(in renderInput) (view.Tree, diag.List) {
@@ -187,13 +199,21 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 		file bool
 	}
 	owner := map[string]claimant{}
-	claim := func(url string, c claimant, b []byte, rank int) {
+	var sinkErr error // the first file the sink refused
+	put := func(url string, b []byte) {
+		if err := in.sink.Write(url, b); err != nil && sinkErr == nil {
+			sinkErr = err
+		}
+	}
+	// reserve claims url for a file rendered later; with a sink the
+	// file goes there, and the tree keeps only its name (nil).
+	reserve := func(url string, c claimant, rank int) bool {
 		first, taken := owner[url]
 		if !taken {
 			owner[url] = c
-			tree[url] = b
+			tree[url] = nil
 			in.taint[url] = rank
-			return
+			return true
 		}
 		at, other := c, first
 		if first.file && !c.file {
@@ -204,6 +224,20 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 			pos = diag.Pos{Path: contentDir}
 		}
 		diags.Errorf(pos, "url-taken", "%s and %s both publish /%s: rename or move %s", at.what, other.what, url, at.what)
+		return false
+	}
+	// claim claims url for b; with a sink, b goes there at once, and the
+	// tree keeps it only if kept (a file docView reads back).
+	claim := func(url string, c claimant, b []byte, rank int, kept bool) {
+		if !reserve(url, c, rank) {
+			return
+		}
+		if in.sink == nil || kept {
+			tree[url] = b
+		}
+		if in.sink != nil {
+			put(url, b)
+		}
 	}
 	file := func(display string) claimant { return claimant{display, true} }
 	generated := func(what string) claimant { return claimant{what, false} }
@@ -213,7 +247,7 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 			diags.Errorf(diag.Pos{Path: contentDir + "/" + a}, "read", "%v", err)
 			continue
 		}
-		claim(a, file(contentDir+"/"+a), b, in.assetRank(a))
+		claim(a, file(contentDir+"/"+a), b, in.assetRank(a), true)
 	}
 	static := view.Tree{}
 	mermaid := slices.ContainsFunc(s.Pages, func(p *link.Page) bool { return p.MD != nil && p.MD.Mermaid })
@@ -222,9 +256,9 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 		diags.Errorf(diag.Pos{Path: "themes"}, "theme", "%v", err)
 	}
 	for _, u := range slices.Sorted(maps.Keys(static)) {
-		claim(u, generated("the theme's "+in.themeDir+"/static/"+strings.TrimPrefix(u, "assets/")), static[u], 0)
+		claim(u, generated("the theme's "+in.themeDir+"/static/"+strings.TrimPrefix(u, "assets/")), static[u], 0, true)
 	}
-	claim("assets/chroma.css", generated("the syntax-highlighting stylesheet"), markdown.CSS(), 0)
+	claim("assets/chroma.css", generated("the syntax-highlighting stylesheet"), markdown.CSS(), 0, true)
 
 	groups := view.Groups(s)
 	var nav template.HTML // the theme's whole navigation: only small sites' pages carry it (view.NavFullMax)
@@ -264,23 +298,61 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 	dp := &docPages{in: &in, r: r, navs: navs, pagers: pagers}
 	out := make([][]byte, len(s.Pages))
 	errs := make([]error, len(s.Pages))
-	par.Do(len(s.Pages), func(i int) { out[i], errs[i] = dp.page(s.Pages[i]) })
+	if in.sink == nil {
+		par.Do(len(s.Pages), func(i int) { out[i], errs[i] = dp.page(s.Pages[i]) })
+	} else {
+		// Claimed first, in order (so a clash names the same files), then
+		// each page goes to the sink as soon as it is rendered.
+		ok := make([]bool, len(s.Pages))
+		for i, p := range s.Pages {
+			ok[i] = reserve(p.URL+"index.html", file(p.Display), in.rank(p))
+		}
+		werrs := make([]error, len(s.Pages))
+		par.Do(len(s.Pages), func(i int) {
+			b, err := dp.page(s.Pages[i])
+			if errs[i] = err; err == nil && ok[i] {
+				werrs[i] = in.sink.Write(s.Pages[i].URL+"index.html", b)
+			}
+		})
+		for _, err := range werrs {
+			if err != nil && sinkErr == nil {
+				sinkErr = err
+			}
+		}
+	}
 	for i, p := range s.Pages {
 		if errs[i] != nil {
 			diags.Errorf(diag.Pos{Path: p.Display}, "render", "%v", errs[i])
 			continue
 		}
-		claim(p.URL+"index.html", file(p.Display), out[i], in.rank(p))
+		if in.sink == nil {
+			claim(p.URL+"index.html", file(p.Display), out[i], in.rank(p), false)
+		}
 	}
 
 	// Every report publishes side by side (in the order newReports lists
 	// them); their pages are then rendered side by side, and claimed in
 	// list order. Reports read the tree (for artefacts) only while nobody
 	// writes it.
-	pages, d := in.publishPages(r, in.reports, in.deferred)
+	var reserveAll func([]reportPage) []bool
+	if in.sink != nil {
+		reserveAll = func(jobs []reportPage) []bool {
+			ok := make([]bool, len(jobs))
+			for k, j := range jobs {
+				ok[k] = reserve(j.url, generated("the "+reportName(in.reports[j.rep])+" report"), j.rank)
+			}
+			return ok
+		}
+	}
+	pages, d := in.publishPages(r, in.reports, in.deferred, reserveAll)
 	diags = append(diags, d...)
 	for _, pg := range pages {
-		claim(pg.url, generated("the "+reportName(in.reports[pg.rep])+" report"), pg.b, pg.rank)
+		if pg.err != nil && sinkErr == nil {
+			sinkErr = pg.err
+		}
+		if in.sink == nil {
+			claim(pg.url, generated("the "+reportName(in.reports[pg.rep])+" report"), pg.b, pg.rank, false)
+		}
 	}
 
 	var deferred func(string) bool // a lazy render: links into the deferred pages
@@ -306,13 +378,16 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 	if err != nil {
 		diags.Errorf(diag.Pos{Path: "themes/layouts/home.html"}, "theme", "%v", err)
 	} else {
-		claim("index.html", generated("the home page"), home, homeRank)
+		claim("index.html", generated("the home page"), home, homeRank, false)
 	}
 	nf, err := in.theme.Execute("404", &view.PageData{Site: sv, Kind: "404", Title: "Page not found"})
 	if err != nil {
 		diags.Errorf(diag.Pos{Path: "themes/layouts/404.html"}, "theme", "%v", err)
 	} else {
-		claim("404.html", generated("the not-found page"), nf, 0)
+		claim("404.html", generated("the not-found page"), nf, 0, false)
+	}
+	if sinkErr != nil {
+		diags.Errorf(diag.Pos{Path: contentDir}, "publish", "writing the site: %v", sinkErr)
 	}
 	return tree, diags
 }
@@ -356,13 +431,19 @@ type reportPage struct {
 	url  string // the file it goes to ("x/" is "x/index.html")
 	rank int    // its taint
 	b    []byte
+	err  error // with a sink: writing it failed
 }
 
 // publishPages lets every report of reps that skip does not name publish,
 // side by side (in list order), and renders their pages side by side,
 // each marked with its classification; a page whose layout fails is a
 // theme error and is not returned.
-func (in *renderInput) publishPages(r *lender, reps []report.Report, skip func(report.Report) bool) ([]reportPage, diag.List) {
+//
+// With reserve (a build with a sink), the pages' URLs are claimed in list
+// order before any is rendered, and each page goes to the sink as soon
+// as it is rendered (if its claim held), its bytes and its source then
+// dropped: the pages come back without bytes.
+func (in *renderInput) publishPages(r *lender, reps []report.Report, skip func(report.Report) bool, reserve func([]reportPage) []bool) ([]reportPage, diag.List) {
 	var diags diag.List
 	pubs := make([][]report.Page, len(reps))
 	pubDiags := make([]diag.List, len(reps))
@@ -391,9 +472,20 @@ func (in *renderInput) publishPages(r *lender, reps []report.Report, skip func(r
 			src = append(src, pg)
 		}
 	}
+	pubs = nil
 	ferrs := make([]error, len(jobs))
+	var claimed []bool
+	if reserve != nil {
+		claimed = reserve(jobs)
+	}
 	par.Do(len(jobs), func(k int) {
 		jobs[k].b, ferrs[k] = r.page(src[k], in.marking(jobs[k].rank))
+		if reserve != nil {
+			if ferrs[k] == nil && claimed[k] {
+				jobs[k].err = in.sink.Write(jobs[k].url, jobs[k].b)
+			}
+			jobs[k].b, src[k] = nil, report.Page{} // written: the print page alone is 135 MB at 10,000 documents
+		}
 	})
 	out := jobs[:0]
 	for k, j := range jobs {
