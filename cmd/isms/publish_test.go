@@ -219,3 +219,64 @@ func TestBuildRefusesFileAddedToBuild(t *testing.T) {
 		t.Error("a refused build changed files")
 	}
 }
+
+// TestBuildFailingMidRenderLeavesDest: a build that fails after it has
+// written pages (a theme layout that only report pages use breaks, so
+// every document page is already written) leaves the published site as
+// it was and nothing new beside it, and the next good build publishes
+// what a fresh build does, from the half-updated kept build.
+func TestBuildFailingMidRenderLeavesDest(t *testing.T) {
+	t.Parallel()
+	site := starter(t)
+	dir := t.TempDir()
+	u := filepath.Join(dir, "u")
+	build := func(dest string) (int, string) {
+		code, _, errOut := runCLI(t, "build", "-q", "-s", site, "-d", dest, "--as-of", "2026-11-27")
+		return code, errOut
+	}
+	for range 2 { // the second keeps the first as the spare
+		if code, errOut := build(u); code != 0 {
+			t.Fatalf("build: exit %d: %s", code, errOut)
+		}
+	}
+	policy := filepath.Join(site, "content", "policies", "information-security-policy.md")
+	src, err := os.ReadFile(policy)
+	must(t, err)
+	must(t, os.WriteFile(policy, append(src, []byte("\nA sentence added before the failed build.\n")...), 0o644))
+	layout := filepath.Join(site, "themes", "default", "layouts", "history.html")
+	must(t, os.MkdirAll(filepath.Dir(layout), 0o755))
+	must(t, os.WriteFile(layout, []byte(`{{define "main"}}{{.Data.NoSuchField}}{{end}}`), 0o644))
+	before := readAll(t, dir)
+	code, errOut := build(u)
+	if code != 1 || !strings.Contains(errOut, "NoSuchField") {
+		t.Fatalf("build with a broken history layout: exit %d, %q", code, errOut)
+	}
+	after := readAll(t, dir)
+	if !strings.Contains(after[".u.spare/policies/information-security-policy/index.html"], "A sentence added") {
+		t.Error("the failed build had written no document page: this test no longer fails mid-render")
+	}
+	for p, b := range before {
+		if strings.HasPrefix(p, ".u.spare/") {
+			continue // the kept build is isms's own scratch: it may be half updated
+		}
+		if after[p] != b {
+			t.Errorf("%s changed by the failed build", p)
+		}
+	}
+	for p := range after {
+		if _, ok := before[p]; !ok && !strings.HasPrefix(p, ".u.spare/") {
+			t.Errorf("%s left by the failed build", p)
+		}
+	}
+	must(t, os.Remove(layout))
+	if code, errOut := build(u); code != 0 {
+		t.Fatalf("build after the fix: exit %d: %s", code, errOut)
+	}
+	fresh := filepath.Join(t.TempDir(), "fresh")
+	if code, errOut := build(fresh); code != 0 {
+		t.Fatalf("fresh build: exit %d: %s", code, errOut)
+	}
+	if got, want := readAll(t, u), readAll(t, fresh); !maps.Equal(got, want) {
+		t.Error("the build after a failed one differs from a fresh build")
+	}
+}
