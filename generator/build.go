@@ -322,6 +322,16 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 			a.lazy = new(render.Deferred)
 		}
 		a.sink = o.Sink
+		if o.Sink != nil {
+			// Nothing reads the documents' text after the analysis in a
+			// one-shot build (no cache, no preview): let it go.
+			for _, p := range site.Pages {
+				p.DropSource()
+			}
+			for i := range src.Docs {
+				src.Docs[i].Data = nil
+			}
+		}
 		tree, taint, d := a.render(site, src.Assets, en, reports, nil)
 		diags = append(diags, d...)
 		if diags.HasErrors() {

@@ -495,7 +495,9 @@ func uncommitted(log *git.Log, s *link.Site) (out map[string]bool, analysed map[
 // by hashing that text.
 func (h *State) isUncommitted(p *link.Page) bool {
 	revs := h.log.Revisions(p.Doc.Path)
-	if len(revs) == 0 || h.analysed[p.Doc.Path] == unsafe.SliceData(p.Doc.Src) {
+	// No text: the one-shot build let it go after the analysis saw it
+	// (link.Page.DropSource).
+	if len(revs) == 0 || p.Doc.Src == nil || h.analysed[p.Doc.Path] == unsafe.SliceData(p.Doc.Src) {
 		return h.uncommitted[p.Doc.Path]
 	}
 	return blobID(p.Doc.Src, len(revs[0].Blob)) != revs[0].Blob

@@ -1,0 +1,86 @@
+package generator
+
+import (
+	"context"
+	"maps"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/isms-project/isms/generator/view"
+)
+
+// mapSink collects what a build hands its sink.
+type mapSink struct {
+	mu    sync.Mutex
+	files view.Tree
+}
+
+func (s *mapSink) Write(name string, data []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, dup := s.files[name]; dup {
+		panic("written twice: " + name)
+	}
+	s.files[name] = slices.Clone(data)
+	return nil
+}
+
+// TestSinkBuildIsTreeBuild: a build that hands its files to a sink (isms
+// build, which lets pages and source text go as soon as it can) hands
+// over exactly the tree a build in memory makes: every file, byte for
+// byte, with the same taint. On a git site with an uncommitted change
+// (history reads the text the sink build lets go) and on the sample.
+func TestSinkBuildIsTreeBuild(t *testing.T) {
+	t.Parallel()
+	clean, dir := gitSite(t), gitSite(t)
+	p := dir + "/content/policies/access-control.md"
+	src, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, append(src, "\nNot committed yet.\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sites := map[string]Options{
+		"git":       {Site: os.DirFS(clean), SiteDir: clean, Today: asOf},
+		"git-dirty": {Site: os.DirFS(dir), SiteDir: dir, Today: asOf},
+		"sample":    {Site: sampleMap(t), Today: asOf},
+	}
+	for name, o := range sites {
+		t.Run(name, func(t *testing.T) {
+			whole, err := Build(context.Background(), o)
+			if err != nil || whole.Tree == nil {
+				t.Fatalf("build: %v\n%s", err, whole.Diags)
+			}
+			sink := &mapSink{files: view.Tree{}}
+			o.Sink = sink
+			res, err := Build(context.Background(), o)
+			if err != nil || res.Tree != nil || res.Written != len(whole.Tree) {
+				t.Fatalf("sink build: %v, tree %v, %d written of %d\n%s", err, res.Tree != nil, res.Written, len(whole.Tree), res.Diags)
+			}
+			if got, want := slices.Sorted(maps.Keys(sink.files)), slices.Sorted(maps.Keys(whole.Tree)); !slices.Equal(got, want) {
+				t.Fatalf("sink got %d files, the tree has %d", len(got), len(want))
+			}
+			for f, b := range whole.Tree {
+				if string(sink.files[f]) != string(b) {
+					t.Errorf("%s differs", f)
+				}
+			}
+			if !maps.Equal(res.Taint, whole.Taint) {
+				t.Error("taints differ")
+			}
+			if whole.Diags.String() != res.Diags.String() {
+				t.Errorf("diagnostics differ:\n%s\nwant\n%s", res.Diags, whole.Diags)
+			}
+			if name == "git-dirty" && !strings.Contains(string(sink.files["policies/access-control/index.html"]), "uncommitted changes") {
+				t.Error("the sink build lost the uncommitted change")
+			}
+		})
+	}
+	if _, err := Build(context.Background(), Options{Site: sampleMap(t), Today: asOf, Sink: &mapSink{}, Edition: "public"}); err == nil {
+		t.Error("a sink with an edition was accepted")
+	}
+}
