@@ -342,16 +342,19 @@ func cmdBuild(args []string, stdout, stderr io.Writer) error {
 	// The stream begins before the build, so a destination is refused
 	// (its lock taken, every file in it checked) before the build is
 	// spent on it; a build that fails leaves it as it was.
-	var stream *publish.Stream
-	if !*snapshot && !*allEditions && opts.Edition == "" {
-		if stream, err = pub.Begin(*dest); err != nil {
-			return refused(err, stderr)
+	var res *generator.Result
+	streamed := !*snapshot && !*allEditions && opts.Edition == ""
+	if streamed {
+		err = pub.Stream(*dest, func(s *publish.Stream) (bool, error) {
+			opts.Sink = s
+			var berr error
+			res, berr = generator.Build(context.Background(), opts)
+			return berr == nil && res.Written > 0 && !res.Diags.HasErrors(), berr
+		})
+		if err != nil {
+			return refused(err, stderr) // refused before the build, or not published
 		}
-		defer stream.Abort()
-		opts.Sink = stream
-	}
-	res, err := generator.Build(context.Background(), opts)
-	if err != nil {
+	} else if res, err = generator.Build(context.Background(), opts); err != nil {
 		return err
 	}
 	if err := writeHeapProfile(*memProfile); err != nil {
@@ -363,10 +366,7 @@ func cmdBuild(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "isms: build failed: %s, %s; nothing was written\n", plural(nerr, "error"), plural(nwarn, "warning"))
 		return errFailed
 	}
-	if stream != nil {
-		if err := stream.Commit(); err != nil {
-			return refused(err, stderr)
-		}
+	if streamed {
 		if !*quiet {
 			fmt.Fprintf(stdout, "Built the whole site: %d files into %s in %s (as of %s; %s)\n",
 				res.Written, *dest, time.Since(start).Round(time.Millisecond), res.AsOf, plural(nwarn, "warning"))

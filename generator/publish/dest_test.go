@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"slices"
 	"os"
 	"path/filepath"
 	"strings"
@@ -390,5 +391,65 @@ func TestMarkerNames(t *testing.T) {
 	listed, ok := readMarker(dest)
 	if !ok || len(listed) != 3 || !listed["x\ny.html"] || !listed[`"q".html`] || !listed["ok/é.html"] {
 		t.Errorf("marker lists %v", listed)
+	}
+}
+
+// streamSite is a fill for Options.Stream that writes site and says
+// whether every write went through.
+func streamSite(site fstest.MapFS, runs *int) func(*Stream) (bool, error) {
+	return func(s *Stream) (bool, error) {
+		*runs++
+		ok := true
+		for _, n := range slices.Sorted(maps.Keys(site)) {
+			if s.Write(n, site[n].Data) != nil {
+				ok = false
+			}
+		}
+		return ok, nil
+	}
+}
+
+// TestStreamDiskFullDropsSpare: Options.Stream keeps Folder's promise:
+// a full disk while the spare is updated drops the spare, says so, and
+// runs the build once more into a fresh folder; when that does not fit
+// either, dest stays and nothing is left beside it.
+func TestStreamDiskFullDropsSpare(t *testing.T) {
+	base := t.TempDir()
+	dest, spare := filepath.Join(base, "public"), filepath.Join(base, ".public.spare")
+	for _, site := range []fs.FS{siteV1, siteV2} {
+		if err := Folder(dest, site); err != nil {
+			t.Fatal(err)
+		}
+	}
+	live := readTree(t, dest)
+	failUnder(t, spare)
+	var n notes
+	v3 := fstest.MapFS{"index.html": {Data: []byte("<h1>v3</h1>")}, "style.css": {Data: []byte("body{}")}}
+	runs := 0
+	if err := (Options{Notify: n.add}).Stream(dest, streamSite(v3, &runs)); err != nil {
+		t.Fatalf("Stream after a full disk while updating the spare: %v", err)
+	}
+	if runs != 2 || !strings.Contains(n.String(), "disk filled up") || !strings.Contains(n.String(), spare) {
+		t.Errorf("%d runs, told %q", runs, n.String())
+	}
+	if got, want := readTree(t, dest), publishFresh(t, v3); !maps.Equal(got, want) {
+		t.Errorf("published:\n%v\nwant:\n%v", got, want)
+	}
+	if got := readTree(t, spare); !maps.Equal(got, live) {
+		t.Errorf("the spare is not the build that was live:\n%v\nwant:\n%v", got, live)
+	}
+
+	live = readTree(t, dest)
+	failUnder(t, base)
+	runs = 0
+	err := Options{}.Stream(dest, streamSite(siteV1, &runs))
+	if err != nil || runs != 2 {
+		t.Fatalf("Stream on a full disk = %v after %d runs, want a failed build (nil) after 2", err, runs)
+	}
+	if got := readTree(t, dest); !maps.Equal(got, live) {
+		t.Error("dest changed by a failed publish")
+	}
+	if s := siblings(t, dest); len(s) != 0 {
+		t.Errorf("left beside dest: %v (the spare should be dropped, the fresh folder removed)", s)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"syscall"
 )
 
 // Stream is a Folder call whose files arrive one at a time, as a build
@@ -318,4 +319,53 @@ func (f oneFile) Open(name string) (fs.File, error) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 	}
 	return &memFile{info: memInfo{name: path.Base(name), size: int64(len(f.data))}, r: bytes.NewReader(f.data)}, nil
+}
+
+// spareFull reports whether a Write failed because the disk filled up
+// while the spare was brought up to date.
+func (s *Stream) spareFull() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.reuse && errors.Is(s.err, syscall.ENOSPC)
+}
+
+// abortDroppingSpare is Abort, deleting the spare (under the lock) and
+// saying so.
+func (s *Stream) abortDroppingSpare() {
+	s.mu.Lock()
+	s.ended = true
+	s.mu.Unlock()
+	if s.unlock == nil {
+		return
+	}
+	s.o.notify("the disk filled up while updating the previous build kept at %s: deleted it, and writing the build into a fresh folder once more", s.spare)
+	os.RemoveAll(s.spare)
+	s.unlock()
+	s.unlock = nil
+}
+
+// Stream publishes a build that writes its files as it makes them: it
+// begins a Stream into dest, runs fill with it, and commits it if fill
+// says the build succeeded (else aborts it, leaving dest as it was). As
+// with Folder, a disk that fills up while the spare is brought up to date
+// drops the spare, says so, and runs fill once more into a fresh folder
+// (the bytes of the first run are gone by then). A refused dest is an
+// ErrRefused error before fill runs; fill's error is returned as it is.
+func (o Options) Stream(dest string, fill func(*Stream) (ok bool, err error)) error {
+	for attempt := 0; ; attempt++ {
+		s, err := o.Begin(dest)
+		if err != nil {
+			return err
+		}
+		ok, err := fill(s)
+		if attempt == 0 && s.spareFull() {
+			s.abortDroppingSpare()
+			continue
+		}
+		if err != nil || !ok {
+			s.Abort()
+			return err
+		}
+		return s.Commit()
+	}
 }
