@@ -18,31 +18,53 @@ import (
 // the repository does not have (a shallow or partial clone) comes back nil;
 // an empty file comes back as an empty, non-nil slice.
 func (l *Log) Contents(ctx context.Context, revs []Rev) ([][]byte, error) {
-	if l != nil && l.mem != nil {
-		return l.memContents(revs), nil
-	}
 	out := make([][]byte, len(revs))
+	err := l.ContentsFunc(ctx, revs, func(i int, b []byte) { out[i] = b })
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ContentsFunc is Contents handing each content over as it arrives:
+// each(i, content) is called once for every index of revs, from the
+// calling goroutine, as git answers (revisions sharing a blob together, when it
+// arrives), so that the caller can work on what came while git reads the
+// rest. Revisions are asked for in the order given.
+func (l *Log) ContentsFunc(ctx context.Context, revs []Rev, each func(i int, content []byte)) error {
+	if l != nil && l.mem != nil {
+		for i, b := range l.memContents(revs) {
+			each(i, b)
+		}
+		return nil
+	}
 	if l == nil || !l.Available || len(revs) == 0 {
-		return out, nil
+		for i := range revs {
+			each(i, nil)
+		}
+		return nil
 	}
 	// Ask for each distinct blob once; renames and reverts repeat them.
 	var order []string
-	seen := map[string][]byte{}
-	for _, r := range revs {
-		if _, ok := seen[r.Blob]; !ok && validOID(r.Blob) {
-			seen[r.Blob] = nil
+	users := map[string][]int{}
+	for i, r := range revs {
+		if !validOID(r.Blob) {
+			each(i, nil)
+			continue
+		}
+		if _, ok := users[r.Blob]; !ok {
 			order = append(order, r.Blob)
 		}
+		users[r.Blob] = append(users[r.Blob], i)
 	}
-	if len(order) > 0 {
-		if err := catBlobs(ctx, l.repo, order, seen); err != nil {
-			return nil, err
+	if len(order) == 0 {
+		return nil
+	}
+	return catBlobs(ctx, l.repo, order, func(oid string, content []byte) {
+		for _, i := range users[oid] {
+			each(i, content)
 		}
-	}
-	for i, r := range revs {
-		out[i] = seen[r.Blob]
-	}
-	return out, nil
+	})
 }
 
 // validOID keeps anything but a hexadecimal object id out of cat-file's
@@ -59,7 +81,10 @@ func validOID(s string) bool {
 	return true
 }
 
-func catBlobs(ctx context.Context, r *repo, oids []string, into map[string][]byte) (err error) {
+// catBlobs reads oids through one git cat-file process, handing each to
+// got in order as it arrives (nil content: git does not have it, or it
+// is not a blob).
+func catBlobs(ctx context.Context, r *repo, oids []string, got func(oid string, content []byte)) (err error) {
 	cmd := exec.CommandContext(ctx, r.git, gitArgs(r.dir, "cat-file", "--batch")...)
 	cmd.Env = gitEnv()
 	var stderr bytes.Buffer
@@ -88,7 +113,7 @@ func catBlobs(ctx context.Context, r *repo, oids []string, into map[string][]byt
 		stdin.Close()
 		werr <- err
 	}()
-	rerr := readBatch(bufio.NewReaderSize(stdout, 64<<10), oids, into)
+	rerr := readBatch(bufio.NewReaderSize(stdout, 64<<10), oids, got)
 	if rerr != nil {
 		io.Copy(io.Discard, stdout)
 	}
@@ -107,7 +132,7 @@ func catBlobs(ctx context.Context, r *repo, oids []string, into map[string][]byt
 
 // readBatch reads one answer per requested oid, in request order:
 // "<oid> <type> <size>\n<content>\n" or "<oid> missing\n".
-func readBatch(br *bufio.Reader, oids []string, into map[string][]byte) error {
+func readBatch(br *bufio.Reader, oids []string, got func(oid string, content []byte)) error {
 	for _, oid := range oids {
 		hdr, err := br.ReadString('\n')
 		if err != nil {
@@ -115,6 +140,7 @@ func readBatch(br *bufio.Reader, oids []string, into map[string][]byte) error {
 		}
 		f := bytes.Fields([]byte(hdr))
 		if len(f) == 2 && string(f[1]) == "missing" {
+			got(oid, nil)
 			continue
 		}
 		if len(f) != 3 || string(f[0]) != oid {
@@ -132,7 +158,9 @@ func readBatch(br *bufio.Reader, oids []string, into map[string][]byte) error {
 			return errors.New("answer not terminated by a newline")
 		}
 		if string(f[1]) == "blob" {
-			into[oid] = buf[:size:size]
+			got(oid, buf[:size:size])
+		} else {
+			got(oid, nil)
 		}
 	}
 	return nil

@@ -430,3 +430,43 @@ func TestUpdate(t *testing.T) {
 		t.Errorf("update after a reset differs from a full read:\n%v\n%v", back.revs, full.revs)
 	}
 }
+
+// TestContentsFunc: every revision asked for is handed over exactly once,
+// with its content (nil for a blob the repository lacks or an id that is
+// not one), a blob several revisions share (a revert) read once for all.
+func TestContentsFunc(t *testing.T) {
+	t.Parallel()
+	r := newRepo(t)
+	r.write("content/a.md", "a1\n")
+	r.commit("One")
+	r.write("content/a.md", "a2\n")
+	r.write("content/b.md", "")
+	r.commit("Two")
+	r.write("content/a.md", "a1\n") // back to the first text: the same blob
+	r.commit("Three")
+	l := mustRead(t, r.root, "content")
+	revs := append(append([]Rev{}, l.Revisions("a.md")...), l.Revisions("b.md")...)
+	revs = append(revs, Rev{Blob: strings.Repeat("b", 40)}, Rev{Blob: "not\nan id"}, revs[0])
+	want := []string{"a1\n", "a2\n", "a1\n", "", "<nil>", "<nil>", "a1\n"}
+	got := make([]string, len(revs))
+	calls := make([]int, len(revs))
+	err := l.ContentsFunc(context.Background(), revs, func(i int, b []byte) {
+		calls[i]++
+		got[i] = string(b)
+		if b == nil {
+			got[i] = "<nil>"
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range revs {
+		if calls[i] != 1 || got[i] != want[i] {
+			t.Errorf("revision %d: %d calls, content %q, want one call, %q", i, calls[i], got[i], want[i])
+		}
+	}
+	all, err := l.Contents(context.Background(), revs)
+	if err != nil || len(all) != len(revs) || string(all[1]) != "a2\n" || all[3] == nil || all[4] != nil {
+		t.Errorf("Contents = %q, %v", all, err)
+	}
+}

@@ -15,14 +15,15 @@ import (
 	"fmt"
 	"hash"
 	"maps"
+	"runtime"
 	"slices"
+	"sync"
 	"unsafe"
 
 	"github.com/isms-project/isms/generator/diag"
 	git "github.com/isms-project/isms/generator/history"
 	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/model"
-	"github.com/isms-project/isms/generator/par"
 	"github.com/isms-project/isms/generator/report"
 	"github.com/isms-project/isms/generator/view"
 )
@@ -226,26 +227,54 @@ func Start(ctx context.Context, reader git.Reader, dir, content string, paths []
 }
 
 // diffVersions reads every revision of every path through one git
-// process and diffs each version against the one before it.
+// process and diffs each version against the one before it. A path is
+// diffed as soon as git has answered for all its versions, by workers
+// beside the one reading git, so that diffing overlaps git's reading
+// (at 1,000 documents with 2,000 commits, git inflates 53 MB of
+// versions); a version's text is let go once its path is diffed.
 func diffVersions(ctx context.Context, log *git.Log, paths []string) (map[string][]VersionView, error) {
 	var all []git.Rev
 	start := make([]int, len(paths)+1)
+	pathOf := []int{}
 	for i, p := range paths {
 		start[i] = len(all)
-		all = append(all, log.Revisions(p)...)
+		revs := log.Revisions(p)
+		all = append(all, revs...)
+		for range revs {
+			pathOf = append(pathOf, i)
+		}
 	}
 	start[len(paths)] = len(all)
-	blobs, err := log.Contents(ctx, all)
+	blobs := make([][]byte, len(all))
+	left := make([]int, len(paths))
+	views := make([][]VersionView, len(paths))
+	ready := make(chan int, len(paths))
+	for i := range paths {
+		if left[i] = start[i+1] - start[i]; left[i] == 0 {
+			ready <- i
+		}
+	}
+	var wg sync.WaitGroup
+	for range max(1, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for i := range ready {
+				views[i] = versionViews(paths[i], all[start[i]:start[i+1]], blobs[start[i]:start[i+1]])
+				clear(blobs[start[i]:start[i+1]]) // diffed: let them go
+			}
+		})
+	}
+	err := log.ContentsFunc(ctx, all, func(k int, b []byte) {
+		blobs[k] = b
+		p := pathOf[k]
+		if left[p]--; left[p] == 0 {
+			ready <- p
+		}
+	})
+	close(ready)
+	wg.Wait()
 	if err != nil {
 		return nil, err
 	}
-	views := make([][]VersionView, len(paths))
-	par.Do(len(paths), func(i int) {
-		views[i] = versionViews(paths[i], all[start[i]:start[i+1]], blobs[start[i]:start[i+1]])
-		for j := start[i]; j < start[i+1]; j++ {
-			blobs[j] = nil // diffed: let it go
-		}
-	})
 	out := make(map[string][]VersionView, len(paths))
 	for i, p := range paths {
 		out[p] = views[i]
