@@ -291,6 +291,20 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 		}
 		sv.Header = append(sv.Header, view.HeaderLink{Title: l.Title, URL: s.Root + l.URL})
 	}
+	for _, part := range []struct {
+		name string
+		html *template.HTML
+	}{{"site-head", &sv.HeadHTML}, {"site-header", &sv.HeaderHTML}, {"site-drawer", &sv.DrawerHTML}} {
+		if !in.theme.Defines("home", part.name) {
+			continue
+		}
+		h, err := in.theme.Fragment("home", part.name, sv)
+		if err != nil {
+			diags.Errorf(diag.Pos{Path: "themes/layouts/_frame.html"}, "theme", "%v", err)
+			return nil, diags
+		}
+		*part.html = h
+	}
 	in.sv = sv
 	in.files = tree
 	r := &lender{in: &in}

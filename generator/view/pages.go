@@ -28,6 +28,13 @@ type SiteView struct {
 	// Edition is the audience this site is for ("" = the whole site) and
 	// EditionMax the highest classification it holds.
 	Edition, EditionMax string
+	// HeadHTML, HeaderHTML and DrawerHTML are the theme's "site-head",
+	// "site-header" and "site-drawer" templates (layouts/_frame.html),
+	// executed once per build with this SiteView: the parts of every
+	// page's frame that depend only on the site (empty where the theme
+	// does not define them). Made from the fields above, they are left
+	// out of memo keys.
+	HeadHTML, HeaderHTML, DrawerHTML template.HTML `json:"-"`
 }
 
 // HeaderLink is one link in the site header; URL includes the root.

@@ -128,6 +128,12 @@ func (t *Theme) Execute(kind string, data any) ([]byte, error) {
 	return bytes.Clone(buf.Bytes()), nil
 }
 
+// Defines reports whether the kind's set defines the named template.
+func (t *Theme) Defines(kind, name string) bool {
+	tm := t.kinds[kind]
+	return tm != nil && tm.Lookup(name) != nil
+}
+
 // Fragment executes a named template (a partial) from the kind's set.
 func (t *Theme) Fragment(kind, name string, data any) (template.HTML, error) {
 	tm := t.kinds[kind]
