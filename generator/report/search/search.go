@@ -291,25 +291,36 @@ func fitText(secs [][3]string, limit int) [][3]string {
 func collapseSpace(s string) string {
 	var out strings.Builder
 	out.Grow(len(s))
-	gap := false
+	run := -1 // where the run of non-space bytes being read started
 	for i := 0; i < len(s); {
-		r, n := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
-			r, n = utf8.DecodeRuneInString(s[i:])
-		}
-		if unicode.IsSpace(r) {
-			gap = out.Len() > 0
+		c, n, space := s[i], 1, false
+		if c < utf8.RuneSelf {
+			space = asciiSpace[c]
 		} else {
-			if gap {
+			var r rune
+			r, n = utf8.DecodeRuneInString(s[i:])
+			space = unicode.IsSpace(r)
+		}
+		switch {
+		case space && run >= 0:
+			out.WriteString(s[run:i]) // whole runs, not rune by rune
+			run = -1
+		case !space && run < 0:
+			if out.Len() > 0 {
 				out.WriteByte(' ')
-				gap = false
 			}
-			out.WriteString(s[i : i+n])
+			run = i
 		}
 		i += n
 	}
+	if run >= 0 {
+		out.WriteString(s[run:])
+	}
 	return out.String()
 }
+
+// asciiSpace is unicode.IsSpace for ASCII.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 // truncateWords cuts s to at most limit bytes at a word boundary.
 func truncateWords(s string, limit int) string {
