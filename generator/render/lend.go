@@ -70,3 +70,19 @@ func (l *lender) page(p report.Page, marking string) ([]byte, error) {
 	pd := l.data(p, marking)
 	return l.in.remember("page:"+p.URL, func() ([]byte, error) { return l.in.theme.Execute(p.Layout, pd) }, p.Layout, NavPart(pd.Site.Nav), pd)
 }
+
+// pageTo is page handing the page to use; without a memo, b is the
+// theme's buffer, valid only until use returns.
+func (l *lender) pageTo(p report.Page, marking string, use func(b []byte) error) error {
+	if p.Layout == "" {
+		return use(p.Bytes)
+	}
+	if l.in.store == nil {
+		return l.in.theme.ExecuteTo(p.Layout, l.data(p, marking), use)
+	}
+	b, err := l.page(p, marking)
+	if err != nil {
+		return err
+	}
+	return use(b)
+}

