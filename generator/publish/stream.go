@@ -276,6 +276,14 @@ func (s *Stream) commit() (string, error) {
 	if err := syncAll(s.work, targets, dirTargets); err != nil {
 		return "", err
 	}
+	// Checked again before the swap: the build ran between Begin and
+	// now, and a file put into dest meanwhile would be swapped into the
+	// spare, whose next update deletes it.
+	_, foreign, err := s.o.checkDest(s.dest, true)
+	if err != nil {
+		return "", err
+	}
+	s.foreign = s.foreign || foreign
 	return swap(s.work, s.abs)
 }
 
