@@ -21,9 +21,12 @@ import (
 // exactly the files written; Abort, or a process that dies, leaves dest
 // as it was. Write may be called from several goroutines at once.
 //
-// What Stream cannot do that Folder does: start again in a fresh folder
-// when the disk fills up while the spare is updated (the bytes are gone
-// by then); the build fails instead, and the next one tries again.
+// Stream alone cannot start again in a fresh folder when the disk fills
+// up while the spare is updated, as Folder does (the bytes are gone by
+// then): Options.Stream does it by running the build once more. Commit
+// checks dest again before the swap (Begin checked it before the build,
+// which runs with the lock held): a file put into dest meanwhile is
+// refused, not swapped into the spare.
 type Stream struct {
 	o            Options
 	abs, dest    string
