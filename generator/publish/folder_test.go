@@ -376,8 +376,66 @@ func TestFolderKilled(t *testing.T) {
 // once it is reading the tree.
 func killMidPublish(t *testing.T, dest, marker string) {
 	t.Helper()
+	killHelper(t, "TestHelperKilledPublish", dest, marker)
+}
 
-	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperKilledPublish$")
+// TestHelperKilledStream is the subprocess of TestStreamKilled: a
+// streamed build that has written half the site and then hangs.
+func TestHelperKilledStream(t *testing.T) {
+	dest, marker := os.Getenv("PUBLISH_HELPER_DEST"), os.Getenv("PUBLISH_HELPER_MARKER")
+	if dest == "" {
+		t.Skip("helper process only")
+	}
+	s, err := Options{}.Begin(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"index.html", "policies/new/index.html"} {
+		if err := s.Write(n, siteV2[n].Data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(marker, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	select {} // killed here
+}
+
+// TestStreamKilled: a streamed build killed half-way (isms build writes
+// its pages as it renders them) leaves dest whole, in a fresh folder and
+// while bringing the kept build up to date; the next build sweeps what
+// it left and publishes what a fresh build does.
+func TestStreamKilled(t *testing.T) {
+	t.Parallel()
+	testmode.Medium(t) // starts a subprocess
+	dest := filepath.Join(t.TempDir(), "public")
+	if err := Folder(dest, siteV1); err != nil {
+		t.Fatal(err)
+	}
+	for round := range 2 { // without, then with a kept build
+		marker := filepath.Join(t.TempDir(), "writing")
+		before := readTree(t, dest)
+		killHelper(t, "TestHelperKilledStream", dest, marker)
+		if after := readTree(t, dest); !maps.Equal(before, after) {
+			t.Errorf("round %d: dest changed by a killed stream:\n%v\nwas:\n%v", round, after, before)
+		}
+		if err := streamTree(t, dest, siteV1, 1); err != nil {
+			t.Fatalf("round %d: the next build: %v", round, err)
+		}
+		if got, want := readTree(t, dest), publishFresh(t, siteV1); !maps.Equal(got, want) {
+			t.Errorf("round %d: after a killed stream:\n%v\nwant:\n%v", round, got, want)
+		}
+		if s := siblings(t, dest); len(s) != 1 || s[0] != ".public.spare" {
+			t.Errorf("round %d: beside dest: %v", round, s)
+		}
+	}
+}
+
+// killHelper runs the helper test name in a subprocess publishing to
+// dest and kills it once it has created marker.
+func killHelper(t *testing.T, name, dest, marker string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+name+"$")
 	cmd.Env = append(os.Environ(), "PUBLISH_HELPER_DEST="+dest, "PUBLISH_HELPER_MARKER="+marker)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
