@@ -448,24 +448,29 @@ func (dp *docPages) pageTo(p *link.Page, use func(b []byte) error) error {
 		Marking: in.marking(in.rank(p)),
 		Pager:   dp.pagers[p.Href],
 	}
-	if in.store == nil {
+	// Content and Nav are filled in only once the page is made: a memo
+	// key is taken without them.
+	fill := func() error {
 		body, err := in.body(p)
 		if err != nil {
 			return err
 		}
 		data.Content = template.HTML(body)
 		site.Nav = dp.navs.For(p.Href)
+		return nil
+	}
+	if in.store == nil {
+		if err := fill(); err != nil {
+			return err
+		}
 		return in.theme.ExecuteTo("document", data, use)
 	}
 	b, err := in.remember("document:"+p.URL, func() ([]byte, error) {
-		body, err := in.body(p)
-		if err != nil {
+		if err := fill(); err != nil {
 			return nil, err
 		}
-		data.Content = template.HTML(body)
-		site.Nav = dp.navs.For(p.Href)
 		return in.theme.Execute("document", data)
-	}, dp.navs.Key(p.Href), p, data) // the key is taken before Content and Nav are filled in
+	}, dp.navs.Key(p.Href), p, data)
 	if err != nil {
 		return err
 	}
