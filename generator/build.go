@@ -50,6 +50,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"runtime/trace"
 	"maps"
 	"net/url"
 	"os"
@@ -221,8 +222,10 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		diags.Errorf(diag.Pos{Path: contentDir}, "no-content", "the site has no content/ folder")
 		return res, nil
 	}
+	rg := trace.StartRegion(ctx, "read")
 	src, d := load.ReadLimited(content, contentDir+"/", load.Limits{Markdown: cfg.MaxMarkdownSize, File: cfg.MaxFileSize})
 	diags = append(diags, d...)
+	rg.End()
 	paths := make([]string, len(src.Docs))
 	for i, d := range src.Docs {
 		paths[i] = d.Path
@@ -237,6 +240,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	md := markdown.New(markdown.Options{UnsafeHTML: cfg.UnsafeHTML, Extensions: []goldmark.Extender{diagrams.Fence(dr)}})
 	pages := make([]*link.Page, len(src.Docs))
 	perDoc := make([]diag.List, len(src.Docs))
+	rg = trace.StartRegion(ctx, "parse")
 	par.Do(len(src.Docs), func(i int) {
 		s := src.Docs[i]
 		display := contentDir + "/" + s.Path
@@ -267,6 +271,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		}
 		pages[i] = link.NewPage(doc, parsed, display)
 	})
+	rg.End()
 	if err := ctx.Err(); err != nil {
 		return res, err
 	}
@@ -281,7 +286,9 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		}
 	}
 	lo := link.Options{Root: root, NormalizeControl: iso.Normalize, ClosestControl: iso.Closest, Failed: failed, Origin: origin(cfg.BaseURL)}
+	rg = trace.StartRegion(ctx, "link")
 	site, d := link.Link(ok, src.Assets, lo)
+	rg.End()
 	diags = append(diags, d...)
 	res.Site = site
 
@@ -300,7 +307,9 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 
 	// The whole site is analysed once: its findings and diagnostics are
 	// the site's, whoever reads it.
+	rg = trace.StartRegion(ctx, "analyse")
 	en, d := enrich.Run(cfg, res.AsOf, site, schema, reports)
+	rg.End()
 	diags = append(diags, d...)
 	en.Input.History = hist.Revisions // analysed: other reports' pages may read the history now
 	res.Findings = en.Findings
@@ -332,7 +341,9 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 				src.Docs[i].Data = nil
 			}
 		}
+		rg = trace.StartRegion(ctx, "render")
 		tree, taint, d := a.render(site, src.Assets, en, reports, nil)
+		rg.End()
 		diags = append(diags, d...)
 		if diags.HasErrors() {
 			return res, nil

@@ -281,6 +281,7 @@ func cmdBuild(args []string, stdout, stderr io.Writer) error {
 	quiet := fs.Bool("q", false, "print errors and warnings only")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the build to this file (for go tool pprof)")
 	memProfile := fs.String("memprofile", "", "write a heap profile, taken when the output is complete, to this file")
+	traceOut := fs.String("trace", "", "write an execution trace of the build to this file (for go tool trace)")
 	if pos, err := parse(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
@@ -336,6 +337,11 @@ func cmdBuild(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer stop()
+	stopTrace, err := startTrace(*traceOut)
+	if err != nil {
+		return err
+	}
+	defer stopTrace()
 	// The whole site is written as it is rendered (publish.Stream), not
 	// held in memory; a snapshot (manifest and zip of every file) and
 	// editions (redacted and checked whole) are published once complete.

@@ -51,13 +51,13 @@ func TestNewThenBuild(t *testing.T) {
 	// and becomes the next one, which is the same site.
 	before := readAll(t, dest)
 	profs := t.TempDir()
-	cpu, mem := filepath.Join(profs, "cpu.prof"), filepath.Join(profs, "mem.prof")
+	cpu, mem, trc := filepath.Join(profs, "cpu.prof"), filepath.Join(profs, "mem.prof"), filepath.Join(profs, "trace.out")
 	for range 2 {
-		if code, _, errOut := runCLI(t, "build", "-q", "-s", dir, "-d", dest, "--as-of", "2026-11-27", "--cpuprofile", cpu, "--memprofile", mem); code != 0 {
+		if code, _, errOut := runCLI(t, "build", "-q", "-s", dir, "-d", dest, "--as-of", "2026-11-27", "--cpuprofile", cpu, "--memprofile", mem, "--trace", trc); code != 0 {
 			t.Fatalf("build with profiles: exit %d\n%s", code, errOut)
 		}
 	}
-	for _, p := range []string{cpu, mem} {
+	for _, p := range []string{cpu, mem, trc} {
 		if st, err := os.Stat(p); err != nil || st.Size() == 0 {
 			t.Errorf("profile %s not written: %v", p, err)
 		}
