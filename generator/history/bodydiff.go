@@ -2,6 +2,7 @@ package history
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/sergi/go-diff/diffmatchpatch"
 )
@@ -93,47 +94,96 @@ func normaliseEOL(s string) string {
 }
 
 // diffLines returns every line of both texts, marked, in display order.
+// Each distinct line becomes one rune, as go-diff's own line mode does,
+// but the lines stay windows on a and b and are counted back from the
+// diff rather than joined into strings and split again: go-diff's
+// DiffLinesToChars and DiffCharsToLines were half the cost of a diff.
+// The diff itself is go-diff's on the same runes, so the lines marked are
+// the ones its line mode marks (TestDiffLinesIsLineMode).
 func diffLines(a, b string) []Line {
-	var out []Line
-	oldNo, newNo := 1, 1
-	emit := func(kind LineKind, text string) {
-		for l := range strings.SplitSeq(strings.TrimSuffix(text, "\n"), "\n") {
-			ln := Line{Kind: kind, Text: l}
-			if kind != Added {
-				ln.OldNo = oldNo
-				oldNo++
-			}
-			if kind != Removed {
-				ln.NewNo = newNo
-				newNo++
-			}
-			out = append(out, ln)
-		}
-	}
 	if strings.Count(a, "\n")+strings.Count(b, "\n") > maxDiffLines {
-		emitCoarse(a, b, emit)
+		var out []Line
+		oldNo, newNo := 1, 1
+		emitCoarse(a, b, func(kind LineKind, text string) {
+			for l := range strings.SplitSeq(strings.TrimSuffix(text, "\n"), "\n") {
+				ln := Line{Kind: kind, Text: l}
+				if kind != Added {
+					ln.OldNo = oldNo
+					oldNo++
+				}
+				if kind != Removed {
+					ln.NewNo = newNo
+					newNo++
+				}
+				out = append(out, ln)
+			}
+		})
 		return out
 	}
+	al, bl := splitLines(a), splitLines(b)
+	ids := make(map[string]rune, len(al))
+	runes := func(lines []string) []rune {
+		rs := make([]rune, len(lines))
+		for i, l := range lines {
+			r, ok := ids[l]
+			if !ok {
+				r = lineRune(len(ids))
+				ids[l] = r
+			}
+			rs[i] = r
+		}
+		return rs
+	}
+	ra, rb := runes(al), runes(bl)
 	dmp := diffmatchpatch.New()
 	// No deadline: a timeout would make the output depend on machine load,
 	// and builds must be reproducible.
 	dmp.DiffTimeout = 0
-	ca, cb, lines := dmp.DiffLinesToChars(a, b)
-	diffs := dmp.DiffCharsToLines(dmp.DiffMain(ca, cb, false), lines)
-	for _, d := range diffs {
-		if d.Text == "" {
-			continue
-		}
-		switch d.Type {
-		case diffmatchpatch.DiffEqual:
-			emit(Unchanged, d.Text)
-		case diffmatchpatch.DiffInsert:
-			emit(Added, d.Text)
-		case diffmatchpatch.DiffDelete:
-			emit(Removed, d.Text)
+	out := make([]Line, 0, max(len(al), len(bl))+8)
+	i, j := 0, 0 // next line of a, of b
+	for _, d := range dmp.DiffMainRunes(ra, rb, false) {
+		for range utf8.RuneCountInString(d.Text) {
+			switch d.Type {
+			case diffmatchpatch.DiffEqual:
+				out = append(out, Line{Kind: Unchanged, Text: al[i], OldNo: i + 1, NewNo: j + 1})
+				i++
+				j++
+			case diffmatchpatch.DiffDelete:
+				out = append(out, Line{Kind: Removed, Text: al[i], OldNo: i + 1})
+				i++
+			case diffmatchpatch.DiffInsert:
+				out = append(out, Line{Kind: Added, Text: bl[j], NewNo: j + 1})
+				j++
+			}
 		}
 	}
 	return out
+}
+
+// splitLines cuts s, which ends in a line end unless empty, into its
+// lines without their ends.
+func splitLines(s string) []string {
+	lines := make([]string, 0, strings.Count(s, "\n"))
+	for len(s) > 0 {
+		k := strings.IndexByte(s, '\n')
+		if k < 0 {
+			return append(lines, s)
+		}
+		lines = append(lines, s[:k])
+		s = s[k+1:]
+	}
+	return lines
+}
+
+// lineRune is the rune standing for the n-th distinct line: a valid code
+// point for every n below maxDiffLines (surrogates are skipped: go-diff
+// merges runs of the diff as strings, where every surrogate would turn
+// into the same U+FFFD and distinct lines compare equal).
+func lineRune(n int) rune {
+	if n >= 0xd800 {
+		n += 0x800
+	}
+	return rune(n)
 }
 
 // emitCoarse keeps the common leading and trailing lines and shows

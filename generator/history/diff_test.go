@@ -2,8 +2,12 @@ package history
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/sergi/go-diff/diffmatchpatch"
 )
 
 func TestSplitFrontMatter(t *testing.T) {
@@ -203,4 +207,123 @@ func fieldChanges(oldFront, newFront []byte) ([]Change, error) {
 		return nil, fmt.Errorf("new front-matter: %w", err)
 	}
 	return Changes(o, n), nil
+}
+
+// lineModeDiff is go-diff's own line mode (DiffLinesToChars, DiffMain,
+// DiffCharsToLines), which diffLines replaced: the reference it must
+// agree with line for line.
+func lineModeDiff(a, b string) []Line {
+	var out []Line
+	oldNo, newNo := 1, 1
+	dmp := diffmatchpatch.New()
+	dmp.DiffTimeout = 0
+	ca, cb, lines := dmp.DiffLinesToChars(a, b)
+	for _, d := range dmp.DiffCharsToLines(dmp.DiffMain(ca, cb, false), lines) {
+		if d.Text == "" {
+			continue
+		}
+		kind := map[diffmatchpatch.Operation]LineKind{diffmatchpatch.DiffEqual: Unchanged, diffmatchpatch.DiffInsert: Added, diffmatchpatch.DiffDelete: Removed}[d.Type]
+		for l := range strings.SplitSeq(strings.TrimSuffix(d.Text, "\n"), "\n") {
+			ln := Line{Kind: kind, Text: l}
+			if kind != Added {
+				ln.OldNo = oldNo
+				oldNo++
+			}
+			if kind != Removed {
+				ln.NewNo = newNo
+				newNo++
+			}
+			out = append(out, ln)
+		}
+	}
+	return out
+}
+
+// TestDiffLinesIsLineMode: diffLines marks the same lines as go-diff's
+// line mode on random edits of documents (moved, repeated, inserted and
+// deleted lines, more distinct lines than the surrogate range skips), so
+// history pages read as they did.
+func TestDiffLinesIsLineMode(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	pool := []string{"", "a", "b", "- item", "| x | y |", "```", "text \xff", "same", "same"}
+	doc := func(n int) []string {
+		d := make([]string, n)
+		for i := range d {
+			if rng.IntN(3) == 0 {
+				d[i] = pool[rng.IntN(len(pool))]
+			} else {
+				d[i] = fmt.Sprintf("line %d", rng.IntN(2*n+1))
+			}
+		}
+		return d
+	}
+	edit := func(d []string) []string {
+		e := slices.Clone(d)
+		for range rng.IntN(6) {
+			switch k := rng.IntN(len(e) + 1); rng.IntN(4) {
+			case 0:
+				e = slices.Insert(e, k, fmt.Sprintf("new %d", rng.IntN(9)))
+			case 1:
+				if k < len(e) {
+					e = slices.Delete(e, k, k+1)
+				}
+			case 2:
+				if k < len(e) {
+					e[k] = pool[rng.IntN(len(pool))]
+				}
+			case 3:
+				if k+3 < len(e) {
+					e = append(e[:k:k], append(slices.Clone(e[k+3:]), e[k:k+3]...)...) // move three lines to the end
+				}
+			}
+		}
+		return e
+	}
+	join := func(d []string) string {
+		if len(d) == 0 {
+			return ""
+		}
+		return strings.Join(d, "\n") + "\n"
+	}
+	for i := range 3000 {
+		a := doc(rng.IntN(40))
+		if i%500 == 0 { // past the surrogates: distinct lines beyond U+D800
+			a = make([]string, 60_000)
+			for k := range a {
+				a[k] = fmt.Sprintf("u%d", k)
+			}
+		}
+		b := edit(a)
+		if rng.IntN(5) == 0 {
+			b = doc(rng.IntN(40))
+		}
+		sa, sb := join(a), join(b)
+		got, want := diffLines(sa, sb), lineModeDiff(sa, sb)
+		if !slices.Equal(got, want) {
+			t.Fatalf("case %d: diffLines\n%v\ngo-diff's line mode\n%v\nfor\n%q\n%q", i, got, want, sa, sb)
+		}
+	}
+}
+
+// BenchmarkDiffLines is one version of a bench document against the next
+// (a paragraph rewritten, a row added), by diffLines and by go-diff's
+// line mode it replaced.
+func BenchmarkDiffLines(b *testing.B) {
+	var old strings.Builder
+	for i := range 120 {
+		fmt.Fprintf(&old, "Paragraph %d of the policy says what the organisation does about item %d, in enough words to be a real line of text.\n\n", i, i*7)
+	}
+	a := old.String()
+	c := strings.Replace(a, "Paragraph 60 of", "Paragraph sixty of", 1) + "| new | row |\n"
+	for _, impl := range []struct {
+		name string
+		fn   func(a, b string) []Line
+	}{{"diffLines", diffLines}, {"lineMode", lineModeDiff}} {
+		b.Run(impl.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				impl.fn(a, c)
+			}
+		})
+	}
 }

@@ -3,6 +3,8 @@ package history
 import (
 	"reflect"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 )
 
 var frontSeeds = []string{
@@ -37,6 +39,72 @@ var frontSeeds = []string{
 	"list:\n  - x\n   - y\n",
 	"#\x15",
 	"#0\xe6",
+	"history:\n  - { version: \"1.1\", date: 2026-10-20, author: \"P. Natarajan\", change: \"Objectives for April 2026 – March 2027\" }\n",
+	"history:\n  - { version: 1.0, date: 2026-02-30, author: 'R. Osei', change: Raised from audit }\n  - { version: 01, date: 2026-1-2, by: null, x: true, y: yes, z: ~ }\n",
+	"clause: [\"6.1.3\", 8.2]\ncontrols: []\nx: {a: 1}\ny: [a, b, ]\nz: [ ]\nw: [\"a\"] # c\nv: [[1]]\nu: {}\n",
+	"history:\n  - { a: \"x, y\", b: 'q' , c: 2026-01-01 # c\n  - { a: 1, a: 2 }\n  - { a: 1, }\n  - {}\n  - { a: \"\\t\" }\n",
+}
+
+var flowRows = []string{
+	`- { version: "1.1", date: 2026-10-20, author: "P. Natarajan", change: "Progress updated" }`,
+	`- { version: 1.0, date: 2026-02-28, author: 'R. Osei', change: Raised from audit IA-2026-01 }`, `- { date: 2026-02-30 }`,
+	`- { version: 01, date: 2026-1-2, by: null, x: true, y: yes, z: ~, w: .5, v: 1e3, u: 0x1F }`,
+	`- { a: "x, y", b: 'q' , c: 2026-01-01 }`, `- { a: "x" # c }`, `- { a: 1, a: 2 }`, `- { a: 1, }`, `- {}`,
+	`- { a: "\t" }`, `- { a: "it's" }`, `- { a: 'say "hi"' }`, `- { a: "–" }`, `- { a: "\u00e9" }`, `- {a: b}`,
+	`- { a:b }`, `- { a: b: c }`, `- { a: [1, 2] }`, `- { a: {b: c} }`, `- { a: 1.2.3 }`, `- { a: 12345678901234567890 }`,
+	`- { a: Null }`, `- { null: 1 }`, `- { TRUE: 1 }`, `- { a: 2026-12-31T10:00:00Z }`, `- { a: x y }`, `- { a: x  }`,
+	"- { a: \"\x7f\" }", "- { a: \"\u00a0\" }", "- { a: \"\ufeff\" }", `- { a: &x 1 }`, `- { a: !!str 1 }`,
+	`- { a: 2023-02-29 }`, `- { a: 2024-02-29 }`, `- { a: -1 }`, `- { a: +1 }`, `- { a: 1. }`, `- { a: 1_000 }`,
+	"- { a: 1 }\r", `- ["a", 1]`, `- []`, `- [ ]`, `- [a, ]`, `- [a b, 2026-01-01, 'x']`, `- [{a: 1}]`, `-  { a: 1 }`, `- { _a: "" }`, `- { a: '' }`, `- { a: "a\\b" }`, `- { a: .inf }`, `- { a: x-y (z) /w }`,
+}
+
+// flowItemByYAML is canonical's text for a revision-table row as YAML
+// reads it (what listField did before flowItem), ok false where YAML
+// does not read it as a one-item list.
+func flowItemByYAML(row string) (string, bool) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(row), &doc); err != nil || doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 {
+		return "", false
+	}
+	if seq := doc.Content[0]; seq.Kind == yaml.SequenceNode && len(seq.Content) == 1 {
+		return canonical(seq.Content[0], 1, false), true
+	}
+	return "", false
+}
+
+// TestFlowItemIsYAML: a row flowItem reads gives YAML's text for it, and
+// the rows of real revision tables are read without YAML.
+func TestFlowItemIsYAML(t *testing.T) {
+	for _, row := range flowRows {
+		checkFlowItem(t, row)
+	}
+	for _, row := range flowRows[:2] {
+		if _, ok := flowItem([]byte(row)); !ok {
+			t.Errorf("%s: left to YAML", row)
+		}
+	}
+	if k, v, ok := flowField([]byte(`clause: ["6.1.3", 8.2]`)); !ok || k != "clause" || v != `["6.1.3", 8.2]` {
+		t.Errorf("flowField: %q %q %v", k, v, ok)
+	}
+}
+
+func checkFlowItem(t *testing.T, row string) {
+	t.Helper()
+	got, ok := flowItem([]byte(row))
+	if !ok {
+		return
+	}
+	want, wok := flowItemByYAML(row)
+	if !wok || got != want {
+		t.Fatalf("%q: flowItem %q, YAML %q (ok %v)", row, got, want, wok)
+	}
+}
+
+func FuzzFlowItem(f *testing.F) {
+	for _, row := range flowRows {
+		f.Add(row)
+	}
+	f.Fuzz(func(t *testing.T, row string) { checkFlowItem(t, row) })
 }
 
 // TestFrontCacheIsParseFront: the cache gives ParseFront's result, whether

@@ -17,6 +17,7 @@ import (
 	"maps"
 	"runtime"
 	"slices"
+	"runtime/trace"
 	"sync"
 	"unsafe"
 
@@ -218,9 +219,13 @@ func Start(ctx context.Context, reader git.Reader, dir, content string, paths []
 	r := &Read{done: make(chan struct{})}
 	go func() {
 		defer close(r.done)
+		rg := trace.StartRegion(ctx, "git log")
 		r.log, r.err = reader.Read(ctx, dir, content)
+		rg.End()
 		if r.err == nil && r.log.Available {
+			rg := trace.StartRegion(ctx, "git versions")
 			r.versions, r.blobErr = diffVersions(ctx, r.log, paths)
+			rg.End()
 		}
 	}()
 	return r
@@ -391,7 +396,7 @@ func (rep *Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
 func versionViews(path string, revs []git.Rev, contents [][]byte) []VersionView {
 	vs := make([]VersionView, len(revs))
 	fronts := make([]git.Front, len(revs))
-	bodies := make([][]byte, len(revs))
+	bodies := make([]string, len(revs)) // each copied once, for both diffs it is in
 	parsed := make([]bool, len(revs))
 	var fc git.FrontCache // versions repeat most fields
 	for j, r := range revs {
@@ -403,8 +408,8 @@ func versionViews(path string, revs []git.Rev, contents [][]byte) []VersionView 
 		if contents[j] == nil {
 			v.Missing = true
 		} else {
-			var front []byte
-			front, bodies[j] = git.SplitFrontMatter(contents[j])
+			front, body := git.SplitFrontMatter(contents[j])
+			bodies[j] = string(body)
 			// Each version's front-matter is parsed once, for its own
 			// version and status and for both diffs it takes part in.
 			if f, err := fc.Parse(front); err == nil {
@@ -422,8 +427,8 @@ func versionViews(path string, revs []git.Rev, contents [][]byte) []VersionView 
 		if parsed[j] && parsed[j+1] {
 			vs[j].Changes = git.Changes(fronts[j+1], fronts[j])
 		}
-		vs[j].Hunks = git.BodyDiff(string(bodies[j+1]), string(bodies[j]))
-		vs[j].diffed, vs[j].bodyChanged = true, string(bodies[j+1]) != string(bodies[j])
+		vs[j].Hunks = git.BodyDiff(bodies[j+1], bodies[j])
+		vs[j].diffed, vs[j].bodyChanged = true, bodies[j+1] != bodies[j]
 	}
 	return vs
 }
