@@ -308,7 +308,13 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	// The whole site is analysed once: its findings and diagnostics are
 	// the site's, whoever reads it.
 	rg = trace.StartRegion(ctx, "analyse")
-	en, d := enrich.Run(cfg, res.AsOf, site, schema, reports)
+	// A build writing pages as it renders them renders the document pages
+	// while the history's diffs are still being made (report.Finisher).
+	start := enrich.Run
+	if o.Sink != nil {
+		start = enrich.Start
+	}
+	en, d := start(cfg, res.AsOf, site, schema, reports)
 	rg.End()
 	diags = append(diags, d...)
 	en.Input.History = hist.Revisions // analysed: other reports' pages may read the history now
@@ -352,6 +358,8 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 			return res, err
 		}
 		if o.Sink != nil {
+			diags = append(diags, en.Wait()...)
+			res.Findings = en.Findings
 			res.Written, res.Taint = len(tree), taint
 			return res, nil
 		}

@@ -4,11 +4,13 @@ import (
 	"context"
 	"maps"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/isms-project/isms/generator/model"
 	"github.com/isms-project/isms/generator/view"
 )
 
@@ -74,6 +76,14 @@ func TestSinkBuildIsTreeBuild(t *testing.T) {
 			}
 			if whole.Diags.String() != res.Diags.String() {
 				t.Errorf("diagnostics differ:\n%s\nwant\n%s", res.Diags, whole.Diags)
+			}
+			// The history's findings come from diffs made while the
+			// document pages render (report.Finisher): they must all be there.
+			if !reflect.DeepEqual(res.Findings, whole.Findings) {
+				t.Errorf("findings differ:\n%v\nwant\n%v", res.Findings, whole.Findings)
+			}
+			if strings.HasPrefix(name, "git") && !slices.ContainsFunc(res.Findings, func(f model.Finding) bool { return strings.HasPrefix(f.Rule, "history-") }) {
+				t.Error("no finding on the history: the test does not see the diffs")
 			}
 			if name == "git-dirty" && !strings.Contains(string(sink.files["policies/access-control/index.html"]), "uncommitted changes") {
 				t.Error("the sink build lost the uncommitted change")

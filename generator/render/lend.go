@@ -19,7 +19,7 @@ import (
 type lender struct{ in *renderInput }
 
 func (l *lender) Input() *report.Input              { return l.in.en.Input }
-func (l *lender) Findings() []model.Finding         { return l.in.en.Findings }
+func (l *lender) Findings() []model.Finding         { l.in.en.Wait(); return l.in.en.Findings }
 func (l *lender) Events() []currency.Event          { return l.in.en.Events }
 func (l *lender) Ref(id string) view.RefView        { return refView(l.in.site, id, nil) }
 func (l *lender) View(p *link.Page) *view.DocView   { return l.in.view(l, p) }

@@ -363,6 +363,9 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 			return ok
 		}
 	}
+	// Reports read every analysis whole: the slow parts that ran beside
+	// the document pages (report.Finisher) end here.
+	in.en.Wait()
 	pages, d := in.publishPages(r, in.reports, in.deferred, reserveAll)
 	diags = append(diags, d...)
 	for _, pg := range pages {

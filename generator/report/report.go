@@ -60,6 +60,19 @@ type Report interface {
 	Analyze(in *Input) ([]model.Finding, diag.List)
 }
 
+// Finisher is a report whose analysis has a slow part that document
+// pages do not need (the history's diffs of every old version): Analyze
+// returns once what Annotate reads is known, and Finish waits for the
+// rest and gives the findings and diagnostics that need it. A build that
+// writes pages as it renders them (render.Input.Sink) renders document
+// pages while the slow part runs and calls Finish before any report
+// publishes (enrich.Result.Wait); every other build calls it right after
+// Analyze. Annotate may run before Finish; Publish and the report's own
+// accessors for its findings only after.
+type Finisher interface {
+	Finish() ([]model.Finding, diag.List)
+}
+
 // Publisher is a report with pages or files to publish.
 type Publisher interface {
 	Publish(r Renderer) ([]Page, diag.List)

@@ -87,6 +87,7 @@ type Source struct {
 type Report struct {
 	src   Source
 	state *State
+	rest  func() ([]model.Finding, diag.List) // what Finish does; nil: nothing left
 
 	// An edition's view of another report's history (For): the versions
 	// visible allows, read once by base.
@@ -202,6 +203,7 @@ func (rep *Report) Commit() string {
 // listed, so that git's work overlaps parsing (Start).
 type Read struct {
 	done     chan struct{}
+	logDone  chan struct{} // log and err are set
 	log      *git.Log
 	err      error                    // reading the log
 	blobErr  error                    // reading old versions
@@ -216,12 +218,13 @@ func Start(ctx context.Context, reader git.Reader, dir, content string, paths []
 	if reader == nil {
 		reader = git.Git{}
 	}
-	r := &Read{done: make(chan struct{})}
+	r := &Read{done: make(chan struct{}), logDone: make(chan struct{})}
 	go func() {
 		defer close(r.done)
 		rg := trace.StartRegion(ctx, "git log")
 		r.log, r.err = reader.Read(ctx, dir, content)
 		rg.End()
+		close(r.logDone)
 		if r.err == nil && r.log.Available {
 			rg := trace.StartRegion(ctx, "git versions")
 			r.versions, r.blobErr = diffVersions(ctx, r.log, paths)
@@ -287,11 +290,12 @@ func diffVersions(ctx context.Context, log *git.Log, paths []string) (map[string
 	return out, nil
 }
 
-// Analyze reads the site's git history in one pass, reads every
-// needed blob through one git process, and diffs consecutive versions
-// (or takes all that from pre, started earlier). It never fails the
-// build: no git or no repository degrades to the front-matter revision
-// table, a shallow clone is a warning.
+// Analyze reads the site's git history in one pass (or takes it from
+// pre, started earlier): what document pages show. Finish reads every
+// needed blob through one git process and diffs consecutive versions
+// (or waits for pre to). It never fails the build: no git or no
+// repository degrades to the front-matter revision table, a shallow
+// clone is a warning.
 func (rep *Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
 	var diags diag.List
 	var findings []model.Finding
@@ -322,7 +326,7 @@ func (rep *Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
 	var err error
 	switch {
 	case pre != nil:
-		<-pre.done
+		<-pre.logDone
 		log, err = pre.log, pre.err
 	case prev != nil && prev.log != nil && prev.log.Available:
 		// The preview: read only the commits since the last build (none,
@@ -353,12 +357,39 @@ func (rep *Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
 			"the repository is a shallow clone: version history stops at the clone's depth (fetch full history, e.g. git fetch --unshallow)")
 	}
 	h.uncommitted, h.analysed = uncommitted(log, s)
+	// What document pages need is known; the versions and their diffs
+	// may still be coming from git (Finish).
+	rep.rest = func() ([]model.Finding, diag.List) { return rep.finish(h, s) }
+	return nil, diags
+}
 
+// Finish waits for every old version to be read and diffed (Analyze
+// started it, or a prefetch did) and gives the findings on them: a
+// version bump missing from the revision table, a text changed without
+// one.
+func (rep *Report) Finish() ([]model.Finding, diag.List) {
+	f := rep.rest
+	rep.rest = nil
+	if f == nil {
+		return nil, nil
+	}
+	return f()
+}
+
+func (rep *Report) finish(h *State, s *link.Site) ([]model.Finding, diag.List) {
+	var diags diag.List
+	var findings []model.Finding
+	ctx := context.Background()
+	src := rep.src
+	prev, pre := src.Prev, src.Pre
+	log := h.log
+	var err error
 	// A file's versions change only with new commits: while HEAD stays,
 	// the previous build's diffs are reused.
 	var reuse map[string][]VersionView
 	switch {
 	case pre != nil:
+		<-pre.done
 		reuse, err = pre.versions, pre.blobErr
 	case prev != nil && prev.log != nil && prev.log.Head == log.Head:
 		reuse = prev.versions
