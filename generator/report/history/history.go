@@ -16,8 +16,8 @@ import (
 	"hash"
 	"maps"
 	"runtime"
-	"slices"
 	"runtime/trace"
+	"slices"
 	"sync"
 	"unsafe"
 
