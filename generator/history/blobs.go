@@ -97,6 +97,7 @@ func catBlobs(ctx context.Context, r *repo, oids []string, got func(oid string, 
 	if err != nil {
 		return err
 	}
+	growPipe(stdout)
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("history: git cat-file: %w", err)
 	}
