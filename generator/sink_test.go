@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"bytes"
 	"context"
 	"maps"
 	"os"
@@ -16,8 +17,16 @@ import (
 
 // mapSink collects what a build hands its sink.
 type mapSink struct {
-	mu    sync.Mutex
-	files view.Tree
+	mu     sync.Mutex
+	files  view.Tree
+	pieces []string // files written with WriteParts
+}
+
+func (s *mapSink) WriteParts(name string, parts [][]byte) error {
+	s.mu.Lock()
+	s.pieces = append(s.pieces, name)
+	s.mu.Unlock()
+	return s.Write(name, bytes.Join(parts, nil))
 }
 
 func (s *mapSink) Write(name string, data []byte) error {
@@ -84,6 +93,9 @@ func TestSinkBuildIsTreeBuild(t *testing.T) {
 			}
 			if strings.HasPrefix(name, "git") && !slices.ContainsFunc(res.Findings, func(f model.Finding) bool { return strings.HasPrefix(f.Rule, "history-") }) {
 				t.Error("no finding on the history: the test does not see the diffs")
+			}
+			if !slices.Contains(sink.pieces, "print/index.html") {
+				t.Errorf("the print page was not handed over in pieces (%v)", sink.pieces)
 			}
 			if name == "git-dirty" && !strings.Contains(string(sink.files["policies/access-control/index.html"]), "uncommitted changes") {
 				t.Error("the sink build lost the uncommitted change")

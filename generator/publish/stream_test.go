@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -13,6 +14,7 @@ import (
 	"sync"
 	"testing"
 	"testing/fstest"
+	"testing/iotest"
 )
 
 // streamTree publishes site through a Stream, writing its files from
@@ -25,13 +27,24 @@ func streamTree(t *testing.T, dest string, site fstest.MapFS, seed uint64) error
 	}
 	defer s.Abort()
 	names := slices.Sorted(maps.Keys(site))
-	rand.New(rand.NewPCG(seed, 1)).Shuffle(len(names), func(i, j int) { names[i], names[j] = names[j], names[i] })
+	rng := rand.New(rand.NewPCG(seed, 1))
+	rng.Shuffle(len(names), func(i, j int) { names[i], names[j] = names[j], names[i] })
+	parts := map[string][][]byte{} // every other file written in pieces
+	for i, n := range names {
+		if i%2 == 1 {
+			parts[n] = cut(site[n].Data, rng)
+		}
+	}
 	var wg sync.WaitGroup
 	work := make(chan string)
 	for range 3 {
 		wg.Go(func() {
 			for n := range work {
-				s.Write(n, site[n].Data) // the first error is Commit's
+				if p, ok := parts[n]; ok {
+					s.WriteParts(n, p)
+				} else {
+					s.Write(n, site[n].Data) // the first error is Commit's
+				}
 			}
 		})
 	}
@@ -41,6 +54,53 @@ func streamTree(t *testing.T, dest string, site fstest.MapFS, seed uint64) error
 	close(work)
 	wg.Wait()
 	return s.Commit()
+}
+
+// cut splits b into pieces at random places, empty pieces included.
+func cut(b []byte, rng *rand.Rand) [][]byte {
+	var out [][]byte
+	for len(b) > 0 {
+		k := rng.IntN(len(b) + 1)
+		out = append(out, b[:k:k])
+		b = b[k:]
+	}
+	return append(out, []byte{})
+}
+
+// TestPartsFile: a file given in pieces reads, and writes itself, as the
+// pieces joined, whatever their sizes (past the 1 MiB a write gathers).
+func TestPartsFile(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(7, 7))
+	for _, size := range []int{0, 1, 5000, 3 << 20} {
+		data := make([]byte, size)
+		for i := range data {
+			data[i] = byte(rng.IntN(256))
+		}
+		pieces := [][]byte{}
+		for rest := data; len(rest) > 0; {
+			k := min(len(rest), []int{0, 1, 700, 300 << 10, 2 << 20}[rng.IntN(5)])
+			pieces = append(pieces, rest[:k:k])
+			rest = rest[k:]
+		}
+		open := func() *partsFile {
+			f, err := oneFile{name: "x", parts: pieces}.Open("x")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return f.(*partsFile)
+		}
+		if err := iotest.TestReader(open(), data); err != nil {
+			t.Errorf("%d bytes: %v", size, err)
+		}
+		var w bytes.Buffer
+		if n, err := open().WriteTo(&w); err != nil || n != int64(size) || !bytes.Equal(w.Bytes(), data) {
+			t.Errorf("%d bytes: WriteTo wrote %d (%v), equal %v", size, n, err, bytes.Equal(w.Bytes(), data))
+		}
+		if st, _ := open().Stat(); st.Size() != int64(size) {
+			t.Errorf("%d bytes: Stat says %d", size, st.Size())
+		}
+	}
 }
 
 // TestStreamIsFolder: a sequence of publishes through Stream leaves dest

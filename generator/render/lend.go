@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"html/template"
@@ -65,6 +66,9 @@ func (l *lender) data(p report.Page, marking string) *view.PageData {
 // data and the navigation are unchanged.
 func (l *lender) page(p report.Page, marking string) ([]byte, error) {
 	if p.Layout == "" {
+		if p.Parts != nil {
+			return bytes.Join(p.Parts, nil), nil
+		}
 		return p.Bytes, nil
 	}
 	pd := l.data(p, marking)
@@ -75,6 +79,9 @@ func (l *lender) page(p report.Page, marking string) ([]byte, error) {
 // theme's buffer, valid only until use returns.
 func (l *lender) pageTo(p report.Page, marking string, use func(b []byte) error) error {
 	if p.Layout == "" {
+		if p.Parts != nil {
+			return use(bytes.Join(p.Parts, nil))
+		}
 		return use(p.Bytes)
 	}
 	if l.in.store == nil {

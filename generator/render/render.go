@@ -64,6 +64,12 @@ type Sink interface {
 	Write(name string, data []byte) error
 }
 
+// PartsSink is a sink that writes a file given in pieces (report.Page's
+// Parts) without joining them first; to any other sink they are joined.
+type PartsSink interface {
+	WriteParts(name string, parts [][]byte) error
+}
+
 // Taint is the classification rank of every file of a tree (the
 // scheme's index, public 0): the highest of everything the file was made
 // from — its document, the documents a report page shows, the
@@ -536,6 +542,13 @@ func (in *renderInput) publishPages(r *lender, reps []report.Report, skip func(r
 	par.Do(len(jobs), func(k int) {
 		if reserve == nil {
 			jobs[k].b, ferrs[k] = r.page(src[k], in.marking(jobs[k].rank))
+			return
+		}
+		if ps, ok := in.sink.(PartsSink); ok && src[k].Parts != nil {
+			if claimed[k] {
+				jobs[k].err = ps.WriteParts(jobs[k].url, src[k].Parts)
+			}
+			src[k] = report.Page{}
 			return
 		}
 		ferrs[k] = r.pageTo(src[k], in.marking(jobs[k].rank), func(b []byte) error {

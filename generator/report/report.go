@@ -177,6 +177,11 @@ type Page struct {
 	Data    any
 	Scripts []string // extra scripts, relative to the root
 	Bytes   []byte
+	// Parts is Bytes in pieces, one after the other, for a page too big
+	// to put together (the print page, 135 MB at 10,000 documents): a
+	// build writing files as it goes writes the pieces without joining
+	// them. A page has Bytes or Parts.
+	Parts [][]byte
 	// Sources are the documents whose content the page shows: the page
 	// is classified as the highest of them (nil = every document of the
 	// build, which is what a page drawn from the whole site is), and at

@@ -244,51 +244,44 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 		diags.Errorf(diag.Pos{Path: "themes/layouts/print.html"}, "theme", "%v", err)
 		return nil, diags
 	}
-	return []report.Page{{URL: "print/index.html", Bytes: splicePrint(frame, bodies)}}, diags
+	return []report.Page{{URL: "print/index.html", Parts: splicePrint(frame, bodies)}}, diags
 }
 
 // printMarker stands in for section i's documents while print.html runs.
 // The page is the size of the whole ISMS (130 MB at 10,000 documents):
 // passing it through the template would copy it three times (fmt, the
 // growing buffer, the result), so the template sees a marker and
-// splicePrint puts the documents in its place, in one exact allocation.
+// splicePrint puts the documents in its place, without copying them.
 // Content cannot forge a marker: everything from content is escaped, and
 // the bodies are spliced in after the markers were found.
 func printMarker(i int) string { return fmt.Sprintf("<!--isms:print-section:%d-->", i) }
 
 // splicePrint replaces each marker in frame with its section's documents
-// (as often as the theme printed it).
-func splicePrint(frame []byte, bodies [][][]byte) []byte {
+// (as often as the theme printed it), as the pieces of the page in order:
+// pieces of frame and the documents' bodies, none copied.
+func splicePrint(frame []byte, bodies [][][]byte) [][]byte {
 	type hit struct{ at, end, sec int }
 	var hits []hit
-	size := len(frame)
-	for i, parts := range bodies {
+	for i := range bodies {
 		m := []byte(printMarker(i))
-		n := 0
-		for _, b := range parts {
-			n += len(b)
-		}
 		for off := 0; ; {
 			j := bytes.Index(frame[off:], m)
 			if j < 0 {
 				break
 			}
 			hits = append(hits, hit{off + j, off + j + len(m), i})
-			size += n - len(m)
 			off += j + len(m)
 		}
 	}
 	slices.SortFunc(hits, func(a, b hit) int { return a.at - b.at })
-	out := make([]byte, 0, size)
+	var out [][]byte
 	last := 0
 	for _, h := range hits {
-		out = append(out, frame[last:h.at]...)
-		for _, b := range bodies[h.sec] {
-			out = append(out, b...)
-		}
+		out = append(out, frame[last:h.at:h.at])
+		out = append(out, bodies[h.sec]...)
 		last = h.end
 	}
-	return append(out, frame[last:]...)
+	return append(out, frame[last:])
 }
 
 // part is a report's page as a part of the copy: the inside of its
