@@ -287,7 +287,7 @@ func TestDiffLinesIsLineMode(t *testing.T) {
 	}
 	for i := range 3000 {
 		a := doc(rng.IntN(40))
-		if i%500 == 0 { // past the surrogates: distinct lines beyond U+D800
+		if i == 0 { // past the surrogates: distinct lines beyond U+D800
 			a = make([]string, 60_000)
 			for k := range a {
 				a[k] = fmt.Sprintf("u%d", k)
