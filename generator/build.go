@@ -222,9 +222,14 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		diags.Errorf(diag.Pos{Path: contentDir}, "no-content", "the site has no content/ folder")
 		return res, nil
 	}
-	rg := trace.StartRegion(ctx, "read")
-	src, d := load.ReadLimited(content, contentDir+"/", load.Limits{Markdown: cfg.MaxMarkdownSize, File: cfg.MaxFileSize})
+	// The documents are listed, then read in the background while the
+	// first ones are parsed (at 10,000 documents reading took 0.2-0.8 s
+	// before any parsing began).
+	rg := trace.StartRegion(ctx, "list")
+	lim := load.Limits{Markdown: cfg.MaxMarkdownSize, File: cfg.MaxFileSize}
+	src, d := load.ListLimited(content, contentDir+"/", lim)
 	diags = append(diags, d...)
+	fetch := src.Fetch(content, contentDir+"/", lim)
 	rg.End()
 	paths := make([]string, len(src.Docs))
 	for i, d := range src.Docs {
@@ -241,7 +246,14 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	pages := make([]*link.Page, len(src.Docs))
 	perDoc := make([]diag.List, len(src.Docs))
 	rg = trace.StartRegion(ctx, "parse")
+	unread := make([]bool, len(src.Docs))
 	par.Do(len(src.Docs), func(i int) {
+		data, d := fetch.Doc(i)
+		if d != nil {
+			perDoc[i], unread[i] = d, true
+			return
+		}
+		src.Docs[i].Data = data
 		s := src.Docs[i]
 		display := contentDir + "/" + s.Path
 		doc, parsed, d := o.Cache.decode(s.Path, s.Data, o.NoRender, func() (*model.Document, *markdown.Doc, diag.List) {
@@ -281,7 +293,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		diags = append(diags, perDoc[i]...)
 		if pages[i] != nil {
 			ok = append(ok, pages[i])
-		} else {
+		} else if !unread[i] {
 			failed[src.Docs[i].Path] = model.GuessID(src.Docs[i].Data)
 		}
 	}

@@ -11,7 +11,6 @@ import (
 	"path"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"unicode/utf8"
 
@@ -79,12 +78,26 @@ func Read(fsys fs.FS, prefix string) (Content, diag.List) {
 // invisible (bidirectional, zero-width) characters, and an active type
 // whose extension is not in lower case are errors.
 func ReadLimited(fsys fs.FS, prefix string, lim Limits) (Content, diag.List) {
-	if lim.Markdown <= 0 {
-		lim.Markdown = DefaultMarkdownLimit
+	c, diags := ListLimited(fsys, prefix, lim)
+	f := c.Fetch(fsys, prefix, lim)
+	docs := c.Docs[:0]
+	for i, s := range c.Docs {
+		data, d := f.Doc(i)
+		if d != nil {
+			diags = append(diags, d...)
+			continue
+		}
+		s.Data = data
+		docs = append(docs, s)
 	}
-	if lim.File <= 0 {
-		lim.File = DefaultFileLimit
-	}
+	c.Docs = docs
+	return c, diags
+}
+
+// ListLimited is ReadLimited without reading the documents: their Data
+// is nil until Fetch reads it.
+func ListLimited(fsys fs.FS, prefix string, lim Limits) (Content, diag.List) {
+	lim = lim.withDefaults()
 	var c Content
 	var diags diag.List
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
@@ -152,33 +165,70 @@ func ReadLimited(fsys fs.FS, prefix string, lim Limits) (Content, diag.List) {
 	if err != nil {
 		diags.Errorf(diag.Pos{Path: prefix}, "read", "%v", err)
 	}
-	// Read the documents a few at a time: on a cold cache the time goes
-	// into waiting for the disk, and each read fills only its own slot.
-	errs := make([]error, len(c.Docs))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(8, len(c.Docs)) {
-		wg.Go(func() {
-			for i := int(next.Add(1)) - 1; i < len(c.Docs); i = int(next.Add(1)) - 1 {
-				c.Docs[i].Data, errs[i] = fs.ReadFile(fsys, c.Docs[i].Path)
-			}
-		})
-	}
-	wg.Wait()
-	docs := c.Docs[:0]
-	for i, s := range c.Docs {
-		pos := diag.Pos{Path: prefix + s.Path}
-		switch {
-		case errs[i] != nil:
-			diags.Errorf(pos, "read", "%v", errs[i])
-		case int64(len(s.Data)) > lim.Markdown: // it grew after the listing
-			diags.Errorf(pos, "too-large", "file is %s, over the limit of %s (max_markdown_size in isms.yaml)", size(int64(len(s.Data))), size(lim.Markdown))
-		default:
-			docs = append(docs, s)
-		}
-	}
-	c.Docs = docs
 	return c, diags
+}
+
+func (lim Limits) withDefaults() Limits {
+	if lim.Markdown <= 0 {
+		lim.Markdown = DefaultMarkdownLimit
+	}
+	if lim.File <= 0 {
+		lim.File = DefaultFileLimit
+	}
+	return lim
+}
+
+// Fetching is the documents of a listing being read in the background.
+type Fetching struct {
+	fsys   fs.FS
+	prefix string
+	lim    Limits
+	docs   []Source
+	data   [][]byte
+	errs   []error
+	ready  []chan struct{}
+}
+
+// Fetch starts reading the text of c's documents in the background, a
+// few at a time and in order, so that a caller can parse the first ones
+// while the rest are read (on a cold cache the time goes into waiting
+// for the disk, and each read fills only its own slot). It does not
+// change c.
+func (c Content) Fetch(fsys fs.FS, prefix string, lim Limits) *Fetching {
+	f := &Fetching{fsys: fsys, prefix: prefix, lim: lim.withDefaults(), docs: c.Docs,
+		data: make([][]byte, len(c.Docs)), errs: make([]error, len(c.Docs)), ready: make([]chan struct{}, len(c.Docs))}
+	for i := range f.ready {
+		f.ready[i] = make(chan struct{})
+	}
+	var next atomic.Int64
+	for range min(8, len(c.Docs)) {
+		go func() {
+			for i := int(next.Add(1)) - 1; i < len(c.Docs); i = int(next.Add(1)) - 1 {
+				f.data[i], f.errs[i] = fs.ReadFile(fsys, c.Docs[i].Path)
+				close(f.ready[i])
+			}
+		}()
+	}
+	return f
+}
+
+// Doc waits for the text of document i and returns it, or why it is
+// not there: it could not be read, or it grew over the limit after the
+// listing.
+func (f *Fetching) Doc(i int) ([]byte, diag.List) {
+	<-f.ready[i]
+	var diags diag.List
+	pos := diag.Pos{Path: f.prefix + f.docs[i].Path}
+	switch data := f.data[i]; {
+	case f.errs[i] != nil:
+		diags.Errorf(pos, "read", "%v", f.errs[i])
+	case int64(len(data)) > f.lim.Markdown:
+		diags.Errorf(pos, "too-large", "file is %s, over the limit of %s (max_markdown_size in isms.yaml)", size(int64(len(data))), size(f.lim.Markdown))
+	default:
+		f.data[i] = nil // the caller holds it now
+		return data, nil
+	}
+	return nil, diags
 }
 
 // badName says what is wrong with a file or folder name that must not be
