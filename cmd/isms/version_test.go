@@ -29,3 +29,16 @@ func TestVersionFromBuildInfo(t *testing.T) {
 		t.Errorf("isms new -h: exit %d, %q", code, errOut)
 	}
 }
+
+// TestBuildGCPercent: isms build collects at GOGC=80 unless GOGC says
+// otherwise.
+func TestBuildGCPercent(t *testing.T) {
+	if pct, ok := buildGCPercent(""); !ok || pct != 80 {
+		t.Errorf("GOGC unset: %d, %v", pct, ok)
+	}
+	for _, env := range []string{"100", "off", "50"} {
+		if _, ok := buildGCPercent(env); ok {
+			t.Errorf("GOGC=%s was overridden", env)
+		}
+	}
+}
