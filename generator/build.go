@@ -352,9 +352,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		if o.Sink != nil {
 			// Nothing reads the documents' text after the analysis in a
 			// one-shot build (no cache, no preview): let it go.
-			for _, p := range site.Pages {
-				p.DropSource()
-			}
+			par.Do(len(site.Pages), func(i int) { site.Pages[i].DropSource() }) // each keeps its line index: 80 MB scanned at 10,000 documents
 			for i := range src.Docs {
 				src.Docs[i].Data = nil
 			}
