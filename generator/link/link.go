@@ -16,6 +16,7 @@ import (
 	"github.com/isms-project/isms/generator/diag"
 	"github.com/isms-project/isms/generator/markdown"
 	"github.com/isms-project/isms/generator/model"
+	"github.com/isms-project/isms/generator/par"
 )
 
 // Page is one document with everything the later stages need.
@@ -237,7 +238,8 @@ func Link(pages []*Page, assets []string, o Options) (*Site, diag.List) {
 		diags.Errorf(r.Pos, "self-reference", "%s lists itself in %s: a process's %s are other documents", d.ID, list, list)
 		return true
 	}
-	for _, p := range s.Pages {
+	fileUse := make([]string, len(s.Pages)) // each page's evidence file, once checked
+	for pi, p := range s.Pages {
 		d := p.Doc
 		for _, r := range d.Inputs {
 			if !selfRef(d, r, "inputs") && checkRef(p, r) && d.ID != "" {
@@ -257,10 +259,24 @@ func Link(pages []*Page, assets []string, o Options) (*Site, diag.List) {
 			if strings.HasPrefix(f, "../") || !s.Assets[f] {
 				diags.Errorf(d.At("file"), "missing-file", "evidence file %q does not exist under content/", d.File)
 			} else {
-				s.useAsset(f, p)
+				fileUse[pi] = f
 			}
 		}
-		s.checkLinks(p, &diags)
+	}
+	// Every page's links side by side (they read the site, write only
+	// the page), their findings and the files they use then taken in
+	// page order, as one pass over the pages would have.
+	linkDiags := make([]diag.List, len(s.Pages))
+	linkUse := make([][]string, len(s.Pages))
+	par.Do(len(s.Pages), func(i int) { linkUse[i] = s.checkLinks(s.Pages[i], &linkDiags[i]) })
+	for i, p := range s.Pages {
+		if fileUse[i] != "" {
+			s.useAsset(fileUse[i], p)
+		}
+		for _, a := range linkUse[i] {
+			s.useAsset(a, p)
+		}
+		diags = append(diags, linkDiags[i]...)
 	}
 	for k, whats := range edges {
 		e := Edge{From: k.from, To: k.to}
@@ -298,9 +314,9 @@ func (s *Site) checkControls(p *Page, o Options, diags *diag.List) {
 
 // checkLinks validates every relative link and image and rewrites links to
 // documents into page URLs and links to files into root-based URLs.
-func (s *Site) checkLinks(p *Page, diags *diag.List) {
+func (s *Site) checkLinks(p *Page, diags *diag.List) (assets []string) {
 	if p.MD == nil {
-		return
+		return nil
 	}
 	p.Dests = make([]string, len(p.MD.Links))
 	p.Published = nil
@@ -369,7 +385,7 @@ func (s *Site) checkLinks(p *Page, diags *diag.List) {
 			continue
 		}
 		if s.Assets[target] {
-			s.useAsset(target, p)
+			assets = append(assets, target)
 			out := s.Root + EscapePath(target)
 			if u.Fragment != "" {
 				out += "#" + u.Fragment
@@ -395,6 +411,7 @@ func (s *Site) checkLinks(p *Page, diags *diag.List) {
 		}
 		diags.Errorf(p.Pos(l.Offset), "broken-link", "link %q: no file content/%s", dest, target)
 	}
+	return assets
 }
 
 // useAsset notes that p links to the file at path a.
