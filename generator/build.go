@@ -149,12 +149,15 @@ func newReports(o Options, hist *history.Report) []report.Report {
 
 // Result is a finished (or failed) build.
 type Result struct {
-	Config   model.Config
-	AsOf     model.Date
-	Site     *link.Site
-	Tree     view.Tree // nil when the build failed, or went to Options.Sink
-	Written  int       // Options.Sink: the files handed to it, once the build succeeded
-	Commit   string    // source commit, when the site is in git
+	Config  model.Config
+	AsOf    model.Date
+	Site    *link.Site
+	Tree    view.Tree // nil when the build failed, or went to Options.Sink
+	Written int       // Options.Sink: the files handed to it, once the build succeeded
+	Commit  string    // source commit, when the site is in git
+	// Findings are every report's, sorted. A streamed build (Options.Sink)
+	// that failed does not wait for the history's diffs: the findings on
+	// old versions, and git's warnings about reading them, are missing.
 	Findings []model.Finding
 	Currency map[string]currency.Info // by content path; retired documents excluded
 	Diags    diag.List                // sorted
@@ -323,7 +326,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	// A build writing pages as it renders them renders the document pages
 	// while the history's diffs are still being made (report.Finisher).
 	start := enrich.Run
-	if o.Sink != nil {
+	if o.Sink != nil && editions == nil { // an edition derives its history from the whole site's, finished
 		start = enrich.Start
 	}
 	en, d := start(cfg, res.AsOf, site, schema, reports)

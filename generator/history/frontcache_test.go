@@ -2,6 +2,7 @@ package history
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -85,6 +86,13 @@ func TestFlowItemIsYAML(t *testing.T) {
 	}
 	if k, v, ok := flowField([]byte(`clause: ["6.1.3", 8.2]`)); !ok || k != "clause" || v != `["6.1.3", 8.2]` {
 		t.Errorf("flowField: %q %q %v", k, v, ok)
+	}
+	// YAML refuses a key whose ":" is more than 1,024 characters on.
+	long := strings.Repeat("a", 1100)
+	checkFlowItem(t, "- {"+long+": b}")
+	var c FrontCache
+	for _, src := range []string{"x: {" + long + ": b}\n", long + ": [b]\n", long + ": b\n", "h:\n  - {" + long + ": b}\n"} {
+		checkFrontCache(t, &c, src, 0)
 	}
 }
 

@@ -369,8 +369,13 @@ func isAlnum(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
+const maxKey = 1000
+
+// isIdent reports whether b is a key the fast paths read: an identifier
+// of at most maxKey bytes (YAML refuses a simple key whose ":" comes more
+// than 1,024 characters after it starts).
 func isIdent(b []byte) bool {
-	if len(b) == 0 {
+	if len(b) == 0 || len(b) > maxKey {
 		return false
 	}
 	for i, c := range b {

@@ -607,7 +607,7 @@ func (in *renderInput) publishPages(r *lender, reps []report.Report, skip func(r
 			jobs[k].b, ferrs[k] = r.page(src[k], in.marking(jobs[k].rank))
 			return
 		}
-		if ps, ok := in.sink.(PartsSink); ok && src[k].Parts != nil {
+		if ps, ok := in.sink.(PartsSink); ok && src[k].Parts != nil && src[k].Layout == "" {
 			if claimed[k] {
 				jobs[k].err = ps.WriteParts(jobs[k].url, src[k].Parts)
 			}

@@ -180,7 +180,7 @@ type Page struct {
 	// Parts is Bytes in pieces, one after the other, for a page too big
 	// to put together (the print page, 135 MB at 10,000 documents): a
 	// build writing files as it goes writes the pieces without joining
-	// them. A page has Bytes or Parts.
+	// them. A page without a Layout has Bytes or Parts.
 	Parts [][]byte
 	// Sources are the documents whose content the page shows: the page
 	// is classified as the highest of them (nil = every document of the
