@@ -102,23 +102,9 @@ func normaliseEOL(s string) string {
 // the ones its line mode marks (TestDiffLinesIsLineMode).
 func diffLines(a, b string) []Line {
 	if strings.Count(a, "\n")+strings.Count(b, "\n") > maxDiffLines {
-		var out []Line
-		oldNo, newNo := 1, 1
-		emitCoarse(a, b, func(kind LineKind, text string) {
-			for l := range strings.SplitSeq(strings.TrimSuffix(text, "\n"), "\n") {
-				ln := Line{Kind: kind, Text: l}
-				if kind != Added {
-					ln.OldNo = oldNo
-					oldNo++
-				}
-				if kind != Removed {
-					ln.NewNo = newNo
-					newNo++
-				}
-				out = append(out, ln)
-			}
-		})
-		return out
+		var n numbering
+		emitCoarse(a, b, n.run)
+		return n.out
 	}
 	al, bl := splitLines(a), splitLines(b)
 	ids := make(map[string]rune, len(al))
@@ -158,6 +144,28 @@ func diffLines(a, b string) []Line {
 		}
 	}
 	return out
+}
+
+// numbering turns runs of marked text (whole lines, one run after the
+// other) into numbered lines.
+type numbering struct {
+	out          []Line
+	oldNo, newNo int // of the last line in each text
+}
+
+func (n *numbering) run(kind LineKind, text string) {
+	for l := range strings.SplitSeq(strings.TrimSuffix(text, "\n"), "\n") {
+		ln := Line{Kind: kind, Text: l}
+		if kind != Added {
+			n.oldNo++
+			ln.OldNo = n.oldNo
+		}
+		if kind != Removed {
+			n.newNo++
+			ln.NewNo = n.newNo
+		}
+		n.out = append(n.out, ln)
+	}
 }
 
 // splitLines cuts s, which ends in a line end unless empty, into its

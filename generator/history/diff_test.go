@@ -213,8 +213,7 @@ func fieldChanges(oldFront, newFront []byte) ([]Change, error) {
 // DiffCharsToLines), which diffLines replaced: the reference it must
 // agree with line for line.
 func lineModeDiff(a, b string) []Line {
-	var out []Line
-	oldNo, newNo := 1, 1
+	var n numbering
 	dmp := diffmatchpatch.New()
 	dmp.DiffTimeout = 0
 	ca, cb, lines := dmp.DiffLinesToChars(a, b)
@@ -222,21 +221,9 @@ func lineModeDiff(a, b string) []Line {
 		if d.Text == "" {
 			continue
 		}
-		kind := map[diffmatchpatch.Operation]LineKind{diffmatchpatch.DiffEqual: Unchanged, diffmatchpatch.DiffInsert: Added, diffmatchpatch.DiffDelete: Removed}[d.Type]
-		for l := range strings.SplitSeq(strings.TrimSuffix(d.Text, "\n"), "\n") {
-			ln := Line{Kind: kind, Text: l}
-			if kind != Added {
-				ln.OldNo = oldNo
-				oldNo++
-			}
-			if kind != Removed {
-				ln.NewNo = newNo
-				newNo++
-			}
-			out = append(out, ln)
-		}
+		n.run(map[diffmatchpatch.Operation]LineKind{diffmatchpatch.DiffEqual: Unchanged, diffmatchpatch.DiffInsert: Added, diffmatchpatch.DiffDelete: Removed}[d.Type], d.Text)
 	}
-	return out
+	return n.out
 }
 
 // TestDiffLinesIsLineMode: diffLines marks the same lines as go-diff's

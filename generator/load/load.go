@@ -180,7 +180,6 @@ func (lim Limits) withDefaults() Limits {
 
 // Fetching is the documents of a listing being read in the background.
 type Fetching struct {
-	fsys   fs.FS
 	prefix string
 	lim    Limits
 	docs   []Source
@@ -195,7 +194,7 @@ type Fetching struct {
 // for the disk, and each read fills only its own slot). It does not
 // change c.
 func (c Content) Fetch(fsys fs.FS, prefix string, lim Limits) *Fetching {
-	f := &Fetching{fsys: fsys, prefix: prefix, lim: lim.withDefaults(), docs: c.Docs,
+	f := &Fetching{prefix: prefix, lim: lim.withDefaults(), docs: c.Docs,
 		data: make([][]byte, len(c.Docs)), errs: make([]error, len(c.Docs)), ready: make([]chan struct{}, len(c.Docs))}
 	for i := range f.ready {
 		f.ready[i] = make(chan struct{})
