@@ -4,9 +4,13 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/isms-project/isms/generator/load"
 )
 
 // flakyFS fails to read one file and hands out another bigger than its
@@ -70,5 +74,57 @@ func TestBuildDocumentsUnreadable(t *testing.T) {
 	}
 	if res.Site == nil || len(res.Site.Pages) < 10 {
 		t.Errorf("the other documents were not parsed: %v", res.Site)
+	}
+}
+
+// lyingFS lists every entry of a load.DirFS as a regular file: what a
+// listing sees when a document is swapped for a link after it.
+type lyingFS struct{ fs.FS }
+
+func (l lyingFS) ReadDir(name string) ([]fs.DirEntry, error) {
+	es, err := fs.ReadDir(l.FS, name)
+	for i, e := range es {
+		if e.Type()&fs.ModeSymlink != 0 {
+			es[i] = regularEntry{e}
+		}
+	}
+	return es, err
+}
+
+type regularEntry struct{ fs.DirEntry }
+
+func (regularEntry) Type() fs.FileMode { return 0 }
+func (e regularEntry) Info() (fs.FileInfo, error) {
+	return fstest.MapFS{e.Name(): {Data: []byte("x")}}.Stat(e.Name())
+}
+
+// TestBuildReadsNoSwappedLink: a document that is a symbolic link by the
+// time it is read (documents are read while others are parsed) is
+// refused by the folder isms build reads through (load.DirFS), never
+// followed out of the site.
+func TestBuildReadsNoSwappedLink(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	secret := filepath.Join(t.TempDir(), "secret.md")
+	if err := os.WriteFile(secret, []byte("---\nid: SECRET-1\ntitle: Outside the site\ntype: policy\nowner: x\n---\nTOP SECRET\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "content", "policies"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(secret, filepath.Join(dir, "content", "policies", "swapped.md")); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Build(context.Background(), Options{Site: lyingFS{load.DirFS(dir)}, Today: asOf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Diags.String(); !strings.Contains(got, "content/policies/swapped.md: error: open policies/swapped.md: not a regular file") {
+		t.Errorf("the swapped document is not a read error (%d files):\n%s", len(res.Tree), got)
+	}
+	for name, b := range res.Tree {
+		if strings.Contains(string(b), "TOP SECRET") || strings.Contains(string(b), "SECRET-1") {
+			t.Errorf("%s holds the text from outside the site", name)
+		}
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/isms-project/isms/diagrams"
 	"github.com/isms-project/isms/generator"
 	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/load"
 	"github.com/isms-project/isms/generator/model"
 	"github.com/isms-project/isms/generator/publish"
 )
@@ -258,7 +259,7 @@ func (f *siteFlags) options(stderr io.Writer) (generator.Options, error) {
 	}
 	return generator.Options{
 		Edition:  f.edition,
-		Site:     os.DirFS(f.site),
+		Site:     load.DirFS(f.site),
 		SiteDir:  f.site,
 		Today:    model.Today(time.Now()),
 		AsOf:     asOf,
