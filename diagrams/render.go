@@ -40,11 +40,19 @@ const cacheVersion = "v3"
 // A Renderer is safe for concurrent use; renders themselves run one at a
 // time process-wide.
 type Renderer struct {
-	dir     string
-	mu      sync.Mutex
-	mem     map[[32]byte][]byte
-	renders atomic.Int64
+	dir      string
+	mu       sync.Mutex
+	mem      map[[32]byte][]byte
+	memBytes int // SVG bytes held in mem
+	memLimit int // past it, mem is emptied before the next store
+	renders  atomic.Int64
 }
+
+// memLimit bounds the SVG a Renderer holds in memory: a Renderer lives as
+// long as a preview, or a process building one site after another, and
+// each drawing it ever made would otherwise stay. Past the bound the
+// memory cache starts again empty (the disk cache, if any, still answers).
+const memLimit = 64 << 20
 
 // NewRenderer returns a Renderer. With cacheDir "" it caches in memory only;
 // otherwise SVGs are also kept as cacheDir/v2/<sha256-of-dot>.svg, written
@@ -54,7 +62,7 @@ type Renderer struct {
 // sanitiser would make of it (see readCache); anything else is rendered
 // again and overwritten.
 func NewRenderer(cacheDir string) *Renderer {
-	return &Renderer{dir: cacheDir, mem: make(map[[32]byte][]byte)}
+	return &Renderer{dir: cacheDir, mem: make(map[[32]byte][]byte), memLimit: memLimit}
 }
 
 // SyntaxError is a DOT text Graphviz could not parse.
@@ -153,7 +161,15 @@ func (r *Renderer) lookup(key [32]byte) ([]byte, bool) {
 func (r *Renderer) store(key [32]byte, svg []byte) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if _, ok := r.mem[key]; ok {
+		return
+	}
+	if r.memBytes+len(svg) > r.memLimit {
+		clear(r.mem)
+		r.memBytes = 0
+	}
 	r.mem[key] = svg
+	r.memBytes += len(svg)
 }
 
 func (r *Renderer) path(key [32]byte) string {

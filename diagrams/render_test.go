@@ -113,6 +113,25 @@ func TestRendererCache(t *testing.T) {
 	if m.Renders() != 1 {
 		t.Errorf("memory cache: renders = %d, want 1", m.Renders())
 	}
+
+	// Bounded: past memLimit the memory cache starts again, so a long-lived
+	// Renderer does not keep every drawing it ever made.
+	svg, _ := m.SVG(ctx, dot)
+	m.memLimit = 2*len(svg) + 1
+	other := DOT(sampleISMS().Neighbourhood("PRC-MR-01"), Options{})
+	third := DOT(sampleISMS().Neighbourhood("PRC-RISK-01"), Options{})
+	for _, d := range [][]byte{other, third} {
+		if _, err := m.SVG(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(m.mem) > 2 || m.memBytes > m.memLimit {
+		t.Errorf("memory cache past its limit: %d entries, %d bytes, limit %d", len(m.mem), m.memBytes, m.memLimit)
+	}
+	before := m.Renders()
+	if _, err := m.SVG(ctx, third); err != nil || m.Renders() != before {
+		t.Errorf("the latest drawing was dropped: err %v, renders %d → %d", err, before, m.Renders())
+	}
 }
 
 func TestSyntaxErrorLine(t *testing.T) {

@@ -858,13 +858,20 @@ var builtinTheme = sync.OnceValues(func() (*view.Theme, diag.List) { return view
 
 // diagramRenderer returns the build's diagram layout: the caller's (the
 // CLI's keeps drawings on disk in DiagramCacheDir; serve keeps one across
-// rebuilds), else one that caches in memory for this build only.
+// rebuilds), else the process's, which caches in memory.
 func diagramRenderer(o Options) *diagrams.Renderer {
 	if o.Diagrams != nil {
 		return o.Diagrams
 	}
-	return diagrams.NewRenderer("")
+	return sharedDiagrams()
 }
+
+// sharedDiagrams lays out the diagrams of every build that brings no
+// Renderer of its own, so a site built again in the same process does not
+// lay out the same DOT text again: an SVG depends on nothing but its text.
+// The generator tests build the sample dozens of times; with a Renderer per
+// build, Graphviz's WebAssembly was a sixth of their CPU time.
+var sharedDiagrams = sync.OnceValue(func() *diagrams.Renderer { return diagrams.NewRenderer("") })
 
 // DiagramCacheDir is where the CLI keeps laid-out diagrams between builds:
 // isms/diagrams in the user's cache folder ($XDG_CACHE_HOME or ~/.cache
