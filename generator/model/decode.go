@@ -136,10 +136,13 @@ func decode(path, display string, src []byte, schema *Schema) (*Document, diag.L
 			"front-matter has no opening ---: the YAML above the --- line must start with a line of exactly \"---\"")
 		fm.YAML, d.line0 = yml, 1
 	}
-	var root yaml.Node
-	if err := yaml.Unmarshal(fm.YAML, &root); err != nil {
-		d.yamlError(err, fm.YAML)
-		return nil, d.diags
+	root, quick := quickYAML(fm.YAML)
+	if !quick {
+		root = &yaml.Node{}
+		if err := yaml.Unmarshal(fm.YAML, root); err != nil {
+			d.yamlError(err, fm.YAML)
+			return nil, d.diags
+		}
 	}
 	if len(root.Content) == 0 {
 		d.diags.Errorf(diag.Pos{Path: display, Line: 1, Col: 1}, "front-matter", "front-matter is empty: a document needs at least id, title, type and owner")
