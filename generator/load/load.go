@@ -11,6 +11,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"unicode/utf8"
 
@@ -186,13 +187,15 @@ type Fetching struct {
 	data   [][]byte
 	errs   []error
 	ready  []chan struct{}
+	// readers are the goroutines reading.
+	readers sync.WaitGroup
 }
 
 // Fetch starts reading the text of c's documents in the background, a
-// few at a time and in order, so that a caller can parse the first ones
-// while the rest are read (on a cold cache the time goes into waiting
-// for the disk, and each read fills only its own slot). It does not
-// change c.
+// few at a time and in order, so that a caller can do other work while
+// they are read, or parse the first ones while the rest are read (on a
+// cold cache the time goes into waiting for the disk; see Wait for a
+// warm one). Each read fills only its own slot. It does not change c.
 func (c Content) Fetch(fsys fs.FS, prefix string, lim Limits) *Fetching {
 	f := &Fetching{prefix: prefix, lim: lim.withDefaults(), docs: c.Docs,
 		data: make([][]byte, len(c.Docs)), errs: make([]error, len(c.Docs)), ready: make([]chan struct{}, len(c.Docs))}
@@ -201,15 +204,23 @@ func (c Content) Fetch(fsys fs.FS, prefix string, lim Limits) *Fetching {
 	}
 	var next atomic.Int64
 	for range min(8, len(c.Docs)) {
-		go func() {
+		f.readers.Go(func() {
 			for i := int(next.Add(1)) - 1; i < len(c.Docs); i = int(next.Add(1)) - 1 {
 				f.data[i], f.errs[i] = fs.ReadFile(fsys, c.Docs[i].Path)
 				close(f.ready[i])
 			}
-		}()
+		})
 	}
 	return f
 }
+
+// Wait waits until every document has been read. From a warm page cache
+// (the usual case: a checkout or an editor just wrote the files) reading
+// everything first and parsing after is faster than parsing while the
+// readers run: each reader holds a processor through its system calls,
+// and on two cores the parsers then got about 1.4 of them (10,000
+// documents: 11.95 → 11.06 s, CPU 21.8 → 20.0 s; reading took 0.3 s).
+func (f *Fetching) Wait() { f.readers.Wait() }
 
 // Doc waits for the text of document i and returns it, or why it is
 // not there: it could not be read, or it grew over the limit after the

@@ -1,6 +1,8 @@
 package load
 
 import (
+	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -202,5 +204,30 @@ func TestReadWarnsTemplateSources(t *testing.T) {
 	}
 	if strings.Count(got, "template-source") != 2 || len(c.Assets) != 3 || len(c.Docs) != 1 {
 		t.Errorf("assets %v, docs %d, diagnostics:\n%s", c.Assets, len(c.Docs), got)
+	}
+}
+
+// TestFetchWait: after Wait every document has been read, so a parser
+// that starts then never waits on a reader.
+func TestFetchWait(t *testing.T) {
+	fsys := fstest.MapFS{}
+	for i := range 50 {
+		fsys[fmt.Sprintf("d%02d.md", i)] = &fstest.MapFile{Data: []byte(fmt.Sprintf("---\nid: D%d\n---\n", i))}
+	}
+	c, diags := ListLimited(fsys, "content/", Limits{})
+	if len(diags) != 0 || len(c.Docs) != 50 {
+		t.Fatalf("listing: %d documents, %v", len(c.Docs), diags)
+	}
+	f := c.Fetch(fsys, "content/", Limits{})
+	f.Wait()
+	for i, ch := range f.ready {
+		select {
+		case <-ch:
+		default:
+			t.Fatalf("document %d not read after Wait", i)
+		}
+	}
+	if data, d := f.Doc(7); d != nil || !bytes.Contains(data, []byte("id: D7")) {
+		t.Errorf("Doc(7) = %q, %v", data, d)
 	}
 }
