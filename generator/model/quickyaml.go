@@ -43,21 +43,14 @@ func quickYAML(src []byte) (*yaml.Node, bool) {
 		}
 		if line[0] == ' ' || line[0] == '-' {
 			// An item of the sequence the last key opened.
-			ind := 0
-			for ind < len(line) && line[ind] == ' ' {
-				ind++
-			}
+			ind := skipSpaces(line, 0)
 			if seq == nil || !bytes.HasPrefix(line[ind:], []byte("- ")) || seqIndent >= 0 && ind != seqIndent {
 				return nil, false
 			}
 			if seqIndent < 0 {
 				seqIndent, seq.Line, seq.Column = ind, n, ind+1
 			}
-			at := ind + 2
-			for at < len(line) && line[at] == ' ' {
-				at++
-			}
-			item, end, ok := flowNode(line, at, n, false)
+			item, end, ok := flowNode(line, skipSpaces(line, ind+2), n, false)
 			if !ok || !blankFrom(line, end) {
 				return nil, false
 			}
@@ -73,10 +66,7 @@ func quickYAML(src []byte) (*yaml.Node, bool) {
 			return nil, false
 		}
 		key := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: string(line[:colon]), Line: n, Column: 1}
-		at := colon + 1
-		for at < len(line) && line[at] == ' ' {
-			at++
-		}
+		at := skipSpaces(line, colon+1)
 		var val *yaml.Node
 		if at == len(line) {
 			val = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
@@ -201,7 +191,7 @@ func flowNode(line []byte, at, n int, flow bool) (node *yaml.Node, end int, ok b
 		if flow && (c == ',' || c == ']' || c == '}') {
 			break
 		}
-		if c < utf8.RuneSelf && !isASCIILetter(c) && !isASCIIDigit(c) && bytes.IndexByte([]byte(" ._/()+,-@&'!?%=;*~$"), c) < 0 {
+		if c < utf8.RuneSelf && !isASCIILetter(c) && !isASCIIDigit(c) && strings.IndexByte(" ._/()+,-@&'!?%=;*~$", c) < 0 {
 			return nil, 0, false
 		}
 		if c != ' ' {
@@ -265,14 +255,14 @@ func plainTag(v string) (string, bool) {
 	}
 	numeric := true
 	for i := 0; i < len(v); i++ {
-		if c := v[i]; !isASCIIDigit(c) && !bytes.ContainsRune([]byte(".eE+-_"), rune(c)) {
+		if c := v[i]; !isASCIIDigit(c) && strings.IndexByte(".eE+-_", c) < 0 {
 			numeric = false
 		}
 	}
 	if !numeric {
 		return "!!str", true
 	}
-	if dot := bytes.IndexByte([]byte(v), '.'); dot > 0 && dot < len(v)-1 && allDigits(v[:dot]) && allDigits(v[dot+1:]) {
+	if dot := strings.IndexByte(v, '.'); dot > 0 && dot < len(v)-1 && allDigits(v[:dot]) && allDigits(v[dot+1:]) {
 		return "!!float", true
 	}
 	return "", false
