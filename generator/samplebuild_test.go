@@ -5,6 +5,8 @@ import (
 	"os"
 	"sync"
 	"testing"
+
+	"github.com/isms-project/isms/internal/testmode"
 )
 
 // Every test of this package calls t.Parallel: they share nothing but
@@ -40,6 +42,7 @@ func sampleBuild(t testing.TB) *Result {
 
 // TestMain removes the shared fixtures made outside any test's TempDir.
 func TestMain(m *testing.M) {
+	testmode.BuildHeavy()
 	code := m.Run()
 	if theCanary.tmp != "" {
 		os.RemoveAll(theCanary.tmp)

@@ -16,6 +16,7 @@ package testmode
 import (
 	"flag"
 	"os"
+	"runtime/debug"
 	"testing"
 )
 
@@ -59,4 +60,18 @@ func Rounds(quick, full int) int {
 func Fuzzing() bool {
 	f := flag.Lookup("test.fuzz")
 	return f != nil && f.Value.String() != ""
+}
+
+// TestGC is the collector's target (GOGC) that BuildHeavy sets.
+const TestGC = 400
+
+// BuildHeavy tunes a test process that builds hundreds of small sites:
+// the collector runs a quarter as often (GOGC=400 unless GOGC is set),
+// which in the generator package's tests was 0.6 of its 7.8 s of CPU, for
+// about 100 MB more memory. Call it from TestMain before m.Run. It
+// changes how often memory is collected, never what a test sees.
+func BuildHeavy() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(TestGC)
+	}
 }

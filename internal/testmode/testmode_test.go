@@ -1,6 +1,9 @@
 package testmode
 
-import "testing"
+import (
+	"runtime/debug"
+	"testing"
+)
 
 func TestFull(t *testing.T) {
 	t.Setenv(Env, "")
@@ -32,5 +35,19 @@ func TestSlowSkips(t *testing.T) {
 	t.Run("full", slow)
 	if ran == testing.Short() {
 		t.Fatalf("with %s=full and -short %v, Slow ran the test: %v", Env, testing.Short(), ran)
+	}
+}
+
+func TestBuildHeavy(t *testing.T) {
+	t.Setenv("GOGC", "")
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	BuildHeavy()
+	if got := debug.SetGCPercent(100); got != TestGC {
+		t.Errorf("GOGC %d after BuildHeavy, want %d", got, TestGC)
+	}
+	t.Setenv("GOGC", "50")
+	BuildHeavy()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("BuildHeavy changed GOGC to %d though GOGC was set", got)
 	}
 }
