@@ -169,6 +169,7 @@ func TestMemoFSListings(t *testing.T) {
 // requests that race the speculation and the build read no torn state
 // (run with -race).
 func TestServeDeferredPagesDuringSpeculation(t *testing.T) {
+	t.Parallel()
 	dir := bigSite(t, 12)
 	s, hs := newServer(t, dir)
 	st := openStream(t, hs.URL)
@@ -227,6 +228,7 @@ func TestServeDeferredPagesDuringSpeculation(t *testing.T) {
 // large site takes seconds) is named changed by the build that follows:
 // the browser got the page from before the save.
 func TestServeDeferredPageMadeDuringSave(t *testing.T) {
+	t.Parallel()
 	dir := bigSite(t, 12)
 	s, hs := newServer(t, dir)
 	st := openStream(t, hs.URL)

@@ -641,6 +641,7 @@ func TestServeSpeculatesBodyEdit(t *testing.T) {
 // renamed): the overlay shows the error and the last good build — not
 // the speculation — is served again.
 func TestServeSpeculationThenFailedBuild(t *testing.T) {
+	t.Parallel()
 	files := maps.Clone(smallSite)
 	files["content/manual/manual.md"] += "See [the steps](../processes/review.md#steps).\n"
 	dir := writeSite(t, files)
@@ -693,6 +694,7 @@ func TestServeMemoryLimit(t *testing.T) {
 // the last good build, which differ from what they show, so its event
 // names the page.
 func TestServeSpeculationFailedThenReverted(t *testing.T) {
+	t.Parallel()
 	files := maps.Clone(smallSite)
 	files["content/manual/manual.md"] += "See [the steps](../processes/review.md#steps).\n"
 	dir := writeSite(t, files)
@@ -722,6 +724,7 @@ func TestServeSpeculationFailedThenReverted(t *testing.T) {
 // save whole (an edition's tree is redacted as a whole), and a body edit
 // of a document above its max shows nowhere.
 func TestServeEditionNeverSpeculates(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, map[string]string{
 		"isms.yaml":             "editions:\n  staff: { max: internal }\n",
 		"content/policies/a.md": "---\nid: POL-A\ntitle: Open policy\ntype: policy\nowner: X\nreviewed: 2026-10-01\n---\nOpen text.\n",

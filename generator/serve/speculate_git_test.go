@@ -16,6 +16,7 @@ import (
 // text names the commit again; each time the build renders the same
 // bytes and sends no second event.
 func TestServeSpeculationInGit(t *testing.T) {
+	t.Parallel()
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("no git binary")
 	}
