@@ -1,11 +1,18 @@
 package generator
 
 import (
+	"bytes"
+	"context"
+	"fmt"
 	"html"
+	"io/fs"
 	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/isms-project/isms/generator/view"
+	"github.com/isms-project/isms/themes"
 )
 
 func TestPrintManual(t *testing.T) {
@@ -111,3 +118,46 @@ func TestPrintCopyIsWhole(t *testing.T) {
 
 // attrRE finds the attributes that name or point at ids.
 var attrRE = regexp.MustCompile(`\s(id|href|xlink:href)="([^"]*)"`)
+
+// TestPrintSectionFails: a document's section of the auditor's copy that
+// the theme cannot make fails the build with the theme's message, in a
+// build in memory and in one writing its files as it goes (which makes
+// the copy as it writes it); the documents before it were made, and
+// none after it.
+func TestPrintSectionFails(t *testing.T) {
+	t.Parallel()
+	site := fstest.MapFS{}
+	for i := range 200 {
+		site[fmt.Sprintf("content/policies/p%03d.md", i)] = &fstest.MapFile{Data: fmt.Appendf(nil,
+			"---\nid: POL-%03d\ntitle: Policy %03d\ntype: policy\nowner: CISO\nreviewed: 2026-01-01\n---\nBody %03d.\n", i, i, i)}
+	}
+	layout, err := fs.ReadFile(themes.Default(), "layouts/print.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The section of POL-150 calls a method its view does not have.
+	site["themes/default/layouts/print.html"] = &fstest.MapFile{Data: bytes.Replace(layout, []byte(`{{define "print-doc" -}}`),
+		[]byte(`{{define "print-doc" -}}{{if eq .Doc.ID "POL-150"}}{{.Doc.NoSuchField}}{{end}}`), 1)}
+	for _, sink := range []bool{false, true} {
+		o := Options{Site: site, Today: asOf}
+		ms := &mapSink{files: view.Tree{}}
+		if sink {
+			o.Sink = ms
+		}
+		res, err := Build(context.Background(), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := res.Diags.String()
+		if !res.Diags.HasErrors() || !strings.Contains(d, "themes/layouts/print.html") || !strings.Contains(d, "NoSuchField") {
+			t.Errorf("sink %v: diagnostics\n%s", sink, d)
+		}
+		if sink {
+			page := string(ms.files["print/index.html"])
+			if !strings.Contains(page, `id="doc-pol-149"`) || strings.Contains(page, `id="doc-pol-150"`) || strings.Contains(page, `id="doc-pol-199"`) {
+				t.Errorf("the copy written: 149 %v, 150 %v, 199 %v", strings.Contains(page, `id="doc-pol-149"`),
+					strings.Contains(page, `id="doc-pol-150"`), strings.Contains(page, `id="doc-pol-199"`))
+			}
+		}
+	}
+}

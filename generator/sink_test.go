@@ -1,7 +1,6 @@
 package generator
 
 import (
-	"bytes"
 	"context"
 	"maps"
 	"os"
@@ -19,14 +18,18 @@ import (
 type mapSink struct {
 	mu     sync.Mutex
 	files  view.Tree
-	pieces []string // files written with WriteParts
+	pieces []string // files written with WriteStream
 }
 
-func (s *mapSink) WriteParts(name string, parts [][]byte) error {
+func (s *mapSink) WriteStream(name string, stream func(write func([]byte) error) error) error {
 	s.mu.Lock()
 	s.pieces = append(s.pieces, name)
 	s.mu.Unlock()
-	return s.Write(name, bytes.Join(parts, nil))
+	var b []byte
+	if err := stream(func(p []byte) error { b = append(b, p...); return nil }); err != nil {
+		return err
+	}
+	return s.Write(name, b)
 }
 
 func (s *mapSink) Write(name string, data []byte) error {

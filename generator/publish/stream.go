@@ -118,11 +118,14 @@ func (s *Stream) Write(name string, data []byte) error {
 	return s.write(oneFile{name: name, data: data})
 }
 
-// WriteParts is Write for a file given in pieces, written one after the
-// other without being joined (render.PartsSink): the print page is 135 MB
-// at 10,000 documents, the documents' bodies it is made of as many again.
-func (s *Stream) WriteParts(name string, parts [][]byte) error {
-	return s.write(oneFile{name: name, parts: parts})
+// WriteStream is Write for a file made as it is written (render.StreamSink):
+// stream hands write the file's bytes in order, and returns write's
+// error or its own, which fails the file as a write error would. The
+// print page is 135 MB at 10,000 documents: it is written as its
+// documents are made, never held whole. A file written this way is
+// always written anew, never compared with the earlier build's.
+func (s *Stream) WriteStream(name string, stream func(write func([]byte) error) error) error {
+	return s.write(oneFile{name: name, stream: stream})
 }
 
 func (s *Stream) write(one oneFile) error {
@@ -333,55 +336,44 @@ func (s *Stream) Written() int {
 
 // oneFile is an fs.FS of one file, for same and createFile.
 type oneFile struct {
-	name  string
-	data  []byte
-	parts [][]byte // the file in pieces, when data is nil
+	name   string
+	data   []byte
+	stream func(write func([]byte) error) error // the file as it is made, when data is nil
 }
 
 func (f oneFile) Open(name string) (fs.File, error) {
 	if name != f.name {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
 	}
-	if f.parts != nil {
-		pf := &partsFile{parts: f.parts}
-		for _, p := range f.parts {
-			pf.size += int64(len(p))
-		}
-		pf.info = memInfo{name: path.Base(name), size: pf.size}
-		return pf, nil
+	if f.stream != nil {
+		return &streamFile{info: memInfo{name: path.Base(name), size: -1}, stream: f.stream}, nil
 	}
 	return &memFile{info: memInfo{name: path.Base(name), size: int64(len(f.data))}, r: bytes.NewReader(f.data)}, nil
 }
 
-// partsFile reads the pieces of a file one after the other.
-type partsFile struct {
-	info  memInfo
-	size  int64
-	parts [][]byte
-	at    int // bytes of parts[0] read
+// streamFile is a file made as it is written: it is only written
+// (io.Copy calls WriteTo), once. Its size is not known (-1), so same
+// never finds it unchanged.
+type streamFile struct {
+	info   memInfo
+	stream func(write func([]byte) error) error
 }
 
-func (f *partsFile) Stat() (fs.FileInfo, error) { return f.info, nil }
-func (f *partsFile) Close() error               { return nil }
+func (f *streamFile) Stat() (fs.FileInfo, error) { return f.info, nil }
+func (f *streamFile) Close() error               { return nil }
 
-func (f *partsFile) Read(p []byte) (int, error) {
-	n := 0
-	for n < len(p) && len(f.parts) > 0 {
-		k := copy(p[n:], f.parts[0][f.at:])
-		n += k
-		if f.at += k; f.at == len(f.parts[0]) {
-			f.parts, f.at = f.parts[1:], 0
-		}
-	}
-	if n == 0 && len(p) > 0 {
-		return 0, io.EOF
-	}
-	return n, nil
+func (f *streamFile) Read([]byte) (int, error) {
+	return 0, errors.New("publish: a file made as it is written is read only through WriteTo")
 }
 
-// WriteTo writes the pieces gathered into writes of about 1 MiB: the
-// print page's are ten thousand bodies of a few kilobytes.
-func (f *partsFile) WriteTo(w io.Writer) (int64, error) {
+// WriteTo runs the stream, its pieces gathered into writes of about
+// 1 MiB: the print page's are ten thousand sections of a few kilobytes.
+func (f *streamFile) WriteTo(w io.Writer) (int64, error) {
+	if f.stream == nil {
+		return 0, errors.New("publish: a file made as it is written is written once")
+	}
+	stream := f.stream
+	f.stream = nil
 	const chunk = 1 << 20
 	var total int64
 	buf := make([]byte, 0, chunk)
@@ -394,26 +386,25 @@ func (f *partsFile) WriteTo(w io.Writer) (int64, error) {
 		buf = buf[:0]
 		return err
 	}
-	for len(f.parts) > 0 {
-		p := f.parts[0][f.at:]
-		f.parts, f.at = f.parts[1:], 0
+	err := stream(func(p []byte) error {
 		if len(p) >= chunk/4 {
 			if err := flush(); err != nil {
-				return total, err
+				return err
 			}
 			n, err := w.Write(p)
 			total += int64(n)
-			if err != nil {
-				return total, err
-			}
-			continue
+			return err
 		}
 		if len(buf)+len(p) > chunk {
 			if err := flush(); err != nil {
-				return total, err
+				return err
 			}
 		}
 		buf = append(buf, p...)
+		return nil
+	})
+	if err != nil {
+		return total, err
 	}
 	return total, flush()
 }

@@ -1,9 +1,9 @@
 package render
 
 import (
-	"bytes"
 	"cmp"
 	"context"
+	"errors"
 	"html/template"
 	"slices"
 
@@ -61,13 +61,17 @@ func (l *lender) data(p report.Page, marking string) *view.PageData {
 	return &view.PageData{Site: &site, Kind: cmp.Or(p.Kind, p.Layout), Title: p.Title, URL: p.URL, Crumbs: p.Crumbs, Data: p.Data, Marking: marking}
 }
 
+// errStreamed is a page made as it is written handed to page or pageTo:
+// publishPages writes such pages itself.
+var errStreamed = errors.New("a page made as it is written (report.Page.Stream) goes through publishPages")
+
 // page renders one page a report published: its bytes as they are, or
 // its layout in the site frame, reused from the previous build while its
 // data and the navigation are unchanged.
 func (l *lender) page(p report.Page, marking string) ([]byte, error) {
 	if p.Layout == "" {
-		if p.Parts != nil {
-			return bytes.Join(p.Parts, nil), nil
+		if p.Stream != nil {
+			return nil, errStreamed
 		}
 		return p.Bytes, nil
 	}
@@ -79,8 +83,8 @@ func (l *lender) page(p report.Page, marking string) ([]byte, error) {
 // theme's buffer, valid only until use returns.
 func (l *lender) pageTo(p report.Page, marking string, use func(b []byte) error) error {
 	if p.Layout == "" {
-		if p.Parts != nil {
-			return use(bytes.Join(p.Parts, nil))
+		if p.Stream != nil {
+			return errStreamed
 		}
 		return use(p.Bytes)
 	}

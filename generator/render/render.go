@@ -64,10 +64,11 @@ type Sink interface {
 	Write(name string, data []byte) error
 }
 
-// PartsSink is a sink that writes a file given in pieces (report.Page's
-// Parts) without joining them first; to any other sink they are joined.
-type PartsSink interface {
-	WriteParts(name string, parts [][]byte) error
+// StreamSink is a sink that writes a file as it is made (report.Page's
+// Stream) without holding it whole; for any other sink it is gathered
+// first. stream returns write's error or its own.
+type StreamSink interface {
+	WriteStream(name string, stream func(write func([]byte) error) error) error
 }
 
 // Taint is the classification rank of every file of a tree (the
@@ -602,16 +603,32 @@ func (in *renderInput) publishPages(r *lender, reps []report.Report, skip func(r
 	if reserve != nil {
 		claimed = reserve(jobs)
 	}
+	sdiags := make([]diag.List, len(jobs)) // the problems of pages made as they are written
 	par.Do(len(jobs), func(k int) {
-		if reserve == nil {
-			jobs[k].b, ferrs[k] = r.page(src[k], in.marking(jobs[k].rank))
+		if pg := src[k]; pg.Stream != nil && pg.Layout == "" {
+			src[k] = report.Page{}
+			ss, ok := in.sink.(StreamSink)
+			switch {
+			case reserve != nil && !claimed[k]:
+			case reserve != nil && ok:
+				jobs[k].err = ss.WriteStream(jobs[k].url, func(write func([]byte) error) error {
+					var err error
+					sdiags[k], err = pg.Stream(write)
+					return err
+				})
+			default:
+				var b []byte
+				sdiags[k], _ = pg.Stream(func(p []byte) error { b = append(b, p...); return nil })
+				if reserve == nil {
+					jobs[k].b = b
+				} else {
+					jobs[k].err = in.sink.Write(jobs[k].url, b)
+				}
+			}
 			return
 		}
-		if ps, ok := in.sink.(PartsSink); ok && src[k].Parts != nil && src[k].Layout == "" {
-			if claimed[k] {
-				jobs[k].err = ps.WriteParts(jobs[k].url, src[k].Parts)
-			}
-			src[k] = report.Page{}
+		if reserve == nil {
+			jobs[k].b, ferrs[k] = r.page(src[k], in.marking(jobs[k].rank))
 			return
 		}
 		ferrs[k] = r.pageTo(src[k], in.marking(jobs[k].rank), func(b []byte) error {
@@ -624,6 +641,7 @@ func (in *renderInput) publishPages(r *lender, reps []report.Report, skip func(r
 	})
 	out := jobs[:0]
 	for k, j := range jobs {
+		diags = append(diags, sdiags[k]...)
 		if ferrs[k] != nil {
 			diags.Errorf(diag.Pos{Path: "themes/layouts/" + src[k].Layout + ".html"}, "theme", "%v", ferrs[k])
 			continue

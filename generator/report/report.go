@@ -177,11 +177,13 @@ type Page struct {
 	Data    any
 	Scripts []string // extra scripts, relative to the root
 	Bytes   []byte
-	// Parts is Bytes in pieces, one after the other, for a page too big
-	// to put together (the print page, 135 MB at 10,000 documents): a
-	// build writing files as it goes writes the pieces without joining
-	// them. A page without a Layout has Bytes or Parts.
-	Parts [][]byte
+	// Stream, for a page without a Layout too big to hold whole (the
+	// print page, 135 MB at 10,000 documents), makes the page: it hands
+	// write the page's bytes in order as it makes them, and returns the
+	// page's problems and write's first error, which ends it. A build
+	// writing files as it goes writes the bytes as they come; any other
+	// gathers them. A page without a Layout has Bytes or Stream.
+	Stream func(write func([]byte) error) (diag.List, error) `json:"-"`
 	// Sources are the documents whose content the page shows: the page
 	// is classified as the highest of them (nil = every document of the
 	// build, which is what a page drawn from the whole site is), and at

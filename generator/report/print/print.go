@@ -105,29 +105,8 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 		}
 	}
 	d := &PrintData{}
-	var bodies [][][]byte // each section's documents, spliced into the page
-	var scripts []string  // the Mermaid scripts, when a document has a diagram for them
-	type docRef struct {
-		sec, i int    // the document's place in bodies and d.Sections
-		url    string // its page, relative to the root
-	}
-	var docs []docRef
-	// Each section's documents in order, then every document's body and
-	// fragment side by side (at 10,000 documents, 1.2 s of work that ran
-	// alone while the other reports had finished), then put together in
-	// order, reporting what failed as one after the other would have: a
-	// body that fails is an error (the build fails), and the first
-	// fragment that fails ends it.
-	type made struct {
-		p        *link.Page
-		number   string
-		body     []byte
-		frag     []byte
-		pd       PrintDoc
-		bodyErr  error
-		frameErr error
-	}
-	var secs [][]made
+	var scripts []string // the Mermaid scripts, when a document has a diagram for them
+	var secs [][]*link.Page
 	for _, typ := range model.Types {
 		ps := byType[typ]
 		if len(ps) == 0 {
@@ -141,50 +120,28 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 			}
 			return cmp.Or(cmp.Compare(a.Doc.Title, b.Doc.Title), cmp.Compare(a.Doc.Path, b.Doc.Path))
 		})
-		ms := make([]made, len(ps))
+		secs = append(secs, ps)
+	}
+	// The table of contents: each document's number, anchor and view.
+	// Their sections, bodies and all, are made as the page is written
+	// (see stream): at 10,000 documents the page is 135 MB, and a build
+	// writing files as it goes never holds it whole.
+	var flat []*link.Page
+	for _, ps := range secs {
+		flat = append(flat, ps...)
+	}
+	views := make([]*view.DocView, len(flat))
+	par.Do(len(flat), func(k int) { views[k] = r.View(flat[k]) })
+	for _, ps := range secs {
+		sec := PrintSection{Number: fmt.Sprint(len(d.Sections) + 1), Title: model.TypeTitle(ps[0].Doc.Type), Anchor: "section-" + ps[0].Doc.Type}
 		for i, p := range ps {
-			ms[i] = made{p: p, number: fmt.Sprintf("%d.%d", len(secs)+1, i+1)}
-		}
-		secs = append(secs, ms)
-	}
-	var flat []*made
-	for i := range secs {
-		for j := range secs[i] {
-			flat = append(flat, &secs[i][j])
-		}
-	}
-	par.Do(len(flat), func(k int) {
-		m := flat[k]
-		if m.body, m.bodyErr = r.Body(m.p); m.bodyErr != nil {
-			return
-		}
-		m.pd = PrintDoc{Number: m.number, Anchor: docAnchor(m.p), Doc: r.View(m.p), Content: template.HTML(m.body)}
-		m.frag, m.frameErr = r.Fragment("print:"+m.p.URL, "print", "print-doc", m.pd, m.body)
-		// The table of contents needs the rest, not a second copy of the body.
-		m.body, m.pd.Content = nil, ""
-	})
-	for _, ms := range secs {
-		sec := PrintSection{Number: fmt.Sprint(len(d.Sections) + 1), Title: model.TypeTitle(ms[0].p.Doc.Type), Anchor: "section-" + ms[0].p.Doc.Type}
-		var parts [][]byte
-		for _, m := range ms {
-			p := m.p
-			if m.bodyErr != nil {
-				diags.Errorf(diag.Pos{Path: p.Display}, "render", "%v", m.bodyErr)
-				continue
-			}
 			if p.MD != nil && p.MD.Mermaid && scripts == nil {
 				scripts = view.MermaidScripts
 			}
-			if m.frameErr != nil {
-				diags.Errorf(diag.Pos{Path: "themes/layouts/print.html"}, "theme", "%v", m.frameErr)
-				return nil, diags
-			}
-			docs = append(docs, docRef{len(d.Sections), len(sec.Docs), p.URL})
-			sec.Docs = append(sec.Docs, m.pd)
-			parts = append(parts, m.frag)
+			sec.Docs = append(sec.Docs, PrintDoc{Number: fmt.Sprintf("%s.%d", sec.Number, i+1), Anchor: docAnchor(p), Doc: views[0]})
+			views = views[1:]
 		}
 		sec.HTML = template.HTML(printMarker(len(d.Sections)))
-		bodies = append(bodies, parts)
 		d.Count += len(sec.Docs)
 		d.Sections = append(d.Sections, sec)
 	}
@@ -201,30 +158,24 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 			pages = append(pages, pg)
 		}
 	}
-	// Every document's and report's ids and links, side by side.
+	// Every report's ids and links, side by side.
 	copyKey := cm.key()
 	htmls := make([][]byte, len(pages))
-	errs := make([]error, len(pages)+len(docs))
-	par.Do(len(pages)+len(docs), func(k int) {
-		if k < len(pages) {
-			pg, pp := pages[k], sec.Parts[k]
-			htmls[k], errs[k] = r.Memo("print-part:"+pg.URL, struct {
-				Part PrintPart
-				Page report.Page
-				Copy [32]byte
-			}{pp, pg, copyKey}, func() ([]byte, error) { return rep.part(r, cm, pg, pp, false) })
-			if errors.Is(errs[k], errNoMain) {
-				// Without <main> the part holds the whole frame, navigation
-				// and all, which the key above does not name: not cached.
-				htmls[k], errs[k] = rep.part(r, cm, pg, pp, true)
-			}
-			return
+	errs := make([]error, len(pages))
+	par.Do(len(pages), func(k int) {
+		pg, pp := pages[k], sec.Parts[k]
+		htmls[k], errs[k] = r.Memo("print-part:"+pg.URL, struct {
+			Part PrintPart
+			Page report.Page
+			Copy [32]byte
+		}{pp, pg, copyKey}, func() ([]byte, error) { return rep.part(r, cm, pg, pp, false) })
+		if errors.Is(errs[k], errNoMain) {
+			// Without <main> the part holds the whole frame, navigation
+			// and all, which the key above does not name: not cached.
+			htmls[k], errs[k] = rep.part(r, cm, pg, pp, true)
 		}
-		at := docs[k-len(pages)]
-		frag, pd := bodies[at.sec][at.i], d.Sections[at.sec].Docs[at.i]
-		bodies[at.sec][at.i] = cm.rewrite(make([]byte, 0, len(frag)+len(frag)/16), frag, at.url, pd.Anchor, true)
 	})
-	for k, err := range errs[:len(pages)] {
+	for k, err := range errs {
 		if err != nil {
 			diags.Errorf(diag.Pos{Path: "themes/layouts/" + pages[k].Layout + ".html"}, "theme", "%v", err)
 			return nil, diags
@@ -232,37 +183,115 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 	}
 	if len(pages) > 0 {
 		sec.HTML = template.HTML(printMarker(len(d.Sections)))
-		bodies = append(bodies, htmls)
 		d.Sections = append(d.Sections, sec)
 	}
 	// Framed, not published as a page: a page's cache key is its data's
-	// JSON, which leaves the bodies out; the fragments above are what is
-	// cached.
+	// JSON, which leaves the bodies out; the fragments are what is cached.
 	const title = "The auditor's copy for print"
 	frame, err := r.Frame(report.Page{URL: "print/", Layout: "print", Title: title, Crumbs: report.Crumbs(title), Data: d, Scripts: scripts})
 	if err != nil {
 		diags.Errorf(diag.Pos{Path: "themes/layouts/print.html"}, "theme", "%v", err)
 		return nil, diags
 	}
-	return []report.Page{{URL: "print/index.html", Parts: splicePrint(frame, bodies)}}, diags
+	pieces := splicePrint(frame, len(d.Sections))
+	stream := func(write func([]byte) error) (diag.List, error) {
+		var diags diag.List
+		for _, pc := range pieces {
+			var err error
+			switch {
+			case pc.sec < 0:
+				err = write(pc.frame)
+			case pc.sec < len(secs):
+				var stop bool
+				stop, err = rep.section(r, cm, secs[pc.sec], d.Sections[pc.sec].Docs, write, &diags)
+				if stop {
+					return diags, nil
+				}
+			default:
+				for _, h := range htmls {
+					if err = write(h); err != nil {
+						break
+					}
+				}
+			}
+			if err != nil {
+				return diags, err
+			}
+		}
+		return diags, nil
+	}
+	return []report.Page{{URL: "print/index.html", Stream: stream}}, diags
+}
+
+// ahead is how many documents' sections are made ahead of the one being
+// written: enough to keep every core busy, a megabyte or so.
+const ahead = 64
+
+// section writes the sections of a section's documents in order, made on
+// every core a few ahead of the writing: each one's body and fragment,
+// its ids and links rewritten for the copy. A body that fails is an error
+// (the build fails) and its document is left out; the first fragment that
+// fails ends the page (stop).
+func (*Report) section(r report.Renderer, cm *copyMap, ps []*link.Page, docs []PrintDoc, write func([]byte) error, diags *diag.List) (stop bool, err error) {
+	type made struct {
+		b                 []byte
+		bodyErr, frameErr error
+	}
+	ms := make([]made, len(ps))
+	par.Ordered(len(ps), ahead, func(i int) {
+		p, pd := ps[i], docs[i]
+		body, err := r.Body(p)
+		if err != nil {
+			ms[i].bodyErr = err
+			return
+		}
+		pd.Content = template.HTML(body)
+		frag, err := r.Fragment("print:"+p.URL, "print", "print-doc", pd, body)
+		if err != nil {
+			ms[i].frameErr = err
+			return
+		}
+		ms[i].b = cm.rewrite(make([]byte, 0, len(frag)+len(frag)/16), frag, p.URL, pd.Anchor, true)
+	}, func(i int) bool {
+		m := ms[i]
+		ms[i] = made{}
+		switch {
+		case m.bodyErr != nil:
+			diags.Errorf(diag.Pos{Path: ps[i].Display}, "render", "%v", m.bodyErr)
+			return true
+		case m.frameErr != nil:
+			diags.Errorf(diag.Pos{Path: "themes/layouts/print.html"}, "theme", "%v", m.frameErr)
+			stop = true
+			return false
+		}
+		err = write(m.b)
+		return err == nil
+	})
+	return stop, err
 }
 
 // printMarker stands in for section i's documents while print.html runs.
 // The page is the size of the whole ISMS (130 MB at 10,000 documents):
 // passing it through the template would copy it three times (fmt, the
-// growing buffer, the result), so the template sees a marker and
-// splicePrint puts the documents in its place, without copying them.
+// growing buffer, the result), so the template sees a marker and the
+// documents are written in its place as they are made.
 // Content cannot forge a marker: everything from content is escaped, and
-// the bodies are spliced in after the markers were found.
+// the documents are put in after the markers were found.
 func printMarker(i int) string { return fmt.Sprintf("<!--isms:print-section:%d-->", i) }
 
-// splicePrint replaces each marker in frame with its section's documents
-// (as often as the theme printed it), as the pieces of the page in order:
-// pieces of frame and the documents' bodies, none copied.
-func splicePrint(frame []byte, bodies [][][]byte) [][]byte {
+// printPiece is a piece of the print page: a piece of the frame (sec
+// -1), or where section sec's documents go.
+type printPiece struct {
+	frame []byte
+	sec   int
+}
+
+// splicePrint cuts frame at each marker of sections 0..n-1 (as often as
+// the theme printed it): the pieces of the page in order, none copied.
+func splicePrint(frame []byte, n int) []printPiece {
 	type hit struct{ at, end, sec int }
 	var hits []hit
-	for i := range bodies {
+	for i := range n {
 		m := []byte(printMarker(i))
 		for off := 0; ; {
 			j := bytes.Index(frame[off:], m)
@@ -274,14 +303,13 @@ func splicePrint(frame []byte, bodies [][][]byte) [][]byte {
 		}
 	}
 	slices.SortFunc(hits, func(a, b hit) int { return a.at - b.at })
-	var out [][]byte
+	var out []printPiece
 	last := 0
 	for _, h := range hits {
-		out = append(out, frame[last:h.at:h.at])
-		out = append(out, bodies[h.sec]...)
+		out = append(out, printPiece{frame: frame[last:h.at:h.at], sec: -1}, printPiece{sec: h.sec})
 		last = h.end
 	}
-	return append(out, frame[last:])
+	return append(out, printPiece{frame: frame[last:], sec: -1})
 }
 
 // part is a report's page as a part of the copy: the inside of its
