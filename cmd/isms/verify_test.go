@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/isms-project/isms/internal/testmode"
 )
 
 // buildSnapshot builds the repository's sample site as a snapshot into a
@@ -61,6 +64,13 @@ func sharedSnapshot(t *testing.T) string {
 }
 
 func TestMain(m *testing.M) {
+	// The CLI runs in this process and sets GOGC=80 for each build
+	// unless GOGC is set: set, it leaves the collector as BuildHeavy
+	// tuned it for these tests' forty-odd builds.
+	testmode.BuildHeavy()
+	if os.Getenv("GOGC") == "" {
+		os.Setenv("GOGC", strconv.Itoa(testmode.TestGC))
+	}
 	code := m.Run()
 	if sampleTmp != "" {
 		os.RemoveAll(sampleTmp)
