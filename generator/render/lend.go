@@ -32,8 +32,7 @@ func (l *lender) Frame(p report.Page) ([]byte, error) {
 
 func (l *lender) Fragment(key, layout, name string, data any, big []byte) ([]byte, error) {
 	return l.in.remember("fragment:"+key, func() ([]byte, error) {
-		h, err := l.in.theme.Fragment(layout, name, data)
-		return []byte(h), err
+		return l.in.theme.FragmentBytes(layout, name, data)
 	}, layout, name, data, big)
 }
 

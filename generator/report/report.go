@@ -182,7 +182,9 @@ type Page struct {
 	// write the page's bytes in order as it makes them, and returns the
 	// page's problems and write's first error, which ends it. A build
 	// writing files as it goes writes the bytes as they come; any other
-	// gathers them. A page without a Layout has Bytes or Stream.
+	// gathers them. write must not keep the bytes it is handed after it
+	// returns (the maker reuses them). A page without a Layout has Bytes
+	// or Stream.
 	Stream func(write func([]byte) error) (diag.List, error) `json:"-"`
 	// Sources are the documents whose content the page shows: the page
 	// is classified as the highest of them (nil = every document of the
