@@ -528,7 +528,7 @@ func (dp *docPages) pageTo(p *link.Page, use func(b []byte) error) error {
 		if err != nil {
 			return err
 		}
-		data.Content = template.HTML(body)
+		data.Content = view.BytesHTML(body)
 		site.Nav = dp.navs.For(p.Href)
 		return nil
 	}

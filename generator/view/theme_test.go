@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"unsafe"
 )
 
 func themeFS(main, css string) fstest.MapFS {
@@ -92,5 +93,16 @@ func TestLayoutCacheBounded(t *testing.T) {
 	}
 	if len(c.sets) != 2 || len(c.order) != 2 {
 		t.Errorf("%d sets, %d in order", len(c.sets), len(c.order))
+	}
+}
+
+func TestBytesHTML(t *testing.T) {
+	b := []byte("<p>body</p>")
+	h := BytesHTML(b)
+	if string(h) != "<p>body</p>" || unsafe.StringData(string(h)) != &b[0] {
+		t.Errorf("BytesHTML = %q, a copy: %v", h, unsafe.StringData(string(h)) != &b[0])
+	}
+	if BytesHTML(nil) != "" {
+		t.Error("BytesHTML(nil) is not empty")
 	}
 }

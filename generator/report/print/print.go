@@ -247,7 +247,7 @@ func (*Report) section(r report.Renderer, cm *copyMap, ps []*link.Page, docs []P
 			ms[i].bodyErr = err
 			return
 		}
-		pd.Content = template.HTML(body)
+		pd.Content = view.BytesHTML(body)
 		frag, err := r.Fragment("print:"+p.URL, "print", "print-doc", pd, body)
 		if err != nil {
 			ms[i].frameErr = err
