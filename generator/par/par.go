@@ -88,16 +88,17 @@ func Ordered(n, ahead int, produce func(i int), use func(i int) bool) {
 			}
 		})
 	}
+	// Then (and if use panics) a worker waiting for a token ends; tokens
+	// of indices made and not used stay, so none is taken after a stop.
+	defer func() {
+		close(quit)
+		wg.Wait()
+	}()
 	for i := range n {
 		<-done[i]
-		ok := use(i)
-		<-tokens
-		if !ok {
-			break
+		if !use(i) {
+			return
 		}
+		<-tokens
 	}
-	// A worker holding a token of an index made and not used, or waiting
-	// for one, ends here; tokens of indices made and not used stay.
-	close(quit)
-	wg.Wait()
 }

@@ -74,3 +74,25 @@ func TestOrdered(t *testing.T) {
 		}
 	}
 }
+
+// TestOrderedUsePanics: a use that panics ends Ordered with its workers.
+func TestOrderedUsePanics(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	before := runtime.NumGoroutine()
+	func() {
+		defer func() { recover() }()
+		Ordered(100, 4, func(int) {}, func(i int) bool {
+			if i == 3 {
+				panic("use")
+			}
+			return true
+		})
+	}()
+	for range 100 {
+		if runtime.NumGoroutine() <= before {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Errorf("%d goroutines left after a panic in use, %d before", runtime.NumGoroutine(), before)
+}

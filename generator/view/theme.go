@@ -65,6 +65,7 @@ func LoadTheme(fsys fs.FS) (*Theme, diag.List) {
 	}
 	var files []layoutFile
 	key := sha256.New()
+	unread := false // a layout that cannot be read is reported on every load: never cached
 	for _, e := range entries {
 		name := e.Name()
 		if e.IsDir() || path.Ext(name) != ".html" {
@@ -73,6 +74,7 @@ func LoadTheme(fsys fs.FS) (*Theme, diag.List) {
 		b, err := fs.ReadFile(fsys, "layouts/"+name)
 		files = append(files, layoutFile{name, b, err})
 		if err != nil {
+			unread = true
 			continue
 		}
 		fmt.Fprintf(key, "%d:%s%d:", len(name), name, len(b))
@@ -80,7 +82,7 @@ func LoadTheme(fsys fs.FS) (*Theme, diag.List) {
 	}
 	var sum [sha256.Size]byte
 	key.Sum(sum[:0])
-	if kinds, ok := parsedLayouts.get(sum); ok {
+	if kinds, ok := parsedLayouts.get(sum); ok && !unread {
 		t.kinds = kinds
 		return t, nil
 	}

@@ -1,6 +1,7 @@
 package view
 
 import (
+	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -105,4 +106,32 @@ func TestBytesHTML(t *testing.T) {
 	if BytesHTML(nil) != "" {
 		t.Error("BytesHTML(nil) is not empty")
 	}
+}
+
+// TestLoadThemeUnreadableLayout: a layout that cannot be read is reported
+// even when the layouts that can are those of a theme loaded before.
+func TestLoadThemeUnreadableLayout(t *testing.T) {
+	good := themeFS(`U {{template "part" .}}`, "")
+	if _, d := LoadTheme(good); len(d) != 0 {
+		t.Fatal(d)
+	}
+	bad := themeFS(`U {{template "part" .}}`, "")
+	bad["layouts/custom.html"] = &fstest.MapFile{Mode: fs.ModeSymlink | 0o777, Data: []byte("nowhere")}
+	_, d := LoadTheme(unreadable{bad, "layouts/custom.html"})
+	if len(d) != 1 || d[0].Pos.Path != "themes/layouts/custom.html" {
+		t.Fatalf("diagnostics %v, want one for layouts/custom.html", d)
+	}
+}
+
+// unreadable is an fs.FS in which one listed file cannot be opened.
+type unreadable struct {
+	fstest.MapFS
+	name string
+}
+
+func (u unreadable) Open(name string) (fs.File, error) {
+	if name == u.name {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrPermission}
+	}
+	return u.MapFS.Open(name)
 }

@@ -197,6 +197,7 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 	pieces := splicePrint(frame, len(d.Sections))
 	stream := func(write func([]byte) error) (diag.List, error) {
 		var diags diag.List
+		made := map[int]bool{} // sections whose problems are reported (a theme may print one twice)
 		for _, pc := range pieces {
 			var err error
 			switch {
@@ -204,7 +205,13 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 				err = write(pc.frame)
 			case pc.sec < len(secs):
 				var stop bool
-				stop, err = rep.section(r, cm, secs[pc.sec], d.Sections[pc.sec].Docs, write, &diags)
+				var again diag.List
+				to := &diags
+				if made[pc.sec] {
+					to = &again
+				}
+				made[pc.sec] = true
+				stop, err = rep.section(r, cm, secs[pc.sec], d.Sections[pc.sec].Docs, write, to)
 				if stop {
 					return diags, nil
 				}
