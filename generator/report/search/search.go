@@ -289,6 +289,9 @@ func fitText(secs [][3]string, limit int) [][3]string {
 // one allocation: runs of white space become one space, none at the ends.
 // Bytes that are not UTF-8 are kept as they are, as Fields keeps them.
 func collapseSpace(s string) string {
+	if collapsed(s) {
+		return s // most text is: no copy
+	}
 	var out strings.Builder
 	out.Grow(len(s))
 	run := -1 // where the run of non-space bytes being read started
@@ -317,6 +320,29 @@ func collapseSpace(s string) string {
 		out.WriteString(s[run:])
 	}
 	return out.String()
+}
+
+// collapsed reports whether s is ASCII with single spaces between words
+// and none at either end, as collapseSpace would leave it.
+func collapsed(s string) bool {
+	space := true // at the start, as after a space: a leading one is not collapsed
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= utf8.RuneSelf:
+			return false // the whole path looks at Unicode's spaces
+		case c == ' ':
+			if space {
+				return false
+			}
+			space = true
+		case asciiSpace[c]:
+			return false
+		default:
+			space = false
+		}
+	}
+	return !space || s == ""
 }
 
 // asciiSpace is unicode.IsSpace for ASCII.
