@@ -134,6 +134,7 @@ func (s *Stream) write(one oneFile) error {
 		return s.fail(err)
 	}
 	target := filepath.Join(s.work, filepath.FromSlash(name))
+	streamed := one.stream != nil // made as it is written: nothing to compare it with
 	switch {
 	case s.reuse:
 		if st, err := os.Lstat(target); err == nil && st.IsDir() {
@@ -142,12 +143,12 @@ func (s *Stream) write(one oneFile) error {
 			if err := os.RemoveAll(target); err != nil {
 				return s.fail(err)
 			}
-		} else if same(target, one, name) {
+		} else if !streamed && same(target, one, name) {
 			return nil
 		} else if err := os.Remove(target); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return s.fail(err)
 		}
-	case s.prev != "":
+	case s.prev != "" && !streamed:
 		old := filepath.Join(s.prev, filepath.FromSlash(name))
 		if same(old, one, name) && os.Link(old, target) == nil {
 			return nil
@@ -352,8 +353,8 @@ func (f oneFile) Open(name string) (fs.File, error) {
 }
 
 // streamFile is a file made as it is written: it is only written
-// (io.Copy calls WriteTo), once. Its size is not known (-1), so same
-// never finds it unchanged.
+// (io.Copy calls WriteTo), once. Its size is not known (-1); write never
+// compares it with an earlier build's.
 type streamFile struct {
 	info   memInfo
 	stream func(write func([]byte) error) error

@@ -228,6 +228,14 @@ func TestStreamAbortLeavesDest(t *testing.T) {
 		{"file and folder", func(s *Stream) error { s.Write("a", []byte("x")); s.Write("a/b.html", []byte("y")); return s.Commit() }},
 		{"folder and file", func(s *Stream) error { s.Write("a/b.html", []byte("x")); s.Write("a", []byte("y")); return s.Commit() }},
 		{"invalid", func(s *Stream) error { s.Write("../escape.html", []byte("x")); return s.Commit() }},
+		{"stream failed", func(s *Stream) error {
+			s.Write("index.html", []byte("x"))
+			s.WriteStream("print/index.html", func(write func([]byte) error) error {
+				write([]byte("the first half"))
+				return errBroken
+			})
+			return s.Commit()
+		}},
 		{"write failed", func(s *Stream) error {
 			s.Write("index.html", []byte("x"))
 			s.fail(errBroken)
@@ -254,7 +262,7 @@ func TestStreamAbortLeavesDest(t *testing.T) {
 				if tc.name != "abort" && err == nil {
 					t.Fatal("Commit succeeded")
 				}
-				if tc.name == "write failed" && !errors.Is(err, errBroken) {
+				if (tc.name == "write failed" || tc.name == "stream failed") && !errors.Is(err, errBroken) {
 					t.Errorf("Commit = %v, want the write's error", err)
 				}
 				if after := readTree(t, dest); !maps.Equal(before, after) {
