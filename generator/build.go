@@ -847,17 +847,9 @@ func loadTheme(site fs.FS, name string, check bool) (*view.Theme, diag.List) {
 	if check {
 		return nil, view.CheckTheme(top, themes.Default())
 	}
-	if top == nil {
-		return builtinTheme()
-	}
+	// view.LoadTheme parses each theme's layouts once per process.
 	return view.LoadTheme(themes.Overlay(top, themes.Default()))
 }
-
-// builtinTheme is the built-in theme, parsed once per process for every
-// site without a themes/ folder of its own (a Theme is read-only once
-// loaded, safe for concurrent builds): parsing it again for each build
-// was a fifth of the generator tests' time.
-var builtinTheme = sync.OnceValues(func() (*view.Theme, diag.List) { return view.LoadTheme(themes.Default()) })
 
 // diagramRenderer returns the build's diagram layout: the caller's (the
 // CLI's keeps drawings on disk in DiagramCacheDir; serve keeps one across

@@ -205,10 +205,9 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 				err = write(pc.frame)
 			case pc.sec < len(secs):
 				var stop bool
-				var again diag.List
 				to := &diags
 				if made[pc.sec] {
-					to = &again
+					to = new(diag.List)
 				}
 				made[pc.sec] = true
 				stop, err = rep.section(r, cm, secs[pc.sec], d.Sections[pc.sec].Docs, write, to)
