@@ -43,7 +43,24 @@ type Stream struct {
 	names map[string]bool
 	err   error // the first failed Write
 	ended bool
+
+	// Early writeback: see wrote.
+	every     int64          // writebackEvery; tests make it smaller
+	unflushed int64          // bytes written since the last writeback began
+	flushing  bool           // a writeback is running
+	flushes   sync.WaitGroup // the writeback running, waited for before Commit syncs or Abort removes
+	flushed   int            // writebacks begun, for tests
 }
+
+// writebackEvery is how many bytes a stream writes before it asks the
+// file system to start writing them to disk, in the background, while
+// the build goes on. Commit must make every file durable before the swap
+// (syncAll), and on Linux that is one syncfs that waits for the disk: at
+// 1,000 documents (76 MB) it took 60–80 ms, at 10,000 (599 MB) 0.5 s,
+// with both cores idle. Flushed as the build writes, that wait is spent
+// while the build still renders, and Commit's syncfs finds a few
+// megabytes left: 1–14 ms at 1,000 documents, 5 ms at 10,000 (strace -T).
+const writebackEvery = 16 << 20
 
 // Begin checks dest as Folder does, takes its lock and readies the folder
 // the files will go into. The caller must end the stream with Commit or
@@ -62,7 +79,7 @@ func (o Options) Begin(dest string) (*Stream, error) {
 		return nil, err
 	}
 	s := &Stream{o: o, dest: dest, parent: parent, name: name, unlock: unlock,
-		dirs: map[string]bool{".": true}, names: map[string]bool{}}
+		dirs: map[string]bool{".": true}, names: map[string]bool{}, every: writebackEvery}
 	if err := s.begin(); err != nil {
 		unlock()
 		return nil, err
@@ -154,10 +171,45 @@ func (s *Stream) write(one oneFile) error {
 			return nil
 		}
 	}
+	if streamed {
+		stream := one.stream
+		one.stream = func(write func([]byte) error) error {
+			return stream(func(b []byte) error {
+				err := write(b)
+				s.wrote(len(b))
+				return err
+			})
+		}
+	}
 	if err := createFile(target, one, name); err != nil {
 		return s.fail(err)
 	}
+	s.wrote(len(one.data))
 	return nil
+}
+
+// wrote counts n bytes written and, every writebackEvery bytes, starts
+// writing back what the stream wrote (see writebackEvery), one writeback
+// at a time. The writeback is a hint to the file system only: its
+// failure fails nothing, since Commit makes everything durable itself
+// and reports what goes wrong then.
+func (s *Stream) wrote(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.unflushed += int64(n)
+	if s.unflushed < s.every || s.flushing || s.ended {
+		return
+	}
+	s.unflushed, s.flushing = 0, true
+	s.flushed++
+	s.flushes.Add(1)
+	go func() {
+		defer s.flushes.Done()
+		startWriteback(s.work)
+		s.mu.Lock()
+		s.flushing = false
+		s.mu.Unlock()
+	}()
 }
 
 // claim checks name, records it, and makes the folders above it.
@@ -249,6 +301,7 @@ func (s *Stream) Commit() error {
 		s.abort()
 		return fmt.Errorf("publish %s: %w", s.dest, werr)
 	}
+	s.flushes.Wait()
 	old, err := s.commit()
 	if err != nil {
 		s.abort()
@@ -321,6 +374,7 @@ func (s *Stream) abort() {
 	if s.unlock == nil {
 		return
 	}
+	s.flushes.Wait()
 	if !s.reuse {
 		os.RemoveAll(s.work)
 	}

@@ -314,3 +314,73 @@ func TestStreamRefuses(t *testing.T) {
 	}
 	_ = fs.ErrNotExist
 }
+
+// TestStreamWritesBack: a stream asks the file system to write back what
+// it wrote as it goes (Stream.wrote), counting the pieces of a file made
+// as it is written as well as whole files; it changes nothing that is
+// published, and Commit and Abort wait for a writeback still running
+// (the race detector watches the work folder's removal).
+func TestStreamWritesBack(t *testing.T) {
+	t.Parallel()
+	base := t.TempDir()
+	dest := filepath.Join(base, "out")
+	site := fstest.MapFS{}
+	for i := range 40 {
+		site[fmt.Sprintf("d%d/index.html", i)] = &fstest.MapFile{Data: bytes.Repeat([]byte{byte('a' + i%26)}, 3000+i), Mode: fileMode}
+	}
+	big := bytes.Repeat([]byte("0123456789"), 1<<17) // 1.25 MiB in pieces
+	for _, commit := range []bool{true, false} {
+		s, err := Options{}.Begin(dest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.every = 64 << 10
+		var wg sync.WaitGroup
+		names := slices.Sorted(maps.Keys(site))
+		for w := range 3 {
+			wg.Go(func() {
+				for i := w; i < len(names); i += 3 {
+					if err := s.Write(names[i], site[names[i]].Data); err != nil {
+						t.Error(err)
+					}
+				}
+			})
+		}
+		wg.Wait()
+		before := s.flushed
+		err = s.WriteStream("print/index.html", func(write func([]byte) error) error {
+			for rest := big; len(rest) > 0; rest = rest[min(len(rest), 100<<10):] {
+				if err := write(rest[:min(len(rest), 100<<10)]); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.flushes.Wait()
+		if s.flushed == 0 || s.flushed == before && s.unflushed < s.every {
+			t.Errorf("writebacks: %d after the pages, %d after the stream (%d bytes not yet written back)", before, s.flushed, s.unflushed)
+		}
+		if !commit {
+			s.Abort()
+			if left, _ := filepath.Glob(filepath.Join(base, ".out.tmp*")); len(left) != 0 {
+				t.Errorf("Abort left %v", left)
+			}
+			continue
+		}
+		if err := s.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(filepath.Join(dest, "print", "index.html"))
+		if err != nil || !bytes.Equal(got, big) {
+			t.Fatalf("the streamed file: %d bytes, %v", len(got), err)
+		}
+		for n, f := range site {
+			if got, err := os.ReadFile(filepath.Join(dest, filepath.FromSlash(n))); err != nil || !bytes.Equal(got, f.Data) {
+				t.Fatalf("%s: %v", n, err)
+			}
+		}
+	}
+}
