@@ -268,11 +268,11 @@ func TestFolderLockTimeout(t *testing.T) {
 // t.Parallel (most tests of this package do; Go runs the others first).
 func failUnder(t *testing.T, dir string) {
 	t.Helper()
-	createFile = func(target string, files fs.FS, name string) error {
+	createFile = func(target string, files fs.FS, name string, chmod bool) error {
 		if strings.HasPrefix(target, dir+string(filepath.Separator)) {
 			return &os.PathError{Op: "write", Path: target, Err: syscall.ENOSPC}
 		}
-		return writeFile(target, files, name)
+		return writeFile(target, files, name, chmod)
 	}
 	t.Cleanup(func() { createFile = writeFile })
 }

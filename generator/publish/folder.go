@@ -246,6 +246,7 @@ func writeTree(dir string, files fs.FS, t tree, prev string, update bool) error 
 			return err
 		}
 	}
+	chmod := !modesHold(dir)
 	targets := make([]string, len(dirs))
 	for i, p := range dirs {
 		target := filepath.Join(dir, filepath.FromSlash(p))
@@ -263,8 +264,10 @@ func writeTree(dir string, files fs.FS, t tree, prev string, update bool) error 
 		if err != nil {
 			return err
 		}
-		if err := os.Chmod(target, dirMode); err != nil {
-			return err
+		if chmod {
+			if err := os.Chmod(target, dirMode); err != nil {
+				return err
+			}
 		}
 	}
 	dirs = targets
@@ -299,7 +302,7 @@ func writeTree(dir string, files fs.FS, t tree, prev string, update bool) error 
 						continue
 					}
 				}
-				if errs[i] = createFile(target, files, names[i]); errs[i] != nil {
+				if errs[i] = createFile(target, files, names[i], chmod); errs[i] != nil {
 					failed.Store(true)
 				}
 			}
@@ -361,13 +364,17 @@ const writers = 8
 // createFile is writeFile, except in tests that make it fail (a full disk).
 var createFile = writeFile
 
-func writeFile(target string, files fs.FS, name string) (err error) {
+// writeFile writes the file name of files as target, which must not
+// exist. With chmod false the caller knows that a new file gets fileMode
+// as it is (modesHold); true sets it, whatever the umask or a default ACL
+// made of it.
+func writeFile(target string, files fs.FS, name string, chmod bool) (err error) {
 	src, err := files.Open(name)
 	if err != nil {
 		return err
 	}
 	defer src.Close()
-	dst, err := os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode)
+	dst, err := createNew(target)
 	if err != nil {
 		return err
 	}
@@ -376,13 +383,41 @@ func writeFile(target string, files fs.FS, name string) (err error) {
 			err = cerr
 		}
 	}()
-	if err := dst.Chmod(fileMode); err != nil {
-		return err
+	if chmod {
+		if err := dst.Chmod(fileMode); err != nil {
+			return err
+		}
 	}
 	if _, err := io.Copy(dst, src); err != nil {
 		return fmt.Errorf("%s: %w", path.Clean(name), err)
 	}
 	return nil
+}
+
+// modesHold reports whether a file and a folder made in dir get fileMode
+// and dirMode as they are, so that setting them again (a system call for
+// each of the thousands a build writes) can be left out: it makes one of
+// each and looks. A folder made below dir inherits what dir passes on (a
+// default ACL), and the umask is the process's. Any doubt answers false.
+func modesHold(dir string) bool {
+	probe, err := os.MkdirTemp(dir, ".isms-modes-")
+	if err != nil {
+		return false
+	}
+	defer os.RemoveAll(probe)
+	sub := filepath.Join(probe, "d")
+	if err := os.Mkdir(sub, dirMode); err != nil {
+		return false
+	}
+	file := filepath.Join(sub, "f")
+	f, err := createNew(file)
+	if err != nil {
+		return false
+	}
+	f.Close()
+	ds, derr := os.Lstat(sub)
+	fi, ferr := os.Lstat(file)
+	return derr == nil && ferr == nil && ds.Mode() == fs.ModeDir|dirMode && fi.Mode() == fileMode
 }
 
 // syncPath fsyncs a file or folder.

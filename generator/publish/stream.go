@@ -35,6 +35,7 @@ type Stream struct {
 	spare, work  string
 	prev         string // dest, to hard-link unchanged files from (a fresh work folder only)
 	reuse        bool   // work is the spare: an earlier build brought up to date
+	chmod        bool   // new files and folders need their modes set (modesHold)
 	foreign      bool
 	unlock       func()
 
@@ -124,6 +125,7 @@ func (s *Stream) begin() error {
 		}
 		return err
 	}
+	s.chmod = !modesHold(s.work)
 	return nil
 }
 
@@ -181,7 +183,7 @@ func (s *Stream) write(one oneFile) error {
 			})
 		}
 	}
-	if err := createFile(target, one, name); err != nil {
+	if err := createFile(target, one, name, s.chmod); err != nil {
 		return s.fail(err)
 	}
 	s.wrote(len(one.data))
@@ -269,7 +271,7 @@ func (s *Stream) mkdir(d string) error {
 			err = os.Mkdir(target, dirMode)
 		}
 	}
-	if err != nil {
+	if err != nil || !s.chmod {
 		return err
 	}
 	return os.Chmod(target, dirMode)

@@ -2,6 +2,8 @@
 
 package publish
 
+import "os"
+
 func swap(fresh, dest string) (string, error) { return swapAside(fresh, dest) }
 
 // syncAll fsyncs every written file, then every folder.
@@ -17,3 +19,8 @@ func syncAll(_ string, files, dirs []string) error {
 // startWriteback does nothing here: syncAll fsyncs file by file, and
 // there is no one call that writes a folder's files back ahead of it.
 func startWriteback(string) {}
+
+// createNew creates target, which must not exist, for writing.
+func createNew(target string) (*os.File, error) {
+	return os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode)
+}
