@@ -109,15 +109,25 @@ func TestWatchVimSave(t *testing.T) {
 	}
 }
 
+// TestWatchNewFolderWithFile: a file made in a new folder is reported,
+// in the folder's batch or, when the test was held up for longer than
+// the quiet time between the two (a loaded machine), in the next one;
+// never lost.
 func TestWatchNewFolderWithFile(t *testing.T) {
 	t.Parallel()
 	dir, batches := watchDir(t, 50*time.Millisecond, time.Second)
 	nd := filepath.Join(dir, "content", "new", "deeper")
 	must(t, os.MkdirAll(nd, 0o755))
 	write(t, filepath.Join(nd, "a.md"), "a\n")
-	got := next(t, batches)
-	if !slices.Contains(got, "content/new/deeper/a.md") {
-		t.Fatalf("batch %q lacks the file made with its folder", got)
+	var seen [][]string
+	for got := next(t, batches); ; got = next(t, batches) {
+		seen = append(seen, got)
+		if slices.Contains(got, "content/new/deeper/a.md") {
+			break
+		}
+		if len(seen) == 3 {
+			t.Fatalf("batches %q lack the file made with its folder", seen)
+		}
 	}
 	// The new folder is watched now.
 	write(t, filepath.Join(nd, "a.md"), "changed\n")
