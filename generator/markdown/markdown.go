@@ -23,7 +23,6 @@ import (
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
 	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/yuin/goldmark"
-	highlighting "github.com/yuin/goldmark-highlighting/v2"
 	meta "github.com/yuin/goldmark-meta"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
@@ -61,10 +60,7 @@ func New(o Options) *Markdown {
 		extension.GFM, extension.Footnote, extension.Typographer, meta.Meta,
 		// align="" rather than style="": the CSP forbids inline styles.
 		extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)),
-		highlighting.NewHighlighting(
-			highlighting.WithStyle("github"),
-			highlighting.WithFormatOptions(chromahtml.WithClasses(true)),
-		),
+		newHighlighter(),
 		mermaid{}, // ```mermaid fences: drawn in the browser (mermaid.go)
 	}
 	exts = append(exts, o.Extensions...)
@@ -470,7 +466,7 @@ func CSS() []byte { return bytes.Clone(css()) }
 var css = sync.OnceValue(func() []byte {
 	var buf bytes.Buffer
 	f := chromahtml.New(chromahtml.WithClasses(true))
-	_ = f.WriteCSS(&buf, styles.Get("github"))
+	_ = f.WriteCSS(&buf, styles.Get(codeStyle))
 	buf.WriteString("@media (prefers-color-scheme: dark) {\n")
 	var dark bytes.Buffer
 	_ = f.WriteCSS(&dark, styles.Get("github-dark"))

@@ -1,0 +1,74 @@
+package markdown
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/yuin/goldmark"
+	highlighting "github.com/yuin/goldmark-highlighting/v2"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/renderer/html"
+)
+
+// highlightPair is goldmark with goldmark-highlighting's own extension
+// and with the highlighter, otherwise alike.
+func highlightPair() (want, got goldmark.Markdown) {
+	opts := func(hl goldmark.Extender) goldmark.Markdown {
+		return goldmark.New(goldmark.WithExtensions(extension.GFM, hl), goldmark.WithRendererOptions(html.WithXHTML()))
+	}
+	return opts(highlighting.NewHighlighting(highlightOptions()...)), opts(newHighlighter())
+}
+
+var highlightCases = []string{
+	"```yaml\nid: POL-1\nlist: [a, b]\n# comment\n```\n",
+	"```sh\nisms build -s . && echo \"<done>\" | tee x\n```\n",
+	"```go\nfunc main() { fmt.Println(\"<&>\") }\n```\n",
+	"```\nno language <b>\n```\n",
+	"```nosuchlanguage\nx < y\n```\n",
+	"```yaml {linenos=table}\na: 1\nb: 2\n```\n",
+	"```yaml {hl_lines=[2]}\na: 1\nb: 2\n```\n",
+	"```yaml {nohl}\na: <1>\n```\n",
+	"```yaml {style=monokai}\na: 1\n```\n",
+	"```yaml{linenos=true\na: 1\n```\n",
+	"~~~ sh extra words\nls\n~~~\n",
+	"    indented code\n",
+	"```yaml\n```\n",
+	"- item\n\n  ```json\n  {\"a\": [1, 2]}\n  ```\n",
+	"```YAML\nA: b\n```\n",
+	"```html\n<script>alert(1)</script>\n```\n",
+}
+
+// TestHighlighterMatchesGoldmarkHighlighting: the highlighter writes
+// exactly what goldmark-highlighting writes, for fences it renders
+// itself and those it hands back (attributes, unknown languages).
+func TestHighlighterMatchesGoldmarkHighlighting(t *testing.T) {
+	t.Parallel()
+	want, got := highlightPair()
+	for _, src := range highlightCases {
+		var w, g bytes.Buffer
+		if err := want.Convert([]byte(src), &w); err != nil {
+			t.Fatal(err)
+		}
+		if err := got.Convert([]byte(src), &g); err != nil {
+			t.Fatal(err)
+		}
+		if w.String() != g.String() {
+			t.Errorf("%q:\n got %s\nwant %s", src, g.String(), w.String())
+		}
+	}
+}
+
+func FuzzHighlighter(f *testing.F) {
+	for _, src := range highlightCases {
+		f.Add(src)
+	}
+	want, got := highlightPair()
+	f.Fuzz(func(t *testing.T, src string) {
+		var w, g bytes.Buffer
+		werr := want.Convert([]byte(src), &w)
+		gerr := got.Convert([]byte(src), &g)
+		if (werr == nil) != (gerr == nil) || w.String() != g.String() {
+			t.Errorf("%q:\n got %s (%v)\nwant %s (%v)", src, g.String(), gerr, w.String(), werr)
+		}
+	})
+}
