@@ -5,6 +5,7 @@
 package search
 
 import (
+	"bytes"
 	"encoding/json"
 	"maps"
 	"net/url"
@@ -138,12 +139,21 @@ const (
 // encodeSections joins [id, title, text] triples into one string (the
 // markdown.Doc caches a string per document).
 func encodeSections(secs [][3]string) string {
+	n := 0
+	for _, s := range secs {
+		n += len(sectionSep) + len(s[0]) + len(s[1]) + len(s[2]) + 2*len(fieldSep)
+	}
 	var b strings.Builder
+	b.Grow(n)
 	for i, s := range secs {
 		if i > 0 {
 			b.WriteString(sectionSep)
 		}
-		b.WriteString(s[0] + fieldSep + s[1] + fieldSep + s[2])
+		b.WriteString(s[0])
+		b.WriteString(fieldSep)
+		b.WriteString(s[1])
+		b.WriteString(fieldSep)
+		b.WriteString(s[2])
 	}
 	return b.String()
 }
@@ -175,10 +185,16 @@ func decodeSections(s string) [][3]string {
 // took from a document before it had sections).
 func bodySections(md *markdown.Doc, limit int) [][3]string {
 	secs := [][3]string{{}}
-	var b strings.Builder
+	// One buffer for all sections, its room kept between them; each
+	// section's text is copied out of it once (b.String).
+	var b bytes.Buffer
 	total := 0
 	flush := func() {
-		secs[len(secs)-1][2] = strings.TrimSuffix(strings.TrimSuffix(collapseSpace(b.String()), " ·"), " |")
+		// Every block leaves a separator behind it; the trailing space
+		// goes before collapseSpace (which drops it anyway), so that text
+		// already collapsed is copied once and not again.
+		text := string(bytes.TrimRight(b.Bytes(), " "))
+		secs[len(secs)-1][2] = strings.TrimSuffix(strings.TrimSuffix(collapseSpace(text), " ·"), " |")
 		total += b.Len()
 		b.Reset()
 	}
@@ -322,15 +338,22 @@ func collapseSpace(s string) string {
 	return out.String()
 }
 
-// collapsed reports whether s is ASCII with single spaces between words
-// and none at either end, as collapseSpace would leave it.
+// collapsed reports whether s has single ASCII spaces between words and
+// none at either end, as collapseSpace would leave it. Other text than
+// ASCII is looked at rune by rune (the " · " between a document's blocks
+// is not ASCII): a Unicode space in it is not collapsed.
 func collapsed(s string) bool {
 	space := true // at the start, as after a space: a leading one is not collapsed
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case c >= utf8.RuneSelf:
-			return false // the whole path looks at Unicode's spaces
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if unicode.IsSpace(r) {
+				return false
+			}
+			space = false
+			i += n - 1
 		case c == ' ':
 			if space {
 				return false

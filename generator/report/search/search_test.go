@@ -40,6 +40,7 @@ func TestCollapseSpace(t *testing.T) {
 
 func FuzzCollapseSpace(f *testing.F) {
 	f.Add("  a  b\t\nc  \xff\u00a0")
+	f.Add("a · b\u2003c ·")
 	f.Fuzz(func(t *testing.T, s string) {
 		if got, want := collapseSpace(s), strings.Join(strings.Fields(s), " "); got != want {
 			t.Fatalf("collapseSpace(%q) = %q, want %q", s, got, want)
