@@ -3,6 +3,7 @@ package markdown
 import (
 	"bytes"
 	"fmt"
+	"github.com/yuin/goldmark/renderer/html"
 	"strings"
 	"testing"
 
@@ -262,4 +263,17 @@ func TestFrontMatterBlanked(t *testing.T) {
 			t.Errorf("%q: body:\n%s", fm, body)
 		}
 	}
+}
+
+// FuzzDangerousURL: dangerousURL answers as goldmark's IsDangerousURL.
+func FuzzDangerousURL(f *testing.F) {
+	for _, s := range []string{"", "/a/b", "#x", "javascript:alert(1)", "JavaScript:x", "vbscript:", "FILE:///etc",
+		"data:image/png;base64,AA", "data:image/svg+xml,<svg>", "data:text/html,x", "https://x", "mailto:a@b", "a:b", "data:image/"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := dangerousURL([]byte(s)), html.IsDangerousURL([]byte(s)); got != want {
+			t.Fatalf("dangerousURL(%q) = %v, goldmark says %v", s, got, want)
+		}
+	})
 }
