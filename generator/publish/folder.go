@@ -246,7 +246,18 @@ func writeTree(dir string, files fs.FS, t tree, prev string, update bool) error 
 			return err
 		}
 	}
-	chmod := !modesHold(dir)
+	// A fresh folder holds only what this build makes, so a probe of it
+	// speaks for every file and folder; an earlier build's folders may
+	// each pass on something else (a default ACL, setgid), so one brought
+	// up to date sets every mode.
+	chmod := update
+	if !update {
+		hold, err := modesHold(dir)
+		if err != nil {
+			return err
+		}
+		chmod = !hold
+	}
 	targets := make([]string, len(dirs))
 	for i, p := range dirs {
 		target := filepath.Join(dir, filepath.FromSlash(p))
@@ -394,30 +405,36 @@ func writeFile(target string, files fs.FS, name string, chmod bool) (err error) 
 	return nil
 }
 
-// modesHold reports whether a file and a folder made in dir get fileMode
-// and dirMode as they are, so that setting them again (a system call for
-// each of the thousands a build writes) can be left out: it makes one of
-// each and looks. A folder made below dir inherits what dir passes on (a
-// default ACL), and the umask is the process's. Any doubt answers false.
-func modesHold(dir string) bool {
+// modesHold reports whether a file and a folder made in dir, a folder
+// this build made, get fileMode and dirMode as they are, so that setting
+// them again (a system call for each of the thousands a build writes) can
+// be left out: it makes one of each and looks. A folder made below dir
+// inherits what dir passes on (a default ACL), and the umask is the
+// process's. Any doubt answers false. The probe is removed before it
+// returns, or the error says it could not be (it would be published).
+func modesHold(dir string) (hold bool, err error) {
 	probe, err := os.MkdirTemp(dir, ".isms-modes-")
 	if err != nil {
-		return false
+		return false, nil
 	}
-	defer os.RemoveAll(probe)
+	defer func() {
+		if rerr := os.RemoveAll(probe); rerr != nil {
+			hold, err = false, rerr
+		}
+	}()
 	sub := filepath.Join(probe, "d")
 	if err := os.Mkdir(sub, dirMode); err != nil {
-		return false
+		return false, nil
 	}
 	file := filepath.Join(sub, "f")
 	f, err := createNew(file)
 	if err != nil {
-		return false
+		return false, nil
 	}
 	f.Close()
 	ds, derr := os.Lstat(sub)
 	fi, ferr := os.Lstat(file)
-	return derr == nil && ferr == nil && ds.Mode() == fs.ModeDir|dirMode && fi.Mode() == fileMode
+	return derr == nil && ferr == nil && ds.Mode() == fs.ModeDir|dirMode && fi.Mode() == fileMode, nil
 }
 
 // syncPath fsyncs a file or folder.

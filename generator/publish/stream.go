@@ -36,6 +36,7 @@ type Stream struct {
 	prev         string // dest, to hard-link unchanged files from (a fresh work folder only)
 	reuse        bool   // work is the spare: an earlier build brought up to date
 	chmod        bool   // new files and folders need their modes set (modesHold)
+	sync         syncer // makes work durable at Commit
 	foreign      bool
 	unlock       func()
 
@@ -46,11 +47,13 @@ type Stream struct {
 	ended bool
 
 	// Early writeback: see wrote.
-	every     int64          // writebackEvery; tests make it smaller
-	unflushed int64          // bytes written since the last writeback began
-	flushing  bool           // a writeback is running
-	flushes   sync.WaitGroup // the writeback running, waited for before Commit syncs or Abort removes
-	flushed   int            // writebacks begun, for tests
+	every     int64                  // writebackEvery; tests make it smaller
+	writeBack func(dir string) error // the package's writeBack; tests make it fail
+	unflushed int64                  // bytes written since the last writeback began
+	flushing  bool                   // a writeback is running
+	flushes   sync.WaitGroup         // the writeback running, waited for before Commit syncs or Abort removes
+	flushed   int                    // writebacks begun, for tests
+	flushErr  error                  // the first writeback's error: Commit fails with it
 }
 
 // writebackEvery is how many bytes a stream writes before it asks the
@@ -80,7 +83,7 @@ func (o Options) Begin(dest string) (*Stream, error) {
 		return nil, err
 	}
 	s := &Stream{o: o, dest: dest, parent: parent, name: name, unlock: unlock,
-		dirs: map[string]bool{".": true}, names: map[string]bool{}, every: writebackEvery}
+		dirs: map[string]bool{".": true}, names: map[string]bool{}, every: writebackEvery, writeBack: writeBack}
 	if err := s.begin(); err != nil {
 		unlock()
 		return nil, err
@@ -125,7 +128,24 @@ func (s *Stream) begin() error {
 		}
 		return err
 	}
-	s.chmod = !modesHold(s.work)
+	// See writeTree: only a fresh folder is probed.
+	s.chmod = true
+	if !s.reuse {
+		hold, err := modesHold(s.work)
+		if err != nil {
+			os.RemoveAll(s.work)
+			return err
+		}
+		s.chmod = !hold
+	}
+	// Opened now, so that Commit's sync reports any error writing back
+	// since (see syncer).
+	if s.sync, err = newSyncer(s.work); err != nil {
+		if !s.reuse {
+			os.RemoveAll(s.work)
+		}
+		return err
+	}
 	return nil
 }
 
@@ -192,10 +212,14 @@ func (s *Stream) write(one oneFile) error {
 
 // wrote counts n bytes written and, every writebackEvery bytes, starts
 // writing back what the stream wrote (see writebackEvery), one writeback
-// at a time. The writeback is a hint to the file system only: its
-// failure fails nothing, since Commit makes everything durable itself
-// and reports what goes wrong then.
+// at a time. A writeback that fails fails Commit: Linux reports an error
+// writing back once to each open file, and the writeback's own may be
+// the one it told (Commit's sync, through the folder opened at Begin,
+// would see it too).
 func (s *Stream) wrote(n int) {
+	if !canWriteBack {
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.unflushed += int64(n)
@@ -207,9 +231,12 @@ func (s *Stream) wrote(n int) {
 	s.flushes.Add(1)
 	go func() {
 		defer s.flushes.Done()
-		startWriteback(s.work)
+		err := s.writeBack(s.work)
 		s.mu.Lock()
 		s.flushing = false
+		if err != nil && s.flushErr == nil {
+			s.flushErr = err
+		}
 		s.mu.Unlock()
 	}()
 }
@@ -304,11 +331,16 @@ func (s *Stream) Commit() error {
 		return fmt.Errorf("publish %s: %w", s.dest, werr)
 	}
 	s.flushes.Wait()
+	if s.flushErr != nil {
+		s.abort()
+		return fmt.Errorf("publish %s: %w", s.dest, s.flushErr)
+	}
 	old, err := s.commit()
 	if err != nil {
 		s.abort()
 		return fmt.Errorf("publish %s: %w", s.dest, err)
 	}
+	s.sync.close()
 	if old != "" {
 		s.o.keepReplaced(old, s.spare, s.name, s.foreign, s.dest)
 	}
@@ -347,7 +379,7 @@ func (s *Stream) commit() (string, error) {
 	for i, d := range dirs {
 		dirTargets[i] = filepath.Join(s.work, filepath.FromSlash(d))
 	}
-	if err := syncAll(s.work, targets, dirTargets); err != nil {
+	if err := s.sync.sync(s.work, targets, dirTargets); err != nil {
 		return "", err
 	}
 	// Checked again before the swap: the build ran between Begin and
@@ -377,6 +409,7 @@ func (s *Stream) abort() {
 		return
 	}
 	s.flushes.Wait()
+	s.sync.close()
 	if !s.reuse {
 		os.RemoveAll(s.work)
 	}
@@ -483,6 +516,8 @@ func (s *Stream) abortDroppingSpare() {
 	if s.unlock == nil {
 		return
 	}
+	s.flushes.Wait()
+	s.sync.close()
 	s.o.notify("the disk filled up while updating the previous build kept at %s: deleted it, and writing the build into a fresh folder once more", s.spare)
 	os.RemoveAll(s.spare)
 	s.unlock()

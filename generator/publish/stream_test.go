@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"testing/fstest"
 )
@@ -382,5 +383,42 @@ func TestStreamWritesBack(t *testing.T) {
 				t.Fatalf("%s: %v", n, err)
 			}
 		}
+	}
+}
+
+// TestStreamWritebackFailsCommit: a writeback in the background that
+// fails fails Commit, and dest keeps the earlier build. (Linux tells a
+// writeback error once to each open file: the error the background
+// writeback was told may be the only report of it.)
+func TestStreamWritebackFailsCommit(t *testing.T) {
+	if !canWriteBack {
+		t.Skip("no writeback in the background on this system")
+	}
+	t.Parallel()
+	dest := filepath.Join(t.TempDir(), "out")
+	if err := Folder(dest, siteV1); err != nil {
+		t.Fatal(err)
+	}
+	before := readTree(t, dest)
+	s, err := Options{}.Begin(dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eio := &os.PathError{Op: "syncfs", Path: "x", Err: syscall.EIO}
+	s.every = 1
+	s.writeBack = func(string) error { return eio }
+	for n, f := range siteV2 {
+		if err := s.Write(n, f.Data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Commit(); !errors.Is(err, syscall.EIO) {
+		t.Fatalf("Commit = %v, want the writeback's error", err)
+	}
+	if after := readTree(t, dest); !maps.Equal(before, after) {
+		t.Errorf("dest changed:\n%v\nwas\n%v", after, before)
+	}
+	if left := siblings(t, dest); len(left) != 0 {
+		t.Errorf("left beside dest: %v", left)
 	}
 }
