@@ -57,7 +57,7 @@ func New(o Options) *Markdown {
 		htmlOpts = append(htmlOpts, renderer.WithNodeRenderers(util.Prioritized(anchors{}, 100)))
 	}
 	exts := []goldmark.Extender{
-		extension.GFM, extension.Footnote, extension.Typographer, meta.Meta,
+		gfm{}, extension.Footnote, extension.Typographer, meta.Meta,
 		// align="" rather than style="": the CSP forbids inline styles.
 		extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)),
 		newHighlighter(),
