@@ -45,16 +45,7 @@ func TestHighlighterMatchesGoldmarkHighlighting(t *testing.T) {
 	t.Parallel()
 	want, got := highlightPair()
 	for _, src := range highlightCases {
-		var w, g bytes.Buffer
-		if err := want.Convert([]byte(src), &w); err != nil {
-			t.Fatal(err)
-		}
-		if err := got.Convert([]byte(src), &g); err != nil {
-			t.Fatal(err)
-		}
-		if w.String() != g.String() {
-			t.Errorf("%q:\n got %s\nwant %s", src, g.String(), w.String())
-		}
+		convertBoth(t, want, got, src)
 	}
 }
 
@@ -63,12 +54,17 @@ func FuzzHighlighter(f *testing.F) {
 		f.Add(src)
 	}
 	want, got := highlightPair()
-	f.Fuzz(func(t *testing.T, src string) {
-		var w, g bytes.Buffer
-		werr := want.Convert([]byte(src), &w)
-		gerr := got.Convert([]byte(src), &g)
-		if (werr == nil) != (gerr == nil) || w.String() != g.String() {
-			t.Errorf("%q:\n got %s (%v)\nwant %s (%v)", src, g.String(), gerr, w.String(), werr)
-		}
-	})
+	f.Fuzz(func(t *testing.T, src string) { convertBoth(t, want, got, src) })
+}
+
+// convertBoth renders src with want and with got and reports where they
+// differ, in output or in failing.
+func convertBoth(t *testing.T, want, got goldmark.Markdown, src string) {
+	t.Helper()
+	var w, g bytes.Buffer
+	werr := want.Convert([]byte(src), &w)
+	gerr := got.Convert([]byte(src), &g)
+	if (werr == nil) != (gerr == nil) || w.String() != g.String() {
+		t.Errorf("%q:\n got %s (%v)\nwant %s (%v)", src, g.String(), gerr, w.String(), werr)
+	}
 }

@@ -1,7 +1,6 @@
 package markdown
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/yuin/goldmark"
@@ -32,16 +31,7 @@ func TestLinkifyMatchesGFM(t *testing.T) {
 	t.Parallel()
 	want, got := linkifyPair()
 	for _, src := range linkifyCases {
-		var w, g bytes.Buffer
-		if err := want.Convert([]byte(src), &w); err != nil {
-			t.Fatal(err)
-		}
-		if err := got.Convert([]byte(src), &g); err != nil {
-			t.Fatal(err)
-		}
-		if w.String() != g.String() {
-			t.Errorf("%q:\n got %s\nwant %s", src, g.String(), w.String())
-		}
+		convertBoth(t, want, got, src)
 	}
 }
 
@@ -50,12 +40,5 @@ func FuzzLinkify(f *testing.F) {
 		f.Add(src)
 	}
 	want, got := linkifyPair()
-	f.Fuzz(func(t *testing.T, src string) {
-		var w, g bytes.Buffer
-		werr := want.Convert([]byte(src), &w)
-		gerr := got.Convert([]byte(src), &g)
-		if (werr == nil) != (gerr == nil) || w.String() != g.String() {
-			t.Errorf("%q:\n got %s (%v)\nwant %s (%v)", src, g.String(), gerr, w.String(), werr)
-		}
-	})
+	f.Fuzz(func(t *testing.T, src string) { convertBoth(t, want, got, src) })
 }
