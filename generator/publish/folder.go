@@ -246,17 +246,9 @@ func writeTree(dir string, files fs.FS, t tree, prev string, update bool) error 
 			return err
 		}
 	}
-	// A fresh folder holds only what this build makes, so a probe of it
-	// speaks for every file and folder; an earlier build's folders may
-	// each pass on something else (a default ACL, setgid), so one brought
-	// up to date sets every mode.
-	chmod := update
-	if !update {
-		hold, err := modesHold(dir)
-		if err != nil {
-			return err
-		}
-		chmod = !hold
+	chmod, err := needChmod(dir, update)
+	if err != nil {
+		return err
 	}
 	targets := make([]string, len(dirs))
 	for i, p := range dirs {
@@ -403,6 +395,19 @@ func writeFile(target string, files fs.FS, name string, chmod bool) (err error) 
 		return fmt.Errorf("%s: %w", path.Clean(name), err)
 	}
 	return nil
+}
+
+// needChmod reports whether the files and folders written into dir must
+// have their modes set. A fresh folder holds only what this build makes,
+// so a probe of it (modesHold) speaks for every file and folder; a kept
+// earlier build's folders may each pass on something else (a default
+// ACL, setgid), so one brought up to date (kept) sets every mode.
+func needChmod(dir string, kept bool) (bool, error) {
+	if kept {
+		return true, nil
+	}
+	hold, err := modesHold(dir)
+	return !hold, err
 }
 
 // modesHold reports whether a file and a folder made in dir, a folder

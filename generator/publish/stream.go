@@ -128,15 +128,9 @@ func (s *Stream) begin() error {
 		}
 		return err
 	}
-	// See writeTree: only a fresh folder is probed.
-	s.chmod = true
-	if !s.reuse {
-		hold, err := modesHold(s.work)
-		if err != nil {
-			os.RemoveAll(s.work)
-			return err
-		}
-		s.chmod = !hold
+	if s.chmod, err = needChmod(s.work, s.reuse); err != nil {
+		os.RemoveAll(s.work) // a probe left behind: only a fresh folder is probed
+		return err
 	}
 	// Opened now, so that Commit's sync reports any error writing back
 	// since (see syncer).
