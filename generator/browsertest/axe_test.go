@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -35,13 +36,15 @@ func axeSource(t *testing.T) string {
 // form and results on /search/) belongs to the search engineer, who is
 // rewriting it as a WAI-ARIA combobox: until then the four rules it breaks
 // are ignored for elements inside it, and only there.
-const axeRun = `(async () => {
+const axeRun = `(async rules => {
 	const searchRules = ['aria-allowed-attr', 'aria-required-parent', 'nested-interactive', 'aria-input-field-name'];
 	const inSearch = sel => {
 		const e = typeof sel === 'string' ? document.querySelector(sel) : null;
 		return !!(e && e.closest('form.search, .search-page'));
 	};
-	const r = await axe.run(document, {resultTypes: ['violations']});
+	const opts = {resultTypes: ['violations']};
+	if (rules) opts.runOnly = {type: 'rule', values: rules};
+	const r = await axe.run(document, opts);
 	const out = [];
 	for (const v of r.violations) {
 		for (const n of v.nodes) {
@@ -52,62 +55,81 @@ const axeRun = `(async () => {
 		}
 	}
 	return out;
-})()`
+})`
 
-// Every page kind, light and dark, has no serious or critical axe-core
-// violation. The two schemes run side by side, each in a tab of its own,
-// beside the other parallel browser tests: the audit is the longest.
+// colourRules are the rules of axe-core's cat.color category that its
+// default run enables: the only ones whose verdict a colour scheme can
+// change. The page is the same document in dark as in light (the style
+// sheet's prefers-color-scheme block and theme.js's change listener switch
+// it live), so the dark audit runs these on the page already loaded.
+const colourRules = `['color-contrast', 'link-in-text-block']`
+
+// Every page kind has no serious or critical axe-core violation, in light
+// at each layout's width (1,400: three columns; 1,024: reports in the
+// sidebar; 390: the drawer) and in dark at both ends. Each width runs in a
+// tab of its own, beside the other parallel browser tests: the audit is the
+// longest of them.
 func TestAxeEveryPageKind(t *testing.T) {
 	src := axeSource(t)
 	browserTests(t)
 	t.Parallel()
 	base := serveSampleCSP(t)
-	// Every layout in light (1,400: three columns; 1,024: reports in the
-	// sidebar; 390: the drawer); dark at both ends.
-	widths := map[string][]int64{"light": {1400, 1024, 390}, "dark": {1400, 390}}
-	for _, scheme := range []string{"light", "dark"} {
-		t.Run(scheme, func(t *testing.T) {
+	for _, w := range []struct {
+		width int64
+		dark  bool
+	}{{1400, true}, {1024, false}, {390, true}} {
+		t.Run(fmt.Sprint(w.width), func(t *testing.T) {
 			t.Parallel()
-			axeScheme(browserFor(t, 10*time.Minute), t, base, src, scheme, widths[scheme])
+			axeWidth(browserFor(t, 10*time.Minute), t, base, src, w.width, w.dark)
 		})
 	}
 }
 
-// axeScheme audits every page kind at each width in one scheme, and the
-// open menu drawer on a phone.
-func axeScheme(ctx context.Context, t *testing.T, base, src, scheme string, widths []int64) {
-	for _, w := range widths {
-		if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, 900), media("", scheme)); err != nil {
+// axeWidth audits every page kind at one width in light, then, if dark,
+// in dark on the same load; at 390 px also the open menu drawer.
+func axeWidth(ctx context.Context, t *testing.T, base, src string, width int64, dark bool) {
+	pages := append(pageKinds[:len(pageKinds):len(pageKinds)], struct{ name, url, ready string }{"open menu drawer", "/policies/access-control/", "button.menu-toggle"})
+	if width > 390 {
+		pages = pageKinds
+	}
+	for _, pk := range pages {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 900), media("", "light")); err != nil {
 			t.Fatal(err)
 		}
-		for _, pk := range pageKinds {
-			open(ctx, t, base+pk.url, pk.ready)
-			// Injected through DevTools, which the page's CSP does not govern.
-			if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](src)); err != nil {
-				t.Fatalf("injecting axe into %s: %v", pk.url, err)
-			}
-			found, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](axeRun, chromedp.EvalAwaitPromise))
-			if err != nil {
-				t.Fatalf("axe on %s: %v", pk.url, err)
-			}
-			if len(found) > 0 {
-				t.Errorf("%s (%s, %d px): %d serious or critical accessibility violations:\n  %s", pk.name, scheme, w, len(found), strings.Join(found, "\n  "))
+		open(ctx, t, base+pk.url, pk.ready)
+		if pk.name == "open menu drawer" {
+			if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("button.menu-toggle"))); err != nil {
+				t.Fatal(err)
 			}
 		}
+		// Injected through DevTools, which the page's CSP does not govern.
+		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](src)); err != nil {
+			t.Fatalf("injecting axe into %s: %v", pk.url, err)
+		}
+		axeReport(ctx, t, pk.name, "light", width, "null")
+		if !dark {
+			continue
+		}
+		if err := chromedp.Do(ctx, media("", "dark")); err != nil {
+			t.Fatal(err)
+		}
+		// The switch took: the page's background is the dark one.
+		if bg, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.body).backgroundColor`)); bg != "rgb(13, 17, 23)" {
+			t.Fatalf("%s (%d px) switched to dark has background %q, want rgb(13, 17, 23): the dark audit would check light colours", pk.url, width, bg)
+		}
+		axeReport(ctx, t, pk.name, "dark", width, colourRules)
 	}
-	// The menu drawer, open on a phone.
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(390, 800), media("", scheme)); err != nil {
-		t.Fatal(err)
-	}
-	open(ctx, t, base+"/policies/access-control/", "button.menu-toggle")
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("button.menu-toggle")), chromedp.Evaluate[chromedp.Void](src)); err != nil {
-		t.Fatal(err)
-	}
-	found, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](axeRun, chromedp.EvalAwaitPromise))
+}
+
+// axeReport runs axeRun (all the default rules when rules is "null") on
+// the loaded page and fails the test with what it found.
+func axeReport(ctx context.Context, t *testing.T, name, scheme string, width int64, rules string) {
+	t.Helper()
+	found, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](axeRun+"("+rules+")", chromedp.EvalAwaitPromise))
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("axe on %s (%s, %d px): %v", name, scheme, width, err)
 	}
 	if len(found) > 0 {
-		t.Errorf("open menu drawer (%s, 390 px): %d serious or critical accessibility violations:\n  %s", scheme, len(found), strings.Join(found, "\n  "))
+		t.Errorf("%s (%s, %d px): %d serious or critical accessibility violations:\n  %s", name, scheme, width, len(found), strings.Join(found, "\n  "))
 	}
 }
