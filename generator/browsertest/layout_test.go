@@ -89,6 +89,15 @@ func media(m, scheme string) chromedp.Action[chromedp.Void] {
 	})
 }
 
+// focused makes the tab behave as the focused, active page (a headless
+// window, or a tab not in front, never has focus).
+func focused() chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true})
+		return err
+	})
+}
+
 func open(ctx context.Context, t *testing.T, url, ready string) {
 	t.Helper()
 	if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitReady(chromedp.CSS(ready))); err != nil {
@@ -331,9 +340,17 @@ func TestOnThisPage(t *testing.T) {
 
 // Nothing a link or Tab moves to lands under the sticky header: the first
 // Tab after the skip link, a table-of-contents link, an SoA jump link.
+//
+// It runs beside the other parallel tests in a tab of its own; focus is
+// emulated, as a tab that is not in front would otherwise never have it.
 func TestFocusNotObscured(t *testing.T) {
+	browserTests(t)
+	t.Parallel()
 	ctx := browserFor(t, 5*time.Minute)
 	base := serveSampleCSP(t)
+	if err := chromedp.Do(ctx, focused()); err != nil {
+		t.Fatal(err)
+	}
 	below := func(sel string) string {
 		return `(() => {
 			const e = ` + sel + `, h = document.querySelector('.site-header').getBoundingClientRect();
@@ -432,10 +449,7 @@ func TestDocumentReadingAids(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A headless window never has focus: emulate it, or :focus never matches.
-	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		_, err := cdp.Call(ctx, tg, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true})
-		return err
-	})); err != nil {
+	if err := chromedp.Do(ctx, focused()); err != nil {
 		t.Fatal(err)
 	}
 	open(ctx, t, base+"/procedures/backup-and-restore/", "article h1")
