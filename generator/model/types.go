@@ -158,7 +158,10 @@ type Revision struct {
 // Document is one decoded Markdown document.
 type Document struct {
 	Path string // slash path relative to content/, e.g. "policies/access.md"
-	Src  []byte // the whole file
+	// Src is the whole file. It is never changed in place to another
+	// text, only let go (set to nil: link.Page.DropSource); a new text is
+	// a new Document. The history report's uncommitted check relies on it.
+	Src []byte
 
 	ID, Title, Type, Owner string
 	Clauses                []string

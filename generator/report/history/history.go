@@ -19,7 +19,6 @@ import (
 	"runtime/trace"
 	"slices"
 	"sync"
-	"unsafe"
 
 	"github.com/isms-project/isms/generator/diag"
 	git "github.com/isms-project/isms/generator/history"
@@ -35,11 +34,11 @@ import (
 type State struct {
 	log         *git.Log
 	uncommitted map[string]bool
-	analysed    map[string]*byte         // by content path, the text uncommitted was decided on
-	versions    map[string][]VersionView // by content path, newest first
-	hidden      map[string]bool          // an edition's: hash NUL path of each version left out
-	quiet       map[string]bool          // an edition's: commits that also changed a document left out
-	withheld    map[string]int           // an edition's: versions left out, by path
+	analysed    map[string]*model.Document // by content path, the document uncommitted was decided on
+	versions    map[string][]VersionView   // by content path, newest first
+	hidden      map[string]bool            // an edition's: hash NUL path of each version left out
+	quiet       map[string]bool            // an edition's: commits that also changed a document left out
+	withheld    map[string]int             // an edition's: versions left out, by path
 }
 
 // VersionView is one commit that changed a document, as the history page shows it.
@@ -539,14 +538,20 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 // that git stores through a clean filter or with converted line endings
 // may show as changed; git status would know better, at tens of
 // milliseconds a call.)
-func uncommitted(log *git.Log, s *link.Site) (out map[string]bool, analysed map[string]*byte) {
-	out, analysed = map[string]bool{}, map[string]*byte{}
+//
+// analysed names the document each verdict was reached on, not its text:
+// a document's text is never replaced in place (model.Document.Src), and
+// holding the text itself (a pointer into it, as before) kept every
+// document's source alive for the whole build after a one-shot build had
+// let it go: 9 MB at 1,000 documents, 150 MB of peak RSS at 10,000.
+func uncommitted(log *git.Log, s *link.Site) (out map[string]bool, analysed map[string]*model.Document) {
+	out, analysed = map[string]bool{}, map[string]*model.Document{}
 	for _, p := range s.Pages {
 		revs := log.Revisions(p.Doc.Path)
 		if len(revs) == 0 {
 			continue
 		}
-		analysed[p.Doc.Path] = unsafe.SliceData(p.Doc.Src)
+		analysed[p.Doc.Path] = p.Doc
 		if blobID(p.Doc.Src, len(revs[0].Blob)) != revs[0].Blob {
 			out[p.Doc.Path] = true
 		}
@@ -562,7 +567,7 @@ func (h *State) isUncommitted(p *link.Page) bool {
 	revs := h.log.Revisions(p.Doc.Path)
 	// No text: the one-shot build let it go after the analysis saw it
 	// (link.Page.DropSource).
-	if len(revs) == 0 || p.Doc.Src == nil || h.analysed[p.Doc.Path] == unsafe.SliceData(p.Doc.Src) {
+	if len(revs) == 0 || p.Doc.Src == nil || h.analysed[p.Doc.Path] == p.Doc {
 		return h.uncommitted[p.Doc.Path]
 	}
 	return blobID(p.Doc.Src, len(revs[0].Blob)) != revs[0].Blob
