@@ -7,14 +7,11 @@ package browsertest
 
 import (
 	"context"
-	"flag"
-	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -168,18 +165,13 @@ var theBrowser struct {
 	stop func()
 }
 
-// TestMain runs four tests side by side on any machine unless -parallel
-// says otherwise (Go's default is one per core): a browser test mostly
-// waits on Chromium, whose renderers are processes of their own, and on
-// two cores two tabs left the longest tests (the accessibility audit, the
-// focus and overflow checks) ending one after another on one busy core.
+// TestMain runs four tests side by side (testmode.Waiting): a browser
+// test mostly waits on Chromium, whose renderers are processes of their
+// own, and on two cores two tabs left the longest tests (the
+// accessibility audit, the focus and overflow checks) ending one after
+// another on one busy core.
 func TestMain(m *testing.M) {
-	flag.Parse()
-	set := false
-	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
-	if !set {
-		flag.Set("test.parallel", fmt.Sprint(max(4, runtime.GOMAXPROCS(0))))
-	}
+	testmode.Waiting()
 	code := m.Run()
 	if theBrowser.stop != nil {
 		theBrowser.stop()

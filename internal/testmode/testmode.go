@@ -16,7 +16,9 @@ package testmode
 import (
 	"flag"
 	"os"
+	"runtime"
 	"runtime/debug"
+	"strconv"
 	"testing"
 )
 
@@ -73,5 +75,19 @@ const TestGC = 400
 func BuildHeavy() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(TestGC)
+	}
+}
+
+// Waiting is for a test process whose parallel tests mostly wait (on a
+// timer, a watcher, another process such as a browser) rather than
+// compute: unless -test.parallel is given, four run side by side, or one
+// per core on a bigger machine, where go test would run one per core.
+// Call it from TestMain before m.Run.
+func Waiting() {
+	flag.Parse()
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set {
+		flag.Set("test.parallel", strconv.Itoa(max(4, runtime.GOMAXPROCS(0))))
 	}
 }

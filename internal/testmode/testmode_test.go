@@ -1,7 +1,10 @@
 package testmode
 
 import (
+	"flag"
+	"runtime"
 	"runtime/debug"
+	"strconv"
 	"testing"
 )
 
@@ -49,5 +52,23 @@ func TestBuildHeavy(t *testing.T) {
 	BuildHeavy()
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Errorf("BuildHeavy changed GOGC to %d though GOGC was set", got)
+	}
+}
+
+// Waiting sets four side by side (one per core above four) unless
+// -test.parallel was given.
+func TestWaiting(t *testing.T) {
+	f := flag.Lookup("test.parallel")
+	given := false
+	flag.Visit(func(g *flag.Flag) { given = given || g.Name == "test.parallel" })
+	before := f.Value.String()
+	defer f.Value.Set(before)
+	Waiting()
+	want := strconv.Itoa(max(4, runtime.GOMAXPROCS(0)))
+	if given {
+		want = before
+	}
+	if got := f.Value.String(); got != want {
+		t.Errorf("test.parallel = %s, want %s", got, want)
 	}
 }
