@@ -3,8 +3,12 @@ package view
 import (
 	"fmt"
 	"html/template"
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/isms-project/isms/generator/link"
+	"github.com/isms-project/isms/generator/model"
 )
 
 func navData(n int) NavData {
@@ -162,6 +166,45 @@ func TestNavsKey(t *testing.T) {
 		}
 		if c.some && same < len(urls)/2 {
 			t.Errorf("%s: only %d of %d pages keep their key", c.name, same, len(urls))
+		}
+	}
+}
+
+// Retitled is what Groups gives once one document has a new title: the
+// page renamed and moved to its place in every group that lists it (by
+// type and by clause), the other groups as they were; and PagerFor is
+// Pagers for one page, whatever title moved it.
+func TestRetitledIsGroupsOfTheRetitledSite(t *testing.T) {
+	mk := func(id, typ, title string, clauses ...string) *link.Page {
+		p := link.NewPage(&model.Document{ID: id, Type: typ, Title: title, Path: typ + "/" + id + ".md", Clauses: clauses}, nil, "")
+		return p
+	}
+	pages := []*link.Page{
+		mk("p1", "policy", "Backup", "8.1"), mk("p2", "policy", "Access", "8.1", "6.1"),
+		mk("p3", "policy", "Cryptography"), mk("p4", "policy", "Backup"), // a title two share: then by URL
+		mk("r1", "record", "Audit", "9.2"), mk("r2", "record", "Training", "7.2", "9.2"),
+	}
+	site := &link.Site{Pages: pages, Root: "/"}
+	base, orig := Groups(site), Groups(site)
+	for _, target := range pages {
+		for _, title := range []string{"", "Aaa", "Backup", "Backup policy", "Zzz <b>", target.Doc.Title} {
+			got := base.Retitled(target.Href, title)
+			if !reflect.DeepEqual(base, orig) {
+				t.Fatalf("%s retitled %q: Retitled changed the groups it was called on", target.Href, title)
+			}
+			was := target.Doc.Title
+			target.Doc.Title = title
+			want := Groups(site)
+			wantPagers := Pagers(want)
+			target.Doc.Title = was
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s retitled %q:\n got %+v\nwant %+v", target.Href, title, got, want)
+			}
+			for _, p := range pages {
+				if g, w := PagerFor(got, p.Href), wantPagers[p.Href]; !reflect.DeepEqual(g, w) {
+					t.Errorf("%s retitled %q: PagerFor(%s) = %+v, want %+v", target.Href, title, p.Href, g, w)
+				}
+			}
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/isms-project/isms/generator/iso"
 	"github.com/isms-project/isms/generator/link"
@@ -70,10 +71,7 @@ type Pager struct{ Prev, Next *NavPage }
 // bottom: the order a reader who follows "Next" from the first policy
 // meets the documents in the sidebar.
 func Pagers(nd NavData) map[string]*Pager {
-	var seq []NavPage
-	for _, g := range nd.ByType {
-		seq = append(seq, g.Pages...)
-	}
+	seq := readingOrder(nd)
 	out := make(map[string]*Pager, len(seq))
 	for i := range seq {
 		p := &Pager{}
@@ -88,6 +86,32 @@ func Pagers(nd NavData) map[string]*Pager {
 		}
 	}
 	return out
+}
+
+// readingOrder is the "By type" navigation read top to bottom.
+func readingOrder(nd NavData) []NavPage {
+	var seq []NavPage
+	for _, g := range nd.ByType {
+		seq = append(seq, g.Pages...)
+	}
+	return seq
+}
+
+// PagerFor is Pagers(nd)[url] alone.
+func PagerFor(nd NavData, url string) *Pager {
+	seq := readingOrder(nd)
+	i := slices.IndexFunc(seq, func(p NavPage) bool { return p.URL == url })
+	if i < 0 || len(seq) < 2 {
+		return nil
+	}
+	p := &Pager{}
+	if i > 0 {
+		p.Prev = &seq[i-1]
+	}
+	if i+1 < len(seq) {
+		p.Next = &seq[i+1]
+	}
+	return p
 }
 
 // ControlView is an Annex A control cited by a document.
@@ -181,9 +205,7 @@ func Groups(s *link.Site) NavData {
 			}
 		}
 	}
-	sortPages := func(ps []NavPage) {
-		slices.SortFunc(ps, func(a, b NavPage) int { return cmp.Or(cmp.Compare(a.Title, b.Title), cmp.Compare(a.URL, b.URL)) })
-	}
+	sortPages := func(ps []NavPage) { slices.SortFunc(ps, navOrder) }
 	for _, t := range model.Types {
 		if ps := byType[t]; len(ps) > 0 {
 			sortPages(ps)
@@ -196,6 +218,34 @@ func Groups(s *link.Site) NavData {
 		nd.ByClause = append(nd.ByClause, NavGroup{Number: c.Number, Title: c.Title, Pages: ps})
 	}
 	return nd
+}
+
+// navOrder is the order of a group's pages: by title, then URL.
+func navOrder(a, b NavPage) int {
+	return cmp.Or(cmp.Compare(a.Title, b.Title), cmp.Compare(a.URL, b.URL))
+}
+
+// Retitled is nd with the page at url (a NavPage.URL) titled title and
+// moved to its place in each group that lists it: what Groups gives once
+// that document has the new title. Groups that do not list it are
+// shared with nd.
+func (nd NavData) Retitled(url, title string) NavData {
+	retitle := func(gs []NavGroup) []NavGroup {
+		out := slices.Clone(gs)
+		for i, g := range out {
+			j := slices.IndexFunc(g.Pages, func(p NavPage) bool { return p.URL == url })
+			if j < 0 {
+				continue
+			}
+			np := g.Pages[j]
+			np.Title = title
+			ps := slices.Delete(slices.Clone(g.Pages), j, j+1)
+			k, _ := slices.BinarySearchFunc(ps, np, navOrder)
+			out[i].Pages = slices.Insert(ps, k, np)
+		}
+		return out
+	}
+	return NavData{Root: nd.Root, ByType: retitle(nd.ByType), ByClause: retitle(nd.ByClause)}
 }
 
 // MarkCurrent marks the link to url as the current page in the shared
@@ -251,7 +301,8 @@ type Navs struct {
 	clauses string            // the "By ISO clause" block, every group collapsed
 	at      map[string][2]int // page URL → its group and its place in the group
 
-	shared [32]byte // Key: the whole navigation (small sites), or all but the pages listed (large)
+	shared [32]byte  // Key: the whole navigation (small sites), or all but the pages listed (large)
+	hashed sync.Once // shared and the groups' sums, on a large site taken at the first Key
 }
 
 type navGroup struct {
@@ -301,6 +352,11 @@ func NewNavs(nd NavData, full template.HTML, pages int) *Navs {
 	}
 	b.WriteString("</ul>\n</details>")
 	n.clauses = b.String()
+	return n
+}
+
+// hash takes a large site's shared hash and each item's, for Key.
+func (n *Navs) hash() {
 	h := sha256.New()
 	field := func(s string) { fmt.Fprintf(h, "%d:%s", len(s), s) }
 	field(n.root)
@@ -315,7 +371,6 @@ func NewNavs(nd NavData, full template.HTML, pages int) *Navs {
 		}
 	}
 	h.Sum(n.shared[:0])
-	return n
 }
 
 // Key hashes what the navigation For(url) writes is made of, in O(1) per
@@ -323,6 +378,9 @@ func NewNavs(nd NavData, full template.HTML, pages int) *Navs {
 // navigation): the preview's memo key of a document page, so that a new
 // title re-renders the pages that list it, not every page.
 func (n *Navs) Key(url string) []byte {
+	if n.large {
+		n.hashed.Do(n.hash)
+	}
 	h := sha256.New()
 	h.Write(n.shared[:])
 	h.Write([]byte(url))
