@@ -2,6 +2,7 @@ package generator
 
 import (
 	"bytes"
+	"reflect"
 	"slices"
 
 	"github.com/isms-project/isms/diagrams"
@@ -68,13 +69,18 @@ func (l *lazyPages) pages() (view.Tree, diag.List) {
 // Speculate renders the page of the document at path (under content/)
 // with its source replaced by src, against this finished build: the
 // preview serves it at once while the site is built again, so a save
-// shows in one frame however large the site. It declines (ok false) for
-// any change that may reach beyond the page or that the build would
-// reject: another front-matter, links to other destinations, a diagram
-// error, a Mermaid diagram added or removed, a build made with editions
-// or without Options.Lazy. Headings may change: other documents' links
-// to this one's fragments are checked by the build that follows, which
-// always has the last word. key is the page's file in Tree.
+// shows in one frame however large the site. The page is the one the
+// build will render; other pages that show what changed (the navigation
+// of others, lists that name the document) wait for that build. It
+// declines (ok false) for any change whose effect on the page itself
+// the build must work out, or that the build would reject: front-matter
+// other than what the page shows as written (shownOnly), or any on a
+// page that reports add to or that names itself (Standalone), links
+// to other destinations, a diagram error, a Mermaid diagram added or
+// removed, a build made with editions or without Options.Lazy. Headings
+// may change: other documents' links to this one's fragments are checked
+// by the build that follows, which always has the last word. key is the
+// page's file in Tree.
 func (r *Result) Speculate(path string, src []byte) (key string, page []byte, ok bool) {
 	if r == nil || r.lazy == nil || r.Tree == nil || r.Site == nil || r.lazy.md == nil {
 		return "", nil, false
@@ -89,11 +95,12 @@ func (r *Result) Speculate(path string, src []byte) (key string, page []byte, ok
 	if old == nil || old.MD == nil || old.MD.Src == nil {
 		return "", nil, false
 	}
-	if !samePrefix(old.Doc.Src, src, old.Doc.BodyOffset) {
+	doc, d := r.lazy.schema.Decode(old.Doc.Path, path, src)
+	if doc == nil || d.HasErrors() {
 		return "", nil, false
 	}
-	doc, d := r.lazy.schema.Decode(old.Doc.Path, path, src)
-	if doc == nil || d.HasErrors() || doc.BodyOffset != old.Doc.BodyOffset {
+	sameFront := samePrefix(old.Doc.Src, src, old.Doc.BodyOffset) && doc.BodyOffset == old.Doc.BodyOffset
+	if !sameFront && (!shownOnly(old.Doc, doc) || !r.lazy.d.Standalone(old)) {
 		return "", nil, false
 	}
 	md := r.lazy.md.Parse(src)
@@ -107,6 +114,9 @@ func (r *Result) Speculate(path string, src []byte) (key string, page []byte, ok
 	}
 	nd := *old.Doc // as the build left it, with the new source
 	nd.Src = src
+	if !sameFront {
+		nd = *doc
+	}
 	p := *old
 	p.Doc, p.MD = &nd, md
 	b, err := r.lazy.d.Document(&p)
@@ -114,6 +124,24 @@ func (r *Result) Speculate(path string, src []byte) (key string, page []byte, ok
 		return "", nil, false
 	}
 	return p.URL + "index.html", b, true
+}
+
+// shownOnly says whether b, a new decoding of a's file, differs from a
+// only in what the document's own page shows as written: its title,
+// owner, version, approver and revision table (and where in the file
+// things are). Everything else (id, type, status, classification,
+// dates and review cycle, clauses, controls, inputs and outputs, file,
+// records, placeholders) feeds what the build works out about the
+// document (its currency, marking, edges, the reports' parts of its
+// page): the build decides those. A field added to model.Document
+// counts as one of those until it is named here.
+func shownOnly(a, b *model.Document) bool {
+	x, y := *a, *b
+	for _, d := range []*model.Document{&x, &y} {
+		d.Src, d.Pos, d.ItemPos, d.BodyOffset, d.BodyLine = nil, nil, nil, 0, 0
+		d.Title, d.Owner, d.Version, d.ApprovedBy, d.History = "", "", "", "", nil
+	}
+	return reflect.DeepEqual(x, y)
 }
 
 // samePrefix says whether a and b hold the same first n bytes.

@@ -36,20 +36,61 @@ func FuzzSpeculate(f *testing.F) {
 		if !ok {
 			return
 		}
-		m := fstest.MapFS{}
-		for k, v := range site {
-			m[k] = v
-		}
-		m["content/policies/a.md"] = &fstest.MapFile{Data: []byte(src)}
-		res, err := Build(t.Context(), Options{Site: m, AsOf: asOf, Cache: c, Lazy: true})
-		if err != nil || res.Tree == nil {
-			if strings.Contains(res.Diags.String(), "error") {
-				return // the build rejects it: the preview goes back to the last good build
-			}
-			t.Fatalf("build: %v %s", err, res.Diags)
-		}
-		if got := res.Tree[key]; string(got) != string(b) {
-			t.Fatalf("speculated page differs from the build's:\n%s", firstDiff(string(b), string(got)))
-		}
+		buildAgrees(t, site, c, "content/policies/a.md", src, key, b)
 	})
+}
+
+// FuzzSpeculateFrontMatter: whatever a save writes as a document's title
+// and owner (any bytes, so other keys, quoting, flow and block YAML
+// too), Speculate does not panic, and a page it renders is the one the
+// build renders, the navigation included.
+func FuzzSpeculateFrontMatter(f *testing.F) {
+	doc := func(title, owner string) string {
+		return "---\nid: POL-A\ntitle: " + title + "\ntype: policy\nowner: " + owner + "\nreviewed: 2026-10-01\n---\n## Steps\n\nSee [b](b.md) and [steps](#steps).\n"
+	}
+	site := fstest.MapFS{
+		"isms.yaml":             {Data: []byte("title: Fuzz\norganization: Example\n")},
+		"content/policies/a.md": {Data: []byte(doc("A policy", "X"))},
+		"content/policies/b.md": {Data: []byte("---\nid: POL-B\ntitle: B policy\ntype: policy\nowner: X\nreviewed: 2026-10-01\n---\nSee [a's steps](a.md#steps).\n")},
+		"content/policies/c.md": {Data: []byte("---\nid: POL-C\ntitle: C policy\ntype: policy\nowner: X\nreviewed: 2026-10-01\n---\nThird.\n")},
+	}
+	c := NewCache()
+	base := lazyBuild(f, site, "", c)
+	for _, s := range [][2]string{
+		{"Zz policy", "X"}, {"\"Quoted: <b>&\"", "Y"}, {"'single'", "X"}, {"A policy", "Owner\nstatus: draft"},
+		{"[a, b]", "X"}, {"|\n  block", "X"}, {"TBD", "X"}, {"", "X"}, {"B policy", "X"}, {"a\x00b", "X"},
+		{"title\ntitle: twice", "X"}, {"&anchor A", "*anchor"}, {"Ünïcödé ‮", "X"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, title, owner string) {
+		src := doc(title, owner)
+		key, b, ok := base.Speculate("content/policies/a.md", []byte(src))
+		if !ok {
+			return
+		}
+		buildAgrees(t, site, c, "content/policies/a.md", src, key, b)
+	})
+}
+
+// buildAgrees builds site with the document at path saved as src and
+// checks that its page is b, the page Speculate made (key), unless the
+// build rejects the save.
+func buildAgrees(t *testing.T, site fstest.MapFS, c *Cache, path, src, key string, b []byte) {
+	t.Helper()
+	m := fstest.MapFS{}
+	for k, v := range site {
+		m[k] = v
+	}
+	m[path] = &fstest.MapFile{Data: []byte(src)}
+	res, err := Build(t.Context(), Options{Site: m, AsOf: asOf, Cache: c, Lazy: true})
+	if err != nil || res.Tree == nil {
+		if strings.Contains(res.Diags.String(), "error") {
+			return // the build rejects it: the preview goes back to the last good build
+		}
+		t.Fatalf("build: %v %s", err, res.Diags)
+	}
+	if got := res.Tree[key]; string(got) != string(b) {
+		t.Fatalf("speculated page differs from the build's:\n%s", firstDiff(string(b), string(got)))
+	}
 }

@@ -12,6 +12,9 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/isms-project/isms/bench/synth"
+	"github.com/isms-project/isms/generator/link"
+	"github.com/isms-project/isms/generator/view"
 	"github.com/isms-project/isms/internal/testmode"
 )
 
@@ -69,15 +72,10 @@ var bodyEdits = []struct {
 	}},
 }
 
-// TestSpeculateMatchesBuild: the page Result.Speculate renders for a
-// saved document is, byte for byte, the page the build that follows
-// renders, for body edits of documents of every kind in the sample (the
-// edits add up, each against the build of the one before).
-func TestSpeculateMatchesBuild(t *testing.T) {
-	t.Parallel()
-	site := sampleMap(t)
-	c := NewCache()
-	res := lazyBuild(t, site, "", c)
+// speculateDocs are the documents of site the speculation tests edit:
+// in the quick suite the first two of each folder (every kind, each
+// edit about as often), in the full suite every one.
+func speculateDocs(site fstest.MapFS) []string {
 	var docs []string
 	for p := range site {
 		if strings.HasSuffix(p, ".md") {
@@ -85,45 +83,184 @@ func TestSpeculateMatchesBuild(t *testing.T) {
 		}
 	}
 	slices.Sort(docs)
-	// The quick suite takes the first two documents of each folder (every
-	// kind, each edit about as often); the full suite takes every one.
-	if !testmode.Full() {
-		var some []string
-		for i, p := range docs {
-			if i < 2 || path.Dir(docs[i-2]) != path.Dir(p) {
-				some = append(some, p)
-			}
-		}
-		docs = some
+	if testmode.Full() {
+		return docs
 	}
+	var some []string
+	for i, p := range docs {
+		if i < 2 || path.Dir(docs[i-2]) != path.Dir(p) {
+			some = append(some, p)
+		}
+	}
+	return some
+}
+
+// speculateEach saves edit's text to each document speculateDocs takes
+// from the sample, one after another, each against the build of the one
+// before (res, in which old is the document's page): Speculate must
+// take the save exactly when edit says it should,
+// and the page it renders must be, byte for byte, the page the build
+// that follows renders. An edit returns "" to skip a document. It
+// returns how many saves were speculated.
+func speculateEach(t *testing.T, edit func(i int, res *Result, old *link.Page, src string) (next, name string, want bool)) int {
+	site := sampleMap(t)
+	c := NewCache()
+	res := lazyBuild(t, site, "", c)
+	docs := speculateDocs(site)
 	taken := 0
-	for i := range docs {
-		p := docs[i]
-		var page *struct{ body int }
+	for i, p := range docs {
+		var old *link.Page
 		for _, lp := range res.Site.Pages {
 			if lp.Display == p {
-				page = &struct{ body int }{lp.Doc.BodyOffset}
+				old = lp
 			}
 		}
-		if page == nil {
+		if old == nil {
 			continue // not a document page (a draft left out, say)
 		}
-		e := bodyEdits[i%len(bodyEdits)]
-		src := e.edit(string(site[p].Data), page.body, i)
+		src, name, want := edit(i, res, old, string(site[p].Data))
+		if src == "" || src == string(site[p].Data) {
+			continue
+		}
 		key, b, ok := res.Speculate(p, []byte(src))
+		if ok != want {
+			t.Errorf("%s, %s: Speculate took it %v, want %v", p, name, ok, want)
+		}
+		site[p] = &fstest.MapFile{Data: []byte(src), Mode: 0o644}
+		res = lazyBuild(t, site, "", c)
 		if !ok {
-			t.Errorf("%s, %s: Speculate declined", p, e.name)
 			continue
 		}
 		taken++
+		if got := res.Tree[key]; string(got) != string(b) {
+			t.Fatalf("%s, %s: the speculated %s differs from the build's:\n%s", p, name, key, firstDiff(string(b), string(got)))
+		}
+	}
+	if taken < len(docs)/3 {
+		t.Errorf("only %d of %d saves were speculated", taken, len(docs))
+	}
+	return taken
+}
+
+// TestSpeculateMatchesBuild: the page Result.Speculate renders for a
+// saved document is, byte for byte, the page the build that follows
+// renders, for body edits of documents of every kind in the sample.
+func TestSpeculateMatchesBuild(t *testing.T) {
+	t.Parallel()
+	speculateEach(t, func(i int, _ *Result, old *link.Page, src string) (string, string, bool) {
+		e := bodyEdits[i%len(bodyEdits)]
+		return e.edit(src, old.Doc.BodyOffset, i), e.name, true
+	})
+}
+
+// setField replaces the value of the top-level front-matter key in src
+// (its first "key: " line), or returns "" when src has no such line.
+func setField(src, key, value string) string {
+	i := strings.Index(src, "\n"+key+": ")
+	if i < 0 {
+		return ""
+	}
+	i += len(key) + 3
+	j := strings.IndexByte(src[i:], '\n')
+	return src[:i] + value + src[i+j:]
+}
+
+// frontEdits are saves that change only front-matter the document's own
+// page shows as written: Speculate takes them where Standalone says the
+// page shows them nowhere else, and renders the page the build renders,
+// the navigation and pager included.
+var frontEdits = []struct {
+	name  string
+	title bool
+	edit  func(src string, step int) string
+}{
+	{"a title that sorts first in its group", true, func(s string, step int) string {
+		return setField(s, "title", fmt.Sprintf("Aaa first %d", step))
+	}},
+	{"a new owner", false, func(s string, step int) string {
+		return setField(s, "owner", fmt.Sprintf("Owner of step %d", step))
+	}},
+	{"a title that sorts last in its group", true, func(s string, step int) string {
+		return setField(s, "title", fmt.Sprintf("Zzz last <b>%d</b> & co", step))
+	}},
+	{"a version bumped with a row in the revision table", false, func(s string, step int) string {
+		s = setField(s, "version", fmt.Sprintf("\"9.%d\"", step))
+		if i := strings.Index(s, "\nhistory:\n"); i >= 0 {
+			i += len("\nhistory:\n")
+			return s[:i] + fmt.Sprintf("  - { version: \"9.%d\", date: 2026-11-20, author: \"A. Author\", change: \"Step %d\" }\n", step, step) + s[i:]
+		}
+		return s
+	}},
+	{"a new approver", false, func(s string, step int) string {
+		return setField(s, "approved_by", fmt.Sprintf("Approver %d", step))
+	}},
+}
+
+// TestSpeculateFrontMatterMatchesBuild: a save that changes only what
+// the page shows as written (title, owner, version, approver, revision
+// table) is speculated where the page shows it nowhere else
+// (Standalone), and the page is the one the build renders: a new title
+// moves the document in the navigation and changes its pager's
+// neighbours. About half the sample's pages carry a report's part
+// (processes, registers, records, policies with exceptions): those
+// decline.
+func TestSpeculateFrontMatterMatchesBuild(t *testing.T) {
+	t.Parallel()
+	titles := 0
+	speculateEach(t, func(i int, res *Result, old *link.Page, src string) (string, string, bool) {
+		e := frontEdits[i%len(frontEdits)]
+		next := e.edit(src, i)
+		want := res.lazy.d.Standalone(old)
+		if e.title && want && next != "" {
+			titles++
+		}
+		return next, e.name, want
+	})
+	if titles == 0 {
+		t.Error("no new title was speculated")
+	}
+}
+
+// TestSpeculateRetitleLargeSite: on a site whose pages carry a window
+// of the navigation (over view.NavFullMax documents), a new title that
+// moves a document from one end of its group to the other speculates
+// the page the build renders: the window and the pager around its new
+// place.
+func TestSpeculateRetitleLargeSite(t *testing.T) {
+	t.Parallel()
+	site := fstest.MapFS{}
+	for _, f := range synth.Site(view.NavFullMax+20, nil) {
+		site[f.Path] = &fstest.MapFile{Data: f.Data, Mode: 0o644}
+	}
+	c := NewCache()
+	res := lazyBuild(t, site, "", c)
+	if len(res.Site.Pages) <= view.NavFullMax {
+		t.Fatalf("%d pages: the navigation is not windowed", len(res.Site.Pages))
+	}
+	var p string
+	for _, lp := range res.Site.Pages {
+		if lp.Doc.Type == "policy" && res.lazy.d.Standalone(lp) {
+			p = lp.Display
+			break
+		}
+	}
+	if p == "" {
+		t.Fatal("no policy to retitle")
+	}
+	for step, title := range []string{"Aaa moved to the start", "Zzz moved to the end"} {
+		src := setField(string(site[p].Data), "title", title)
+		key, b, ok := res.Speculate(p, []byte(src))
+		if !ok {
+			t.Fatalf("%s: a new title was not speculated", title)
+		}
 		site[p] = &fstest.MapFile{Data: []byte(src), Mode: 0o644}
 		res = lazyBuild(t, site, "", c)
 		if got := res.Tree[key]; string(got) != string(b) {
-			t.Fatalf("%s, %s: the speculated %s differs from the build's:\n%s", p, e.name, key, firstDiff(string(b), string(got)))
+			t.Fatalf("step %d, %s: the speculated %s differs from the build's:\n%s", step, title, key, firstDiff(string(b), string(got)))
 		}
-	}
-	if taken < len(docs)/2 {
-		t.Errorf("only %d speculations were checked", taken)
+		if !strings.Contains(string(b), `aria-current="page">`+title) {
+			t.Errorf("step %d: the navigation does not mark %q as the current page", step, title)
+		}
 	}
 }
 
@@ -136,8 +273,31 @@ func TestSpeculateDeclines(t *testing.T) {
 	const p = "content/policies/access-control.md"
 	src := string(site[p].Data)
 	body := strings.Index(src[3:], "\n---\n") + 3 + len("\n---\n")
+	// The backup policy's page shows its front-matter only where the
+	// page is made again (Standalone): a new title or owner there is
+	// speculated, any other field is not.
+	const plain = "content/policies/backup.md"
+	psrc := string(site[plain].Data)
+	for _, f := range []struct{ key, value string }{{"title", "Renamed"}, {"owner", "Someone else"}} {
+		if _, _, ok := res.Speculate(plain, []byte(setField(psrc, f.key, f.value))); !ok {
+			t.Errorf("%s: a new %s was declined: the cases below prove nothing", plain, f.key)
+		}
+	}
+	for _, f := range []struct{ key, value string }{
+		{"status", "draft"}, {"classification", "confidential"}, {"controls", `["5.15"]`},
+		{"clause", `"6.1.2"`}, {"reviewed", "2026-11-01"}, {"approved", "2026-11-01"},
+		{"review_every", "6m"}, {"id", "POL-BCK-99"}, {"type", "standard"}, {"title", "TBD"},
+	} {
+		if _, _, ok := res.Speculate(plain, []byte(setField(psrc, f.key, f.value))); ok {
+			t.Errorf("%s: its %s changed to %s: speculated", plain, f.key, f.value)
+		}
+	}
+	if _, _, ok := res.Speculate(plain, []byte(strings.Replace(psrc, "\n---\n", "\nphase: do\n---\n", 1))); ok {
+		t.Errorf("%s: a field added (phase): speculated", plain)
+	}
 	for _, c := range []struct{ name, src string }{
-		{"a front-matter field", strings.Replace(src, "title: ", "title: Renamed ", 1)},
+		{"a new title where a report lists the document (exceptions granted against it)", setField(src, "title", "Renamed")},
+		{"a new owner there", setField(src, "owner", "Someone else")},
 		{"a link added", src + "\nSee [the manual](../manual/isms-manual.md).\n"},
 		{"an image added", src + "\n![logo](/logo.png)\n"},
 		{"a Mermaid diagram added", src + "\n```mermaid\ngraph TD; A-->B\n```\n"},

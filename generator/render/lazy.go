@@ -2,6 +2,7 @@ package render
 
 import (
 	"errors"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -51,12 +52,31 @@ func (d *Deferred) Pages(store Memo) (view.Tree, diag.List) {
 	return d.tree, d.diag
 }
 
+// Standalone says whether the page of p, a document of the finished
+// build, shows its front-matter only where Document makes it again (its
+// heading, title, breadcrumbs, document control, revision table,
+// navigation and pager): not when a report added to it (a register's
+// records, the exceptions granted against a policy, a process's
+// neighbourhood drawn with the titles and owners of its nodes) or it
+// names itself among its inputs or outputs.
+func (d *Deferred) Standalone(p *link.Page) bool {
+	if d == nil || d.docs == nil {
+		return false
+	}
+	v := d.docs.r.View(p)
+	self := func(r view.RefView) bool { return r.ID == p.Doc.ID }
+	return len(v.Sections) == 0 && v.Diagram == "" && !slices.ContainsFunc(v.Inputs, self) && !slices.ContainsFunc(v.Outputs, self)
+}
+
 // Document renders the page of p, a document of the finished build
 // changed after it (its parse replaced, everything the link stage gave it
 // kept), as that build would have rendered it, with no memo: the
 // preview's answer to a save while the site is built again. The page is
 // exact when the change reaches no other page (its links, headings and
-// front-matter as they were); the build that follows says otherwise.
+// front-matter as they were, but for what the page alone shows); the
+// build that follows says otherwise. A new title moves the document in
+// the navigation: the page's navigation and pager are made again, with
+// it in its new place.
 func (d *Deferred) Document(p *link.Page) ([]byte, error) {
 	if d == nil || d.docs == nil {
 		return nil, errors.New("render: no build to render a document with")
@@ -65,6 +85,15 @@ func (d *Deferred) Document(p *link.Page) ([]byte, error) {
 	in.store = nil
 	dp := *d.docs
 	dp.in, dp.r = &in, &lender{in: &in}
+	if old := in.site.ByPath[p.Doc.Path]; old != nil && old.Doc.Title != p.Doc.Title {
+		groups := dp.groups.Retitled(p.Href, p.Doc.Title)
+		navs, err := in.navigation(groups, len(in.site.Pages))
+		if err != nil {
+			return nil, err
+		}
+		dp.groups, dp.navs = groups, navs
+		dp.pagers = map[string]*view.Pager{p.Href: view.PagerFor(groups, p.Href)}
+	}
 	return dp.page(p)
 }
 

@@ -334,19 +334,11 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 	claim("assets/chroma.css", generated("the syntax-highlighting stylesheet"), markdown.CSS(), 0, true)
 
 	groups := view.Groups(s)
-	var nav template.HTML // the theme's whole navigation: only small sites' pages carry it (view.NavFullMax)
-	if len(s.Pages) <= view.NavFullMax {
-		navHTML, err := in.remember("nav", func() ([]byte, error) {
-			h, err := in.theme.Fragment("home", "nav", groups)
-			return []byte(h), err
-		}, groups)
-		if err != nil {
-			diags.Errorf(diag.Pos{Path: "themes/layouts/_nav.html"}, "theme", "%v", err)
-			return nil, diags
-		}
-		nav = template.HTML(navHTML)
+	navs, err := in.navigation(groups, len(s.Pages))
+	if err != nil {
+		diags.Errorf(diag.Pos{Path: "themes/layouts/_nav.html"}, "theme", "%v", err)
+		return nil, diags
 	}
-	navs := view.NewNavs(groups, nav, len(s.Pages))
 	pagers := view.Pagers(groups)
 	sv := &view.SiteView{
 		Title: in.cfg.Title, Organization: in.cfg.Organization, Root: s.Root,
@@ -382,7 +374,7 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 	in.files = tree
 	r := &lender{in: &in}
 
-	dp := &docPages{in: &in, r: r, navs: navs, pagers: pagers}
+	dp := &docPages{in: &in, r: r, groups: groups, navs: navs, pagers: pagers}
 	out := make([][]byte, len(s.Pages))
 	errs := make([]error, len(s.Pages))
 	if in.sink == nil {
@@ -484,10 +476,29 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 	return tree, diags
 }
 
+// navigation prepares the document pages' navigation from groups, for a
+// site of pages documents: only small sites' pages carry the theme's
+// whole "nav" partial (view.NavFullMax).
+func (in *renderInput) navigation(groups view.NavData, pages int) (*view.Navs, error) {
+	var nav template.HTML
+	if pages <= view.NavFullMax {
+		navHTML, err := in.remember("nav", func() ([]byte, error) {
+			h, err := in.theme.Fragment("home", "nav", groups)
+			return []byte(h), err
+		}, groups)
+		if err != nil {
+			return nil, err
+		}
+		nav = template.HTML(navHTML)
+	}
+	return view.NewNavs(groups, nav, pages), nil
+}
+
 // docPages renders document pages: what every one of them shares.
 type docPages struct {
 	in     *renderInput
 	r      *lender
+	groups view.NavData // what navs and pagers were made from
 	navs   *view.Navs
 	pagers map[string]*view.Pager
 }
