@@ -52,6 +52,7 @@ import (
 
 	"github.com/isms-project/isms/generator"
 	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/model"
 	"github.com/isms-project/isms/generator/view"
 )
@@ -388,20 +389,24 @@ func (s *Server) Rebuild(changed []string) Stats {
 // again only if its bytes differ. It returns the page's URL, or "" when
 // it declined. Called with buildMu held.
 func (s *Server) speculate(changed []string) string {
-	if len(changed) != 1 || !strings.HasPrefix(changed[0], "content/") || !strings.HasSuffix(changed[0], ".md") {
-		return ""
-	}
 	s.mu.RLock()
 	old := s.st
 	s.mu.RUnlock()
 	if !old.ok || old.lazy == nil || old.tree == nil {
 		return ""
 	}
-	src, err := fs.ReadFile(s.files, changed[0])
+	saved := savedDocument(changed, old.lazy.Site, func(p string) bool {
+		_, err := fs.Stat(s.files, p)
+		return err == nil
+	})
+	if saved == "" {
+		return ""
+	}
+	src, err := fs.ReadFile(s.files, saved)
 	if err != nil {
 		return ""
 	}
-	key, page, ok := old.lazy.Speculate(changed[0], src)
+	key, page, ok := old.lazy.Speculate(saved, src)
 	if !ok || string(old.tree[key]) == string(page) {
 		return ""
 	}
@@ -417,6 +422,51 @@ func (s *Server) speculate(changed []string) string {
 	u := urlOf(key)
 	s.hub.publish(event{Boot: s.boot, Gen: next.gen, OK: true, Changed: []string{u}, Errors: messages(next.diags)})
 	return u
+}
+
+// savedDocument is the one document a batch of changed paths saved, or
+// "" when it changed anything else. Besides the document, the batch may
+// hold only files that are gone and that the last build (site) never
+// had, nor anything under them: the temporary file an editor or sed -i
+// writes the new text to and renames over the document.
+func savedDocument(changed []string, site *link.Site, exists func(string) bool) string {
+	saved := ""
+	for _, c := range changed {
+		switch {
+		case strings.HasPrefix(c, "content/") && strings.HasSuffix(c, ".md") && exists(c):
+			if saved != "" {
+				return ""
+			}
+			saved = c
+		case exists(c) || site == nil || builtFrom(site, c):
+			return ""
+		}
+	}
+	return saved
+}
+
+// builtFrom says whether the build of site read the file or folder c
+// (a slash path under the site folder), or anything under it.
+func builtFrom(site *link.Site, c string) bool {
+	rel, ok := strings.CutPrefix(c, "content/")
+	if !ok {
+		return true // isms.yaml, the theme: not the content's to judge
+	}
+	if site.ByPath[rel] != nil || site.Assets[rel] {
+		return true
+	}
+	under := rel + "/"
+	for _, p := range site.Pages {
+		if strings.HasPrefix(p.Doc.Path, under) {
+			return true
+		}
+	}
+	for a := range site.Assets {
+		if strings.HasPrefix(a, under) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) report(st *state, d time.Duration, changed, removed int) {

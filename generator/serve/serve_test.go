@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/isms-project/isms/generator"
+	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/model"
 )
 
@@ -633,6 +634,81 @@ func TestServeSpeculatesBodyEdit(t *testing.T) {
 	}
 	if ev := st.next(t); ev.Gen != gen+2 || !slices.Contains(ev.Changed, "/processes/review/") {
 		t.Errorf("event of the build: %+v", ev)
+	}
+}
+
+// TestServeSpeculatesSaveThroughTempFile: sed -i, and editors that save
+// atomically, write the new text to a temporary file beside the document
+// and rename it over; the watcher reports both names. A new title saved
+// so is served before the build (the temporary file is gone and the last
+// build never had it), with the navigation's entry renamed. A batch that
+// also removed a file the last build had, or that holds another file
+// still there, is left to the build.
+func TestServeSpeculatesSaveThroughTempFile(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, smallSite)
+	s, hs := newServer(t, dir)
+	doc := filepath.Join(dir, "content", "policies", "access.md")
+	orig, _ := os.ReadFile(doc)
+	save := func(title string) {
+		tmp := filepath.Join(dir, "content", "policies", "sedX1b2c3")
+		must(t, os.WriteFile(tmp, []byte(strings.Replace(string(orig), "title: Access policy", "title: "+title, 1)), 0o644))
+		must(t, os.Rename(tmp, doc))
+	}
+	save("Access control policy")
+	if stats := s.Rebuild([]string{"content/policies/access.md", "content/policies/sedX1b2c3"}); !stats.Speculated || !stats.OK {
+		t.Errorf("a new title saved through a temporary file: %+v", stats)
+	}
+	_, body := get(t, hs.URL+"/policies/access/")
+	if !strings.Contains(body, "<h1>Access control policy</h1>") || !strings.Contains(body, `aria-current="page">Access control policy</a>`) {
+		t.Errorf("the page lacks the new title in its heading and navigation:\n%s", body)
+	}
+
+	save("Access policy, again")
+	must(t, os.Remove(filepath.Join(dir, "content", "manual", "manual.md")))
+	if stats := s.Rebuild([]string{"content/manual/manual.md", "content/policies/access.md"}); stats.Speculated {
+		t.Errorf("a save beside a document removed was speculated: %+v", stats)
+	}
+	save("Access policy, third")
+	must(t, os.WriteFile(filepath.Join(dir, "content", "policies", "notes.txt"), []byte("notes"), 0o644))
+	if stats := s.Rebuild([]string{"content/policies/access.md", "content/policies/notes.txt"}); stats.Speculated {
+		t.Errorf("a save beside another file written was speculated: %+v", stats)
+	}
+}
+
+// TestSavedDocument: which document a batch of changed paths saved.
+func TestSavedDocument(t *testing.T) {
+	t.Parallel()
+	site := &link.Site{ByPath: map[string]*link.Page{}, Assets: map[string]bool{"evidence/files/log.pdf": true}}
+	for _, p := range []string{"policies/a.md", "records/2026/audit.md"} {
+		pg := &link.Page{Doc: &model.Document{Path: p}}
+		site.Pages = append(site.Pages, pg)
+		site.ByPath[p] = pg
+	}
+	present := map[string]bool{"content/policies/a.md": true, "content/policies/b.md": true, "content/policies/notes.txt": true, "isms.yaml": true}
+	exists := func(p string) bool { return present[p] }
+	for _, c := range []struct {
+		changed []string
+		want    string
+	}{
+		{[]string{"content/policies/a.md"}, "content/policies/a.md"},
+		{[]string{"content/policies/a.md", "content/policies/sed4Xy9"}, "content/policies/a.md"},
+		{[]string{"content/policies/.a.md.swp", "content/policies/a.md"}, "content/policies/a.md"},
+		{[]string{"content/policies/a.md", "content/policies/b.md"}, ""},            // two documents
+		{[]string{"content/policies/a.md", "content/policies/notes.txt"}, ""},       // another file, still there
+		{[]string{"content/policies/a.md", "content/records/2026/audit.md"}, ""},    // a document removed
+		{[]string{"content/policies/a.md", "content/records/2026"}, ""},             // a folder of documents removed
+		{[]string{"content/evidence/files/log.pdf", "content/policies/a.md"}, ""},   // a file removed
+		{[]string{"content/evidence/files", "content/policies/a.md"}, ""},           // a folder of files removed
+		{[]string{"content/policies/a.md", "isms.yaml"}, ""},                        // the configuration
+		{[]string{"content/policies/a.md", "themes/default/layouts/base.html"}, ""}, // the theme, gone
+		{[]string{"content/policies/gone.md"}, ""},                                  // a document that is not there
+		{[]string{"content/policies/sed4Xy9"}, ""},                                  // nothing saved
+		{nil, ""},
+	} {
+		if got := savedDocument(c.changed, site, exists); got != c.want {
+			t.Errorf("savedDocument(%q) = %q, want %q", c.changed, got, c.want)
+		}
 	}
 }
 
