@@ -22,7 +22,8 @@ fi
 log=$(mktemp)
 "$ISMS" serve -s "$site" --port "$port" --as-of 2026-11-27 >"$log" 2>&1 &
 pid=$!
-doc=$(ls "$site"/content/policies/*.md | head -1)
+docs=("$site"/content/policies/*.md) # not ls | head: with pipefail, ls killed by SIGPIPE ends the script
+doc=${docs[0]}
 rel=${doc#"$site"/content/}
 url="/${rel%.md}/"
 orig=$(mktemp)
