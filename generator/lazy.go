@@ -127,19 +127,22 @@ func (r *Result) Speculate(path string, src []byte) (key string, page []byte, ok
 }
 
 // shownOnly says whether b, a new decoding of a's file, differs from a
-// only in what the document's own page shows as written: its title,
-// owner, version, approver and revision table (and where in the file
-// things are). Everything else (id, type, status, classification,
-// dates and review cycle, clauses, controls, inputs and outputs, file,
-// records, placeholders) feeds what the build works out about the
-// document (its currency, marking, edges, the reports' parts of its
-// page): the build decides those. A field added to model.Document
-// counts as one of those until it is named here.
+// only in what the document's own page shows as written, or works out
+// from the document alone: its title, owner, version, approver and
+// approval date, date, revision table, and its review date, cycle and
+// next review (its currency, which render works out again for the
+// page), and where in the file things are. Everything else (id, type,
+// status, classification, clauses, controls, inputs and outputs, file,
+// records, placeholders) feeds what the build works out across the
+// site (the navigation's badges, marking, edges, editions, the reports'
+// parts of its page): the build decides those. A field added to
+// model.Document counts as one of those until it is named here.
 func shownOnly(a, b *model.Document) bool {
 	x, y := *a, *b
 	for _, d := range []*model.Document{&x, &y} {
 		d.Src, d.Pos, d.ItemPos, d.BodyOffset, d.BodyLine = nil, nil, nil, 0, 0
 		d.Title, d.Owner, d.Version, d.ApprovedBy, d.History = "", "", "", "", nil
+		d.Approved, d.Date, d.Reviewed, d.NextReview, d.ReviewEvery = model.Date{}, model.Date{}, model.Date{}, model.Date{}, model.Interval{}
 	}
 	return reflect.DeepEqual(x, y)
 }

@@ -40,31 +40,32 @@ func FuzzSpeculate(f *testing.F) {
 	})
 }
 
-// FuzzSpeculateFrontMatter: whatever a save writes as a document's title
-// and owner (any bytes, so other keys, quoting, flow and block YAML
-// too), Speculate does not panic, and a page it renders is the one the
-// build renders, the navigation included.
+// FuzzSpeculateFrontMatter: whatever a save writes as a document's
+// title, owner and review date (any bytes, so other keys, quoting, flow
+// and block YAML too), Speculate does not panic, and a page it renders
+// is the one the build renders, navigation and currency included.
 func FuzzSpeculateFrontMatter(f *testing.F) {
-	doc := func(title, owner string) string {
-		return "---\nid: POL-A\ntitle: " + title + "\ntype: policy\nowner: " + owner + "\nreviewed: 2026-10-01\n---\n## Steps\n\nSee [b](b.md) and [steps](#steps).\n"
+	doc := func(title, owner, reviewed string) string {
+		return "---\nid: POL-A\ntitle: " + title + "\ntype: policy\nowner: " + owner + "\nreviewed: " + reviewed + "\n---\n## Steps\n\nSee [b](b.md) and [steps](#steps).\n"
 	}
 	site := fstest.MapFS{
 		"isms.yaml":             {Data: []byte("title: Fuzz\norganization: Example\n")},
-		"content/policies/a.md": {Data: []byte(doc("A policy", "X"))},
+		"content/policies/a.md": {Data: []byte(doc("A policy", "X", "2026-10-01"))},
 		"content/policies/b.md": {Data: []byte("---\nid: POL-B\ntitle: B policy\ntype: policy\nowner: X\nreviewed: 2026-10-01\n---\nSee [a's steps](a.md#steps).\n")},
 		"content/policies/c.md": {Data: []byte("---\nid: POL-C\ntitle: C policy\ntype: policy\nowner: X\nreviewed: 2026-10-01\n---\nThird.\n")},
 	}
 	c := NewCache()
 	base := lazyBuild(f, site, "", c)
-	for _, s := range [][2]string{
-		{"Zz policy", "X"}, {"\"Quoted: <b>&\"", "Y"}, {"'single'", "X"}, {"A policy", "Owner\nstatus: draft"},
-		{"[a, b]", "X"}, {"|\n  block", "X"}, {"TBD", "X"}, {"", "X"}, {"B policy", "X"}, {"a\x00b", "X"},
-		{"title\ntitle: twice", "X"}, {"&anchor A", "*anchor"}, {"Ünïcödé ‮", "X"},
+	for _, s := range [][3]string{
+		{"Zz policy", "X", "2026-10-01"}, {"\"Quoted: <b>&\"", "Y", "2024-01-01"}, {"'single'", "X", "2027-01-01"},
+		{"A policy", "Owner\nstatus: draft", "2026-10-01"}, {"[a, b]", "X", "not a date"}, {"|\n  block", "X", "2026-02-30"},
+		{"TBD", "X", "2026-10-01"}, {"", "X", ""}, {"B policy", "X", "2025-11-27"}, {"a\x00b", "X", "2026-10-01"},
+		{"title\ntitle: twice", "X", "2026-10-01"}, {"&anchor A", "*anchor", "2026-10-01"}, {"Ünïcödé ‮", "X", "2026-10-01\nnext_review: 2026-12-01"},
 	} {
-		f.Add(s[0], s[1])
+		f.Add(s[0], s[1], s[2])
 	}
-	f.Fuzz(func(t *testing.T, title, owner string) {
-		src := doc(title, owner)
+	f.Fuzz(func(t *testing.T, title, owner, reviewed string) {
+		src := doc(title, owner, reviewed)
 		key, b, ok := base.Speculate("content/policies/a.md", []byte(src))
 		if !ok {
 			return

@@ -166,7 +166,8 @@ func setField(src, key, value string) string {
 }
 
 // frontEdits are saves that change only front-matter the document's own
-// page shows as written: Speculate takes them where Standalone says the
+// page shows as written, or works out from the document alone (its
+// currency from its review dates): Speculate takes them where Standalone says the
 // page shows them nowhere else, and renders the page the build renders,
 // the navigation and pager included.
 var frontEdits = []struct {
@@ -194,11 +195,25 @@ var frontEdits = []struct {
 	{"a new approver", false, func(s string, step int) string {
 		return setField(s, "approved_by", fmt.Sprintf("Approver %d", step))
 	}},
+	{"reviewed two years ago: overdue", false, func(s string, step int) string {
+		return setField(s, "reviewed", fmt.Sprintf("2024-10-%02d", 1+step%28))
+	}},
+	{"reviewed now, on a six-month cycle, approved again", false, func(s string, step int) string {
+		s = setField(s, "reviewed", "2026-11-20")
+		if a := setField(s, "approved", "2026-11-21"); a != "" {
+			s = a
+		}
+		if e := setField(s, "review_every", "6m"); e != "" {
+			return e
+		}
+		return strings.Replace(s, "\nreviewed: ", "\nreview_every: 6m\nreviewed: ", 1)
+	}},
 }
 
 // TestSpeculateFrontMatterMatchesBuild: a save that changes only what
-// the page shows as written (title, owner, version, approver, revision
-// table) is speculated where the page shows it nowhere else
+// the page shows as written or works out from the document alone (title,
+// owner, version, approver, revision table, review dates and cycle: its
+// currency) is speculated where the page shows it nowhere else
 // (Standalone), and the page is the one the build renders: a new title
 // moves the document in the navigation and changes its pager's
 // neighbours. About half the sample's pages carry a report's part
@@ -274,19 +289,22 @@ func TestSpeculateDeclines(t *testing.T) {
 	src := string(site[p].Data)
 	body := strings.Index(src[3:], "\n---\n") + 3 + len("\n---\n")
 	// The backup policy's page shows its front-matter only where the
-	// page is made again (Standalone): a new title or owner there is
-	// speculated, any other field is not.
+	// page is made again (Standalone): what the page shows as written or
+	// works out from the document alone is speculated there, any other
+	// field is not.
 	const plain = "content/policies/backup.md"
 	psrc := string(site[plain].Data)
-	for _, f := range []struct{ key, value string }{{"title", "Renamed"}, {"owner", "Someone else"}} {
+	for _, f := range []struct{ key, value string }{
+		{"title", "Renamed"}, {"owner", "Someone else"}, {"reviewed", "2024-11-01"}, {"approved", "2026-11-01"},
+		{"review_every", "6m"}, {"version", `"3.1"`},
+	} {
 		if _, _, ok := res.Speculate(plain, []byte(setField(psrc, f.key, f.value))); !ok {
 			t.Errorf("%s: a new %s was declined: the cases below prove nothing", plain, f.key)
 		}
 	}
 	for _, f := range []struct{ key, value string }{
-		{"status", "draft"}, {"classification", "confidential"}, {"controls", `["5.15"]`},
-		{"clause", `"6.1.2"`}, {"reviewed", "2026-11-01"}, {"approved", "2026-11-01"},
-		{"review_every", "6m"}, {"id", "POL-BCK-99"}, {"type", "standard"}, {"title", "TBD"},
+		{"status", "draft"}, {"status", "retired"}, {"classification", "confidential"}, {"controls", `["5.15"]`},
+		{"clause", `"6.1.2"`}, {"id", "POL-BCK-99"}, {"type", "standard"}, {"title", "TBD"}, {"owner", "TBD"},
 	} {
 		if _, _, ok := res.Speculate(plain, []byte(setField(psrc, f.key, f.value))); ok {
 			t.Errorf("%s: its %s changed to %s: speculated", plain, f.key, f.value)

@@ -82,7 +82,7 @@ func (d *Deferred) Document(p *link.Page) ([]byte, error) {
 		return nil, errors.New("render: no build to render a document with")
 	}
 	in := *d.docs.in
-	in.store = nil
+	in.store, in.saved = nil, true
 	dp := *d.docs
 	dp.in, dp.r = &in, &lender{in: &in}
 	if old := in.site.ByPath[p.Doc.Path]; old != nil && old.Doc.Title != p.Doc.Title {

@@ -192,6 +192,7 @@ type renderInput struct {
 	edges    map[string][]int // each document's edges (indices into site.Edges, ascending)
 	lazy     *Deferred        // where the site-wide reports go, unpublished; nil = publish them
 	sink     Sink             // where pages go as they are made; nil = into the tree
+	saved    bool             // rendering a document saved after the build (Deferred.Document)
 }
 
 // Every file claims its URL. Two claims are an error at the claimant
@@ -717,7 +718,7 @@ func docView(in *renderInput, r report.Renderer, p *link.Page, tree view.Tree) *
 		Revisions: d.History, URL: s.Root + p.Href,
 	}
 	v.StatusText, v.StatusClass = statusText(d)
-	if c, ok := in.en.Input.Currency[d.Path]; ok {
+	if c, ok := in.currencyOf(d); ok {
 		v.Currency = c.Status
 		v.NextReview = c.NextReview.String()
 	}
@@ -758,6 +759,20 @@ func docView(in *renderInput, r report.Renderer, p *link.Page, tree view.Tree) *
 		}
 	}
 	return v
+}
+
+// currencyOf is d's currency: the build's, or on a page rendered after
+// the build for a document saved since (Deferred.Document) worked out
+// again from d, whose review dates may have moved.
+func (in *renderInput) currencyOf(d *model.Document) (currency.Info, bool) {
+	if in.saved {
+		if d.IsRetired() {
+			return currency.Info{}, false // as enrich.Start: no currency for a retired document
+		}
+		return currency.Of(d, in.cfg, in.asOf), true
+	}
+	c, ok := in.en.Input.Currency[d.Path]
+	return c, ok
 }
 
 // edgeIndex lists each document's process edges, by id, in the site's
