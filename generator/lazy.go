@@ -74,7 +74,8 @@ func (l *lazyPages) pages() (view.Tree, diag.List) {
 // of others, lists that name the document) wait for that build. It
 // declines (ok false) for any change whose effect on the page itself
 // the build must work out, or that the build would reject: front-matter
-// other than what the page shows as written (shownOnly), or any on a
+// other than what the page shows as written (shownOnly), a document
+// retired or brought back, or any front-matter change on a
 // page that reports add to or that names itself (Standalone), links
 // to other destinations, a diagram error, a Mermaid diagram added or
 // removed, a build made with editions or without Options.Lazy. Headings
@@ -100,7 +101,7 @@ func (r *Result) Speculate(path string, src []byte) (key string, page []byte, ok
 		return "", nil, false
 	}
 	sameFront := samePrefix(old.Doc.Src, src, old.Doc.BodyOffset) && doc.BodyOffset == old.Doc.BodyOffset
-	if !sameFront && (!shownOnly(old.Doc, doc) || !r.lazy.d.Standalone(old)) {
+	if !sameFront && (!shownOnly(old.Doc, doc) || doc.IsRetired() != old.Doc.IsRetired() || !r.lazy.d.Standalone(old)) {
 		return "", nil, false
 	}
 	md := r.lazy.md.Parse(src)
@@ -128,20 +129,20 @@ func (r *Result) Speculate(path string, src []byte) (key string, page []byte, ok
 
 // shownOnly says whether b, a new decoding of a's file, differs from a
 // only in what the document's own page shows as written, or works out
-// from the document alone: its title, owner, version, approver and
-// approval date, date, revision table, and its review date, cycle and
-// next review (its currency, which render works out again for the
-// page), and where in the file things are. Everything else (id, type,
-// status, classification, clauses, controls, inputs and outputs, file,
-// records, placeholders) feeds what the build works out across the
-// site (the navigation's badges, marking, edges, editions, the reports'
-// parts of its page): the build decides those. A field added to
-// model.Document counts as one of those until it is named here.
+// from the document alone: its title, owner, status (the caller checks
+// it is not retired, nor was), version, approver and approval date,
+// date, revision table, and its review date, cycle and next review (its
+// currency, which render works out again for the page), and where in the
+// file things are. Everything else (id, type, classification, clauses,
+// controls, inputs and outputs, file, records, placeholders) feeds what
+// the build works out across the site (marking, edges, editions, the
+// reports' parts of its page): the build decides those. A field added
+// to model.Document counts as one of those until it is named here.
 func shownOnly(a, b *model.Document) bool {
 	x, y := *a, *b
 	for _, d := range []*model.Document{&x, &y} {
 		d.Src, d.Pos, d.ItemPos, d.BodyOffset, d.BodyLine = nil, nil, nil, 0, 0
-		d.Title, d.Owner, d.Version, d.ApprovedBy, d.History = "", "", "", "", nil
+		d.Title, d.Owner, d.Status, d.Version, d.ApprovedBy, d.History = "", "", "", "", "", nil
 		d.Approved, d.Date, d.Reviewed, d.NextReview, d.ReviewEvery = model.Date{}, model.Date{}, model.Date{}, model.Date{}, model.Interval{}
 	}
 	return reflect.DeepEqual(x, y)

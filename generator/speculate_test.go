@@ -195,6 +195,18 @@ var frontEdits = []struct {
 	{"a new approver", false, func(s string, step int) string {
 		return setField(s, "approved_by", fmt.Sprintf("Approver %d", step))
 	}},
+	{"a draft (its badge in the navigation), or approved again", false, func(s string, step int) string {
+		if strings.Contains(s, "\nstatus: retired\n") {
+			return "" // brought back: the build decides (TestSpeculateDeclines)
+		}
+		if strings.Contains(s, "\nstatus: draft\n") {
+			return setField(s, "status", "approved")
+		}
+		if d := setField(s, "status", "draft"); d != "" {
+			return d
+		}
+		return strings.Replace(s, "\ntitle: ", "\nstatus: draft\ntitle: ", 1)
+	}},
 	{"reviewed two years ago: overdue", false, func(s string, step int) string {
 		return setField(s, "reviewed", fmt.Sprintf("2024-10-%02d", 1+step%28))
 	}},
@@ -296,19 +308,23 @@ func TestSpeculateDeclines(t *testing.T) {
 	psrc := string(site[plain].Data)
 	for _, f := range []struct{ key, value string }{
 		{"title", "Renamed"}, {"owner", "Someone else"}, {"reviewed", "2024-11-01"}, {"approved", "2026-11-01"},
-		{"review_every", "6m"}, {"version", `"3.1"`},
+		{"review_every", "6m"}, {"version", `"3.1"`}, {"status", "draft"},
 	} {
 		if _, _, ok := res.Speculate(plain, []byte(setField(psrc, f.key, f.value))); !ok {
 			t.Errorf("%s: a new %s was declined: the cases below prove nothing", plain, f.key)
 		}
 	}
 	for _, f := range []struct{ key, value string }{
-		{"status", "draft"}, {"status", "retired"}, {"classification", "confidential"}, {"controls", `["5.15"]`},
+		{"status", "retired"}, {"classification", "confidential"}, {"controls", `["5.15"]`},
 		{"clause", `"6.1.2"`}, {"id", "POL-BCK-99"}, {"type", "standard"}, {"title", "TBD"}, {"owner", "TBD"},
 	} {
 		if _, _, ok := res.Speculate(plain, []byte(setField(psrc, f.key, f.value))); ok {
 			t.Errorf("%s: its %s changed to %s: speculated", plain, f.key, f.value)
 		}
+	}
+	const retired = "content/procedures/tape-rotation.md"
+	if _, _, ok := res.Speculate(retired, []byte(setField(string(site[retired].Data), "status", "approved"))); ok {
+		t.Errorf("%s: brought back from retired: speculated", retired)
 	}
 	if _, _, ok := res.Speculate(plain, []byte(strings.Replace(psrc, "\n---\n", "\nphase: do\n---\n", 1))); ok {
 		t.Errorf("%s: a field added (phase): speculated", plain)

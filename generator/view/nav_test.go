@@ -170,14 +170,14 @@ func TestNavsKey(t *testing.T) {
 	}
 }
 
-// Retitled is what Groups gives once one document has a new title: the
-// page renamed and moved to its place in every group that lists it (by
-// type and by clause), the other groups as they were; and PagerFor is
-// Pagers for one page, whatever title moved it.
-func TestRetitledIsGroupsOfTheRetitledSite(t *testing.T) {
+// With is what Groups gives once one document has a new title or badge:
+// the entry replaced and moved to its place in every group that lists
+// it (by type and by clause), the other groups as they were, the groups
+// it was called on untouched; and PagerFor is Pagers for one page,
+// whatever moved it.
+func TestWithIsGroupsOfTheChangedSite(t *testing.T) {
 	mk := func(id, typ, title string, clauses ...string) *link.Page {
-		p := link.NewPage(&model.Document{ID: id, Type: typ, Title: title, Path: typ + "/" + id + ".md", Clauses: clauses}, nil, "")
-		return p
+		return link.NewPage(&model.Document{ID: id, Type: typ, Title: title, Path: typ + "/" + id + ".md", Clauses: clauses}, nil, "")
 	}
 	pages := []*link.Page{
 		mk("p1", "policy", "Backup", "8.1"), mk("p2", "policy", "Access", "8.1", "6.1"),
@@ -188,21 +188,23 @@ func TestRetitledIsGroupsOfTheRetitledSite(t *testing.T) {
 	base, orig := Groups(site), Groups(site)
 	for _, target := range pages {
 		for _, title := range []string{"", "Aaa", "Backup", "Backup policy", "Zzz <b>", target.Doc.Title} {
-			got := base.Retitled(target.Href, title)
-			if !reflect.DeepEqual(base, orig) {
-				t.Fatalf("%s retitled %q: Retitled changed the groups it was called on", target.Href, title)
-			}
-			was := target.Doc.Title
-			target.Doc.Title = title
-			want := Groups(site)
-			wantPagers := Pagers(want)
-			target.Doc.Title = was
-			if !reflect.DeepEqual(got, want) {
-				t.Fatalf("%s retitled %q:\n got %+v\nwant %+v", target.Href, title, got, want)
-			}
-			for _, p := range pages {
-				if g, w := PagerFor(got, p.Href), wantPagers[p.Href]; !reflect.DeepEqual(g, w) {
-					t.Errorf("%s retitled %q: PagerFor(%s) = %+v, want %+v", target.Href, title, p.Href, g, w)
+			for _, status := range []string{"", "draft", "approved"} {
+				was, wasStatus := target.Doc.Title, target.Doc.Status
+				target.Doc.Title, target.Doc.Status = title, status
+				got := base.With(NavPageOf(target))
+				want := Groups(site)
+				wantPagers := Pagers(want)
+				target.Doc.Title, target.Doc.Status = was, wasStatus
+				if !reflect.DeepEqual(base, orig) {
+					t.Fatalf("%s as %q (%s): With changed the groups it was called on", target.Href, title, status)
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("%s as %q (%s):\n got %+v\nwant %+v", target.Href, title, status, got, want)
+				}
+				for _, p := range pages {
+					if g, w := PagerFor(got, p.Href), wantPagers[p.Href]; !reflect.DeepEqual(g, w) {
+						t.Errorf("%s as %q (%s): PagerFor(%s) = %+v, want %+v", target.Href, title, status, p.Href, g, w)
+					}
 				}
 			}
 		}

@@ -194,7 +194,7 @@ func Groups(s *link.Site) NavData {
 	byClause := map[string][]NavPage{}
 	for _, p := range s.Pages {
 		d := p.Doc
-		np := NavPage{ID: d.ID, Title: d.Title, URL: p.Href, Badge: badge(d)}
+		np := NavPageOf(p)
 		byType[d.Type] = append(byType[d.Type], np)
 		var seen []string // a document's main clauses: a handful
 		for _, c := range d.Clauses {
@@ -225,27 +225,30 @@ func navOrder(a, b NavPage) int {
 	return cmp.Or(cmp.Compare(a.Title, b.Title), cmp.Compare(a.URL, b.URL))
 }
 
-// Retitled is nd with the page at url (a NavPage.URL) titled title and
-// moved to its place in each group that lists it: what Groups gives once
-// that document has the new title. Groups that do not list it are
-// shared with nd.
-func (nd NavData) Retitled(url, title string) NavData {
-	retitle := func(gs []NavGroup) []NavGroup {
+// NavPageOf is p's entry in the navigation and the home page's lists.
+func NavPageOf(p *link.Page) NavPage {
+	return NavPage{ID: p.Doc.ID, Title: p.Doc.Title, URL: p.Href, Badge: badge(p.Doc)}
+}
+
+// With is nd with the entry for np.URL replaced by np and moved to its
+// place in each group that lists it: what Groups gives once that
+// document has np's title and badge (its type and clauses as they were).
+// Groups that do not list it are shared with nd.
+func (nd NavData) With(np NavPage) NavData {
+	replace := func(gs []NavGroup) []NavGroup {
 		out := slices.Clone(gs)
 		for i, g := range out {
-			j := slices.IndexFunc(g.Pages, func(p NavPage) bool { return p.URL == url })
+			j := slices.IndexFunc(g.Pages, func(p NavPage) bool { return p.URL == np.URL })
 			if j < 0 {
 				continue
 			}
-			np := g.Pages[j]
-			np.Title = title
 			ps := slices.Delete(slices.Clone(g.Pages), j, j+1)
 			k, _ := slices.BinarySearchFunc(ps, np, navOrder)
 			out[i].Pages = slices.Insert(ps, k, np)
 		}
 		return out
 	}
-	return NavData{Root: nd.Root, ByType: retitle(nd.ByType), ByClause: retitle(nd.ByClause)}
+	return NavData{Root: nd.Root, ByType: replace(nd.ByType), ByClause: replace(nd.ByClause)}
 }
 
 // MarkCurrent marks the link to url as the current page in the shared
