@@ -169,14 +169,18 @@ func BenchmarkFullRebuild(b *testing.B) {
 // event arrives (as the reload client does); built-ms from the write to
 // the end of the build that follows (a body edit's page is served from
 // a speculation before it). Each save comes to an idle server (ns/op is
-// the whole round).
+// the whole round). The title/ runs save a new title instead of a line
+// of body: speculated too, with the page's navigation made again.
 func BenchmarkSaveToReload(b *testing.B) {
 	for _, n := range benchSizes {
-		b.Run(fmt.Sprintf("docs=%d", n), func(b *testing.B) { saveToReload(b, n) })
+		b.Run(fmt.Sprintf("docs=%d", n), func(b *testing.B) { saveToReload(b, n, false) })
+	}
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("title/docs=%d", n), func(b *testing.B) { saveToReload(b, n, true) })
 	}
 }
 
-func saveToReload(b *testing.B, n int) {
+func saveToReload(b *testing.B, n int, title bool) {
 	s, dir := benchServer(b, n, 0)
 	hs := httptest.NewServer(s)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -193,8 +197,13 @@ func saveToReload(b *testing.B, n int) {
 	cpu := cpuTime()
 	for i := 0; b.Loop(); i++ {
 		edit := fmt.Sprintf("Edit %d.", i)
+		saved := fmt.Appendf(slices.Clone(orig), "\n%s\n", edit)
+		if title {
+			edit = fmt.Sprintf("Retitled %d", i)
+			saved = []byte(strings.Replace(string(orig), "title: Document number 555", "title: "+edit, 1))
+		}
 		start := time.Now()
-		if err := os.WriteFile(doc, fmt.Appendf(slices.Clone(orig), "\n%s\n", edit), 0o644); err != nil {
+		if err := os.WriteFile(doc, saved, 0o644); err != nil {
 			b.Fatal(err)
 		}
 		for {
