@@ -401,4 +401,17 @@ func TestSpeculateUncommitted(t *testing.T) {
 			t.Fatalf("the speculated page differs from the build's:\n%s", firstDiff(string(b), string(got)))
 		}
 	}
+	// A new title is uncommitted too.
+	retitled := setField(string(committed), "title", "Access and identity")
+	key, b, ok := res.Speculate(p, []byte(retitled))
+	if !ok || !strings.Contains(string(b), "uncommitted changes") {
+		t.Fatalf("a new title: speculated %v, page says uncommitted %v", ok, strings.Contains(string(b), "uncommitted changes"))
+	}
+	if err := os.WriteFile(filepath.Join(dir, p), []byte(retitled), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res = lazyBuild(t, site, dir, c)
+	if got := res.Tree[key]; string(got) != string(b) {
+		t.Fatalf("a new title: the speculated page differs from the build's:\n%s", firstDiff(string(b), string(got)))
+	}
 }
