@@ -12,7 +12,6 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"github.com/isms-project/isms/bench/synth"
 	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/view"
 	"github.com/isms-project/isms/internal/testmode"
@@ -255,9 +254,16 @@ func TestSpeculateFrontMatterMatchesBuild(t *testing.T) {
 // place.
 func TestSpeculateRetitleLargeSite(t *testing.T) {
 	t.Parallel()
-	site := fstest.MapFS{}
-	for _, f := range synth.Site(view.NavFullMax+20, nil) {
-		site[f.Path] = &fstest.MapFile{Data: f.Data, Mode: 0o644}
+	// Short documents, two types (a group that is windowed and one that
+	// is not), a few clauses: the navigation is what is tested.
+	site := fstest.MapFS{"isms.yaml": {Data: []byte("title: Large\norganization: Example\n")}}
+	for i := range view.NavFullMax + 20 {
+		typ := "policy"
+		if i%10 == 0 {
+			typ = "record"
+		}
+		site[fmt.Sprintf("content/p/d%03d.md", i)] = &fstest.MapFile{Mode: 0o644, Data: fmt.Appendf(nil,
+			"---\nid: D-%03d\ntitle: Document %03d\ntype: %s\nowner: X\nclause: [\"%d.1\"]\nreviewed: 2026-10-01\n---\nBody of %d.\n", i, (i*37)%1000, typ, 4+i%7, i)}
 	}
 	c := NewCache()
 	res := lazyBuild(t, site, "", c)
