@@ -227,8 +227,9 @@ var frontEdits = []struct {
 // currency) is speculated where the page shows it nowhere else
 // (Standalone), and the page is the one the build renders: a new title
 // moves the document in the navigation and changes its pager's
-// neighbours. About half the sample's pages carry a report's part
-// (processes, registers, records, policies with exceptions): those
+// neighbours, and a process's neighbourhood drawing shows its node as
+// saved. Nine of the sample's 52 pages carry a report's part (registers,
+// records, minutes with actions, policies with exceptions): those
 // decline.
 func TestSpeculateFrontMatterMatchesBuild(t *testing.T) {
 	t.Parallel()

@@ -55,17 +55,18 @@ func (d *Deferred) Pages(store Memo) (view.Tree, diag.List) {
 // Standalone says whether the page of p, a document of the finished
 // build, shows its front-matter only where Document makes it again (its
 // heading, title, breadcrumbs, document control, revision table,
-// navigation and pager): not when a report added to it (a register's
-// records, the exceptions granted against a policy, a process's
-// neighbourhood drawn with the titles and owners of its nodes) or it
-// names itself among its inputs or outputs.
+// navigation and pager; a process's neighbourhood drawing, whose own
+// node the processes report draws from the page's document): not when
+// a report added a part to it (a register's records, the exceptions
+// granted against a policy) or it names itself among its inputs or
+// outputs.
 func (d *Deferred) Standalone(p *link.Page) bool {
 	if d == nil || d.docs == nil {
 		return false
 	}
 	v := d.docs.r.View(p)
 	self := func(r view.RefView) bool { return r.ID == p.Doc.ID }
-	return len(v.Sections) == 0 && v.Diagram == "" && !slices.ContainsFunc(v.Inputs, self) && !slices.ContainsFunc(v.Outputs, self)
+	return len(v.Sections) == 0 && !slices.ContainsFunc(v.Inputs, self) && !slices.ContainsFunc(v.Outputs, self)
 }
 
 // Document renders the page of p, a document of the finished build

@@ -74,7 +74,7 @@ func processGraph(s *link.Site, cur map[string]currency.Info) diagrams.Graph {
 		}
 		n := diagrams.Node{
 			ID: d.ID, Label: d.Title, URL: s.Root + p.Href,
-			Tooltip: d.Title + " — owner: " + d.Owner, Phase: d.Phase,
+			Tooltip: tooltip(d), Phase: d.Phase,
 			Status: cur[d.Path].Status, External: d.Type != "process",
 		}
 		if len(d.Clauses) > 0 {
@@ -91,6 +91,9 @@ func processGraph(s *link.Site, cur map[string]currency.Info) diagrams.Graph {
 	}
 	return diagrams.New(nodes, edges)
 }
+
+// tooltip is a node's tooltip: the document's title and owner.
+func tooltip(d *model.Document) string { return d.Title + " — owner: " + d.Owner }
 
 // clauseCoverage maps each main clause 4–10 to the processes covering it.
 func clauseCoverage(s *link.Site) map[string][]string {
@@ -149,6 +152,15 @@ func (rep *Report) Annotate(r report.Renderer, p *link.Page, v *view.DocView) {
 	g := rep.around(d.ID)
 	if len(g.Nodes) == 0 {
 		return
+	}
+	// The process itself is drawn as the page's document has it: in a
+	// build that is the map's node; the preview's page for a document
+	// saved since (a new title, owner or review date) has a newer one.
+	g.Nodes = slices.Clone(g.Nodes)
+	for i, n := range g.Nodes {
+		if n.ID == d.ID {
+			g.Nodes[i].Label, g.Nodes[i].Tooltip, g.Nodes[i].Status = d.Title, tooltip(d), v.Currency
+		}
 	}
 	svg, err := r.Memo("neighbourhood:"+d.ID, g, func() ([]byte, error) {
 		svg, err := r.Diagram(diagrams.DOT(g, diagrams.Options{Focus: d.ID}))
