@@ -422,3 +422,41 @@ func TestSpeculateUncommitted(t *testing.T) {
 		t.Fatalf("a new title: the speculated page differs from the build's:\n%s", firstDiff(string(b), string(got)))
 	}
 }
+
+// TestSpeculateDrawerNavigation: a theme whose frame shows the site's
+// navigation in its drawer (the "site-drawer" partial of _frame.html,
+// executed once per build with the shared navigation): a new title is
+// speculated with the drawer made again, so the page is still the
+// build's. (Found by a hostile review: the drawer kept the old title.)
+func TestSpeculateDrawerNavigation(t *testing.T) {
+	t.Parallel()
+	site := sampleMap(t)
+	frame, err := os.ReadFile("../themes/default/layouts/_frame.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	custom := strings.Replace(string(frame), `{{define "site-drawer" -}}`, `{{define "site-drawer" -}}
+<nav class="drawer-docs">{{.Nav}}</nav>`, 1)
+	if custom == string(frame) {
+		t.Fatal("no site-drawer in the default frame")
+	}
+	site["themes/default/layouts/_frame.html"] = &fstest.MapFile{Data: []byte(custom)}
+	c := NewCache()
+	res := lazyBuild(t, site, "", c)
+	const p = "content/policies/backup.md"
+	for _, title := range []string{"Aaa backup policy", "Zzz backup policy"} {
+		src := setField(string(site[p].Data), "title", title)
+		key, b, ok := res.Speculate(p, []byte(src))
+		if !ok {
+			t.Fatalf("%s: not speculated", title)
+		}
+		if n := strings.Count(string(b), ">"+title+"<"); n < 2 {
+			t.Errorf("%s: shown %d times, want the heading, the navigation and the drawer", title, n)
+		}
+		site[p] = &fstest.MapFile{Data: []byte(src), Mode: 0o644}
+		res = lazyBuild(t, site, "", c)
+		if got := res.Tree[key]; string(got) != string(b) {
+			t.Fatalf("%s: the speculated page differs from the build's:\n%s", title, firstDiff(string(b), string(got)))
+		}
+	}
+}

@@ -94,6 +94,16 @@ func (d *Deferred) Document(p *link.Page) ([]byte, error) {
 		}
 		dp.groups, dp.navs = groups, navs
 		dp.pagers = map[string]*view.Pager{p.Href: view.PagerFor(groups, p.Href)}
+		// The frame's partials see the shared navigation too (a theme
+		// may show it in its drawer): made again with the new one.
+		if shared := navs.Shared(); shared != in.sv.Nav {
+			sv := *in.sv
+			sv.Nav = shared
+			if err := in.frameParts(&sv); err != nil {
+				return nil, err
+			}
+			in.sv = &sv
+		}
 	}
 	return dp.page(p)
 }

@@ -357,19 +357,9 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 		}
 		sv.Header = append(sv.Header, view.HeaderLink{Title: l.Title, URL: s.Root + l.URL})
 	}
-	for _, part := range []struct {
-		name string
-		html *template.HTML
-	}{{"site-head", &sv.HeadHTML}, {"site-header", &sv.HeaderHTML}, {"site-drawer", &sv.DrawerHTML}} {
-		if !in.theme.Defines("home", part.name) {
-			continue
-		}
-		h, err := in.theme.Fragment("home", part.name, sv)
-		if err != nil {
-			diags.Errorf(diag.Pos{Path: "themes/layouts/_frame.html"}, "theme", "%v", err)
-			return nil, diags
-		}
-		*part.html = h
+	if err := in.frameParts(sv); err != nil {
+		diags.Errorf(diag.Pos{Path: "themes/layouts/_frame.html"}, "theme", "%v", err)
+		return nil, diags
 	}
 	in.sv = sv
 	in.files = tree
@@ -475,6 +465,26 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 		diags.Errorf(diag.Pos{Path: contentDir}, "publish", "writing the site: %v", sinkErr)
 	}
 	return tree, diags
+}
+
+// frameParts executes the theme's frame partials every page shares
+// (site-head, site-header, site-drawer) once, with sv (its navigation
+// included: a theme may show it in the drawer), into sv.
+func (in *renderInput) frameParts(sv *view.SiteView) error {
+	for _, part := range []struct {
+		name string
+		html *template.HTML
+	}{{"site-head", &sv.HeadHTML}, {"site-header", &sv.HeaderHTML}, {"site-drawer", &sv.DrawerHTML}} {
+		if !in.theme.Defines("home", part.name) {
+			continue
+		}
+		h, err := in.theme.Fragment("home", part.name, sv)
+		if err != nil {
+			return err
+		}
+		*part.html = h
+	}
+	return nil
 }
 
 // navigation prepares the document pages' navigation from groups, for a
