@@ -101,6 +101,12 @@ type Server struct {
 	mu       sync.RWMutex
 	st       *state
 	building chan struct{}
+	// overtaken are the changed paths of rebuilds that went stale since
+	// the last build swapped in (all: one of them was a full rebuild):
+	// the served build has not seen them, so a speculation must count
+	// them as changed too. Guarded by buildMu.
+	overtaken    []string
+	overtakenAll bool
 
 	// stop cancels the running rebuild: a newer change makes it stale.
 	stopMu sync.Mutex
@@ -297,7 +303,13 @@ func (s *Server) Rebuild(changed []string) Stats {
 	} else {
 		s.files.forget(changed)
 	}
-	speculated := s.speculate(changed) // the saved page's URL, when served already
+	// What changed since the served build: this batch and those of
+	// rebuilds it overtook.
+	var since []string // nil: anything may have changed
+	if changed != nil && !s.overtakenAll {
+		since = append(slices.Clone(s.overtaken), changed...)
+	}
+	speculated := s.speculate(since) // the saved page's URL, when served already
 	opts := s.cfg.Build
 	opts.Site = s.files
 	opts.SiteDir = s.cfg.Dir
@@ -324,12 +336,14 @@ func (s *Server) Rebuild(changed []string) Stats {
 		s.beforeSwap()
 	}
 	if ctx.Err() != nil { // a newer rebuild is waiting: keep serving the last good site until it swaps
+		s.overtaken, s.overtakenAll = since, since == nil
 		s.mu.Lock()
 		s.building = nil
 		s.mu.Unlock()
 		close(done)
 		return Stats{Stale: true, Duration: elapsed, Speculated: speculated != ""}
 	}
+	s.overtaken, s.overtakenAll = nil, false
 	s.mu.Lock()
 	old := s.st
 	next := &state{tree: old.tree, gen: old.gen, lazy: old.lazy}

@@ -391,11 +391,12 @@ func TestServeWatchPushesEvent(t *testing.T) {
 	}
 }
 
-// notSpeculated is orig with text appended and a front-matter field
-// changed, a save the server does not answer before its build
-// (Server.speculate).
+// notSpeculated is orig with text appended and a clause added to its
+// front-matter, a save the server does not answer before its build
+// (Server.speculate: clauses place a document in the navigation's
+// clause groups and feed the reports).
 func notSpeculated(orig []byte, text string) []byte {
-	return []byte(strings.Replace(string(orig), "reviewed: 2026-01-05", "reviewed: 2026-01-06", 1) + text)
+	return []byte(strings.Replace(string(orig), "reviewed: 2026-01-05", "reviewed: 2026-01-05\nclause: [\"5.2\"]", 1) + text)
 }
 
 // TestServeRequestWaitsForRebuild holds a rebuild between build and swap
@@ -673,6 +674,52 @@ func TestServeSpeculatesSaveThroughTempFile(t *testing.T) {
 	must(t, os.WriteFile(filepath.Join(dir, "content", "policies", "notes.txt"), []byte("notes"), 0o644))
 	if stats := s.Rebuild([]string{"content/policies/access.md", "content/policies/notes.txt"}); stats.Speculated {
 		t.Errorf("a save beside another file written was speculated: %+v", stats)
+	}
+}
+
+// TestServeSpeculationCountsOvertakenSaves: a save whose rebuild went
+// stale (a newer save stopped it before it swapped in) is still unseen
+// by the served build: the newer save is not speculated against that
+// build alone. (Found by a hostile review: a body save of one document
+// was speculated with the navigation from before another's new title.)
+func TestServeSpeculationCountsOvertakenSaves(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, smallSite)
+	s, srv := newServer(t, dir)
+	held, release := make(chan struct{}), make(chan struct{})
+	s.beforeSwap = func() { close(held); <-release }
+	manual := filepath.Join(dir, "content", "manual", "manual.md")
+	orig, _ := os.ReadFile(manual)
+	must(t, os.WriteFile(manual, []byte(strings.Replace(string(orig), "title: Manual", "title: Renamed manual", 1)), 0o644))
+	first := make(chan Stats)
+	go func() { first <- s.Rebuild([]string{"content/manual/manual.md"}) }()
+	<-held // the manual's build, before its swap
+	s.beforeSwap = nil
+	cancelled := make(chan struct{})
+	s.stopMu.Lock()
+	stop := s.stop
+	s.stop = func() { stop(); close(cancelled) }
+	s.stopMu.Unlock()
+	access := filepath.Join(dir, "content", "policies", "access.md")
+	aorig, _ := os.ReadFile(access)
+	must(t, os.WriteFile(access, append(aorig, "\nA body edit.\n"...), 0o644))
+	second := make(chan Stats)
+	go func() { second <- s.Rebuild([]string{"content/policies/access.md"}) }()
+	<-cancelled // the access policy's rebuild stopped the manual's
+	close(release)
+	if st := <-first; !st.Stale {
+		t.Fatalf("the manual's rebuild: %+v, want it stale", st)
+	}
+	if st := <-second; st.Speculated || !st.OK {
+		t.Errorf("the access policy's rebuild: %+v, want it built, not speculated", st)
+	}
+	if _, body := get(t, srv.URL+"/policies/access/"); !strings.Contains(body, "Renamed manual") || !strings.Contains(body, "A body edit.") {
+		t.Error("the access policy's page lacks a save")
+	}
+	// The next lone save is speculated again: the build has seen both.
+	must(t, os.WriteFile(access, append(aorig, "\nA second body edit.\n"...), 0o644))
+	if st := s.Rebuild([]string{"content/policies/access.md"}); !st.Speculated || !st.OK {
+		t.Errorf("the save after: %+v, want it speculated", st)
 	}
 }
 
