@@ -197,37 +197,43 @@ func TestHostGuard(t *testing.T) {
 	t.Parallel()
 	s, err := New(Config{Dir: writeSite(t, smallSite)})
 	must(t, err)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	must(t, err)
-	port := ln.Addr().(*net.TCPAddr).Port
+	defer s.Close()
+	// Each case listens on a port of its own: listening again on one
+	// port let a parallel test take it in between.
 	for _, c := range []struct {
 		bind  string
-		hosts map[string]int
+		hosts func(port string) map[string]int
 	}{
-		{"127.0.0.1", map[string]int{
-			"evil.example": 403, "evil.example:" + strconv.Itoa(port): 403, "127.0.0.1.nip.io:" + strconv.Itoa(port): 403,
-			"127.0.0.1:" + strconv.Itoa(port): 200, "localhost:" + strconv.Itoa(port): 200, "LOCALHOST:" + strconv.Itoa(port): 200,
-			"[::1]:" + strconv.Itoa(port): 200, "127.0.0.1:" + strconv.Itoa(port+1): 403, "127.0.0.1": 403, "": 403,
-			"192.168.1.5:" + strconv.Itoa(port): 403,
+		{"127.0.0.1", func(port string) map[string]int {
+			next, _ := strconv.Atoi(port)
+			return map[string]int{
+				"evil.example": 403, "evil.example:" + port: 403, "127.0.0.1.nip.io:" + port: 403,
+				"127.0.0.1:" + port: 200, "localhost:" + port: 200, "LOCALHOST:" + port: 200,
+				"[::1]:" + port: 200, "127.0.0.1:" + strconv.Itoa(next+1): 403, "127.0.0.1": 403, "": 403,
+				"192.168.1.5:" + port: 403,
+			}
 		}},
-		{"isms.lan", map[string]int{"isms.lan:" + strconv.Itoa(port): 200, "evil.example:" + strconv.Itoa(port): 403, "localhost:" + strconv.Itoa(port): 200}},
-		{"0.0.0.0", map[string]int{"192.168.1.5:" + strconv.Itoa(port): 200, "evil.example:" + strconv.Itoa(port): 403}},
+		{"isms.lan", func(port string) map[string]int {
+			return map[string]int{"isms.lan:" + port: 200, "evil.example:" + port: 403, "localhost:" + port: 200}
+		}},
+		{"0.0.0.0", func(port string) map[string]int {
+			return map[string]int{"192.168.1.5:" + port: 200, "evil.example:" + port: 403}
+		}},
 	} {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		must(t, err)
+		port := ln.Addr().(*net.TCPAddr).Port
 		hs := httptest.NewUnstartedServer(HostGuard(s, c.bind, port))
 		hs.Listener.Close()
 		hs.Listener = ln
 		hs.Start()
-		for host, want := range c.hosts {
+		for host, want := range c.hosts(strconv.Itoa(port)) {
 			if got := rawHost(t, ln.Addr().String(), host); got != want {
 				t.Errorf("--bind %s, Host %q: %d, want %d", c.bind, host, got, want)
 			}
 		}
 		hs.Close()
-		ln, err = net.Listen("tcp", ln.Addr().String())
-		must(t, err)
 	}
-	ln.Close()
-	s.Close()
 }
 
 // The preview reads content/ through load.DirFS: a file the build listed
