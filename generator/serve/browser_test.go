@@ -112,11 +112,21 @@ func TestBrowserLiveReload(t *testing.T) {
 	}
 
 	// Fix it with new text: the overlay goes, the page updates.
-	must(t, os.WriteFile(doc, append(orig, "\nThe fixed version.\n"...), 0o644))
+	fixed := append(orig, "\nThe fixed version.\n"...)
+	must(t, os.WriteFile(doc, fixed, 0o644))
 	waitJS(t, ctx, `(document.getElementById("isms-overlay") ? "overlay " : "") + document.body.innerText`,
 		func(s string) bool {
 			return !strings.HasPrefix(s, "overlay ") && strings.Contains(s, "The fixed version.")
 		})
+
+	// A new title, saved as sed -i and editors that save atomically do
+	// (a temporary file renamed over the document): the heading and the
+	// navigation's entry for the page change (speculated, then built).
+	tmp := filepath.Join(dir, "content", "processes", "sedA1b2c3")
+	must(t, os.WriteFile(tmp, []byte(strings.Replace(string(fixed), "title: Access review", "title: Quarterly access review", 1)), 0o644))
+	must(t, os.Rename(tmp, doc))
+	waitJS(t, ctx, `(document.querySelector("h1") || {}).textContent + "|" + ((document.querySelector('.site-nav [aria-current="page"]') || {}).textContent || "")`,
+		func(s string) bool { return s == "Quarterly access review|Quarterly access review" })
 }
 
 func appendTo(t *testing.T, p, s string) {
