@@ -448,10 +448,10 @@ func savedDocument(changed []string, site *link.Site, exists func(string) bool) 
 	for _, c := range changed {
 		switch {
 		case strings.HasPrefix(c, "content/") && strings.HasSuffix(c, ".md") && exists(c):
-			if saved != "" {
+			if saved != "" && saved != c {
 				return ""
 			}
-			saved = c
+			saved = c // once, or again in an overtaken batch
 		case exists(c) || site == nil || builtFrom(site, c):
 			return ""
 		}

@@ -721,6 +721,30 @@ func TestServeSpeculationCountsOvertakenSaves(t *testing.T) {
 	if st := s.Rebuild([]string{"content/policies/access.md"}); !st.Speculated || !st.OK {
 		t.Errorf("the save after: %+v, want it speculated", st)
 	}
+
+	// Two saves of one document, the first overtaken: the second is
+	// still the only document changed since the served build.
+	held, release = make(chan struct{}), make(chan struct{})
+	s.beforeSwap = func() { close(held); <-release }
+	must(t, os.WriteFile(access, append(aorig, "\nA third body edit.\n"...), 0o644))
+	go func() { first <- s.Rebuild([]string{"content/policies/access.md"}) }()
+	<-held
+	s.beforeSwap = nil
+	cancelled = make(chan struct{})
+	s.stopMu.Lock()
+	stop = s.stop
+	s.stop = func() { stop(); close(cancelled) }
+	s.stopMu.Unlock()
+	must(t, os.WriteFile(access, append(aorig, "\nA fourth body edit.\n"...), 0o644))
+	go func() { second <- s.Rebuild([]string{"content/policies/access.md"}) }()
+	<-cancelled
+	close(release)
+	if st := <-first; !st.Stale {
+		t.Fatalf("the third save's rebuild: %+v, want it stale", st)
+	}
+	if st := <-second; !st.Speculated || !st.OK {
+		t.Errorf("the fourth save, after an overtaken save of the same document: %+v, want it speculated", st)
+	}
 }
 
 // TestSavedDocument: which document a batch of changed paths saved.
@@ -741,16 +765,17 @@ func TestSavedDocument(t *testing.T) {
 		{[]string{"content/policies/a.md"}, "content/policies/a.md"},
 		{[]string{"content/policies/a.md", "content/policies/sed4Xy9"}, "content/policies/a.md"},
 		{[]string{"content/policies/.a.md.swp", "content/policies/a.md"}, "content/policies/a.md"},
-		{[]string{"content/policies/a.md", "content/policies/b.md"}, ""},            // two documents
-		{[]string{"content/policies/a.md", "content/policies/notes.txt"}, ""},       // another file, still there
-		{[]string{"content/policies/a.md", "content/records/2026/audit.md"}, ""},    // a document removed
-		{[]string{"content/policies/a.md", "content/records/2026"}, ""},             // a folder of documents removed
-		{[]string{"content/evidence/files/log.pdf", "content/policies/a.md"}, ""},   // a file removed
-		{[]string{"content/evidence/files", "content/policies/a.md"}, ""},           // a folder of files removed
-		{[]string{"content/policies/a.md", "isms.yaml"}, ""},                        // the configuration
-		{[]string{"content/policies/a.md", "themes/default/layouts/base.html"}, ""}, // the theme, gone
-		{[]string{"content/policies/gone.md"}, ""},                                  // a document that is not there
-		{[]string{"content/policies/sed4Xy9"}, ""},                                  // nothing saved
+		{[]string{"content/policies/a.md", "content/policies/sed4Xy9", "content/policies/a.md"}, "content/policies/a.md"}, // saved again after an overtaken save
+		{[]string{"content/policies/a.md", "content/policies/b.md"}, ""},                                                  // two documents
+		{[]string{"content/policies/a.md", "content/policies/notes.txt"}, ""},                                             // another file, still there
+		{[]string{"content/policies/a.md", "content/records/2026/audit.md"}, ""},                                          // a document removed
+		{[]string{"content/policies/a.md", "content/records/2026"}, ""},                                                   // a folder of documents removed
+		{[]string{"content/evidence/files/log.pdf", "content/policies/a.md"}, ""},                                         // a file removed
+		{[]string{"content/evidence/files", "content/policies/a.md"}, ""},                                                 // a folder of files removed
+		{[]string{"content/policies/a.md", "isms.yaml"}, ""},                                                              // the configuration
+		{[]string{"content/policies/a.md", "themes/default/layouts/base.html"}, ""},                                       // the theme, gone
+		{[]string{"content/policies/gone.md"}, ""},                                                                        // a document that is not there
+		{[]string{"content/policies/sed4Xy9"}, ""},                                                                        // nothing saved
 		{nil, ""},
 	} {
 		if got := savedDocument(c.changed, site, exists); got != c.want {
