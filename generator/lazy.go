@@ -7,6 +7,7 @@ import (
 
 	"github.com/isms-project/isms/diagrams"
 	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/iso"
 	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/markdown"
 	"github.com/isms-project/isms/generator/model"
@@ -120,6 +121,18 @@ func (r *Result) Speculate(path string, src []byte) (key string, page []byte, ok
 	}
 	p := *old
 	p.Doc, p.MD = &nd, md
+	if !sameFront {
+		// As the link stage does (link.Site.checkControls): an unknown
+		// control is an error the build reports.
+		p.Controls = nil
+		for _, c := range nd.Controls {
+			n, ok := iso.Normalize(c)
+			if !ok {
+				return "", nil, false
+			}
+			p.Controls = append(p.Controls, n)
+		}
+	}
 	b, err := r.lazy.d.Document(&p)
 	if err != nil {
 		return "", nil, false
@@ -131,10 +144,11 @@ func (r *Result) Speculate(path string, src []byte) (key string, page []byte, ok
 // only in what the document's own page shows as written, or works out
 // from the document alone: its title, owner, status (the caller checks
 // it is not retired, nor was), version, approver and approval date,
-// date, revision table, and its review date, cycle and next review (its
+// date, revision table, Annex A controls (the caller normalises them as
+// the link stage does), and its review date, cycle and next review (its
 // currency, which render works out again for the page), and where in the
 // file things are. Everything else (id, type, classification, clauses,
-// controls, inputs and outputs, file, records, placeholders) feeds what
+// inputs and outputs, file, records, placeholders) feeds what
 // the build works out across the site (marking, edges, editions, the
 // reports' parts of its page): the build decides those. A field added
 // to model.Document counts as one of those until it is named here.
@@ -144,6 +158,7 @@ func shownOnly(a, b *model.Document) bool {
 		d.Src, d.Pos, d.ItemPos, d.BodyOffset, d.BodyLine = nil, nil, nil, 0, 0
 		d.Title, d.Owner, d.Status, d.Version, d.ApprovedBy, d.History = "", "", "", "", "", nil
 		d.Approved, d.Date, d.Reviewed, d.NextReview, d.ReviewEvery = model.Date{}, model.Date{}, model.Date{}, model.Date{}, model.Interval{}
+		d.Controls = nil
 	}
 	return reflect.DeepEqual(x, y)
 }

@@ -206,6 +206,9 @@ var frontEdits = []struct {
 		}
 		return strings.Replace(s, "\ntitle: ", "\nstatus: draft\ntitle: ", 1)
 	}},
+	{"other Annex A controls, one written the old way", false, func(s string, step int) string {
+		return setField(s, "controls", fmt.Sprintf(`["A.5.%d", "8.2"]`, 1+step%37))
+	}},
 	{"reviewed two years ago: overdue", false, func(s string, step int) string {
 		return setField(s, "reviewed", fmt.Sprintf("2024-10-%02d", 1+step%28))
 	}},
@@ -315,14 +318,14 @@ func TestSpeculateDeclines(t *testing.T) {
 	psrc := string(site[plain].Data)
 	for _, f := range []struct{ key, value string }{
 		{"title", "Renamed"}, {"owner", "Someone else"}, {"reviewed", "2024-11-01"}, {"approved", "2026-11-01"},
-		{"review_every", "6m"}, {"version", `"3.1"`}, {"status", "draft"},
+		{"review_every", "6m"}, {"version", `"3.1"`}, {"status", "draft"}, {"controls", `["5.15", "A.8.13"]`},
 	} {
 		if _, _, ok := res.Speculate(plain, []byte(setField(psrc, f.key, f.value))); !ok {
 			t.Errorf("%s: a new %s was declined: the cases below prove nothing", plain, f.key)
 		}
 	}
 	for _, f := range []struct{ key, value string }{
-		{"status", "retired"}, {"classification", "confidential"}, {"controls", `["5.15"]`},
+		{"status", "retired"}, {"classification", "confidential"}, {"controls", `["5.15", "9.99"]`},
 		{"clause", `"6.1.2"`}, {"id", "POL-BCK-99"}, {"type", "standard"}, {"title", "TBD"}, {"owner", "TBD"},
 	} {
 		if _, _, ok := res.Speculate(plain, []byte(setField(psrc, f.key, f.value))); ok {
