@@ -209,6 +209,13 @@ var frontEdits = []struct {
 	{"other Annex A controls, one written the old way", false, func(s string, step int) string {
 		return setField(s, "controls", fmt.Sprintf(`["A.5.%d", "8.2"]`, 1+step%37))
 	}},
+	{"other clauses: other groups of the navigation, another place on the process map", false, func(s string, step int) string {
+		cs := fmt.Sprintf(`["%d.%d", "10.2"]`, 4+step%6, 1+step%3)
+		if c := setField(s, "clause", cs); c != "" {
+			return c
+		}
+		return strings.Replace(s, "\ntitle: ", "\nclause: "+cs+"\ntitle: ", 1)
+	}},
 	{"reviewed two years ago: overdue", false, func(s string, step int) string {
 		return setField(s, "reviewed", fmt.Sprintf("2024-10-%02d", 1+step%28))
 	}},
@@ -299,6 +306,17 @@ func TestSpeculateRetitleLargeSite(t *testing.T) {
 			t.Errorf("step %d: the navigation does not mark %q as the current page", step, title)
 		}
 	}
+	// Other clauses: the counts of the closed "By ISO clause" groups.
+	src := setField(string(site[p].Data), "clause", `["10.1", "9.3"]`)
+	key, b, ok := res.Speculate(p, []byte(src))
+	if !ok {
+		t.Fatal("other clauses were not speculated")
+	}
+	site[p] = &fstest.MapFile{Data: []byte(src), Mode: 0o644}
+	res = lazyBuild(t, site, "", c)
+	if got := res.Tree[key]; string(got) != string(b) {
+		t.Fatalf("other clauses: the speculated %s differs from the build's:\n%s", key, firstDiff(string(b), string(got)))
+	}
 }
 
 // TestSpeculateDeclines: a save that may change another page, or that
@@ -319,6 +337,7 @@ func TestSpeculateDeclines(t *testing.T) {
 	for _, f := range []struct{ key, value string }{
 		{"title", "Renamed"}, {"owner", "Someone else"}, {"reviewed", "2024-11-01"}, {"approved", "2026-11-01"},
 		{"review_every", "6m"}, {"version", `"3.1"`}, {"status", "draft"}, {"controls", `["5.15", "A.8.13"]`},
+		{"clause", `["9.1", "10.2"]`},
 	} {
 		if _, _, ok := res.Speculate(plain, []byte(setField(psrc, f.key, f.value))); !ok {
 			t.Errorf("%s: a new %s was declined: the cases below prove nothing", plain, f.key)
@@ -326,7 +345,7 @@ func TestSpeculateDeclines(t *testing.T) {
 	}
 	for _, f := range []struct{ key, value string }{
 		{"status", "retired"}, {"classification", "confidential"}, {"controls", `["5.15", "9.99"]`},
-		{"clause", `"6.1.2"`}, {"id", "POL-BCK-99"}, {"type", "standard"}, {"title", "TBD"}, {"owner", "TBD"},
+		{"id", "POL-BCK-99"}, {"type", "standard"}, {"title", "TBD"}, {"owner", "TBD"},
 	} {
 		if _, _, ok := res.Speculate(plain, []byte(setField(psrc, f.key, f.value))); ok {
 			t.Errorf("%s: its %s changed to %s: speculated", plain, f.key, f.value)

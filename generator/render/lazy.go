@@ -75,9 +75,10 @@ func (d *Deferred) Standalone(p *link.Page) bool {
 // preview's answer to a save while the site is built again. The page is
 // exact when the change reaches no other page (its links, headings and
 // front-matter as they were, but for what the page alone shows); the
-// build that follows says otherwise. A new title or badge (its status)
-// moves or changes the document's entry in the navigation: the page's
-// navigation and pager are made again, with it in its new place.
+// build that follows says otherwise. A new title, badge (its status) or
+// list of clauses moves or changes the document's entries in the
+// navigation: the page's navigation and pager are made again, with it
+// in its new places.
 func (d *Deferred) Document(p *link.Page) ([]byte, error) {
 	if d == nil || d.docs == nil {
 		return nil, errors.New("render: no build to render a document with")
@@ -86,8 +87,8 @@ func (d *Deferred) Document(p *link.Page) ([]byte, error) {
 	in.store, in.saved = nil, true
 	dp := *d.docs
 	dp.in, dp.r = &in, &lender{in: &in}
-	if old := in.site.ByPath[p.Doc.Path]; old != nil && view.NavPageOf(old) != view.NavPageOf(p) {
-		groups := dp.groups.With(view.NavPageOf(p))
+	if old := in.site.ByPath[p.Doc.Path]; old != nil && (view.NavPageOf(old) != view.NavPageOf(p) || !slices.Equal(old.Doc.Clauses, p.Doc.Clauses)) {
+		groups := dp.groups.With(view.NavPageOf(p), p.Doc.Clauses)
 		navs, err := in.navigation(groups, len(in.site.Pages))
 		if err != nil {
 			return nil, err

@@ -391,12 +391,12 @@ func TestServeWatchPushesEvent(t *testing.T) {
 	}
 }
 
-// notSpeculated is orig with text appended and a clause added to its
-// front-matter, a save the server does not answer before its build
-// (Server.speculate: clauses place a document in the navigation's
-// clause groups and feed the reports).
+// notSpeculated is orig with text appended and its classification
+// written out (the default, internal), a save the server does not answer
+// before its build (Server.speculate: a classification decides marking
+// and editions, which the build works out).
 func notSpeculated(orig []byte, text string) []byte {
-	return []byte(strings.Replace(string(orig), "reviewed: 2026-01-05", "reviewed: 2026-01-05\nclause: [\"5.2\"]", 1) + text)
+	return []byte(strings.Replace(string(orig), "reviewed: 2026-01-05", "reviewed: 2026-01-05\nclassification: internal", 1) + text)
 }
 
 // TestServeRequestWaitsForRebuild holds a rebuild between build and swap

@@ -170,11 +170,12 @@ func TestNavsKey(t *testing.T) {
 	}
 }
 
-// With is what Groups gives once one document has a new title or badge:
-// the entry replaced and moved to its place in every group that lists
-// it (by type and by clause), the other groups as they were, the groups
-// it was called on untouched; and PagerFor is Pagers for one page,
-// whatever moved it.
+// With is what Groups gives once one document has a new title, badge or
+// list of clauses: the entry replaced and moved to its place in every
+// group that lists it, added to the clause groups it joins and taken
+// from those it leaves (an emptied one as Groups leaves it), the other
+// groups as they were, the groups it was called on untouched; and
+// PagerFor is Pagers for one page, whatever moved it.
 func TestWithIsGroupsOfTheChangedSite(t *testing.T) {
 	mk := func(id, typ, title string, clauses ...string) *link.Page {
 		return link.NewPage(&model.Document{ID: id, Type: typ, Title: title, Path: typ + "/" + id + ".md", Clauses: clauses}, nil, "")
@@ -189,21 +190,23 @@ func TestWithIsGroupsOfTheChangedSite(t *testing.T) {
 	for _, target := range pages {
 		for _, title := range []string{"", "Aaa", "Backup", "Backup policy", "Zzz <b>", target.Doc.Title} {
 			for _, status := range []string{"", "draft", "approved"} {
-				was, wasStatus := target.Doc.Title, target.Doc.Status
-				target.Doc.Title, target.Doc.Status = title, status
-				got := base.With(NavPageOf(target))
-				want := Groups(site)
-				wantPagers := Pagers(want)
-				target.Doc.Title, target.Doc.Status = was, wasStatus
-				if !reflect.DeepEqual(base, orig) {
-					t.Fatalf("%s as %q (%s): With changed the groups it was called on", target.Href, title, status)
-				}
-				if !reflect.DeepEqual(got, want) {
-					t.Fatalf("%s as %q (%s):\n got %+v\nwant %+v", target.Href, title, status, got, want)
-				}
-				for _, p := range pages {
-					if g, w := PagerFor(got, p.Href), wantPagers[p.Href]; !reflect.DeepEqual(g, w) {
-						t.Errorf("%s as %q (%s): PagerFor(%s) = %+v, want %+v", target.Href, title, status, p.Href, g, w)
+				for _, clauses := range [][]string{target.Doc.Clauses, nil, {"9.2"}, {"6.1.2", "6.2", "10.1"}, {"4.1", "11", "x"}} {
+					was, wasStatus, wasClauses := target.Doc.Title, target.Doc.Status, target.Doc.Clauses
+					target.Doc.Title, target.Doc.Status, target.Doc.Clauses = title, status, clauses
+					got := base.With(NavPageOf(target), clauses)
+					want := Groups(site)
+					wantPagers := Pagers(want)
+					target.Doc.Title, target.Doc.Status, target.Doc.Clauses = was, wasStatus, wasClauses
+					if !reflect.DeepEqual(base, orig) {
+						t.Fatalf("%s as %q (%s, %v): With changed the groups it was called on", target.Href, title, status, clauses)
+					}
+					if !reflect.DeepEqual(got, want) {
+						t.Fatalf("%s as %q (%s, %v):\n got %+v\nwant %+v", target.Href, title, status, clauses, got, want)
+					}
+					for _, p := range pages {
+						if g, w := PagerFor(got, p.Href), wantPagers[p.Href]; !reflect.DeepEqual(g, w) {
+							t.Errorf("%s as %q (%s): PagerFor(%s) = %+v, want %+v", target.Href, title, status, p.Href, g, w)
+						}
 					}
 				}
 			}

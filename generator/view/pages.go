@@ -231,24 +231,46 @@ func NavPageOf(p *link.Page) NavPage {
 }
 
 // With is nd with the entry for np.URL replaced by np and moved to its
-// place in each group that lists it: what Groups gives once that
-// document has np's title and badge (its type and clauses as they were).
-// Groups that do not list it are shared with nd.
-func (nd NavData) With(np NavPage) NavData {
-	replace := func(gs []NavGroup) []NavGroup {
+// place in each group that lists it, and listed in the "By ISO clause"
+// groups of clauses (a document's clauses, as Groups reads them) and
+// only those: what Groups gives once that document has np's title and
+// badge and those clauses (its type as it was). Groups it changes
+// nothing in are shared with nd.
+func (nd NavData) With(np NavPage, clauses []string) NavData {
+	in := map[string]bool{}
+	for _, c := range clauses {
+		in[iso.MainClause(c)] = true
+	}
+	place := func(gs []NavGroup, listed func(NavGroup, bool) bool) []NavGroup {
 		out := slices.Clone(gs)
 		for i, g := range out {
 			j := slices.IndexFunc(g.Pages, func(p NavPage) bool { return p.URL == np.URL })
-			if j < 0 {
+			ps := g.Pages
+			if j >= 0 {
+				ps = slices.Delete(slices.Clone(ps), j, j+1)
+			}
+			if !listed(g, j >= 0) {
+				if j >= 0 {
+					out[i].Pages = ps
+					if len(ps) == 0 {
+						out[i].Pages = nil // as Groups leaves a clause no document names
+					}
+				}
 				continue
 			}
-			ps := slices.Delete(slices.Clone(g.Pages), j, j+1)
+			if j < 0 {
+				ps = slices.Clone(ps)
+			}
 			k, _ := slices.BinarySearchFunc(ps, np, navOrder)
 			out[i].Pages = slices.Insert(ps, k, np)
 		}
 		return out
 	}
-	return NavData{Root: nd.Root, ByType: replace(nd.ByType), ByClause: replace(nd.ByClause)}
+	return NavData{
+		Root:     nd.Root,
+		ByType:   place(nd.ByType, func(_ NavGroup, was bool) bool { return was }),
+		ByClause: place(nd.ByClause, func(g NavGroup, _ bool) bool { return in[g.Number] }),
+	}
 }
 
 // MarkCurrent marks the link to url as the current page in the shared

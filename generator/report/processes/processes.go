@@ -77,9 +77,7 @@ func processGraph(s *link.Site, cur map[string]currency.Info) diagrams.Graph {
 			Tooltip: tooltip(d), Phase: d.Phase,
 			Status: cur[d.Path].Status, External: d.Type != "process",
 		}
-		if len(d.Clauses) > 0 {
-			n.Order = d.Clauses[0]
-		}
+		n.Order = order(d)
 		if n.External {
 			n.Phase = ""
 		}
@@ -90,6 +88,15 @@ func processGraph(s *link.Site, cur map[string]currency.Info) diagrams.Graph {
 		edges = append(edges, diagrams.Edge{From: e.From, To: e.To, Labels: e.Whats})
 	}
 	return diagrams.New(nodes, edges)
+}
+
+// order is a node's place among its phase's nodes: the document's first
+// clause.
+func order(d *model.Document) string {
+	if len(d.Clauses) > 0 {
+		return d.Clauses[0]
+	}
+	return ""
 }
 
 // tooltip is a node's tooltip: the document's title and owner.
@@ -155,12 +162,19 @@ func (rep *Report) Annotate(r report.Renderer, p *link.Page, v *view.DocView) {
 	}
 	// The process itself is drawn as the page's document has it: in a
 	// build that is the map's node; the preview's page for a document
-	// saved since (a new title, owner or review date) has a newer one.
+	// saved since (a new title, owner, review date or first clause) has
+	// a newer one.
 	g.Nodes = slices.Clone(g.Nodes)
 	for i, n := range g.Nodes {
-		if n.ID == d.ID {
-			g.Nodes[i].Label, g.Nodes[i].Tooltip, g.Nodes[i].Status = d.Title, tooltip(d), v.Currency
+		if n.ID != d.ID {
+			continue
 		}
+		g.Nodes[i].Label, g.Nodes[i].Tooltip, g.Nodes[i].Status = d.Title, tooltip(d), v.Currency
+		if o := order(d); o != n.Order {
+			g.Nodes[i].Order = o
+			g = diagrams.New(g.Nodes, g.Edges) // in its place among the phase's nodes
+		}
+		break
 	}
 	svg, err := r.Memo("neighbourhood:"+d.ID, g, func() ([]byte, error) {
 		svg, err := r.Diagram(diagrams.DOT(g, diagrams.Options{Focus: d.ID}))
