@@ -146,10 +146,11 @@ func (r *Result) Speculate(path string, src []byte) (key string, page []byte, ok
 // it is not retired, nor was), version, approver and approval date,
 // date, revision table, Annex A controls (the caller normalises them as
 // the link stage does), clauses (render places the page in the
-// navigation's clause groups again), and its review date, cycle and next
-// review (its currency, which render works out again for the page), and
-// where in the file things are. Everything else (id, type,
-// classification, inputs and outputs, file, records, placeholders) feeds what
+// navigation's clause groups again), its phase (a process's drawing
+// places it again), and its review date, cycle and next review (its
+// currency, which render works out again for the page), and where in
+// the file things are. Everything else (id, type, classification,
+// inputs and outputs, file, records, placeholders) feeds what
 // the build works out across the site (marking, edges, editions, the
 // reports' parts of its page): the build decides those. A field added
 // to model.Document counts as one of those until it is named here.
@@ -159,7 +160,7 @@ func shownOnly(a, b *model.Document) bool {
 		d.Src, d.Pos, d.ItemPos, d.BodyOffset, d.BodyLine = nil, nil, nil, 0, 0
 		d.Title, d.Owner, d.Status, d.Version, d.ApprovedBy, d.History = "", "", "", "", "", nil
 		d.Approved, d.Date, d.Reviewed, d.NextReview, d.ReviewEvery = model.Date{}, model.Date{}, model.Date{}, model.Date{}, model.Interval{}
-		d.Controls, d.Clauses = nil, nil
+		d.Controls, d.Clauses, d.Phase = nil, nil, ""
 	}
 	return reflect.DeepEqual(x, y)
 }

@@ -216,6 +216,9 @@ var frontEdits = []struct {
 		}
 		return strings.Replace(s, "\ntitle: ", "\nclause: "+cs+"\ntitle: ", 1)
 	}},
+	{"another phase (a process's drawing places it in another cluster)", false, func(s string, step int) string {
+		return setField(s, "phase", []string{"plan", "do", "check", "act"}[step%4])
+	}},
 	{"reviewed two years ago: overdue", false, func(s string, step int) string {
 		return setField(s, "reviewed", fmt.Sprintf("2024-10-%02d", 1+step%28))
 	}},
@@ -355,8 +358,11 @@ func TestSpeculateDeclines(t *testing.T) {
 	if _, _, ok := res.Speculate(retired, []byte(setField(string(site[retired].Data), "status", "approved"))); ok {
 		t.Errorf("%s: brought back from retired: speculated", retired)
 	}
-	if _, _, ok := res.Speculate(plain, []byte(strings.Replace(psrc, "\n---\n", "\nphase: do\n---\n", 1))); ok {
-		t.Errorf("%s: a field added (phase): speculated", plain)
+	if _, _, ok := res.Speculate(plain, []byte(strings.Replace(psrc, "\n---\n", "\ninputs: [POL-AC-01]\n---\n", 1))); ok {
+		t.Errorf("%s: a field added (inputs): speculated", plain)
+	}
+	if _, _, ok := res.Speculate(plain, []byte(strings.Replace(psrc, "\n---\n", "\nphase: sometime\n---\n", 1))); ok {
+		t.Errorf("%s: a phase the build rejects: speculated", plain)
 	}
 	for _, c := range []struct{ name, src string }{
 		{"a new title where a report lists the document (exceptions granted against it)", setField(src, "title", "Renamed")},

@@ -74,13 +74,10 @@ func processGraph(s *link.Site, cur map[string]currency.Info) diagrams.Graph {
 		}
 		n := diagrams.Node{
 			ID: d.ID, Label: d.Title, URL: s.Root + p.Href,
-			Tooltip: tooltip(d), Phase: d.Phase,
+			Tooltip: tooltip(d), Phase: phase(d),
 			Status: cur[d.Path].Status, External: d.Type != "process",
 		}
 		n.Order = order(d)
-		if n.External {
-			n.Phase = ""
-		}
 		nodes = append(nodes, n)
 	}
 	var edges []diagrams.Edge
@@ -97,6 +94,15 @@ func order(d *model.Document) string {
 		return d.Clauses[0]
 	}
 	return ""
+}
+
+// phase is a node's PDCA cluster: a process's phase; a document that is
+// not a process is drawn outside the clusters.
+func phase(d *model.Document) string {
+	if d.Type != "process" {
+		return ""
+	}
+	return d.Phase
 }
 
 // tooltip is a node's tooltip: the document's title and owner.
@@ -162,17 +168,17 @@ func (rep *Report) Annotate(r report.Renderer, p *link.Page, v *view.DocView) {
 	}
 	// The process itself is drawn as the page's document has it: in a
 	// build that is the map's node; the preview's page for a document
-	// saved since (a new title, owner, review date or first clause) has
-	// a newer one.
+	// saved since (a new title, owner, review date, phase or first
+	// clause) has a newer one.
 	g.Nodes = slices.Clone(g.Nodes)
 	for i, n := range g.Nodes {
 		if n.ID != d.ID {
 			continue
 		}
 		g.Nodes[i].Label, g.Nodes[i].Tooltip, g.Nodes[i].Status = d.Title, tooltip(d), v.Currency
-		if o := order(d); o != n.Order {
-			g.Nodes[i].Order = o
-			g = diagrams.New(g.Nodes, g.Edges) // in its place among the phase's nodes
+		if o, ph := order(d), phase(d); o != n.Order || ph != n.Phase {
+			g.Nodes[i].Order, g.Nodes[i].Phase = o, ph
+			g = diagrams.New(g.Nodes, g.Edges) // in its phase, in its place there
 		}
 		break
 	}
