@@ -74,14 +74,7 @@ func Pagers(nd NavData) map[string]*Pager {
 	seq := readingOrder(nd)
 	out := make(map[string]*Pager, len(seq))
 	for i := range seq {
-		p := &Pager{}
-		if i > 0 {
-			p.Prev = &seq[i-1]
-		}
-		if i+1 < len(seq) {
-			p.Next = &seq[i+1]
-		}
-		if p.Prev != nil || p.Next != nil {
+		if p := pagerAt(seq, i); p != nil {
 			out[seq[i].URL] = p
 		}
 	}
@@ -97,13 +90,8 @@ func readingOrder(nd NavData) []NavPage {
 	return seq
 }
 
-// PagerFor is Pagers(nd)[url] alone.
-func PagerFor(nd NavData, url string) *Pager {
-	seq := readingOrder(nd)
-	i := slices.IndexFunc(seq, func(p NavPage) bool { return p.URL == url })
-	if i < 0 || len(seq) < 2 {
-		return nil
-	}
+// pagerAt is the pager of seq[i]: nil when it has no neighbour.
+func pagerAt(seq []NavPage, i int) *Pager {
 	p := &Pager{}
 	if i > 0 {
 		p.Prev = &seq[i-1]
@@ -111,7 +99,20 @@ func PagerFor(nd NavData, url string) *Pager {
 	if i+1 < len(seq) {
 		p.Next = &seq[i+1]
 	}
+	if p.Prev == nil && p.Next == nil {
+		return nil
+	}
 	return p
+}
+
+// PagerFor is Pagers(nd)[url] alone.
+func PagerFor(nd NavData, url string) *Pager {
+	seq := readingOrder(nd)
+	i := slices.IndexFunc(seq, func(p NavPage) bool { return p.URL == url })
+	if i < 0 {
+		return nil
+	}
+	return pagerAt(seq, i)
 }
 
 // ControlView is an Annex A control cited by a document.
