@@ -140,8 +140,13 @@ func locate(ctx context.Context, siteDir, contentDir string) (r *repo, reason st
 	if err != nil {
 		return nil, "git is not installed (no git command on PATH)", nil
 	}
-	out, err := runGit(ctx, git, dir, "rev-parse", "--show-prefix", "--is-shallow-repository", "--git-path", "shallow", "--absolute-git-dir", "--git-common-dir")
-	if err != nil {
+	// One git process answers where the repository is and what HEAD
+	// is (-q --verify: exit 1, the other lines printed, before the first
+	// commit).
+	out, err := runGit(ctx, git, dir, "rev-parse", "--show-prefix", "--is-shallow-repository", "--git-path", "shallow", "--absolute-git-dir", "--git-common-dir", "-q", "--verify", "HEAD^{commit}")
+	lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+	unborn := err != nil && ctx.Err() == nil && exitCode(err) == 1 && len(lines) == 5
+	if err != nil && !unborn {
 		if ctx.Err() != nil {
 			return nil, "", ctx.Err()
 		}
@@ -149,12 +154,14 @@ func locate(ctx context.Context, siteDir, contentDir string) (r *repo, reason st
 		if errors.As(err, &ge) && strings.Contains(ge.stderr, "not a git repository") {
 			return nil, "the site is not in a git repository", nil
 		}
+		if len(lines) >= 2 && lines[1] != "true" && lines[1] != "false" {
+			return nil, tooOldReason, nil // git before 2.15 echoes options it does not know
+		}
 		// Anything else git refuses here (an unsafe owner, a broken
 		// repository) also means "no history", with git's words as reason.
 		return nil, err.Error(), nil
 	}
-	lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
-	if len(lines) != 5 {
+	if !unborn && len(lines) != 6 {
 		if len(lines) >= 2 && lines[1] != "true" && lines[1] != "false" {
 			return nil, tooOldReason, nil
 		}
@@ -168,11 +175,19 @@ func locate(ctx context.Context, siteDir, contentDir string) (r *repo, reason st
 	if !filepath.IsAbs(r.commonDir) {
 		r.commonDir = filepath.Join(dir, r.commonDir)
 	}
-	r.stamp = headStamp(r.gitDir, r.commonDir) // before HEAD is read: a commit in between only costs a re-read
 	if r.shallow {
 		if r.boundary, err = readShallow(dir, lines[2]); err != nil {
 			return nil, "", fmt.Errorf("history: %w", err)
 		}
+	}
+	// The stamp must not be newer than the head it stands for (a commit
+	// in between would go unseen until the next): it is read after git
+	// answered, and kept with that answer only when it names the same
+	// commit; else HEAD is asked for again, after the stamp.
+	r.stamp = headStamp(r.gitDir, r.commonDir)
+	if !unborn && stampNames(r.stamp, lines[5]) {
+		r.head = lines[5]
+		return r, "", nil
 	}
 	head, err := runGit(ctx, git, dir, "rev-parse", "-q", "--verify", "HEAD^{commit}")
 	switch {
@@ -202,6 +217,17 @@ func readShallow(dir, path string) (map[string]bool, error) {
 		ids[f] = true
 	}
 	return ids, nil
+}
+
+// stampNames says whether stamp (headStamp) says HEAD is at commit id.
+func stampNames(stamp, id string) bool {
+	if id == "" {
+		return false
+	}
+	if _, at, ok := strings.Cut(stamp, " "); ok {
+		return at == id
+	}
+	return strings.TrimSpace(stamp) == id // detached
 }
 
 // headStamp is what HEAD points at, read from the files git keeps it in:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -469,4 +470,59 @@ func TestContentsFunc(t *testing.T) {
 	if err != nil || len(all) != len(revs) || string(all[1]) != "a2\n" || all[3] == nil || all[4] != nil {
 		t.Errorf("Contents = %q, %v", all, err)
 	}
+}
+
+// TestLocateAsksOnce runs locate through a git that logs its calls: one
+// git process says where the repository is and what HEAD is, whether
+// HEAD is on a branch whose ref is a file or packed, or detached; before
+// the first commit a second asks for HEAD again. The head is git's own
+// answer and the stamp names it.
+func TestLocateAsksOnce(t *testing.T) {
+	real, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("no git binary")
+	}
+	r := newRepo(t)
+	r.write("content/a.md", "one\n")
+	calls := filepath.Join(t.TempDir(), "calls")
+	bin := t.TempDir()
+	shim := "#!/bin/sh\necho \"$*\" >> '" + calls + "'\nexec '" + real + "' \"$@\"\n"
+	if err := os.WriteFile(filepath.Join(bin, "git"), []byte(shim), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", bin)
+	check := func(state string, wantCalls int) {
+		t.Helper()
+		os.Remove(calls)
+		loc, reason, err := locate(context.Background(), r.root, "content")
+		if err != nil || loc == nil {
+			t.Fatalf("%s: locate: %v (%s)", state, err, reason)
+		}
+		b, _ := os.ReadFile(calls)
+		if n := strings.Count(string(b), "rev-parse"); n != wantCalls {
+			t.Errorf("%s: git rev-parse ran %d times, want %d:\n%s", state, n, wantCalls, b)
+		}
+		head := exec.Command(real, "rev-parse", "-q", "--verify", "HEAD^{commit}")
+		head.Dir = r.root
+		out, _ := head.Output()
+		if want := strings.TrimSpace(string(out)); loc.head != want {
+			t.Errorf("%s: head %q, want %q", state, loc.head, want)
+		}
+		if loc.head != "" && !stampNames(loc.stamp, loc.head) {
+			t.Errorf("%s: stamp %q does not name head %s", state, loc.stamp, loc.head)
+		}
+		if loc.prefix != "content/" {
+			t.Errorf("%s: prefix %q", state, loc.prefix)
+		}
+	}
+	check("before the first commit", 2)
+	first := r.commit("One")
+	check("a loose ref", 1)
+	r.git("pack-refs", "--all")
+	check("a packed ref", 1)
+	r.write("content/a.md", "two\n")
+	r.commit("Two")
+	check("a loose ref over a packed one", 1)
+	r.git("checkout", "-q", "--detach", first)
+	check("detached", 1)
 }
