@@ -110,7 +110,7 @@ type Options struct {
 	Edition     string
 	AllEditions bool
 	// Lazy leaves the site-wide reports' pages (report.SiteWide: print,
-	// search, history, currency) out of Tree, to be rendered on request
+	// search, history, currency, the process map) out of Tree, to be rendered on request
 	// through Result.Page: the preview, where a save must not pay for
 	// them. Ignored with editions (their trees are redacted whole).
 	Lazy bool

@@ -43,7 +43,7 @@ func TestLazyRandomEdits(t *testing.T) {
 				if lazy.Tree == nil {
 					continue
 				}
-				for _, u := range []string{"print/index.html", "search-index.json", "currency/index.html"} {
+				for _, u := range []string{"print/index.html", "search-index.json", "currency/index.html", "processes/index.html", "processes/map.svg"} {
 					if _, ok := lazy.Tree[u]; ok {
 						t.Fatalf("the lazy build rendered %s", u)
 					}
@@ -62,8 +62,10 @@ func TestLazyRandomEdits(t *testing.T) {
 				if p := treeDiff(whole, fresh.Tree); p != "" {
 					t.Fatalf("after %q: lazy build differs from a fresh one at %s:\n%s", did, p, firstDiff(string(whole[p]), string(fresh.Tree[p])))
 				}
-				if b, _, ok := lazy.Page("print/index.html"); !ok || string(b) != string(fresh.Tree["print/index.html"]) {
-					t.Fatalf("Page(print/index.html) = %d bytes, %v", len(b), ok)
+				for _, u := range []string{"print/index.html", "processes/index.html"} {
+					if b, _, ok := lazy.Page(u); !ok || string(b) != string(fresh.Tree[u]) {
+						t.Fatalf("Page(%s) = %d bytes, %v", u, len(b), ok)
+					}
 				}
 			}
 		})

@@ -79,8 +79,10 @@ type Publisher interface {
 }
 
 // SiteWide is a publisher whose pages are drawn from every document (the
-// auditor's copy, the search index, every history page, currency): a
-// body edit changes them all. The preview (render.Input.Lazy) publishes
+// auditor's copy, the search index, every history page, currency) or
+// cost more than a save may (the process map, laid out by Graphviz): a
+// body edit changes the former, an edit of a process's inputs the
+// latter. The preview (render.Input.Lazy) publishes
 // them when a browser first asks for one, not on every save.
 type SiteWide interface {
 	Publisher

@@ -170,17 +170,18 @@ func BenchmarkFullRebuild(b *testing.B) {
 // the end of the build that follows (a body edit's page is served from
 // a speculation before it). Each save comes to an idle server (ns/op is
 // the whole round). The title/ runs save a new title instead of a line
-// of body: speculated too, with the page's navigation made again.
+// of body: speculated too, with the page's navigation made again. The
+// inputs/ runs give a process another input: not speculated, the page
+// waits for the build.
 func BenchmarkSaveToReload(b *testing.B) {
-	for _, n := range benchSizes {
-		b.Run(fmt.Sprintf("docs=%d", n), func(b *testing.B) { saveToReload(b, n, false) })
-	}
-	for _, n := range benchSizes {
-		b.Run(fmt.Sprintf("title/docs=%d", n), func(b *testing.B) { saveToReload(b, n, true) })
+	for _, kind := range []string{"", "title/", "inputs/"} {
+		for _, n := range benchSizes {
+			b.Run(fmt.Sprintf("%sdocs=%d", kind, n), func(b *testing.B) { saveToReload(b, n, kind) })
+		}
 	}
 }
 
-func saveToReload(b *testing.B, n int, title bool) {
+func saveToReload(b *testing.B, n int, kind string) {
 	s, dir := benchServer(b, n, 0)
 	hs := httptest.NewServer(s)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -189,18 +190,28 @@ func saveToReload(b *testing.B, n int, title bool) {
 	defer func() { s.Close(); hs.Close(); cancel(); <-done }()
 	st := openStream(b, hs.URL)
 	<-s.watching // the watches are in place
-	doc := filepath.Join(dir, "content", "area05", "doc-0555.md")
+	name := "area05/doc-0555"
+	if kind == "inputs/" {
+		name = "area06/doc-0556" // a process, with DOC-0552 as its input
+	}
+	doc := filepath.Join(dir, "content", name+".md")
 	orig, _ := os.ReadFile(doc)
-	const page = "/area05/doc-0555/"
+	page := "/" + name + "/"
 	var toEvent, toPage, toBuilt time.Duration
 	b.ResetTimer()
 	cpu := cpuTime()
 	for i := 0; b.Loop(); i++ {
 		edit := fmt.Sprintf("Edit %d.", i)
 		saved := fmt.Appendf(slices.Clone(orig), "\n%s\n", edit)
-		if title {
+		switch kind {
+		case "title/":
 			edit = fmt.Sprintf("Retitled %d", i)
 			saved = []byte(strings.Replace(string(orig), "title: Document number 555", "title: "+edit, 1))
+		case "inputs/":
+			// Another input each time, shown on the page by its title.
+			in := 4 * (i%100 + 1)
+			edit = fmt.Sprintf("Document number %d<", in)
+			saved = []byte(strings.Replace(string(orig), "inputs: [DOC-0552]", fmt.Sprintf("inputs: [DOC-%04d]", in), 1))
 		}
 		start := time.Now()
 		if err := os.WriteFile(doc, saved, 0o644); err != nil {

@@ -191,6 +191,12 @@ func (rep *Report) Annotate(r report.Renderer, p *link.Page, v *view.DocView) {
 	}
 }
 
+// SiteWide marks the report as drawn from the whole site
+// (report.SiteWide): the map draws every process, and laying out a map
+// of hundreds of processes takes Graphviz longer than a save may (1.3 s
+// at 2,500): the preview draws it when a browser asks for it.
+func (*Report) SiteWide() {}
+
 // Publish writes /processes/ (the whole map, inline) and
 // /processes/map.svg (to download).
 func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
