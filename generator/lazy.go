@@ -38,22 +38,54 @@ func (c *Cache) lazyPages(d *render.Deferred) *lazyPages {
 }
 
 // Page returns a file the build left to be made on request
-// (Options.Lazy): the first call publishes and renders every deferred
-// page, from the finished build's state, and keeps them; later calls
-// look them up. The diagnostics are those of making them (a theme
-// error in a report's layout). found is false for a path no deferred
-// report publishes, or for a build that deferred nothing. Safe for
-// concurrent use; it waits for a build running on the same cache, whose
-// memos it reuses while no newer build has begun.
+// (Options.Lazy): made from the finished build's state the first time
+// it is asked for, with the report that publishes it alone when that
+// can be told (its header link, or where the same path was found in an
+// earlier build on the same cache), else with every deferred report;
+// later calls look them up. The diagnostics are those of making
+// deferred pages that no earlier call returned (a theme error in a
+// report's layout). found is false for a path no deferred report
+// publishes, or for a build that deferred nothing. Safe for concurrent
+// use; it waits for a build running on the same cache, whose memos it
+// reuses while no newer build has begun.
 func (r *Result) Page(path string) (b []byte, diags diag.List, found bool) {
 	if r == nil || r.lazy == nil {
 		return nil, nil, false
 	}
-	tree, diags := r.lazy.pages()
-	b, found = tree[path]
+	return r.lazy.page(path)
+}
+
+func (l *lazyPages) page(path string) ([]byte, diag.List, bool) {
+	c := l.cache
+	if l.d.Done() || c == nil {
+		b, _, diags, found := l.d.Page(nil, path, -1)
+		return b, diags, found
+	}
+	c.ownersM.Lock()
+	guess, ok := c.owners[path]
+	c.ownersM.Unlock()
+	if !ok {
+		guess = -1
+	}
+	c.mu.Lock() // no build runs while the cache lends its memos
+	var store render.Memo = c
+	if c.gen != l.gen {
+		store = nil // a newer build has begun: its salt is not this one's
+	}
+	b, owner, diags, found := l.d.Page(store, path, guess)
+	c.mu.Unlock()
+	if found {
+		c.ownersM.Lock()
+		if c.owners == nil {
+			c.owners = map[string]int{}
+		}
+		c.owners[path] = owner
+		c.ownersM.Unlock()
+	}
 	return b, diags, found
 }
 
+// pages makes every deferred page: the whole of what Page looks up.
 func (l *lazyPages) pages() (view.Tree, diag.List) {
 	c := l.cache
 	if l.d.Done() || c == nil {

@@ -5,8 +5,14 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"slices"
+	"strings"
+	"sync/atomic"
 	"testing"
 
+	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/model"
+	"github.com/isms-project/isms/generator/report"
 	"github.com/isms-project/isms/internal/testmode"
 )
 
@@ -87,5 +93,88 @@ func TestLazyEditionsRenderAll(t *testing.T) {
 	}
 	if l := leaks(t, lazy.Tree, canaries); len(l) > 0 {
 		t.Fatalf("leaks: %v", l)
+	}
+}
+
+// probeReport is a site-wide report with a header link that counts how
+// often it publishes.
+type probeReport struct{ published atomic.Int32 }
+
+func (*probeReport) Analyze(*report.Input) ([]model.Finding, diag.List) { return nil, nil }
+func (*probeReport) SiteWide()                                          {}
+func (*probeReport) HeaderLink() report.Link                            { return report.Link{Title: "Probe", URL: "probe/"} }
+func (r *probeReport) Publish(report.Renderer) ([]report.Page, diag.List) {
+	r.published.Add(1)
+	return []report.Page{{URL: "probe/index.html", Bytes: []byte("probe")}}, nil
+}
+
+// TestLazyPageMakesItsOwnReport: a deferred page asked for is made with
+// the report that publishes it alone when its header link says which
+// (the process map without the auditor's copy), else with every
+// deferred report; a later build on the same cache remembers which
+// report answered for a path. Every page comes out as an eager build
+// makes it, whichever way and order it was made in.
+func TestLazyPageMakesItsOwnReport(t *testing.T) {
+	t.Parallel()
+	site := sampleMap(t)
+	fresh, err := Build(context.Background(), Options{Site: site, AsOf: asOf, Reports: []report.Report{&probeReport{}}})
+	if err != nil || fresh.Tree == nil {
+		t.Fatalf("build: %v\n%s", err, fresh.Diags)
+	}
+	build := func(c *Cache, probe *probeReport) *Result {
+		t.Helper()
+		res, err := Build(context.Background(), Options{Site: site, AsOf: asOf, Cache: c, Lazy: true, Reports: []report.Report{probe}})
+		if err != nil || res.Tree == nil {
+			t.Fatalf("lazy build: %v\n%s", err, res.Diags)
+		}
+		return res
+	}
+	same := func(res *Result, u string) {
+		t.Helper()
+		b, diags, ok := res.Page(u)
+		if !ok || len(diags) > 0 || string(b) != string(fresh.Tree[u]) {
+			t.Fatalf("Page(%s) = %d bytes, %v, %s; the eager build has %d bytes", u, len(b), ok, diags, len(fresh.Tree[u]))
+		}
+	}
+	c, probe := NewCache(), &probeReport{}
+	res := build(c, probe)
+	for _, u := range []string{"processes/index.html", "print/index.html"} {
+		same(res, u)
+		if res.lazy.d.Done() || probe.published.Load() != 0 {
+			t.Fatalf("asking for %s made every deferred report (the probe published %d times)", u, probe.published.Load())
+		}
+	}
+	same(res, "probe/index.html")
+	if res.lazy.d.Done() || probe.published.Load() != 1 {
+		t.Fatalf("the probe published %d times", probe.published.Load())
+	}
+	same(res, "search-index.json") // no header link says whose: every report is made
+	if !res.lazy.d.Done() || probe.published.Load() != 1 {
+		t.Fatalf("after an unclaimed path: every report made %v, the probe published %d times", res.lazy.d.Done(), probe.published.Load())
+	}
+	var lazyURLs []string
+	for u := range fresh.Tree {
+		if _, ok := res.Tree[u]; !ok {
+			lazyURLs = append(lazyURLs, u)
+		}
+	}
+	slices.Sort(lazyURLs)
+	for _, u := range lazyURLs {
+		same(res, u)
+	}
+
+	// The next build on the cache makes the search index's report alone.
+	probe2 := &probeReport{}
+	next := build(c, probe2)
+	same(next, "search-index.json")
+	if next.lazy.d.Done() || probe2.published.Load() != 0 {
+		t.Fatal("the next build made every deferred report for the search index")
+	}
+	// Each page first, on a build of its own: made alone or with all.
+	for _, u := range lazyURLs {
+		if strings.HasSuffix(u, "/history/index.html") && !strings.HasPrefix(u, "policies/backup/") {
+			continue // one history page stands for them
+		}
+		same(build(NewCache(), &probeReport{}), u)
 	}
 }

@@ -3,6 +3,7 @@ package render
 import (
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -13,19 +14,27 @@ import (
 )
 
 // Deferred holds what a lazy render (Input.Lazy) left out: the pages of
-// the site-wide reports (report.SiteWide), published and rendered on the
-// first call to Pages from the finished build's state — the same code,
-// the same memo keys, so the same bytes as an eager build. The preview
-// asks for them when a browser does: a save then costs what the edit
-// changes, not /print/, the search index and every history page.
+// the site-wide reports (report.SiteWide), published and rendered when
+// first asked for from the finished build's state — the same code, the
+// same memo keys, so the same bytes as an eager build. The preview asks
+// for them when a browser does: a save then costs what the edit
+// changes, not /print/, the search index, the process map and every
+// history page. A page asked for is made with its own report alone when
+// that report can be told (Page): a browser on the process map does not
+// wait for the auditor's copy.
 type Deferred struct {
 	in   renderInput // the build's, with its own memo store
 	docs *docPages   // the build's document pages, for Document
 	reps []report.Report
-	once sync.Once
-	done atomic.Bool
-	tree view.Tree
-	diag diag.List
+
+	mu    sync.Mutex
+	made  []bool         // by index in reps: published and rendered
+	pages [][]reportPage // what each made report rendered, in its order
+	diags diag.List      // the problems of making them, as they were made
+	told  int            // how many of diags Page has returned
+	done  atomic.Bool    // every report made: tree and owner are final
+	tree  view.Tree
+	owner map[string]int // the report that made each file of tree
 }
 
 // deferred says whether rep is left to Deferred in this render.
@@ -34,22 +43,140 @@ func (in *renderInput) deferred(rep report.Report) bool {
 	return ok && in.lazy != nil
 }
 
-// Done says whether the pages were made: Pages no longer uses a store.
+// Done says whether every deferred page was made: Pages and Page no
+// longer use a store.
 func (d *Deferred) Done() bool { return d.done.Load() }
 
-// Pages publishes and renders the deferred reports on the first call,
-// with store as the memo (nil: none), and returns their files — less
-// any URL the build's tree or an earlier report already holds — and the
+// Pages publishes and renders the deferred reports not made yet, with
+// store as the memo (nil: none), and returns their files — less any URL
+// the build's tree or an earlier report already holds — and the
 // diagnostics of making them. Safe for concurrent use; the tree returned
 // is never written again.
 func (d *Deferred) Pages(store Memo) (view.Tree, diag.List) {
-	d.once.Do(func() {
-		defer d.done.Store(true)
-		in := d.in
-		in.store = store
-		d.tree, d.diag = in.publishDeferred(d.reps)
-	})
-	return d.tree, d.diag
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.makeAll(store)
+	return d.tree, d.diags
+}
+
+// Page is the deferred file at url (relative to the root, as in
+// view.Tree). Before making every report it makes, one at a time, the
+// report guess names (an index in the list of deferred reports: where
+// url was found last time; -1 for none) and those whose header link url
+// lies under, and answers from the first that publishes url. owner is
+// the report that did; diags are the problems of making the deferred
+// pages no earlier call returned. A URL two deferred reports both
+// publish is an error once every report is made (isms build always
+// reports it); until then the first asked may answer for it. Safe for
+// concurrent use.
+func (d *Deferred) Page(store Memo, url string, guess int) (b []byte, owner int, diags diag.List, found bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	b, owner, found = d.find(store, url, guess)
+	diags = slices.Clone(d.diags[d.told:])
+	d.told = len(d.diags)
+	return b, owner, diags, found
+}
+
+// find is Page without the diagnostics.
+func (d *Deferred) find(store Memo, url string, guess int) ([]byte, int, bool) {
+	if !d.done.Load() {
+		var try []int
+		if guess >= 0 && guess < len(d.reps) {
+			try = append(try, guess)
+		}
+		for i, rep := range d.reps {
+			if l, ok := rep.(report.Linker); ok && i != guess {
+				if u := l.HeaderLink().URL; u != "" && strings.HasPrefix(url, u) {
+					try = append(try, i)
+				}
+			}
+		}
+		for _, i := range try {
+			d.make(store, func(j int) bool { return j == i })
+			if b, ok := d.lookup(i, url); ok {
+				return b, i, true
+			}
+		}
+		d.makeAll(store)
+	}
+	b, found := d.tree[url]
+	return b, d.owner[url], found
+}
+
+// make publishes and renders, side by side, the reports want names that
+// are not made yet.
+func (d *Deferred) make(store Memo, want func(i int) bool) {
+	if d.made == nil {
+		d.made, d.pages = make([]bool, len(d.reps)), make([][]reportPage, len(d.reps))
+	}
+	index := make(map[report.Report]int, len(d.reps))
+	any := false
+	for i, rep := range d.reps {
+		index[rep] = i
+		any = any || !d.made[i] && want(i)
+	}
+	if !any {
+		return
+	}
+	in := d.in
+	in.store = store
+	skip := func(rep report.Report) bool { i := index[rep]; return d.made[i] || !want(i) }
+	pages, diags := in.publishPages(&lender{in: &in}, d.reps, skip, nil)
+	d.diags = append(d.diags, diags...)
+	for _, pg := range pages {
+		d.pages[pg.rep] = append(d.pages[pg.rep], pg)
+	}
+	for i := range d.reps {
+		d.made[i] = d.made[i] || want(i)
+	}
+}
+
+// makeAll makes the reports not made yet and, once, the tree of them
+// all: every report's pages in list order, a URL the build's tree or an
+// earlier report holds reported instead.
+func (d *Deferred) makeAll(store Memo) {
+	if d.done.Load() {
+		return
+	}
+	d.make(store, func(int) bool { return true })
+	d.tree, d.owner = view.Tree{}, map[string]int{}
+	for _, pages := range d.pages {
+		for _, pg := range pages {
+			_, built := d.in.files[pg.url]
+			if _, taken := d.tree[pg.url]; taken || built {
+				d.diags.Errorf(diag.Pos{Path: contentDir}, "url-taken", "the %s report and another file both publish /%s", reportName(d.reps[pg.rep]), pg.url)
+				continue
+			}
+			d.tree[pg.url], d.owner[pg.url] = pg.b, pg.rep
+		}
+	}
+	d.pages = nil // the tree holds them
+	d.done.Store(true)
+}
+
+// lookup finds url among the pages report i made, unless the build's
+// tree or a report before it holds it.
+func (d *Deferred) lookup(i int, url string) ([]byte, bool) {
+	if !d.made[i] {
+		return nil, false
+	}
+	if _, built := d.in.files[url]; built {
+		return nil, false
+	}
+	for j := range i {
+		for _, pg := range d.pages[j] {
+			if pg.url == url {
+				return nil, false
+			}
+		}
+	}
+	for _, pg := range d.pages[i] {
+		if pg.url == url {
+			return pg.b, true
+		}
+	}
+	return nil, false
 }
 
 // Standalone says whether the page of p, a document of the finished
@@ -107,20 +234,4 @@ func (d *Deferred) Document(p *link.Page) ([]byte, error) {
 		}
 	}
 	return dp.page(p)
-}
-
-// publishDeferred is the report half of renderSite for reps, into a tree
-// of its own.
-func (in *renderInput) publishDeferred(reps []report.Report) (view.Tree, diag.List) {
-	pages, diags := in.publishPages(&lender{in: in}, reps, nil, nil)
-	tree := view.Tree{}
-	for _, pg := range pages {
-		_, built := in.files[pg.url]
-		if _, taken := tree[pg.url]; taken || built {
-			diags.Errorf(diag.Pos{Path: contentDir}, "url-taken", "the %s report and another file both publish /%s", reportName(reps[pg.rep]), pg.url)
-			continue
-		}
-		tree[pg.url] = pg.b
-	}
-	return tree, diags
 }

@@ -440,8 +440,11 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 			}
 		}
 		deferred = func(rel string) bool {
-			t, _ := in.lazy.Pages(in.store) // made now, in the build, only when a document links there
-			_, ok := t[rel]
+			// Made now, in the build, only when a document links there:
+			// first its own report, when Page can tell which.
+			in.lazy.mu.Lock()
+			defer in.lazy.mu.Unlock()
+			_, _, ok := in.lazy.find(in.store, rel, -1)
 			return ok
 		}
 	}

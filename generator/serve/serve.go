@@ -136,7 +136,6 @@ type state struct {
 	lazy     *generator.Result
 	servedMu sync.Mutex
 	served   map[string]bool
-	asked    bool // the build's deferred pages were asked for (their diagnostics printed)
 
 	// full is the tree of the last build when this state is a
 	// speculation (speculate): what a failed build goes back to.
@@ -558,13 +557,11 @@ func (s *Server) lazyPage(st *state, key string) ([]byte, bool) {
 		s.lazyMade()
 	}
 	st.servedMu.Lock()
-	first := !st.asked
-	st.asked = true
 	if !found && !had {
 		delete(st.served, key)
 	}
 	st.servedMu.Unlock()
-	if first && len(diags) > 0 {
+	if len(diags) > 0 { // each problem once: Page returns what no earlier call did
 		fmt.Fprint(s.cfg.Log, diags.String())
 	}
 	return b, found
