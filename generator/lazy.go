@@ -108,7 +108,8 @@ func (l *lazyPages) pages() (view.Tree, diag.List) {
 // declines (ok false) for any change whose effect on the page itself
 // the build must work out, or that the build would reject: front-matter
 // other than what the page shows as written (shownOnly), a document
-// retired or brought back, or any front-matter change on a
+// retired or brought back, inputs or outputs naming the document itself
+// or an id no document has, or any front-matter change on a
 // page that reports add to or that names itself (Standalone), links
 // to other destinations, a diagram error, a Mermaid diagram added or
 // removed, a build made with editions or without Options.Lazy. Headings
@@ -179,12 +180,14 @@ func (r *Result) Speculate(path string, src []byte) (key string, page []byte, ok
 // date, revision table, Annex A controls (the caller normalises them as
 // the link stage does), clauses (render places the page in the
 // navigation's clause groups again), its phase (a process's drawing
-// places it again), and its review date, cycle and next review (its
-// currency, which render works out again for the page), and where in
-// the file things are. Everything else (id, type, classification,
-// inputs and outputs, file, records, placeholders) feeds what
-// the build works out across the site (marking, edges, editions, the
-// reports' parts of its page): the build decides those. A field added
+// places it again), its review date, cycle and next review (its
+// currency, which render works out again for the page), its inputs and
+// outputs (render lists, and the processes report draws, the edges
+// link.Site.EdgesWith gives, or declines), and where in the file things
+// are. Everything else (id, type, classification, file, records,
+// placeholders) feeds what the build works out across the site
+// (marking, editions, the reports' parts of its page): the build
+// decides those. A field added
 // to model.Document counts as one of those until it is named here.
 func shownOnly(a, b *model.Document) bool {
 	x, y := *a, *b
@@ -193,6 +196,7 @@ func shownOnly(a, b *model.Document) bool {
 		d.Title, d.Owner, d.Status, d.Version, d.ApprovedBy, d.History = "", "", "", "", "", nil
 		d.Approved, d.Date, d.Reviewed, d.NextReview, d.ReviewEvery = model.Date{}, model.Date{}, model.Date{}, model.Date{}, model.Interval{}
 		d.Controls, d.Clauses, d.Phase = nil, nil, ""
+		d.Inputs, d.Outputs = nil, nil
 	}
 	return reflect.DeepEqual(x, y)
 }

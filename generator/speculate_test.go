@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -164,6 +165,24 @@ func setField(src, key, value string) string {
 	return src[:i] + value + src[i+j:]
 }
 
+// setRefs gives src's front-matter the inputs or outputs list (key)
+// refs in place of any it has, or none when refs is "".
+func setRefs(src, key, refs string) string {
+	end := strings.Index(src[3:], "\n---\n") + 3
+	front, rest := src[:end], src[end:]
+	if i := strings.Index(front, "\n"+key+":"); i >= 0 {
+		j := i + 1 + strings.IndexByte(front[i+1:], '\n')
+		for j < len(front) && strings.HasPrefix(front[j:], "\n  ") {
+			j += 1 + strings.IndexByte(front[j+1:]+"\n", '\n')
+		}
+		front = front[:i] + front[j:]
+	}
+	if refs != "" {
+		front += "\n" + key + ": " + refs
+	}
+	return front + rest
+}
+
 // frontEdits are saves that change only front-matter the document's own
 // page shows as written, or works out from the document alone (its
 // currency from its review dates): Speculate takes them where Standalone says the
@@ -215,6 +234,21 @@ var frontEdits = []struct {
 			return c
 		}
 		return strings.Replace(s, "\ntitle: ", "\nclause: "+cs+"\ntitle: ", 1)
+	}},
+	{"other inputs, one labelled (the page's list, a process's drawing)", false, func(s string, step int) string {
+		var ids []string
+		for _, id := range []string{"PRC-RISK-01", "PRC-OPS-01", "POL-AC-01"} {
+			if !strings.Contains(s, "\nid: "+id+"\n") {
+				ids = append(ids, id)
+			}
+		}
+		return setRefs(s, "inputs", fmt.Sprintf(`[{ from: %s, what: "Step %d <output>" }, { from: %s }]`, ids[step%2], step, ids[1-step%2]))
+	}},
+	{"outputs dropped", false, func(s string, step int) string {
+		if !strings.Contains(s, "\noutputs:") {
+			return ""
+		}
+		return setRefs(s, "outputs", "")
 	}},
 	{"another phase (a process's drawing places it in another cluster)", false, func(s string, step int) string {
 		return setField(s, "phase", []string{"plan", "do", "check", "act"}[step%4])
@@ -358,8 +392,13 @@ func TestSpeculateDeclines(t *testing.T) {
 	if _, _, ok := res.Speculate(retired, []byte(setField(string(site[retired].Data), "status", "approved"))); ok {
 		t.Errorf("%s: brought back from retired: speculated", retired)
 	}
-	if _, _, ok := res.Speculate(plain, []byte(strings.Replace(psrc, "\n---\n", "\ninputs: [POL-AC-01]\n---\n", 1))); ok {
-		t.Errorf("%s: a field added (inputs): speculated", plain)
+	if _, _, ok := res.Speculate(plain, []byte(setRefs(psrc, "inputs", "[POL-AC-01]"))); !ok {
+		t.Errorf("%s: an input added was declined", plain)
+	}
+	for _, refs := range []string{"[POL-NOPE-99]", "[POL-BCK-01]", "[{ from: POL-AC-01 }, { from: POL-BCK-01 }]"} {
+		if _, _, ok := res.Speculate(plain, []byte(setRefs(psrc, "inputs", refs))); ok {
+			t.Errorf("%s: inputs %s (unknown, itself): speculated", plain, refs)
+		}
 	}
 	if _, _, ok := res.Speculate(plain, []byte(strings.Replace(psrc, "\n---\n", "\nphase: sometime\n---\n", 1))); ok {
 		t.Errorf("%s: a phase the build rejects: speculated", plain)
@@ -486,5 +525,42 @@ func TestSpeculateDrawerNavigation(t *testing.T) {
 		if got := res.Tree[key]; string(got) != string(b) {
 			t.Fatalf("%s: the speculated page differs from the build's:\n%s", title, firstDiff(string(b), string(got)))
 		}
+	}
+}
+
+// TestSpeculateProcessEdges: a process saved with other inputs or
+// outputs is speculated with the edges the build will draw: its page's
+// lists of inputs and outputs (others' declarations naming it
+// included) and its neighbourhood drawing, a document that is not a
+// process among its neighbours.
+func TestSpeculateProcessEdges(t *testing.T) {
+	t.Parallel()
+	site := sampleMap(t)
+	c := NewCache()
+	res := lazyBuild(t, site, "", c)
+	for _, lp := range res.Site.Pages { // a document saved as it was: the build's edges
+		if edges, ok := res.Site.EdgesWith(lp); !ok || !reflect.DeepEqual(edges, res.Site.Edges) {
+			t.Fatalf("EdgesWith(%s) = %v, %v; the build has %v", lp.Display, edges, ok, res.Site.Edges)
+		}
+	}
+	const p = "content/processes/risk-treatment.md"
+	for _, e := range []struct{ name, key, refs string }{
+		{"other inputs, labelled", "inputs", `[{ from: PRC-OPS-01, what: "Incidents <and> changes" }, { from: PRC-RISK-01 }]`},
+		{"outputs dropped", "outputs", ""},
+		{"a policy among its outputs", "outputs", `[{ to: POL-BCK-01, what: "Backup needs" }]`},
+	} {
+		src := setRefs(string(site[p].Data), e.key, e.refs)
+		key, b, ok := res.Speculate(p, []byte(src))
+		if !ok {
+			t.Fatalf("%s: not speculated", e.name)
+		}
+		site[p] = &fstest.MapFile{Data: []byte(src), Mode: 0o644}
+		res = lazyBuild(t, site, "", c)
+		if got := res.Tree[key]; string(got) != string(b) {
+			t.Fatalf("%s: the speculated %s differs from the build's:\n%s", e.name, key, firstDiff(string(b), string(got)))
+		}
+	}
+	if page := string(res.Tree["processes/risk-treatment/index.html"]); !strings.Contains(page, "Backup needs") || !strings.Contains(page, "Incidents &lt;and&gt; changes") {
+		t.Error("the page does not list its new input and output")
 	}
 }

@@ -199,17 +199,7 @@ func Link(pages []*Page, assets []string, o Options) (*Site, diag.List) {
 	}
 	sort.Strings(ids)
 
-	type key struct{ from, to string }
-	edges := map[key]map[string]bool{}
-	addEdge := func(from, to, what string) {
-		k := key{from, to}
-		if edges[k] == nil {
-			edges[k] = map[string]bool{}
-		}
-		if what != "" {
-			edges[k][what] = true
-		}
-	}
+	edges := edgeSet{}
 	failedIDs := map[string]bool{}
 	for _, id := range o.Failed {
 		if id != "" {
@@ -243,12 +233,12 @@ func Link(pages []*Page, assets []string, o Options) (*Site, diag.List) {
 		d := p.Doc
 		for _, r := range d.Inputs {
 			if !selfRef(d, r, "inputs") && checkRef(p, r) && d.ID != "" {
-				addEdge(r.ID, d.ID, r.What)
+				edges.add(r.ID, d.ID, r.What)
 			}
 		}
 		for _, r := range d.Outputs {
 			if !selfRef(d, r, "outputs") && checkRef(p, r) && d.ID != "" {
-				addEdge(d.ID, r.ID, r.What)
+				edges.add(d.ID, r.ID, r.What)
 			}
 		}
 		if o.NormalizeControl != nil {
@@ -278,16 +268,77 @@ func Link(pages []*Page, assets []string, o Options) (*Site, diag.List) {
 		}
 		diags = append(diags, linkDiags[i]...)
 	}
-	for k, whats := range edges {
-		e := Edge{From: k.from, To: k.to}
+	s.Edges = edges.sorted()
+	return s, diags
+}
+
+// edgeSet collects the edges that inputs and outputs declare, by their
+// ends, with every label given to each.
+type edgeSet map[[2]string]map[string]bool
+
+func (es edgeSet) add(from, to, what string) {
+	k := [2]string{from, to}
+	if es[k] == nil {
+		es[k] = map[string]bool{}
+	}
+	if what != "" {
+		es[k][what] = true
+	}
+}
+
+// sorted is the set as Site.Edges: by From, then To; labels sorted.
+func (es edgeSet) sorted() []Edge {
+	var out []Edge
+	for k, whats := range es {
+		e := Edge{From: k[0], To: k[1]}
 		for w := range whats {
 			e.Whats = append(e.Whats, w)
 		}
 		sort.Strings(e.Whats)
-		s.Edges = append(s.Edges, e)
+		out = append(out, e)
 	}
-	slices.SortFunc(s.Edges, func(a, b Edge) int { return cmp.Or(cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To)) })
-	return s, diags
+	slices.SortFunc(out, func(a, b Edge) int { return cmp.Or(cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To)) })
+	return out
+}
+
+// EdgesWith is what Site.Edges would be with p's document in place of
+// the one s has at its path (a save since the build), for a site Link
+// made without errors; ok is false when p's inputs or outputs declare
+// an edge Link would not draw (to the document itself, or to an id no
+// document of s has, withheld ones included), or p has no id to draw
+// them from. The
+// build that follows has the last word.
+func (s *Site) EdgesWith(p *Page) (edges []Edge, ok bool) {
+	old := s.ByPath[p.Doc.Path]
+	if old == nil || p.Doc.ID == "" && len(p.Doc.Inputs)+len(p.Doc.Outputs) > 0 {
+		return nil, false
+	}
+	for _, r := range slices.Concat(p.Doc.Inputs, p.Doc.Outputs) {
+		if _, known := s.ByID[r.ID]; !known || r.ID == p.Doc.ID {
+			return nil, false
+		}
+	}
+	es := edgeSet{}
+	for _, q := range s.Pages {
+		d := q.Doc
+		if q == old {
+			d = p.Doc
+		}
+		if d.ID == "" {
+			continue
+		}
+		for _, r := range d.Inputs {
+			if _, known := s.ByID[r.ID]; known && r.ID != d.ID {
+				es.add(r.ID, d.ID, r.What)
+			}
+		}
+		for _, r := range d.Outputs {
+			if _, known := s.ByID[r.ID]; known && r.ID != d.ID {
+				es.add(d.ID, r.ID, r.What)
+			}
+		}
+	}
+	return es.sorted(), true
 }
 
 func (s *Site) checkControls(p *Page, o Options, diags *diag.List) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/isms-project/isms/generator/diag"
 	"github.com/isms-project/isms/generator/link"
+	"github.com/isms-project/isms/generator/model"
 	"github.com/isms-project/isms/generator/report"
 	"github.com/isms-project/isms/generator/view"
 )
@@ -205,7 +206,9 @@ func (d *Deferred) Standalone(p *link.Page) bool {
 // build that follows says otherwise. A new title, badge (its status) or
 // list of clauses moves or changes the document's entries in the
 // navigation: the page's navigation and pager are made again, with it
-// in its new places.
+// in its new places. Other inputs or outputs give the page the edges
+// the build will draw (link.Site.EdgesWith); an error when it would
+// draw none for one of them.
 func (d *Deferred) Document(p *link.Page) ([]byte, error) {
 	if d == nil || d.docs == nil {
 		return nil, errors.New("render: no build to render a document with")
@@ -214,6 +217,17 @@ func (d *Deferred) Document(p *link.Page) ([]byte, error) {
 	in.store, in.saved = nil, true
 	dp := *d.docs
 	dp.in, dp.r = &in, &lender{in: &in}
+	if old := in.site.ByPath[p.Doc.Path]; old != nil && (!sameRefs(old.Doc.Inputs, p.Doc.Inputs) || !sameRefs(old.Doc.Outputs, p.Doc.Outputs)) {
+		// Other inputs or outputs: the page lists the edges the build
+		// will draw (the processes report draws them too).
+		edges, ok := in.site.EdgesWith(p)
+		if !ok {
+			return nil, errors.New("render: the saved document's inputs or outputs name what the build would not draw")
+		}
+		site := *in.site
+		site.Edges = edges
+		in.site, in.edges = &site, edgeIndex(&site)
+	}
 	if old := in.site.ByPath[p.Doc.Path]; old != nil && (view.NavPageOf(old) != view.NavPageOf(p) || !slices.Equal(old.Doc.Clauses, p.Doc.Clauses)) {
 		groups := dp.groups.With(view.NavPageOf(p), p.Doc.Clauses)
 		navs, err := in.navigation(groups, len(in.site.Pages))
@@ -234,4 +248,10 @@ func (d *Deferred) Document(p *link.Page) ([]byte, error) {
 		}
 	}
 	return dp.page(p)
+}
+
+// sameRefs says whether two lists of inputs or outputs name the same
+// documents with the same labels, in the same order.
+func sameRefs(a, b []model.Ref) bool {
+	return slices.EqualFunc(a, b, func(x, y model.Ref) bool { return x.ID == y.ID && x.What == y.What })
 }

@@ -26,6 +26,7 @@ type Report struct {
 	graph     diagrams.Graph
 	around    func(id string) diagrams.Graph // graph.Neighbourhoods(), indexed once
 	site      *link.Site
+	cur       map[string]currency.Info
 	published report.Published
 }
 
@@ -44,8 +45,8 @@ func (r *Report) Graph() diagrams.Graph { return r.graph }
 // the clauses they cover.
 func (r *Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
 	s := in.Site
-	r.site = s
-	r.graph = processGraph(s, in.Currency)
+	r.site, r.cur = s, in.Currency
+	r.graph = processGraph(s, s.Edges, in.Currency, nil)
 	r.around = r.graph.Neighbourhoods()
 	hasProcess := slices.ContainsFunc(s.Pages, func(p *link.Page) bool { return p.Doc.Type == "process" })
 	if !hasProcess {
@@ -55,20 +56,29 @@ func (r *Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
 }
 
 // processGraph builds the process-interaction graph from the documents:
-// every process, plus any document named in an input or output.
-func processGraph(s *link.Site, cur map[string]currency.Info) diagrams.Graph {
+// every process, plus any document named in an input or output. edges
+// are the site's (Site.Edges), or what they would be with swap's
+// document in place of the one at its path (the preview's page of a
+// document saved since the build; nil: none).
+func processGraph(s *link.Site, siteEdges []link.Edge, cur map[string]currency.Info, swap *link.Page) diagrams.Graph {
+	docOf := func(p *link.Page) *model.Document {
+		if swap != nil && p.Doc.Path == swap.Doc.Path {
+			return swap.Doc
+		}
+		return p.Doc
+	}
 	inGraph := map[string]bool{}
 	for _, p := range s.Pages {
-		if p.Doc.Type == "process" && !p.Doc.IsRetired() && p.Doc.ID != "" {
-			inGraph[p.Doc.ID] = true
+		if d := docOf(p); d.Type == "process" && !d.IsRetired() && d.ID != "" {
+			inGraph[d.ID] = true
 		}
 	}
-	for _, e := range s.Edges {
+	for _, e := range siteEdges {
 		inGraph[e.From], inGraph[e.To] = true, true
 	}
 	var nodes []diagrams.Node
 	for _, p := range s.Pages {
-		d := p.Doc
+		d := docOf(p)
 		if !inGraph[d.ID] || s.ByID[d.ID] != p {
 			continue
 		}
@@ -81,10 +91,16 @@ func processGraph(s *link.Site, cur map[string]currency.Info) diagrams.Graph {
 		nodes = append(nodes, n)
 	}
 	var edges []diagrams.Edge
-	for _, e := range s.Edges {
+	for _, e := range siteEdges {
 		edges = append(edges, diagrams.Edge{From: e.From, To: e.To, Labels: e.Whats})
 	}
 	return diagrams.New(nodes, edges)
+}
+
+// sameRefs says whether two lists of inputs or outputs name the same
+// documents with the same labels, in the same order.
+func sameRefs(a, b []model.Ref) bool {
+	return slices.EqualFunc(a, b, func(x, y model.Ref) bool { return x.ID == y.ID && x.What == y.What })
 }
 
 // order is a node's place among its phase's nodes: the document's first
@@ -163,6 +179,13 @@ func (rep *Report) Annotate(r report.Renderer, p *link.Page, v *view.DocView) {
 		return
 	}
 	g := rep.around(d.ID)
+	if built := rep.site.ByPath[d.Path]; built != nil && built != p && (!sameRefs(built.Doc.Inputs, d.Inputs) || !sameRefs(built.Doc.Outputs, d.Outputs)) {
+		// The preview's page of a process saved with other inputs or
+		// outputs: its neighbourhood as the build will draw it.
+		if edges, ok := rep.site.EdgesWith(p); ok {
+			g = processGraph(rep.site, edges, rep.cur, p).Neighbourhoods()(d.ID)
+		}
+	}
 	if len(g.Nodes) == 0 {
 		return
 	}
