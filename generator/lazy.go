@@ -183,11 +183,12 @@ func (r *Result) Speculate(path string, src []byte) (key string, page []byte, ok
 // places it again), its review date, cycle and next review (its
 // currency, which render works out again for the page), its inputs and
 // outputs (render lists, and the processes report draws, the edges
-// link.Site.EdgesWith gives, or declines), and where in the file things
-// are. Everything else (id, type, classification, file, records,
-// placeholders) feeds what the build works out across the site
-// (marking, editions, the reports' parts of its page): the build
-// decides those. A field added
+// link.Site.EdgesWith gives, or declines), its classification (the
+// page's marking; the schema rejects an unknown level), and where in the
+// file things are. Everything else (id, type, file, records,
+// placeholders) feeds what the build works out across the site (links,
+// the schema's fields for a type, the reports' parts of its page): the
+// build decides those. A field added
 // to model.Document counts as one of those until it is named here.
 func shownOnly(a, b *model.Document) bool {
 	x, y := *a, *b
@@ -196,7 +197,7 @@ func shownOnly(a, b *model.Document) bool {
 		d.Title, d.Owner, d.Status, d.Version, d.ApprovedBy, d.History = "", "", "", "", "", nil
 		d.Approved, d.Date, d.Reviewed, d.NextReview, d.ReviewEvery = model.Date{}, model.Date{}, model.Date{}, model.Date{}, model.Interval{}
 		d.Controls, d.Clauses, d.Phase = nil, nil, ""
-		d.Inputs, d.Outputs = nil, nil
+		d.Inputs, d.Outputs, d.Classification = nil, nil, ""
 	}
 	return reflect.DeepEqual(x, y)
 }

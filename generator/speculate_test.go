@@ -244,6 +244,13 @@ var frontEdits = []struct {
 		}
 		return setRefs(s, "inputs", fmt.Sprintf(`[{ from: %s, what: "Step %d <output>" }, { from: %s }]`, ids[step%2], step, ids[1-step%2]))
 	}},
+	{"classified another level (the page's marking)", false, func(s string, step int) string {
+		level := []string{"confidential", "public", "restricted", "internal"}[step%4]
+		if c := setField(s, "classification", level); c != "" {
+			return c
+		}
+		return strings.Replace(s, "\ntitle: ", "\nclassification: "+level+"\ntitle: ", 1)
+	}},
 	{"outputs dropped", false, func(s string, step int) string {
 		if !strings.Contains(s, "\noutputs:") {
 			return ""
@@ -374,14 +381,14 @@ func TestSpeculateDeclines(t *testing.T) {
 	for _, f := range []struct{ key, value string }{
 		{"title", "Renamed"}, {"owner", "Someone else"}, {"reviewed", "2024-11-01"}, {"approved", "2026-11-01"},
 		{"review_every", "6m"}, {"version", `"3.1"`}, {"status", "draft"}, {"controls", `["5.15", "A.8.13"]`},
-		{"clause", `["9.1", "10.2"]`},
+		{"clause", `["9.1", "10.2"]`}, {"classification", "confidential"},
 	} {
 		if _, _, ok := res.Speculate(plain, []byte(setField(psrc, f.key, f.value))); !ok {
 			t.Errorf("%s: a new %s was declined: the cases below prove nothing", plain, f.key)
 		}
 	}
 	for _, f := range []struct{ key, value string }{
-		{"status", "retired"}, {"classification", "confidential"}, {"controls", `["5.15", "9.99"]`},
+		{"status", "retired"}, {"classification", "secret"}, {"controls", `["5.15", "9.99"]`},
 		{"id", "POL-BCK-99"}, {"type", "standard"}, {"title", "TBD"}, {"owner", "TBD"},
 	} {
 		if _, _, ok := res.Speculate(plain, []byte(setField(psrc, f.key, f.value))); ok {
