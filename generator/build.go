@@ -114,6 +114,16 @@ type Options struct {
 	// through Result.Page: the preview, where a save must not pay for
 	// them. Ignored with editions (their trees are redacted whole).
 	Lazy bool
+	// Only, when set (a document's path under the site folder, as
+	// "content/policies/backup.md"), makes the build a partial one for
+	// the preview: the site is read, linked and analysed as a build does,
+	// then the page of that document alone is rendered; Tree holds that
+	// page (none when it is not a page of the site, a draft left out
+	// say). What a whole build checks while rendering the rest is not
+	// checked. It leaves the cache's other entries as they were: the
+	// whole build that follows has the last word. Not with editions or
+	// a sink.
+	Only string
 	// Sink, when set, takes every file of the whole site's build as soon
 	// as it is rendered (a *publish.Stream: isms build), so that the
 	// pages are never all in memory; Tree stays nil and Written counts
@@ -179,9 +189,14 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	if o.Sink != nil && (o.Edition != "" || o.AllEditions || o.Lazy || o.Cache != nil) {
 		return res, errors.New("build: a sink is only for a one-shot build of the whole site")
 	}
+	if o.Only != "" && (o.Edition != "" || o.AllEditions || o.Sink != nil) {
+		return res, errors.New("build: Only renders one page of the whole site, without a sink")
+	}
 	var diags diag.List
 	o.Cache.begin(o)
-	defer func() { o.Cache.end(ctx.Err() == nil) }() // a stopped build used too little to judge what is stale
+	// A stopped build used too little to judge what is stale; a partial
+	// one (Only) renders too little.
+	defer func() { o.Cache.end(ctx.Err() == nil && o.Only == "", o.Only != "") }()
 	defer func() { diags.Sort(); res.Diags = diags }()
 
 	histSrc := history.Source{Prev: o.Cache.history(), Reader: o.History}
@@ -351,7 +366,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 
 	a := assembly{o: o, cfg: cfg, schema: schema, theme: theme, md: md, content: content, diagrams: dr, hist: hist}
 	if editions == nil {
-		if o.Lazy {
+		if o.Lazy && o.Only == "" {
 			a.lazy = new(render.Deferred)
 		}
 		a.sink = o.Sink
@@ -445,6 +460,7 @@ func (a *assembly) render(site *link.Site, assets []string, en *enrich.Result, r
 		Config: a.cfg, AsOf: en.Input.AsOf, Site: site, Theme: a.theme, ThemeDir: "themes/" + a.cfg.Theme, Markdown: a.md,
 		Content: a.content, Assets: assets, Snapshot: a.o.Snapshot, Scripts: a.o.Scripts, Commit: a.hist.Commit(),
 		Enriched: en, Reports: reports, Diagrams: a.diagrams, Edition: ed, Lazy: a.lazy, Sink: a.sink,
+		Only: a.o.Only,
 	}
 	if a.o.Cache != nil {
 		in.Memo = a.o.Cache

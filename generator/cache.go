@@ -93,6 +93,7 @@ var (
 		"Diagrams": "a layout draws the same SVG for the same DOT",
 		"History":  "history pages and lines are keyed by what was read",
 		"Sink":     "a build with a sink has no cache (Build refuses both)",
+		"Only":     "it chooses which pages are made, not their bytes: the page is made by the same code under the same key",
 	}
 )
 
@@ -153,13 +154,17 @@ func (c *Cache) begin(o Options) {
 }
 
 // end drops the entries this build did not use (when prune: a build that
-// was stopped did not get to use them all) and unlocks the cache.
-func (c *Cache) end(prune bool) {
+// was stopped did not get to use them all) and unlocks the cache. A
+// partial build (Options.Only) keeps what was used so far for the next
+// build to keep too.
+func (c *Cache) end(prune, partial bool) {
 	if c == nil {
 		return
 	}
 	defer c.mu.Unlock()
-	defer func() { c.used = map[string]bool{} }()
+	if !partial {
+		defer func() { c.used = map[string]bool{} }()
+	}
 	if !prune {
 		return
 	}

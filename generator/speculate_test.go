@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -569,5 +570,65 @@ func TestSpeculateProcessEdges(t *testing.T) {
 	}
 	if page := string(res.Tree["processes/risk-treatment/index.html"]); !strings.Contains(page, "Backup needs") || !strings.Contains(page, "Incidents &lt;and&gt; changes") {
 		t.Error("the page does not list its new input and output")
+	}
+}
+
+// TestOnlyMatchesBuild: saves Speculate declines (a new id, another
+// type, a register's records, a record's actions, a link added) are
+// answered by a build of the saved page alone (Options.Only, on the
+// preview's cache): that page is, byte for byte, the one the whole
+// build that follows renders, and the whole build, after the partial
+// one, is a fresh eager build's (deferred pages included: the partial
+// build left the cache's other entries as they were).
+func TestOnlyMatchesBuild(t *testing.T) {
+	t.Parallel()
+	site := sampleMap(t)
+	c := NewCache()
+	res := lazyBuild(t, site, "", c)
+	res.lazy.pages() // a browser looked at the deferred pages: their memos are kept
+	edits := []struct{ name, path, old, new string }{
+		{"a new id", "content/policies/backup.md", "id: POL-BCK-01", "id: POL-BCK-02"},
+		{"a risk scored again", "content/registers/risk-register.md", "    likelihood: 3\n    impact: 5\n", "    likelihood: 2\n    impact: 5\n"},
+		{"another type", "content/standards/endpoint-configuration.md", "type: standard", "type: procedure"},
+		{"a link added to the exceptions' policy", "content/policies/access-control.md", "\n## ", "\nSee [the manual](../manual/isms-manual.md).\n\n## "},
+		{"an action closed", "content/minutes/management-review-2026-10.md", "status: open }", "status: done, done: 2026-11-20 }"},
+	}
+	for _, e := range edits {
+		src := string(site[e.path].Data)
+		if !strings.Contains(src, e.old) {
+			t.Fatalf("%s: %s has no %q", e.name, e.path, e.old)
+		}
+		src = strings.Replace(src, e.old, e.new, 1)
+		if _, _, ok := res.Speculate(e.path, []byte(src)); ok {
+			t.Errorf("%s: Speculate took it: the case proves nothing of Only", e.name)
+		}
+		site[e.path] = &fstest.MapFile{Data: []byte(src), Mode: 0o644}
+		memos := len(c.memos)
+		part, err := Build(context.Background(), Options{Site: site, AsOf: asOf, Cache: c, Lazy: true, Only: e.path})
+		if err != nil || part.Tree == nil || len(part.Tree) != 1 || part.Diags.HasErrors() {
+			t.Fatalf("%s: partial build: %v, %d files\n%s", e.name, err, len(part.Tree), part.Diags)
+		}
+		if len(c.memos) < memos {
+			t.Fatalf("%s: the partial build dropped %d of the cache's %d memos", e.name, memos-len(c.memos), memos)
+		}
+		res = lazyBuild(t, site, "", c)
+		for k, b := range part.Tree {
+			if got := res.Tree[k]; string(got) != string(b) {
+				t.Fatalf("%s: the partial build's %s differs from the build's:\n%s", e.name, k, firstDiff(string(b), string(got)))
+			}
+		}
+		fresh, err := Build(context.Background(), Options{Site: site, AsOf: asOf})
+		if err != nil || fresh.Tree == nil {
+			t.Fatalf("%s: fresh build: %v\n%s", e.name, err, fresh.Diags)
+		}
+		whole := maps.Clone(res.Tree)
+		deferred, _ := res.lazy.pages()
+		maps.Copy(whole, deferred)
+		if p := treeDiff(whole, fresh.Tree); p != "" {
+			t.Fatalf("%s: the build after the partial one differs from a fresh one at %s", e.name, p)
+		}
+	}
+	if _, err := Build(context.Background(), Options{Site: site, AsOf: asOf, Edition: "staff", Only: "content/policies/backup.md"}); err == nil {
+		t.Error("Only with an edition: no error")
 	}
 }

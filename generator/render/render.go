@@ -55,6 +55,12 @@ type Input struct {
 	// as it goes instead of holding them all (isms build). Its Write is
 	// called from several goroutines at once; an error fails the build.
 	Sink Sink
+	// Only, when set, renders the page of that document alone (its
+	// Page.Display) and returns a tree of that page (empty when it is not
+	// a page of the site): the preview's answer to a save a speculation
+	// cannot take, from the site as now saved. Nothing else is made, and
+	// so not checked: the whole build that follows has the last word.
+	Only string
 }
 
 // Sink takes the files of a build one at a time (a *publish.Stream).
@@ -110,7 +116,7 @@ func Site(in Input) (view.Tree, Taint, diag.List) {
 		cfg: in.Config, asOf: in.AsOf, site: in.Site, theme: in.Theme, themeDir: in.ThemeDir,
 		md: in.Markdown, content: in.Content, assets: in.Assets, snapshot: in.Snapshot, scripts: in.Scripts,
 		commit: in.Commit, en: in.Enriched, reports: in.Reports, diagrams: in.Diagrams, store: in.Memo,
-		edition: in.Edition, taint: Taint{}, lazy: in.Lazy, sink: in.Sink,
+		edition: in.Edition, taint: Taint{}, lazy: in.Lazy, sink: in.Sink, only: in.Only,
 	}
 	tree, diags := renderSite(ri)
 	return tree, ri.taint, diags
@@ -193,6 +199,7 @@ type renderInput struct {
 	lazy     *Deferred        // where the site-wide reports go, unpublished; nil = publish them
 	sink     Sink             // where pages go as they are made; nil = into the tree
 	saved    bool             // rendering a document saved after the build (Deferred.Document)
+	only     string           // Input.Only
 }
 
 // Every file claims its URL. Two claims are an error at the claimant
@@ -366,6 +373,19 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 	r := &lender{in: &in}
 
 	dp := &docPages{in: &in, r: r, groups: groups, navs: navs, pagers: pagers}
+	if in.only != "" {
+		only := view.Tree{}
+		if i := slices.IndexFunc(s.Pages, func(p *link.Page) bool { return p.Display == in.only }); i >= 0 {
+			p := s.Pages[i]
+			b, err := dp.page(p)
+			if err != nil {
+				diags.Errorf(diag.Pos{Path: p.Display}, "render", "%v", err)
+				return nil, diags
+			}
+			only[p.URL+"index.html"] = b
+		}
+		return only, diags
+	}
 	out := make([][]byte, len(s.Pages))
 	errs := make([]error, len(s.Pages))
 	if in.sink == nil {

@@ -171,10 +171,12 @@ func BenchmarkFullRebuild(b *testing.B) {
 // a speculation before it). Each save comes to an idle server (ns/op is
 // the whole round). The title/ runs save a new title instead of a line
 // of body: speculated too, with the page's navigation made again. The
-// inputs/ runs give a process another input: not speculated, the page
-// waits for the build.
+// inputs/ runs give a process another input (speculated with the edges
+// the build will draw); the id/ runs give a document a new id, which
+// Result.Speculate declines: the page comes from a build of it alone
+// (Options.Only).
 func BenchmarkSaveToReload(b *testing.B) {
-	for _, kind := range []string{"", "title/", "inputs/"} {
+	for _, kind := range []string{"", "title/", "inputs/", "id/"} {
 		for _, n := range benchSizes {
 			b.Run(fmt.Sprintf("%sdocs=%d", kind, n), func(b *testing.B) { saveToReload(b, n, kind) })
 		}
@@ -207,6 +209,9 @@ func saveToReload(b *testing.B, n int, kind string) {
 		case "title/":
 			edit = fmt.Sprintf("Retitled %d", i)
 			saved = []byte(strings.Replace(string(orig), "title: Document number 555", "title: "+edit, 1))
+		case "id/":
+			edit = fmt.Sprintf("DOC-0555-%d<", i)
+			saved = []byte(strings.Replace(string(orig), "id: DOC-0555\n", fmt.Sprintf("id: DOC-0555-%d\n", i), 1))
 		case "inputs/":
 			// Another input each time, shown on the page by its title.
 			in := 4 * (i%100 + 1)

@@ -308,7 +308,6 @@ func (s *Server) Rebuild(changed []string) Stats {
 	if changed != nil && !s.overtakenAll {
 		since = append(slices.Clone(s.overtaken), changed...)
 	}
-	speculated := s.speculate(since) // the saved page's URL, when served already
 	opts := s.cfg.Build
 	opts.Site = s.files
 	opts.SiteDir = s.cfg.Dir
@@ -319,6 +318,7 @@ func (s *Server) Rebuild(changed []string) Stats {
 	if s.cfg.Today != nil {
 		opts.Today = s.cfg.Today()
 	}
+	speculated := s.speculate(ctx, since, opts) // the saved page's URL, when served already
 
 	// Requests wait for the build (the page after a save is the new
 	// one), unless the saved page is served already.
@@ -397,11 +397,13 @@ func (s *Server) Rebuild(changed []string) Stats {
 
 // speculate serves at once the new page of a lone saved document,
 // rendered against the last good build (generator.Result.Speculate),
-// and tells the browsers, so a save shows in one frame however large the
-// site; the build that follows has the last word and reloads the page
-// again only if its bytes differ. It returns the page's URL, or "" when
-// it declined. Called with buildMu held.
-func (s *Server) speculate(changed []string) string {
+// or else by a build of that page alone (Options.Only, with opts: the
+// site read, linked and analysed again, one page rendered), and tells
+// the browsers, so a save shows before the whole site is built again;
+// the build that follows has the last word and reloads the page again
+// only if its bytes differ. It returns the page's URL, or "" when it
+// declined. Called with buildMu held.
+func (s *Server) speculate(ctx context.Context, changed []string, opts generator.Options) string {
 	s.mu.RLock()
 	old := s.st
 	s.mu.RUnlock()
@@ -420,6 +422,14 @@ func (s *Server) speculate(changed []string) string {
 		return ""
 	}
 	key, page, ok := old.lazy.Speculate(saved, src)
+	if !ok && opts.Edition == "" && !opts.AllEditions {
+		opts.Only = saved
+		if res, err := generator.Build(ctx, opts); err == nil && res.Tree != nil && len(res.Tree) == 1 && !res.Diags.HasErrors() {
+			for k, b := range res.Tree {
+				key, page, ok = k, b, true
+			}
+		}
+	}
 	if !ok || string(old.tree[key]) == string(page) {
 		return ""
 	}

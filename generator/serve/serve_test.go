@@ -391,13 +391,10 @@ func TestServeWatchPushesEvent(t *testing.T) {
 	}
 }
 
-// notSpeculated is orig with text appended and its classification
-// written out (the default, internal), a save the server does not answer
-// before its build (Server.speculate: a classification decides marking
-// and editions, which the build works out).
-func notSpeculated(orig []byte, text string) []byte {
-	return []byte(strings.Replace(string(orig), "reviewed: 2026-01-05", "reviewed: 2026-01-05\nclassification: internal", 1) + text)
-}
+// notSpeculated is a batch of changes the server does not answer before
+// its build (Server.speculate takes a lone saved document): the saved
+// review.md and isms.yaml, whose change the build works out.
+var notSpeculated = []string{"content/processes/review.md", "isms.yaml"}
 
 // TestServeRequestWaitsForRebuild holds a rebuild between build and swap
 // and checks that a request made meanwhile waits (briefly: readWait),
@@ -411,9 +408,9 @@ func TestServeRequestWaitsForRebuild(t *testing.T) {
 	s.beforeSwap = func() { close(inBuild); <-release }
 	doc := filepath.Join(dir, "content", "processes", "review.md")
 	orig, _ := os.ReadFile(doc)
-	must(t, os.WriteFile(doc, notSpeculated(orig, "New text.\n"), 0o644))
+	must(t, os.WriteFile(doc, append(orig, "New text.\n"...), 0o644))
 	rebuilt := make(chan struct{})
-	go func() { s.Rebuild([]string{"content/processes/review.md"}); close(rebuilt) }()
+	go func() { s.Rebuild(notSpeculated); close(rebuilt) }()
 	<-inBuild
 
 	got := make(chan string, 1)
@@ -450,9 +447,9 @@ func TestServeAnswersDuringSlowRebuild(t *testing.T) {
 	s.beforeSwap = func() { close(inBuild); <-release }
 	doc := filepath.Join(dir, "content", "processes", "review.md")
 	orig, _ := os.ReadFile(doc)
-	must(t, os.WriteFile(doc, notSpeculated(orig, "New text.\n"), 0o644))
+	must(t, os.WriteFile(doc, append(orig, "New text.\n"...), 0o644))
 	rebuilt := make(chan struct{})
-	go func() { s.Rebuild([]string{"content/processes/review.md"}); close(rebuilt) }()
+	go func() { s.Rebuild(notSpeculated); close(rebuilt) }()
 	<-inBuild
 	defer func() { close(release); <-rebuilt }()
 
@@ -478,13 +475,13 @@ func TestServeDropsStaleRebuild(t *testing.T) {
 	s.beforeSwap = func() { once.Do(func() { close(inBuild); <-release }) }
 	doc := filepath.Join(dir, "content", "processes", "review.md")
 	orig, _ := os.ReadFile(doc)
-	must(t, os.WriteFile(doc, notSpeculated(orig, "First save.\n"), 0o644))
+	must(t, os.WriteFile(doc, append(orig, "First save.\n"...), 0o644))
 	first := make(chan Stats)
-	go func() { first <- s.Rebuild([]string{"content/processes/review.md"}) }()
+	go func() { first <- s.Rebuild(notSpeculated) }()
 	<-inBuild
-	must(t, os.WriteFile(doc, notSpeculated(orig, "Second save.\n"), 0o644))
+	must(t, os.WriteFile(doc, append(orig, "Second save.\n"...), 0o644))
 	second := make(chan Stats)
-	go func() { second <- s.Rebuild([]string{"content/processes/review.md"}) }()
+	go func() { second <- s.Rebuild(notSpeculated) }()
 	time.Sleep(50 * time.Millisecond) // the second asks while the first is held
 	close(release)
 	if st := <-first; !st.Stale || st.OK {
@@ -626,15 +623,19 @@ func TestServeSpeculatesBodyEdit(t *testing.T) {
 	case <-time.After(100 * time.Millisecond):
 	}
 
-	// A save that adds a link is not speculated: the request waits for
-	// the build, as before.
+	// A save that adds a link is beyond Result.Speculate: the page is
+	// made by a build of it alone (Options.Only), served and announced
+	// before the whole build, which confirms it.
 	s.beforeSwap = nil
 	must(t, os.WriteFile(doc, append(orig, "See [the manual](../manual/manual.md).\n"...), 0o644))
-	if stats := s.Rebuild([]string{"content/processes/review.md"}); stats.Speculated || !stats.OK {
+	if stats := s.Rebuild([]string{"content/processes/review.md"}); !stats.Speculated || !stats.OK {
 		t.Errorf("a link added: %+v", stats)
 	}
-	if ev := st.next(t); ev.Gen != gen+2 || !slices.Contains(ev.Changed, "/processes/review/") {
-		t.Errorf("event of the build: %+v", ev)
+	if ev := st.next(t); ev.Gen != gen+2 || !slices.Equal(ev.Changed, []string{"/processes/review/"}) {
+		t.Errorf("event of the partial build: %+v", ev)
+	}
+	if page := string(s.current().tree["processes/review/index.html"]); !strings.Contains(page, `href="/manual/manual/"`) {
+		t.Error("the page does not link to the manual")
 	}
 }
 
