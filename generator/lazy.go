@@ -57,7 +57,7 @@ func (r *Result) Page(path string) (b []byte, diags diag.List, found bool) {
 
 func (l *lazyPages) page(path string) ([]byte, diag.List, bool) {
 	c := l.cache
-	if l.d.Done() || c == nil {
+	if c == nil {
 		b, _, diags, found := l.d.Page(nil, path, -1)
 		return b, diags, found
 	}
@@ -67,13 +67,7 @@ func (l *lazyPages) page(path string) ([]byte, diag.List, bool) {
 	if !ok {
 		guess = -1
 	}
-	c.mu.Lock() // no build runs while the cache lends its memos
-	var store render.Memo = c
-	if c.gen != l.gen {
-		store = nil // a newer build has begun: its salt is not this one's
-	}
-	b, owner, diags, found := l.d.Page(store, path, guess)
-	c.mu.Unlock()
+	b, owner, diags, found := l.find(path, guess)
 	if found {
 		c.ownersM.Lock()
 		if c.owners == nil {
@@ -83,6 +77,22 @@ func (l *lazyPages) page(path string) ([]byte, diag.List, bool) {
 		c.ownersM.Unlock()
 	}
 	return b, diags, found
+}
+
+// find is Deferred.Page with the cache's memos, while they are this
+// build's.
+func (l *lazyPages) find(path string, guess int) ([]byte, int, diag.List, bool) {
+	c := l.cache
+	if l.d.Done() {
+		return l.d.Page(nil, path, guess)
+	}
+	c.mu.Lock() // no build runs while the cache lends its memos
+	defer c.mu.Unlock()
+	var store render.Memo = c
+	if c.gen != l.gen {
+		store = nil // a newer build has begun: its salt is not this one's
+	}
+	return l.d.Page(store, path, guess)
 }
 
 // pages makes every deferred page: the whole of what Page looks up.

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/fstest"
+	"time"
 
 	"github.com/isms-project/isms/generator/diag"
 	"github.com/isms-project/isms/generator/model"
@@ -176,5 +178,143 @@ func TestLazyPageMakesItsOwnReport(t *testing.T) {
 			continue // one history page stands for them
 		}
 		same(build(NewCache(), &probeReport{}), u)
+	}
+}
+
+// withLink is the sample with one policy linking to dest.
+func withLink(t *testing.T, dest string) fstest.MapFS {
+	site := sampleMap(t)
+	const p = "content/policies/physical-security.md"
+	src := string(site[p].Data) + "\nSee [the page](" + dest + ").\n"
+	site[p] = &fstest.MapFile{Data: []byte(src), Mode: 0o644}
+	return site
+}
+
+// A document's link to /processes/ (a folder, the usual form) checked in
+// the build makes only the process map.
+func TestLazyFolderLinkMakesOnlyItsReport(t *testing.T) {
+	t.Parallel()
+	for _, dest := range []string{"/processes/map.svg", "/processes/", "/processes"} {
+		t.Run(dest, func(t *testing.T) {
+			probe := &probeReport{}
+			res, err := Build(context.Background(), Options{Site: withLink(t, dest), AsOf: asOf, Cache: NewCache(), Lazy: true, Reports: []report.Report{probe}})
+			if err != nil || res.Tree == nil {
+				t.Fatalf("build: %v\n%s", err, res.Diags)
+			}
+			if res.lazy.d.Done() || probe.published.Load() != 0 {
+				t.Errorf("a link to %s made every deferred report in the build (done=%v, probe published %d times)", dest, res.lazy.d.Done(), probe.published.Load())
+			}
+		})
+	}
+}
+
+// partReport is a site-wide report another one shows (as print shows
+// processes and currency), whose Publish warns.
+type partReport struct{ published report.Published }
+
+func (*partReport) Analyze(*report.Input) ([]model.Finding, diag.List) { return nil, nil }
+func (*partReport) SiteWide()                                          {}
+func (*partReport) HeaderLink() report.Link                            { return report.Link{Title: "Part", URL: "part/"} }
+func (r *partReport) Publish(report.Renderer) ([]report.Page, diag.List) {
+	return r.published.Do(func() ([]report.Page, diag.List) {
+		var d diag.List
+		d.Warnf(diag.Pos{Path: "content"}, "part-warning", "the part warns")
+		return []report.Page{{URL: "part/index.html", Bytes: []byte("part")}}, d
+	})
+}
+
+// wholeReport shows the part's pages, as print does (Published.Do), and
+// says so (report.Embedder).
+type wholeReport struct{ part *partReport }
+
+func (*wholeReport) Analyze(*report.Input) ([]model.Finding, diag.List) { return nil, nil }
+func (*wholeReport) SiteWide()                                          {}
+func (*wholeReport) HeaderLink() report.Link                            { return report.Link{Title: "Whole", URL: "whole/"} }
+func (r *wholeReport) Embeds() []report.Report                          { return []report.Report{r.part} }
+func (r *wholeReport) Publish(rr report.Renderer) ([]report.Page, diag.List) {
+	pages, _ := r.part.Publish(rr) // as print's PrintPage: the part's diagnostics are its own
+	return []report.Page{{URL: "whole/index.html", Bytes: append([]byte("whole+"), pages[0].Bytes...)}}, nil
+}
+
+// A browser that opens only the page of the report that shows another
+// (print, which shows processes) must still be told the other's
+// problems, as the eager build tells them.
+func TestLazyEmbeddedDiagnostics(t *testing.T) {
+	t.Parallel()
+	site := sampleMap(t)
+	reps := func() []report.Report { p := &partReport{}; return []report.Report{&wholeReport{part: p}, p} }
+	eager, err := Build(context.Background(), Options{Site: site, AsOf: asOf, Reports: reps()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(eager.Diags.String(), "the part warns") {
+		t.Fatalf("the eager build does not warn:\n%s", eager.Diags)
+	}
+	res, err := Build(context.Background(), Options{Site: site, AsOf: asOf, Cache: NewCache(), Lazy: true, Reports: reps()})
+	if err != nil || res.Tree == nil {
+		t.Fatalf("lazy build: %v\n%s", err, res.Diags)
+	}
+	b, diags, ok := res.Page("whole/index.html")
+	if !ok || string(b) != string(eager.Tree["whole/index.html"]) {
+		t.Fatalf("Page(whole/) = %q %v", b, ok)
+	}
+	if !strings.Contains(diags.String(), "the part warns") {
+		t.Errorf("Page(whole/index.html) made the part's pages and lost its warning: diags %q", diags)
+	}
+}
+
+// sliceReport is an extension report passed by value with a slice field
+// (not hashable): fine in an eager build.
+type sliceReport struct{ urls []string }
+
+func (sliceReport) Analyze(*report.Input) ([]model.Finding, diag.List) { return nil, nil }
+func (sliceReport) SiteWide()                                          {}
+func (r sliceReport) Publish(report.Renderer) ([]report.Page, diag.List) {
+	return []report.Page{{URL: r.urls[0], Bytes: []byte("x")}}, nil
+}
+
+// TestLazyUnhashableReport: an extension report passed by value with a
+// slice field is made on request as in an eager build, and the cache is
+// free for the next build.
+func TestLazyUnhashableReport(t *testing.T) {
+	t.Parallel()
+	site := sampleMap(t)
+	o := Options{Site: site, AsOf: asOf, Reports: []report.Report{sliceReport{urls: []string{"slice/index.html"}}}}
+	if res, err := Build(context.Background(), o); err != nil || res.Tree["slice/index.html"] == nil {
+		t.Fatalf("eager: %v", err)
+	}
+	o.Cache, o.Lazy = NewCache(), true
+	res, err := Build(context.Background(), o)
+	if err != nil || res.Tree == nil {
+		t.Fatal(err)
+	}
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				t.Errorf("Page panicked (net/http recovers it): %v", r)
+			}
+		}()
+		res.Page("slice/index.html")
+	}()
+	done := make(chan struct{})
+	go func() { Build(context.Background(), o); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the next build on the cache never starts: c.mu was left locked")
+	}
+}
+
+// A theme error in the process map's layout, with a document linking to
+// /processes/: the lazy build names the theme error, as the eager one
+// does.
+func TestLazyThemeErrorBehindLink(t *testing.T) {
+	t.Parallel()
+	site := withLink(t, "/processes/")
+	site["themes/default/layouts/processes.html"] = &fstest.MapFile{Data: []byte(`{{define "title"}}Process map{{end}}{{define "main"}}{{.Data.Nope}}{{end}}`)}
+	eager, _ := Build(context.Background(), Options{Site: site, AsOf: asOf})
+	lazy, _ := Build(context.Background(), Options{Site: site, AsOf: asOf, Cache: NewCache(), Lazy: true})
+	if e, l := eager.Diags.String(), lazy.Diags.String(); e != l {
+		t.Errorf("diagnostics differ\neager:\n%s\nlazy:\n%s", e, l)
 	}
 }

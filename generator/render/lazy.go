@@ -88,15 +88,23 @@ func (d *Deferred) find(store Memo, url string, guess int) ([]byte, int, bool) {
 		}
 		for i, rep := range d.reps {
 			if l, ok := rep.(report.Linker); ok && i != guess {
-				if u := l.HeaderLink().URL; u != "" && strings.HasPrefix(url, u) {
+				if u := l.HeaderLink().URL; u != "" && strings.HasPrefix(url+"/", u) { // "processes" too
 					try = append(try, i)
 				}
 			}
 		}
 		for _, i := range try {
-			d.make(store, func(j int) bool { return j == i })
+			d.make(store, d.with(i))
 			if b, ok := d.lookup(i, url); ok {
 				return b, i, true
+			}
+			// A folder asked for as such ("processes/", "processes"),
+			// whose index the report publishes: the caller asks for
+			// the index next.
+			if index := strings.TrimSuffix(url, "/") + "/index.html"; !strings.HasSuffix(url, ".html") {
+				if _, ok := d.lookup(i, index); ok {
+					return nil, i, false
+				}
 			}
 		}
 		d.makeAll(store)
@@ -105,16 +113,30 @@ func (d *Deferred) find(store Memo, url string, guess int) ([]byte, int, bool) {
 	return b, d.owner[url], found
 }
 
+// with says which reports are made with report i: i, and the deferred
+// reports it embeds (report.Embedder).
+func (d *Deferred) with(i int) func(int) bool {
+	want := map[int]bool{i: true}
+	if e, ok := d.reps[i].(report.Embedder); ok {
+		for _, part := range e.Embeds() {
+			for j, rep := range d.reps {
+				if rep == part {
+					want[j] = true
+				}
+			}
+		}
+	}
+	return func(j int) bool { return want[j] }
+}
+
 // make publishes and renders, side by side, the reports want names that
 // are not made yet.
 func (d *Deferred) make(store Memo, want func(i int) bool) {
 	if d.made == nil {
 		d.made, d.pages = make([]bool, len(d.reps)), make([][]reportPage, len(d.reps))
 	}
-	index := make(map[report.Report]int, len(d.reps))
 	any := false
-	for i, rep := range d.reps {
-		index[rep] = i
+	for i := range d.reps {
 		any = any || !d.made[i] && want(i)
 	}
 	if !any {
@@ -122,7 +144,7 @@ func (d *Deferred) make(store Memo, want func(i int) bool) {
 	}
 	in := d.in
 	in.store = store
-	skip := func(rep report.Report) bool { i := index[rep]; return d.made[i] || !want(i) }
+	skip := func(i int) bool { return d.made[i] || !want(i) }
 	pages, diags := in.publishPages(&lender{in: &in}, d.reps, skip, nil)
 	d.diags = append(d.diags, diags...)
 	for _, pg := range pages {

@@ -439,7 +439,7 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 	// Reports read every analysis whole: the slow parts that ran beside
 	// the document pages (report.Finisher) end here.
 	in.en.Wait()
-	pages, d := in.publishPages(r, in.reports, in.deferred, reserveAll)
+	pages, d := in.publishPages(r, in.reports, func(i int) bool { return in.deferred(in.reports[i]) }, reserveAll)
 	diags = append(diags, d...)
 	for _, pg := range pages {
 		if pg.err != nil && sinkErr == nil {
@@ -462,9 +462,13 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 		deferred = func(rel string) bool {
 			// Made now, in the build, only when a document links there:
 			// first its own report, when Page can tell which.
-			in.lazy.mu.Lock()
-			defer in.lazy.mu.Unlock()
-			_, _, ok := in.lazy.find(in.store, rel, -1)
+			d := in.lazy
+			d.mu.Lock()
+			defer d.mu.Unlock()
+			_, _, ok := d.find(in.store, rel, -1)
+			// What went wrong making them is the build's to report.
+			diags = append(diags, d.diags[d.told:]...)
+			d.told = len(d.diags)
 			return ok
 		}
 	}
@@ -613,12 +617,12 @@ type reportPage struct {
 // order before any is rendered, and each page goes to the sink as soon
 // as it is rendered (if its claim held), its bytes and its source then
 // dropped: the pages come back without bytes.
-func (in *renderInput) publishPages(r *lender, reps []report.Report, skip func(report.Report) bool, reserve func([]reportPage) []bool) ([]reportPage, diag.List) {
+func (in *renderInput) publishPages(r *lender, reps []report.Report, skip func(i int) bool, reserve func([]reportPage) []bool) ([]reportPage, diag.List) {
 	var diags diag.List
 	pubs := make([][]report.Page, len(reps))
 	pubDiags := make([]diag.List, len(reps))
 	par.Do(len(reps), func(i int) {
-		if skip != nil && skip(reps[i]) {
+		if skip != nil && skip(i) {
 			return
 		}
 		if pr, ok := reps[i].(report.Publisher); ok {

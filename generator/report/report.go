@@ -94,6 +94,15 @@ type Linker interface {
 	HeaderLink() Link
 }
 
+// Embedder is a publisher whose pages show other reports' pages (the
+// auditor's copy holds the SoA, currency and the process map, through
+// their Published): when it is published alone (the preview's deferred
+// pages), those are published with it, so that what went wrong drawing
+// them is reported as a build of everything would.
+type Embedder interface {
+	Embeds() []Report
+}
+
 // Annotator is a report that adds to every document page's view (the
 // process neighbourhood diagram, the "last changed" line). It knows a
 // page by its Doc.Path, never by the pointer: the preview renders a

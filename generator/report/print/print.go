@@ -76,6 +76,17 @@ type Report struct{ parts []Part }
 // documents, in that order.
 func New(parts ...Part) *Report { return &Report{parts: parts} }
 
+// Embeds are the reports whose pages the copy holds (report.Embedder).
+func (r *Report) Embeds() []report.Report {
+	var out []report.Report
+	for _, p := range r.parts {
+		if rep, ok := p.(report.Report); ok {
+			out = append(out, rep)
+		}
+	}
+	return out
+}
+
 // Analyze has nothing to check.
 func (*Report) Analyze(*report.Input) ([]model.Finding, diag.List) { return nil, nil }
 
