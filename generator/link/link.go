@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/isms-project/isms/generator/diag"
 	"github.com/isms-project/isms/generator/markdown"
@@ -107,8 +108,10 @@ type Site struct {
 
 	// What an edition leaves out (Options.Withheld): known here so that
 	// references to them are neither errors nor links, and never shown.
-	withheld     []*Page
-	withheldIDs  map[string]bool
+	withheld    []*Page
+	withheldIDs map[string]bool
+
+	ids          *sortedIDs // IDs, made once (shared by a copy of the site)
 	withheldPath map[string]bool
 	withheldURL  map[string]bool
 }
@@ -157,7 +160,7 @@ type Options struct {
 func Link(pages []*Page, assets []string, o Options) (*Site, diag.List) {
 	var diags diag.List
 	s := &Site{ByID: map[string]*Page{}, ByPath: map[string]*Page{}, Assets: map[string]bool{}, Root: o.Root,
-		AssetUsers: map[string][]*Page{}, withheldIDs: map[string]bool{}, withheldPath: map[string]bool{}, withheldURL: map[string]bool{}}
+		AssetUsers: map[string][]*Page{}, withheldIDs: map[string]bool{}, withheldPath: map[string]bool{}, withheldURL: map[string]bool{}, ids: &sortedIDs{}}
 	s.withheld = slices.Clone(o.Withheld)
 	s.origin = strings.TrimSuffix(o.Origin, "/")
 	for _, p := range o.Withheld {
@@ -193,11 +196,6 @@ func Link(pages []*Page, assets []string, o Options) (*Site, diag.List) {
 		s.ByID[p.Doc.ID] = p
 	}
 	s.urls = urls
-	ids := make([]string, 0, len(s.ByID))
-	for id := range s.ByID {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
 
 	edges := edgeSet{}
 	failedIDs := map[string]bool{}
@@ -214,7 +212,7 @@ func Link(pages []*Page, assets []string, o Options) (*Site, diag.List) {
 		if failedIDs[r.ID] || s.withheldIDs[r.ID] {
 			return false // the document with this id has errors of its own, or is not in this edition
 		}
-		if c := diag.Closest(r.ID, ids); c != "" {
+		if c := diag.Closest(r.ID, s.IDs()); c != "" {
 			diags.Errorf(r.Pos, "unknown-id", "no document has id %q: did you mean %q?", r.ID, c)
 		} else {
 			diags.Errorf(r.Pos, "unknown-id", "no document has id %q", r.ID)
@@ -270,6 +268,31 @@ func Link(pages []*Page, assets []string, o Options) (*Site, diag.List) {
 	}
 	s.Edges = edges.sorted()
 	return s, diags
+}
+
+// IDs are the ids of the site's documents, sorted: what "did you mean"
+// suggests from. Made on the first call (a site with no unknown id never
+// sorts them); safe for concurrent use once Link has returned.
+func (s *Site) IDs() []string {
+	if s.ids == nil { // a Site not made by Link
+		return sortedKeys(s.ByID)
+	}
+	s.ids.once.Do(func() { s.ids.ids = sortedKeys(s.ByID) })
+	return s.ids.ids
+}
+
+type sortedIDs struct {
+	once sync.Once
+	ids  []string
+}
+
+func sortedKeys(m map[string]*Page) []string {
+	ids := make([]string, 0, len(m))
+	for id := range m {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
 }
 
 // edgeSet collects the edges that inputs and outputs declare, by their

@@ -10,7 +10,6 @@ package actions
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/isms-project/isms/generator/currency"
@@ -71,11 +70,6 @@ func NewExceptions() *Exceptions { return &Exceptions{} }
 // docChecker reports a reference to a document that does not exist as
 // unknown-id, naming the closest document id.
 func docChecker(in *report.Input, diags *diag.List) func(ref Ref, what string) {
-	docIDs := make([]string, 0, len(in.Site.ByID))
-	for id := range in.Site.ByID {
-		docIDs = append(docIDs, id)
-	}
-	slices.Sort(docIDs)
 	return func(ref Ref, what string) {
 		if ref.ID == "" {
 			return
@@ -83,7 +77,7 @@ func docChecker(in *report.Input, diags *diag.List) func(ref Ref, what string) {
 		if _, ok := in.Site.ByID[ref.ID]; ok || in.Site.Withheld(ref.ID) {
 			return
 		}
-		if c := diag.Closest(ref.ID, docIDs); c != "" {
+		if c := diag.Closest(ref.ID, in.Site.IDs()); c != "" {
 			diags.Errorf(ref.Pos, "unknown-id", "no document has id %q (the %s): did you mean %q?", ref.ID, what, c)
 		} else {
 			diags.Errorf(ref.Pos, "unknown-id", "no document has id %q (the %s)", ref.ID, what)

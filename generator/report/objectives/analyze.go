@@ -9,7 +9,6 @@ package objectives
 import (
 	"fmt"
 	"math"
-	"slices"
 	"strconv"
 
 	"github.com/isms-project/isms/generator/currency"
@@ -154,11 +153,6 @@ func States(in *report.Input) map[string]string {
 func (r *Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
 	r.in, r.byPage = in, map[string][]item{}
 	var diags diag.List
-	docIDs := make([]string, 0, len(in.Site.ByID))
-	for id := range in.Site.ByID {
-		docIDs = append(docIDs, id)
-	}
-	slices.Sort(docIDs)
 	var out []model.Finding
 	for _, p := range in.Site.Pages {
 		if p.Doc.IsRetired() {
@@ -175,7 +169,7 @@ func (r *Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
 				if _, ok := in.Site.ByID[ev.ID]; ok || in.Site.Withheld(ev.ID) {
 					continue
 				}
-				if c := diag.Closest(ev.ID, docIDs); c != "" {
+				if c := diag.Closest(ev.ID, in.Site.IDs()); c != "" {
 					diags.Errorf(ev.Pos, "unknown-id", "no document has id %q (evidence of %s on %s): did you mean %q?", ev.ID, o.ID, m.Date, c)
 				} else {
 					diags.Errorf(ev.Pos, "unknown-id", "no document has id %q (evidence of %s on %s)", ev.ID, o.ID, m.Date)
