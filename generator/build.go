@@ -194,9 +194,10 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	}
 	var diags diag.List
 	o.Cache.begin(o)
-	// A stopped build used too little to judge what is stale; a partial
-	// one (Only) renders too little.
-	defer func() { o.Cache.end(ctx.Err() == nil && o.Only == "", o.Only != "") }()
+	// A stopped build used too little to judge what is stale, as did one
+	// that failed (a typo must not cost the next build every page); a
+	// partial one (Only) renders too little.
+	defer func() { o.Cache.end(ctx.Err() == nil && !diags.HasErrors() && o.Only == "", o.Only != "") }()
 	defer func() { diags.Sort(); res.Diags = diags }()
 
 	histSrc := history.Source{Prev: o.Cache.history(), Reader: o.History}

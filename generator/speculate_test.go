@@ -632,3 +632,61 @@ func TestOnlyMatchesBuild(t *testing.T) {
 		t.Error("Only with an edition: no error")
 	}
 }
+
+// TestOnlyDeclines: a partial build gives no page where the rest of the
+// render could refuse it, as the whole build then does: a link to a
+// page no document publishes (a report's pages are not made in a
+// partial build), and a copied file that claims the page's URL.
+func TestOnlyDeclines(t *testing.T) {
+	t.Parallel()
+	const p = "content/policies/backup.md"
+	for _, c := range []struct {
+		name  string
+		edit  func(site fstest.MapFS)
+		whole bool // the whole build succeeds
+	}{
+		{"a link to a missing report page", func(site fstest.MapFS) {
+			site[p] = &fstest.MapFile{Data: append(slices.Clone(site[p].Data), "\nSee [the map](/processes/nope/).\n"...)}
+		}, false},
+		{"a link to a report page", func(site fstest.MapFS) {
+			site[p] = &fstest.MapFile{Data: append(slices.Clone(site[p].Data), "\nSee [the map](/processes/).\n"...)}
+		}, true},
+		{"a copied file at the page's URL", func(site fstest.MapFS) {
+			site[p] = &fstest.MapFile{Data: append(slices.Clone(site[p].Data), "\nMore.\n"...)}
+			site["content/policies/backup/index.html"] = &fstest.MapFile{Data: []byte("<p>hi</p>")}
+		}, false},
+	} {
+		site := sampleMap(t)
+		c2 := NewCache()
+		lazyBuild(t, site, "", c2)
+		c.edit(site)
+		part, err := Build(context.Background(), Options{Site: site, AsOf: asOf, Cache: c2, Lazy: true, Only: p})
+		if err != nil || len(part.Tree) != 0 {
+			t.Errorf("%s: the partial build gave %d files (%v)", c.name, len(part.Tree), err)
+		}
+		whole, err := Build(context.Background(), Options{Site: site, AsOf: asOf, Cache: c2, Lazy: true})
+		if err != nil || (whole.Tree != nil) != c.whole {
+			t.Errorf("%s: the whole build: %v, tree %v, want %v\n%s", c.name, err, whole.Tree != nil, c.whole, whole.Diags)
+		}
+	}
+}
+
+// TestFailedBuildKeepsMemos: a build that fails (a typo in one document)
+// leaves the cache's memos, so the build after the fix renders only
+// what changed.
+func TestFailedBuildKeepsMemos(t *testing.T) {
+	t.Parallel()
+	site := sampleMap(t)
+	c := NewCache()
+	lazyBuild(t, site, "", c)
+	memos := len(c.memos)
+	const p = "content/policies/backup.md"
+	orig := site[p].Data
+	site[p] = &fstest.MapFile{Data: []byte(strings.Replace(string(orig), "type: policy", "type: polcy", 1))}
+	if res, _ := Build(context.Background(), Options{Site: site, AsOf: asOf, Cache: c, Lazy: true}); res.Tree != nil {
+		t.Fatal("the typo did not fail the build")
+	}
+	if len(c.memos) < memos {
+		t.Fatalf("the failed build dropped %d of %d memos", memos-len(c.memos), memos)
+	}
+}

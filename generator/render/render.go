@@ -374,16 +374,26 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 
 	dp := &docPages{in: &in, r: r, groups: groups, navs: navs, pagers: pagers}
 	if in.only != "" {
+		// The page alone, when nothing the rest of the render checks
+		// can refuse it: its URL is free of the files claimed so far
+		// (copied, the theme's), and every link it makes to a page not a
+		// document's resolves to one of those (a report's pages are not
+		// made here: such a link waits for the whole build).
 		only := view.Tree{}
-		if i := slices.IndexFunc(s.Pages, func(p *link.Page) bool { return p.Display == in.only }); i >= 0 {
-			p := s.Pages[i]
-			b, err := dp.page(p)
-			if err != nil {
-				diags.Errorf(diag.Pos{Path: p.Display}, "render", "%v", err)
-				return nil, diags
-			}
-			only[p.URL+"index.html"] = b
+		i := slices.IndexFunc(s.Pages, func(p *link.Page) bool { return p.Display == in.only })
+		if i < 0 {
+			return only, diags
 		}
+		p := s.Pages[i]
+		if _, taken := owner[p.URL+"index.html"]; taken || len(unpublished(s, p, tree, nil)) > 0 {
+			return only, diags
+		}
+		b, err := dp.page(p)
+		if err != nil {
+			diags.Errorf(diag.Pos{Path: p.Display}, "render", "%v", err)
+			return nil, diags
+		}
+		only[p.URL+"index.html"] = b
 		return only, diags
 	}
 	out := make([][]byte, len(s.Pages))
@@ -705,25 +715,36 @@ func (in *renderInput) publishPages(r *lender, reps []report.Report, skip func(i
 // build publishes: a page (its folder or its index.html) or a file.
 func checkPublished(s *link.Site, tree view.Tree, deferred func(string) bool, diags *diag.List) {
 	for _, p := range s.Pages {
-		for _, i := range p.Published {
-			l := p.MD.Links[i]
-			u, err := url.Parse(l.Dest)
-			if err != nil {
-				continue // reported by the link stage
-			}
-			rel := strings.TrimPrefix(u.Path, s.Root)
-			if _, ok := tree[rel]; ok {
-				continue
-			}
-			if _, ok := tree[strings.TrimSuffix(rel, "/")+"/index.html"]; ok {
-				continue
-			}
-			if deferred != nil && (deferred(rel) || deferred(strings.TrimSuffix(rel, "/")+"/index.html")) {
-				continue
-			}
+		for _, l := range unpublished(s, p, tree, deferred) {
+			u, _ := url.Parse(l.Dest)
 			diags.Errorf(p.Pos(l.Offset), "broken-link", "link %q: the site publishes nothing at %s", l.Dest, u.Path)
 		}
 	}
+}
+
+// unpublished are p's links to pages not a document's (Page.Published)
+// that neither tree nor (when not nil) deferred holds.
+func unpublished(s *link.Site, p *link.Page, tree view.Tree, deferred func(string) bool) []markdown.Link {
+	var out []markdown.Link
+	for _, i := range p.Published {
+		l := p.MD.Links[i]
+		u, err := url.Parse(l.Dest)
+		if err != nil {
+			continue // reported by the link stage
+		}
+		rel := strings.TrimPrefix(u.Path, s.Root)
+		if _, ok := tree[rel]; ok {
+			continue
+		}
+		if _, ok := tree[strings.TrimSuffix(rel, "/")+"/index.html"]; ok {
+			continue
+		}
+		if deferred != nil && (deferred(rel) || deferred(strings.TrimSuffix(rel, "/")+"/index.html")) {
+			continue
+		}
+		out = append(out, l)
+	}
+	return out
 }
 
 // reportName is a report's package name ("soa", "history"), for messages.

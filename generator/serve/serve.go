@@ -118,6 +118,7 @@ type Server struct {
 
 	beforeSwap func() // tests: runs between build and swap
 	lazyMade   func() // tests: runs when a deferred page was made, before it is served
+	partial    func() // tests: runs when a build of the saved page alone has ended, before it is served
 	hub        hub
 	quit       chan struct{}
 	once       sync.Once
@@ -423,10 +424,30 @@ func (s *Server) speculate(ctx context.Context, changed []string, opts generator
 	}
 	key, page, ok := old.lazy.Speculate(saved, src)
 	if !ok && opts.Edition == "" && !opts.AllEditions {
+		// Requests wait for the partial build as for a whole one.
+		done := make(chan struct{})
+		s.mu.Lock()
+		s.building = done
+		s.mu.Unlock()
+		defer func() {
+			s.mu.Lock()
+			if s.building == done {
+				s.building = nil
+			}
+			s.mu.Unlock()
+			close(done)
+		}()
 		opts.Only = saved
-		if res, err := generator.Build(ctx, opts); err == nil && res.Tree != nil && len(res.Tree) == 1 && !res.Diags.HasErrors() {
+		res, err := generator.Build(ctx, opts)
+		if s.partial != nil {
+			s.partial()
+		}
+		if err == nil && len(res.Tree) == 1 && !res.Diags.HasErrors() {
 			for k, b := range res.Tree {
-				key, page, ok = k, b, true
+				// A page of the last good build: its URL was no other
+				// file's (the whole build checks that, and the rest).
+				_, was := old.tree[k]
+				key, page, ok = k, b, was
 			}
 		}
 	}

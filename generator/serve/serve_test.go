@@ -902,3 +902,42 @@ func TestServeEditionNeverSpeculates(t *testing.T) {
 		}
 	}
 }
+
+// TestServePartialBuild: a save Result.Speculate declines is built alone
+// (Options.Only) before the whole build; a request made meanwhile waits
+// for it and gets the new page. One the rest of the build may refuse (a
+// link to a page no document publishes) is left to the whole build.
+func TestServePartialBuild(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, smallSite)
+	s, hs := newServer(t, dir)
+	inPartial := make(chan struct{})
+	release := make(chan struct{})
+	var once sync.Once
+	s.partial = func() { once.Do(func() { close(inPartial); <-release }) }
+	doc := filepath.Join(dir, "content", "processes", "review.md")
+	orig, _ := os.ReadFile(doc)
+	must(t, os.WriteFile(doc, append(orig, "See [the manual](../manual/manual.md) again.\n"...), 0o644))
+	rebuilt := make(chan Stats)
+	go func() { rebuilt <- s.Rebuild([]string{"content/processes/review.md"}) }()
+	<-inPartial
+	got := make(chan string, 1)
+	go func() { _, body := get(t, hs.URL+"/processes/review/"); got <- body }()
+	select {
+	case <-got:
+		t.Fatal("a request was answered in the middle of the partial build")
+	case <-time.After(200 * time.Millisecond):
+	}
+	close(release)
+	if body := <-got; !strings.Contains(body, "again.") {
+		t.Error("the waiting request did not get the saved page")
+	}
+	if st := <-rebuilt; !st.OK || !st.Speculated {
+		t.Errorf("rebuild %+v", st)
+	}
+
+	must(t, os.WriteFile(doc, append(orig, "See [the map](/processes/nope/).\n"...), 0o644))
+	if st := s.Rebuild([]string{"content/processes/review.md"}); st.OK || st.Speculated {
+		t.Errorf("a broken link to a report's page: %+v, want neither speculated nor built", st)
+	}
+}
