@@ -56,10 +56,13 @@ type Input struct {
 	// called from several goroutines at once; an error fails the build.
 	Sink Sink
 	// Only, when set, renders the page of that document alone (its
-	// Page.Display) and returns a tree of that page (empty when it is not
-	// a page of the site): the preview's answer to a save a speculation
-	// cannot take, from the site as now saved. Nothing else is made, and
-	// so not checked: the whole build that follows has the last word.
+	// Page.Display) and returns a tree of that page: the preview's answer
+	// to a save a speculation cannot take, from the site as now saved.
+	// The tree is empty when it is not a page of the site, or when what
+	// the rest of the render checks could refuse it (a copied or theme
+	// file at its URL, a link to a page no document publishes: reports'
+	// pages are not made). The whole build that follows has the last
+	// word.
 	Only string
 }
 
