@@ -110,22 +110,34 @@ func (r *probeReport) Publish(report.Renderer) ([]report.Page, diag.List) {
 	return []report.Page{{URL: "probe/index.html", Bytes: []byte("probe")}}, nil
 }
 
+// plainReport is a site-wide report that neither links from the header
+// nor claims its page: only making every report finds it.
+type plainReport struct{ published atomic.Int32 }
+
+func (*plainReport) Analyze(*report.Input) ([]model.Finding, diag.List) { return nil, nil }
+func (*plainReport) SiteWide()                                          {}
+func (r *plainReport) Publish(report.Renderer) ([]report.Page, diag.List) {
+	r.published.Add(1)
+	return []report.Page{{URL: "plain.txt", Bytes: []byte("plain")}}, nil
+}
+
 // TestLazyPageMakesItsOwnReport: a deferred page asked for is made with
-// the report that publishes it alone when its header link says which
-// (the process map without the auditor's copy), else with every
-// deferred report; a later build on the same cache remembers which
-// report answered for a path. Every page comes out as an eager build
-// makes it, whichever way and order it was made in.
+// the report that publishes it alone when its header link or its claim
+// says which (the process map without the auditor's copy, a history
+// page, the search index), else with every deferred report; a later
+// build on the same cache remembers which report answered for a path.
+// Every page comes out as an eager build makes it, whichever way and
+// order it was made in.
 func TestLazyPageMakesItsOwnReport(t *testing.T) {
 	t.Parallel()
 	site := sampleMap(t)
-	fresh, err := Build(context.Background(), Options{Site: site, AsOf: asOf, Reports: []report.Report{&probeReport{}}})
+	fresh, err := Build(context.Background(), Options{Site: site, AsOf: asOf, Reports: []report.Report{&probeReport{}, &plainReport{}}})
 	if err != nil || fresh.Tree == nil {
 		t.Fatalf("build: %v\n%s", err, fresh.Diags)
 	}
 	build := func(c *Cache, probe *probeReport) *Result {
 		t.Helper()
-		res, err := Build(context.Background(), Options{Site: site, AsOf: asOf, Cache: c, Lazy: true, Reports: []report.Report{probe}})
+		res, err := Build(context.Background(), Options{Site: site, AsOf: asOf, Cache: c, Lazy: true, Reports: []report.Report{probe, &plainReport{}}})
 		if err != nil || res.Tree == nil {
 			t.Fatalf("lazy build: %v\n%s", err, res.Diags)
 		}
@@ -140,7 +152,7 @@ func TestLazyPageMakesItsOwnReport(t *testing.T) {
 	}
 	c, probe := NewCache(), &probeReport{}
 	res := build(c, probe)
-	for _, u := range []string{"processes/index.html", "print/index.html"} {
+	for _, u := range []string{"processes/index.html", "print/index.html", "policies/backup/history/index.html", "search-index.json", "reviews.ics"} {
 		same(res, u)
 		if res.lazy.d.Done() || probe.published.Load() != 0 {
 			t.Fatalf("asking for %s made every deferred report (the probe published %d times)", u, probe.published.Load())
@@ -150,7 +162,7 @@ func TestLazyPageMakesItsOwnReport(t *testing.T) {
 	if res.lazy.d.Done() || probe.published.Load() != 1 {
 		t.Fatalf("the probe published %d times", probe.published.Load())
 	}
-	same(res, "search-index.json") // no header link says whose: every report is made
+	same(res, "plain.txt") // nothing says whose: every report is made
 	if !res.lazy.d.Done() || probe.published.Load() != 1 {
 		t.Fatalf("after an unclaimed path: every report made %v, the probe published %d times", res.lazy.d.Done(), probe.published.Load())
 	}
@@ -165,12 +177,12 @@ func TestLazyPageMakesItsOwnReport(t *testing.T) {
 		same(res, u)
 	}
 
-	// The next build on the cache makes the search index's report alone.
+	// The next build on the cache makes the plain report alone.
 	probe2 := &probeReport{}
 	next := build(c, probe2)
-	same(next, "search-index.json")
+	same(next, "plain.txt")
 	if next.lazy.d.Done() || probe2.published.Load() != 0 {
-		t.Fatal("the next build made every deferred report for the search index")
+		t.Fatal("the next build made every deferred report for plain.txt")
 	}
 	// Each page first, on a build of its own: made alone or with all.
 	for _, u := range lazyURLs {

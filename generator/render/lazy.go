@@ -63,8 +63,9 @@ func (d *Deferred) Pages(store Memo) (view.Tree, diag.List) {
 // Page is the deferred file at url (relative to the root, as in
 // view.Tree). Before making every report it makes, one at a time, the
 // report guess names (an index in the list of deferred reports: where
-// url was found last time; -1 for none) and those whose header link url
-// lies under, and answers from the first that publishes url. owner is
+// url was found last time; -1 for none) and those that claim url
+// (report.Claimer) or whose header link it lies under, and answers from
+// the first that publishes url. owner is
 // the report that did; diags are the problems of making the deferred
 // pages no earlier call returned. A URL two deferred reports both
 // publish is an error once every report is made (isms build always
@@ -87,7 +88,12 @@ func (d *Deferred) find(store Memo, url string, guess int) ([]byte, int, bool) {
 			try = append(try, guess)
 		}
 		for i, rep := range d.reps {
-			if l, ok := rep.(report.Linker); ok && i != guess {
+			if i == guess {
+				continue
+			}
+			if c, ok := rep.(report.Claimer); ok && c.Claims(url) {
+				try = append(try, i)
+			} else if l, ok := rep.(report.Linker); ok {
 				if u := l.HeaderLink().URL; u != "" && strings.HasPrefix(url+"/", u) { // "processes" too
 					try = append(try, i)
 				}

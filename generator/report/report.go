@@ -94,6 +94,15 @@ type Linker interface {
 	HeaderLink() Link
 }
 
+// Claimer is a site-wide report that can tell, without publishing,
+// that a URL (relative to the root, as "x/history/index.html") is one
+// of its pages, where its header link does not say (report.Linker):
+// the preview makes it alone when a browser first asks for one. A false
+// claim costs only time: the page is looked for among every report's.
+type Claimer interface {
+	Claims(url string) bool
+}
+
 // Embedder is a publisher whose pages show other reports' pages (the
 // auditor's copy holds the SoA, currency and the process map, through
 // their Published): when it is published alone (the preview's deferred

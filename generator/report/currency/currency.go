@@ -96,6 +96,10 @@ func (*Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
 // SiteWide marks the report as drawn from the whole site (report.SiteWide): its tables list every document.
 func (*Report) SiteWide() {}
 
+// Claims says /currency.json and /reviews.ics are the report's too
+// (report.Claimer; its header link covers /currency/).
+func (*Report) Claims(url string) bool { return url == "currency.json" || url == "reviews.ics" }
+
 // Publish writes /currency/ (the report page), /currency.json and
 // /reviews.ics from the build's currency and every report's findings.
 func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {

@@ -18,6 +18,7 @@ import (
 	"runtime"
 	"runtime/trace"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/isms-project/isms/generator/diag"
@@ -502,6 +503,11 @@ func (rep *Report) Annotate(r report.Renderer, p *link.Page, v *view.DocView) {
 
 // SiteWide marks the report as drawn from the whole site (report.SiteWide): a page for every document.
 func (*Report) SiteWide() {}
+
+// Claims says a document's history page is the report's (report.Claimer).
+func (*Report) Claims(url string) bool {
+	return strings.HasSuffix(url, "/history/index.html") || strings.HasSuffix(url, "/history/") || strings.HasSuffix(url, "/history")
+}
 
 // Publish writes /<path>/history/ for every document.
 func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {

@@ -68,6 +68,12 @@ func (*Report) Analyze(*report.Input) ([]model.Finding, diag.List) { return nil,
 // SiteWide marks the report as drawn from the whole site (report.SiteWide): the index holds every document.
 func (*Report) SiteWide() {}
 
+// Claims says the index and the search page are the report's
+// (report.Claimer).
+func (*Report) Claims(url string) bool {
+	return url == "search-index.json" || url == "search" || strings.HasPrefix(url, "search/")
+}
+
 // Publish writes /search-index.json for the theme's search.js, and
 // /search/, where the search form lands without JavaScript (it lists every
 // document) and which shows full results with it.
