@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"maps"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -94,4 +95,64 @@ func buildAgrees(t *testing.T, site fstest.MapFS, c *Cache, path, src, key strin
 	if got := res.Tree[key]; string(got) != string(b) {
 		t.Fatalf("speculated page differs from the build's:\n%s", firstDiff(string(b), string(got)))
 	}
+}
+
+// FuzzSpeculateEdges fuzzes a save's inputs, outputs and classification
+// on a small process map (a retired process, policies among the ends,
+// marking_from and an edition declared): a save Speculate takes is one
+// the build accepts, and its page is the build's.
+func FuzzSpeculateEdges(f *testing.F) {
+	doc := func(id, title, typ, extra string) string {
+		return "---\nid: " + id + "\ntitle: " + title + "\ntype: " + typ + "\nowner: X\nreviewed: 2026-10-01\nphase: do\n" + extra + "---\nBody.\n"
+	}
+	site := fstest.MapFS{
+		"isms.yaml":              {Data: []byte("title: Fuzz\norganization: Example\nmarking_from: confidential\neditions:\n  staff: { max: internal }\n")},
+		"content/processes/a.md": {Data: []byte(doc("PRC-A", "A process", "process", "inputs: [PRC-B]\noutputs: [{ to: POL-X, what: \"rules\" }]\n"))},
+		"content/processes/b.md": {Data: []byte(doc("PRC-B", "B process", "process", "outputs: [{ to: PRC-A, what: \"stuff\" }]\n"))},
+		"content/processes/c.md": {Data: []byte(doc("PRC-C", "C process", "process", "inputs: [PRC-A, POL-Y]\n"))},
+		"content/processes/r.md": {Data: []byte(doc("PRC-R", "Retired process", "process", "status: retired\n"))},
+		"content/policies/x.md":  {Data: []byte("---\nid: POL-X\ntitle: X policy\ntype: policy\nowner: X\nreviewed: 2026-10-01\ninputs: [PRC-C]\n---\nX.\n")},
+		"content/policies/y.md":  {Data: []byte("---\nid: POL-Y\ntitle: Y policy\ntype: policy\nowner: X\nreviewed: 2026-10-01\n---\nY.\n")},
+	}
+	c := NewCache()
+	base := lazyBuild(f, site, "", c)
+	for _, s := range [][3]string{
+		{"[PRC-B, PRC-B]", "[]", ""},
+		{"[{ from: PRC-B, what: a }, { from: PRC-B, what: b }]", "[PRC-C]", "restricted"},
+		{"[PRC-R]", "[POL-Y]", "public"},
+		{"[POL-X]", "[{ to: POL-X, what: \"\" }]", "confidential"},
+		{"[]", "[PRC-B]", "internal"},
+		{"[{ from: PRC-C, what: \"<b>&\" }]", "[PRC-C]", ""},
+		{"[PRC-A]", "[]", ""}, {"[NOPE]", "[]", ""}, {"PRC-B", "{}", "secret"},
+	} {
+		f.Add(s[0], s[1], s[2])
+	}
+	saves := []struct{ path, id, title, typ, extra string }{
+		{"content/processes/a.md", "PRC-A", "A process", "process", ""},
+		{"content/policies/y.md", "POL-Y", "Y policy", "policy", ""},
+		{"content/processes/b.md", "PRC-B", "B process", "process", "status: retired\n"},
+		{"content/processes/c.md", "PRC-C", "C process", "process", ""},
+	}
+	f.Fuzz(func(t *testing.T, inputs, outputs, class string) {
+		extra := "inputs: " + inputs + "\noutputs: " + outputs + "\n"
+		if class != "" {
+			extra += "classification: " + class + "\n"
+		}
+		for _, s := range saves {
+			src := doc(s.id, s.title, s.typ, extra+s.extra)
+			key, b, ok := base.Speculate(s.path, []byte(src))
+			if !ok {
+				continue
+			}
+			m := maps.Clone(site)
+			m[s.path] = &fstest.MapFile{Data: []byte(src)}
+			res, err := Build(t.Context(), Options{Site: m, AsOf: asOf, Cache: c, Lazy: true})
+			if err != nil || res.Tree == nil {
+				t.Fatalf("%s speculated, but the build rejects it: %v\n%s", s.path, err, res.Diags)
+			}
+			if got := res.Tree[key]; string(got) != string(b) {
+				t.Fatalf("%s: the speculated page differs from the build's:\n%s", s.path, firstDiff(string(b), string(got)))
+			}
+		}
+	})
 }
