@@ -126,13 +126,25 @@ func (d *Deferred) with(i int) func(int) bool {
 	if e, ok := d.reps[i].(report.Embedder); ok {
 		for _, part := range e.Embeds() {
 			for j, rep := range d.reps {
-				if rep == part {
+				if sameReport(rep, part) {
 					want[j] = true
 				}
 			}
 		}
 	}
 	return func(j int) bool { return want[j] }
+}
+
+// sameReport says whether a and b are the same report. A report passed
+// by value may be of a type == panics on (a slice field, or an interface
+// field holding one): it is then no other report.
+func sameReport(a, b report.Report) (same bool) {
+	defer func() {
+		if recover() != nil {
+			same = false
+		}
+	}()
+	return a == b
 }
 
 // make publishes and renders, side by side, the reports want names that
@@ -158,6 +170,45 @@ func (d *Deferred) make(store Memo, want func(i int) bool) {
 	}
 	for i := range d.reps {
 		d.made[i] = d.made[i] || want(i)
+	}
+}
+
+// clash makes each deferred report that may publish a URL tree holds
+// (report.Reserver; else what it claims, report.Claimer, or its header
+// link's page) and calls taken with each such URL it does publish, in
+// the order it publishes them: a build of everything refuses those
+// (url-taken). Nothing is made when no URL is held, as on every build
+// of a site whose documents stay off the reports' URLs.
+func (d *Deferred) clash(store Memo, tree view.Tree, taken func(url string, rep, rank int)) {
+	for i, rep := range d.reps {
+		held := map[string]bool{}
+		if r, ok := rep.(report.Reserver); ok {
+			for _, u := range r.Reserves(d.in.site) {
+				if _, ok := tree[u]; ok {
+					held[u] = true
+				}
+			}
+		} else {
+			c, _ := rep.(report.Claimer)
+			var page string
+			if l, ok := rep.(report.Linker); ok && l.HeaderLink().URL != "" {
+				page = strings.TrimSuffix(l.HeaderLink().URL, "/") + "/index.html"
+			}
+			for u := range tree {
+				if u == page || c != nil && c.Claims(u) {
+					held[u] = true
+				}
+			}
+		}
+		if len(held) == 0 {
+			continue
+		}
+		d.make(store, d.with(i))
+		for _, pg := range d.pages[i] {
+			if held[pg.url] {
+				taken(pg.url, i, pg.rank)
+			}
+		}
 	}
 }
 

@@ -472,6 +472,17 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 				in.lazy.reps = append(in.lazy.reps, rep)
 			}
 		}
+		// A deferred page whose URL a file of the build holds is the
+		// build's error, as isms build reports it: the report that
+		// would publish it is made now.
+		d := in.lazy
+		d.mu.Lock()
+		d.clash(in.store, tree, func(url string, i, rank int) {
+			reserve(url, generated("the "+reportName(d.reps[i])+" report"), rank)
+		})
+		diags = append(diags, d.diags[d.told:]...)
+		d.told = len(d.diags)
+		d.mu.Unlock()
 		deferred = func(rel string) bool {
 			// Made now, in the build, only when a document links there:
 			// first its own report, when Page can tell which.

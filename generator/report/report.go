@@ -103,6 +103,17 @@ type Claimer interface {
 	Claims(url string) bool
 }
 
+// Reserver is a site-wide report that can list, without publishing,
+// every URL it may publish (relative to the root, as "x/history/index.html"):
+// a lazy render (the preview's) checks them against the build's other
+// files and makes the report there and then only where one is taken, so
+// that the clash is the error isms build reports, not a page that shows
+// one file or the other. A report that is not a Reserver is checked at
+// what it claims (Claimer) and its header link's page.
+type Reserver interface {
+	Reserves(s *link.Site) []string
+}
+
 // Embedder is a publisher whose pages show other reports' pages (the
 // auditor's copy holds the SoA, currency and the process map, through
 // their Published): when it is published alone (the preview's deferred

@@ -103,7 +103,8 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	defer s.hub.unsubscribe(ch)
 
 	st := s.current()
-	hello := event{Boot: s.boot, Gen: st.gen, OK: st.ok, Hello: true, Errors: messages(st.diags)}
+	ok, diags := st.status()
+	hello := event{Boot: s.boot, Gen: st.gen, OK: ok, Hello: true, Errors: messages(diags)}
 	if err := writeEvent(w, hello); err != nil {
 		return
 	}

@@ -87,19 +87,24 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.file(w, r, key, b, http.StatusOK)
 		return
 	}
+	// A folder asked for without its slash: send the browser to the slash
+	// form, so the page's relative links resolve. A document's page is
+	// in the tree: asking the deferred pages first would make them all.
+	folder := !strings.HasSuffix(key, "index.html")
+	redirect := func() {
+		http.Redirect(w, r, (&url.URL{Path: "/" + key + "/"}).EscapedPath(), http.StatusMovedPermanently)
+	}
+	if _, found := st.tree[key+"/index.html"]; found && folder {
+		redirect()
+		return
+	}
 	if b, found := s.lazyPage(st, key); found {
 		s.file(w, r, key, b, http.StatusOK)
 		return
 	}
-	// A folder asked for without its slash: send the browser to the slash
-	// form, so the page's relative links resolve.
-	if !strings.HasSuffix(key, "index.html") {
-		_, found := st.tree[key+"/index.html"]
-		if !found {
-			_, found = s.lazyPage(st, key+"/index.html")
-		}
-		if found {
-			http.Redirect(w, r, (&url.URL{Path: "/" + key + "/"}).EscapedPath(), http.StatusMovedPermanently)
+	if folder {
+		if _, found := s.lazyPage(st, key+"/index.html"); found {
+			redirect()
 			return
 		}
 	}

@@ -137,6 +137,10 @@ type state struct {
 	lazy     *generator.Result
 	servedMu sync.Mutex
 	served   map[string]bool
+	// late are the problems of making the deferred pages asked for (by
+	// servedMu): an error among them fails the build, as isms build
+	// would have failed (status).
+	late diag.List
 
 	// full is the tree of the last build when this state is a
 	// speculation (speculate): what a failed build goes back to.
@@ -145,6 +149,17 @@ type state struct {
 	// speculated tree browsers may still show under the overlay: the next
 	// good build names the pages where it differs.
 	shown view.Tree
+}
+
+// status says whether st's build is good, and its diagnostics: the
+// build's, then those of making the deferred pages browsers asked for.
+func (st *state) status() (bool, diag.List) {
+	st.servedMu.Lock()
+	defer st.servedMu.Unlock()
+	if len(st.late) == 0 {
+		return st.ok, st.diags
+	}
+	return st.ok && !st.late.HasErrors(), append(slices.Clone(st.diags), st.late...)
 }
 
 // Stats describe one rebuild, for the terminal and for benchmarks.
@@ -346,10 +361,13 @@ func (s *Server) Rebuild(changed []string) Stats {
 	s.overtaken, s.overtakenAll = nil, false
 	s.mu.Lock()
 	old := s.st
-	next := &state{tree: old.tree, gen: old.gen, lazy: old.lazy}
+	oldOK, oldDiags := old.status()
+	// A failed build keeps the last good one's deferred pages, and which
+	// of them browsers show: the next good build's event names them.
+	next := &state{tree: old.tree, gen: old.gen, lazy: old.lazy, served: carried(old)}
 	if old.full != nil { // a failed build serves the last build, not a speculation
 		next.tree, next.full, next.shown = old.full, old.full, old.shown
-		if old.ok {
+		if oldOK {
 			next.shown = old.tree
 		}
 	}
@@ -371,7 +389,7 @@ func (s *Server) Rebuild(changed []string) Stats {
 		}
 		ev.Changed = withLazy(ev.Changed, old, res.Tree, old.full != nil) // after a speculation the deferred pages are a build behind
 		next.served = carried(old)
-		confirmed = old.full != nil && len(ev.Changed) == 0 && len(ev.Removed) == 0 && slices.Equal(messages(res.Diags), messages(old.diags))
+		confirmed = old.full != nil && len(ev.Changed) == 0 && len(ev.Removed) == 0 && slices.Equal(messages(res.Diags), messages(oldDiags))
 		if !confirmed {
 			next.gen++
 		}
@@ -408,7 +426,8 @@ func (s *Server) speculate(ctx context.Context, changed []string, opts generator
 	s.mu.RLock()
 	old := s.st
 	s.mu.RUnlock()
-	if !old.ok || old.lazy == nil || old.tree == nil {
+	oldOK, oldDiags := old.status()
+	if !oldOK || old.lazy == nil || old.tree == nil {
 		return ""
 	}
 	saved := savedDocument(changed, old.lazy.Site, func(p string) bool {
@@ -444,9 +463,13 @@ func (s *Server) speculate(ctx context.Context, changed []string, opts generator
 		}
 		if err == nil && len(res.Tree) == 1 && !res.Diags.HasErrors() {
 			for k, b := range res.Tree {
-				// A page of the last good build: its URL was no other
-				// file's (the whole build checks that, and the rest).
-				_, was := old.tree[k]
+				// The saved document's page in the last good build: its
+				// URL was no other file's (the whole build checks that,
+				// and the rest). A new document's may be a report's
+				// page or the home page's, which isms build refuses.
+				was := slices.ContainsFunc(old.lazy.Site.Pages, func(p *link.Page) bool {
+					return p.Display == saved && p.URL+"index.html" == k
+				})
 				key, page, ok = k, b, was
 			}
 		}
@@ -456,7 +479,7 @@ func (s *Server) speculate(ctx context.Context, changed []string, opts generator
 	}
 	tree := maps.Clone(old.tree)
 	tree[key] = page
-	next := &state{tree: tree, gen: old.gen + 1, diags: old.diags, ok: true, lazy: old.lazy, served: carried(old), full: old.full}
+	next := &state{tree: tree, gen: old.gen + 1, diags: oldDiags, ok: true, lazy: old.lazy, served: carried(old), full: old.full}
 	if next.full == nil {
 		next.full = old.tree
 	}
@@ -594,6 +617,17 @@ func (s *Server) lazyPage(st *state, key string) ([]byte, bool) {
 	st.servedMu.Unlock()
 	if len(diags) > 0 { // each problem once: Page returns what no earlier call did
 		fmt.Fprint(s.cfg.Log, diags.String())
+		st.servedMu.Lock()
+		st.late = append(st.late, diags...)
+		st.servedMu.Unlock()
+		// An error fails the build, as it fails isms build: browsers
+		// draw the overlay (unless a newer build has taken over).
+		s.mu.RLock()
+		if s.st == st && diags.HasErrors() {
+			ok, all := st.status()
+			s.hub.publish(event{Boot: s.boot, Gen: st.gen, OK: ok, Errors: messages(all)})
+		}
+		s.mu.RUnlock()
 	}
 	return b, found
 }

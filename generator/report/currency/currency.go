@@ -15,6 +15,7 @@ import (
 
 	cur "github.com/isms-project/isms/generator/currency"
 	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/model"
 	"github.com/isms-project/isms/generator/report"
 	"github.com/isms-project/isms/generator/view"
@@ -99,6 +100,11 @@ func (*Report) SiteWide() {}
 // Claims says /currency.json and /reviews.ics are the report's too
 // (report.Claimer; its header link covers /currency/).
 func (*Report) Claims(url string) bool { return url == "currency.json" || url == "reviews.ics" }
+
+// Reserves lists the report's page and files (report.Reserver).
+func (*Report) Reserves(*link.Site) []string {
+	return []string{"currency.json", "reviews.ics", "currency/index.html"}
+}
 
 // Publish writes /currency/ (the report page), /currency.json and
 // /reviews.ics from the build's currency and every report's findings.

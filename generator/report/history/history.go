@@ -509,6 +509,15 @@ func (*Report) Claims(url string) bool {
 	return strings.HasSuffix(url, "/history/index.html") || strings.HasSuffix(url, "/history/") || strings.HasSuffix(url, "/history")
 }
 
+// Reserves lists every document's history page (report.Reserver).
+func (*Report) Reserves(s *link.Site) []string {
+	out := make([]string, len(s.Pages))
+	for i, p := range s.Pages {
+		out[i] = p.URL + "history/index.html"
+	}
+	return out
+}
+
 // Publish writes /<path>/history/ for every document.
 func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 	if !r.Has("history") {

@@ -98,6 +98,9 @@ func (*Report) HeaderLink() report.Link {
 // SiteWide marks the report as drawn from the whole site (report.SiteWide): the auditor's copy shows every document.
 func (*Report) SiteWide() {}
 
+// Reserves lists the auditor's copy (report.Reserver).
+func (*Report) Reserves(*link.Site) []string { return []string{"print/index.html"} }
+
 // Publish writes /print/: every approved document (drafts and retired
 // documents are not in force) grouped by type in schema order, processes
 // in clause order, the rest by title.

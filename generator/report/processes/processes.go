@@ -220,6 +220,11 @@ func (rep *Report) Annotate(r report.Renderer, p *link.Page, v *view.DocView) {
 // at 2,500): the preview draws it when a browser asks for it.
 func (*Report) SiteWide() {}
 
+// Reserves lists the map's drawing and page (report.Reserver).
+func (*Report) Reserves(*link.Site) []string {
+	return []string{"processes/map.svg", "processes/index.html"}
+}
+
 // Publish writes /processes/ (the whole map, inline) and
 // /processes/map.svg (to download).
 func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {

@@ -74,6 +74,11 @@ func (*Report) Claims(url string) bool {
 	return url == "search-index.json" || url == "search" || strings.HasPrefix(url, "search/")
 }
 
+// Reserves lists the index and the search page (report.Reserver).
+func (*Report) Reserves(*link.Site) []string {
+	return []string{"search-index.json", "search/index.html"}
+}
+
 // Publish writes /search-index.json for the theme's search.js, and
 // /search/, where the search form lands without JavaScript (it lists every
 // document) and which shows full results with it.
