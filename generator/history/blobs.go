@@ -85,7 +85,15 @@ func validOID(s string) bool {
 // got in order as it arrives (nil content: git does not have it, or it
 // is not a blob).
 func catBlobs(ctx context.Context, r *repo, oids []string, got func(oid string, content []byte)) (err error) {
-	cmd := exec.CommandContext(ctx, r.git, gitArgs(r.dir, "cat-file", "--batch")...)
+	// Old versions are stored as chains of deltas, whose bases git keeps
+	// in a cache of 96 MB by default; a cache too small for the versions
+	// asked for inflates the same bases again. Measured on bench/gensite
+	// with 2,000 commits at 10,000 documents (14,345 versions, 147 MB, in
+	// the order diffVersions asks, document by document): git's CPU 1.30
+	// -> 1.13 s with 256 MB, its peak RSS 163 -> 202 MB (in random order
+	// 2.45 -> 0.82 s); at 1,000 documents 0.30 s either way. A ceiling,
+	// not an allocation.
+	cmd := exec.CommandContext(ctx, r.git, gitArgs(r.dir, "-c", "core.deltaBaseCacheLimit=256m", "cat-file", "--batch")...)
 	cmd.Env = gitEnv()
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
