@@ -53,12 +53,6 @@ type Cache struct {
 	nav    string // the navigation the last navSum was computed for
 	navSum [32]byte
 	navM   sync.Mutex
-
-	// owners remembers which deferred report (its index among them)
-	// published a path asked for (Result.Page), so that the next build
-	// makes that report alone when a browser asks again.
-	owners  map[string]int
-	ownersM sync.Mutex
 }
 
 type docEntry struct {

@@ -39,10 +39,9 @@ func (c *Cache) lazyPages(d *render.Deferred) *lazyPages {
 
 // Page returns a file the build left to be made on request
 // (Options.Lazy): made from the finished build's state the first time
-// it is asked for, with the report that publishes it alone when that
-// can be told (its header link, or where the same path was found in an
-// earlier build on the same cache), else with every deferred report;
-// later calls look them up. The diagnostics are those of making
+// it is asked for, with the reports that reserve it alone
+// (report.Reserver; with the reports their pages embed); later calls
+// look them up. A path no deferred report reserves makes nothing. The diagnostics are those of making
 // deferred pages that no earlier call returned (a theme error in a
 // report's layout). found is false for a path no deferred report
 // publishes, or for a build that deferred nothing. Safe for concurrent
@@ -57,34 +56,8 @@ func (r *Result) Page(path string) (b []byte, diags diag.List, found bool) {
 
 func (l *lazyPages) page(path string) ([]byte, diag.List, bool) {
 	c := l.cache
-	if c == nil {
-		b, _, diags, found := l.d.Page(nil, path, -1)
-		return b, diags, found
-	}
-	c.ownersM.Lock()
-	guess, ok := c.owners[path]
-	c.ownersM.Unlock()
-	if !ok {
-		guess = -1
-	}
-	b, owner, diags, found := l.find(path, guess)
-	if found {
-		c.ownersM.Lock()
-		if c.owners == nil {
-			c.owners = map[string]int{}
-		}
-		c.owners[path] = owner
-		c.ownersM.Unlock()
-	}
-	return b, diags, found
-}
-
-// find is Deferred.Page with the cache's memos, while they are this
-// build's.
-func (l *lazyPages) find(path string, guess int) ([]byte, int, diag.List, bool) {
-	c := l.cache
-	if l.d.Done() {
-		return l.d.Page(nil, path, guess)
+	if c == nil || l.d.Done() {
+		return l.d.Page(nil, path)
 	}
 	c.mu.Lock() // no build runs while the cache lends its memos
 	defer c.mu.Unlock()
@@ -92,7 +65,7 @@ func (l *lazyPages) find(path string, guess int) ([]byte, int, diag.List, bool) 
 	if c.gen != l.gen {
 		store = nil // a newer build has begun: its salt is not this one's
 	}
-	return l.d.Page(store, path, guess)
+	return l.d.Page(store, path)
 }
 
 // pages makes every deferred page: the whole of what Page looks up.

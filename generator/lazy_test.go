@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/model"
 	"github.com/isms-project/isms/generator/report"
 	"github.com/isms-project/isms/internal/testmode"
@@ -105,13 +106,14 @@ type probeReport struct{ published atomic.Int32 }
 func (*probeReport) Analyze(*report.Input) ([]model.Finding, diag.List) { return nil, nil }
 func (*probeReport) SiteWide()                                          {}
 func (*probeReport) HeaderLink() report.Link                            { return report.Link{Title: "Probe", URL: "probe/"} }
+func (*probeReport) Reserves(*link.Site) []string                       { return []string{"probe/index.html"} }
 func (r *probeReport) Publish(report.Renderer) ([]report.Page, diag.List) {
 	r.published.Add(1)
 	return []report.Page{{URL: "probe/index.html", Bytes: []byte("probe")}}, nil
 }
 
-// plainReport is a site-wide report that neither links from the header
-// nor claims its page: only making every report finds it.
+// plainReport is a site-wide report that does not list its URLs
+// (report.Reserver): a lazy build makes it, as an eager one does.
 type plainReport struct{ published atomic.Int32 }
 
 func (*plainReport) Analyze(*report.Input) ([]model.Finding, diag.List) { return nil, nil }
@@ -122,12 +124,11 @@ func (r *plainReport) Publish(report.Renderer) ([]report.Page, diag.List) {
 }
 
 // TestLazyPageMakesItsOwnReport: a deferred page asked for is made with
-// the report that publishes it alone when its header link or its claim
-// says which (the process map without the auditor's copy, a history
-// page, the search index), else with every deferred report; a later
-// build on the same cache remembers which report answered for a path.
-// Every page comes out as an eager build makes it, whichever way and
-// order it was made in.
+// the reports that reserve its URL alone (the process map without the
+// auditor's copy, a history page, the search index); a URL no report
+// reserves makes nothing; a site-wide report that does not list its URLs
+// is made in the build. Every page comes out as an eager build makes it,
+// whichever way and order it was made in.
 func TestLazyPageMakesItsOwnReport(t *testing.T) {
 	t.Parallel()
 	site := sampleMap(t)
@@ -135,9 +136,9 @@ func TestLazyPageMakesItsOwnReport(t *testing.T) {
 	if err != nil || fresh.Tree == nil {
 		t.Fatalf("build: %v\n%s", err, fresh.Diags)
 	}
-	build := func(c *Cache, probe *probeReport) *Result {
+	build := func(probe *probeReport) *Result {
 		t.Helper()
-		res, err := Build(context.Background(), Options{Site: site, AsOf: asOf, Cache: c, Lazy: true, Reports: []report.Report{probe, &plainReport{}}})
+		res, err := Build(context.Background(), Options{Site: site, AsOf: asOf, Cache: NewCache(), Lazy: true, Reports: []report.Report{probe, &plainReport{}}})
 		if err != nil || res.Tree == nil {
 			t.Fatalf("lazy build: %v\n%s", err, res.Diags)
 		}
@@ -150,21 +151,25 @@ func TestLazyPageMakesItsOwnReport(t *testing.T) {
 			t.Fatalf("Page(%s) = %d bytes, %v, %s; the eager build has %d bytes", u, len(b), ok, diags, len(fresh.Tree[u]))
 		}
 	}
-	c, probe := NewCache(), &probeReport{}
-	res := build(c, probe)
+	probe := &probeReport{}
+	res := build(probe)
+	if string(res.Tree["plain.txt"]) != string(fresh.Tree["plain.txt"]) {
+		t.Fatal("the report that does not list its URLs is not in the lazy build's tree")
+	}
 	for _, u := range []string{"processes/index.html", "print/index.html", "policies/backup/history/index.html", "search-index.json", "reviews.ics"} {
 		same(res, u)
 		if res.lazy.d.Done() || probe.published.Load() != 0 {
 			t.Fatalf("asking for %s made every deferred report (the probe published %d times)", u, probe.published.Load())
 		}
 	}
+	for _, u := range []string{"favicon.ico", "nothing/index.html", "policies/nothing/history/index.html"} {
+		if _, _, ok := res.Page(u); ok || res.lazy.d.Done() || probe.published.Load() != 0 {
+			t.Fatalf("Page(%s), which no report reserves: found %v, every report made %v, the probe published %d times", u, ok, res.lazy.d.Done(), probe.published.Load())
+		}
+	}
 	same(res, "probe/index.html")
 	if res.lazy.d.Done() || probe.published.Load() != 1 {
 		t.Fatalf("the probe published %d times", probe.published.Load())
-	}
-	same(res, "plain.txt") // nothing says whose: every report is made
-	if !res.lazy.d.Done() || probe.published.Load() != 1 {
-		t.Fatalf("after an unclaimed path: every report made %v, the probe published %d times", res.lazy.d.Done(), probe.published.Load())
 	}
 	var lazyURLs []string
 	for u := range fresh.Tree {
@@ -176,20 +181,12 @@ func TestLazyPageMakesItsOwnReport(t *testing.T) {
 	for _, u := range lazyURLs {
 		same(res, u)
 	}
-
-	// The next build on the cache makes the plain report alone.
-	probe2 := &probeReport{}
-	next := build(c, probe2)
-	same(next, "plain.txt")
-	if next.lazy.d.Done() || probe2.published.Load() != 0 {
-		t.Fatal("the next build made every deferred report for plain.txt")
-	}
-	// Each page first, on a build of its own: made alone or with all.
+	// Each page first, on a build of its own.
 	for _, u := range lazyURLs {
 		if strings.HasSuffix(u, "/history/index.html") && !strings.HasPrefix(u, "policies/backup/") {
 			continue // one history page stands for them
 		}
-		same(build(NewCache(), &probeReport{}), u)
+		same(build(&probeReport{}), u)
 	}
 }
 
@@ -227,6 +224,7 @@ type partReport struct{ published report.Published }
 func (*partReport) Analyze(*report.Input) ([]model.Finding, diag.List) { return nil, nil }
 func (*partReport) SiteWide()                                          {}
 func (*partReport) HeaderLink() report.Link                            { return report.Link{Title: "Part", URL: "part/"} }
+func (*partReport) Reserves(*link.Site) []string                       { return []string{"part/index.html"} }
 func (r *partReport) Publish(report.Renderer) ([]report.Page, diag.List) {
 	return r.published.Do(func() ([]report.Page, diag.List) {
 		var d diag.List
@@ -242,6 +240,7 @@ type wholeReport struct{ part *partReport }
 func (*wholeReport) Analyze(*report.Input) ([]model.Finding, diag.List) { return nil, nil }
 func (*wholeReport) SiteWide()                                          {}
 func (*wholeReport) HeaderLink() report.Link                            { return report.Link{Title: "Whole", URL: "whole/"} }
+func (*wholeReport) Reserves(*link.Site) []string                       { return []string{"whole/index.html"} }
 func (r *wholeReport) Embeds() []report.Report                          { return []report.Report{r.part} }
 func (r *wholeReport) Publish(rr report.Renderer) ([]report.Page, diag.List) {
 	pages, _ := r.part.Publish(rr) // as print's PrintPage: the part's diagnostics are its own
@@ -281,6 +280,7 @@ type sliceReport struct{ urls []string }
 
 func (sliceReport) Analyze(*report.Input) ([]model.Finding, diag.List) { return nil, nil }
 func (sliceReport) SiteWide()                                          {}
+func (r sliceReport) Reserves(*link.Site) []string                     { return r.urls }
 func (r sliceReport) Publish(report.Renderer) ([]report.Page, diag.List) {
 	return []report.Page{{URL: r.urls[0], Bytes: []byte("x")}}, nil
 }

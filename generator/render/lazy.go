@@ -3,7 +3,6 @@ package render
 import (
 	"errors"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -15,33 +14,42 @@ import (
 )
 
 // Deferred holds what a lazy render (Input.Lazy) left out: the pages of
-// the site-wide reports (report.SiteWide), published and rendered when
-// first asked for from the finished build's state — the same code, the
-// same memo keys, so the same bytes as an eager build. The preview asks
-// for them when a browser does: a save then costs what the edit
-// changes, not /print/, the search index, the process map and every
-// history page. A page asked for is made with its own report alone when
-// that report can be told (Page): a browser on the process map does not
-// wait for the auditor's copy.
+// the site-wide reports that list what they may publish (report.SiteWide
+// and report.Reserver), published and rendered when first asked for from
+// the finished build's state — the same code, the same memo keys, so the
+// same bytes as an eager build. The preview asks for them when a browser
+// does: a save then costs what the edit changes, not /print/, the search
+// index, the process map and every history page. A page asked for is made
+// with the reports that reserve its URL alone (Page): a browser on the
+// process map does not wait for the auditor's copy, and a URL nobody
+// reserves makes nothing.
 type Deferred struct {
 	in   renderInput // the build's, with its own memo store
 	docs *docPages   // the build's document pages, for Document
 	reps []report.Report
+	at   []int // each deferred report's index in the build's list
 
-	mu    sync.Mutex
-	made  []bool         // by index in reps: published and rendered
-	pages [][]reportPage // what each made report rendered, in its order
-	diags diag.List      // the problems of making them, as they were made
-	told  int            // how many of diags Page has returned
-	done  atomic.Bool    // every report made: tree and owner are final
-	tree  view.Tree
-	owner map[string]int // the report that made each file of tree
+	mu       sync.Mutex
+	reserved map[string][]int // by URL: the reports that reserve it, in list order (reservations)
+	made     []bool           // by index in reps: published and rendered
+	pages    [][]reportPage   // what each made report rendered, in its order
+	diags    diag.List        // the problems of making them, as they were made
+	told     int              // how many of diags Page has returned
+	done     atomic.Bool      // every report made: tree is final
+	tree     view.Tree
 }
 
-// deferred says whether rep is left to Deferred in this render.
+// deferred says whether rep is left to Deferred in this render: a
+// site-wide report that says which URLs it may publish, so that a lazy
+// build can still refuse what an eager one refuses (clash). Any other
+// report is made in the build.
 func (in *renderInput) deferred(rep report.Report) bool {
-	_, ok := rep.(report.SiteWide)
-	return ok && in.lazy != nil
+	if in.lazy == nil {
+		return false
+	}
+	_, wide := rep.(report.SiteWide)
+	_, lists := rep.(report.Reserver)
+	return wide && lists
 }
 
 // Done says whether every deferred page was made: Pages and Page no
@@ -61,62 +69,50 @@ func (d *Deferred) Pages(store Memo) (view.Tree, diag.List) {
 }
 
 // Page is the deferred file at url (relative to the root, as in
-// view.Tree). Before making every report it makes, one at a time, the
-// report guess names (an index in the list of deferred reports: where
-// url was found last time; -1 for none) and those that claim url
-// (report.Claimer) or whose header link it lies under, and answers from
-// the first that publishes url. owner is
-// the report that did; diags are the problems of making the deferred
-// pages no earlier call returned. A URL two deferred reports both
-// publish is an error once every report is made (isms build always
-// reports it); until then the first asked may answer for it. Safe for
+// view.Tree), made with the reports that reserve url alone, one at a
+// time in list order, until one publishes it; diags are the problems of
+// making the deferred pages no earlier call returned. A URL two deferred
+// reports both publish is the build's error (clash). Safe for
 // concurrent use.
-func (d *Deferred) Page(store Memo, url string, guess int) (b []byte, owner int, diags diag.List, found bool) {
+func (d *Deferred) Page(store Memo, url string) (b []byte, diags diag.List, found bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	b, owner, found = d.find(store, url, guess)
+	b, found = d.find(store, url)
 	diags = slices.Clone(d.diags[d.told:])
 	d.told = len(d.diags)
-	return b, owner, diags, found
+	return b, diags, found
 }
 
 // find is Page without the diagnostics.
-func (d *Deferred) find(store Memo, url string, guess int) ([]byte, int, bool) {
-	if !d.done.Load() {
-		var try []int
-		if guess >= 0 && guess < len(d.reps) {
-			try = append(try, guess)
-		}
-		for i, rep := range d.reps {
-			if i == guess {
-				continue
-			}
-			if c, ok := rep.(report.Claimer); ok && c.Claims(url) {
-				try = append(try, i)
-			} else if l, ok := rep.(report.Linker); ok {
-				if u := l.HeaderLink().URL; u != "" && strings.HasPrefix(url+"/", u) { // "processes" too
-					try = append(try, i)
-				}
-			}
-		}
-		for _, i := range try {
-			d.make(store, d.with(i))
-			if b, ok := d.lookup(i, url); ok {
-				return b, i, true
-			}
-			// A folder asked for as such ("processes/", "processes"),
-			// whose index the report publishes: the caller asks for
-			// the index next.
-			if index := strings.TrimSuffix(url, "/") + "/index.html"; !strings.HasSuffix(url, ".html") {
-				if _, ok := d.lookup(i, index); ok {
-					return nil, i, false
-				}
-			}
-		}
-		d.makeAll(store)
+func (d *Deferred) find(store Memo, url string) ([]byte, bool) {
+	if d.done.Load() {
+		b, found := d.tree[url]
+		return b, found
 	}
-	b, found := d.tree[url]
-	return b, d.owner[url], found
+	for _, i := range d.reservations()[url] {
+		d.make(store, d.with(i))
+		if b, ok := d.lookup(i, url); ok {
+			return b, true
+		}
+	}
+	return nil, false
+}
+
+// reservations are the URLs the deferred reports may publish
+// (report.Reserver), each with the reports that reserve it in list
+// order; listed once, on first use.
+func (d *Deferred) reservations() map[string][]int {
+	if d.reserved == nil {
+		d.reserved = map[string][]int{}
+		for i, rep := range d.reps {
+			for _, u := range rep.(report.Reserver).Reserves(d.in.site) {
+				if l := d.reserved[u]; len(l) == 0 || l[len(l)-1] != i {
+					d.reserved[u] = append(l, i)
+				}
+			}
+		}
+	}
+	return d.reserved
 }
 
 // with says which reports are made with report i: i, and the deferred
@@ -173,43 +169,48 @@ func (d *Deferred) make(store Memo, want func(i int) bool) {
 	}
 }
 
-// clash makes each deferred report that may publish a URL tree holds
-// (report.Reserver; else what it claims, report.Claimer, or its header
-// link's page) and calls taken with each such URL it does publish, in
-// the order it publishes them: a build of everything refuses those
-// (url-taken). Nothing is made when no URL is held, as on every build
-// of a site whose documents stay off the reports' URLs.
-func (d *Deferred) clash(store Memo, tree view.Tree, taken func(url string, rep, rank int)) {
-	for i, rep := range d.reps {
-		held := map[string]bool{}
-		if r, ok := rep.(report.Reserver); ok {
-			for _, u := range r.Reserves(d.in.site) {
-				if _, ok := tree[u]; ok {
-					held[u] = true
-				}
-			}
-		} else {
-			c, _ := rep.(report.Claimer)
-			var page string
-			if l, ok := rep.(report.Linker); ok && l.HeaderLink().URL != "" {
-				page = strings.TrimSuffix(l.HeaderLink().URL, "/") + "/index.html"
-			}
-			for u := range tree {
-				if u == page || c != nil && c.Claims(u) {
-					held[u] = true
-				}
-			}
-		}
-		if len(held) == 0 {
-			continue
-		}
-		d.make(store, d.with(i))
-		for _, pg := range d.pages[i] {
-			if held[pg.url] {
-				taken(pg.url, i, pg.rank)
+// clash finds the deferred pages an eager build would refuse: each
+// deferred report that reserves a URL held (a file of the build or an
+// eager report's page) or reserved by another deferred report is made,
+// and the pages it publishes at such a URL are returned, with rep their
+// report's index in the build's list, for the caller to claim in list
+// order as an eager build does (the claims fail: url-taken). Once one is
+// found every deferred report is made, so that their problems are
+// reported too, as an eager build reports them. Nothing is made when no
+// URL is held, as on every build of a site whose documents stay off the
+// reports' URLs.
+func (d *Deferred) clash(store Memo, held func(url string) bool) []reportPage {
+	suspect := map[int]bool{}
+	for u, reps := range d.reservations() {
+		if len(reps) > 1 || held(u) {
+			for _, i := range reps {
+				suspect[i] = true
 			}
 		}
 	}
+	if len(suspect) == 0 {
+		return nil
+	}
+	d.make(store, func(i int) bool { return suspect[i] })
+	published := map[string]int{} // by URL: how many made deferred reports publish it
+	for i := range d.reps {
+		for _, pg := range d.pages[i] {
+			published[pg.url]++
+		}
+	}
+	var out []reportPage
+	for i := range d.reps {
+		for _, pg := range d.pages[i] {
+			if published[pg.url] > 1 || held(pg.url) {
+				pg.rep = d.at[i]
+				out = append(out, pg)
+			}
+		}
+	}
+	if len(out) > 0 {
+		d.make(store, func(int) bool { return true })
+	}
+	return out
 }
 
 // makeAll makes the reports not made yet and, once, the tree of them
@@ -220,7 +221,7 @@ func (d *Deferred) makeAll(store Memo) {
 		return
 	}
 	d.make(store, func(int) bool { return true })
-	d.tree, d.owner = view.Tree{}, map[string]int{}
+	d.tree = view.Tree{}
 	for _, pages := range d.pages {
 		for _, pg := range pages {
 			_, built := d.in.files[pg.url]
@@ -228,7 +229,7 @@ func (d *Deferred) makeAll(store Memo) {
 				d.diags.Errorf(diag.Pos{Path: contentDir}, "url-taken", "the %s report and another file both publish /%s", reportName(d.reps[pg.rep]), pg.url)
 				continue
 			}
-			d.tree[pg.url], d.owner[pg.url] = pg.b, pg.rep
+			d.tree[pg.url] = pg.b
 		}
 	}
 	d.pages = nil // the tree holds them

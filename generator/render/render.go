@@ -454,46 +454,59 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 	in.en.Wait()
 	pages, d := in.publishPages(r, in.reports, func(i int) bool { return in.deferred(in.reports[i]) }, reserveAll)
 	diags = append(diags, d...)
+
+	var deferred func(string) bool // a lazy render: links into the deferred pages
+	if in.lazy != nil {
+		dl := in.lazy
+		dl.in, dl.docs = in, dp
+		for i, rep := range in.reports {
+			if in.deferred(rep) {
+				dl.reps, dl.at = append(dl.reps, rep), append(dl.at, i)
+			}
+		}
+		// A deferred page whose URL another file or report page holds is
+		// the build's error, as isms build reports it: the reports that
+		// would publish it are made now, and their pages at such URLs
+		// claimed in list order with the eager reports' (which fails).
+		held := map[string]bool{}
+		for _, pg := range pages {
+			held[pg.url] = true
+		}
+		dl.mu.Lock()
+		clashing := dl.clash(in.store, func(u string) bool {
+			_, built := tree[u]
+			return built || held[u]
+		})
+		diags = append(diags, dl.diags[dl.told:]...)
+		dl.told = len(dl.diags)
+		dl.mu.Unlock()
+		if len(clashing) > 0 {
+			pages = append(pages, clashing...)
+			slices.SortStableFunc(pages, func(a, b reportPage) int { return a.rep - b.rep })
+		}
+		deferred = func(rel string) bool {
+			// Made now, in the build, only when a document links there:
+			// the reports that reserve it, alone.
+			dl.mu.Lock()
+			defer dl.mu.Unlock()
+			_, ok := dl.find(in.store, rel)
+			if dl.diags[dl.told:].HasErrors() {
+				// The build fails: its problems are isms build's, every
+				// deferred report's among them.
+				dl.make(in.store, func(int) bool { return true })
+			}
+			// What went wrong making them is the build's to report.
+			diags = append(diags, dl.diags[dl.told:]...)
+			dl.told = len(dl.diags)
+			return ok
+		}
+	}
 	for _, pg := range pages {
 		if pg.err != nil && sinkErr == nil {
 			sinkErr = pg.err
 		}
 		if in.sink == nil {
 			claim(pg.url, generated("the "+reportName(in.reports[pg.rep])+" report"), pg.b, pg.rank, false)
-		}
-	}
-
-	var deferred func(string) bool // a lazy render: links into the deferred pages
-	if in.lazy != nil {
-		in.lazy.in = in
-		in.lazy.docs = dp
-		for _, rep := range in.reports {
-			if in.deferred(rep) {
-				in.lazy.reps = append(in.lazy.reps, rep)
-			}
-		}
-		// A deferred page whose URL a file of the build holds is the
-		// build's error, as isms build reports it: the report that
-		// would publish it is made now.
-		d := in.lazy
-		d.mu.Lock()
-		d.clash(in.store, tree, func(url string, i, rank int) {
-			reserve(url, generated("the "+reportName(d.reps[i])+" report"), rank)
-		})
-		diags = append(diags, d.diags[d.told:]...)
-		d.told = len(d.diags)
-		d.mu.Unlock()
-		deferred = func(rel string) bool {
-			// Made now, in the build, only when a document links there:
-			// first its own report, when Page can tell which.
-			d := in.lazy
-			d.mu.Lock()
-			defer d.mu.Unlock()
-			_, _, ok := d.find(in.store, rel, -1)
-			// What went wrong making them is the build's to report.
-			diags = append(diags, d.diags[d.told:]...)
-			d.told = len(d.diags)
-			return ok
 		}
 	}
 	checkPublished(s, tree, deferred, &diags)

@@ -82,8 +82,9 @@ type Publisher interface {
 // auditor's copy, the search index, every history page, currency) or
 // cost more than a save may (the process map, laid out by Graphviz): a
 // body edit changes the former, an edit of a process's inputs the
-// latter. The preview (render.Input.Lazy) publishes
-// them when a browser first asks for one, not on every save.
+// latter. The preview (render.Input.Lazy) publishes those that list
+// their URLs (Reserver) when a browser first asks for one, not on every
+// save.
 type SiteWide interface {
 	Publisher
 	SiteWide()
@@ -94,22 +95,15 @@ type Linker interface {
 	HeaderLink() Link
 }
 
-// Claimer is a site-wide report that can tell, without publishing,
-// that a URL (relative to the root, as "x/history/index.html") is one
-// of its pages, where its header link does not say (report.Linker):
-// the preview makes it alone when a browser first asks for one. A false
-// claim costs only time: the page is looked for among every report's.
-type Claimer interface {
-	Claims(url string) bool
-}
-
 // Reserver is a site-wide report that can list, without publishing,
-// every URL it may publish (relative to the root, as "x/history/index.html"):
-// a lazy render (the preview's) checks them against the build's other
-// files and makes the report there and then only where one is taken, so
-// that the clash is the error isms build reports, not a page that shows
-// one file or the other. A report that is not a Reserver is checked at
-// what it claims (Claimer) and its header link's page.
+// every URL it may publish (relative to the root, as
+// "x/history/index.html"). Only such a report is deferred in a lazy
+// render (the preview's): a page asked for is made with the reports that
+// reserve it alone, a URL nobody reserves makes nothing, and where a
+// file of the build or another report holds a reserved URL the report is
+// made there and then, so that the clash is the error isms build
+// reports. A page the report publishes but did not list is not served
+// by the preview.
 type Reserver interface {
 	Reserves(s *link.Site) []string
 }

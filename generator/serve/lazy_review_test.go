@@ -78,6 +78,7 @@ type sliceReport struct{ urls []string }
 
 func (sliceReport) Analyze(*report.Input) ([]model.Finding, diag.List) { return nil, nil }
 func (sliceReport) SiteWide()                                          {}
+func (r sliceReport) Reserves(*link.Site) []string                     { return r.urls }
 func (r sliceReport) Publish(report.Renderer) ([]report.Page, diag.List) {
 	return []report.Page{{URL: r.urls[0], Bytes: []byte("slice")}}, nil
 }
@@ -87,6 +88,7 @@ type wholeReport struct{ part sliceReport }
 func (*wholeReport) Analyze(*report.Input) ([]model.Finding, diag.List) { return nil, nil }
 func (*wholeReport) SiteWide()                                          {}
 func (*wholeReport) HeaderLink() report.Link                            { return report.Link{Title: "Whole", URL: "whole/"} }
+func (*wholeReport) Reserves(*link.Site) []string                       { return []string{"whole/index.html"} }
 func (r *wholeReport) Embeds() []report.Report                          { return []report.Report{r.part} }
 func (r *wholeReport) Publish(report.Renderer) ([]report.Page, diag.List) {
 	return []report.Page{{URL: "whole/index.html", Bytes: []byte("whole")}}, nil
@@ -445,31 +447,41 @@ func TestThemeErrorInDeferredPageFailsTheBuild(t *testing.T) {
 }
 
 // A site-wide report that may publish a URL no other file holds is not
-// made by the preview's build; one whose URL a document holds is made,
-// and the build fails as isms build does.
+// made by the preview's build. One whose URL a document holds is made,
+// and the build fails as isms build does, with every deferred report
+// made so that their problems are reported as isms build reports them.
 func TestLazyBuildMakesOnlyClashingReports(t *testing.T) {
 	dir := writeSite(t, smallSite)
-	free, held := 0, 0
-	reps := []report.Report{
-		reservingReport{n: &free, url: "free/index.html"},
-		reservingReport{n: &held, url: "policies/access/index.html"},
+	build := func(lazy bool, urls ...string) (*generator.Result, []int) {
+		t.Helper()
+		n := make([]int, len(urls))
+		var reps []report.Report
+		for i, u := range urls {
+			reps = append(reps, reservingReport{n: &n[i], url: u})
+		}
+		o := generator.Options{AsOf: model.DateOf(2026, 11, 27), Site: os.DirFS(dir), BaseURL: "/", Reports: reps, Lazy: lazy}
+		if lazy {
+			o.Cache = generator.NewCache()
+		}
+		res, err := generator.Build(context.Background(), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res, n
 	}
-	o := generator.Options{AsOf: model.DateOf(2026, 11, 27), Site: os.DirFS(dir), BaseURL: "/", Reports: reps}
-	want, err := generator.Build(context.Background(), o)
-	if err != nil || want.Tree != nil {
-		t.Fatalf("isms build takes the site (%v)", err)
+	if res, n := build(true, "free/index.html", "free.txt"); res.Tree == nil || n[0]+n[1] != 0 {
+		t.Errorf("no clash: the lazy build made the reports %v times (diags %s)", n, res.Diags)
 	}
-	free, held = 0, 0
-	o.Lazy = true
-	res, err := generator.Build(context.Background(), o)
-	if err != nil {
-		t.Fatal(err)
+	want, _ := build(false, "free/index.html", "policies/access/index.html")
+	if want.Tree != nil {
+		t.Fatal("isms build takes the site")
 	}
+	res, n := build(true, "free/index.html", "policies/access/index.html")
 	if res.Tree != nil || res.Diags.String() != want.Diags.String() {
 		t.Errorf("the lazy build:\n%s\nisms build:\n%s", res.Diags, want.Diags)
 	}
-	if free != 0 || held != 1 {
-		t.Errorf("made the free report %d times, the clashing one %d", free, held)
+	if n[0] != 1 || n[1] != 1 {
+		t.Errorf("made the free report %d times, the clashing one %d", n[0], n[1])
 	}
 }
 
@@ -528,6 +540,7 @@ type countReport struct{ n *int }
 
 func (countReport) Analyze(*report.Input) ([]model.Finding, diag.List) { return nil, nil }
 func (countReport) SiteWide()                                          {}
+func (countReport) Reserves(*link.Site) []string                       { return []string{"count.txt"} }
 func (r countReport) Publish(report.Renderer) ([]report.Page, diag.List) {
 	*r.n++
 	return []report.Page{{URL: "count.txt", Bytes: []byte("n")}}, nil

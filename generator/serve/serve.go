@@ -137,10 +137,13 @@ type state struct {
 	lazy     *generator.Result
 	servedMu sync.Mutex
 	served   map[string]bool
-	// late are the problems of making the deferred pages asked for (by
-	// servedMu): an error among them fails the build, as isms build
-	// would have failed (status).
-	late diag.List
+	// late are the problems of making the deferred pages asked for, and
+	// failed the pages whose making gave an error (by servedMu): an
+	// error fails the build, as isms build would have failed (status),
+	// and the next good build makes those pages again to see whether it
+	// still does (Rebuild).
+	late   diag.List
+	failed map[string]bool
 
 	// full is the tree of the last build when this state is a
 	// speculation (speculate): what a failed build goes back to.
@@ -160,6 +163,14 @@ func (st *state) status() (bool, diag.List) {
 		return st.ok, st.diags
 	}
 	return st.ok && !st.late.HasErrors(), append(slices.Clone(st.diags), st.late...)
+}
+
+// lateOf is a copy of st's late problems and the pages that failed, for
+// a state that keeps serving st's deferred pages.
+func lateOf(st *state) (diag.List, map[string]bool) {
+	st.servedMu.Lock()
+	defer st.servedMu.Unlock()
+	return slices.Clone(st.late), maps.Clone(st.failed)
 }
 
 // Stats describe one rebuild, for the terminal and for benchmarks.
@@ -359,15 +370,37 @@ func (s *Server) Rebuild(changed []string) Stats {
 		return Stats{Stale: true, Duration: elapsed, Speculated: speculated != ""}
 	}
 	s.overtaken, s.overtakenAll = nil, false
+	// A deferred page whose making failed on the last build is made
+	// again on this one, before it is served: the error stands until a
+	// build makes the page without one (isms build would fail as long).
+	var late diag.List
+	var failed map[string]bool
+	if err == nil && res.Tree != nil {
+		s.mu.RLock()
+		last := s.st // not current(): it waits for this build
+		s.mu.RUnlock()
+		_, was := lateOf(last)
+		for _, k := range slices.Sorted(maps.Keys(was)) {
+			if _, d, _ := res.Page(k); d.HasErrors() {
+				late = append(late, d...)
+				if failed == nil {
+					failed = map[string]bool{}
+				}
+				failed[k] = true
+			}
+		}
+	}
 	s.mu.Lock()
 	old := s.st
-	oldOK, oldDiags := old.status()
-	// A failed build keeps the last good one's deferred pages, and which
-	// of them browsers show: the next good build's event names them.
+	// A failed build keeps the last good one's deferred pages, which of
+	// them browsers show (the next good build's event names them) and
+	// what went wrong making them.
 	next := &state{tree: old.tree, gen: old.gen, lazy: old.lazy, served: carried(old)}
+	oldLate, _ := lateOf(old)
+	next.late, next.failed = lateOf(old)
 	if old.full != nil { // a failed build serves the last build, not a speculation
 		next.tree, next.full, next.shown = old.full, old.full, old.shown
-		if oldOK {
+		if old.ok { // browsers were shown the speculation, late errors or not
 			next.shown = old.tree
 		}
 	}
@@ -380,7 +413,7 @@ func (s *Server) Rebuild(changed []string) Stats {
 		next.diags = res.Diags
 	default:
 		next.diags, next.ok, next.full, next.shown = res.Diags, true, nil, nil
-		next.tree, next.lazy = res.Tree, res
+		next.tree, next.lazy, next.late, next.failed = res.Tree, res, late, failed
 		ev.Changed, ev.Removed, ev.CSSOnly, ev.All = diffTrees(old.tree, res.Tree)
 		if old.shown != nil { // browsers show a speculation the failed builds took back
 			shown, _, _, _ := diffTrees(old.shown, res.Tree)
@@ -389,27 +422,29 @@ func (s *Server) Rebuild(changed []string) Stats {
 		}
 		ev.Changed = withLazy(ev.Changed, old, res.Tree, old.full != nil) // after a speculation the deferred pages are a build behind
 		next.served = carried(old)
-		confirmed = old.full != nil && len(ev.Changed) == 0 && len(ev.Removed) == 0 && slices.Equal(messages(res.Diags), messages(oldDiags))
+		confirmed = old.full != nil && len(ev.Changed) == 0 && len(ev.Removed) == 0 && slices.Equal(messages(res.Diags), messages(old.diags)) && late.HasErrors() == oldLate.HasErrors()
 		if !confirmed {
 			next.gen++
 		}
 	}
 	s.st = next
 	s.building = nil
+	ev.Boot, ev.Gen = s.boot, next.gen
+	ok, all := next.status()
+	ev.OK, ev.Errors = ok, messages(all)
+	if (old.tree != nil || !next.ok) && !confirmed {
+		// Under the lock: a deferred page's failure on next (lazyPage)
+		// is told after this event, never before it.
+		s.hub.publish(ev)
+	}
 	s.mu.Unlock()
 	close(done)
 
-	ev.Boot, ev.Gen = s.boot, next.gen
-	ev.Errors = messages(next.diags)
-	ev.OK = next.ok
 	nChanged := len(ev.Changed)
 	if speculated != "" && !slices.Contains(ev.Changed, speculated) {
 		nChanged++
 	}
 	s.report(next, elapsed, nChanged, len(ev.Removed))
-	if (old.tree != nil || !next.ok) && !confirmed {
-		s.hub.publish(ev)
-	}
 	s.fitMemory() // after the event: it may collect first, on a large site
 	return Stats{OK: next.ok, Duration: elapsed, Changed: nChanged, Removed: len(ev.Removed), Speculated: speculated != ""}
 }
@@ -426,8 +461,7 @@ func (s *Server) speculate(ctx context.Context, changed []string, opts generator
 	s.mu.RLock()
 	old := s.st
 	s.mu.RUnlock()
-	oldOK, oldDiags := old.status()
-	if !oldOK || old.lazy == nil || old.tree == nil {
+	if ok, _ := old.status(); !ok || old.lazy == nil || old.tree == nil {
 		return ""
 	}
 	saved := savedDocument(changed, old.lazy.Site, func(p string) bool {
@@ -479,15 +513,17 @@ func (s *Server) speculate(ctx context.Context, changed []string, opts generator
 	}
 	tree := maps.Clone(old.tree)
 	tree[key] = page
-	next := &state{tree: tree, gen: old.gen + 1, diags: oldDiags, ok: true, lazy: old.lazy, served: carried(old), full: old.full}
+	next := &state{tree: tree, gen: old.gen + 1, diags: old.diags, ok: true, lazy: old.lazy, served: carried(old), full: old.full}
+	next.late, next.failed = lateOf(old)
 	if next.full == nil {
 		next.full = old.tree
 	}
+	u := urlOf(key)
 	s.mu.Lock()
 	s.st = next
+	_, all := next.status()
+	s.hub.publish(event{Boot: s.boot, Gen: next.gen, OK: true, Changed: []string{u}, Errors: messages(all)}) // before any late event of next
 	s.mu.Unlock()
-	u := urlOf(key)
-	s.hub.publish(event{Boot: s.boot, Gen: next.gen, OK: true, Changed: []string{u}, Errors: messages(next.diags)})
 	return u
 }
 
@@ -557,13 +593,14 @@ func bootID() string {
 // withLazy adds to a build's changed URLs the deferred pages browsers
 // asked the old build for, when anything changed (or a speculation, which
 // changed a page and left them as they were, did): whether their bytes
-// did is only known by making them, which waits for the next request.
+// did is only known by making them, which waits for the next request;
+// or when one of them failed to be made, which this build may not.
 func withLazy(changed []string, old *state, tree view.Tree, changedBefore bool) []string {
-	if len(changed) == 0 && !changedBefore {
-		return changed
-	}
 	old.servedMu.Lock()
 	defer old.servedMu.Unlock()
+	if len(changed) == 0 && !changedBefore && len(old.failed) == 0 {
+		return changed
+	}
 	n := len(changed)
 	for k := range old.served {
 		if _, built := tree[k]; !built {
@@ -611,7 +648,7 @@ func (s *Server) lazyPage(st *state, key string) ([]byte, bool) {
 		s.lazyMade()
 	}
 	st.servedMu.Lock()
-	if !found && !had {
+	if !found && !had && !diags.HasErrors() {
 		delete(st.served, key)
 	}
 	st.servedMu.Unlock()
@@ -619,6 +656,12 @@ func (s *Server) lazyPage(st *state, key string) ([]byte, bool) {
 		fmt.Fprint(s.cfg.Log, diags.String())
 		st.servedMu.Lock()
 		st.late = append(st.late, diags...)
+		if diags.HasErrors() {
+			if st.failed == nil {
+				st.failed = map[string]bool{}
+			}
+			st.failed[key] = true
+		}
 		st.servedMu.Unlock()
 		// An error fails the build, as it fails isms build: browsers
 		// draw the overlay (unless a newer build has taken over).

@@ -97,10 +97,6 @@ func (*Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
 // SiteWide marks the report as drawn from the whole site (report.SiteWide): its tables list every document.
 func (*Report) SiteWide() {}
 
-// Claims says /currency.json and /reviews.ics are the report's too
-// (report.Claimer; its header link covers /currency/).
-func (*Report) Claims(url string) bool { return url == "currency.json" || url == "reviews.ics" }
-
 // Reserves lists the report's page and files (report.Reserver).
 func (*Report) Reserves(*link.Site) []string {
 	return []string{"currency.json", "reviews.ics", "currency/index.html"}

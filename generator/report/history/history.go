@@ -18,7 +18,6 @@ import (
 	"runtime"
 	"runtime/trace"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/isms-project/isms/generator/diag"
@@ -503,11 +502,6 @@ func (rep *Report) Annotate(r report.Renderer, p *link.Page, v *view.DocView) {
 
 // SiteWide marks the report as drawn from the whole site (report.SiteWide): a page for every document.
 func (*Report) SiteWide() {}
-
-// Claims says a document's history page is the report's (report.Claimer).
-func (*Report) Claims(url string) bool {
-	return strings.HasSuffix(url, "/history/index.html") || strings.HasSuffix(url, "/history/") || strings.HasSuffix(url, "/history")
-}
 
 // Reserves lists every document's history page (report.Reserver).
 func (*Report) Reserves(s *link.Site) []string {

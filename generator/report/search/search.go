@@ -68,12 +68,6 @@ func (*Report) Analyze(*report.Input) ([]model.Finding, diag.List) { return nil,
 // SiteWide marks the report as drawn from the whole site (report.SiteWide): the index holds every document.
 func (*Report) SiteWide() {}
 
-// Claims says the index and the search page are the report's
-// (report.Claimer).
-func (*Report) Claims(url string) bool {
-	return url == "search-index.json" || url == "search" || strings.HasPrefix(url, "search/")
-}
-
 // Reserves lists the index and the search page (report.Reserver).
 func (*Report) Reserves(*link.Site) []string {
 	return []string{"search-index.json", "search/index.html"}
