@@ -3,10 +3,13 @@ package view
 import (
 	"fmt"
 	"html/template"
+	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/isms-project/isms/generator/iso"
 	"github.com/isms-project/isms/generator/link"
 	"github.com/isms-project/isms/generator/model"
 )
@@ -211,5 +214,60 @@ func TestWithIsGroupsOfTheChangedSite(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// randomNavSite is a site of n documents with titles that repeat, of
+// every type, in zero to three clauses.
+func randomNavSite(n int, seed uint64) *link.Site {
+	r := rand.New(rand.NewPCG(seed, 1))
+	clauses := []string{"4.1", "5.2", "6.1.2", "7.5", "8.1", "9.2", "10.1", "A.5.15"}
+	var pages []*link.Page
+	for i := range n {
+		typ := model.Types[r.IntN(len(model.Types))]
+		var cs []string
+		for range r.IntN(4) {
+			cs = append(cs, clauses[r.IntN(len(clauses))])
+		}
+		d := &model.Document{ID: fmt.Sprintf("D-%05d", i), Type: typ, Title: fmt.Sprintf("Document number %d", r.IntN(n/2+1)), Path: fmt.Sprintf("%s/d%05d.md", typ, i), Clauses: cs}
+		pages = append(pages, link.NewPage(d, nil, ""))
+	}
+	return &link.Site{Pages: pages, Root: "/"}
+}
+
+// Groups lists each group's pages by title, then URL: as sorting each
+// group on its own does.
+func TestGroupsSortsEachGroup(t *testing.T) {
+	for seed := range uint64(20) {
+		site := randomNavSite(300, seed)
+		nd := Groups(site)
+		n := 0
+		for _, g := range nd.ByType {
+			n += len(g.Pages)
+			if !slices.IsSortedFunc(g.Pages, navOrder) {
+				t.Fatalf("seed %d: type %s out of order", seed, g.Type)
+			}
+		}
+		for _, g := range nd.ByClause {
+			if !slices.IsSortedFunc(g.Pages, navOrder) {
+				t.Fatalf("seed %d: clause %s out of order", seed, g.Number)
+			}
+			for _, p := range g.Pages {
+				d := site.Pages[slices.IndexFunc(site.Pages, func(sp *link.Page) bool { return sp.Href == p.URL })].Doc
+				if !slices.ContainsFunc(d.Clauses, func(c string) bool { return iso.MainClause(c) == g.Number }) {
+					t.Fatalf("seed %d: %s listed under clause %s", seed, p.URL, g.Number)
+				}
+			}
+		}
+		if n != len(site.Pages) {
+			t.Fatalf("seed %d: %d pages listed by type, the site has %d", seed, n, len(site.Pages))
+		}
+	}
+}
+
+func BenchmarkGroups(b *testing.B) {
+	site := randomNavSite(10000, 1)
+	for b.Loop() {
+		Groups(site)
 	}
 }

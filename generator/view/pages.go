@@ -188,16 +188,25 @@ func badge(d *model.Document) string {
 }
 
 // Groups builds the by-type and by-clause lists used by the navigation and
-// the home page, in a stable order: types in schema order, then pages by title.
+// the home page, in a stable order: types in schema order, then pages by
+// title. The pages are put in that order once, and each group takes them
+// in it: one sort of the site's entries, not one of every group's (a
+// page is in its type's group and in each of its clauses' groups).
 func Groups(s *link.Site) NavData {
 	nd := NavData{Root: s.Root}
+	all := make([]NavPage, len(s.Pages))
+	order := make([]int, len(s.Pages))
+	for i, p := range s.Pages {
+		all[i], order[i] = NavPageOf(p), i
+	}
+	slices.SortFunc(order, func(a, b int) int { return navOrder(all[a], all[b]) })
 	byType := map[string][]NavPage{}
 	byClause := map[string][]NavPage{}
-	for _, p := range s.Pages {
-		d := p.Doc
-		np := NavPageOf(p)
+	var seen []string // a document's main clauses: a handful
+	for _, i := range order {
+		d, np := s.Pages[i].Doc, all[i]
 		byType[d.Type] = append(byType[d.Type], np)
-		var seen []string // a document's main clauses: a handful
+		seen = seen[:0]
 		for _, c := range d.Clauses {
 			mc := iso.MainClause(c)
 			if !slices.Contains(seen, mc) {
@@ -206,17 +215,13 @@ func Groups(s *link.Site) NavData {
 			}
 		}
 	}
-	sortPages := func(ps []NavPage) { slices.SortFunc(ps, navOrder) }
 	for _, t := range model.Types {
 		if ps := byType[t]; len(ps) > 0 {
-			sortPages(ps)
 			nd.ByType = append(nd.ByType, NavGroup{Title: model.TypeTitle(t), Type: t, Pages: ps})
 		}
 	}
 	for _, c := range iso.Clauses {
-		ps := byClause[c.Number]
-		sortPages(ps)
-		nd.ByClause = append(nd.ByClause, NavGroup{Number: c.Number, Title: c.Title, Pages: ps})
+		nd.ByClause = append(nd.ByClause, NavGroup{Number: c.Number, Title: c.Title, Pages: byClause[c.Number]})
 	}
 	return nd
 }
