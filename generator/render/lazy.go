@@ -3,6 +3,7 @@ package render
 import (
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -78,6 +79,9 @@ func (d *Deferred) Page(store Memo, url string) (b []byte, diags diag.List, foun
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	b, found = d.find(store, url)
+	if d.diags[d.told:].HasErrors() { // the build fails: its problems are isms build's, every deferred report's
+		d.make(store, func(int) bool { return true })
+	}
 	diags = slices.Clone(d.diags[d.told:])
 	d.told = len(d.diags)
 	return b, diags, found
@@ -106,6 +110,9 @@ func (d *Deferred) reservations() map[string][]int {
 		d.reserved = map[string][]int{}
 		for i, rep := range d.reps {
 			for _, u := range rep.(report.Reserver).Reserves(d.in.site) {
+				if u == "" || strings.HasSuffix(u, "/") { // as publishPages names a page
+					u += "index.html"
+				}
 				if l := d.reserved[u]; len(l) == 0 || l[len(l)-1] != i {
 					d.reserved[u] = append(l, i)
 				}
@@ -207,7 +214,7 @@ func (d *Deferred) clash(store Memo, held func(url string) bool) []reportPage {
 			}
 		}
 	}
-	if len(out) > 0 {
+	if len(out) > 0 || d.diags.HasErrors() {
 		d.make(store, func(int) bool { return true })
 	}
 	return out

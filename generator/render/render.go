@@ -475,7 +475,8 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 		dl.mu.Lock()
 		clashing := dl.clash(in.store, func(u string) bool {
 			_, built := tree[u]
-			return built || held[u]
+			// the home and not-found pages are claimed after the reports
+			return built || held[u] || u == "index.html" || u == "404.html"
 		})
 		diags = append(diags, dl.diags[dl.told:]...)
 		dl.told = len(dl.diags)

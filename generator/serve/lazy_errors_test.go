@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/isms-project/isms/generator"
 	"github.com/isms-project/isms/generator/diag"
@@ -312,4 +313,143 @@ func TestClashWithAnotherDeferredError(t *testing.T) {
 	if st := s.current(); st.ok || st.diags.String() != want.Diags.String() {
 		t.Errorf("isms build fails:\n%sthe preview's build (ok %v):\n%s", want.Diags, st.ok, st.diags)
 	}
+}
+
+// A deferred report that reserves (and publishes) the home page's or the
+// not-found page's URL, claimed after the reports: the lazy build
+// refuses it as isms build does.
+func TestDeferredAtHomeOr404(t *testing.T) {
+	for _, u := range []string{"index.html", "404.html"} {
+		t.Run(u, func(t *testing.T) {
+			dir := writeSite(t, smallSite)
+			failsAsBuildFails(t, dir, []report.Report{reservingAt{u}})
+		})
+	}
+}
+
+// A deferred report reserves a URL a file holds but does not publish it
+// there (no clash), and its making fails; another deferred report
+// (search) fails too: the lazy build lists both errors, as isms build
+// does.
+type errReserving struct{}
+
+func (errReserving) Analyze(*report.Input) ([]model.Finding, diag.List) { return nil, nil }
+func (errReserving) SiteWide()                                          {}
+func (errReserving) Reserves(*link.Site) []string                       { return []string{"free.txt", "err/index.html"} }
+func (errReserving) Publish(report.Renderer) ([]report.Page, diag.List) {
+	var d diag.List
+	d.Errorf(diag.Pos{Path: "content"}, "test", "the err report fails")
+	return []report.Page{{URL: "err/index.html", Bytes: []byte("err")}}, d
+}
+
+func TestSuspectReportErrorWithoutClash(t *testing.T) {
+	dir := writeSite(t, withFiles(smallSite, withFiles(searchLayoutError, map[string]string{"content/free.txt": "free\n"})))
+	failsAsBuildFails(t, dir, []report.Report{errReserving{}})
+}
+
+// A report that reserves and publishes a folder URL ("ext/", as
+// report.Page.URL allows): the preview serves ext/index.html as isms
+// build publishes it, and a document at /ext/ fails both.
+type slashReport struct{}
+
+func (slashReport) Analyze(*report.Input) ([]model.Finding, diag.List) { return nil, nil }
+func (slashReport) SiteWide()                                          {}
+func (slashReport) Reserves(*link.Site) []string                       { return []string{"ext/"} }
+func (slashReport) Publish(report.Renderer) ([]report.Page, diag.List) {
+	return []report.Page{{URL: "ext/", Bytes: []byte("ext")}}, nil
+}
+
+func TestReservedFolderURL(t *testing.T) {
+	t.Run("served", func(t *testing.T) {
+		dir := writeSite(t, smallSite)
+		o := generator.Options{AsOf: model.DateOf(2026, 11, 27), Site: os.DirFS(dir), BaseURL: "/", Reports: []report.Report{slashReport{}}}
+		want, err := generator.Build(context.Background(), o)
+		if err != nil || want.Tree == nil {
+			t.Fatal(err, want.Diags)
+		}
+		if _, ok := want.Tree["ext/index.html"]; !ok {
+			t.Fatal("isms build has no ext/index.html")
+		}
+		o.Lazy, o.Cache = true, generator.NewCache()
+		got, err := generator.Build(context.Background(), o)
+		if err != nil || got.Tree == nil {
+			t.Fatal(err, got.Diags)
+		}
+		if _, _, found := got.Page("ext/index.html"); !found {
+			t.Error("isms build publishes /ext/, the preview answers 404")
+		}
+	})
+	t.Run("clash", func(t *testing.T) {
+		dir := writeSite(t, withFiles(smallSite, map[string]string{"content/ext.md": plainDoc("DOC-E", "Ext doc")}))
+		failsAsBuildFails(t, dir, []report.Report{slashReport{}})
+	})
+}
+
+// Two deferred pages fail (the search and print layouts). A browser asks
+// for /search/: the preview fails with both errors, as isms build does.
+var printLayoutError = map[string]string{
+	"themes/default/layouts/print.html": `{{define "title"}}Print{{end}}{{define "main"}}{{.Data.Nope}}{{end}}`,
+}
+
+func TestLateErrorListsEveryDeferredError(t *testing.T) {
+	dir := writeSite(t, withFiles(smallSite, withFiles(searchLayoutError, printLayoutError)))
+	want := eager(t, dir)
+	if want.Tree != nil {
+		t.Fatal("isms build takes the site")
+	}
+	s, hs := newServer(t, dir)
+	get(t, hs.URL+"/search/")
+	ok, got := s.current().status()
+	if ok {
+		t.Fatal("the preview is good")
+	}
+	g := slices.Clone(got)
+	g.Sort()
+	if g.String() != want.Diags.String() {
+		t.Errorf("isms build:\n%sthe preview:\n%s", want.Diags, g)
+	}
+}
+
+// A late error on a state a build replaced meanwhile (a request that
+// waited past readWait, or made its page while the next build swapped):
+// browsers on the page are told to reload it, and the current build
+// makes it (and fails, as isms build does).
+func TestLateErrorOnReplacedState(t *testing.T) {
+	dir := writeSite(t, withFiles(smallSite, searchLayoutError))
+	s, hs := newServer(t, dir)
+	st := openStream(t, hs.URL)
+	st.next(t) // hello
+	once := false
+	s.lazyMade = func() {
+		if !once {
+			once = true
+			s.Rebuild([]string{"content/manual/manual.md"}) // a save that changes no byte (touch, :w)
+		}
+	}
+	res, _ := get(t, hs.URL+"/search/")
+	s.lazyMade = nil
+	t.Logf("/search/: %d", res.StatusCode)
+	time.Sleep(300 * time.Millisecond) // any event lazyPage publishes has arrived
+	var last event
+	for {
+		select {
+		case ev := <-st.events:
+			last = ev
+			t.Logf("event ok=%v changed=%v errors=%d", ev.OK, ev.Changed, len(ev.Errors))
+			continue
+		default:
+		}
+		break
+	}
+	if last.OK && !slices.Contains(last.Changed, "/search/") {
+		t.Errorf("the browser on /search/ (status %d) was last told ok, with no reload of /search/; isms build fails", res.StatusCode)
+	}
+}
+
+// The repository's own site: every file of isms build is the preview's
+// (each deferred page found through the reports' reservations).
+func TestSampleSameAsBuild(t *testing.T) {
+	dir, _ := filepath.Abs("../..")
+	s, _ := newServer(t, dir)
+	sameAsBuild(t, s, dir, "sample", nil)
 }

@@ -205,6 +205,7 @@ func TestServeDeferredPagesDuringSpeculation(t *testing.T) {
 		}
 		<-inBuild
 		get(t, hs.URL+"/print/") // the build before the save's
+		get(t, hs.URL+"/search-index.json")
 		close(release)
 		if stats := <-rebuilt; !stats.Speculated || !stats.OK {
 			t.Fatalf("rebuild %+v", stats)

@@ -165,6 +165,20 @@ func (st *state) status() (bool, diag.List) {
 	return st.ok && !st.late.HasErrors(), append(slices.Clone(st.diags), st.late...)
 }
 
+// record keeps the problems of making the deferred page at key; an
+// error marks the page failed.
+func (st *state) record(key string, diags diag.List) {
+	st.servedMu.Lock()
+	defer st.servedMu.Unlock()
+	st.late = append(st.late, diags...)
+	if diags.HasErrors() {
+		if st.failed == nil {
+			st.failed = map[string]bool{}
+		}
+		st.failed[key] = true
+	}
+}
+
 // lateOf is a copy of st's late problems and the pages that failed, for
 // a state that keeps serving st's deferred pages.
 func lateOf(st *state) (diag.List, map[string]bool) {
@@ -654,23 +668,33 @@ func (s *Server) lazyPage(st *state, key string) ([]byte, bool) {
 	st.servedMu.Unlock()
 	if len(diags) > 0 { // each problem once: Page returns what no earlier call did
 		fmt.Fprint(s.cfg.Log, diags.String())
-		st.servedMu.Lock()
-		st.late = append(st.late, diags...)
+		st.record(key, diags)
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	cur := s.st
+	switch {
+	case cur.lazy == st.lazy:
+		if cur != st && len(diags) > 0 {
+			// A speculation or a failed build took over meanwhile,
+			// serving the same deferred pages: their problems are its.
+			cur.record(key, diags)
+		}
 		if diags.HasErrors() {
-			if st.failed == nil {
-				st.failed = map[string]bool{}
-			}
-			st.failed[key] = true
+			// An error fails the build, as it fails isms build:
+			// browsers draw the overlay.
+			ok, all := cur.status()
+			s.hub.publish(event{Boot: s.boot, Gen: cur.gen, OK: ok, Errors: messages(all)})
 		}
-		st.servedMu.Unlock()
-		// An error fails the build, as it fails isms build: browsers
-		// draw the overlay (unless a newer build has taken over).
-		s.mu.RLock()
-		if s.st == st && diags.HasErrors() {
-			ok, all := st.status()
-			s.hub.publish(event{Boot: s.boot, Gen: st.gen, OK: ok, Errors: messages(all)})
-		}
-		s.mu.RUnlock()
+	case cur.lazy != nil && diags.HasErrors():
+		// A newer build swapped in while the page was made from the one
+		// before, and making it failed: browsers on it reload, and the
+		// current build makes it (and fails where isms build would).
+		// (A page made well from the build before, in that moment, is
+		// named by the swap's event only when the build changed pages:
+		// left.)
+		ok, all := cur.status()
+		s.hub.publish(event{Boot: s.boot, Gen: cur.gen, OK: ok, Changed: []string{urlOf(key)}, Errors: messages(all)})
 	}
 	return b, found
 }
