@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -143,4 +144,39 @@ func benchRenderInput(o Options, res *Result) (render.Input, error) {
 		Markdown: markdown.New(markdown.Options{UnsafeHTML: res.Config.UnsafeHTML}), Enriched: en, Reports: reports,
 		Diagrams: diagrams.NewRenderer(""), Content: content, Assets: src.Assets,
 	}, nil
+}
+
+// BenchmarkPartialBuild is the preview's answer to a save Speculate
+// declines (Options.Only): the site read from the cache, linked and
+// analysed again, one page rendered; at 1,000 and 10,000 documents.
+func BenchmarkPartialBuild(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			if n > 1000 && testing.Short() {
+				b.Skip("10,000 documents in -short mode")
+			}
+			site := benchSite(b, n)
+			var path string
+			for p := range site {
+				if strings.HasPrefix(p, "content/") && strings.HasSuffix(p, ".md") && strings.Contains(string(site[p].Data), "\nid: ") && (path == "" || p < path) {
+					path = p
+				}
+			}
+			c := NewCache()
+			if res, err := Build(context.Background(), Options{Site: site, AsOf: benchAsOf, Cache: c, Lazy: true}); err != nil || res.Tree == nil {
+				b.Fatalf("build: %v", err)
+			}
+			orig := string(site[path].Data)
+			i := 0
+			for b.Loop() {
+				i++
+				src := strings.Replace(orig, "\nid: ", fmt.Sprintf("\nid: X%d", i), 1)
+				site[path] = &fstest.MapFile{Data: []byte(src), Mode: 0o644}
+				res, err := Build(context.Background(), Options{Site: site, AsOf: benchAsOf, Cache: c, Lazy: true, Only: path})
+				if err != nil || len(res.Tree) != 1 {
+					b.Fatalf("partial build of %s: %v, %d files\n%s", path, err, len(res.Tree), res.Diags)
+				}
+			}
+		})
+	}
 }

@@ -1,6 +1,7 @@
 package link
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
@@ -112,4 +113,25 @@ func TestAssetLinksAreEscaped(t *testing.T) {
 			t.Errorf("rendered HTML lacks href=%q:\n%s", w, html)
 		}
 	}
+}
+
+// FuzzParseDest: parseDest reads a link's destination as url.Parse does
+// (scheme, host, path, fragment; an error where it errs).
+func FuzzParseDest(f *testing.F) {
+	for _, s := range []string{"../policies/access.md", "a.md#scope", "#top", "/soa/#control-5-1", "https://example.org/x", "mailto:a@b", "a%20b.md", "a?x=1", "//host/p", "a#b#c", "résumé.md", "a b.md", "\x7f", "C:\\x", "*"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := parseDest(s)
+		want, werr := url.Parse(s)
+		if (err != nil) != (werr != nil) {
+			t.Fatalf("parseDest(%q) error %v, url.Parse %v", s, err, werr)
+		}
+		if werr != nil {
+			return
+		}
+		if got.Scheme != want.Scheme || got.Host != want.Host || got.Path != want.Path || got.Fragment != want.Fragment {
+			t.Fatalf("parseDest(%q) = %q %q %q %q, url.Parse %q %q %q %q", s, got.Scheme, got.Host, got.Path, got.Fragment, want.Scheme, want.Host, want.Path, want.Fragment)
+		}
+	})
 }
