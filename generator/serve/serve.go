@@ -406,6 +406,18 @@ func (s *Server) Rebuild(changed []string) Stats {
 	}
 	s.mu.Lock()
 	old := s.st
+	if err == nil && res.Tree != nil {
+		_, now := lateOf(old)
+		for _, k := range slices.Sorted(maps.Keys(now)) {
+			if _, d, _ := res.Page(k); d.HasErrors() && (failed == nil || !failed[k]) {
+				late = append(late, d...)
+				if failed == nil {
+					failed = map[string]bool{}
+				}
+				failed[k] = true
+			}
+		}
+	}
 	// A failed build keeps the last good one's deferred pages, which of
 	// them browsers show (the next good build's event names them) and
 	// what went wrong making them.
@@ -528,15 +540,15 @@ func (s *Server) speculate(ctx context.Context, changed []string, opts generator
 	tree := maps.Clone(old.tree)
 	tree[key] = page
 	next := &state{tree: tree, gen: old.gen + 1, diags: old.diags, ok: true, lazy: old.lazy, served: carried(old), full: old.full}
-	next.late, next.failed = lateOf(old)
 	if next.full == nil {
 		next.full = old.tree
 	}
 	u := urlOf(key)
 	s.mu.Lock()
+	next.late, next.failed = lateOf(old)
 	s.st = next
-	_, all := next.status()
-	s.hub.publish(event{Boot: s.boot, Gen: next.gen, OK: true, Changed: []string{u}, Errors: messages(all)}) // before any late event of next
+	ok2, all := next.status()
+	s.hub.publish(event{Boot: s.boot, Gen: next.gen, OK: ok2, Changed: []string{u}, Errors: messages(all)}) // before any late event of next
 	s.mu.Unlock()
 	return u
 }
@@ -666,12 +678,12 @@ func (s *Server) lazyPage(st *state, key string) ([]byte, bool) {
 		delete(st.served, key)
 	}
 	st.servedMu.Unlock()
+	s.mu.RLock() // before record: a swap copies st's late problems (lateOf) all before or all after
+	defer s.mu.RUnlock()
 	if len(diags) > 0 { // each problem once: Page returns what no earlier call did
 		fmt.Fprint(s.cfg.Log, diags.String())
 		st.record(key, diags)
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	cur := s.st
 	switch {
 	case cur.lazy == st.lazy:
