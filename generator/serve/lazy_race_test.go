@@ -16,6 +16,8 @@ import (
 
 // waitStack waits until some goroutine is blocked in a sync primitive
 // with fn as its first frame outside runtime/sync and caller the next.
+// After 20 s it marks the test failed and returns, so that the caller
+// goes on releasing what it holds: a test fails, it never hangs.
 func waitStack(t *testing.T, fn, caller string) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
@@ -41,26 +43,36 @@ func waitStack(t *testing.T, fn, caller string) {
 		}
 		time.Sleep(time.Millisecond)
 	}
-	t.Fatalf("no goroutine blocked in %s called by %s", fn, caller)
+	t.Errorf("no goroutine blocked in %s called by %s", fn, caller)
+}
+
+// heldSearchPage starts a preview of a site whose search layout fails
+// (isms build fails) and a request for /search/ held once its page is
+// made, before lazyPage records the error: closing release lets it on,
+// and lazyDone is closed when it returns.
+func heldSearchPage(t *testing.T) (s *Server, dir string, release, lazyDone chan struct{}) {
+	t.Helper()
+	dir = writeSite(t, withFiles(smallSite, searchLayoutError))
+	if eager(t, dir).Tree != nil {
+		t.Fatal("isms build takes the site")
+	}
+	s, _ = newServer(t, dir)
+	if ok, _ := s.current().status(); !ok {
+		t.Fatal("first build failed")
+	}
+	inMade := make(chan struct{})
+	release, lazyDone = make(chan struct{}), make(chan struct{})
+	s.lazyMade = func() { close(inMade); <-release }
+	go func() { s.lazyPage(s.current(), "search/index.html"); close(lazyDone) }()
+	<-inMade
+	return s, dir, release, lazyDone
 }
 
 // A deferred page's error recorded while a speculation swaps in: the
 // speculation takes the problems under the lock, so the error stands
 // (it was lost when they were copied before it).
 func TestLateErrorNotLostToSpeculation(t *testing.T) {
-	dir := writeSite(t, withFiles(smallSite, searchLayoutError))
-	if eager(t, dir).Tree != nil {
-		t.Fatal("isms build takes the site")
-	}
-	s, _ := newServer(t, dir)
-	if ok, _ := s.current().status(); !ok {
-		t.Fatal("first build failed")
-	}
-	inMade, release := make(chan struct{}), make(chan struct{})
-	s.lazyMade = func() { close(inMade); <-release }
-	lazyDone := make(chan struct{})
-	go func() { s.lazyPage(s.current(), "search/index.html"); close(lazyDone) }()
-	<-inMade
+	s, dir, release, lazyDone := heldSearchPage(t)
 
 	old := s.current()
 	old.servedMu.Lock() // holds speculate in old.status()
@@ -74,7 +86,7 @@ func TestLateErrorNotLostToSpeculation(t *testing.T) {
 	old.servedMu.Unlock()
 	waitStack(t, "(*Server).speculate", "(*Server).Rebuild") // after lateOf(old), at s.mu.Lock
 	close(release)
-	waitStack(t, "(*Server).lazyPage", "TestLateError") // recorded on old, at s.mu.RLock
+	waitStack(t, "(*Server).lazyPage", "heldSearchPage") // recorded on old, at s.mu.RLock
 	s.mu.Unlock()
 	<-lazyDone
 	r := <-rebuilt
@@ -92,16 +104,7 @@ func TestLateErrorNotLostToSpeculation(t *testing.T) {
 // which pages had failed is made again under the lock, so the good build
 // that swaps in keeps the error.
 func TestLateErrorNotLostToRebuild(t *testing.T) {
-	dir := writeSite(t, withFiles(smallSite, searchLayoutError))
-	s, _ := newServer(t, dir)
-	if ok, _ := s.current().status(); !ok {
-		t.Fatal("first build failed")
-	}
-	inMade, release := make(chan struct{}), make(chan struct{})
-	s.lazyMade = func() { close(inMade); <-release }
-	lazyDone := make(chan struct{})
-	go func() { s.lazyPage(s.current(), "search/index.html"); close(lazyDone) }()
-	<-inMade
+	s, _, release, lazyDone := heldSearchPage(t)
 	s.mu.RLock()
 	old := s.st
 	s.mu.RUnlock()
@@ -115,7 +118,7 @@ func TestLateErrorNotLostToRebuild(t *testing.T) {
 			old.servedMu.Unlock()
 			waitStack(t, "(*Server).Rebuild", "TestLateError") // at s.mu.Lock, before the swap
 			close(release)
-			waitStack(t, "(*Server).lazyPage", "TestLateError") // recorded on old, at s.mu.RLock
+			waitStack(t, "(*Server).lazyPage", "heldSearchPage") // recorded on old, at s.mu.RLock
 			s.mu.Unlock()
 		}()
 	}
@@ -133,16 +136,7 @@ func TestLateErrorNotLostToRebuild(t *testing.T) {
 // recorded once, on the state it was made for, before or after the
 // failed build copies that state's problems (it was recorded twice).
 func TestLateErrorRecordedOnce(t *testing.T) {
-	dir := writeSite(t, withFiles(smallSite, searchLayoutError))
-	s, _ := newServer(t, dir)
-	if ok, _ := s.current().status(); !ok {
-		t.Fatal("first build failed")
-	}
-	inMade, release := make(chan struct{}), make(chan struct{})
-	s.lazyMade = func() { close(inMade); <-release }
-	lazyDone := make(chan struct{})
-	go func() { s.lazyPage(s.current(), "search/index.html"); close(lazyDone) }()
-	<-inMade
+	s, dir, release, lazyDone := heldSearchPage(t)
 	must(t, os.WriteFile(filepath.Join(dir, "content", "bad.md"), []byte("---\nid: [unclosed\n---\nx\n"), 0o644))
 	s.beforeSwap = func() {
 		held := make(chan struct{})
@@ -151,7 +145,7 @@ func TestLateErrorRecordedOnce(t *testing.T) {
 			close(held)
 			waitStack(t, "(*Server).Rebuild", "TestLateError") // at s.mu.Lock, before lateOf(old) and the swap
 			close(release)
-			waitStack(t, "(*Server).lazyPage", "TestLateError") // recorded on old, at s.mu.RLock behind Rebuild
+			waitStack(t, "(*Server).lazyPage", "heldSearchPage") // recorded on old, at s.mu.RLock behind Rebuild
 			s.mu.RUnlock()
 		}()
 		<-held
