@@ -109,10 +109,12 @@ type Options struct {
 	// edition from one parse into Result.Editions.
 	Edition     string
 	AllEditions bool
-	// Lazy leaves the site-wide reports' pages (report.SiteWide: print,
-	// search, history, currency, the process map) out of Tree, to be rendered on request
-	// through Result.Page: the preview, where a save must not pay for
-	// them. Ignored with editions (their trees are redacted whole).
+	// Lazy leaves the site-wide reports' pages (report.SiteWide and
+	// report.Reserver: print, search, history, currency, the process
+	// map) out of Tree, to be rendered on request through Result.Page:
+	// the preview, where a save must not pay for them. The build still
+	// fails where one of their URLs is taken, as an eager build does.
+	// Ignored with editions (their trees are redacted whole).
 	Lazy bool
 	// Only, when set (a document's path under the site folder, as
 	// "content/policies/backup.md"), makes the build a partial one for

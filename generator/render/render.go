@@ -46,8 +46,9 @@ type Input struct {
 	Diagrams Layout
 	Memo     Memo           // nil: nothing is carried between builds
 	Edition  *model.Edition // the audience the site is for; nil = the whole site
-	// Lazy, when set, receives the site-wide reports (report.SiteWide)
-	// unpublished, to render on request (the preview); nil = all now.
+	// Lazy, when set, receives the site-wide reports that list their
+	// URLs (report.SiteWide and report.Reserver) unpublished, to render
+	// on request (the preview); nil = all now.
 	Lazy *Deferred
 	// Sink, when set, is handed every file as soon as it is rendered and
 	// claimed, and the tree keeps only the files read later (those copied
