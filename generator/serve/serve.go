@@ -702,9 +702,9 @@ func (s *Server) lazyPage(st *state, key string) ([]byte, bool) {
 		// A newer build swapped in while the page was made from the one
 		// before, and making it failed: browsers on it reload, and the
 		// current build makes it (and fails where isms build would).
-		// (A page made well from the build before, in that moment, is
-		// named by the swap's event only when the build changed pages:
-		// left.)
+		// (A page made well from the build before, in that moment,
+		// carries that build's generation, which the reload client
+		// compares with the server's.)
 		ok, all := cur.status()
 		s.hub.publish(event{Boot: s.boot, Gen: cur.gen, OK: ok, Changed: []string{urlOf(key)}, Errors: messages(all)})
 	}
