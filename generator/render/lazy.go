@@ -80,7 +80,7 @@ func (d *Deferred) Page(store Memo, url string) (b []byte, diags diag.List, foun
 	defer d.mu.Unlock()
 	b, found = d.find(store, url)
 	if d.diags[d.told:].HasErrors() { // the build fails: its problems are isms build's, every deferred report's
-		d.make(store, func(int) bool { return true })
+		d.make(store, func(int) bool { return true }, true)
 	}
 	diags = slices.Clone(d.diags[d.told:])
 	d.told = len(d.diags)
@@ -94,7 +94,7 @@ func (d *Deferred) find(store Memo, url string) ([]byte, bool) {
 		return b, found
 	}
 	for _, i := range d.reservations()[url] {
-		d.make(store, d.with(i))
+		d.make(store, d.with(i), true)
 		if b, ok := d.lookup(i, url); ok {
 			return b, true
 		}
@@ -151,8 +151,10 @@ func sameReport(a, b report.Report) (same bool) {
 }
 
 // make publishes and renders, side by side, the reports want names that
-// are not made yet.
-func (d *Deferred) make(store Memo, want func(i int) bool) {
+// are not made yet. With tell, a URL one of them publishes twice is
+// reported as an eager build reports it (its second claim fails); the
+// build's clash check claims those it makes itself.
+func (d *Deferred) make(store Memo, want func(i int) bool, tell bool) {
 	if d.made == nil {
 		d.made, d.pages = make([]bool, len(d.reps)), make([][]reportPage, len(d.reps))
 	}
@@ -172,6 +174,16 @@ func (d *Deferred) make(store Memo, want func(i int) bool) {
 		d.pages[pg.rep] = append(d.pages[pg.rep], pg)
 	}
 	for i := range d.reps {
+		if !d.made[i] && want(i) && tell {
+			seen := map[string]bool{}
+			for _, pg := range d.pages[i] {
+				if seen[pg.url] {
+					name := "the " + reportName(d.reps[i]) + " report"
+					d.diags.Errorf(diag.Pos{Path: contentDir}, "url-taken", "%s and %s both publish /%s: rename or move %s", name, name, pg.url, name)
+				}
+				seen[pg.url] = true
+			}
+		}
 		d.made[i] = d.made[i] || want(i)
 	}
 }
@@ -198,7 +210,7 @@ func (d *Deferred) clash(store Memo, held func(url string) bool) []reportPage {
 	if len(suspect) == 0 {
 		return nil
 	}
-	d.make(store, func(i int) bool { return suspect[i] })
+	d.make(store, func(i int) bool { return suspect[i] }, false) // the caller claims what clashes
 	published := map[string]int{} // by URL: how many made deferred reports publish it
 	for i := range d.reps {
 		for _, pg := range d.pages[i] {
@@ -215,7 +227,7 @@ func (d *Deferred) clash(store Memo, held func(url string) bool) []reportPage {
 		}
 	}
 	if len(out) > 0 || d.diags.HasErrors() {
-		d.make(store, func(int) bool { return true })
+		d.make(store, func(int) bool { return true }, true)
 	}
 	return out
 }
@@ -227,11 +239,16 @@ func (d *Deferred) makeAll(store Memo) {
 	if d.done.Load() {
 		return
 	}
-	d.make(store, func(int) bool { return true })
+	d.make(store, func(int) bool { return true }, true)
 	d.tree = view.Tree{}
 	for _, pages := range d.pages {
+		own := make(map[string]bool, len(pages))
 		for _, pg := range pages {
 			_, built := d.in.files[pg.url]
+			if own[pg.url] {
+				continue // the same report's second page there: told as it was made
+			}
+			own[pg.url] = true
 			if _, taken := d.tree[pg.url]; taken || built {
 				d.diags.Errorf(diag.Pos{Path: contentDir}, "url-taken", "the %s report and another file both publish /%s", reportName(d.reps[pg.rep]), pg.url)
 				continue

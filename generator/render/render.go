@@ -495,7 +495,7 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 			if dl.diags[dl.told:].HasErrors() {
 				// The build fails: its problems are isms build's, every
 				// deferred report's among them.
-				dl.make(in.store, func(int) bool { return true })
+				dl.make(in.store, func(int) bool { return true }, true)
 			}
 			// What went wrong making them is the build's to report.
 			diags = append(diags, dl.diags[dl.told:]...)

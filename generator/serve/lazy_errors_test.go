@@ -453,3 +453,46 @@ func TestSampleSameAsBuild(t *testing.T) {
 	s, _ := newServer(t, dir)
 	sameAsBuild(t, s, dir, "sample", nil)
 }
+
+// A deferred report publishing one URL twice (both pages reserved once):
+// isms build refuses the second claim. The preview's build does not make
+// the report; the first request for the page does, and fails the
+// preview with isms build's words.
+type twiceReport struct{}
+
+func (twiceReport) Analyze(*report.Input) ([]model.Finding, diag.List) { return nil, nil }
+func (twiceReport) SiteWide()                                          {}
+func (twiceReport) Reserves(*link.Site) []string                       { return []string{"twice/index.html"} }
+func (twiceReport) Publish(report.Renderer) ([]report.Page, diag.List) {
+	return []report.Page{{URL: "twice/index.html", Bytes: []byte("a")}, {URL: "twice/index.html", Bytes: []byte("b")}}, nil
+}
+
+func TestDeferredReportPublishesTwice(t *testing.T) {
+	dir := writeSite(t, smallSite)
+	reps := []report.Report{twiceReport{}}
+	o := generator.Options{AsOf: model.DateOf(2026, 11, 27), Site: os.DirFS(dir), BaseURL: "/", Reports: reps}
+	want, err := generator.Build(context.Background(), o)
+	if err != nil || want.Tree != nil {
+		t.Fatalf("isms build takes the site (%v)", err)
+	}
+	s, err := New(Config{Dir: dir, Build: generator.Options{AsOf: model.DateOf(2026, 11, 27), Reports: reps}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if ok, _ := s.current().status(); !ok {
+		t.Fatal("the lazy build made the report")
+	}
+	s.lazyPage(s.current(), "twice/index.html")
+	ok, got := s.current().status()
+	if ok || got.String() != want.Diags.String() {
+		t.Errorf("isms build:\n%sthe preview (ok %v):\n%s", want.Diags, ok, got)
+	}
+}
+
+// The same report with a document at its URL: the preview's build makes
+// it there and then, and fails with isms build's words, once each.
+func TestDeferredReportPublishesTwiceWhereADocumentIs(t *testing.T) {
+	dir := writeSite(t, withFiles(smallSite, map[string]string{"content/twice.md": plainDoc("DOC-T", "Twice doc")}))
+	failsAsBuildFails(t, dir, []report.Report{twiceReport{}})
+}
