@@ -211,7 +211,7 @@ func (d *Deferred) clash(store Memo, held func(url string) bool) []reportPage {
 		return nil
 	}
 	d.make(store, func(i int) bool { return suspect[i] }, false) // the caller claims what clashes
-	published := map[string]int{} // by URL: how many made deferred reports publish it
+	published := map[string]int{}                                // by URL: how many made deferred reports publish it
 	for i := range d.reps {
 		for _, pg := range d.pages[i] {
 			published[pg.url]++
