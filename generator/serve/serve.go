@@ -387,14 +387,16 @@ func (s *Server) Rebuild(changed []string) Stats {
 	// A deferred page whose making failed on the last build is made
 	// again on this one, before it is served: the error stands until a
 	// build makes the page without one (isms build would fail as long).
+	// Once before the lock, and again under it for a page that failed
+	// meanwhile (Page tells each problem once, so none twice).
 	var late diag.List
 	var failed map[string]bool
-	if err == nil && res.Tree != nil {
-		s.mu.RLock()
-		last := s.st // not current(): it waits for this build
-		s.mu.RUnlock()
-		_, was := lateOf(last)
-		for _, k := range slices.Sorted(maps.Keys(was)) {
+	remake := func(st *state) {
+		if err != nil || res.Tree == nil {
+			return
+		}
+		_, keys := lateOf(st)
+		for _, k := range slices.Sorted(maps.Keys(keys)) {
 			if _, d, _ := res.Page(k); d.HasErrors() {
 				late = append(late, d...)
 				if failed == nil {
@@ -404,20 +406,13 @@ func (s *Server) Rebuild(changed []string) Stats {
 			}
 		}
 	}
+	s.mu.RLock()
+	last := s.st // not current(): it waits for this build
+	s.mu.RUnlock()
+	remake(last)
 	s.mu.Lock()
 	old := s.st
-	if err == nil && res.Tree != nil {
-		_, now := lateOf(old)
-		for _, k := range slices.Sorted(maps.Keys(now)) {
-			if _, d, _ := res.Page(k); d.HasErrors() && (failed == nil || !failed[k]) {
-				late = append(late, d...)
-				if failed == nil {
-					failed = map[string]bool{}
-				}
-				failed[k] = true
-			}
-		}
-	}
+	remake(old)
 	// A failed build keeps the last good one's deferred pages, which of
 	// them browsers show (the next good build's event names them) and
 	// what went wrong making them.
