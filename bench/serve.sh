@@ -2,7 +2,8 @@
 # bench/serve.sh — what an author waits for in `isms serve` on a real
 # site: start the preview, wait for its first build, then save one
 # document five times (a line appended to its body) and twice more with a
-# new title, and after each save poll the page with curl until it shows
+# new title and three times with a new id (which the preview answers with
+# a build of that page alone), and after each save poll the page with curl until it shows
 # the change. Prints the time from the save to the page (the poll
 # included) and the server's resident set after each, and its peak.
 #
@@ -48,5 +49,13 @@ for i in 1 2; do
 	t=$(ms "$start")
 	sleep 3
 	echo "title save $i: page in $t ms; rss $(rss)"
+done
+for i in 1 2 3; do
+	start=$(date +%s%N)
+	sed -i "s/^id: \(.*\)$/id: \1-I$i/" "$doc"
+	until curl -s "http://127.0.0.1:$port$url" | grep -q -- "-I$i<"; do :; done
+	t=$(ms "$start")
+	sleep 3
+	echo "id save $i: page in $t ms; rss $(rss)"
 done
 awk '/VmHWM/ {printf "peak: %.0f MiB\n", $2 / 1024}' /proc/$pid/status

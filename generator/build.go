@@ -55,6 +55,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"runtime/trace"
 	"slices"
 	"strings"
@@ -126,6 +127,15 @@ type Options struct {
 	// whole build that follows has the last word. Not with editions or
 	// a sink.
 	Only string
+	// Base, with Only, is the last build of the whole site (made with
+	// these options but Only; the preview's last good build), from which
+	// the site differs in the Only document alone, as far as the caller
+	// knows: the listing of the content, and the page of every other
+	// document as decoded, parsed and linked there, are taken from Base,
+	// and the Only document alone is read, parsed and linked (see
+	// link.Options.Recheck). Ignored when Base did not list the document
+	// (a new one) or was built with another isms.yaml.
+	Base *Result
 	// Sink, when set, takes every file of the whole site's build as soon
 	// as it is rendered (a *publish.Stream: isms build), so that the
 	// pages are never all in memory; Tree stays nil and Written counts
@@ -179,6 +189,11 @@ type Result struct {
 	Editions []*EditionResult // AllEditions: one per declared edition, in isms.yaml's order
 
 	lazy *lazyPages // Options.Lazy: what Page renders on request
+
+	// A good build of the whole site: its listing of content/, for a
+	// partial build after it (Options.Base).
+	listed []string // the documents, in listing order
+	assets []string
 }
 
 // contentDir is where documents live inside the site folder.
@@ -248,9 +263,18 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	// load.Fetching.Wait).
 	rg := trace.StartRegion(ctx, "list")
 	lim := load.Limits{Markdown: cfg.MaxMarkdownSize, File: cfg.MaxFileSize}
-	src, d := load.ListLimited(content, contentDir+"/", lim)
-	diags = append(diags, d...)
-	fetch := src.Fetch(content, contentDir+"/", lim)
+	// A partial build on a base reads the one document; its other pages
+	// are the base's (kept[i]).
+	src, kept, at := o.base(cfg)
+	var fetch *load.Fetching
+	if kept != nil {
+		fetch = load.Content{Docs: src.Docs[at : at+1]}.Fetch(content, contentDir+"/", lim)
+	} else {
+		var d diag.List
+		src, d = load.ListLimited(content, contentDir+"/", lim)
+		diags = append(diags, d...)
+		fetch = src.Fetch(content, contentDir+"/", lim)
+	}
 	rg.End()
 	paths := make([]string, len(src.Docs))
 	for i, d := range src.Docs {
@@ -272,7 +296,15 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	rg = trace.StartRegion(ctx, "parse")
 	unread := make([]bool, len(src.Docs))
 	par.Do(len(src.Docs), func(i int) {
-		data, d := fetch.Doc(i)
+		j := i // in fetch
+		if kept != nil {
+			if i != at {
+				pages[i] = kept[i]
+				return
+			}
+			j = 0
+		}
+		data, d := fetch.Doc(j)
 		if d != nil {
 			perDoc[i], unread[i] = d, true
 			return
@@ -322,8 +354,15 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		}
 	}
 	lo := link.Options{Root: root, NormalizeControl: iso.Normalize, ClosestControl: iso.Closest, Failed: failed, Origin: origin(cfg.BaseURL)}
+	if kept != nil {
+		if pages[at] == nil {
+			return res, nil // the document has errors: the whole build says which
+		}
+		lo.Recheck = pages[at]
+	}
 	rg = trace.StartRegion(ctx, "link")
 	site, d := link.Link(ok, src.Assets, lo)
+	lo.Recheck = nil // editions check every link
 	rg.End()
 	diags = append(diags, d...)
 	res.Site = site
@@ -398,6 +437,12 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 			return res, nil
 		}
 		res.Tree, res.Taint = tree, taint
+		if o.Only == "" {
+			res.listed, res.assets = make([]string, len(src.Docs)), src.Assets
+			for i, d := range src.Docs {
+				res.listed[i] = d.Path
+			}
+		}
 		res.lazy = o.Cache.lazyPages(a.lazy)
 		if res.lazy != nil {
 			res.lazy.schema, res.lazy.md = schema, md
@@ -439,6 +484,38 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// base is what a partial build takes from Options.Base: the listing,
+// with the Only document at src.Docs[at], and a copy of Base's page for
+// every other document (kept, by listing index; kept[at] is nil). kept
+// is nil when there is no base to take: no Only or Base, a base that
+// did not list the document, or one built with another cfg.
+func (o Options) base(cfg model.Config) (src load.Content, kept []*link.Page, at int) {
+	b := o.Base
+	rel, ok := strings.CutPrefix(o.Only, contentDir+"/")
+	if !ok || b == nil || b.listed == nil || b.Site == nil || !reflect.DeepEqual(b.Config, cfg) {
+		return src, nil, 0
+	}
+	at = slices.Index(b.listed, rel)
+	if at < 0 {
+		return src, nil, 0
+	}
+	kept = make([]*link.Page, len(b.listed))
+	src.Docs = make([]load.Source, len(b.listed))
+	for i, p := range b.listed {
+		src.Docs[i].Path = p
+		if i == at {
+			continue
+		}
+		q := b.Site.ByPath[p]
+		if q == nil {
+			return load.Content{}, nil, 0 // not a page there: read it
+		}
+		kept[i] = q.Copy()
+	}
+	src.Assets = b.assets
+	return src, kept, at
 }
 
 // assembly is what every pass after linking shares: the one parse's

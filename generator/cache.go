@@ -88,6 +88,7 @@ var (
 		"History":  "history pages and lines are keyed by what was read",
 		"Sink":     "a build with a sink has no cache (Build refuses both)",
 		"Only":     "it chooses which pages are made, not their bytes: the page is made by the same code under the same key",
+		"Base":     "a partial build takes from it what it would read, parse and link again, the same for the same files",
 	}
 )
 

@@ -62,6 +62,15 @@ func PageURL(p string) string {
 	return p + "/"
 }
 
+// Copy is a new page with p's document, parse and what the link stage
+// found, for another Link of the same site (Options.Recheck): Link
+// changes only its own pages. The line index p may make on demand (Pos)
+// is not copied, so p may be in use elsewhere.
+func (p *Page) Copy() *Page {
+	return &Page{Doc: p.Doc, MD: p.MD, URL: p.URL, Href: p.Href, Display: p.Display,
+		Controls: p.Controls, Dests: p.Dests, Published: p.Published, rooted: p.rooted}
+}
+
 // Pos returns the file position of a byte offset in the document.
 func (p *Page) Pos(off int) diag.Pos {
 	if p.lines == nil {
@@ -155,6 +164,15 @@ type Options struct {
 	// it has them: a link written as an absolute URL on the site itself is
 	// checked (and rewritten) like a root-absolute one.
 	Origin string
+	// Recheck, when set, is the one page whose controls and links are
+	// checked: every other page is a copy (Page.Copy) of a page an
+	// earlier Link of the same site checked, and keeps the Controls,
+	// Dests and Published it was given. Their references (inputs,
+	// outputs, file) are checked again, since Recheck may have a new id;
+	// their links are not, nor their uses of files collected (AssetUsers
+	// names Recheck alone). For a build of one page (the preview's
+	// partial build), which the build of the whole site follows.
+	Recheck *Page
 }
 
 // Link builds the site model from pages (any order) and the asset paths.
@@ -240,14 +258,15 @@ func Link(pages []*Page, assets []string, o Options) (*Site, diag.List) {
 				edges.add(d.ID, r.ID, r.What)
 			}
 		}
-		if o.NormalizeControl != nil {
+		checked := o.Recheck == nil || o.Recheck == p
+		if o.NormalizeControl != nil && checked {
 			s.checkControls(p, o, &diags)
 		}
 		if d.File != "" {
 			f := path.Clean(strings.TrimPrefix(d.File, "/"))
 			if strings.HasPrefix(f, "../") || !s.Assets[f] {
 				diags.Errorf(d.At("file"), "missing-file", "evidence file %q does not exist under content/", d.File)
-			} else {
+			} else if checked {
 				fileUse[pi] = f
 			}
 		}
@@ -260,7 +279,11 @@ func Link(pages []*Page, assets []string, o Options) (*Site, diag.List) {
 	for _, p := range s.Pages {
 		p.rooted = s.Root + p.Href // once, not for every link to the page
 	}
-	par.Do(len(s.Pages), func(i int) { linkUse[i] = s.checkLinks(s.Pages[i], &linkDiags[i]) })
+	par.Do(len(s.Pages), func(i int) {
+		if p := s.Pages[i]; o.Recheck == nil || o.Recheck == p {
+			linkUse[i] = s.checkLinks(p, &linkDiags[i])
+		}
+	})
 	for i, p := range s.Pages {
 		if fileUse[i] != "" {
 			s.useAsset(fileUse[i], p)

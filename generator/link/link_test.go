@@ -1,7 +1,9 @@
 package link
 
 import (
+	"fmt"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -134,4 +136,48 @@ func FuzzParseDest(f *testing.F) {
 			t.Fatalf("parseDest(%q) = %q %q %q %q, url.Parse %q %q %q %q", s, got.Scheme, got.Host, got.Path, got.Fragment, want.Scheme, want.Host, want.Path, want.Fragment)
 		}
 	})
+}
+
+// TestCopyKeepsWhatLinkFound: Copy carries every field of a page but the
+// line index it makes on demand, so a field added to Page is either
+// copied or named here; the copy's slices are the original's, and a
+// Link with Recheck leaves the copies' links as they were.
+func TestCopyKeepsWhatLinkFound(t *testing.T) {
+	a := page(t, "policies/a.md", "---\nid: A\ntitle: A\ntype: policy\nowner: o\ncontrols: [\"A.5.15\"]\n---\n\nSee [b](../procedures/b.md#steps) and [the SoA](/soa/).\n")
+	b := page(t, "procedures/b.md", "---\nid: B\ntitle: B\ntype: procedure\nowner: o\n---\n\n## Steps\n\nSee [a](../policies/a.md) and [nothing](nothing.md).\n")
+	if _, d := Link([]*Page{a, b}, nil, Options{Root: "/", NormalizeControl: func(c string) (string, bool) { return strings.TrimPrefix(c, "A."), true }}); len(d) != 1 {
+		t.Fatalf("want one broken link, got:\n%s", d)
+	}
+	a.Pos(0) // makes the line index, which Copy leaves out
+	c := a.Copy()
+	va, vc := reflect.ValueOf(a).Elem(), reflect.ValueOf(c).Elem()
+	for i := range va.NumField() {
+		name := va.Type().Field(i).Name
+		if name == "lines" {
+			if !vc.Field(i).IsZero() {
+				t.Error("the copy shares the line index")
+			}
+			continue
+		}
+		if va.Field(i).IsZero() {
+			t.Errorf("the test page has no %s: set one, so Copy is seen to keep it", name)
+		}
+		if fmt.Sprint(va.Field(i)) != fmt.Sprint(vc.Field(i)) {
+			t.Errorf("Copy changed %s", name)
+		}
+	}
+	// b is rechecked against a's copy: a's copy keeps its destination and
+	// controls, and b's broken link is reported again.
+	b2, a2 := b.Copy(), c
+	a2.Dests = []string{"/kept/"}
+	_, d := Link([]*Page{a2, b2}, nil, Options{Root: "/", Recheck: b2, NormalizeControl: func(string) (string, bool) { return "", false }, ClosestControl: func(string) string { return "" }})
+	if len(d) != 1 || d[0].Code != "broken-link" {
+		t.Fatalf("want b's broken link alone, got:\n%s", d)
+	}
+	if a2.Dests[0] != "/kept/" || a2.Controls[0] != "5.15" {
+		t.Errorf("Link with Recheck changed another page: dests %q, controls %q", a2.Dests, a2.Controls)
+	}
+	if b2.Dests[0] != "/policies/a/" {
+		t.Errorf("the rechecked page's link went to %q", b2.Dests[0])
+	}
 }

@@ -233,6 +233,29 @@ func (in *renderInput) copyAssets(reserve func(string, claimant, int) bool, clai
 		err error
 	}
 	got := make([]read, len(in.assets))
+	if in.only != "" {
+		// One page is rendered (a partial build): the files are claimed,
+		// to keep the page's URL from them, and not read, but for the one
+		// its document names as its file (the page shows its size and
+		// hash). Their ranks are no one's to read.
+		named := ""
+		if i := slices.IndexFunc(in.site.Pages, func(p *link.Page) bool { return p.Display == in.only }); i >= 0 && in.site.Pages[i].Doc.File != "" {
+			named = path.Clean(strings.TrimPrefix(in.site.Pages[i].Doc.File, "/"))
+		}
+		in.arts = map[string]artefact{}
+		for _, a := range in.assets {
+			if !reserve(a, claimant{contentDir + "/" + a, true}, 0) || a != named {
+				continue
+			}
+			b, err := fs.ReadFile(in.content, a)
+			if err != nil {
+				diags.Errorf(diag.Pos{Path: contentDir + "/" + a}, "read", "%v", err)
+				continue
+			}
+			in.arts[a] = artefact{size: len(b), sum: sha256.Sum256(b)}
+		}
+		return
+	}
 	if in.sink == nil {
 		par.Do(len(in.assets), func(i int) { got[i].b, got[i].err = fs.ReadFile(in.content, in.assets[i]) })
 		for i, a := range in.assets {

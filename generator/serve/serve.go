@@ -511,7 +511,7 @@ func (s *Server) speculate(ctx context.Context, changed []string, opts generator
 			s.mu.Unlock()
 			close(done)
 		}()
-		opts.Only = saved
+		opts.Only, opts.Base = saved, old.lazy // the saved document alone differs from old's build (since)
 		res, err := generator.Build(ctx, opts)
 		if s.partial != nil {
 			s.partial()
