@@ -407,6 +407,9 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	}
 
 	a := assembly{o: o, cfg: cfg, schema: schema, theme: theme, md: md, content: content, diagrams: dr, hist: hist}
+	if kept != nil {
+		a.groups = o.Base.groupsWith(pages[at])
+	}
 	if editions == nil {
 		if o.Lazy && o.Only == "" {
 			a.lazy = new(render.Deferred)
@@ -518,6 +521,23 @@ func (o Options) base(cfg model.Config) (src load.Content, kept []*link.Page, at
 	return src, kept, at
 }
 
+// groupsWith are the navigation groups of r's site with p in place of
+// the page of its document there (view.NavData.With), or nil when r kept
+// none (a build that was not lazy) or p's document has another type
+// there or none (With moves a page within its type's group).
+func (r *Result) groupsWith(p *link.Page) *view.NavData {
+	old := r.Site.ByPath[p.Doc.Path]
+	if old == nil || old.Doc.Type != p.Doc.Type || r.lazy == nil {
+		return nil
+	}
+	g, ok := r.lazy.d.Groups()
+	if !ok {
+		return nil
+	}
+	g = g.With(view.NavPageOf(p), p.Doc.Clauses)
+	return &g
+}
+
 // assembly is what every pass after linking shares: the one parse's
 // configuration, theme and renderers.
 type assembly struct {
@@ -531,6 +551,7 @@ type assembly struct {
 	hist     *history.Report
 	lazy     *render.Deferred // Options.Lazy, whole site: the reports left for later
 	sink     render.Sink      // Options.Sink, whole site: where the files go
+	groups   *view.NavData    // a partial build's navigation groups, from its base (nil: grouped again)
 }
 
 // render is the render stage for a linked and enriched site (the whole
@@ -540,7 +561,7 @@ func (a *assembly) render(site *link.Site, assets []string, en *enrich.Result, r
 		Config: a.cfg, AsOf: en.Input.AsOf, Site: site, Theme: a.theme, ThemeDir: "themes/" + a.cfg.Theme, Markdown: a.md,
 		Content: a.content, Assets: assets, Snapshot: a.o.Snapshot, Scripts: a.o.Scripts, Commit: a.hist.Commit(),
 		Enriched: en, Reports: reports, Diagrams: a.diagrams, Edition: ed, Lazy: a.lazy, Sink: a.sink,
-		Only: a.o.Only,
+		Only: a.o.Only, Groups: a.groups,
 	}
 	if a.o.Cache != nil {
 		in.Memo = a.o.Cache

@@ -589,15 +589,18 @@ func TestOnlyMatchesBuild(t *testing.T) {
 	c := NewCache()
 	res := lazyBuild(t, site, "", c)
 	res.lazy.pages() // a browser looked at the deferred pages: their memos are kept
-	edits := []struct{ name, path, old, new string }{
-		{"a new id", "content/policies/backup.md", "id: POL-BCK-01", "id: POL-BCK-02"},
-		{"a risk scored again", "content/registers/risk-register.md", "    likelihood: 3\n    impact: 5\n", "    likelihood: 2\n    impact: 5\n"},
-		{"another type", "content/standards/endpoint-configuration.md", "type: standard", "type: procedure"},
-		{"a link added to the exceptions' policy", "content/policies/access-control.md", "\n## ", "\nSee [the manual](../manual/isms-manual.md).\n\n## "},
-		{"an action closed", "content/minutes/management-review-2026-10.md", "status: open }", "status: done, done: 2026-11-20 }"},
+	edits := []struct{ name, path, old, new, old2, new2 string }{
+		{"a new id", "content/policies/backup.md", "id: POL-BCK-01", "id: POL-BCK-02", "", ""},
+		{"a risk scored again", "content/registers/risk-register.md", "    likelihood: 3\n    impact: 5\n", "    likelihood: 2\n    impact: 5\n", "", ""},
+		{"another type", "content/standards/endpoint-configuration.md", "type: standard", "type: procedure", "", ""},
+		{"a link added to the exceptions' policy", "content/policies/access-control.md", "\n## ", "\nSee [the manual](../manual/isms-manual.md).\n\n## ", "", ""},
+		{"an action closed", "content/minutes/management-review-2026-10.md", "status: open }", "status: done, done: 2026-11-20 }", "", ""},
+		// Its place in the navigation moves (a partial build on a base
+		// moves it in the base's groups, view.NavData.With).
+		{"a new title and a link", "content/policies/acceptable-use.md", "title: Acceptable use policy\n", "title: Zz use policy\n", "\n## Who this applies to", "\nSee [the manual](../manual/isms-manual.md).\n\n## Who this applies to"},
 		// Its page shows its file's size and hash, which a partial build
 		// on a base reads alone of the site's files.
-		{"a link added to an evidence record", "content/evidence/access-review-2026-q3.md", "\n## Outcome", "\nSee [the manual](../manual/isms-manual.md).\n\n## Outcome"},
+		{"a link added to an evidence record", "content/evidence/access-review-2026-q3.md", "\n## Outcome", "\nSee [the manual](../manual/isms-manual.md).\n\n## Outcome", "", ""},
 	}
 	for _, e := range edits {
 		src := string(site[e.path].Data)
@@ -605,6 +608,12 @@ func TestOnlyMatchesBuild(t *testing.T) {
 			t.Fatalf("%s: %s has no %q", e.name, e.path, e.old)
 		}
 		src = strings.Replace(src, e.old, e.new, 1)
+		if e.old2 != "" {
+			if !strings.Contains(src, e.old2) {
+				t.Fatalf("%s: %s has no %q", e.name, e.path, e.old2)
+			}
+			src = strings.Replace(src, e.old2, e.new2, 1)
+		}
 		if _, _, ok := res.Speculate(e.path, []byte(src)); ok {
 			t.Errorf("%s: Speculate took it: the case proves nothing of Only", e.name)
 		}

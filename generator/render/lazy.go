@@ -301,6 +301,15 @@ func (d *Deferred) Standalone(p *link.Page) bool {
 	return len(v.Sections) == 0 && !slices.ContainsFunc(v.Inputs, self) && !slices.ContainsFunc(v.Outputs, self)
 }
 
+// Groups are the build's navigation groups (ok false for a build that
+// rendered no document pages).
+func (d *Deferred) Groups() (view.NavData, bool) {
+	if d == nil || d.docs == nil {
+		return view.NavData{}, false
+	}
+	return d.docs.groups, true
+}
+
 // Document renders the page of p, a document of the finished build
 // changed after it (its parse replaced, everything the link stage gave it
 // kept), as that build would have rendered it, with no memo: the

@@ -65,6 +65,10 @@ type Input struct {
 	// pages are not made). The whole build that follows has the last
 	// word.
 	Only string
+	// Groups, with Only, are the site's navigation groups when the
+	// caller has them (an earlier build's, moved for the page:
+	// view.NavData.With), so the site's pages are not grouped again.
+	Groups *view.NavData
 }
 
 // Sink takes the files of a build one at a time (a *publish.Stream).
@@ -120,7 +124,7 @@ func Site(in Input) (view.Tree, Taint, diag.List) {
 		cfg: in.Config, asOf: in.AsOf, site: in.Site, theme: in.Theme, themeDir: in.ThemeDir,
 		md: in.Markdown, content: in.Content, assets: in.Assets, snapshot: in.Snapshot, scripts: in.Scripts,
 		commit: in.Commit, en: in.Enriched, reports: in.Reports, diagrams: in.Diagrams, store: in.Memo,
-		edition: in.Edition, taint: Taint{}, lazy: in.Lazy, sink: in.Sink, only: in.Only,
+		edition: in.Edition, taint: Taint{}, lazy: in.Lazy, sink: in.Sink, only: in.Only, groups: in.Groups,
 	}
 	tree, diags := renderSite(ri)
 	return tree, ri.taint, diags
@@ -204,6 +208,7 @@ type renderInput struct {
 	sink     Sink             // where pages go as they are made; nil = into the tree
 	saved    bool             // rendering a document saved after the build (Deferred.Document)
 	only     string           // Input.Only
+	groups   *view.NavData    // Input.Groups
 }
 
 // Every file claims its URL. Two claims are an error at the claimant
@@ -368,13 +373,21 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 	}
 	claim("assets/chroma.css", generated("the syntax-highlighting stylesheet"), markdown.CSS(), 0, true)
 
-	groups := view.Groups(s)
+	var groups view.NavData
+	if in.groups != nil {
+		groups = *in.groups
+	} else {
+		groups = view.Groups(s)
+	}
 	navs, err := in.navigation(groups, len(s.Pages))
 	if err != nil {
 		diags.Errorf(diag.Pos{Path: "themes/layouts/_nav.html"}, "theme", "%v", err)
 		return nil, diags
 	}
-	pagers := view.Pagers(groups)
+	var pagers map[string]*view.Pager
+	if in.only == "" {
+		pagers = view.Pagers(groups)
+	}
 	sv := &view.SiteView{
 		Title: in.cfg.Title, Organization: in.cfg.Organization, Root: s.Root,
 		AsOf: in.asOf.String(), Snapshot: in.snapshot, Commit: in.commit, Nav: navs.Shared(), Scripts: in.scripts,
@@ -415,6 +428,7 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 		if _, taken := owner[p.URL+"index.html"]; taken || len(unpublished(s, p, tree, nil)) > 0 {
 			return only, diags
 		}
+		dp.pagers = map[string]*view.Pager{p.Href: view.PagerFor(groups, p.Href)}
 		b, err := dp.page(p)
 		if err != nil {
 			diags.Errorf(diag.Pos{Path: p.Display}, "render", "%v", err)
