@@ -136,6 +136,34 @@ func TestWatchNewFolderWithFile(t *testing.T) {
 	}
 }
 
+// TestWatchFolderMovedIn: a folder made elsewhere, with files and a
+// folder in it, moved under content/ shows as one CREATE; the batch
+// names every file in it (a batch walks only what was created), and
+// both folders are watched from then on.
+func TestWatchFolderMovedIn(t *testing.T) {
+	t.Parallel()
+	dir, batches := watchDir(t, 50*time.Millisecond, time.Second)
+	outside := filepath.Join(t.TempDir(), "annex")
+	must(t, os.MkdirAll(filepath.Join(outside, "inner"), 0o755))
+	write(t, filepath.Join(outside, "a.md"), "a\n")
+	write(t, filepath.Join(outside, "inner", "b.md"), "b\n")
+	write(t, filepath.Join(dir, "content", "doc.md"), "saved with it\n")
+	must(t, os.Rename(outside, filepath.Join(dir, "content", "annex")))
+	var got []string
+	for !slices.Contains(got, "content/annex/inner/b.md") {
+		got = append(got, next(t, batches)...)
+	}
+	for _, want := range []string{"content/annex", "content/annex/a.md", "content/doc.md"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("batches %q lack %s", got, want)
+		}
+	}
+	write(t, filepath.Join(dir, "content", "annex", "inner", "b.md"), "edited\n")
+	if got := next(t, batches); !slices.Equal(got, []string{"content/annex/inner/b.md"}) {
+		t.Fatalf("batch %q, want the file in the moved folder's folder", got)
+	}
+}
+
 func TestWatchDelete(t *testing.T) {
 	t.Parallel()
 	dir, batches := watchDir(t, 50*time.Millisecond, time.Second)
