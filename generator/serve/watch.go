@@ -37,12 +37,20 @@ type Watcher struct {
 	fw       *fsnotify.Watcher
 	debounce time.Duration
 	maxWait  time.Duration
+	failed   bool // NewWatcher's sync could not add a watch: Run's first batch looks everywhere
+	// add watches a folder (fw.Add; a test's, to refuse one).
+	add func(string) error
 }
 
 // NewWatcher starts watching root. debounce is the quiet time after the
 // last change before a batch is delivered; maxWait caps the delay while
 // changes keep coming.
 func NewWatcher(root string, debounce, maxWait time.Duration) (*Watcher, error) {
+	return newWatcher(root, debounce, maxWait, nil)
+}
+
+// newWatcher is NewWatcher, with add in place of fsnotify's Add when set.
+func newWatcher(root string, debounce, maxWait time.Duration, add func(fw *fsnotify.Watcher, p string) error) (*Watcher, error) {
 	abs, err := filepath.Abs(root)
 	if err != nil {
 		return nil, err
@@ -51,12 +59,15 @@ func NewWatcher(root string, debounce, maxWait time.Duration) (*Watcher, error) 
 	if err != nil {
 		return nil, err
 	}
-	w := &Watcher{root: abs, fw: fw, debounce: debounce, maxWait: maxWait}
+	w := &Watcher{root: abs, fw: fw, debounce: debounce, maxWait: maxWait, add: fw.Add}
+	if add != nil {
+		w.add = func(p string) error { return add(fw, p) }
+	}
 	if err := fw.Add(abs); err != nil {
 		fw.Close()
 		return nil, err
 	}
-	w.sync(nil, nil, false)
+	_, w.failed = w.sync(nil, nil, false)
 	return w, nil
 }
 
@@ -95,7 +106,7 @@ func (w *Watcher) Run(ctx context.Context, batch func(changed []string)) error {
 	gone := map[string]bool{}    // paths renamed or removed: maybe watched folders
 	created := map[string]bool{} // paths created or renamed in: maybe new folders
 	full := false
-	resync := false // a watch could not be added: look at every folder again
+	resync := w.failed // a watch could not be added: look at every folder again
 	var first time.Time
 	touch := func() {
 		now := time.Now()
@@ -224,6 +235,17 @@ func (w *Watcher) sync(gone map[string]bool, under []string, report bool) (added
 			if st, err := os.Lstat(start); err != nil || !st.IsDir() {
 				continue
 			}
+			// A folder made at a watched path (renamed over an empty
+			// one, which lives on while something holds it open): the
+			// watch there, and under it, are the old folder's.
+			if have[start] {
+				for q := range have {
+					if q == start || strings.HasPrefix(q, start+string(filepath.Separator)) {
+						_ = w.fw.Remove(q)
+						delete(have, q)
+					}
+				}
+			}
 		}
 		_ = filepath.WalkDir(start, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
@@ -244,7 +266,7 @@ func (w *Watcher) sync(gone map[string]bool, under []string, report bool) (added
 			if have[p] {
 				return nil
 			}
-			if err := w.fw.Add(p); err != nil {
+			if err := w.add(p); err != nil {
 				failed = true
 				return filepath.SkipDir
 			}

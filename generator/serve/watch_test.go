@@ -2,12 +2,17 @@ package serve
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/fsnotify/fsnotify"
 
 	"github.com/isms-project/isms/internal/testmode"
 )
@@ -273,4 +278,79 @@ func TestWatchIgnores(t *testing.T) {
 	must(t, os.MkdirAll(filepath.Join(dir, "public", "x"), 0o755))
 	write(t, filepath.Join(dir, "notes.txt"), "not part of the site")
 	quiet(t, batches, time.Duration(testmode.Rounds(250, 400))*time.Millisecond)
+}
+
+// TestWatchRetriesAFolderItCouldNotWatch: a folder whose watch could not
+// be added when the preview started (inotify refuses an unreadable
+// folder; here the watch is refused twice, then granted) is looked for
+// again at every batch until it is watched, and its files' edits are
+// seen from then on, though no CREATE names it.
+func TestWatchRetriesAFolderItCouldNotWatch(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	locked := filepath.Join(dir, "content", "locked")
+	must(t, os.MkdirAll(locked, 0o755))
+	write(t, filepath.Join(dir, "content", "doc.md"), "one\n")
+	write(t, filepath.Join(locked, "x.md"), "x\n")
+	var refused atomic.Int32
+	w, err := newWatcher(dir, 50*time.Millisecond, time.Second, func(fw *fsnotify.Watcher, p string) error {
+		if p == locked && refused.Add(1) <= 2 {
+			return errors.New("refused")
+		}
+		return fw.Add(p)
+	})
+	must(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	batches := make(chan []string, 100)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = w.Run(ctx, func(c []string) { batches <- c })
+	}()
+	t.Cleanup(func() { cancel(); <-done; w.Close() })
+	for i := range 2 { // the second batch's walk watches it
+		write(t, filepath.Join(dir, "content", "doc.md"), fmt.Sprintf("save %d\n", i))
+		next(t, batches)
+	}
+	if !slices.Contains(w.fw.WatchList(), locked) {
+		t.Fatalf("after %d refusals the folder is not watched", refused.Load())
+	}
+	write(t, filepath.Join(locked, "x.md"), "edited\n")
+	if got := next(t, batches); !slices.Contains(got, "content/locked/x.md") {
+		t.Fatalf("batch %q lacks the edit in the folder watched late", got)
+	}
+}
+
+// TestWatchFolderRenamedOver: a folder renamed over a watched empty one
+// of the same name (rename(2), mv -T), while the old one is held open
+// (a shell cd'd into it), shows as a CREATE at a path already watched:
+// the watch there is the old folder's, and is replaced, so the new
+// folder's files are reported and their edits seen, also once the old
+// folder is let go (its watch then goes without an event).
+func TestWatchFolderRenamedOver(t *testing.T) {
+	t.Parallel()
+	dir, batches := watchDir(t, 50*time.Millisecond, time.Second)
+	c := filepath.Join(dir, "content")
+	until := func(want string) {
+		t.Helper()
+		var got []string
+		for !slices.Contains(got, want) {
+			got = append(got, next(t, batches)...)
+		}
+	}
+	must(t, os.Mkdir(filepath.Join(c, "e"), 0o755))
+	until("content/e")
+	old, err := os.Open(filepath.Join(c, "e"))
+	must(t, err)
+	nw := filepath.Join(dir, "e.new")
+	must(t, os.Mkdir(nw, 0o755))
+	write(t, filepath.Join(nw, "n.md"), "n\n")
+	must(t, syscall.Rename(nw, filepath.Join(c, "e"))) // os.Rename refuses a folder over a folder
+	until("content/e/n.md")
+	old.Close()
+	time.Sleep(100 * time.Millisecond)
+	write(t, filepath.Join(c, "doc.md"), "another save\n")
+	until("content/doc.md")
+	write(t, filepath.Join(c, "e", "n.md"), "edited\n")
+	until("content/e/n.md")
 }
