@@ -711,3 +711,35 @@ func TestFailedBuildKeepsMemos(t *testing.T) {
 		t.Fatalf("the failed build dropped %d of %d memos", memos-len(c.memos), memos)
 	}
 }
+
+// TestOnlyOnBaseChecksLinksToItsHeadings: a save that renames a heading
+// another document links to fails the whole build (a broken link in
+// physical-security.md); a partial build, on a base (which checks the
+// other documents' links to the saved page alone: link.Options.Recheck)
+// as when reading the whole site, gives no page for it, with the same
+// words.
+func TestOnlyOnBaseChecksLinksToItsHeadings(t *testing.T) {
+	t.Parallel()
+	site := sampleMap(t)
+	c := NewCache()
+	res := lazyBuild(t, site, "", c)
+	const p = "content/policies/incident-management.md"
+	src := string(site[p].Data)
+	if !strings.Contains(src, "\n## Reporting\n") {
+		t.Fatalf("%s has no Reporting heading", p)
+	}
+	site[p] = &fstest.MapFile{Data: []byte(strings.Replace(src, "\n## Reporting\n", "\n## Raising it\n", 1)), Mode: 0o644}
+	whole, err := Build(context.Background(), Options{Site: site, AsOf: asOf, Cache: NewCache(), Lazy: true})
+	if err != nil || whole.Tree != nil {
+		t.Fatalf("the whole build should fail: %v\n%s", err, whole.Diags)
+	}
+	for _, base := range []*Result{nil, res} {
+		part, err := Build(context.Background(), Options{Site: site, AsOf: asOf, Cache: c, Lazy: true, Only: p, Base: base})
+		if err != nil || len(part.Tree) != 0 {
+			t.Errorf("base %v: the partial build serves %s, which isms build refuses:\n%s", base != nil, p, whole.Diags)
+		}
+		if got, want := part.Diags.String(), whole.Diags.String(); got != want {
+			t.Errorf("base %v: the partial build says\n%s\nwhere the build says\n%s", base != nil, got, want)
+		}
+	}
+}

@@ -168,9 +168,10 @@ type Options struct {
 	// checked: every other page is a copy (Page.Copy) of a page an
 	// earlier Link of the same site checked, and keeps the Controls,
 	// Dests and Published it was given. Their references (inputs,
-	// outputs, file) are checked again, since Recheck may have a new id;
-	// their links are not, nor their uses of files collected (AssetUsers
-	// names Recheck alone). For a build of one page (the preview's
+	// outputs, file) are checked again, since Recheck may have a new id,
+	// and so are their links to Recheck's headings; their other links
+	// are not, nor their uses of files collected (AssetUsers names
+	// Recheck alone). For a build of one page (the preview's
 	// partial build), which the build of the whole site follows.
 	Recheck *Page
 }
@@ -280,8 +281,11 @@ func Link(pages []*Page, assets []string, o Options) (*Site, diag.List) {
 		p.rooted = s.Root + p.Href // once, not for every link to the page
 	}
 	par.Do(len(s.Pages), func(i int) {
-		if p := s.Pages[i]; o.Recheck == nil || o.Recheck == p {
+		switch p := s.Pages[i]; {
+		case o.Recheck == nil || o.Recheck == p:
 			linkUse[i] = s.checkLinks(p, &linkDiags[i])
+		case p.MD != nil:
+			s.checkFragments(p, o.Recheck, &linkDiags[i])
 		}
 	})
 	for i, p := range s.Pages {
@@ -514,6 +518,21 @@ func (s *Site) checkLinks(p *Page, diags *diag.List) (assets []string) {
 		diags.Errorf(p.Pos(l.Offset), "broken-link", "link %q: no file content/%s", dest, target)
 	}
 	return assets
+}
+
+// checkFragments checks p's links to a heading of t again, as checkLinks
+// checks them, by the destinations an earlier Link gave p (t's own page
+// may have lost the heading since).
+func (s *Site) checkFragments(p, t *Page, diags *diag.List) {
+	prefix := t.rooted + "#"
+	for i, d := range p.Dests {
+		frag, ok := strings.CutPrefix(d, prefix)
+		if !ok || i >= len(p.MD.Links) || hasHeading(t, frag) {
+			continue
+		}
+		l := p.MD.Links[i]
+		diags.Errorf(p.Pos(l.Offset), "broken-link", "link %q: %s has no heading with id %q%s", l.Dest, t.Display, frag, headingHint(t, frag))
+	}
 }
 
 // parseDest is url.Parse(dest) for what checkLinks reads of it (scheme,
