@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -183,6 +184,43 @@ func BenchmarkPartialBuild(b *testing.B) {
 				})
 				if err != nil || len(res.Tree) != 1 {
 					b.Fatalf("partial build of %s: %v, %d files\n%s", path, err, len(res.Tree), res.Diags)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkRebuild is the preview's whole build after a save of one
+// document's body (Options.Lazy, on the cache of the build before it):
+// what confirms a speculation, and a save's CPU once its page is
+// served; at 1,000 and 10,000 documents.
+func BenchmarkRebuild(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			if n > 1000 && testing.Short() {
+				b.Skip("10,000 documents in -short mode")
+			}
+			site := benchSite(b, n)
+			path := "content/policies/pol-00001.md"
+			if site[path] == nil {
+				b.Fatalf("no %s", path)
+			}
+			c := NewCache()
+			if res, err := Build(context.Background(), Options{Site: site, AsOf: benchAsOf, Cache: c, Lazy: true}); err != nil || res.Tree == nil {
+				b.Fatalf("build: %v", err)
+			}
+			orig := site[path].Data
+			i := 0
+			for b.Loop() {
+				i++
+				site[path] = &fstest.MapFile{Data: fmt.Appendf(slices.Clone(orig), "\nEdit %d.\n", i), Mode: 0o644}
+				var res *Result
+				var err error
+				pprof.Do(context.Background(), pprof.Labels("build", "whole"), func(ctx context.Context) {
+					res, err = Build(ctx, Options{Site: site, AsOf: benchAsOf, Cache: c, Lazy: true})
+				})
+				if err != nil || res.Tree == nil {
+					b.Fatalf("rebuild: %v\n%s", err, res.Diags)
 				}
 			}
 		})

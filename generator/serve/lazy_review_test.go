@@ -573,3 +573,33 @@ func TestSlashlessDocumentURLMakesNoReport(t *testing.T) {
 		t.Errorf("a redirect to a document's page made every deferred report (the counting one %d time(s))", n)
 	}
 }
+
+// TestNewDocumentWaitsForTheBuild: a save that creates a document goes
+// straight to the whole build (its page is not served before it), with
+// no build of its page alone first to delay it; the page is served once
+// the build is done. A save of a document the build had, which
+// Speculate declines (a new id), is answered by a build of its page
+// alone.
+func TestNewDocumentWaitsForTheBuild(t *testing.T) {
+	dir := writeSite(t, smallSite)
+	s, _ := newServer(t, dir)
+	partials := 0
+	s.partial = func() { partials++ }
+	const path = "content/policies/brand-new.md"
+	must(t, os.WriteFile(filepath.Join(dir, filepath.FromSlash(path)), []byte("---\nid: DOC-NEW\ntitle: Brand new\ntype: procedure\nowner: CISO\nreviewed: 2026-01-05\n---\nNEW DOCUMENT BODY.\n"), 0o644))
+	if st := s.Rebuild([]string{path}); !st.OK || st.Speculated {
+		t.Fatalf("rebuild %+v", st)
+	}
+	if partials != 0 {
+		t.Errorf("a new document's save ran %d builds of its page alone", partials)
+	}
+	if page := string(s.current().tree["policies/brand-new/index.html"]); !strings.Contains(page, "NEW DOCUMENT BODY.") {
+		t.Fatal("the build does not serve the new document")
+	}
+	src, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(path)))
+	must(t, err)
+	must(t, os.WriteFile(filepath.Join(dir, filepath.FromSlash(path)), []byte(strings.Replace(string(src), "id: DOC-NEW", "id: DOC-NEWER", 1)), 0o644))
+	if st := s.Rebuild([]string{path}); !st.OK || !st.Speculated || partials != 1 {
+		t.Fatalf("a new id: rebuild %+v after %d builds of the page alone, want 1", st, partials)
+	}
+}

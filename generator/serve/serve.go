@@ -497,7 +497,12 @@ func (s *Server) speculate(ctx context.Context, changed []string, opts generator
 		return ""
 	}
 	key, page, ok := old.lazy.Speculate(saved, src)
-	if !ok && opts.Edition == "" && !opts.AllEditions {
+	// A document the last build did not have is not served before the
+	// whole build (its URL may be a report's or the home page's, which
+	// isms build refuses): a build of its page alone would only delay
+	// that build.
+	known := slices.ContainsFunc(old.lazy.Site.Pages, func(p *link.Page) bool { return p.Display == saved })
+	if !ok && known && opts.Edition == "" && !opts.AllEditions {
 		// Requests wait for the partial build as for a whole one.
 		done := make(chan struct{})
 		s.mu.Lock()
