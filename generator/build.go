@@ -133,8 +133,9 @@ type Options struct {
 	// knows: the listing of the content, and the page of every other
 	// document as decoded, parsed and linked there, are taken from Base,
 	// and the Only document alone is read, parsed and linked (see
-	// link.Options.Recheck). Ignored when Base did not list the document
-	// (a new one) or was built with another isms.yaml.
+	// link.Options.Recheck); a document Base did not list (a new one) is
+	// listed after the others. Ignored when Base was built with another
+	// isms.yaml.
 	Base *Result
 	// Sink, when set, takes every file of the whole site's build as soon
 	// as it is rendered (a *publish.Stream: isms build), so that the
@@ -490,23 +491,34 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 }
 
 // base is what a partial build takes from Options.Base: the listing,
-// with the Only document at src.Docs[at], and a copy of Base's page for
-// every other document (kept, by listing index; kept[at] is nil). kept
-// is nil when there is no base to take: no Only or Base, a base that
-// did not list the document, or one built with another cfg.
+// with the Only document at src.Docs[at] (last, when Base did not list
+// it: a new document), and a copy of Base's page for every other
+// document (kept, by listing index; kept[at] is nil). kept is nil when
+// there is no base to take: no Only or Base, or one built with another
+// cfg.
 func (o Options) base(cfg model.Config) (src load.Content, kept []*link.Page, at int) {
 	b := o.Base
 	rel, ok := strings.CutPrefix(o.Only, contentDir+"/")
 	if !ok || b == nil || b.listed == nil || b.Site == nil || !reflect.DeepEqual(b.Config, cfg) {
 		return src, nil, 0
 	}
-	at = slices.Index(b.listed, rel)
-	if at < 0 {
-		return src, nil, 0
+	listed := b.listed
+	at = slices.Index(listed, rel)
+	if at < 0 { // a new document, listed last, if the listing would list it
+		if !strings.EqualFold(path.Ext(rel), ".md") {
+			return src, nil, 0
+		}
+		for _, seg := range strings.Split(rel, "/") {
+			if load.Ignored(seg) || load.BadName(seg) != "" {
+				return src, nil, 0
+			}
+		}
+		at = len(listed)
+		listed = append(slices.Clip(listed), rel)
 	}
-	kept = make([]*link.Page, len(b.listed))
-	src.Docs = make([]load.Source, len(b.listed))
-	for i, p := range b.listed {
+	kept = make([]*link.Page, len(listed))
+	src.Docs = make([]load.Source, len(listed))
+	for i, p := range listed {
 		src.Docs[i].Path = p
 		if i == at {
 			continue

@@ -68,6 +68,14 @@ func (l *lazyPages) page(path string) ([]byte, diag.List, bool) {
 	return l.d.Page(store, path)
 }
 
+// Reserved says whether a page the build deferred (Options.Lazy) may be
+// published at url (a path as in Tree): a new document's page there
+// would be refused by the build, as by isms build. Safe for concurrent
+// use.
+func (r *Result) Reserved(url string) bool {
+	return r != nil && r.lazy != nil && r.lazy.d.Reserved(url)
+}
+
 // pages makes every deferred page: the whole of what Page looks up.
 func (l *lazyPages) pages() (view.Tree, diag.List) {
 	c := l.cache

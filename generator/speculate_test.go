@@ -743,3 +743,34 @@ func TestOnlyOnBaseChecksLinksToItsHeadings(t *testing.T) {
 		}
 	}
 }
+
+// TestOnlyNewDocumentOnBase: a document the base did not list, built
+// alone on it (listed after the others), gets the page the whole build
+// then renders, byte for byte, in the navigation grouped again; one
+// whose name the listing refuses (an invisible character) is read from
+// the files, and refused as the whole build refuses it.
+func TestOnlyNewDocumentOnBase(t *testing.T) {
+	t.Parallel()
+	site := sampleMap(t)
+	c := NewCache()
+	res := lazyBuild(t, site, "", c)
+	const p = "content/procedures/zz-new-procedure.md"
+	site[p] = &fstest.MapFile{Data: []byte("---\nid: PRO-NEW-01\ntitle: A new procedure\ntype: procedure\nowner: CISO\nreviewed: 2026-10-01\nclause: [\"8.1\"]\n---\n\n## Steps\n\nSee [the backup policy](../policies/backup.md).\n"), Mode: 0o644}
+	part, err := Build(context.Background(), Options{Site: site, AsOf: asOf, Cache: c, Lazy: true, Only: p, Base: res})
+	if err != nil || len(part.Tree) != 1 || part.Diags.HasErrors() {
+		t.Fatalf("partial build: %v, %d files\n%s", err, len(part.Tree), part.Diags)
+	}
+	whole := lazyBuild(t, site, "", c)
+	for k, b := range part.Tree {
+		if got := whole.Tree[k]; string(got) != string(b) {
+			t.Fatalf("the partial build's %s differs from the build's:\n%s", k, firstDiff(string(b), string(got)))
+		}
+	}
+	const bad = "content/procedures/in\u200bvisible.md"
+	site[bad] = &fstest.MapFile{Data: site[p].Data, Mode: 0o644}
+	delete(site, p)
+	part, err = Build(context.Background(), Options{Site: site, AsOf: asOf, Cache: c, Lazy: true, Only: bad, Base: res})
+	if err != nil || len(part.Tree) != 0 || !strings.Contains(part.Diags.String(), "bad-name") {
+		t.Fatalf("a refused name: %v, %d files\n%s", err, len(part.Tree), part.Diags)
+	}
+}

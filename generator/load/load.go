@@ -116,7 +116,7 @@ func ListLimited(fsys fs.FS, prefix string, lim Limits) (Content, diag.List) {
 			}
 			return nil
 		}
-		if msg := badName(d.Name()); msg != "" {
+		if msg := BadName(d.Name()); msg != "" {
 			diags.Errorf(pos, "bad-name", "%s", msg)
 			if d.IsDir() {
 				return fs.SkipDir
@@ -241,9 +241,9 @@ func (f *Fetching) Doc(i int) ([]byte, diag.List) {
 	return nil, diags
 }
 
-// badName says what is wrong with a file or folder name that must not be
-// published, or "".
-func badName(name string) string {
+// BadName says what is wrong with a file or folder name that must not be
+// published (the listing refuses it: bad-name), or "".
+func BadName(name string) string {
 	if !utf8.ValidString(name) {
 		return "name is not valid UTF-8: rename the file"
 	}

@@ -122,6 +122,20 @@ func (d *Deferred) reservations() map[string][]int {
 	return d.reserved
 }
 
+// Reserved says whether a deferred report may publish url (a path as
+// in view.Tree, "x/index.html"): a page a document there would clash
+// with. Safe for concurrent use once the build has returned (it listed
+// the reservations, and they never change); true when it did not.
+func (d *Deferred) Reserved(url string) bool {
+	if d == nil {
+		return false
+	}
+	if d.reserved == nil {
+		return len(d.reps) > 0
+	}
+	return len(d.reserved[url]) > 0
+}
+
 // with says which reports are made with report i: i, and the deferred
 // reports it embeds (report.Embedder).
 func (d *Deferred) with(i int) func(int) bool {

@@ -196,9 +196,10 @@ func BenchmarkSaveToReload(b *testing.B) {
 // build is measured against Hugo with (bench/synth, as bench/gensite
 // writes it: documents of 800–1,500 words with tables, code and links,
 // and evidence files), saving its first policy, which no document names
-// by id: a line of body, a new title, a new id.
+// by id: a line of body, a new title, a new id; and new/ saves a new
+// document beside it (a copy with an id of its own), one a round.
 func BenchmarkSaveToReloadSynth(b *testing.B) {
-	for _, kind := range []string{"", "title/", "id/"} {
+	for _, kind := range []string{"", "title/", "id/", "new/"} {
 		for _, n := range benchSizes {
 			b.Run(fmt.Sprintf("%sdocs=%d", kind, n), func(b *testing.B) {
 				dir := b.TempDir()
@@ -252,6 +253,14 @@ func saveToReload(b *testing.B, s *Server, dir, name, kind string) {
 			in := 4 * (i%100 + 1)
 			edit = fmt.Sprintf("Document number %d<", in)
 			saved = []byte(strings.Replace(string(orig), "inputs: [DOC-0552]", fmt.Sprintf("inputs: [DOC-%04d]", in), 1))
+		case "new/":
+			// A new document beside the saved one, a copy of it with an id
+			// of its own.
+			id := idLine.FindSubmatch(orig)[1]
+			edit = fmt.Sprintf("%s-NEW-%d<", id, i)
+			saved = idLine.ReplaceAll(orig, fmt.Appendf(nil, "id: %s-NEW-%d", id, i))
+			rel := fmt.Sprintf("%s-new-%d", name, i)
+			doc, page = filepath.Join(dir, "content", rel+".md"), "/"+rel+"/"
 		}
 		start := time.Now()
 		if err := os.WriteFile(doc, saved, 0o644); err != nil {

@@ -574,32 +574,53 @@ func TestSlashlessDocumentURLMakesNoReport(t *testing.T) {
 	}
 }
 
-// TestNewDocumentWaitsForTheBuild: a save that creates a document goes
-// straight to the whole build (its page is not served before it), with
-// no build of its page alone first to delay it; the page is served once
-// the build is done. A save of a document the build had, which
-// Speculate declines (a new id), is answered by a build of its page
-// alone.
-func TestNewDocumentWaitsForTheBuild(t *testing.T) {
+// TestNewDocumentServedAtAFreeURL: a save that creates a document is
+// answered by a build of its page alone, on the last build, when no
+// file of that build is at its URL and no deferred report may publish
+// there: the page served before the whole build is the whole build's,
+// byte for byte. At a URL a deferred report reserves (a document's
+// history page) it goes straight to the whole build, which refuses
+// the site as isms build does, with no build of its page alone to
+// delay it.
+func TestNewDocumentServedAtAFreeURL(t *testing.T) {
 	dir := writeSite(t, smallSite)
 	s, _ := newServer(t, dir)
 	partials := 0
 	s.partial = func() { partials++ }
+	var served []byte
+	s.beforeSwap = func() {
+		s.mu.RLock()
+		served = s.st.tree["policies/brand-new/index.html"]
+		s.mu.RUnlock()
+	}
 	const path = "content/policies/brand-new.md"
 	must(t, os.WriteFile(filepath.Join(dir, filepath.FromSlash(path)), []byte("---\nid: DOC-NEW\ntitle: Brand new\ntype: procedure\nowner: CISO\nreviewed: 2026-01-05\n---\nNEW DOCUMENT BODY.\n"), 0o644))
-	if st := s.Rebuild([]string{path}); !st.OK || st.Speculated {
-		t.Fatalf("rebuild %+v", st)
-	}
-	if partials != 0 {
-		t.Errorf("a new document's save ran %d builds of its page alone", partials)
-	}
-	if page := string(s.current().tree["policies/brand-new/index.html"]); !strings.Contains(page, "NEW DOCUMENT BODY.") {
-		t.Fatal("the build does not serve the new document")
-	}
-	src, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(path)))
-	must(t, err)
-	must(t, os.WriteFile(filepath.Join(dir, filepath.FromSlash(path)), []byte(strings.Replace(string(src), "id: DOC-NEW", "id: DOC-NEWER", 1)), 0o644))
 	if st := s.Rebuild([]string{path}); !st.OK || !st.Speculated || partials != 1 {
-		t.Fatalf("a new id: rebuild %+v after %d builds of the page alone, want 1", st, partials)
+		t.Fatalf("rebuild %+v after %d builds of the page alone, want 1", st, partials)
+	}
+	if !strings.Contains(string(served), "NEW DOCUMENT BODY.") {
+		t.Fatal("the new document's page was not served before the whole build")
+	}
+	if got := s.current().tree["policies/brand-new/index.html"]; string(got) != string(served) {
+		t.Errorf("the page served before the build differs from the build's (%d and %d bytes)", len(served), len(got))
+	}
+
+	const taken = "content/policies/access/history.md" // /policies/access/history/: the history report's
+	served = nil
+	s.beforeSwap = func() {
+		s.mu.RLock()
+		served = s.st.tree["policies/access/history/index.html"]
+		s.mu.RUnlock()
+	}
+	must(t, os.MkdirAll(filepath.Join(dir, "content", "policies", "access"), 0o755))
+	must(t, os.WriteFile(filepath.Join(dir, filepath.FromSlash(taken)), []byte("---\nid: DOC-HIST\ntitle: Not a history\ntype: procedure\nowner: CISO\nreviewed: 2026-01-05\n---\nTAKEN URL.\n"), 0o644))
+	if want := eager(t, dir); want.Tree != nil {
+		t.Fatal("isms build accepts a document at a history page's URL")
+	}
+	if st := s.Rebuild([]string{taken}); st.Speculated || partials != 1 {
+		t.Errorf("a new document at a reserved URL: rebuild %+v after %d builds of the page alone, want 1", st, partials)
+	}
+	if strings.Contains(string(served), "TAKEN URL.") {
+		t.Error("the preview served the document at the history page's URL")
 	}
 }

@@ -497,12 +497,23 @@ func (s *Server) speculate(ctx context.Context, changed []string, opts generator
 		return ""
 	}
 	key, page, ok := old.lazy.Speculate(saved, src)
-	// A document the last build did not have is not served before the
-	// whole build (its URL may be a report's or the home page's, which
-	// isms build refuses): a build of its page alone would only delay
-	// that build.
+	// A document the last build did not have is served before the whole
+	// build only at a URL no file of that build holds and no deferred
+	// report may publish (its page there would clash, as isms build
+	// says): else a build of its page alone would only delay that build.
 	known := slices.ContainsFunc(old.lazy.Site.Pages, func(p *link.Page) bool { return p.Display == saved })
-	if !ok && known && opts.Edition == "" && !opts.AllEditions {
+	free := ""
+	if rel, ok := strings.CutPrefix(saved, "content/"); ok && !known {
+		full := old.full
+		if full == nil {
+			full = old.tree
+		}
+		k := link.PageURL(rel) + "index.html"
+		if _, held := full[k]; !held && !old.lazy.Reserved(k) {
+			free = k
+		}
+	}
+	if !ok && (known || free != "") && opts.Edition == "" && !opts.AllEditions {
 		// Requests wait for the partial build as for a whole one.
 		done := make(chan struct{})
 		s.mu.Lock()
@@ -525,9 +536,8 @@ func (s *Server) speculate(ctx context.Context, changed []string, opts generator
 			for k, b := range res.Tree {
 				// The saved document's page in the last good build: its
 				// URL was no other file's (the whole build checks that,
-				// and the rest). A new document's may be a report's
-				// page or the home page's, which isms build refuses.
-				was := slices.ContainsFunc(old.lazy.Site.Pages, func(p *link.Page) bool {
+				// and the rest); or a new document's at a free URL.
+				was := k == free || slices.ContainsFunc(old.lazy.Site.Pages, func(p *link.Page) bool {
 					return p.Display == saved && p.URL+"index.html" == k
 				})
 				key, page, ok = k, b, was
