@@ -407,6 +407,9 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		return res, err
 	}
 
+	if kept != nil && at == len(o.Base.listed) && !o.Base.freeFor(site, reports, pages[at]) {
+		return res, nil // a new document where the base has a file: the whole build says what clashes
+	}
 	a := assembly{o: o, cfg: cfg, schema: schema, theme: theme, md: md, content: content, diagrams: dr, hist: hist}
 	if kept != nil {
 		a.groups = o.Base.groupsWith(pages[at])
@@ -505,13 +508,8 @@ func (o Options) base(cfg model.Config) (src load.Content, kept []*link.Page, at
 	listed := b.listed
 	at = slices.Index(listed, rel)
 	if at < 0 { // a new document, listed last, if the listing would list it
-		if !strings.EqualFold(path.Ext(rel), ".md") {
+		if !load.ListedDoc(rel) {
 			return src, nil, 0
-		}
-		for _, seg := range strings.Split(rel, "/") {
-			if load.Ignored(seg) || load.BadName(seg) != "" {
-				return src, nil, 0
-			}
 		}
 		at = len(listed)
 		listed = append(slices.Clip(listed), rel)
@@ -531,6 +529,45 @@ func (o Options) base(cfg model.Config) (src load.Content, kept []*link.Page, at
 	}
 	src.Assets = b.assets
 	return src, kept, at
+}
+
+// PageFree says whether a new document's page at key (a path as in
+// Tree, "x/index.html") would clash with none of r's files: neither key
+// nor a folder of it is a file of r's tree or a page a deferred report
+// may publish (Reserved). A page on disk is a file in folders.
+func (r *Result) PageFree(key string) bool {
+	for u := key; u != "."; u = path.Dir(u) {
+		if _, held := r.Tree[u]; held || r.Reserved(u) {
+			return false
+		}
+	}
+	return true
+}
+
+// freeFor says whether p, a document r did not have, clashes with none
+// of r's files: its page (PageFree), nor a page the deferred reports may
+// publish for it (on site, which has it; its history page) that they
+// did not reserve on r's.
+func (r *Result) freeFor(site *link.Site, reports []report.Report, p *link.Page) bool {
+	if !r.PageFree(p.URL + "index.html") {
+		return false
+	}
+	for _, rep := range reports {
+		_, wide := rep.(report.SiteWide)
+		res, lists := rep.(report.Reserver)
+		if !wide || !lists {
+			continue
+		}
+		for _, u := range res.Reserves(site) {
+			if u == "" || strings.HasSuffix(u, "/") {
+				u += "index.html"
+			}
+			if !r.Reserved(u) && !r.PageFree(u) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // groupsWith are the navigation groups of r's site with p in place of

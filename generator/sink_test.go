@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 
 	"github.com/isms-project/isms/generator/model"
 	"github.com/isms-project/isms/generator/view"
@@ -107,5 +108,52 @@ func TestSinkBuildIsTreeBuild(t *testing.T) {
 	}
 	if _, err := Build(context.Background(), Options{Site: sampleMap(t), Today: asOf, Sink: &mapSink{}, Edition: "public"}); err == nil {
 		t.Error("a sink with an edition was accepted")
+	}
+}
+
+// TestFileAndFolderOfOneName: a document whose page needs a folder where
+// the site has a file (a copied file, a theme file, a page a deferred
+// report publishes) fails every build, in memory, lazy (the preview) and
+// into a sink (isms build), with the same located words: the disk would
+// refuse it anyway (publish.Stream: "both a file and a folder"), and
+// the preview served it.
+func TestFileAndFolderOfOneName(t *testing.T) {
+	t.Parallel()
+	doc := []byte("---\nid: DOC-FF\ntitle: File and folder\ntype: procedure\nowner: CISO\nreviewed: 2026-10-01\n---\n\nBody.\n")
+	for name, c := range map[string]struct {
+		files map[string]string
+		at    string
+	}{
+		"copied file":   {map[string]string{"content/policies/list.csv": "a,b\n", "content/policies/list.csv.md": ""}, "/policies/list.csv"},
+		"theme file":    {map[string]string{"content/assets/chroma.css.md": ""}, "/assets/chroma.css"},
+		"deferred page": {map[string]string{"content/currency.json.md": ""}, "/currency.json"},
+		"file in page":  {map[string]string{"content/policies/backup/index.html/x.txt": "x\n"}, "/policies/backup/index.html"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			site := sampleMap(t)
+			for p, b := range c.files {
+				if b == "" {
+					site[p] = &fstest.MapFile{Data: doc, Mode: 0o644}
+				} else {
+					site[p] = &fstest.MapFile{Data: []byte(b), Mode: 0o644}
+				}
+			}
+			want := "which needs " + c.at + " to be a folder"
+			var said []string
+			for how, o := range map[string]Options{
+				"eager": {Site: site, AsOf: asOf},
+				"lazy":  {Site: site, AsOf: asOf, Lazy: true, Cache: NewCache()},
+				"sink":  {Site: site, AsOf: asOf, Sink: &mapSink{files: view.Tree{}}},
+			} {
+				res, err := Build(context.Background(), o)
+				if err != nil || res.Tree != nil || res.Written != 0 || !strings.Contains(res.Diags.String(), want) {
+					t.Errorf("%s build: %v, tree %v, %d written; want %q in\n%s", how, err, res.Tree != nil, res.Written, want, res.Diags)
+				}
+				said = append(said, res.Diags.String())
+			}
+			if said[0] != said[1] || said[1] != said[2] {
+				t.Errorf("the builds say different things:\n%s", strings.Join(said, "\n---\n"))
+			}
+		})
 	}
 }

@@ -241,6 +241,22 @@ func (f *Fetching) Doc(i int) ([]byte, diag.List) {
 	return nil, diags
 }
 
+// ListedDoc says whether the listing lists a document at rel (a slash
+// path under the content folder) by its name alone: a Markdown file
+// with no ignored or bad name on the way. What the file is (a regular
+// one, its size) is for the reading to say.
+func ListedDoc(rel string) bool {
+	if !strings.EqualFold(path.Ext(rel), ".md") || !fs.ValidPath(rel) {
+		return false
+	}
+	for _, seg := range strings.Split(rel, "/") {
+		if Ignored(seg) || BadName(seg) != "" {
+			return false
+		}
+	}
+	return true
+}
+
 // BadName says what is wrong with a file or folder name that must not be
 // published (the listing refuses it: bad-name), or "".
 func BadName(name string) string {

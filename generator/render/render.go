@@ -327,12 +327,50 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 	}
 	// reserve claims url for a file rendered later; with a sink the
 	// file goes there, and the tree keeps only its name (nil).
+	// A URL is a file or a folder, as on disk (publish.Stream): dirs are
+	// the folders of the URLs claimed, each with the first claimed in it.
+	dirs := map[string]string{}
 	reserve := func(url string, c claimant, rank int) bool {
 		first, taken := owner[url]
 		if !taken {
+			// The file and folder of one name: the file claimed in a
+			// folder of url's, or url claimed in a folder of a file's.
+			file, inside := url, ""
+			if u, ok := dirs[url]; ok {
+				inside = u
+			}
+			for d := path.Dir(url); inside == "" && d != "."; d = path.Dir(d) {
+				if _, ok := owner[d]; ok {
+					file, inside = d, url
+				}
+			}
+			if inside != "" {
+				fc, ic := owner[file], owner[inside]
+				if file == url {
+					fc = c
+				} else {
+					ic = c
+				}
+				at := fc
+				if ic.file && !fc.file {
+					at = ic
+				}
+				pos := diag.Pos{Path: at.what}
+				if !at.file {
+					pos = diag.Pos{Path: contentDir}
+				}
+				diags.Errorf(pos, "url-taken", "%s publishes /%s and %s publishes /%s, which needs /%s to be a folder: rename or move %s", fc.what, file, ic.what, inside, file, at.what)
+				return false
+			}
 			owner[url] = c
 			tree[url] = nil
 			in.taint[url] = rank
+			for d := path.Dir(url); d != "."; d = path.Dir(d) {
+				if _, ok := dirs[d]; ok {
+					break
+				}
+				dirs[d] = url
+			}
 			return true
 		}
 		at, other := c, first
@@ -344,6 +382,22 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 			pos = diag.Pos{Path: contentDir}
 		}
 		diags.Errorf(pos, "url-taken", "%s and %s both publish /%s: rename or move %s", at.what, other.what, url, at.what)
+		return false
+	}
+	// takenBy says whether url clashes with a claimed file: the same, or
+	// one that is a folder of url's or that url is a folder of.
+	takenBy := func(url string, files map[string]bool, folders map[string]bool) bool {
+		if _, ok := owner[url]; ok || files[url] || folders[url] {
+			return true
+		}
+		if _, ok := dirs[url]; ok {
+			return true
+		}
+		for d := path.Dir(url); d != "."; d = path.Dir(d) {
+			if _, ok := owner[d]; ok || files[d] {
+				return true
+			}
+		}
 		return false
 	}
 	// claim claims url for b; with a sink, b goes there at once, and the
@@ -425,7 +479,7 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 			return only, diags
 		}
 		p := s.Pages[i]
-		if _, taken := owner[p.URL+"index.html"]; taken || len(unpublished(s, p, tree, nil)) > 0 {
+		if takenBy(p.URL+"index.html", nil, nil) || len(unpublished(s, p, tree, nil)) > 0 {
 			return only, diags
 		}
 		dp.pagers = map[string]*view.Pager{p.Href: view.PagerFor(groups, p.Href)}
@@ -506,15 +560,17 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 		// the build's error, as isms build reports it: the reports that
 		// would publish it are made now, and their pages at such URLs
 		// claimed in list order with the eager reports' (which fails).
-		held := map[string]bool{}
+		held, heldDirs := map[string]bool{}, map[string]bool{}
 		for _, pg := range pages {
 			held[pg.url] = true
+			for d := path.Dir(pg.url); d != "." && !heldDirs[d]; d = path.Dir(d) {
+				heldDirs[d] = true
+			}
 		}
 		dl.mu.Lock()
 		clashing := dl.clash(in.store, func(u string) bool {
-			_, built := tree[u]
 			// the home and not-found pages are claimed after the reports
-			return built || held[u] || u == "index.html" || u == "404.html"
+			return takenBy(u, held, heldDirs) || u == "index.html" || u == "404.html"
 		})
 		diags = append(diags, dl.diags[dl.told:]...)
 		dl.told = len(dl.diags)

@@ -624,3 +624,91 @@ func TestNewDocumentServedAtAFreeURL(t *testing.T) {
 		t.Error("the preview served the document at the history page's URL")
 	}
 }
+
+// newDocServed writes site, starts a server, creates the document at
+// rel with body and rebuilds: what the preview served at key before
+// the whole build (nil: nothing), and whether isms build accepts the
+// site with the new document.
+func newDocServed(t *testing.T, site map[string]string, rel, key, body string) (served []byte, eagerOK bool) {
+	t.Helper()
+	dir := writeSite(t, site)
+	s, _ := newServer(t, dir)
+	s.beforeSwap = func() {
+		s.mu.RLock()
+		served = s.st.tree[key]
+		s.mu.RUnlock()
+	}
+	p := filepath.Join(dir, filepath.FromSlash(rel))
+	must(t, os.MkdirAll(filepath.Dir(p), 0o755))
+	must(t, os.WriteFile(p, []byte(body), 0o644))
+	want := eager(t, dir)
+	s.Rebuild([]string{rel})
+	return served, want.Tree != nil
+}
+
+func newDoc(id, title, text string) string {
+	return "---\nid: " + id + "\ntitle: " + title + "\ntype: procedure\nowner: CISO\nreviewed: 2026-01-05\n---\n" + text + "\n"
+}
+
+// TestNewDocumentWhoseHistoryURLIsTaken: a new document's own URL is
+// free, but the URL of its history page (a deferred report's page the
+// last build did not reserve) is another file's: isms build refuses the
+// site, and the preview serves no page for it. Found by a hostile review
+// of 952f58e, with TestNewDocumentAtAFilesFolder.
+func TestNewDocumentWhoseHistoryURLIsTaken(t *testing.T) {
+	for name, extra := range map[string]map[string]string{
+		"document": {"content/policies/x/history.md": newDoc("DOC-H", "At a history URL", "HELD.")},
+		"index":    {"content/policies/x/history/index.md": newDoc("DOC-H", "At a history URL", "HELD.")},
+		"asset":    {"content/policies/x/history/index.html": "<p>copied</p>\n"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			served, ok := newDocServed(t, withFiles(smallSite, extra), "content/policies/x.md", "policies/x/index.html", newDoc("DOC-X", "X", "NEW X BODY."))
+			if ok {
+				t.Fatal("isms build accepts the site")
+			}
+			if strings.Contains(string(served), "NEW X BODY.") {
+				t.Error("the preview served a page isms build refuses (its history page's URL is taken)")
+			}
+		})
+	}
+}
+
+// TestNewDocumentAtAFilesFolder: a new document whose page needs a
+// folder where the site has a file (a copied file, a page a deferred
+// report publishes, a theme file): isms build refuses the site (a file
+// and a folder of one name), and the preview serves no page for it.
+func TestNewDocumentAtAFilesFolder(t *testing.T) {
+	for name, c := range map[string]struct {
+		extra    map[string]string
+		rel, key string
+	}{
+		"asset":    {map[string]string{"content/policies/list.csv": "a,b\n"}, "content/policies/list.csv.md", "policies/list.csv/index.html"},
+		"deferred": {nil, "content/currency.json.md", "currency.json/index.html"},
+		"theme":    {nil, "content/assets/chroma.css.md", "assets/chroma.css/index.html"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			served, ok := newDocServed(t, withFiles(smallSite, c.extra), c.rel, c.key, newDoc("DOC-F", "F", "FILE FOLDER BODY."))
+			if ok {
+				t.Fatal("isms build accepts the site")
+			}
+			if strings.Contains(string(served), "FILE FOLDER BODY.") {
+				t.Error("the preview served a page isms build refuses")
+			}
+		})
+	}
+}
+
+// TestNewDocumentBadNameNoPartial: a new document under a name the
+// listing refuses goes straight to the whole build (which refuses it),
+// with no build of its page alone to delay it.
+func TestNewDocumentBadNameNoPartial(t *testing.T) {
+	dir := writeSite(t, smallSite)
+	s, _ := newServer(t, dir)
+	partials := 0
+	s.partial = func() { partials++ }
+	const rel = "content/policies/in\u200bvisible.md"
+	must(t, os.WriteFile(filepath.Join(dir, filepath.FromSlash(rel)), []byte(newDoc("DOC-B", "B", "BAD NAME.")), 0o644))
+	if st := s.Rebuild([]string{rel}); st.OK || st.Speculated || partials != 0 {
+		t.Errorf("rebuild %+v after %d builds of the page alone, want 0", st, partials)
+	}
+}

@@ -502,15 +502,10 @@ func (s *Server) speculate(ctx context.Context, changed []string, opts generator
 	// report may publish (its page there would clash, as isms build
 	// says): else a build of its page alone would only delay that build.
 	known := slices.ContainsFunc(old.lazy.Site.Pages, func(p *link.Page) bool { return p.Display == saved })
-	free := ""
-	if rel, ok := strings.CutPrefix(saved, "content/"); ok && !known {
-		full := old.full
-		if full == nil {
-			full = old.tree
-		}
-		k := link.PageURL(rel) + "index.html"
-		if _, held := full[k]; !held && !old.lazy.Reserved(k) {
-			free = k
+	free := "" // a new document's page, where the last build leaves room for it
+	if rel, ok := strings.CutPrefix(saved, "content/"); ok && !known && load.ListedDoc(rel) {
+		if k := link.PageURL(rel) + "index.html"; old.lazy.PageFree(k) {
+			free = k // the build of the page alone checks the rest (its history page's URL)
 		}
 	}
 	if !ok && (known || free != "") && opts.Edition == "" && !opts.AllEditions {
