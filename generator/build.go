@@ -515,6 +515,7 @@ func (o Options) base(cfg model.Config) (src load.Content, kept []*link.Page, at
 		listed = append(slices.Clip(listed), rel)
 	}
 	kept = make([]*link.Page, len(listed))
+	copies := make([]link.Page, len(listed))
 	src.Docs = make([]load.Source, len(listed))
 	for i, p := range listed {
 		src.Docs[i].Path = p
@@ -525,7 +526,8 @@ func (o Options) base(cfg model.Config) (src load.Content, kept []*link.Page, at
 		if q == nil {
 			return load.Content{}, nil, 0 // not a page there: read it
 		}
-		kept[i] = q.Copy()
+		q.CopyTo(&copies[i])
+		kept[i] = &copies[i]
 	}
 	src.Assets = b.assets
 	return src, kept, at

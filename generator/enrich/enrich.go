@@ -44,7 +44,7 @@ func Run(cfg model.Config, asOf model.Date, s *link.Site, schema *model.Schema, 
 // once Wait returns.
 func Start(cfg model.Config, asOf model.Date, s *link.Site, schema *model.Schema, reports []report.Report) (*Result, diag.List) {
 	records, diags := report.IndexRecordsAsOf(s, schema, asOf)
-	in := &report.Input{Config: cfg, AsOf: asOf, Site: s, Currency: map[string]currency.Info{}, Records: records}
+	in := &report.Input{Config: cfg, AsOf: asOf, Site: s, Currency: make(map[string]currency.Info, len(s.Pages)), Records: records}
 	for _, p := range s.Pages {
 		if !p.Doc.IsRetired() {
 			in.Currency[p.Doc.Path] = currency.Of(p.Doc, cfg, asOf)

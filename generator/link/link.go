@@ -67,7 +67,15 @@ func PageURL(p string) string {
 // changes only its own pages. The line index p may make on demand (Pos)
 // is not copied, so p may be in use elsewhere.
 func (p *Page) Copy() *Page {
-	return &Page{Doc: p.Doc, MD: p.MD, URL: p.URL, Href: p.Href, Display: p.Display,
+	q := new(Page)
+	p.CopyTo(q)
+	return q
+}
+
+// CopyTo makes q a copy of p, as Copy does (q in a slice of pages made
+// at once: 10,000 copies are one allocation).
+func (p *Page) CopyTo(q *Page) {
+	*q = Page{Doc: p.Doc, MD: p.MD, URL: p.URL, Href: p.Href, Display: p.Display,
 		Controls: p.Controls, Dests: p.Dests, Published: p.Published, rooted: p.rooted}
 }
 
@@ -179,7 +187,7 @@ type Options struct {
 // Link builds the site model from pages (any order) and the asset paths.
 func Link(pages []*Page, assets []string, o Options) (*Site, diag.List) {
 	var diags diag.List
-	s := &Site{ByID: map[string]*Page{}, ByPath: map[string]*Page{}, Assets: map[string]bool{}, Root: o.Root,
+	s := &Site{ByID: make(map[string]*Page, len(pages)), ByPath: make(map[string]*Page, len(pages)), Assets: make(map[string]bool, len(assets)), Root: o.Root,
 		AssetUsers: map[string][]*Page{}, withheldIDs: map[string]bool{}, withheldPath: map[string]bool{}, withheldURL: map[string]bool{}, ids: &sortedIDs{}}
 	s.withheld = slices.Clone(o.Withheld)
 	s.origin = strings.TrimSuffix(o.Origin, "/")
@@ -198,7 +206,7 @@ func Link(pages []*Page, assets []string, o Options) (*Site, diag.List) {
 	for _, a := range assets {
 		s.Assets[a] = true
 	}
-	urls := map[string]*Page{}
+	urls := make(map[string]*Page, len(s.Pages))
 	for _, p := range s.Pages {
 		s.ByPath[p.Doc.Path] = p
 		if q, dup := urls[p.URL]; dup {

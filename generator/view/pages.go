@@ -358,7 +358,7 @@ func NewNavs(nd NavData, full template.HTML, pages int) *Navs {
 	summary := func(title string, count int) string {
 		return `<summary>` + esc(title) + ` <span class="count">` + strconv.Itoa(count) + `</span></summary>`
 	}
-	n.at = map[string][2]int{}
+	n.at = make(map[string][2]int, pages)
 	for gi, g := range nd.ByType {
 		ng := navGroup{
 			open: `<li><details open>` + summary(g.Title, len(g.Pages)) + `<ul>`,
