@@ -30,10 +30,10 @@ func TestVersionFromBuildInfo(t *testing.T) {
 	}
 }
 
-// TestBuildGCPercent: isms build collects at GOGC=80 unless GOGC says
+// TestBuildGCPercent: isms build collects at GOGC=65 unless GOGC says
 // otherwise.
 func TestBuildGCPercent(t *testing.T) {
-	if pct, ok := buildGCPercent(""); !ok || pct != 80 {
+	if pct, ok := buildGCPercent(""); !ok || pct != 65 {
 		t.Errorf("GOGC unset: %d, %v", pct, ok)
 	}
 	for _, env := range []string{"100", "off", "50"} {
