@@ -325,11 +325,11 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 			sinkErr = err
 		}
 	}
-	// reserve claims url for a file rendered later; with a sink the
-	// file goes there, and the tree keeps only its name (nil).
 	// A URL is a file or a folder, as on disk (publish.Stream): dirs are
 	// the folders of the URLs claimed, each with the first claimed in it.
 	dirs := map[string]string{}
+	// reserve claims url for a file rendered later; with a sink the
+	// file goes there, and the tree keeps only its name (nil).
 	reserve := func(url string, c claimant, rank int) bool {
 		first, taken := owner[url]
 		if !taken {
