@@ -410,7 +410,8 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	if kept != nil && at == len(o.Base.listed) && !o.Base.freeFor(site, reports, pages[at]) {
 		return res, nil // a new document where the base has a file: the whole build says what clashes
 	}
-	a := assembly{o: o, cfg: cfg, schema: schema, theme: theme, md: md, content: content, diagrams: dr, hist: hist}
+	a := assembly{o: o, cfg: cfg, schema: schema, theme: theme, md: md, content: content, diagrams: dr, hist: hist,
+		stopped: func() bool { return ctx.Err() != nil }}
 	if kept != nil {
 		a.groups = o.Base.groupsWith(pages[at])
 	}
@@ -430,12 +431,12 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		rg = trace.StartRegion(ctx, "render")
 		tree, taint, d := a.render(site, src.Assets, en, reports, nil)
 		rg.End()
+		if err := ctx.Err(); err != nil {
+			return res, err // stopped: the pages it left out are no one's errors
+		}
 		diags = append(diags, d...)
 		if diags.HasErrors() {
 			return res, nil
-		}
-		if err := ctx.Err(); err != nil {
-			return res, err
 		}
 		if o.Sink != nil {
 			diags = append(diags, en.Wait()...)
@@ -475,6 +476,10 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 			}
 		}
 		res.Editions = append(res.Editions, er)
+	}
+	if err := ctx.Err(); err != nil {
+		res.Editions = nil
+		return res, err // stopped: the pages it left out are no one's errors
 	}
 	if diags.HasErrors() {
 		res.Editions = nil
@@ -603,6 +608,7 @@ type assembly struct {
 	lazy     *render.Deferred // Options.Lazy, whole site: the reports left for later
 	sink     render.Sink      // Options.Sink, whole site: where the files go
 	groups   *view.NavData    // a partial build's navigation groups, from its base (nil: grouped again)
+	stopped  func() bool      // the build's context ended: render stops between pages
 }
 
 // render is the render stage for a linked and enriched site (the whole
@@ -612,7 +618,7 @@ func (a *assembly) render(site *link.Site, assets []string, en *enrich.Result, r
 		Config: a.cfg, AsOf: en.Input.AsOf, Site: site, Theme: a.theme, ThemeDir: "themes/" + a.cfg.Theme, Markdown: a.md,
 		Content: a.content, Assets: assets, Snapshot: a.o.Snapshot, Scripts: a.o.Scripts, Commit: a.hist.Commit(),
 		Enriched: en, Reports: reports, Diagrams: a.diagrams, Edition: ed, Lazy: a.lazy, Sink: a.sink,
-		Only: a.o.Only, Groups: a.groups,
+		Only: a.o.Only, Groups: a.groups, Stopped: a.stopped,
 	}
 	if a.o.Cache != nil {
 		in.Memo = a.o.Cache

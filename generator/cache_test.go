@@ -3,12 +3,16 @@ package generator
 import (
 	"bytes"
 	"context"
+	"errors"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
 
+	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/generator/model"
+	"github.com/isms-project/isms/generator/report"
 	"github.com/isms-project/isms/generator/view"
 )
 
@@ -145,5 +149,33 @@ func TestEveryOptionIsKeyed(t *testing.T) {
 		if _, ok := typ.FieldByName(name); !ok {
 			t.Errorf("keyedOptions names %s, which Options does not have", name)
 		}
+	}
+}
+
+// stopReport cancels its build when the build publishes the reports
+// (after the document pages, before the home page).
+type stopReport struct{ stop context.CancelFunc }
+
+func (r *stopReport) Analyze(*report.Input) ([]model.Finding, diag.List) { return nil, nil }
+func (r *stopReport) Publish(report.Renderer) ([]report.Page, diag.List) {
+	r.stop()
+	return nil, nil
+}
+
+// TestStoppedBuildStopsRendering: a build whose context ends while it
+// renders (the preview's next save) makes no more pages (the home page
+// of a large site takes 140 ms: its memo is never made) and says it was
+// stopped, not that links to the pages it left out are broken.
+func TestStoppedBuildStopsRendering(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c := NewCache()
+	res, err := Build(ctx, Options{Site: sampleMap(t), AsOf: asOf, Cache: c, Lazy: true, Reports: []report.Report{&stopReport{stop: cancel}}})
+	if !errors.Is(err, context.Canceled) || res.Tree != nil {
+		t.Fatalf("build: %v, tree %v\n%s", err, res.Tree != nil, res.Diags)
+	}
+	if _, ok := c.memos["home"]; ok {
+		t.Error("the stopped build made the home page")
 	}
 }

@@ -341,7 +341,7 @@ func (d *Deferred) Document(p *link.Page) ([]byte, error) {
 		return nil, errors.New("render: no build to render a document with")
 	}
 	in := *d.docs.in
-	in.store, in.saved = nil, true
+	in.store, in.saved, in.stopped = nil, true, nil
 	dp := *d.docs
 	dp.in, dp.r = &in, &lender{in: &in}
 	if old := in.site.ByPath[p.Doc.Path]; old != nil && (!sameRefs(old.Doc.Inputs, p.Doc.Inputs) || !sameRefs(old.Doc.Outputs, p.Doc.Outputs)) {

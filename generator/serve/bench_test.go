@@ -197,9 +197,11 @@ func BenchmarkSaveToReload(b *testing.B) {
 // writes it: documents of 800–1,500 words with tables, code and links,
 // and evidence files), saving its first policy, which no document names
 // by id: a line of body, a new title, a new id; and new/ saves a new
-// document beside it (a copy with an id of its own), one a round.
+// document beside it (a copy with an id of its own), one a round;
+// rapid-title/ saves a new title 100 ms after each page is served,
+// while the whole build that follows the last save runs.
 func BenchmarkSaveToReloadSynth(b *testing.B) {
-	for _, kind := range []string{"", "title/", "id/", "new/"} {
+	for _, kind := range []string{"", "title/", "id/", "new/", "rapid-title/"} {
 		for _, n := range benchSizes {
 			b.Run(fmt.Sprintf("%sdocs=%d", kind, n), func(b *testing.B) {
 				dir := b.TempDir()
@@ -241,7 +243,7 @@ func saveToReload(b *testing.B, s *Server, dir, name, kind string) {
 		edit := fmt.Sprintf("Edit %d.", i)
 		saved := fmt.Appendf(slices.Clone(orig), "\n%s\n", edit)
 		switch kind {
-		case "title/":
+		case "title/", "rapid-title/":
 			edit = fmt.Sprintf("Retitled %d", i)
 			saved = titleLine.ReplaceAll(orig, []byte("title: "+edit))
 		case "id/":
@@ -292,6 +294,12 @@ func saveToReload(b *testing.B, s *Server, dir, name, kind string) {
 		res.Body.Close()
 		if !strings.Contains(string(rest), edit) {
 			b.Fatalf("%s after the save does not show %q", page, edit)
+		}
+		if strings.HasPrefix(kind, "rapid") {
+			// The next save comes 100 ms after the page, while the build
+			// that follows the speculation runs.
+			time.Sleep(100 * time.Millisecond)
+			continue
 		}
 		// The next save comes to an idle server: the build that follows
 		// a speculation (which holds buildMu) has finished.

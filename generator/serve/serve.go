@@ -778,13 +778,56 @@ func (s *Server) Watch(ctx context.Context) error {
 		s.Rebuild(changed)
 	}
 	close(s.watching)
+	// The builds run beside the watcher, one at a time: a batch that comes
+	// while one runs stops it (a save while the build after the last one
+	// renders every page waited for it: 325 ms at 10,000 documents, where
+	// an idle preview serves the page in 22), and waits with any other
+	// batch that comes meanwhile, merged, for the next build. The stopped
+	// build's changes are the next one's too (Rebuild: overtaken).
+	var (
+		mu      sync.Mutex
+		pending []string
+		all     bool // a batch said anything may have changed
+	)
+	kick := make(chan struct{}, 1)
+	var builder sync.WaitGroup
+	builder.Go(func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-kick:
+			}
+			mu.Lock()
+			changed := pending
+			if all {
+				changed = nil
+			}
+			pending, all = nil, false
+			mu.Unlock()
+			s.Rebuild(changed)
+		}
+	})
+	defer builder.Wait()
 	err = w.Run(ctx, func(changed []string) {
 		if changed == nil {
 			fmt.Fprintln(s.cfg.Log, "change: too many events to follow; rebuilding everything")
 		} else {
 			fmt.Fprintln(s.cfg.Log, "change:", summary(changed))
 		}
-		s.Rebuild(changed)
+		mu.Lock()
+		pending = append(pending, changed...)
+		all = all || changed == nil
+		mu.Unlock()
+		s.stopMu.Lock()
+		if s.stop != nil {
+			s.stop() // the build running is stale
+		}
+		s.stopMu.Unlock()
+		select {
+		case kick <- struct{}{}:
+		default: // the builder will take it with what it has
+		}
 	})
 	if errors.Is(err, context.Canceled) {
 		return nil

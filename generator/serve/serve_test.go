@@ -2,6 +2,7 @@ package serve
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -939,5 +940,92 @@ func TestServePartialBuild(t *testing.T) {
 	must(t, os.WriteFile(doc, append(orig, "See [the map](/processes/nope/).\n"...), 0o644))
 	if st := s.Rebuild([]string{"content/processes/review.md"}); st.OK || st.Speculated {
 		t.Errorf("a broken link to a report's page: %+v, want neither speculated nor built", st)
+	}
+}
+
+// logLines is a server log that tells lines starting with a prefix.
+type logLines struct {
+	mu     sync.Mutex
+	prefix string
+	n      int
+	seen   chan int // each matching line's count
+	buf    []byte
+}
+
+func (l *logLines) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.buf = append(l.buf, p...)
+	for {
+		i := bytes.IndexByte(l.buf, '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		if strings.HasPrefix(string(l.buf[:i]), l.prefix) {
+			l.n++
+			select {
+			case l.seen <- l.n:
+			default:
+			}
+		}
+		l.buf = l.buf[i+1:]
+	}
+}
+
+// TestSaveDuringBuildStopsIt: a save that comes while the build after
+// the last one runs is taken by the watcher at once (it no longer waits
+// for that build: the builds run beside it), stops that build, which is
+// not served (only "built" once for the two saves), and is served with
+// the build after it.
+func TestSaveDuringBuildStopsIt(t *testing.T) {
+	t.Parallel()
+	dir := writeSite(t, smallSite)
+	lines := &logLines{prefix: "change:", seen: make(chan int, 8)}
+	s, err := New(Config{Dir: dir, Build: generator.Options{AsOf: model.DateOf(2026, 11, 27)}, Log: lines})
+	must(t, err)
+	hs := httptest.NewServer(s)
+	t.Cleanup(func() { s.Close(); hs.Close() })
+	held, builds := make(chan struct{}), 0
+	s.beforeSwap = func() { // the builds run one at a time: no lock needed
+		if builds++; builds != 1 {
+			return
+		}
+		close(held)
+		timeout := time.After(5 * time.Second)
+		for {
+			select {
+			case n := <-lines.seen:
+				if n < 2 {
+					continue
+				}
+			case <-timeout:
+				t.Error("the second save was not taken while the first build ran")
+			}
+			return
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Watch(ctx) }()
+	defer func() { cancel(); <-done }()
+	<-s.watching
+	doc := filepath.Join(dir, "content", "processes", "review.md")
+	orig, _ := os.ReadFile(doc)
+	must(t, os.WriteFile(doc, append(slices.Clone(orig), "FIRST SAVE.\n"...), 0o644))
+	<-held
+	must(t, os.WriteFile(doc, append(slices.Clone(orig), "SECOND SAVE.\n"...), 0o644))
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		st := s.current()
+		if st.full == nil && strings.Contains(string(st.tree["processes/review/index.html"]), "SECOND SAVE.") {
+			break // the build after the second save has swapped in
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the second save was never built")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if builds != 2 {
+		t.Errorf("%d builds reached their swap, want 2", builds)
 	}
 }
