@@ -215,7 +215,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	// A stopped build used too little to judge what is stale, as did one
 	// that failed (a typo must not cost the next build every page); a
 	// partial one (Only) renders too little.
-	defer func() { o.Cache.end(ctx.Err() == nil && !diags.HasErrors() && o.Only == "", o.Only != "") }()
+	defer func() { o.Cache.end(ctx.Err() == nil && !diags.HasErrors() && o.Only == "") }()
 	defer func() { diags.Sort(); res.Diags = diags }()
 
 	histSrc := history.Source{Prev: o.Cache.history(), Reader: o.History}

@@ -150,19 +150,18 @@ func (c *Cache) begin(o Options) {
 
 // end drops the entries this build did not use (when prune: a build that
 // was stopped did not get to use them all) and unlocks the cache. A
-// partial build (Options.Only) keeps what was used so far for the next
-// build to keep too.
-func (c *Cache) end(prune, partial bool) {
+// build that does not prune (stopped, failed or partial: Options.Only)
+// keeps what was used so far, the pages made on request among them, for
+// the next build to keep too.
+func (c *Cache) end(prune bool) {
 	if c == nil {
 		return
 	}
 	defer c.mu.Unlock()
-	if !partial {
-		defer func() { c.used = map[string]bool{} }()
-	}
 	if !prune {
 		return
 	}
+	defer func() { c.used = map[string]bool{} }()
 	for k := range c.docs {
 		if !c.used["d:"+k] {
 			delete(c.docs, k)

@@ -152,13 +152,16 @@ func TestEveryOptionIsKeyed(t *testing.T) {
 	}
 }
 
-// stopReport cancels its build when the build publishes the reports
-// (after the document pages, before the home page).
+// stopReport cancels its build, if it has a stop, when the build
+// publishes the reports (after the document pages, before the home
+// page).
 type stopReport struct{ stop context.CancelFunc }
 
 func (r *stopReport) Analyze(*report.Input) ([]model.Finding, diag.List) { return nil, nil }
 func (r *stopReport) Publish(report.Renderer) ([]report.Page, diag.List) {
-	r.stop()
+	if r.stop != nil {
+		r.stop()
+	}
 	return nil, nil
 }
 
@@ -177,5 +180,52 @@ func TestStoppedBuildStopsRendering(t *testing.T) {
 	}
 	if _, ok := c.memos["home"]; ok {
 		t.Error("the stopped build made the home page")
+	}
+}
+
+// TestStoppedBuildKeepsPagesAskedFor: the memos of a deferred page made
+// on request are kept by the next build (Cache.begin: "kept while a
+// browser looks at it"). A build stopped in between (the preview's next
+// save) must not forget that they were used, or the build after it
+// prunes them and the browser's reload makes the page from scratch.
+func TestStoppedBuildKeepsPagesAskedFor(t *testing.T) {
+	t.Parallel()
+	site := sampleMap(t)
+	c := NewCache()
+	rep := &stopReport{}
+	opts := Options{Site: site, AsOf: asOf, Cache: c, Lazy: true, Reports: []report.Report{rep}}
+	const page, memo = "currency/index.html", "page:currency/"
+	res, err := Build(context.Background(), opts)
+	if err != nil || res.Tree == nil {
+		t.Fatalf("build: %v\n%s", err, res.Diags)
+	}
+	if _, _, found := res.Page(page); !found {
+		t.Fatalf("no deferred %s", page)
+	}
+	if _, ok := c.memos[memo]; !ok {
+		t.Fatalf("no memo %q", memo)
+	}
+	// The next build keeps it.
+	res, err = Build(context.Background(), opts)
+	if err != nil || res.Tree == nil {
+		t.Fatalf("build: %v", err)
+	}
+	if _, ok := c.memos[memo]; !ok {
+		t.Fatal("the build after a request dropped the page's memo")
+	}
+	res.Page(page) // asked for again, from this build
+	// A stopped build, then a whole one.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	rep.stop = cancel
+	if _, err := Build(ctx, opts); !errors.Is(err, context.Canceled) {
+		t.Fatalf("the stopped build: %v", err)
+	}
+	rep.stop = nil
+	if res, err = Build(context.Background(), opts); err != nil || res.Tree == nil {
+		t.Fatalf("build: %v", err)
+	}
+	if _, ok := c.memos[memo]; !ok {
+		t.Error("after a stopped build, the next build dropped the memo of the page a browser was looking at")
 	}
 }

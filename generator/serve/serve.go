@@ -783,32 +783,46 @@ func (s *Server) Watch(ctx context.Context) error {
 	// renders every page waited for it: 325 ms at 10,000 documents, where
 	// an idle preview serves the page in 22), and waits with any other
 	// batch that comes meanwhile, merged, for the next build. The stopped
-	// build's changes are the next one's too (Rebuild: overtaken).
+	// build's changes are the next one's too (Rebuild: overtaken). Saves
+	// stop builds for MaxWait at most: then the build running finishes,
+	// so the other pages follow an author who saves faster than a build.
 	var (
 		mu      sync.Mutex
 		pending []string
 		all     bool // a batch said anything may have changed
+		// stopping: since when saves have stopped every build (zero: the
+		// last build swapped in). After MaxWait of it a build finishes.
+		stopping time.Time
 	)
 	kick := make(chan struct{}, 1)
+	watching, watched := context.WithCancel(ctx) // the builder ends with Run
 	var builder sync.WaitGroup
 	builder.Go(func() {
 		for {
 			select {
-			case <-ctx.Done():
+			case <-watching.Done():
 				return
 			case <-kick:
 			}
 			mu.Lock()
-			changed := pending
+			changed, any := pending, all || len(pending) > 0
 			if all {
 				changed = nil
 			}
 			pending, all = nil, false
 			mu.Unlock()
-			s.Rebuild(changed)
+			if !any {
+				continue // its batch was taken with the kick before
+			}
+			if st := s.Rebuild(changed); !st.Stale {
+				mu.Lock()
+				stopping = time.Time{}
+				mu.Unlock()
+			}
 		}
 	})
 	defer builder.Wait()
+	defer watched()
 	err = w.Run(ctx, func(changed []string) {
 		if changed == nil {
 			fmt.Fprintln(s.cfg.Log, "change: too many events to follow; rebuilding everything")
@@ -818,9 +832,13 @@ func (s *Server) Watch(ctx context.Context) error {
 		mu.Lock()
 		pending = append(pending, changed...)
 		all = all || changed == nil
+		if stopping.IsZero() {
+			stopping = time.Now()
+		}
+		stop := time.Since(stopping) < s.cfg.MaxWait
 		mu.Unlock()
 		s.stopMu.Lock()
-		if s.stop != nil {
+		if s.stop != nil && stop {
 			s.stop() // the build running is stale
 		}
 		s.stopMu.Unlock()
