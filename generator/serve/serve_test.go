@@ -1004,11 +1004,7 @@ func TestSaveDuringBuildStopsIt(t *testing.T) {
 			return
 		}
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Watch(ctx) }()
-	defer func() { cancel(); <-done }()
-	<-s.watching
+	watchSite(t, s)
 	doc := filepath.Join(dir, "content", "processes", "review.md")
 	orig, _ := os.ReadFile(doc)
 	must(t, os.WriteFile(doc, append(slices.Clone(orig), "FIRST SAVE.\n"...), 0o644))
@@ -1028,4 +1024,15 @@ func TestSaveDuringBuildStopsIt(t *testing.T) {
 	if builds != 2 {
 		t.Errorf("%d builds reached their swap, want 2", builds)
 	}
+}
+
+// watchSite runs s.Watch until the test ends, and returns once the
+// watches are in place.
+func watchSite(t *testing.T, s *Server) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Watch(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	<-s.watching
 }

@@ -1,7 +1,6 @@
 package serve
 
 import (
-	"context"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -46,11 +45,7 @@ func TestWatchLateKickIsNoFullRebuild(t *testing.T) {
 			<-release
 		}
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Watch(ctx) }()
-	defer func() { cancel(); <-done }()
-	<-s.watching
+	watchSite(t, s)
 
 	// manual.md changes on disk without an event: only a full rebuild reads it.
 	manual := filepath.Join(dir, "content", "manual", "manual.md")
@@ -131,11 +126,7 @@ func TestSavesFasterThanBuildsStillServeBuilds(t *testing.T) {
 	must(t, err)
 	t.Cleanup(s.Close)
 	s.beforeSwap = func() { time.Sleep(200 * time.Millisecond) } // a large site's build
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Watch(ctx) }()
-	defer func() { cancel(); <-done }()
-	<-s.watching
+	watchSite(t, s)
 	doc := filepath.Join(dir, "content", "processes", "review.md")
 	orig, _ := os.ReadFile(doc)
 	end := time.Now().Add(1500 * time.Millisecond)
