@@ -805,13 +805,13 @@ func (s *Server) Watch(ctx context.Context) error {
 			case <-kick:
 			}
 			mu.Lock()
-			changed, any := pending, all || len(pending) > 0
+			changed, some := pending, all || len(pending) > 0
 			if all {
 				changed = nil
 			}
 			pending, all = nil, false
 			mu.Unlock()
-			if !any {
+			if !some {
 				continue // its batch was taken with the kick before
 			}
 			if st := s.Rebuild(changed); !st.Stale {
