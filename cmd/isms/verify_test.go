@@ -64,7 +64,7 @@ func sharedSnapshot(t *testing.T) string {
 }
 
 func TestMain(m *testing.M) {
-	// The CLI runs in this process and sets GOGC=80 for each build
+	// The CLI runs in this process and sets GOGC=65 for each build
 	// unless GOGC is set: set, it leaves the collector as BuildHeavy
 	// tuned it for these tests' forty-odd builds.
 	testmode.BuildHeavy()
