@@ -501,14 +501,17 @@ func (s *Server) speculate(ctx context.Context, changed []string, opts generator
 	// build only at a URL no file of that build holds and no deferred
 	// report may publish (its page there would clash, as isms build
 	// says): else a build of its page alone would only delay that build.
-	known := slices.ContainsFunc(old.lazy.Site.Pages, func(p *link.Page) bool { return p.Display == saved })
+	var known *link.Page // the saved document's page in the last build
+	if i := slices.IndexFunc(old.lazy.Site.Pages, func(p *link.Page) bool { return p.Display == saved }); i >= 0 {
+		known = old.lazy.Site.Pages[i]
+	}
 	free := "" // a new document's page, where the last build leaves room for it
-	if rel, ok := strings.CutPrefix(saved, "content/"); ok && !known && load.ListedDoc(rel) {
+	if rel, ok := strings.CutPrefix(saved, "content/"); ok && known == nil && load.ListedDoc(rel) {
 		if k := link.PageURL(rel) + "index.html"; old.lazy.PageFree(k) {
 			free = k // the build of the page alone checks the rest (its history page's URL)
 		}
 	}
-	if !ok && (known || free != "") && opts.Edition == "" && !opts.AllEditions {
+	if !ok && (known != nil || free != "") && opts.Edition == "" && !opts.AllEditions {
 		// Requests wait for the partial build as for a whole one.
 		done := make(chan struct{})
 		s.mu.Lock()
@@ -532,9 +535,7 @@ func (s *Server) speculate(ctx context.Context, changed []string, opts generator
 				// The saved document's page in the last good build: its
 				// URL was no other file's (the whole build checks that,
 				// and the rest); or a new document's at a free URL.
-				was := k == free || slices.ContainsFunc(old.lazy.Site.Pages, func(p *link.Page) bool {
-					return p.Display == saved && p.URL+"index.html" == k
-				})
+				was := k == free || known != nil && known.URL+"index.html" == k
 				key, page, ok = k, b, was
 			}
 		}

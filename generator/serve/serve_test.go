@@ -972,6 +972,17 @@ func (l *logLines) Write(p []byte) (int, error) {
 	}
 }
 
+// loggedServer is a server of dir whose log tells its "change:" lines
+// (each batch the watcher hands over).
+func loggedServer(t *testing.T, dir string) (*Server, *logLines) {
+	t.Helper()
+	lines := &logLines{prefix: "change:", seen: make(chan int, 8)}
+	s, err := New(Config{Dir: dir, Build: generator.Options{AsOf: model.DateOf(2026, 11, 27)}, Log: lines})
+	must(t, err)
+	t.Cleanup(s.Close)
+	return s, lines
+}
+
 // TestSaveDuringBuildStopsIt: a save that comes while the build after
 // the last one runs is taken by the watcher at once (it no longer waits
 // for that build: the builds run beside it), stops that build, which is
@@ -980,11 +991,7 @@ func (l *logLines) Write(p []byte) (int, error) {
 func TestSaveDuringBuildStopsIt(t *testing.T) {
 	t.Parallel()
 	dir := writeSite(t, smallSite)
-	lines := &logLines{prefix: "change:", seen: make(chan int, 8)}
-	s, err := New(Config{Dir: dir, Build: generator.Options{AsOf: model.DateOf(2026, 11, 27)}, Log: lines})
-	must(t, err)
-	hs := httptest.NewServer(s)
-	t.Cleanup(func() { s.Close(); hs.Close() })
+	s, lines := loggedServer(t, dir)
 	held, builds := make(chan struct{}), 0
 	s.beforeSwap = func() { // the builds run one at a time: no lock needed
 		if builds++; builds != 1 {

@@ -2,7 +2,6 @@ package serve
 
 import (
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -27,11 +26,7 @@ import (
 func TestWatchLateKickIsNoFullRebuild(t *testing.T) {
 	t.Parallel()
 	dir := writeSite(t, smallSite)
-	lines := &logLines{prefix: "change:", seen: make(chan int, 8)}
-	s, err := New(Config{Dir: dir, Build: generator.Options{AsOf: model.DateOf(2026, 11, 27)}, Log: lines})
-	must(t, err)
-	hs := httptest.NewServer(s)
-	t.Cleanup(func() { s.Close(); hs.Close() })
+	s, lines := loggedServer(t, dir)
 	var bmu sync.Mutex
 	builds := 0
 	held, release := make(chan struct{}), make(chan struct{})

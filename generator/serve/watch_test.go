@@ -27,6 +27,12 @@ func watchDir(t *testing.T, debounce, maxWait time.Duration) (string, <-chan []s
 	must(t, os.WriteFile(filepath.Join(dir, "content", "sub", "x.md"), []byte("x\n"), 0o644))
 	w, err := NewWatcher(dir, debounce, maxWait)
 	must(t, err)
+	return dir, runWatcher(t, w)
+}
+
+// runWatcher runs w until the test ends and returns the batches it
+// delivers.
+func runWatcher(t *testing.T, w *Watcher) <-chan []string {
 	ctx, cancel := context.WithCancel(context.Background())
 	batches := make(chan []string, 100)
 	done := make(chan struct{})
@@ -35,7 +41,7 @@ func watchDir(t *testing.T, debounce, maxWait time.Duration) (string, <-chan []s
 		_ = w.Run(ctx, func(c []string) { batches <- c })
 	}()
 	t.Cleanup(func() { cancel(); <-done; w.Close() })
-	return dir, batches
+	return batches
 }
 
 func must(t *testing.T, err error) {
@@ -300,14 +306,7 @@ func TestWatchRetriesAFolderItCouldNotWatch(t *testing.T) {
 		return fw.Add(p)
 	})
 	must(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	batches := make(chan []string, 100)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = w.Run(ctx, func(c []string) { batches <- c })
-	}()
-	t.Cleanup(func() { cancel(); <-done; w.Close() })
+	batches := runWatcher(t, w)
 	for i := range 2 { // the second batch's walk watches it
 		write(t, filepath.Join(dir, "content", "doc.md"), fmt.Sprintf("save %d\n", i))
 		next(t, batches)
