@@ -32,6 +32,7 @@ var searchLayoutError = map[string]string{
 // build, whatever the save: the page that failed is made again on it, and
 // the build stays failed while isms build fails.
 func TestLateErrorOutlivesUnrelatedSave(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, withFiles(smallSite, searchLayoutError))
 	if eager(t, dir).Tree != nil {
 		t.Fatal("isms build takes the site")
@@ -69,6 +70,7 @@ func TestLateErrorOutlivesUnrelatedSave(t *testing.T) {
 // after the swap (while the terminal report prints) must not have its
 // OK:false event overtaken by the build's.
 func TestLateEventAfterBuildEvent(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, withFiles(smallSite, searchLayoutError))
 	hw := &hookWriter{}
 	s, err := New(Config{Dir: dir, Build: generator.Options{AsOf: model.DateOf(2026, 11, 27)}, Log: hw})
@@ -101,6 +103,7 @@ func TestLateEventAfterBuildEvent(t *testing.T) {
 // then undone, the good build's event names the page browsers show from
 // the speculation.
 func TestSpeculationShownAfterLateError(t *testing.T) {
+	t.Parallel()
 	for _, late := range []bool{false, true} {
 		name := "no late error"
 		if late {
@@ -167,6 +170,7 @@ func (plainSiteWide) Publish(report.Renderer) ([]report.Page, diag.List) {
 }
 
 func TestUnlistedSiteWideReportClash(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, withFiles(smallSite, map[string]string{"content/ext.md": plainDoc("DOC-E", "Ext doc")}))
 	failsAsBuildFails(t, dir, []report.Report{plainSiteWide{}})
 }
@@ -182,6 +186,7 @@ func (r eagerAt) Publish(report.Renderer) ([]report.Page, diag.List) {
 }
 
 func TestEagerReportAtDeferredURL(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, smallSite)
 	failsAsBuildFails(t, dir, []report.Report{eagerAt{"print/index.html"}})
 }
@@ -199,6 +204,7 @@ func (r reservingAt) Publish(report.Renderer) ([]report.Page, diag.List) {
 }
 
 func TestTwoDeferredReportsOneURL(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, smallSite)
 	failsAsBuildFails(t, dir, []report.Report{reservingAt{"search-index.json"}})
 }
@@ -263,6 +269,7 @@ func (warningReport) Publish(report.Renderer) ([]report.Page, diag.List) {
 }
 
 func TestLateWarningKeepsSpeculationConfirmed(t *testing.T) {
+	t.Parallel()
 	for _, ask := range []bool{false, true} {
 		t.Run(map[bool]string{false: "not asked", true: "asked"}[ask], func(t *testing.T) {
 			dir := writeSite(t, smallSite)
@@ -300,6 +307,7 @@ func TestLateWarningKeepsSpeculationConfirmed(t *testing.T) {
 // A clash together with a theme error in another deferred report's
 // layout: the preview's build lists both errors, as isms build does.
 func TestClashWithAnotherDeferredError(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, withFiles(smallSite, withFiles(searchLayoutError, map[string]string{"content/print.md": plainDoc("DOC-P", "Print doc")})))
 	want := eager(t, dir)
 	if want.Tree != nil {
@@ -319,6 +327,7 @@ func TestClashWithAnotherDeferredError(t *testing.T) {
 // not-found page's URL, claimed after the reports: the lazy build
 // refuses it as isms build does.
 func TestDeferredAtHomeOr404(t *testing.T) {
+	t.Parallel()
 	for _, u := range []string{"index.html", "404.html"} {
 		t.Run(u, func(t *testing.T) {
 			dir := writeSite(t, smallSite)
@@ -343,6 +352,7 @@ func (errReserving) Publish(report.Renderer) ([]report.Page, diag.List) {
 }
 
 func TestSuspectReportErrorWithoutClash(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, withFiles(smallSite, withFiles(searchLayoutError, map[string]string{"content/free.txt": "free\n"})))
 	failsAsBuildFails(t, dir, []report.Report{errReserving{}})
 }
@@ -360,6 +370,7 @@ func (slashReport) Publish(report.Renderer) ([]report.Page, diag.List) {
 }
 
 func TestReservedFolderURL(t *testing.T) {
+	t.Parallel()
 	t.Run("served", func(t *testing.T) {
 		dir := writeSite(t, smallSite)
 		o := generator.Options{AsOf: model.DateOf(2026, 11, 27), Site: os.DirFS(dir), BaseURL: "/", Reports: []report.Report{slashReport{}}}
@@ -392,6 +403,7 @@ var printLayoutError = map[string]string{
 }
 
 func TestLateErrorListsEveryDeferredError(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, withFiles(smallSite, withFiles(searchLayoutError, printLayoutError)))
 	want := eager(t, dir)
 	if want.Tree != nil {
@@ -449,6 +461,7 @@ func TestLateErrorOnReplacedState(t *testing.T) {
 // The repository's own site: every file of isms build is the preview's
 // (each deferred page found through the reports' reservations).
 func TestSampleSameAsBuild(t *testing.T) {
+	t.Parallel()
 	dir, _ := filepath.Abs("../..")
 	s, _ := newServer(t, dir)
 	sameAsBuild(t, s, dir, "sample", nil)
@@ -468,6 +481,7 @@ func (twiceReport) Publish(report.Renderer) ([]report.Page, diag.List) {
 }
 
 func TestDeferredReportPublishesTwice(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, smallSite)
 	reps := []report.Report{twiceReport{}}
 	o := generator.Options{AsOf: model.DateOf(2026, 11, 27), Site: os.DirFS(dir), BaseURL: "/", Reports: reps}
@@ -493,6 +507,7 @@ func TestDeferredReportPublishesTwice(t *testing.T) {
 // The same report with a document at its URL: the preview's build makes
 // it there and then, and fails with isms build's words, once each.
 func TestDeferredReportPublishesTwiceWhereADocumentIs(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, withFiles(smallSite, map[string]string{"content/twice.md": plainDoc("DOC-T", "Twice doc")}))
 	failsAsBuildFails(t, dir, []report.Report{twiceReport{}})
 }

@@ -45,6 +45,7 @@ func withFiles(base map[string]string, extra map[string]string) map[string]strin
 // refuses the site (url-taken), and so does the preview's lazy build,
 // with the same words, though it publishes no deferred page.
 func TestLazyBuildReportsDeferredURLTaken(t *testing.T) {
+	t.Parallel()
 	for name, extra := range map[string]map[string]string{
 		"history": {"content/policies/access/history.md": "---\nid: DOC-H\ntitle: History doc\ntype: procedure\nowner: CISO\nreviewed: 2026-01-05\n---\nA document at a history URL.\n"},
 		"search":  {"content/search.md": "---\nid: DOC-S\ntitle: Search doc\ntype: procedure\nowner: CISO\nreviewed: 2026-01-05\n---\nA document at /search/.\n"},
@@ -98,6 +99,7 @@ func (r *wholeReport) Publish(report.Renderer) ([]report.Page, diag.List) {
 // Deferred.with compares the reports with ==, which panics on an
 // uncomparable dynamic type. The eager build is fine.
 func TestLazyEmbedderOfUncomparableReport(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, smallSite)
 	part := sliceReport{urls: []string{"slice/index.html"}}
 	reps := []report.Report{&wholeReport{part: part}, part}
@@ -123,6 +125,7 @@ func TestLazyEmbedderOfUncomparableReport(t *testing.T) {
 // The same, reached from the build: a document links to /whole/, so the
 // lazy build makes the report to check the link, and New panics.
 func TestLazyEmbedderOfUncomparableReportLinked(t *testing.T) {
+	t.Parallel()
 	site := withFiles(smallSite, map[string]string{"content/manual/manual.md": smallSite["content/manual/manual.md"] + "\nSee [the whole](/whole/).\n"})
 	dir := writeSite(t, site)
 	part := sliceReport{urls: []string{"slice/index.html"}}
@@ -149,6 +152,7 @@ func TestLazyEmbedderOfUncomparableReportLinked(t *testing.T) {
 // the last tree, the preview serves the document's page there — a page
 // isms build never publishes (it refuses the site: url-taken).
 func TestPartialBuildNewDocumentAtTakenURL(t *testing.T) {
+	t.Parallel()
 	for name, path := range map[string]string{
 		"soa":  "content/soa.md",
 		"home": "content/index.md",
@@ -234,6 +238,7 @@ func sameAsBuild(t *testing.T, s *Server, dir string, step string, order []strin
 // partial build; a title; another doc; a body edit again), each followed
 // by every deferred page asked for: each time the preview is isms build.
 func TestSavesThenDeferredPagesAreTheBuilds(t *testing.T) {
+	t.Parallel()
 	dir := bigSite(t, 12)
 	s, _ := newServer(t, dir)
 	order := []string{"print/index.html", "processes/index.html", "area03/doc-0003/history/index.html", "search-index.json", "currency.json"}
@@ -283,6 +288,7 @@ func TestSavesThenDeferredPagesAreTheBuilds(t *testing.T) {
 // change Speculate declines; a change of isms.yaml (a new salt); a
 // failed isms.yaml and its fix: each time the preview is isms build.
 func TestFailedFixedThenDeferredPagesAreTheBuilds(t *testing.T) {
+	t.Parallel()
 	dir := bigSite(t, 12)
 	s, _ := newServer(t, dir)
 	order := []string{"search-index.json", "print/index.html", "area03/doc-0003/history/index.html", "processes/index.html"}
@@ -324,6 +330,7 @@ func TestFailedFixedThenDeferredPagesAreTheBuilds(t *testing.T) {
 // event must name /print/ so that the browser reloads. The failed
 // build's state forgot which deferred pages were served.
 func TestFailedBuildKeepsServedDeferredPages(t *testing.T) {
+	t.Parallel()
 	dir := bigSite(t, 12)
 	s, hs := newServer(t, dir)
 	st := openStream(t, hs.URL)
@@ -357,6 +364,7 @@ func TestFailedBuildKeepsServedDeferredPages(t *testing.T) {
 // kind (speculated, partial, whole) follow one another; then the preview
 // is isms build. Run with -race.
 func TestDeferredPagesDuringSaves(t *testing.T) {
+	t.Parallel()
 	dir := bigSite(t, 12)
 	s, hs := newServer(t, dir)
 	stop := make(chan struct{})
@@ -418,6 +426,7 @@ func TestDeferredPagesDuringSaves(t *testing.T) {
 // the overlay of every open page, in the first event of a page opened
 // later), until a build replaces it.
 func TestThemeErrorInDeferredPageFailsTheBuild(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, withFiles(smallSite, map[string]string{
 		"themes/default/layouts/search.html": `{{define "title"}}Search{{end}}{{define "main"}}{{.Data.Nope}}{{end}}`,
 	}))
@@ -455,6 +464,7 @@ func TestThemeErrorInDeferredPageFailsTheBuild(t *testing.T) {
 // and the build fails as isms build does, with every deferred report
 // made so that their problems are reported as isms build reports them.
 func TestLazyBuildMakesOnlyClashingReports(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, smallSite)
 	build := func(lazy bool, urls ...string) (*generator.Result, []int) {
 		t.Helper()
@@ -513,6 +523,7 @@ func plainDoc(id, title string) string {
 // folder, documents under processes/ and currency/: every file of isms
 // build, asked for in an adversarial order, is the preview's.
 func TestClaimedPrefixesWithoutClash(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, withFiles(smallSite, map[string]string{
 		"content/policies/history.md":    plainDoc("DOC-H1", "A history policy"),
 		"content/history/history.md":     plainDoc("DOC-H2", "History of history"),
@@ -556,6 +567,7 @@ func (r countReport) Publish(report.Renderer) ([]report.Page, diag.List) {
 // the handler asks the deferred pages for the key before the tree for
 // key+"/index.html".
 func TestSlashlessDocumentURLMakesNoReport(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, smallSite)
 	n := 0
 	s, err := New(Config{Dir: dir, Build: generator.Options{AsOf: model.DateOf(2026, 11, 27), Reports: []report.Report{countReport{&n}}}})
@@ -583,6 +595,7 @@ func TestSlashlessDocumentURLMakesNoReport(t *testing.T) {
 // the site as isms build does, with no build of its page alone to
 // delay it.
 func TestNewDocumentServedAtAFreeURL(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, smallSite)
 	s, _ := newServer(t, dir)
 	partials := 0
@@ -656,6 +669,7 @@ func newDoc(id, title, text string) string {
 // site, and the preview serves no page for it. Found by a hostile review
 // of 952f58e, with TestNewDocumentAtAFilesFolder.
 func TestNewDocumentWhoseHistoryURLIsTaken(t *testing.T) {
+	t.Parallel()
 	for name, extra := range map[string]map[string]string{
 		"document": {"content/policies/x/history.md": newDoc("DOC-H", "At a history URL", "HELD.")},
 		"index":    {"content/policies/x/history/index.md": newDoc("DOC-H", "At a history URL", "HELD.")},
@@ -678,6 +692,7 @@ func TestNewDocumentWhoseHistoryURLIsTaken(t *testing.T) {
 // report publishes, a theme file): isms build refuses the site (a file
 // and a folder of one name), and the preview serves no page for it.
 func TestNewDocumentAtAFilesFolder(t *testing.T) {
+	t.Parallel()
 	for name, c := range map[string]struct {
 		extra    map[string]string
 		rel, key string
@@ -702,6 +717,7 @@ func TestNewDocumentAtAFilesFolder(t *testing.T) {
 // listing refuses goes straight to the whole build (which refuses it),
 // with no build of its page alone to delay it.
 func TestNewDocumentBadNameNoPartial(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, smallSite)
 	s, _ := newServer(t, dir)
 	partials := 0

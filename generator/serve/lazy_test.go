@@ -95,6 +95,7 @@ func TestMemoFSKeepsOneCopy(t *testing.T) {
 // a file created, deleted, or a folder created or renamed with files in
 // it is seen by the next build, and nothing else is listed again.
 func TestMemoFSListings(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, map[string]string{"content/a.md": "a", "content/sub/b.md": "b"})
 	m := newMemoFS(dir)
 	names := func(p string) []string {
