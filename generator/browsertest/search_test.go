@@ -171,7 +171,7 @@ var theBrowser struct {
 // accessibility audit, the focus and overflow checks) ending one after
 // another on one busy core.
 func TestMain(m *testing.M) {
-	testmode.Waiting()
+	testmode.Waiting(4, 4)
 	code := m.Run()
 	if theBrowser.stop != nil {
 		theBrowser.stop()

@@ -80,14 +80,15 @@ func BuildHeavy() {
 
 // Waiting is for a test process whose parallel tests mostly wait (on a
 // timer, a watcher, another process such as a browser) rather than
-// compute: unless -test.parallel is given, four run side by side, or one
-// per core on a bigger machine, where go test would run one per core.
-// Call it from TestMain before m.Run.
-func Waiting() {
+// compute: unless -test.parallel is given, quick of them run side by
+// side in the quick suite and full in the full suite (whose -race makes
+// them compute more), or one per core on a bigger machine, where go test
+// would run one per core. Call it from TestMain before m.Run.
+func Waiting(quick, full int) {
 	flag.Parse()
 	set := false
 	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
 	if !set {
-		flag.Set("test.parallel", strconv.Itoa(max(4, runtime.GOMAXPROCS(0))))
+		flag.Set("test.parallel", strconv.Itoa(max(Rounds(quick, full), runtime.GOMAXPROCS(0))))
 	}
 }

@@ -55,16 +55,16 @@ func TestBuildHeavy(t *testing.T) {
 	}
 }
 
-// Waiting sets four side by side (one per core above four) unless
-// -test.parallel was given.
+// Waiting sets six side by side in the quick suite, four in the full one
+// (one per core above that) unless -test.parallel was given.
 func TestWaiting(t *testing.T) {
 	f := flag.Lookup("test.parallel")
 	given := false
 	flag.Visit(func(g *flag.Flag) { given = given || g.Name == "test.parallel" })
 	before := f.Value.String()
 	defer f.Value.Set(before)
-	Waiting()
-	want := strconv.Itoa(max(4, runtime.GOMAXPROCS(0)))
+	Waiting(6, 4)
+	want := strconv.Itoa(max(Rounds(6, 4), runtime.GOMAXPROCS(0)))
 	if given {
 		want = before
 	}
