@@ -418,36 +418,44 @@ func (m *Markdown) renderWithheld(d *Doc, out []string, dests [][]byte) []byte {
 }
 
 // plainText is the text of an inline container, without markup.
-func plainText(n ast.Node, src []byte) string {
-	var b strings.Builder
+func plainText(n ast.Node, src []byte) string { return string(AppendPlainText(nil, n, src)) }
+
+// PlainText is the text of a node (for search and previews): its text and
+// code spans, a soft line break as a space, the typographer's entities
+// decoded, without white space at either end.
+func PlainText(n ast.Node, src []byte) string { return plainText(n, src) }
+
+// AppendPlainText appends PlainText(n, src) to dst: the search index
+// gathers a document's blocks into one buffer this way, where a string a
+// block cost 2 % of a build's CPU in growing and copying.
+func AppendPlainText(dst []byte, n ast.Node, src []byte) []byte {
+	start := len(dst)
 	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
 		switch t := c.(type) {
 		case *ast.Text:
-			b.Write(t.Segment.Value(src))
+			dst = append(dst, t.Segment.Value(src)...)
 			if t.SoftLineBreak() {
-				b.WriteByte(' ')
+				dst = append(dst, ' ')
 			}
 		case *ast.String:
 			// The typographer stores entities such as &ldquo; here.
-			b.WriteString(stdhtml.UnescapeString(string(t.Value)))
+			dst = append(dst, stdhtml.UnescapeString(string(t.Value))...)
 		case *ast.CodeSpan:
 			for ch := t.FirstChild(); ch != nil; ch = ch.NextSibling() {
 				if tx, ok := ch.(*ast.Text); ok {
-					b.Write(tx.Segment.Value(src))
+					dst = append(dst, tx.Segment.Value(src)...)
 				}
 			}
 			return ast.WalkSkipChildren, nil
 		}
 		return ast.WalkContinue, nil
 	})
-	return strings.TrimSpace(b.String())
+	text := bytes.TrimSpace(dst[start:])
+	return dst[:start+copy(dst[start:], text)]
 }
-
-// PlainText is the text of a node (for search and previews).
-func PlainText(n ast.Node, src []byte) string { return plainText(n, src) }
 
 // offsetOf finds a byte offset for an inline node: its first text segment,
 // else the first line of the block that holds it.

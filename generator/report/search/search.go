@@ -191,34 +191,37 @@ func decodeSections(s string) [][3]string {
 func bodySections(md *markdown.Doc, limit int) [][3]string {
 	secs := [][3]string{{}}
 	// One buffer for all sections, its room kept between them; each
-	// section's text is copied out of it once (b.String).
-	var b bytes.Buffer
+	// section's text is copied out of it once.
+	var b []byte
 	total := 0
 	flush := func() {
 		// Every block leaves a separator behind it; the trailing space
 		// goes before collapseSpace (which drops it anyway), so that text
 		// already collapsed is copied once and not again.
-		text := string(bytes.TrimRight(b.Bytes(), " "))
+		text := string(bytes.TrimRight(b, " "))
 		secs[len(secs)-1][2] = strings.TrimSuffix(strings.TrimSuffix(collapseSpace(text), " ·"), " |")
-		total += b.Len()
-		b.Reset()
+		total += len(b)
+		b = b[:0]
 	}
-	full := func() bool { return b.Len() > limit || total+b.Len() > 4*limit }
-	block := func(text, sep string) {
-		text = clean(text)
-		if text == "" {
+	full := func() bool { return len(b) > limit || total+len(b) > 4*limit }
+	// block appends a block's text, cleaned, and sep after it.
+	block := func(n ast.Node, sep string) {
+		start := len(b)
+		b = markdown.AppendPlainText(b, n, md.Src)
+		text := b[start:]
+		if len(text) == 0 {
 			return
 		}
-		b.WriteString(text)
+		cleanBytes(text)
 		if sep == "" {
 			sep = " · "
-			if strings.ContainsRune(".!?:;", rune(text[len(text)-1])) {
+			if strings.IndexByte(".!?:;", text[len(text)-1]) >= 0 {
 				sep = " "
 			}
 		}
-		b.WriteString(sep)
+		b = append(b, sep...)
 	}
-	for n := md.Root.FirstChild(); n != nil && total+b.Len() <= 4*limit; n = n.NextSibling() {
+	for n := md.Root.FirstChild(); n != nil && total+len(b) <= 4*limit; n = n.NextSibling() {
 		_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
 			if !entering {
 				return ast.WalkContinue, nil
@@ -240,7 +243,7 @@ func bodySections(md *markdown.Doc, limit int) [][3]string {
 							if cell.NextSibling() == nil {
 								sep = " | "
 							}
-							block(markdown.PlainText(cell, md.Src), sep)
+							block(cell, sep)
 						}
 					}
 				}
@@ -248,7 +251,7 @@ func bodySections(md *markdown.Doc, limit int) [][3]string {
 			}
 			if c.Type() == ast.TypeBlock && c.FirstChild() != nil && c.FirstChild().Type() == ast.TypeInline {
 				if !full() {
-					block(markdown.PlainText(c, md.Src), "")
+					block(c, "")
 				}
 				return ast.WalkSkipChildren, nil
 			}
@@ -265,6 +268,15 @@ func clean(s string) string {
 		return s
 	}
 	return strings.NewReplacer(sectionSep, " ", fieldSep, " ").Replace(s)
+}
+
+// cleanBytes is clean in place: each separator is one byte.
+func cleanBytes(b []byte) {
+	for i, c := range b {
+		if c == sectionSep[0] || c == fieldSep[0] {
+			b[i] = ' '
+		}
+	}
 }
 
 // fitText shares limit bytes of text between the sections fairly: every
