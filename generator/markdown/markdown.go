@@ -272,7 +272,7 @@ func (m *Markdown) Freeze(d *Doc) error {
 		buf := renderBufs.Get().(*bytes.Buffer)
 		defer putRenderBuf(buf)
 		buf.Grow(len(d.Src) * 2)
-		d.err = m.md.Renderer().Render(buf, d.Src, d.Root)
+		d.err = m.md.Renderer().Render(bufWriter{buf}, d.Src, d.Root)
 		d.unsafe = m.unsafe
 		out := buf.Bytes()
 		body := make([]byte, 0, len(out))
@@ -305,6 +305,17 @@ func (m *Markdown) Freeze(d *Doc) error {
 var renderBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 const maxRenderBuf = 1 << 20
+
+// bufWriter is a bytes.Buffer as goldmark's util.BufWriter, which its
+// renderer writes to directly: any other writer it puts behind a
+// bufio.Writer of its own, 4 KB made for each document and its whole
+// body copied once more on the way.
+type bufWriter struct{ *bytes.Buffer }
+
+var _ util.BufWriter = bufWriter{} // else goldmark would wrap it after all
+
+func (bufWriter) Buffered() int { return 0 } // nothing is held back
+func (bufWriter) Flush() error  { return nil }
 
 func putRenderBuf(b *bytes.Buffer) {
 	if b.Cap() <= maxRenderBuf {
