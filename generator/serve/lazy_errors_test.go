@@ -427,6 +427,7 @@ func TestLateErrorListsEveryDeferredError(t *testing.T) {
 // browsers on the page are told to reload it, and the current build
 // makes it (and fails, as isms build does).
 func TestLateErrorOnReplacedState(t *testing.T) {
+	t.Parallel()
 	dir := writeSite(t, withFiles(smallSite, searchLayoutError))
 	s, hs := newServer(t, dir)
 	st := openStream(t, hs.URL)
@@ -441,20 +442,31 @@ func TestLateErrorOnReplacedState(t *testing.T) {
 	res, _ := get(t, hs.URL+"/search/")
 	s.lazyMade = nil
 	t.Logf("/search/: %d", res.StatusCode)
-	time.Sleep(300 * time.Millisecond) // any event lazyPage publishes has arrived
-	var last event
+	// The browser on /search/ is told: the build fails, or /search/ is
+	// to be reloaded. No event after that may say all is well without
+	// reloading it.
+	tells := func(ev event) bool { return !ev.OK || slices.Contains(ev.Changed, "/search/") }
+	timeout := time.After(10 * time.Second)
+	for told := false; !told; {
+		select {
+		case ev := <-st.events:
+			t.Logf("event ok=%v changed=%v errors=%d", ev.OK, ev.Changed, len(ev.Errors))
+			told = tells(ev)
+		case <-timeout:
+			t.Fatalf("the browser on /search/ (status %d) was never told that the build fails or to reload it; isms build fails", res.StatusCode)
+		}
+	}
+	settle := time.After(200 * time.Millisecond)
 	for {
 		select {
 		case ev := <-st.events:
-			last = ev
 			t.Logf("event ok=%v changed=%v errors=%d", ev.OK, ev.Changed, len(ev.Errors))
-			continue
-		default:
+			if !tells(ev) {
+				t.Errorf("the browser on /search/ was then told ok, with no reload of /search/; isms build fails")
+			}
+		case <-settle:
+			return
 		}
-		break
-	}
-	if last.OK && !slices.Contains(last.Changed, "/search/") {
-		t.Errorf("the browser on /search/ (status %d) was last told ok, with no reload of /search/; isms build fails", res.StatusCode)
 	}
 }
 
