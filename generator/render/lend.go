@@ -6,6 +6,7 @@ import (
 	"errors"
 	"html/template"
 	"slices"
+	"sync"
 
 	"github.com/isms-project/isms/generator/currency"
 	"github.com/isms-project/isms/generator/link"
@@ -27,7 +28,64 @@ func (l *lender) View(p *link.Page) *view.DocView   { return l.in.view(l, p) }
 func (l *lender) Body(p *link.Page) ([]byte, error) { return l.in.body(p) }
 func (l *lender) Has(layout string) bool            { return l.in.theme.Has(layout) }
 func (l *lender) Frame(p report.Page) ([]byte, error) {
-	return l.in.theme.Execute(p.Layout, l.data(p, l.in.marking(l.in.ranks(p.Sources))))
+	pd := l.data(p, l.in.marking(l.in.ranks(p.Sources)))
+	if m := l.in.mains; m != nil && len(p.Crumbs) == 0 && l.in.theme.SharesMain(p.Layout) {
+		// The auditor's copy frames a report's page without its
+		// breadcrumbs: its main block, made once, goes into the page
+		// too (pageTo). The copy's own frame has breadcrumbs, and no
+		// page to share with.
+		pd.Main = m.make(p, func() ([]byte, error) { return l.in.theme.FragmentBytes(p.Layout, "main", pd) })
+	}
+	return l.in.theme.Execute(p.Layout, pd)
+}
+
+// mains holds the main blocks of report pages the auditor's copy framed
+// (lender.Frame) until their own pages take them (pageTo): executing
+// the currency page's main block, a table row a document, was 2 % of a
+// build's CPU, and it was done twice.
+type mains struct {
+	mu sync.Mutex
+	m  map[string]*mainBlock // by layout and URL
+}
+
+type mainBlock struct {
+	once sync.Once
+	b    template.HTML
+	ok   bool // made without an error; else the page executes main itself and says what failed
+}
+
+func mainKey(p report.Page) string { return p.Layout + "\x00" + p.URL }
+
+// make returns p's main block, made by exec once; "" if it failed.
+func (m *mains) make(p report.Page, exec func() ([]byte, error)) template.HTML {
+	m.mu.Lock()
+	e := m.m[mainKey(p)]
+	if e == nil {
+		e = &mainBlock{}
+		m.m[mainKey(p)] = e
+	}
+	m.mu.Unlock()
+	e.once.Do(func() {
+		b, err := exec()
+		e.b, e.ok = template.HTML(b), err == nil
+	})
+	return e.b
+}
+
+// take returns p's main block if the copy made it, and forgets it.
+func (m *mains) take(p report.Page) template.HTML {
+	m.mu.Lock()
+	e := m.m[mainKey(p)]
+	delete(m.m, mainKey(p))
+	m.mu.Unlock()
+	if e == nil {
+		return ""
+	}
+	e.once.Do(func() {}) // made by a Frame still running: wait for it
+	if !e.ok {
+		return ""
+	}
+	return e.b
 }
 
 func (l *lender) Fragment(key, layout, name string, data any, big []byte) ([]byte, error) {
@@ -75,7 +133,19 @@ func (l *lender) page(p report.Page, marking string) ([]byte, error) {
 		return p.Bytes, nil
 	}
 	pd := l.data(p, marking)
+	if l.in.store == nil {
+		l.takeMain(p, pd)
+		return l.in.theme.Execute(p.Layout, pd)
+	}
 	return l.in.remember("page:"+p.URL, func() ([]byte, error) { return l.in.theme.Execute(p.Layout, pd) }, p.Layout, NavPart(pd.Site.Nav), pd)
+}
+
+// takeMain gives pd the main block the auditor's copy made for p's part
+// (Frame), if it did.
+func (l *lender) takeMain(p report.Page, pd *view.PageData) {
+	if m := l.in.mains; m != nil && l.in.theme.SharesMain(p.Layout) {
+		pd.Main = m.take(p)
+	}
 }
 
 // pageTo is page handing the page to use; without a memo, b is the
@@ -88,7 +158,9 @@ func (l *lender) pageTo(p report.Page, marking string, use func(b []byte) error)
 		return use(p.Bytes)
 	}
 	if l.in.store == nil {
-		return l.in.theme.ExecuteTo(p.Layout, l.data(p, marking), use)
+		pd := l.data(p, marking)
+		l.takeMain(p, pd)
+		return l.in.theme.ExecuteTo(p.Layout, pd, use)
 	}
 	b, err := l.page(p, marking)
 	if err != nil {

@@ -215,6 +215,7 @@ type renderInput struct {
 	only     string           // Input.Only
 	groups   *view.NavData    // Input.Groups
 	stopped  func() bool      // Input.Stopped
+	mains    *mains           // report pages' main blocks made for the copy, for their pages; nil with a memo
 }
 
 // stop says whether the render was stopped (Input.Stopped).
@@ -473,6 +474,9 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 	}
 	in.sv = sv
 	in.files = tree
+	if in.store == nil {
+		in.mains = &mains{m: map[string]*mainBlock{}}
+	}
 	r := &lender{in: &in}
 
 	dp := &docPages{in: &in, r: r, groups: groups, navs: navs, pagers: pagers}

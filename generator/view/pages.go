@@ -60,6 +60,12 @@ type PageData struct {
 	// isms.yaml's marking_from: a banner on screen, a header and footer
 	// on paper. "" = unmarked.
 	Marking string
+	// Main, when set, is the kind's main block already executed for this
+	// page (Theme.SharesMain): a report's page in the auditor's copy is
+	// framed twice, and the frame shows Main rather than executing main
+	// again. The default base.html does; a theme's own frame that does
+	// not is given no Main.
+	Main template.HTML
 }
 
 // Pager links a document page to the pages before and after it in the

@@ -29,6 +29,9 @@ type Tree map[string][]byte
 type Theme struct {
 	fsys  fs.FS
 	kinds map[string]*template.Template
+	// shares holds the kinds whose main block SharesMain allows to be
+	// executed once for a page and its part in the print copy.
+	shares map[string]bool
 }
 
 var funcs = template.FuncMap{
@@ -57,7 +60,7 @@ var funcs = template.FuncMap{
 // fsys still.
 func LoadTheme(fsys fs.FS) (*Theme, diag.List) {
 	var diags diag.List
-	t := &Theme{fsys: fsys, kinds: map[string]*template.Template{}}
+	t := &Theme{fsys: fsys, kinds: map[string]*template.Template{}, shares: map[string]bool{}}
 	entries, err := fs.ReadDir(fsys, "layouts")
 	if err != nil {
 		diags.Errorf(diag.Pos{Path: "themes"}, "theme", "theme has no layouts folder: %v", err)
@@ -82,8 +85,8 @@ func LoadTheme(fsys fs.FS) (*Theme, diag.List) {
 	}
 	var sum [sha256.Size]byte
 	key.Sum(sum[:0])
-	if kinds, ok := parsedLayouts.get(sum); ok && !unread {
-		t.kinds = kinds
+	if set, ok := parsedLayouts.get(sum); ok && !unread {
+		t.kinds, t.shares = set.kinds, set.shares
 		return t, nil
 	}
 	base := template.New("").Funcs(funcs)
@@ -106,10 +109,12 @@ func LoadTheme(fsys fs.FS) (*Theme, diag.List) {
 			diags.Errorf(diag.Pos{Path: "themes/layouts/" + f.name}, "theme", "%v", err)
 			continue
 		}
-		t.kinds[strings.TrimSuffix(f.name, ".html")] = c
+		kind := strings.TrimSuffix(f.name, ".html")
+		t.kinds[kind] = c
+		t.shares[kind] = sharesMain(c) // before any execution escapes (and so changes) the trees
 	}
 	if len(diags) == 0 {
-		parsedLayouts.put(sum, t.kinds)
+		parsedLayouts.put(sum, parsedSet{t.kinds, t.shares})
 	}
 	return t, diags
 }
@@ -138,21 +143,28 @@ type layoutCache struct {
 	mu    sync.Mutex
 	max   int
 	order [][sha256.Size]byte // oldest first
-	sets  map[[sha256.Size]byte]map[string]*template.Template
+	sets  map[[sha256.Size]byte]parsedSet
 }
 
-func (c *layoutCache) get(k [sha256.Size]byte) (map[string]*template.Template, bool) {
+// parsedSet is a theme's parsed layouts: a template set per kind, and
+// the kinds whose main block may be shared (Theme.SharesMain).
+type parsedSet struct {
+	kinds  map[string]*template.Template
+	shares map[string]bool
+}
+
+func (c *layoutCache) get(k [sha256.Size]byte) (parsedSet, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	s, ok := c.sets[k]
 	return s, ok
 }
 
-func (c *layoutCache) put(k [sha256.Size]byte, s map[string]*template.Template) {
+func (c *layoutCache) put(k [sha256.Size]byte, s parsedSet) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.sets == nil {
-		c.sets = map[[sha256.Size]byte]map[string]*template.Template{}
+		c.sets = map[[sha256.Size]byte]parsedSet{}
 	}
 	if _, ok := c.sets[k]; ok {
 		return

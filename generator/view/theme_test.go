@@ -82,7 +82,7 @@ func TestLayoutCacheBounded(t *testing.T) {
 	c := layoutCache{max: 2}
 	k := func(b byte) (k [32]byte) { k[0] = b; return }
 	for i := byte(1); i <= 3; i++ {
-		c.put(k(i), nil)
+		c.put(k(i), parsedSet{})
 	}
 	if _, ok := c.get(k(1)); ok {
 		t.Error("the oldest set was kept")
