@@ -2,6 +2,8 @@ package markdown
 
 import (
 	"bytes"
+	"sync"
+	"sync/atomic"
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
@@ -76,9 +78,20 @@ func (h *highlighter) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 		if lang == nil || n.Attributes() != nil || n.Info != nil && bytes.IndexByte(n.Info.Segment.Value(source), '{') >= 0 {
 			return fallback(w, source, node, entering)
 		}
-		lexer := lexers.Get(string(lang))
-		if lexer == nil {
-			return fallback(w, source, node, entering)
+		lexer, known := lexerFor(string(lang))
+		if !known {
+			// As goldmark-highlighting writes a language chroma does not
+			// know, without asking chroma again.
+			_, _ = w.WriteString("<pre><code class=\"language-")
+			h.Writer.Write(w, lang)
+			_, _ = w.WriteString("\">")
+			lines := n.Lines()
+			for i := range lines.Len() {
+				line := lines.At(i)
+				h.Writer.RawWrite(w, line.Value(source))
+			}
+			_, _ = w.WriteString("</code></pre>\n")
+			return ast.WalkContinue, nil
 		}
 		var code bytes.Buffer
 		lines := n.Lines()
@@ -94,3 +107,26 @@ func (h *highlighter) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 		return ast.WalkContinue, nil
 	})
 }
+
+// lexerFor is lexers.Get(name), remembered: chroma looks a name it does
+// not know up again as a file name against every lexer's patterns, 5–10
+// ms a fence (a site of 200 fences in a language chroma lacks, ```conf
+// or ```pseudo, spent 2 s there). At most maxLexerNames names are kept.
+func lexerFor(name string) (chroma.Lexer, bool) {
+	if l, ok := lexerNames.Load(name); ok {
+		lexer, _ := l.(chroma.Lexer)
+		return lexer, lexer != nil
+	}
+	lexer := lexers.Get(name)
+	if lexerCount.Add(1) <= maxLexerNames {
+		lexerNames.Store(name, lexer) // nil too: not known
+	}
+	return lexer, lexer != nil
+}
+
+const maxLexerNames = 512
+
+var (
+	lexerNames sync.Map // name → chroma.Lexer, or nil for one chroma does not know
+	lexerCount atomic.Int64
+)

@@ -25,6 +25,9 @@ var highlightCases = []string{
 	"```go\nfunc main() { fmt.Println(\"<&>\") }\n```\n",
 	"```\nno language <b>\n```\n",
 	"```nosuchlanguage\nx < y\n```\n",
+	"```x\"y<z&amp;\nx < y & \"z\"\n```\n",
+	"```conf\nkey = <value>\n```\n",
+	"- a\n\n  ```nosuchlanguage\n  indented <b>\n  ```\n",
 	"```yaml {linenos=table}\na: 1\nb: 2\n```\n",
 	"```yaml {hl_lines=[2]}\na: 1\nb: 2\n```\n",
 	"```yaml {nohl}\na: <1>\n```\n",
@@ -66,5 +69,20 @@ func convertBoth(t *testing.T, want, got goldmark.Markdown, src string) {
 	gerr := got.Convert([]byte(src), &g)
 	if (werr == nil) != (gerr == nil) || w.String() != g.String() {
 		t.Errorf("%q:\n got %s (%v)\nwant %s (%v)", src, g.String(), gerr, w.String(), werr)
+	}
+}
+
+// BenchmarkHighlightUnknownLanguage: a fence in a language chroma does
+// not know costs what a plain code block costs, not a lookup of its name
+// against every lexer's file patterns (5–10 ms a fence before).
+func BenchmarkHighlightUnknownLanguage(b *testing.B) {
+	_, got := highlightPair()
+	src := []byte("```nosuchlanguage\nx < y\n```\n\n```conf\nkey = value\n```\n")
+	var out bytes.Buffer
+	for b.Loop() {
+		out.Reset()
+		if err := got.Convert(src, &out); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
