@@ -75,13 +75,13 @@ func (h *highlighter) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 		}
 		n := node.(*ast.FencedCodeBlock)
 		lang := n.Language(source)
-		if lang == nil || n.Attributes() != nil || n.Info != nil && bytes.IndexByte(n.Info.Segment.Value(source), '{') >= 0 {
+		if lang == nil {
 			return fallback(w, source, node, entering)
 		}
 		lexer, known := lexerFor(string(lang))
 		if !known {
 			// As goldmark-highlighting writes a language chroma does not
-			// know, without asking chroma again.
+			// know, whatever its attributes, without asking chroma again.
 			_, _ = w.WriteString("<pre><code class=\"language-")
 			h.Writer.Write(w, lang)
 			_, _ = w.WriteString("\">")
@@ -92,6 +92,9 @@ func (h *highlighter) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 			}
 			_, _ = w.WriteString("</code></pre>\n")
 			return ast.WalkContinue, nil
+		}
+		if n.Attributes() != nil || n.Info != nil && bytes.IndexByte(n.Info.Segment.Value(source), '{') >= 0 {
+			return fallback(w, source, node, entering)
 		}
 		var code bytes.Buffer
 		lines := n.Lines()

@@ -27,6 +27,8 @@ var highlightCases = []string{
 	"```nosuchlanguage\nx < y\n```\n",
 	"```x\"y<z&amp;\nx < y & \"z\"\n```\n",
 	"```conf\nkey = <value>\n```\n",
+	"```nosuchlanguage {linenos=table hl_lines=[1]}\na < b\n```\n",
+	"```nosuchlanguage{nohl}\na\n```\n",
 	"- a\n\n  ```nosuchlanguage\n  indented <b>\n  ```\n",
 	"```yaml {linenos=table}\na: 1\nb: 2\n```\n",
 	"```yaml {hl_lines=[2]}\na: 1\nb: 2\n```\n",
