@@ -36,10 +36,28 @@ func TestSharesMain(t *testing.T) {
 		{"crumbs in a branch", frame, `{{if .Title}}x{{else}}{{.Crumbs}}{{end}}`, false},
 		{"crumbs in a pipeline", frame, `{{.Title | printf "%s %v" .Crumbs}}`, false},
 		{"a field of the data called Crumbs", frame, `{{.Data.Crumbs}}`, false}, // conservative
+		{"the Site printed whole", frame, `{{with .Site}}{{print .}}{{end}}`, false},
+		{"the Site handed to a function", frame, `{{printf "%v" .Site}}`, false},
+		{"the Site piped to a function", frame, `{{.Site | printf "%v"}}`, false},
+		{"the page printed", frame, `{{.}}`, false},
+		{"the page as $", frame, `{{with .Data}}{{$}}{{end}}`, false},
+		{"the page indexed", frame, `{{index . "Title"}}`, false},
+		{"the page in a variable, printed", frame, `{{$p := .}}{{$p}}`, false},
+		{"the Site in a variable, printed", frame, `{{$s := .Site}}{{$s}}`, false},
+		{"the page's Site through a variable", frame, `{{$p := .}}{{$p.Site}}`, false},
+		{"the page to a partial that prints it", frame, `{{template "whole" .}}`, false},
+		{"the page in a variable, a field read", frame, `{{$p := .}}{{$p.Title}}`, true},
+		{"the Site's fields", frame, `{{with .Site}}{{.Title}} {{len .Header}}{{end}} {{(.Site).Title}} {{$.Site.Title}}`, true},
+		{"the Site's truth", frame, `{{if .Site}}x{{end}}`, true},
+		{"the data whole", frame, `{{with .Data}}{{.}} {{print .}}{{end}} {{range $i, $c := .Data}}{{$i}}{{$c}}{{end}}`, true},
+		{"the data to a partial that prints it", frame, `{{template "whole" .Data}}`, true},
+		{"a frame that shows Main and calls main", `{{define "base"}}{{.Main}}{{template "main" .}}{{end}}`, `{{.Title}}`, false},
+		{"a frame that shows Main alone", `{{define "base"}}{{.Main}}{{end}}`, `{{.Title}}`, false},
+		{"a frame that shows Main twice", `{{define "base"}}` + frame[len(`{{define "base"}}`):len(frame)-len(`{{end}}`)] + `{{.Main}}{{end}}`, `{{.Title}}`, false},
 	} {
 		fsys := fstest.MapFS{
 			"layouts/base.html":  {Data: []byte(c.base)},
-			"layouts/_part.html": {Data: []byte(`{{define "part"}}{{.Crumbs}}{{end}}{{define "outer"}}{{template "part" .}}{{end}}`)},
+			"layouts/_part.html": {Data: []byte(`{{define "part"}}{{.Crumbs}}{{end}}{{define "outer"}}{{template "part" .}}{{end}}{{define "whole"}}{{.}}{{end}}`)},
 			"layouts/x.html":     {Data: []byte(`{{define "main"}}` + c.main + `{{end}}`)},
 		}
 		th, d := LoadTheme(fsys)
