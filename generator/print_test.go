@@ -180,6 +180,7 @@ func TestPrintPartSharesMainOnlyWhereAlike(t *testing.T) {
 		`<p class="probe">scripts: {{len .Site.Scripts}}</p>`,
 		`<p class="probe">{{with .Site}}{{print .}}{{end}}</p>`, // the Site whole, Scripts and all
 		`<p class="probe">{{.Site | printf "%v"}}</p>`,
+		`{{$x := 0}}{{range 2}}<p class="probe">{{print $x}}</p>{{$x = $.Site}}{{end}}`, // printed before it is given the Site
 	} {
 		site := fstest.MapFS{
 			"content/policies/a.md": &fstest.MapFile{Data: []byte("---\nid: POL-A\ntitle: A\ntype: policy\nowner: CISO\nreviewed: 2026-01-01\n---\nBody.\n")},

@@ -2,6 +2,7 @@ package view
 
 import (
 	"html/template"
+	"maps"
 	"text/template/parse"
 )
 
@@ -12,14 +13,16 @@ import (
 // executing its main block once saves a second pass over the largest
 // tables of a build (the currency page's one row a document). It may
 // where:
-//   - the kind's frame shows .Main in place of main and nowhere else, as
-//     the default base.html does:
+//   - the kind's frame is the default theme's base.html, byte for byte,
+//     which shows .Main in place of main, in HTML text:
 //     {{if .Main}}{{.Main}}{{else}}{{template "main" .}}{{end}};
+//     and no other template of the kind mentions Main or calls main;
 //   - its main block, with every template it calls, reads none of what
 //     the page and its part are given apart (Crumbs, Scripts, Marking),
 //     and uses neither the page nor its Site whole (printed, or handed
-//     to a function), directly, through a variable or as a partial's dot,
-//     where they could show those.
+//     to a function), directly, through a variable (whatever it was
+//     given last, in a loop) or as a partial's dot, where they could
+//     show those.
 func (t *Theme) SharesMain(kind string) bool { return t.shares[kind] }
 
 // apart are the fields a report's page and its part in the copy are given
@@ -27,63 +30,53 @@ func (t *Theme) SharesMain(kind string) bool { return t.shares[kind] }
 var apart = map[string]bool{"Crumbs": true, "Scripts": true, "Marking": true, "Main": true}
 
 // sharesMain decides SharesMain for one kind's template set, parsed and
-// not yet executed.
+// not yet executed, whose frame is the default base.html.
 func sharesMain(set *template.Template) bool {
-	frame := set.Lookup("page")
-	if frame == nil {
-		frame = set.Lookup("base")
-	}
-	if frame == nil || frame.Tree == nil || set.Lookup("main") == nil || !showsMain(frame.Tree.Root) {
+	if set.Lookup("page") != nil || set.Lookup("base") == nil || set.Lookup("main") == nil {
 		return false
 	}
-	c := &shareCheck{set: set, frame: frame.Name(), seen: map[called]bool{}, ok: true}
+	// The default base.html mentions Main twice and calls main once, in
+	// its pattern; anything else (a partial printing $.Main, a layout
+	// calling main again) would show the block where the preview, which
+	// never sets Main, does not.
+	mains, calls := 0, 0
+	for _, t := range set.Templates() {
+		if t.Tree == nil {
+			continue
+		}
+		walkNodes(t.Tree.Root, func(n parse.Node) {
+			var idents []string
+			switch n := n.(type) {
+			case *parse.FieldNode:
+				idents = n.Ident
+			case *parse.ChainNode:
+				idents = n.Field
+			case *parse.VariableNode:
+				idents = n.Ident[1:]
+			case *parse.TemplateNode:
+				if n.Name == "main" {
+					calls++
+				}
+			}
+			mains += countOf(idents, "Main")
+		})
+	}
+	if mains != 2 || calls != 1 {
+		return false
+	}
+	c := &shareCheck{set: set, seen: map[called]bool{}, ok: true}
 	c.template("main", pageDot)
 	return c.ok
 }
 
-// showsMain reports whether a frame's only mention of .Main and of main
-// is {{if .Main}}{{.Main}}{{else}}{{template "main" .}}{{end}}.
-func showsMain(root *parse.ListNode) bool {
-	pattern, mains, calls := 0, 0, 0
-	walkNodes(root, func(n parse.Node) {
-		switch n := n.(type) {
-		case *parse.IfNode:
-			if isField(n.Pipe, "Main") && n.List != nil && len(n.List.Nodes) == 1 && n.ElseList != nil && len(n.ElseList.Nodes) == 1 {
-				a, _ := n.List.Nodes[0].(*parse.ActionNode)
-				tn, _ := n.ElseList.Nodes[0].(*parse.TemplateNode)
-				if a != nil && isField(a.Pipe, "Main") && tn != nil && tn.Name == "main" && isDot(tn.Pipe) {
-					pattern++
-				}
-			}
-		case *parse.FieldNode:
-			if len(n.Ident) > 0 && n.Ident[0] == "Main" {
-				mains++
-			}
-		case *parse.TemplateNode:
-			if n.Name == "main" {
-				calls++
-			}
+func countOf(ss []string, s string) int {
+	n := 0
+	for _, x := range ss {
+		if x == s {
+			n++
 		}
-	})
-	return pattern == 1 && mains == 2 && calls == 1
-}
-
-// isField reports whether p is the plain pipeline {{.name}}.
-func isField(p *parse.PipeNode, name string) bool {
-	if p == nil || len(p.Decl) > 0 || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 1 {
-		return false
 	}
-	f, ok := p.Cmds[0].Args[0].(*parse.FieldNode)
-	return ok && len(f.Ident) == 1 && f.Ident[0] == name
-}
-
-// isDot reports whether p is the plain pipeline {{.}}.
-func isDot(p *parse.PipeNode) bool {
-	if p == nil || len(p.Decl) > 0 || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 1 {
-		return false
-	}
-	_, ok := p.Cmds[0].Args[0].(*parse.DotNode)
-	return ok
+	return n
 }
 
 // dotKind is what a value in a template may be, as far as sharing goes.
@@ -106,11 +99,10 @@ type called struct {
 // field read is all a template can do with them short of using them
 // whole.)
 type shareCheck struct {
-	set   *template.Template
-	frame string
-	seen  map[called]bool
-	ok    bool
-	vars  map[string]dotKind // the template's variables, each at its worst
+	set  *template.Template
+	seen map[called]bool
+	ok   bool
+	vars map[string]dotKind // the template's variables, each at its worst
 }
 
 func (c *shareCheck) template(name string, dot dotKind) {
@@ -119,7 +111,7 @@ func (c *shareCheck) template(name string, dot dotKind) {
 		return
 	}
 	c.seen[k] = true
-	if name == c.frame {
+	if name == "base" {
 		c.ok = false // main calls the frame back: not worth following
 		return
 	}
@@ -129,7 +121,15 @@ func (c *shareCheck) template(name string, dot dotKind) {
 	}
 	outer := c.vars
 	c.vars = map[string]dotKind{"$": dot} // $ is the data the template was called with
-	c.list(t.Tree.Root, dot)
+	for {
+		// Again until no variable can hold worse: a loop may print a
+		// variable before the assignment that gives it the page.
+		before := maps.Clone(c.vars)
+		c.list(t.Tree.Root, dot)
+		if maps.Equal(before, c.vars) || !c.ok {
+			break
+		}
+	}
 	c.vars = outer
 }
 

@@ -1,6 +1,7 @@
 package view
 
 import (
+	"io/fs"
 	"testing"
 	"testing/fstest"
 
@@ -25,47 +26,76 @@ func TestSharesMain(t *testing.T) {
 	for _, c := range []struct {
 		name, base, main string
 		shares           bool
+		extra            string // one more partial
 	}{
-		{"plain", frame, `{{.Title}} {{range .Data}}{{.}}{{end}}`, true},
-		{"frame without Main", `{{define "base"}}<main>{{template "main" .}}</main>{{end}}`, `{{.Title}}`, false},
-		{"crumbs", frame, `{{len .Crumbs}}`, false},
-		{"scripts", frame, `{{range .Site.Scripts}}{{.}}{{end}}`, false},
-		{"marking in a variable", frame, `{{$p := .}}{{with $p.Marking}}{{.}}{{end}}`, false},
-		{"crumbs in a partial", frame, `{{template "part" .}}`, false},
-		{"crumbs in a partial's partial", frame, `{{template "outer" .}}`, false},
-		{"crumbs in a branch", frame, `{{if .Title}}x{{else}}{{.Crumbs}}{{end}}`, false},
-		{"crumbs in a pipeline", frame, `{{.Title | printf "%s %v" .Crumbs}}`, false},
-		{"a field of the data called Crumbs", frame, `{{.Data.Crumbs}}`, false}, // conservative
-		{"the Site printed whole", frame, `{{with .Site}}{{print .}}{{end}}`, false},
-		{"the Site handed to a function", frame, `{{printf "%v" .Site}}`, false},
-		{"the Site piped to a function", frame, `{{.Site | printf "%v"}}`, false},
-		{"the page printed", frame, `{{.}}`, false},
-		{"the page as $", frame, `{{with .Data}}{{$}}{{end}}`, false},
-		{"the page indexed", frame, `{{index . "Title"}}`, false},
-		{"the page in a variable, printed", frame, `{{$p := .}}{{$p}}`, false},
-		{"the Site in a variable, printed", frame, `{{$s := .Site}}{{$s}}`, false},
-		{"the page's Site through a variable", frame, `{{$p := .}}{{$p.Site}}`, false},
-		{"the page to a partial that prints it", frame, `{{template "whole" .}}`, false},
-		{"the page in a variable, a field read", frame, `{{$p := .}}{{$p.Title}}`, true},
-		{"the Site's fields", frame, `{{with .Site}}{{.Title}} {{len .Header}}{{end}} {{(.Site).Title}} {{$.Site.Title}}`, true},
-		{"the Site's truth", frame, `{{if .Site}}x{{end}}`, true},
-		{"the data whole", frame, `{{with .Data}}{{.}} {{print .}}{{end}} {{range $i, $c := .Data}}{{$i}}{{$c}}{{end}}`, true},
-		{"the data to a partial that prints it", frame, `{{template "whole" .Data}}`, true},
-		{"a frame that shows Main and calls main", `{{define "base"}}{{.Main}}{{template "main" .}}{{end}}`, `{{.Title}}`, false},
-		{"a frame that shows Main alone", `{{define "base"}}{{.Main}}{{end}}`, `{{.Title}}`, false},
-		{"a frame that shows Main twice", `{{define "base"}}` + frame[len(`{{define "base"}}`):len(frame)-len(`{{end}}`)] + `{{.Main}}{{end}}`, `{{.Title}}`, false},
+		{"plain", frame, `{{.Title}} {{range .Data}}{{.}}{{end}}`, true, ""},
+		{"frame without Main", `{{define "base"}}<main>{{template "main" .}}</main>{{end}}`, `{{.Title}}`, false, ""},
+		{"crumbs", frame, `{{len .Crumbs}}`, false, ""},
+		{"scripts", frame, `{{range .Site.Scripts}}{{.}}{{end}}`, false, ""},
+		{"marking in a variable", frame, `{{$p := .}}{{with $p.Marking}}{{.}}{{end}}`, false, ""},
+		{"crumbs in a partial", frame, `{{template "part" .}}`, false, ""},
+		{"crumbs in a partial's partial", frame, `{{template "outer" .}}`, false, ""},
+		{"crumbs in a branch", frame, `{{if .Title}}x{{else}}{{.Crumbs}}{{end}}`, false, ""},
+		{"crumbs in a pipeline", frame, `{{.Title | printf "%s %v" .Crumbs}}`, false, ""},
+		{"a field of the data called Crumbs", frame, `{{.Data.Crumbs}}`, false, ""}, // conservative
+		{"the Site printed whole", frame, `{{with .Site}}{{print .}}{{end}}`, false, ""},
+		{"the Site handed to a function", frame, `{{printf "%v" .Site}}`, false, ""},
+		{"the Site piped to a function", frame, `{{.Site | printf "%v"}}`, false, ""},
+		{"the page printed", frame, `{{.}}`, false, ""},
+		{"the page as $", frame, `{{with .Data}}{{$}}{{end}}`, false, ""},
+		{"the page indexed", frame, `{{index . "Title"}}`, false, ""},
+		{"the page in a variable, printed", frame, `{{$p := .}}{{$p}}`, false, ""},
+		{"the Site in a variable, printed", frame, `{{$s := .Site}}{{$s}}`, false, ""},
+		{"the page's Site through a variable", frame, `{{$p := .}}{{$p.Site}}`, false, ""},
+		{"the page to a partial that prints it", frame, `{{template "whole" .}}`, false, ""},
+		{"the page in a variable, a field read", frame, `{{$p := .}}{{$p.Title}}`, true, ""},
+		{"the Site's fields", frame, `{{with .Site}}{{.Title}} {{len .Header}}{{end}} {{(.Site).Title}} {{$.Site.Title}}`, true, ""},
+		{"the Site's truth", frame, `{{if .Site}}x{{end}}`, true, ""},
+		{"the data whole", frame, `{{with .Data}}{{.}} {{print .}}{{end}} {{range $i, $c := .Data}}{{$i}}{{$c}}{{end}}`, true, ""},
+		{"the data to a partial that prints it", frame, `{{template "whole" .Data}}`, true, ""},
+		{"a frame that shows Main and calls main", `{{define "base"}}{{.Main}}{{template "main" .}}{{end}}`, `{{.Title}}`, false, ""},
+		{"a frame that shows Main alone", `{{define "base"}}{{.Main}}{{end}}`, `{{.Title}}`, false, ""},
+		{"a frame that shows Main twice", `{{define "base"}}` + frame[len(`{{define "base"}}`):len(frame)-len(`{{end}}`)] + `{{.Main}}{{end}}`, `{{.Title}}`, false, ""},
+		// After a second hostile review:
+		{"the Site given to a variable after it is printed, in a loop", frame, `{{$x := 0}}{{range 2}}{{print $x}}{{$x = $.Site}}{{end}}`, false, ""},
+		{"the page given to a variable after it is printed, in a loop", frame, `{{$x := 0}}{{range 2}}{{$x}}{{$x = $}}{{end}}`, false, ""},
+		{"a variable given the page, then its field read", frame, `{{$x := 0}}{{range 2}}{{$x.Title}}{{$x = $}}{{end}}`, true, ""},
+		{"a partial shows $.Main", frame, `{{.Title}}`, false, `{{define "probe"}}{{$.Main}}{{end}}`},
+		{"the layout shows (.).Main", frame, `{{.Title}}`, false, `{{define "probe"}}{{(.).Main}}{{end}}`},
+		{"a partial calls main", frame, `{{.Title}}`, false, `{{define "probe"}}{{template "main" .}}{{end}}`},
 	} {
 		fsys := fstest.MapFS{
 			"layouts/base.html":  {Data: []byte(c.base)},
 			"layouts/_part.html": {Data: []byte(`{{define "part"}}{{.Crumbs}}{{end}}{{define "outer"}}{{template "part" .}}{{end}}{{define "whole"}}{{.}}{{end}}`)},
+			"layouts/_more.html": {Data: []byte(c.extra)},
 			"layouts/x.html":     {Data: []byte(`{{define "main"}}` + c.main + `{{end}}`)},
 		}
 		th, d := LoadTheme(fsys)
 		if len(d) != 0 {
 			t.Fatalf("%s: %v", c.name, d)
 		}
-		if got := th.SharesMain("x"); got != c.shares {
-			t.Errorf("%s: SharesMain %v, want %v", c.name, got, c.shares)
+		if got := sharesMain(th.kinds["x"]); got != c.shares {
+			t.Errorf("%s: sharesMain %v, want %v", c.name, got, c.shares)
+		}
+		if th.SharesMain("x") {
+			t.Errorf("%s: shared, with a frame of the theme's own", c.name)
+		}
+	}
+	// The default frame with a report layout of the site's own.
+	base, err := fs.ReadFile(themes.Default(), "layouts/base.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for main, want := range map[string]bool{`{{.Title}}`: true, `{{len .Crumbs}}`: false} {
+		th, d := LoadTheme(fstest.MapFS{
+			"layouts/base.html": {Data: base},
+			"layouts/x.html":    {Data: []byte(`{{define "main"}}` + main + `{{end}}`)},
+		})
+		if len(d) != 0 {
+			t.Fatal(d)
+		}
+		if got := th.SharesMain("x"); got != want {
+			t.Errorf("the default frame, main %s: SharesMain %v, want %v", main, got, want)
 		}
 	}
 }

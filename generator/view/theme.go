@@ -19,6 +19,7 @@ import (
 	"unsafe"
 
 	"github.com/isms-project/isms/generator/diag"
+	"github.com/isms-project/isms/themes"
 )
 
 // Tree is the rendered site: slash paths without a leading slash → bytes.
@@ -91,7 +92,11 @@ func LoadTheme(fsys fs.FS) (*Theme, diag.List) {
 	}
 	base := template.New("").Funcs(funcs)
 	var kinds []layoutFile
+	defaultFrame := false // base.html is the default theme's (SharesMain)
 	for _, f := range files {
+		if f.name == "base.html" && f.err == nil {
+			defaultFrame = bytes.Equal(f.src, defaultBase())
+		}
 		if strings.HasPrefix(f.name, "_") || f.name == "base.html" {
 			if err := parseInto(base, f); err != nil {
 				diags.Errorf(diag.Pos{Path: "themes/layouts/" + f.name}, "theme", "%v", err)
@@ -111,13 +116,19 @@ func LoadTheme(fsys fs.FS) (*Theme, diag.List) {
 		}
 		kind := strings.TrimSuffix(f.name, ".html")
 		t.kinds[kind] = c
-		t.shares[kind] = sharesMain(c) // before any execution escapes (and so changes) the trees
+		t.shares[kind] = defaultFrame && sharesMain(c) // before any execution escapes (and so changes) the trees
 	}
 	if len(diags) == 0 {
 		parsedLayouts.put(sum, parsedSet{t.kinds, t.shares})
 	}
 	return t, diags
 }
+
+// defaultBase is the default theme's base.html.
+var defaultBase = sync.OnceValue(func() []byte {
+	b, _ := fs.ReadFile(themes.Default(), "layouts/base.html")
+	return b
+})
 
 // layoutFile is one file of layouts/ as read, or the error reading it.
 type layoutFile struct {
