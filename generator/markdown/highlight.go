@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"bytes"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -96,19 +97,68 @@ func (h *highlighter) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 		if n.Attributes() != nil || n.Info != nil && bytes.IndexByte(n.Info.Segment.Value(source), '{') >= 0 {
 			return fallback(w, source, node, entering)
 		}
-		var code bytes.Buffer
+		var code strings.Builder
+		code.WriteString(string(lang))
+		code.WriteByte(0)
 		lines := n.Lines()
 		for i := range lines.Len() {
 			line := lines.At(i)
 			code.Write(line.Value(source))
 		}
-		tokens, err := chroma.Coalesce(lexer).Tokenise(nil, code.String())
+		key := code.String()
+		if b, ok := highlighted.get(key); ok {
+			_, _ = w.Write(b)
+			return ast.WalkContinue, nil
+		}
+		tokens, err := chroma.Coalesce(lexer).Tokenise(nil, key[len(lang)+1:])
 		if err != nil {
 			return fallback(w, source, node, entering)
 		}
-		_ = h.formatter.Format(w, h.style, tokens)
+		var out bytes.Buffer
+		if h.formatter.Format(&out, h.style, tokens) == nil {
+			highlighted.put(key, out.Bytes())
+		}
+		_, _ = w.Write(out.Bytes())
 		return ast.WalkContinue, nil
 	})
+}
+
+// highlighted holds the HTML of fenced code blocks, by language and
+// code, for the process: chroma's lexers run regular expressions at
+// every position (600 µs for five lines of shell), and a save in the
+// preview renders the saved document's unchanged code blocks again.
+// Up to maxHighlighted bytes of code and HTML; then it starts afresh.
+var highlighted codeCache
+
+const maxHighlighted = 16 << 20
+
+type codeCache struct {
+	mu   sync.Mutex
+	m    map[string][]byte
+	size int
+}
+
+func (c *codeCache) get(key string) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b, ok := c.m[key]
+	return b, ok
+}
+
+func (c *codeCache) put(key string, b []byte) {
+	n := len(key) + len(b)
+	if n > maxHighlighted/16 {
+		return // one block of megabytes is not worth keeping
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || c.size+n > maxHighlighted {
+		c.m, c.size = map[string][]byte{}, 0
+	}
+	if _, ok := c.m[key]; !ok {
+		c.m[key] = bytes.Clone(b)
+		c.size += n
+	}
 }
 
 // lexerFor is lexers.Get(name), remembered: chroma looks a name it does

@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 
 	"github.com/yuin/goldmark"
@@ -49,9 +50,36 @@ var highlightCases = []string{
 func TestHighlighterMatchesGoldmarkHighlighting(t *testing.T) {
 	t.Parallel()
 	want, got := highlightPair()
-	for _, src := range highlightCases {
-		convertBoth(t, want, got, src)
+	for range 2 { // the second time from the highlighter's cache
+		for _, src := range highlightCases {
+			convertBoth(t, want, got, src)
+		}
 	}
+	if _, ok := highlighted.get("sh\x00isms build -s . && echo \"<done>\" | tee x\n"); !ok {
+		t.Error("a highlighted block is not remembered")
+	}
+}
+
+// BenchmarkHighlightShell: a document's five lines of shell, the first
+// time (chroma lexes them) and again (a save in the preview renders its
+// unchanged code blocks again).
+func BenchmarkHighlightShell(b *testing.B) {
+	_, got := highlightPair()
+	const sh = "```sh\nsudo systemctl restart evidence-0 && journalctl -u incident --since \"-18h\" | grep -c error\n" +
+		"sudo systemctl restart contract-1 && journalctl -u recovery --since \"-36h\" | grep -c error\n```\n"
+	var out bytes.Buffer
+	b.Run("new", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			out.Reset()
+			_ = got.Convert(fmt.Appendf(nil, "%s\n```sh\necho %d\n```\n", sh[:len(sh)-5], i), &out)
+		}
+	})
+	b.Run("again", func(b *testing.B) {
+		for b.Loop() {
+			out.Reset()
+			_ = got.Convert([]byte(sh), &out)
+		}
+	})
 }
 
 func FuzzHighlighter(f *testing.F) {
