@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -97,9 +98,11 @@ func (h *highlighter) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 		if n.Attributes() != nil || n.Info != nil && bytes.IndexByte(n.Info.Segment.Value(source), '{') >= 0 {
 			return fallback(w, source, node, entering)
 		}
-		var code strings.Builder
-		code.WriteString(string(lang))
-		code.WriteByte(0)
+		var code strings.Builder // the cache's key: the language's length, the language, the code
+		code.WriteString(strconv.Itoa(len(lang)))
+		code.WriteByte(':')
+		code.Write(lang)
+		head := code.Len()
 		lines := n.Lines()
 		for i := range lines.Len() {
 			line := lines.At(i)
@@ -110,7 +113,7 @@ func (h *highlighter) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 			_, _ = w.Write(b)
 			return ast.WalkContinue, nil
 		}
-		tokens, err := chroma.Coalesce(lexer).Tokenise(nil, key[len(lang)+1:])
+		tokens, err := chroma.Coalesce(lexer).Tokenise(nil, key[head:])
 		if err != nil {
 			return fallback(w, source, node, entering)
 		}

@@ -28,6 +28,7 @@ var highlightCases = []string{
 	"```nosuchlanguage\nx < y\n```\n",
 	"```x\"y<z&amp;\nx < y & \"z\"\n```\n",
 	"```conf\nkey = <value>\n```\n",
+	"```yaml\x00sh\na: 1\n```\n```yaml\nsh\x00a: 1\n```\n", // a language and code that run into each other
 	"```nosuchlanguage {linenos=table hl_lines=[1]}\na < b\n```\n",
 	"```nosuchlanguage{nohl}\na\n```\n",
 	"- a\n\n  ```nosuchlanguage\n  indented <b>\n  ```\n",
@@ -55,7 +56,7 @@ func TestHighlighterMatchesGoldmarkHighlighting(t *testing.T) {
 			convertBoth(t, want, got, src)
 		}
 	}
-	if _, ok := highlighted.get("sh\x00isms build -s . && echo \"<done>\" | tee x\n"); !ok {
+	if _, ok := highlighted.get("2:shisms build -s . && echo \"<done>\" | tee x\n"); !ok {
 		t.Error("a highlighted block is not remembered")
 	}
 }
