@@ -116,8 +116,13 @@ func Read(ctx context.Context, siteDir, contentDir string) (*Log, error) {
 // through the repository's .mailmap (%aN), so one person committing under
 // two spellings is one author; --root holds even if the user's config turns
 // log.showRoot off, so the first commit still shows its additions.
+// --sparse lists the commits that left the folder as it was too, with no
+// change lines (parse drops them): git then compares each commit's tree
+// once, for its change list, rather than a second time to decide whether
+// to list it. Measured on bench/gensite's 10,000 documents and 2,000
+// commits: git's CPU 0.51 -> 0.39 s.
 func logArgs(rangeSpec string) []string {
-	return []string{"log", "--first-parent", "--diff-merges=first-parent", "--root",
+	return []string{"log", "--first-parent", "--sparse", "--diff-merges=first-parent", "--root",
 		"-M", "--raw", "--no-abbrev", "--relative", "-z", "--no-color",
 		"--no-ext-diff", "--no-textconv", "--date=short",
 		"--format=%x1e%H%x00%aN%x00%ad%x00%s",
