@@ -286,13 +286,6 @@ func (w *walk) parse(out []byte) error {
 			}
 			f[i] = toks.next()
 		}
-		c := Rev{
-			Hash:    string(t[1:]),
-			Author:  validUTF8(f[0]),
-			Date:    string(f[1]),
-			Subject: validUTF8(f[2]),
-		}
-		c.Short = shortID(c.Hash)
 		entries = entries[:0]
 		for {
 			t := bytes.TrimLeft(toks.peek(), "\n")
@@ -319,6 +312,16 @@ func (w *walk) parse(out []byte) error {
 				entries = append(entries, e)
 			}
 		}
+		if len(entries) == 0 {
+			continue // the commit left the folder as it was (logArgs: --sparse)
+		}
+		c := Rev{
+			Hash:    string(t[1:]),
+			Author:  validUTF8(f[0]),
+			Date:    string(f[1]),
+			Subject: validUTF8(f[2]),
+		}
+		c.Short = shortID(c.Hash)
 		w.commit(c, entries)
 	}
 	return nil
