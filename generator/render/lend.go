@@ -94,6 +94,18 @@ func (l *lender) Fragment(key, layout, name string, data any, big []byte) ([]byt
 	}, layout, name, data, big)
 }
 
+func (l *lender) FragmentTo(key, layout, name string, data any, big []byte, use func(b []byte)) error {
+	if l.in.store == nil {
+		return l.in.theme.FragmentTo(layout, name, data, use)
+	}
+	b, err := l.Fragment(key, layout, name, data, big)
+	if err != nil {
+		return err
+	}
+	use(b)
+	return nil
+}
+
 func (l *lender) Memo(key string, data any, make func() ([]byte, error)) ([]byte, error) {
 	return l.in.remember("memo:"+key, make, data)
 }

@@ -248,6 +248,10 @@ type Renderer interface {
 	// Fragment executes the partial name of layout with data, reusing the
 	// previous build's bytes when data (as JSON) and big are unchanged.
 	Fragment(key, layout, name string, data any, big []byte) ([]byte, error)
+	// FragmentTo is Fragment handing the bytes to use; without a memo
+	// (isms build) they are the theme's buffer, valid only until use
+	// returns, and not copied.
+	FragmentTo(key, layout, name string, data any, big []byte, use func(b []byte)) error
 	// Memo returns make's bytes, reused across builds while key and data
 	// (as JSON) are unchanged.
 	Memo(key string, data any, make func() ([]byte, error)) ([]byte, error)

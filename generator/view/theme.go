@@ -258,6 +258,12 @@ func (t *Theme) FragmentBytes(kind, name string, data any) ([]byte, error) {
 	return out, err
 }
 
+// FragmentTo executes the partial name of kind with data and hands the
+// bytes to use: the theme's buffer, valid only until use returns.
+func (t *Theme) FragmentTo(kind, name string, data any, use func(b []byte)) error {
+	return t.fragmentTo(kind, name, data, use)
+}
+
 func (t *Theme) fragmentTo(kind, name string, data any, use func(b []byte)) error {
 	tm := t.kinds[kind]
 	if tm == nil {

@@ -268,14 +268,16 @@ func (*Report) section(r report.Renderer, cm *copyMap, ps []*link.Page, docs []P
 			return
 		}
 		pd.Content = view.BytesHTML(body)
-		frag, err := r.Fragment("print:"+p.URL, "print", "print-doc", pd, body)
+		// The fragment is rewritten straight from the theme's buffer.
+		buf := sectionBufs.Get().(*[]byte)
+		ms[i].buf = buf
+		err = r.FragmentTo("print:"+p.URL, "print", "print-doc", pd, body, func(frag []byte) {
+			ms[i].b = cm.rewrite(slices.Grow((*buf)[:0], len(frag)+len(frag)/16), frag, p.URL, pd.Anchor, true)
+		})
 		if err != nil {
 			ms[i].frameErr = err
 			return
 		}
-		buf := sectionBufs.Get().(*[]byte)
-		ms[i].buf = buf
-		ms[i].b = cm.rewrite(slices.Grow((*buf)[:0], len(frag)+len(frag)/16), frag, p.URL, pd.Anchor, true)
 	}, func(i int) bool {
 		m := ms[i]
 		ms[i] = made{}
