@@ -1,0 +1,295 @@
+package markdown
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/alecthomas/chroma/v2"
+	"github.com/alecthomas/chroma/v2/lexers"
+	"github.com/dlclark/regexp2/v2/syntax"
+)
+
+// fastLexer tokenises as a chroma RegexLexer does, with the same compiled
+// rules, mutators and emitters, taking the first rule of the state that
+// matches at each position; but it does not try a rule whose pattern
+// cannot begin with the character there. chroma tries every rule in turn,
+// each try a regexp2 call that allocates a match: about 1,200 calls for
+// five lines of shell, most of them failing on the first character.
+//
+// Whether a pattern can begin with a character is regexp2's own answer,
+// the first-character set it computes for every pattern
+// (syntax.Code.FcPrefix) and scans with in an unanchored search: a
+// character outside it cannot start a match. Where regexp2 has no set
+// (a pattern that can match the empty string, or one it cannot bound),
+// the rule is always tried. TestFastLexerMatchesChroma and FuzzFastLexer
+// hold the tokens to chroma's own, lexer by lexer.
+type fastLexer struct {
+	*chroma.RegexLexer                        // a copy of the lexer, compiled: what UsingSelf tokenises with
+	rules              chroma.CompiledRules   // its compiled rules
+	first              map[string][]firstSets // by state, index-aligned with rules
+	registry           *chroma.LexerRegistry  // for Using emitters
+}
+
+// firstSets is the characters a rule's pattern can begin with; nil: any.
+type firstSets = *syntax.CharSet
+
+// fastLexerFor returns the fast form of lexer, or lexer itself where it is
+// not a RegexLexer or its rules cannot be taken apart (nothing is lost:
+// chroma tokenises it as before).
+func fastLexerFor(lexer chroma.Lexer) chroma.Lexer {
+	rl, ok := lexer.(*chroma.RegexLexer)
+	if !ok {
+		return lexer
+	}
+	f, err := newFastLexer(rl, lexers.GlobalLexerRegistry)
+	if err != nil {
+		return lexer
+	}
+	return f
+}
+
+// captureRules is a rule that hands over the compiled rules of the lexer
+// being compiled (chroma calls every LexerMutator with them) and takes
+// itself out.
+type captureRules struct{ out *chroma.CompiledRules }
+
+const captureState = "__isms_capture"
+
+func (c *captureRules) Mutate(*chroma.LexerState) error {
+	return errors.New("captureRules runs only while the lexer is compiled")
+}
+
+func (c *captureRules) MutateLexer(rules chroma.CompiledRules, state string, _ int) error {
+	*c.out = rules
+	delete(rules, state)
+	return nil
+}
+
+func newFastLexer(orig *chroma.RegexLexer, registry *chroma.LexerRegistry) (*fastLexer, error) {
+	raw, err := orig.Rules()
+	if err != nil {
+		return nil, err
+	}
+	rules := make(chroma.Rules, len(raw)+1)
+	for state, rs := range raw {
+		rules[state] = slices.Clone(rs)
+	}
+	var compiled chroma.CompiledRules
+	rules[captureState] = []chroma.Rule{{Mutator: &captureRules{&compiled}}}
+	clone, err := chroma.NewLexer(orig.Config(), func() chroma.Rules { return rules })
+	if err != nil {
+		return nil, err
+	}
+	clone.SetRegistry(registry)
+	if _, err := clone.Tokenise(nil, ""); err != nil { // compiles it
+		return nil, err
+	}
+	if compiled == nil {
+		return nil, errors.New("the lexer's rules were not handed over")
+	}
+	cfg := orig.Config()
+	flags := ""
+	if !cfg.NotMultiline {
+		flags += "m"
+	}
+	if cfg.CaseInsensitive {
+		flags += "i"
+	}
+	if cfg.DotAll {
+		flags += "s"
+	}
+	f := &fastLexer{RegexLexer: clone, rules: compiled, first: make(map[string][]firstSets, len(compiled)), registry: registry}
+	for state, rs := range compiled {
+		sets := make([]firstSets, len(rs))
+		for i, r := range rs {
+			sets[i] = firstChars(r.Pattern, flags)
+		}
+		f.first[state] = sets
+	}
+	return f, nil
+}
+
+// firstChars is the set of characters a match of pattern (compiled as
+// chroma compiles it, less its \G) begins with, as regexp2 works it out;
+// nil when it has none.
+func firstChars(pattern, flags string) *syntax.CharSet {
+	p := "(?:" + pattern + ")"
+	if flags != "" {
+		p = "(?" + flags + ")" + p
+	}
+	tree, err := syntax.Parse(p, syntax.ParseOptions{})
+	if err != nil {
+		return nil
+	}
+	code, err := syntax.Write(tree)
+	if err != nil || code.FcPrefix == nil || code.RightToLeft {
+		return nil
+	}
+	code.PrepareCharSetASCIIBitmaps()
+	set := code.FcPrefix.PrefixSet
+	return &set
+}
+
+// Tokenise is chroma's RegexLexer.Tokenise on the same text and options.
+func (f *fastLexer) Tokenise(options *chroma.TokeniseOptions, text string) (chroma.Iterator, error) {
+	return f.start(options, text).next, nil
+}
+
+func (f *fastLexer) start(options *chroma.TokeniseOptions, text string) *fastState {
+	if options == nil {
+		options = &chroma.TokeniseOptions{State: "root", EnsureLF: true} // chroma's default
+	}
+	if options.EnsureLF {
+		text = strings.ReplaceAll(strings.ReplaceAll(text, "\r\n", "\n"), "\r", "\n")
+	}
+	s := &fastState{f: f, options: options}
+	if !options.Nested && f.Config().EnsureNL && !strings.HasSuffix(text, "\n") {
+		text += "\n"
+		s.newlineAdded = true
+	}
+	s.LexerState = chroma.LexerState{
+		Registry:       f.registry,
+		Lexer:          f.RegexLexer,
+		Text:           []rune(text),
+		Stack:          []string{options.State},
+		Rules:          f.rules,
+		MutatorContext: map[any]any{},
+	}
+	return s
+}
+
+// fastState is one tokenisation: chroma's LexerState, which the rules'
+// mutators and emitters act on, and the iterator's own state.
+type fastState struct {
+	chroma.LexerState
+	f            *fastLexer
+	options      *chroma.TokeniseOptions
+	newlineAdded bool
+	emitted      []chroma.Iterator // what emitters returned, innermost last
+	stuck        int               // rules matched in a row without moving on
+	gaveUp       bool              // stuck: the rest of the text went out as one error token
+}
+
+// maxStuck is how many rules may match the empty string in a row at one
+// place. Some of chroma's lexers loop there for ever on some text (Jungle
+// on `"0"`: a rule that matches nothing and changes no state); chroma
+// hangs, the fast lexer gives the rest of the text as an error token.
+const maxStuck = 1000
+
+// fromEmitted returns the next token the emitters' iterators hold.
+func (s *fastState) fromEmitted() (chroma.Token, bool) {
+	for len(s.emitted) > 0 {
+		n := len(s.emitted) - 1
+		t := s.emitted[n]()
+		if t.Type == chroma.Ignore {
+			continue
+		}
+		if t == chroma.EOF {
+			s.emitted = s.emitted[:n]
+			continue
+		}
+		return t, true
+	}
+	return chroma.Token{}, false
+}
+
+func (s *fastState) next() chroma.Token {
+	l := &s.LexerState
+	end := len(l.Text)
+	if s.newlineAdded {
+		end--
+	}
+	for l.Pos < end && len(l.Stack) > 0 {
+		if t, ok := s.fromEmitted(); ok {
+			return t
+		}
+		l.State = l.Stack[len(l.Stack)-1]
+		rules, ok := l.Rules[l.State]
+		if !ok {
+			panic("unknown state " + l.State)
+		}
+		i, rule, groups, named := s.f.match(l.Text, l.Pos, rules, s.f.first[l.State])
+		if groups == nil {
+			// No rule matches: a newline takes the lexer back to its
+			// first state, anything else is an error token.
+			if l.Text[l.Pos] == '\n' && l.State != s.options.State {
+				l.Stack = []string{s.options.State}
+				continue
+			}
+			l.Pos++
+			s.stuck = 0
+			return chroma.Token{Type: chroma.Error, Value: string(l.Text[l.Pos-1 : l.Pos])}
+		}
+		l.Rule, l.Groups, l.NamedGroups = i, groups, named
+		if groups[0] == "" {
+			if s.stuck++; s.stuck > maxStuck {
+				s.gaveUp = true
+				s.emitted = nil
+				value := string(l.Text[l.Pos:end])
+				l.Pos = len(l.Text)
+				return chroma.Token{Type: chroma.Error, Value: value}
+			}
+		} else {
+			s.stuck = 0
+		}
+		l.Pos += utf8.RuneCountInString(groups[0])
+		if rule.Mutator != nil {
+			if err := rule.Mutator.Mutate(l); err != nil {
+				panic(err)
+			}
+		}
+		if rule.Type != nil {
+			s.emitted = append(s.emitted, rule.Type.Emit(l.Groups, l))
+		}
+	}
+	if t, ok := s.fromEmitted(); ok {
+		return t
+	}
+	if l.Pos != len(l.Text) && len(l.Stack) == 0 {
+		value := string(l.Text[l.Pos:])
+		l.Pos = len(l.Text)
+		return chroma.Token{Type: chroma.Error, Value: value}
+	}
+	return chroma.EOF
+}
+
+// match returns the first of rules that matches at pos, its index, and
+// its groups (nil: none matches).
+func (f *fastLexer) match(text []rune, pos int, rules []*chroma.CompiledRule, first []firstSets) (int, *chroma.CompiledRule, []string, map[string]string) {
+	ch := text[pos]
+	for i, rule := range rules {
+		if i < len(first) && first[i] != nil && !first[i].CharIn(ch) {
+			continue
+		}
+		m, err := rule.Regexp.FindRunesMatchStartingAt(text, pos)
+		if m == nil || err != nil || m.RuneIndex != pos {
+			continue
+		}
+		groups := []string{}
+		named := make(map[string]string)
+		for _, g := range m.Groups() {
+			named[g.Name] = g.String()
+			groups = append(groups, g.String())
+		}
+		return i, rule, groups, named
+	}
+	return 0, &chroma.CompiledRule{}, nil, nil
+}
+
+// fastLexers holds each lexer's fast form, made once.
+var fastLexers sync.Map // chroma.Lexer → chroma.Lexer
+
+// fastOf is fastLexerFor(lexer), made once a lexer.
+func fastOf(lexer chroma.Lexer) chroma.Lexer {
+	if lexer == nil {
+		return nil
+	}
+	if f, ok := fastLexers.Load(lexer); ok {
+		return f.(chroma.Lexer)
+	}
+	f, _ := fastLexers.LoadOrStore(lexer, fastLexerFor(lexer))
+	return f.(chroma.Lexer)
+}
