@@ -27,14 +27,19 @@ import (
 // the rule is always tried. TestFastLexerMatchesChroma and FuzzFastLexer
 // hold the tokens to chroma's own, lexer by lexer.
 type fastLexer struct {
-	*chroma.RegexLexer                        // a copy of the lexer, compiled: what UsingSelf tokenises with
-	rules              chroma.CompiledRules   // its compiled rules
-	first              map[string][]firstSets // by state, index-aligned with rules
-	registry           *chroma.LexerRegistry  // for Using emitters
+	*chroma.RegexLexer                       // a copy of the lexer, compiled: what UsingSelf tokenises with
+	rules              chroma.CompiledRules  // its compiled rules
+	first              map[string][]firstSet // by state, index-aligned with rules as compiled
+	registry           *chroma.LexerRegistry // for Using emitters
 }
 
-// firstSets is the characters a rule's pattern can begin with; nil: any.
-type firstSets = *syntax.CharSet
+// firstSet is the characters a rule's pattern can begin with (nil: any).
+// A mutator may put another rule in the rule's place while the lexer runs
+// (chroma's Raku lexer does): the set holds for that rule only.
+type firstSet struct {
+	rule *chroma.CompiledRule
+	set  *syntax.CharSet
+}
 
 // fastLexerFor returns the fast form of lexer, or lexer itself where it is
 // not a RegexLexer or its rules cannot be taken apart (nothing is lost:
@@ -101,11 +106,11 @@ func newFastLexer(orig *chroma.RegexLexer, registry *chroma.LexerRegistry) (*fas
 	if cfg.DotAll {
 		flags += "s"
 	}
-	f := &fastLexer{RegexLexer: clone, rules: compiled, first: make(map[string][]firstSets, len(compiled)), registry: registry}
+	f := &fastLexer{RegexLexer: clone, rules: compiled, first: make(map[string][]firstSet, len(compiled)), registry: registry}
 	for state, rs := range compiled {
-		sets := make([]firstSets, len(rs))
+		sets := make([]firstSet, len(rs))
 		for i, r := range rs {
-			sets[i] = firstChars(r.Pattern, flags)
+			sets[i] = firstSet{r, firstChars(r.Pattern, flags)}
 		}
 		f.first[state] = sets
 	}
@@ -169,15 +174,35 @@ type fastState struct {
 	options      *chroma.TokeniseOptions
 	newlineAdded bool
 	emitted      []chroma.Iterator // what emitters returned, innermost last
-	stuck        int               // rules matched in a row without moving on
-	gaveUp       bool              // stuck: the rest of the text went out as one error token
+	stacks       map[string]bool   // the stacks seen at Pos while rules matched nothing
+	gaveUp       bool              // looping: the rest of the text went out as one error token
 }
 
-// maxStuck is how many rules may match the empty string in a row at one
-// place. Some of chroma's lexers loop there for ever on some text (Jungle
-// on `"0"`: a rule that matches nothing and changes no state); chroma
-// hangs, the fast lexer gives the rest of the text as an error token.
-const maxStuck = 1000
+// looping reports whether chroma would loop for ever at this place after
+// rule matched the empty string: when the rule changes no state (Jungle on
+// `"0"`), or when only pushes and pops ran since the lexer last moved on
+// and the stack is one it had here before. The next rule depends only on
+// the place and the state on top of the stack, so chroma would go round
+// again, and again. (Other mutators may keep state of their own; there the
+// fast lexer does as chroma does.)
+func (s *fastState) looping(rule *chroma.CompiledRule) bool {
+	if rule.Mutator == nil {
+		return true
+	}
+	if m, ok := rule.Mutator.(chroma.SerialisableMutator); !ok || m.MutatorKind() != "push" && m.MutatorKind() != "pop" {
+		s.stacks = nil
+		return false
+	}
+	if s.stacks == nil {
+		s.stacks = map[string]bool{}
+	}
+	key := strings.Join(s.Stack, "\x00")
+	if s.stacks[key] {
+		return true
+	}
+	s.stacks[key] = true
+	return false
+}
 
 // fromEmitted returns the next token the emitters' iterators hold.
 func (s *fastState) fromEmitted() (chroma.Token, bool) {
@@ -220,20 +245,19 @@ func (s *fastState) next() chroma.Token {
 				continue
 			}
 			l.Pos++
-			s.stuck = 0
+			s.stacks = nil
 			return chroma.Token{Type: chroma.Error, Value: string(l.Text[l.Pos-1 : l.Pos])}
 		}
 		l.Rule, l.Groups, l.NamedGroups = i, groups, named
-		if groups[0] == "" {
-			if s.stuck++; s.stuck > maxStuck {
-				s.gaveUp = true
-				s.emitted = nil
-				value := string(l.Text[l.Pos:end])
-				l.Pos = len(l.Text)
-				return chroma.Token{Type: chroma.Error, Value: value}
-			}
-		} else {
-			s.stuck = 0
+		if groups[0] == "" && s.looping(rule) {
+			s.gaveUp = true
+			s.emitted = nil
+			value := string(l.Text[l.Pos:end])
+			l.Pos = len(l.Text)
+			return chroma.Token{Type: chroma.Error, Value: value}
+		}
+		if groups[0] != "" {
+			s.stacks = nil
 		}
 		l.Pos += utf8.RuneCountInString(groups[0])
 		if rule.Mutator != nil {
@@ -258,10 +282,14 @@ func (s *fastState) next() chroma.Token {
 
 // match returns the first of rules that matches at pos, its index, and
 // its groups (nil: none matches).
-func (f *fastLexer) match(text []rune, pos int, rules []*chroma.CompiledRule, first []firstSets) (int, *chroma.CompiledRule, []string, map[string]string) {
+//
+// The sets are not used for a character above U+FFFF: regexp2 leaves those
+// out of the set of a negated character at or above U+FFFF ([^\x{1F600}]
+// could not match 😁), a set its own anchored matching never uses.
+func (f *fastLexer) match(text []rune, pos int, rules []*chroma.CompiledRule, first []firstSet) (int, *chroma.CompiledRule, []string, map[string]string) {
 	ch := text[pos]
 	for i, rule := range rules {
-		if i < len(first) && first[i] != nil && !first[i].CharIn(ch) {
+		if i < len(first) && first[i].rule == rule && first[i].set != nil && ch <= 0xFFFF && !first[i].set.CharIn(ch) {
 			continue
 		}
 		m, err := rule.Regexp.FindRunesMatchStartingAt(text, pos)

@@ -212,4 +212,65 @@ func TestFastLexerDoesNotHang(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("highlighting a Jungle fence did not end")
 	}
+	// Rules that push and pop without moving on, for ever.
+	cycle := chroma.MustNewLexer(&chroma.Config{Name: "cycle"}, func() chroma.Rules {
+		return chroma.Rules{
+			"root":  {{Pattern: `a`, Type: chroma.Name}, {Pattern: ``, Type: chroma.Text, Mutator: chroma.Push("inner")}},
+			"inner": {{Pattern: `b`, Type: chroma.Name}, {Pattern: ``, Type: chroma.Text, Mutator: chroma.Pop(1)}},
+		}
+	})
+	fast, err := newFastLexer(cycle, lexers.GlobalLexerRegistry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := fast.start(nil, "aab<c>")
+	var got []chroma.Token
+	for tok := st.next(); tok != chroma.EOF; tok = st.next() {
+		got = append(got, tok)
+	}
+	var text strings.Builder
+	for _, tok := range got {
+		text.WriteString(tok.Value)
+	}
+	if last := got[len(got)-1]; !st.gaveUp || last != (chroma.Token{Type: chroma.Error, Value: "<c>"}) || text.String() != "aab<c>" {
+		t.Errorf("push and pop for ever: %v (gave up %v), want the text whole, ending in an error token <c>", got, st.gaveUp)
+	}
+}
+
+// TestFastLexerHardCases are texts on which a first version of the fast
+// lexer differed from chroma (a hostile review): a rule Raku's lexer
+// swaps in while it runs, chains of more than a thousand empty matches
+// that chroma does finish, and a character above U+FFFF against a
+// negated one.
+func TestFastLexerHardCases(t *testing.T) {
+	t.Parallel()
+	cases := []struct{ lexer, text string }{
+		{"raku", "#| B«bold» x\nmy $a = 1;\n"},
+		{"raku", "=head1 B«bold» x\n=item B«bold» x\n"},
+		{"promql", "sum" + strings.Repeat("(", 1001) + "x\n"},
+		{"capnp", "struct Foo { a @0 :List" + strings.Repeat("(", 1001) + ";\n}\n"},
+	}
+	for _, c := range cases {
+		l := lexers.Get(c.lexer)
+		if l == nil {
+			t.Errorf("no %s lexer", c.lexer)
+			continue
+		}
+		orig, fast := fastPair(t, l.Config().Name)
+		if got, want := tokens(t, fast, c.text), tokens(t, orig, c.text); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s on %q:\ngot  %v\nwant %v", c.lexer, c.text, got, want)
+		}
+	}
+	custom := chroma.MustNewLexer(&chroma.Config{Name: "negated"}, func() chroma.Rules {
+		return chroma.Rules{"root": {{Pattern: `[^😀]+`, Type: chroma.Name}, {Pattern: `.`, Type: chroma.Punctuation}}}
+	})
+	fast, err := newFastLexer(custom, lexers.GlobalLexerRegistry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{"😁b", "a😀b😁"} {
+		if got, want := tokens(t, fast, text), tokens(t, custom, text); !reflect.DeepEqual(got, want) {
+			t.Errorf("negated set on %q:\ngot  %v\nwant %v", text, got, want)
+		}
+	}
 }
