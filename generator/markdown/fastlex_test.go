@@ -274,3 +274,43 @@ func TestFastLexerHardCases(t *testing.T) {
 		}
 	}
 }
+
+// TestNestedLoopIsCutOff: a Jungle block inside a ```markdown fence is
+// lexed by chroma's own loop, which never ends on `"0"`; past the
+// highlighter's limit the fence is written as plain code (and remembered
+// so), and the page is made.
+func TestNestedLoopIsCutOff(t *testing.T) {
+	t.Parallel()
+	if lexers.Get("jungle") == nil || lexers.Get("markdown") == nil {
+		t.Skip("this chroma has no Jungle or Markdown lexer")
+	}
+	h := newHighlighter()
+	h.limit = 300 * time.Millisecond
+	src := "````markdown\n```jungle\n\"0\" <b>\n```\n````\n\n```sh\nls\n```\n"
+	done := make(chan string, 1)
+	go func() {
+		var out strings.Builder
+		_ = goldmark.New(goldmark.WithExtensions(h)).Convert([]byte(src), &out)
+		done <- out.String()
+	}()
+	var html string
+	select {
+	case html = <-done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("highlighting did not end")
+	}
+	want := "<pre><code class=\"language-markdown\">```jungle\n&quot;0&quot; &lt;b&gt;\n```\n</code></pre>\n"
+	if !strings.HasPrefix(html, want) {
+		t.Errorf("the nested fence is not written as plain code:\n%s\nwant it to begin with\n%s", html, want)
+	}
+	if !strings.Contains(html, `<span class="nb">ls</span>`) && !strings.Contains(html, `class="chroma"`) {
+		t.Errorf("the next fence is not highlighted:\n%s", html)
+	}
+	// Remembered: the same fence again is written at once.
+	start := time.Now()
+	var again strings.Builder
+	_ = goldmark.New(goldmark.WithExtensions(h)).Convert([]byte(src), &again)
+	if again.String() != html || time.Since(start) > h.limit {
+		t.Errorf("the second time took %v and gave\n%s", time.Since(start), again.String())
+	}
+}

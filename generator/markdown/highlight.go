@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
@@ -43,13 +44,62 @@ type highlighter struct {
 	*highlighting.HTMLRenderer
 	formatter *chromahtml.Formatter
 	style     *chroma.Style
+	limit     time.Duration // how long one fence may take (fenceLimit)
 }
+
+// fenceLimit bounds the time one fence may take to highlight. Some of
+// chroma's lexers loop for ever on some text; fastLexer stops the loops it
+// can be sure of in the fence's own language, but a language nested in
+// another (a fence inside a ```markdown fence) is lexed by chroma itself.
+// Past the limit the fence is written as plain code, as for a language
+// chroma does not know, and remembered so; the lexing it gave up on runs
+// on until the process ends. Real fences take milliseconds.
+const fenceLimit = 30 * time.Second
 
 func newHighlighter() *highlighter {
 	return &highlighter{
 		HTMLRenderer: highlighting.NewHTMLRenderer(highlightOptions()...).(*highlighting.HTMLRenderer),
 		formatter:    chromahtml.New(chromahtml.WithClasses(true)),
 		style:        styles.Get(codeStyle),
+		limit:        fenceLimit,
+	}
+}
+
+// plain writes the fence as code without highlighting, in its language's
+// class: what goldmark-highlighting writes for a language chroma does not
+// know.
+func (h *highlighter) plain(w util.BufWriter, lang []byte, n *ast.FencedCodeBlock, source []byte) {
+	_, _ = w.WriteString("<pre><code class=\"language-")
+	h.Writer.Write(w, lang)
+	_, _ = w.WriteString("\">")
+	lines := n.Lines()
+	for i := range lines.Len() {
+		line := lines.At(i)
+		h.Writer.RawWrite(w, line.Value(source))
+	}
+	_, _ = w.WriteString("</code></pre>\n")
+}
+
+// format is the formatter's HTML for tokens, or ok false when it took
+// longer than h.limit.
+func (h *highlighter) format(tokens chroma.Iterator) (html []byte, ok bool, err error) {
+	type result struct {
+		b   []byte
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		var out bytes.Buffer
+		err := h.formatter.Format(&out, h.style, tokens)
+		done <- result{out.Bytes(), err}
+	}()
+	t := time.NewTimer(h.limit)
+	defer t.Stop()
+	select {
+	case r := <-done:
+		return r.b, true, r.err
+	case <-t.C:
+		return nil, false, nil
 	}
 }
 
@@ -84,15 +134,7 @@ func (h *highlighter) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 		if !known {
 			// As goldmark-highlighting writes a language chroma does not
 			// know, whatever its attributes, without asking chroma again.
-			_, _ = w.WriteString("<pre><code class=\"language-")
-			h.Writer.Write(w, lang)
-			_, _ = w.WriteString("\">")
-			lines := n.Lines()
-			for i := range lines.Len() {
-				line := lines.At(i)
-				h.Writer.RawWrite(w, line.Value(source))
-			}
-			_, _ = w.WriteString("</code></pre>\n")
+			h.plain(w, lang, n, source)
 			return ast.WalkContinue, nil
 		}
 		if n.Attributes() != nil || n.Info != nil && bytes.IndexByte(n.Info.Segment.Value(source), '{') >= 0 {
@@ -117,11 +159,16 @@ func (h *highlighter) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 		if err != nil {
 			return fallback(w, source, node, entering)
 		}
-		var out bytes.Buffer
-		if h.formatter.Format(&out, h.style, tokens) == nil {
-			highlighted.put(key, out.Bytes())
+		out, ok, err := h.format(tokens)
+		if !ok {
+			var b bytes.Buffer
+			h.plain(bufWriter{&b}, lang, n, source)
+			out = b.Bytes()
 		}
-		_, _ = w.Write(out.Bytes())
+		if err == nil {
+			highlighted.put(key, out)
+		}
+		_, _ = w.Write(out)
 		return ast.WalkContinue, nil
 	})
 }
