@@ -41,21 +41,6 @@ type firstSet struct {
 	set  *syntax.CharSet
 }
 
-// fastLexerFor returns the fast form of lexer, or lexer itself where it is
-// not a RegexLexer or its rules cannot be taken apart (nothing is lost:
-// chroma tokenises it as before).
-func fastLexerFor(lexer chroma.Lexer) chroma.Lexer {
-	rl, ok := lexer.(*chroma.RegexLexer)
-	if !ok {
-		return lexer
-	}
-	f, err := newFastLexer(rl, lexers.GlobalLexerRegistry)
-	if err != nil {
-		return lexer
-	}
-	return f
-}
-
 // captureRules is a rule that hands over the compiled rules of the lexer
 // being compiled (chroma calls every LexerMutator with them) and takes
 // itself out.
@@ -310,14 +295,20 @@ func (f *fastLexer) match(text []rune, pos int, rules []*chroma.CompiledRule, fi
 // fastLexers holds each lexer's fast form, made once.
 var fastLexers sync.Map // chroma.Lexer → chroma.Lexer
 
-// fastOf is fastLexerFor(lexer), made once a lexer.
+// fastOf returns lexer's fast form, made once a lexer; or lexer itself
+// where it is not a RegexLexer or its rules cannot be taken apart (chroma
+// tokenises it as before).
 func fastOf(lexer chroma.Lexer) chroma.Lexer {
-	if lexer == nil {
-		return nil
+	if f, ok := fastLexers.Load(lexer); ok || lexer == nil {
+		f, _ := f.(chroma.Lexer)
+		return f
 	}
-	if f, ok := fastLexers.Load(lexer); ok {
-		return f.(chroma.Lexer)
+	var f chroma.Lexer = lexer
+	if rl, ok := lexer.(*chroma.RegexLexer); ok {
+		if fl, err := newFastLexer(rl, lexers.GlobalLexerRegistry); err == nil {
+			f = fl
+		}
 	}
-	f, _ := fastLexers.LoadOrStore(lexer, fastLexerFor(lexer))
-	return f.(chroma.Lexer)
+	got, _ := fastLexers.LoadOrStore(lexer, f)
+	return got.(chroma.Lexer)
 }
