@@ -30,7 +30,9 @@ func (l *Log) Contents(ctx context.Context, revs []Rev) ([][]byte, error) {
 // each(i, content) is called once for every index of revs, from the
 // calling goroutine, as git answers (revisions sharing a blob together, when it
 // arrives), so that the caller can work on what came while git reads the
-// rest. Revisions are asked for in the order given.
+// rest. Revisions are asked for in the order given. A content is shared
+// (by the revisions of one blob, and with a memory log that holds it) and
+// must not be written to.
 func (l *Log) ContentsFunc(ctx context.Context, revs []Rev, each func(i int, content []byte)) error {
 	if l != nil && l.mem != nil {
 		for i, b := range l.memContents(revs) {

@@ -1,0 +1,68 @@
+package history
+
+import (
+	"bytes"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	git "github.com/isms-project/isms/generator/history"
+)
+
+// TestVersionViewsKeepNoContent: versionViews reads the bodies in place
+// (no copy), so nothing it returns may point into the contents it was
+// given. Overwriting them afterwards must leave every view as it was:
+// the same as views made from contents no one touches.
+func TestVersionViewsKeepNoContent(t *testing.T) {
+	version := func(n int, lines ...string) []byte {
+		return fmt.Appendf(nil, "---\nid: POL-1\ntitle: Access control\nversion: \"1.%d\"\nstatus: approved\n---\n%s", n, strings.Join(lines, "\n")+"\n")
+	}
+	long := func(tag string) []string {
+		var ls []string
+		for i := range 40 {
+			ls = append(ls, fmt.Sprintf("Line %d of the policy, %s.", i, tag))
+		}
+		return ls
+	}
+	// Newest first, as git gives them.
+	texts := [][]byte{
+		version(3, append(long("kept"), "A closing line, added.")...),
+		version(2, long("kept")...),
+		version(1, append([]string{"# Access", "An opening line, later removed."}, long("first")...)...),
+		[]byte("no front-matter at all\r\nwith CRLF\r\n"),
+		version(0),
+	}
+	revs := make([]git.Rev, len(texts))
+	for i := range revs {
+		revs[i] = git.Rev{Hash: fmt.Sprintf("%040d", i), Short: fmt.Sprintf("%07d", i), Date: "2026-01-0" + fmt.Sprint(i+1), Author: "A. Author", Subject: "change", Path: "policies/pol-1.md"}
+	}
+	fresh := func() [][]byte {
+		out := make([][]byte, len(texts))
+		for i, b := range texts {
+			out[i] = bytes.Clone(b)
+		}
+		return out
+	}
+	want := versionViews("policies/pol-1.md", revs, fresh())
+	given := fresh()
+	got := versionViews("policies/pol-1.md", revs, given)
+	for _, b := range given {
+		for i := range b {
+			b[i] = 'X'
+		}
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("the views changed when the contents they were made from were overwritten:\n got %+v\nwant %+v", got, want)
+	}
+	// The test has teeth only if the views hold text from the bodies.
+	var kept int
+	for _, v := range want {
+		for _, h := range v.Hunks {
+			kept += len(h.Lines)
+		}
+	}
+	if kept == 0 || len(want[0].Changes) == 0 {
+		t.Fatalf("no diff lines or field changes to check: %+v", want)
+	}
+}
