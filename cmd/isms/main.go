@@ -268,25 +268,6 @@ func (f *siteFlags) options(stderr io.Writer) (generator.Options, error) {
 	}, nil
 }
 
-// buildGCPercent is the collector's setting for a build when the
-// environment's GOGC is gogc: 65 unless GOGC is set (then that is used).
-// A build's heap is mostly made and dropped within the build; collecting
-// at 1.8 times the live heap rather than twice measured, on
-// bench/gensite (alternating runs, this 2-core VM): peak RSS 157 -> 143
-// MB at 1,000 documents, 211 -> 194 MB with history, 1077 -> 958 MB at
-// 10,000; CPU 3 % more at 1,000, wall the same or less at 10,000 (fewer
-// fresh pages to fault in). At 1.65 times rather than 1.8 (five
-// alternating runs each, 2026-12-04): peak RSS 167 -> 157 MB at 1,000
-// documents with 2,000 commits (Hugo's: 315 MB), 135 -> 129 MB without;
-// user CPU 5 % more with history at 1,000 documents, the same without
-// and at 10,000; wall the same. The preview keeps its own memory limit.
-func buildGCPercent(gogc string) (int, bool) {
-	if gogc != "" {
-		return 0, false
-	}
-	return 65, true
-}
-
 func cmdBuild(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("build", stderr)
 	var sf siteFlags
@@ -352,8 +333,8 @@ func cmdBuild(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	start := time.Now()
-	if pct, ok := buildGCPercent(os.Getenv("GOGC")); ok {
-		defer debug.SetGCPercent(debug.SetGCPercent(pct))
+	if p, ok := buildGCPolicy(os.Getenv("GOGC")); ok {
+		defer p.install()()
 	}
 	stop, err := startCPUProfile(*cpuProfile)
 	if err != nil {

@@ -29,16 +29,3 @@ func TestVersionFromBuildInfo(t *testing.T) {
 		t.Errorf("isms new -h: exit %d, %q", code, errOut)
 	}
 }
-
-// TestBuildGCPercent: isms build collects at GOGC=65 unless GOGC says
-// otherwise.
-func TestBuildGCPercent(t *testing.T) {
-	if pct, ok := buildGCPercent(""); !ok || pct != 65 {
-		t.Errorf("GOGC unset: %d, %v", pct, ok)
-	}
-	for _, env := range []string{"100", "off", "50"} {
-		if _, ok := buildGCPercent(env); ok {
-			t.Errorf("GOGC=%s was overridden", env)
-		}
-	}
-}

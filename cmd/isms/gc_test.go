@@ -1,0 +1,110 @@
+package main
+
+import (
+	"runtime"
+	"runtime/debug"
+	"testing"
+	"time"
+)
+
+// TestBuildGCPolicy: isms build collects by buildGC unless GOGC says
+// otherwise.
+func TestBuildGCPolicy(t *testing.T) {
+	if p, ok := buildGCPolicy(""); !ok || p != buildGC {
+		t.Errorf("GOGC unset: %+v, %v", p, ok)
+	}
+	for _, env := range []string{"100", "off", "50"} {
+		if _, ok := buildGCPolicy(env); ok {
+			t.Errorf("GOGC=%s was overridden", env)
+		}
+	}
+}
+
+// TestGCPolicyPercent: the next collection comes at the floor while the
+// heap is small, then at the low percent, then at the high one.
+func TestGCPolicyPercent(t *testing.T) {
+	const mb = 1 << 20
+	p := gcPolicy{floor: 64 * mb, low: 65, step: 128 * mb, high: 100}
+	for _, c := range []struct {
+		live uint64
+		want int
+	}{
+		{0, 1500},        // as Go's least, 4 MB: the goal is the floor, 4 * 16 = 64
+		{1, 1500},        //
+		{4*mb + 1, 1499}, // rounded down
+		{16 * mb, 300},   // 16 * 4 = 64
+		{32 * mb, 100},   // 32 * 2 = 64
+		{38 * mb, 68},    // 38 * 1.65 = 62.7: 64/38 = 1.684...
+		{39 * mb, 65},    // 39 * 1.65 = 64.35: past the floor
+		{127 * mb, 65},   //
+		{128*mb - 1, 65}, //
+		{128 * mb, 100},  // the step
+		{4096 * mb, 100}, //
+		{1 << 50, 100},   // no overflow
+	} {
+		if got := p.percent(c.live); got != c.want {
+			t.Errorf("live %d bytes: percent %d, want %d", c.live, got, c.want)
+		}
+	}
+}
+
+// TestGCPolicyFollowsTheHeap: installed, the policy sets the percent
+// after every collection by what it kept, and stop puts back the
+// setting from before.
+func TestGCPolicyFollowsTheHeap(t *testing.T) {
+	const mb = 1 << 20
+	before := debug.SetGCPercent(123)
+	defer debug.SetGCPercent(before)
+	p := gcPolicy{floor: 0, low: 40, step: 48 * mb, high: 160}
+	stop := p.install()
+	stopped := false
+	defer func() {
+		if !stopped {
+			stop()
+		}
+	}()
+	current := func() int {
+		pct := debug.SetGCPercent(-1)
+		debug.SetGCPercent(pct)
+		return pct
+	}
+	// The finalizer that sets the percent runs after the collection, on
+	// the runtime's own goroutine: wait for it.
+	wait := func(want int) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			runtime.GC()
+			if got := current(); got == want {
+				return
+			} else if time.Now().After(deadline) {
+				t.Fatalf("percent %d, want %d", got, want)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	wait(40)
+	live := make([][]byte, 64)
+	for i := range live {
+		live[i] = make([]byte, mb)
+		for j := 0; j < mb; j += 4096 {
+			live[i][j] = 1
+		}
+	}
+	wait(160) // 64 MB kept: past the step
+	runtime.KeepAlive(live)
+	live = nil
+	wait(40)
+	stop()
+	stopped = true
+	if got := current(); got != 123 {
+		t.Errorf("after stop: percent %d, want the 123 from before", got)
+	}
+	// And it stays put: the finalizer set up last does nothing now.
+	runtime.GC()
+	runtime.GC()
+	time.Sleep(20 * time.Millisecond)
+	if got := current(); got != 123 {
+		t.Errorf("a collection after stop changed the percent to %d", got)
+	}
+}
