@@ -10,13 +10,19 @@ import (
 )
 
 // gfm is goldmark's GFM extension (linkify, tables, strikethrough, task
-// lists) with its linkify parser behind quickLinkify.
-type gfm struct{}
+// lists) with its linkify parser behind quickLinkify, and its tables as
+// table makes them (nil: extension.Table). One table extension only: a
+// second puts a second table transformer on every paragraph, which looks
+// again at each one the first left as it was.
+type gfm struct{ table goldmark.Extender }
 
-func (gfm) Extend(m goldmark.Markdown) {
+func (g gfm) Extend(m goldmark.Markdown) {
 	// Where extension.Linkify puts its parser (999).
 	m.Parser().AddOptions(parser.WithInlineParsers(util.Prioritized(quickLinkify{extension.NewLinkifyParser()}, 999)))
-	extension.Table.Extend(m)
+	if g.table == nil {
+		g.table = extension.Table
+	}
+	g.table.Extend(m)
 	extension.Strikethrough.Extend(m)
 	extension.TaskList.Extend(m)
 }

@@ -57,9 +57,9 @@ func New(o Options) *Markdown {
 		htmlOpts = append(htmlOpts, renderer.WithNodeRenderers(util.Prioritized(anchors{}, 100)))
 	}
 	exts := []goldmark.Extender{
-		gfm{}, extension.Footnote, extension.Typographer, meta.Meta,
-		// align="" rather than style="": the CSP forbids inline styles.
-		extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)),
+		// Tables with align="" rather than style="": the CSP forbids inline styles.
+		gfm{table: extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute))},
+		extension.Footnote, extension.Typographer, meta.Meta,
 		newHighlighter(),
 		mermaid{}, // ```mermaid fences: drawn in the browser (mermaid.go)
 	}

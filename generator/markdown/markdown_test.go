@@ -277,3 +277,30 @@ func FuzzDangerousURL(f *testing.F) {
 		}
 	})
 }
+
+// TestTableAlignsWithoutStyle: a column's alignment is an align
+// attribute, never a style attribute, which the pages' CSP forbids; and
+// a table after text in the same paragraph, or two tables one after the
+// other, come out whole.
+func TestTableAlignsWithoutStyle(t *testing.T) {
+	src := []byte("Intro line\n| Left | Centre | Right |\n|:-----|:------:|------:|\n| a \\| b | `c \\| d` | e |\n\n| x |\n|---|\n| y |\n")
+	m := New(Options{})
+	body, err := m.Render(m.Parse(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(body)
+	for _, want := range []string{
+		"<p>Intro line</p>",
+		`<th align="left">Left</th>`, `<th align="center">Centre</th>`, `<th align="right">Right</th>`,
+		`<td align="left">a | b</td>`, `<td align="center"><code>c | d</code></td>`,
+		"<th>x</th>", "<td>y</td>",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("no %s in\n%s", want, s)
+		}
+	}
+	if strings.Contains(s, "style=") || strings.Count(s, "<table>") != 2 {
+		t.Errorf("a style attribute, or not two tables:\n%s", s)
+	}
+}
