@@ -5,7 +5,6 @@ import (
 	"runtime/debug"
 	"runtime/metrics"
 	"sync"
-	"sync/atomic"
 )
 
 // gcPolicy is how often a build collects garbage, by its live heap (what
@@ -68,40 +67,55 @@ func (p gcPolicy) percent(live uint64) int {
 // collection, until stop, which puts back the setting from before. It
 // learns of each collection from a finalizer: the runtime runs it, on
 // its finalizer goroutine, after the collection that found its object
-// unreachable, and it sets one up again for the next.
+// unreachable, and it sets one up again for the next. Builds that run
+// at once in one process (tests) share it: the first to install puts it
+// in force, the last to stop puts the old setting back.
 func (p gcPolicy) install() (stop func()) {
-	var stopped atomic.Bool
-	var mu sync.Mutex // SetGCPercent from the finalizer, or from stop: one at a time
-	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	set := func(live uint64) int {
-		return debug.SetGCPercent(p.percent(live))
+	gcState.mu.Lock()
+	defer gcState.mu.Unlock()
+	gcState.users++
+	if gcState.users == 1 {
+		gcState.gen++
+		gen := gcState.gen
+		sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		gcState.before = debug.SetGCPercent(p.percent(0))
+		var arm func()
+		arm = func() {
+			runtime.SetFinalizer(&gcSentinel{}, func(*gcSentinel) {
+				gcState.mu.Lock()
+				defer gcState.mu.Unlock()
+				if gcState.users == 0 || gcState.gen != gen {
+					return // stopped, or another policy is in force now
+				}
+				metrics.Read(sample)
+				live := uint64(0)
+				if sample[0].Value.Kind() == metrics.KindUint64 {
+					live = sample[0].Value.Uint64()
+				}
+				debug.SetGCPercent(p.percent(live))
+				arm()
+			})
+		}
+		arm()
 	}
-	before := set(0)
-	var arm func()
-	arm = func() {
-		runtime.SetFinalizer(&gcSentinel{}, func(*gcSentinel) {
-			mu.Lock()
-			defer mu.Unlock()
-			if stopped.Load() {
-				return
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			gcState.mu.Lock()
+			defer gcState.mu.Unlock()
+			if gcState.users--; gcState.users == 0 {
+				debug.SetGCPercent(gcState.before)
 			}
-			metrics.Read(sample)
-			live := uint64(0)
-			if sample[0].Value.Kind() == metrics.KindUint64 {
-				live = sample[0].Value.Uint64()
-			}
-			set(live)
-			arm()
 		})
 	}
-	arm()
-	return func() {
-		mu.Lock()
-		defer mu.Unlock()
-		if !stopped.Swap(true) {
-			debug.SetGCPercent(before)
-		}
-	}
+}
+
+// gcState is the policy in force in the process, if any.
+var gcState struct {
+	mu     sync.Mutex
+	users  int // builds running under it
+	gen    int // which installation: a finalizer of an earlier one does nothing
+	before int // the percent to put back
 }
 
 // gcSentinel is the object whose finalizer marks a collection: large

@@ -108,3 +108,31 @@ func TestGCPolicyFollowsTheHeap(t *testing.T) {
 		t.Errorf("a collection after stop changed the percent to %d", got)
 	}
 }
+
+// TestGCPolicyNests: builds that overlap in one process (the tests run
+// several at once) share the policy, and the setting from before comes
+// back when the last of them stops, not the first.
+func TestGCPolicyNests(t *testing.T) {
+	before := debug.SetGCPercent(123)
+	defer debug.SetGCPercent(before)
+	current := func() int {
+		pct := debug.SetGCPercent(-1)
+		debug.SetGCPercent(pct)
+		return pct
+	}
+	p := gcPolicy{floor: 0, low: 70, step: 1 << 50, high: 70}
+	stopA := p.install()
+	stopB := p.install()
+	if got := current(); got != 70 {
+		t.Fatalf("installed: percent %d, want 70", got)
+	}
+	stopA()
+	stopA() // twice is once
+	if got := current(); got != 70 {
+		t.Errorf("one of two stopped: percent %d, want the policy's 70", got)
+	}
+	stopB()
+	if got := current(); got != 123 {
+		t.Errorf("both stopped: percent %d, want the 123 from before", got)
+	}
+}
