@@ -77,8 +77,7 @@ func (p gcPolicy) install() (stop func()) {
 	if gcState.users == 1 {
 		gcState.gen++
 		gen := gcState.gen
-		sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-		gcState.before = debug.SetGCPercent(p.percent(0))
+		gcState.before = debug.SetGCPercent(p.percent(liveHeap())) // 0 in a fresh process
 		var arm func()
 		arm = func() {
 			runtime.SetFinalizer(&gcSentinel{}, func(*gcSentinel) {
@@ -87,12 +86,7 @@ func (p gcPolicy) install() (stop func()) {
 				if gcState.users == 0 || gcState.gen != gen {
 					return // stopped, or another policy is in force now
 				}
-				metrics.Read(sample)
-				live := uint64(0)
-				if sample[0].Value.Kind() == metrics.KindUint64 {
-					live = sample[0].Value.Uint64()
-				}
-				debug.SetGCPercent(p.percent(live))
+				debug.SetGCPercent(p.percent(liveHeap()))
 				arm()
 			})
 		}
@@ -108,6 +102,16 @@ func (p gcPolicy) install() (stop func()) {
 			}
 		})
 	}
+}
+
+// liveHeap is what the last collection kept (0 before the first).
+func liveHeap() uint64 {
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(sample)
+	if sample[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return sample[0].Value.Uint64()
 }
 
 // gcState is the policy in force in the process, if any.

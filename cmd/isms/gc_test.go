@@ -136,3 +136,26 @@ func TestGCPolicyNests(t *testing.T) {
 		t.Errorf("both stopped: percent %d, want the 123 from before", got)
 	}
 }
+
+// TestGCPolicyStartsFromTheHeap: installed in a process that already
+// holds a heap, the policy starts from what the last collection kept,
+// not from an empty heap's floor.
+func TestGCPolicyStartsFromTheHeap(t *testing.T) {
+	const mb = 1 << 20
+	before := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(before)
+	live := make([][]byte, 96)
+	for i := range live {
+		live[i] = make([]byte, mb)
+	}
+	runtime.GC()
+	p := gcPolicy{floor: 64 * mb, low: 65, step: 1 << 50, high: 65}
+	stop := p.install()
+	defer stop()
+	pct := debug.SetGCPercent(-1)
+	debug.SetGCPercent(pct)
+	runtime.KeepAlive(live)
+	if pct != 65 {
+		t.Errorf("with about 96 MB live: percent %d, want 65 (the floor's %d is for an empty heap)", pct, p.percent(0))
+	}
+}
