@@ -1,6 +1,7 @@
 package main
 
 import (
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"testing"
@@ -157,5 +158,26 @@ func TestGCPolicyStartsFromTheHeap(t *testing.T) {
 	runtime.KeepAlive(live)
 	if pct != 65 {
 		t.Errorf("with about 96 MB live: percent %d, want 65 (the floor's %d is for an empty heap)", pct, p.percent(0))
+	}
+}
+
+// TestBuildPutsTheCollectorBack: isms build runs under the policy when
+// GOGC is unset, and puts the collector's setting back when it ends.
+func TestBuildPutsTheCollectorBack(t *testing.T) {
+	t.Setenv("GOGC", "") // TestMain sets it for the other tests' builds
+	before := debug.SetGCPercent(77)
+	defer debug.SetGCPercent(before)
+	dir := t.TempDir()
+	site := filepath.Join(dir, "site")
+	if code, _, errOut := runCLI(t, "new", site); code != 0 {
+		t.Fatalf("isms new: exit %d: %s", code, errOut)
+	}
+	if code, _, errOut := runCLI(t, "build", "-q", "-s", site, "-d", filepath.Join(dir, "out")); code != 0 {
+		t.Fatalf("isms build: exit %d: %s", code, errOut)
+	}
+	pct := debug.SetGCPercent(-1)
+	debug.SetGCPercent(pct)
+	if pct != 77 {
+		t.Errorf("after the build the collector runs at %d %%, want the 77 from before", pct)
 	}
 }

@@ -64,9 +64,10 @@ func sharedSnapshot(t *testing.T) string {
 }
 
 func TestMain(m *testing.M) {
-	// The CLI runs in this process and sets GOGC=65 for each build
-	// unless GOGC is set: set, it leaves the collector as BuildHeavy
-	// tuned it for these tests' forty-odd builds.
+	// The CLI runs in this process and puts its collector policy in
+	// force for each build unless GOGC is set: set, it leaves the
+	// collector as BuildHeavy tuned it for these tests' forty-odd builds
+	// (TestBuildPutsTheCollectorBack unsets it).
 	testmode.BuildHeavy()
 	if os.Getenv("GOGC") == "" {
 		os.Setenv("GOGC", strconv.Itoa(testmode.TestGC))
