@@ -14,11 +14,17 @@ import (
 // table makes them (nil: extension.Table). One table extension only: a
 // second puts a second table transformer on every paragraph, which looks
 // again at each one the first left as it was.
-type gfm struct{ table goldmark.Extender }
+// noLinkify leaves linkify out (Markdown.noLinks).
+type gfm struct {
+	table     goldmark.Extender
+	noLinkify bool
+}
 
 func (g gfm) Extend(m goldmark.Markdown) {
-	// Where extension.Linkify puts its parser (999).
-	m.Parser().AddOptions(parser.WithInlineParsers(util.Prioritized(quickLinkify{extension.NewLinkifyParser()}, 999)))
+	if !g.noLinkify {
+		// Where extension.Linkify puts its parser (999).
+		m.Parser().AddOptions(parser.WithInlineParsers(util.Prioritized(quickLinkify{extension.NewLinkifyParser()}, 999)))
+	}
 	if g.table == nil {
 		g.table = extension.Table
 	}
