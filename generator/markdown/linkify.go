@@ -13,8 +13,8 @@ import (
 // lists) with its linkify parser behind quickLinkify, and its tables as
 // table makes them (nil: extension.Table). One table extension only: a
 // second puts a second table transformer on every paragraph, which looks
-// again at each one the first left as it was.
-// noLinkify leaves linkify out (Markdown.noLinks).
+// again at each one the first left as it was. noLinkify leaves linkify
+// out (Markdown.noLinks).
 type gfm struct {
 	table     goldmark.Extender
 	noLinkify bool
