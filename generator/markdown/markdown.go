@@ -92,9 +92,11 @@ func New(o Options) *Markdown {
 //     return) from the last piece of its text only; cut at each space
 //     or tab for linkify, that piece starts at the last of them. So the
 //     two agree where the white space ending a line holds no space or
-//     tab, or only one, first; or is the two spaces of a hard break,
-//     which goldmark takes off before it looks; or is the whole line,
-//     a blank one, which is never parsed as text.
+//     tab, or only one, first; or is the whole line, a blank one, which
+//     is never parsed as text (but in a block goldmark-meta could not
+//     read: Parse parses those again with linkify). Not even the two
+//     spaces of a hard break: a table's transformer can take the line
+//     end off after them, and then they are text.
 //
 // TestNoLinksParserMatches and FuzzNoLinksParserMatches hold the two
 // parsers to the same output wherever this says they may be swapped.
@@ -104,9 +106,9 @@ func linkifyFree(src []byte) bool {
 		return false
 	}
 	for rest := src; len(rest) > 0; {
-		line, ended := rest, false
+		line := rest
 		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
-			line, rest, ended = rest[:i], rest[i+1:], true
+			line, rest = rest[:i], rest[i+1:]
 		} else {
 			rest = nil
 		}
@@ -119,12 +121,10 @@ func linkifyFree(src []byte) bool {
 				first = end
 			}
 		}
-		ws := line[end:]
 		switch {
 		case end == 0 && len(bytes.Trim(line, " \t\r")) == 0:
 			// A blank line (the blanked front-matter's too) holds no text.
 		case spaces == 0, spaces == 1 && first == end:
-		case ended && (string(ws) == "  " || string(ws) == "  \r"):
 		default:
 			return false
 		}
@@ -227,11 +227,16 @@ func blankFrontMatter(src []byte) []byte {
 // strips it, blanked).
 func (m *Markdown) Parse(src []byte) *Doc {
 	blanked := blankFrontMatter(src)
-	md := m.md
 	if linkifyFree(blanked) {
-		md = m.noLinks
+		d := m.parseWith(m.noLinks, src, blanked)
+		// A block goldmark-meta opened and could not read as YAML (a
+		// first line of dashes that is not front-matter) stays in the
+		// tree as text, untrimmed, where the cutting shows: parse again.
+		if _, err := meta.TryGet(d.Context); err == nil {
+			return d
+		}
 	}
-	return m.parseWith(md, src, blanked)
+	return m.parseWith(m.md, src, blanked)
 }
 
 // parseWith is Parse with the goldmark md.

@@ -54,6 +54,14 @@ var noLinksCases = []string{
 	"0    \n00",
 	"0\r \n0",
 	"\f    \n|",
+	// The review's finds: a hard break's spaces made text by a table
+	// before a setext underline, and goldmark-meta's block kept as text.
+	"---\ntitle: T\n---\nOwners:  \n| Role | Name |\n|---|---|\n| CISO | Ann |\n---\n",
+	"a  \n| x |\n|---|\n-\n",
+	"a  \r\n| x |\n|---|\n=\n",
+	"- -\n\tSee the policy below.\n",
+	"> ---\n>\tx y\n",
+	"-\n0000000000000000000\n  ",
 }
 
 // TestNoLinksParserMatches: on a text in which linkify can find nothing,
@@ -112,7 +120,7 @@ func noLinksAgree(t *testing.T, src string) bool {
 		return false
 	}
 	with := m.parseWith(m.md, []byte(src), blanked)
-	without := m.parseWith(m.noLinks, []byte(src), blanked)
+	without := m.Parse([]byte(src)) // without linkify, unless goldmark-meta failed
 	a, b := docSummary(t, m, with), docSummary(t, m, without)
 	if !reflect.DeepEqual(a, b) {
 		t.Errorf("%q: with linkify\n%s\nwithout\n%s", src, a, b)
