@@ -64,11 +64,6 @@ func TestGCPolicyFollowsTheHeap(t *testing.T) {
 			stop()
 		}
 	}()
-	current := func() int {
-		pct := debug.SetGCPercent(-1)
-		debug.SetGCPercent(pct)
-		return pct
-	}
 	// The finalizer that sets the percent runs after the collection, on
 	// the runtime's own goroutine: wait for it.
 	wait := func(want int) {
@@ -76,7 +71,7 @@ func TestGCPolicyFollowsTheHeap(t *testing.T) {
 		deadline := time.Now().Add(10 * time.Second)
 		for {
 			runtime.GC()
-			if got := current(); got == want {
+			if got := gcPercent(); got == want {
 				return
 			} else if time.Now().After(deadline) {
 				t.Fatalf("percent %d, want %d", got, want)
@@ -98,14 +93,14 @@ func TestGCPolicyFollowsTheHeap(t *testing.T) {
 	wait(40)
 	stop()
 	stopped = true
-	if got := current(); got != 123 {
+	if got := gcPercent(); got != 123 {
 		t.Errorf("after stop: percent %d, want the 123 from before", got)
 	}
 	// And it stays put: the finalizer set up last does nothing now.
 	runtime.GC()
 	runtime.GC()
 	time.Sleep(20 * time.Millisecond)
-	if got := current(); got != 123 {
+	if got := gcPercent(); got != 123 {
 		t.Errorf("a collection after stop changed the percent to %d", got)
 	}
 }
@@ -116,24 +111,19 @@ func TestGCPolicyFollowsTheHeap(t *testing.T) {
 func TestGCPolicyNests(t *testing.T) {
 	before := debug.SetGCPercent(123)
 	defer debug.SetGCPercent(before)
-	current := func() int {
-		pct := debug.SetGCPercent(-1)
-		debug.SetGCPercent(pct)
-		return pct
-	}
 	p := gcPolicy{floor: 0, low: 70, step: 1 << 50, high: 70}
 	stopA := p.install()
 	stopB := p.install()
-	if got := current(); got != 70 {
+	if got := gcPercent(); got != 70 {
 		t.Fatalf("installed: percent %d, want 70", got)
 	}
 	stopA()
 	stopA() // twice is once
-	if got := current(); got != 70 {
+	if got := gcPercent(); got != 70 {
 		t.Errorf("one of two stopped: percent %d, want the policy's 70", got)
 	}
 	stopB()
-	if got := current(); got != 123 {
+	if got := gcPercent(); got != 123 {
 		t.Errorf("both stopped: percent %d, want the 123 from before", got)
 	}
 }
@@ -153,8 +143,7 @@ func TestGCPolicyStartsFromTheHeap(t *testing.T) {
 	p := gcPolicy{floor: 64 * mb, low: 65, step: 1 << 50, high: 65}
 	stop := p.install()
 	defer stop()
-	pct := debug.SetGCPercent(-1)
-	debug.SetGCPercent(pct)
+	pct := gcPercent()
 	runtime.KeepAlive(live)
 	if pct != 65 {
 		t.Errorf("with about 96 MB live: percent %d, want 65 (the floor's %d is for an empty heap)", pct, p.percent(0))
@@ -175,9 +164,15 @@ func TestBuildPutsTheCollectorBack(t *testing.T) {
 	if code, _, errOut := runCLI(t, "build", "-q", "-s", site, "-d", filepath.Join(dir, "out")); code != 0 {
 		t.Fatalf("isms build: exit %d: %s", code, errOut)
 	}
-	pct := debug.SetGCPercent(-1)
-	debug.SetGCPercent(pct)
-	if pct != 77 {
+	if pct := gcPercent(); pct != 77 {
 		t.Errorf("after the build the collector runs at %d %%, want the 77 from before", pct)
 	}
+}
+
+// gcPercent is the collector's setting now (debug has no getter: set
+// and put back).
+func gcPercent() int {
+	pct := debug.SetGCPercent(-1)
+	debug.SetGCPercent(pct)
+	return pct
 }
