@@ -61,6 +61,9 @@ func (d dirFS) Open(name string) (fs.File, error) {
 }
 
 func (d dirFS) ReadFile(name string) ([]byte, error) {
+	if b, ok := d.readBeneath(name); ok {
+		return b, nil
+	}
 	f, err := d.Open(name)
 	if err != nil {
 		return nil, err

@@ -14,17 +14,7 @@ import (
 // DirFS reads regular files and folders, and refuses links (inside or out
 // of the folder) and pipes without waiting on them.
 func TestDirFS(t *testing.T) {
-	dir := t.TempDir()
-	write(t, filepath.Join(dir, "a/doc.md"), doc)
-	write(t, filepath.Join(dir, "b.txt"), "bee")
-	for name, target := range map[string]string{"passwd": "/etc/passwd", "etc": "/etc", "in.txt": "b.txt", "up": ".."} {
-		if err := os.Symlink(target, filepath.Join(dir, name)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := syscall.Mkfifo(filepath.Join(dir, "pipe"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dir := linkedDir(t)
 	fsys := DirFS(dir)
 	done := make(chan struct{})
 	go func() {
@@ -56,4 +46,23 @@ func TestDirFS(t *testing.T) {
 	if err := fstest.TestFS(DirFS(clean), "a/doc.md", "b.txt"); err != nil {
 		t.Error(err)
 	}
+}
+
+// linkedDir is a folder with two files (a/doc.md, b.txt), links out of
+// it (passwd, etc), inside it (in.txt), up and back in (up) and a named
+// pipe (pipe).
+func linkedDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "a/doc.md"), doc)
+	write(t, filepath.Join(dir, "b.txt"), "bee")
+	for name, target := range map[string]string{"passwd": "/etc/passwd", "etc": "/etc", "in.txt": "b.txt", "up": ".."} {
+		if err := os.Symlink(target, filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "pipe"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
