@@ -12,7 +12,9 @@
 # Environment: SIZES (default "1000 10000"), RUNS (runs per tool, default
 # 5, and 3 above 5,000 documents), COMMITS (git history for the runs with
 # history, default 2000; 0 = none), GIT_SIZES (sizes with history, default
-# "1000 10000"), REBUILD (1 = build into the previous run's output instead
+# "1000 10000"), IMPORT_PACK (1 = keep the pack git fast-import wrote,
+# as the runs up to c2854dd did, instead of repacking it as a repository
+# grown commit by commit is packed; see bench/synth's WriteSite), REBUILD (1 = build into the previous run's output instead
 # of an empty folder), TRASH_AT_END (0 = delete the previous output just
 # before each run instead of moving it aside), WORK (scratch folder, default a new one under /tmp, removed at
 # the end unless KEEP=1), ISMS (an isms binary to use instead of building
@@ -96,7 +98,7 @@ bench() {
 	local n=$1 commits=$2 site=$WORK/site-$1-$2 runs=${RUNS:-}
 	if [ -z "$runs" ]; then runs=5; [ "$n" -gt 5000 ] && runs=3; fi
 	if [ "$commits" -gt 0 ]; then
-		"$WORK/gensite" -n "$n" -out "$site" -commits "$commits" >/dev/null
+		"$WORK/gensite" -n "$n" -out "$site" -commits "$commits" ${IMPORT_PACK:+-import-pack} >/dev/null
 	else
 		"$WORK/gensite" -n "$n" -out "$site" >/dev/null
 	fi
@@ -137,4 +139,5 @@ echo "| documents | git history | runs | isms wall (median) | Hugo wall (median)
 echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 echo; echo "output: $([ "${REBUILD:-0}" = 1 ] && echo "each run rebuilds into the previous run's output folder" || echo "each run writes into an empty output folder ($([ "${TRASH_AT_END:-1}" = 1 ] && echo "earlier outputs moved aside, deleted at the end" || echo "earlier outputs deleted just before"))")"
+echo "history: $([ -n "${IMPORT_PACK:-}" ] && echo "the pack git fast-import wrote (IMPORT_PACK)" || echo "repacked as a repository grown commit by commit (git repack -a -d -f)")"
 rm -rf "$WORK/trash"
