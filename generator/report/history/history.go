@@ -240,7 +240,27 @@ func Start(ctx context.Context, reader git.Reader, dir, content string, paths []
 // beside the one reading git, so that diffing overlaps git's reading
 // (at 1,000 documents with 2,000 commits, git inflates 53 MB of
 // versions); a version's text is let go once its path is diffed.
+//
+// Reading runs at most maxUndiffed bytes ahead of the diffing: git
+// answers faster than the versions are diffed (from a repository packed
+// by git gc, all 53 MB in a tenth of a second, while the workers share
+// the cores with the rest of the build), and every version read and not
+// yet diffed is memory held. Past the bound the reader waits for a
+// worker to finish a path, and git for the reader; it never waits while
+// no path is being diffed, so a path whose versions alone are over the
+// bound is still read whole.
 func diffVersions(ctx context.Context, log *git.Log, paths []string) (map[string][]VersionView, error) {
+	return diffWithin(ctx, log, paths, maxUndiffed, nil)
+}
+
+// maxUndiffed bounds the bytes of old versions read and waiting to be
+// diffed (diffVersions).
+const maxUndiffed = 8 << 20
+
+// diffWithin is diffVersions holding at most limit bytes of versions
+// not yet diffed (past a path read whole), setting *peak, if not nil, to
+// the most it held.
+func diffWithin(ctx context.Context, log *git.Log, paths []string, limit int, peak *int) (map[string][]VersionView, error) {
 	var all []git.Rev
 	start := make([]int, len(paths)+1)
 	pathOf := []int{}
@@ -257,9 +277,17 @@ func diffVersions(ctx context.Context, log *git.Log, paths []string) (map[string
 	left := make([]int, len(paths))
 	views := make([][]VersionView, len(paths))
 	ready := make(chan int, len(paths))
+	var (
+		mu       sync.Mutex
+		diffed   = sync.NewCond(&mu)
+		held     int                       // bytes read and not yet diffed
+		size     = make([]int, len(paths)) // of each path's versions
+		inFlight int                       // paths ready and not yet diffed
+	)
 	for i := range paths {
 		if left[i] = start[i+1] - start[i]; left[i] == 0 {
 			ready <- i
+			inFlight++
 		}
 	}
 	var wg sync.WaitGroup
@@ -268,13 +296,31 @@ func diffVersions(ctx context.Context, log *git.Log, paths []string) (map[string
 			for i := range ready {
 				views[i] = versionViews(paths[i], all[start[i]:start[i+1]], blobs[start[i]:start[i+1]])
 				clear(blobs[start[i]:start[i+1]]) // diffed: let them go
+				mu.Lock()
+				held -= size[i]
+				inFlight--
+				diffed.Signal()
+				mu.Unlock()
 			}
 		})
 	}
 	err := log.ContentsFunc(ctx, all, func(k int, b []byte) {
-		blobs[k] = b
 		p := pathOf[k]
+		mu.Lock()
+		for held > limit && inFlight > 0 {
+			diffed.Wait()
+		}
+		held += len(b)
+		if peak != nil {
+			*peak = max(*peak, held)
+		}
+		size[p] += len(b)
 		if left[p]--; left[p] == 0 {
+			inFlight++
+		}
+		mu.Unlock()
+		blobs[k] = b
+		if left[p] == 0 {
 			ready <- p
 		}
 	})

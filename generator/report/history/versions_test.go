@@ -66,3 +66,49 @@ func TestVersionViewsKeepNoContent(t *testing.T) {
 		t.Fatalf("no diff lines or field changes to check: %+v", want)
 	}
 }
+
+// TestDiffVersionsBounded: the versions read and not yet diffed stay
+// within the bound, past one path read whole (a path whose versions
+// alone are over it must not stop the reading), and the views are the
+// same as without a bound.
+func TestDiffVersionsBounded(t *testing.T) {
+	revs := map[string][]git.Rev{}
+	blobs := map[string][]byte{}
+	var paths []string
+	biggest := 0
+	for p := range 120 {
+		path := fmt.Sprintf("policies/pol-%03d.md", p)
+		paths = append(paths, path)
+		size := 0
+		for v := range 2 + p%5 { // newest first
+			n := 6 - v
+			id := fmt.Sprintf("%040x", p*10+v)
+			b := fmt.Appendf(nil, "---\nid: POL-%d\ntitle: Policy %d\nversion: \"1.%d\"\n---\n", p, p, n)
+			for l := range 60 + p {
+				b = fmt.Appendf(b, "Line %d of policy %d, as of version %d.\n", l, p, n-l%2*v)
+			}
+			blobs[id] = b
+			size += len(b)
+			revs[path] = append(revs[path], git.Rev{Hash: id, Short: id[:7], Blob: id, Date: "2026-01-01", Author: "A. Author", Subject: "edit", Path: path})
+		}
+		biggest = max(biggest, size)
+	}
+	log := git.Memory("head", revs, blobs)
+	want, err := diffWithin(t.Context(), log, paths, 1<<40, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, limit := range []int{1, 16 << 10, 64 << 10} {
+		peak := 0
+		got, err := diffWithin(t.Context(), log, paths, limit, &peak)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if peak > limit+biggest {
+			t.Errorf("limit %d: held %d bytes not yet diffed, over the limit and the largest path (%d)", limit, peak, biggest)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("limit %d: the views differ from those made without a limit", limit)
+		}
+	}
+}
