@@ -14,9 +14,9 @@ var noOpenat2 atomic.Bool
 // readBeneath reads the regular file name under d in one openat2 with
 // RESOLVE_BENEATH: the kernel refuses any step out of d, as os.Root does,
 // and O_NOFOLLOW refuses a symbolic link as the last element, as Open's
-// Lstat does. That is five system calls where os.Root walks the path one
-// folder at a time, twice (Lstat, then OpenFile): 8,000 opens for 1,000
-// documents. It answers only the plain case, a regular file read to its
+// Lstat does. That is two opens (the folder, then the file) where os.Root
+// makes about eight, walking the path one folder at a time, twice (Lstat,
+// then OpenFile). It answers only the plain case, a regular file read to its
 // end; anything else (ok false) is left to ReadFile's os.Root path, so
 // that refusals and errors read exactly as they always have.
 func (d dirFS) readBeneath(name string) (b []byte, ok bool) {
