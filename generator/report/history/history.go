@@ -258,8 +258,8 @@ func diffVersions(ctx context.Context, log *git.Log, paths []string) (map[string
 const maxUndiffed = 8 << 20
 
 // diffWithin is diffVersions holding at most limit bytes of versions
-// not yet diffed (past a path read whole), setting *peak, if not nil, to
-// the most it held.
+// not yet diffed (past a path read whole, and versions shared with paths
+// still being read), setting *peak, if not nil, to the most it held.
 func diffWithin(ctx context.Context, log *git.Log, paths []string, limit int, peak *int) (map[string][]VersionView, error) {
 	var all []git.Rev
 	start := make([]int, len(paths)+1)
@@ -277,12 +277,19 @@ func diffWithin(ctx context.Context, log *git.Log, paths []string, limit int, pe
 	left := make([]int, len(paths))
 	views := make([][]VersionView, len(paths))
 	ready := make(chan int, len(paths))
+	// A blob is counted once, however many revisions share it (git hands
+	// it to all of them at once), from its first arrival until the last
+	// path using it is diffed.
+	users := map[string]int{}
+	for _, r := range all {
+		users[r.Blob]++
+	}
 	var (
 		mu       sync.Mutex
 		diffed   = sync.NewCond(&mu)
-		held     int                       // bytes read and not yet diffed
-		size     = make([]int, len(paths)) // of each path's versions
-		inFlight int                       // paths ready and not yet diffed
+		held     int                // bytes of blobs read and not yet diffed by all their paths
+		length   = map[string]int{} // of each blob read
+		inFlight int                // paths ready and not yet diffed
 	)
 	for i := range paths {
 		if left[i] = start[i+1] - start[i]; left[i] == 0 {
@@ -297,7 +304,11 @@ func diffWithin(ctx context.Context, log *git.Log, paths []string, limit int, pe
 				views[i] = versionViews(paths[i], all[start[i]:start[i+1]], blobs[start[i]:start[i+1]])
 				clear(blobs[start[i]:start[i+1]]) // diffed: let them go
 				mu.Lock()
-				held -= size[i]
+				for _, r := range all[start[i]:start[i+1]] {
+					if users[r.Blob]--; users[r.Blob] == 0 {
+						held -= length[r.Blob]
+					}
+				}
 				inFlight--
 				diffed.Signal()
 				mu.Unlock()
@@ -310,11 +321,15 @@ func diffWithin(ctx context.Context, log *git.Log, paths []string, limit int, pe
 		for held > limit && inFlight > 0 {
 			diffed.Wait()
 		}
-		held += len(b)
+		if oid := all[k].Blob; oid != "" {
+			if _, ok := length[oid]; !ok {
+				length[oid] = len(b)
+				held += len(b)
+			}
+		}
 		if peak != nil {
 			*peak = max(*peak, held)
 		}
-		size[p] += len(b)
 		if left[p]--; left[p] == 0 {
 			inFlight++
 		}
