@@ -61,9 +61,14 @@ func (d dirFS) Open(name string) (fs.File, error) {
 }
 
 func (d dirFS) ReadFile(name string) ([]byte, error) {
-	if b, ok := d.readBeneath(name); ok {
-		return b, nil
+	if b, done, err := d.readBeneath(name); done {
+		return b, err
 	}
+	return d.readRoot(name)
+}
+
+// readRoot is ReadFile through Open: os.Root's walk.
+func (d dirFS) readRoot(name string) ([]byte, error) {
 	f, err := d.Open(name)
 	if err != nil {
 		return nil, err

@@ -8,40 +8,53 @@ import (
 )
 
 // noOpenat2 is set once the kernel has said it has no openat2 (Linux
-// before 5.6, or a sandbox that filters it).
+// before 5.6) or may not use it (a seccomp filter's EPERM).
 var noOpenat2 atomic.Bool
 
-// readBeneath reads the regular file name under d in one openat2 with
-// RESOLVE_BENEATH: the kernel refuses any step out of d, as os.Root does,
-// and O_NOFOLLOW refuses a symbolic link as the last element, as Open's
-// Lstat does. That is two opens (the folder, then the file) where os.Root
-// makes about eight, walking the path one folder at a time, twice (Lstat,
-// then OpenFile). It answers only the plain case, a regular file read to its
-// end; anything else (ok false) is left to ReadFile's os.Root path, so
-// that refusals and errors read exactly as they always have.
-func (d dirFS) readBeneath(name string) (b []byte, ok bool) {
+// readBeneath reads the file name under d with one openat2 that follows
+// no symbolic link at all (RESOLVE_NO_SYMLINKS) and cannot step out of d
+// (RESOLVE_BENEATH). That is two opens (the folder, then the file) where
+// os.Root makes about eight, walking the path one folder at a time,
+// twice (Lstat, then OpenFile).
+//
+// It answers (done) the plain case, a regular file read to its end, and
+// refuses a pipe, socket or device with Open's own error after its one
+// open (a second open of a device can have effects of its own). Anything
+// else is left to ReadFile's os.Root path, which decides as it always
+// has: a path through a link (os.Root follows up to eight that stay
+// inside), a folder, an error. One difference is the kernel's: a file in
+// a folder that may be entered but not listed (mode 0711) is read, where
+// os.Root, which opens every folder on the way for reading, refused it.
+func (d dirFS) readBeneath(name string) (b []byte, done bool, err error) {
 	if noOpenat2.Load() || !fs.ValidPath(name) {
-		return nil, false
+		return nil, false, nil
 	}
-	root, err := unix.Open(string(d), unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	root, err := unix.Open(string(d), unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, false
+		return nil, false, nil
 	}
 	defer unix.Close(root)
 	fd, err := unix.Openat2(root, name, &unix.OpenHow{
 		Flags:   unix.O_RDONLY | unix.O_CLOEXEC | unix.O_NOFOLLOW | unix.O_NONBLOCK | unix.O_NOCTTY,
-		Resolve: unix.RESOLVE_BENEATH | unix.RESOLVE_NO_MAGICLINKS,
+		Resolve: unix.RESOLVE_BENEATH | unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_NO_MAGICLINKS,
 	})
 	if err != nil {
-		if err == unix.ENOSYS {
+		if err == unix.ENOSYS || err == unix.EPERM {
 			noOpenat2.Store(true)
 		}
-		return nil, false
+		return nil, false, nil
 	}
 	defer unix.Close(fd)
 	var st unix.Stat_t
-	if unix.Fstat(fd, &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFREG {
-		return nil, false // a pipe, a device, a folder: Open says which
+	if err := unix.Fstat(fd, &st); err != nil {
+		return nil, false, nil
+	}
+	switch st.Mode & unix.S_IFMT {
+	case unix.S_IFREG:
+	case unix.S_IFDIR:
+		return nil, false, nil // ReadFile says what a folder is
+	default:
+		return nil, true, &fs.PathError{Op: "open", Path: name, Err: ErrNotRegular}
 	}
 	b = make([]byte, 0, st.Size+1)
 	for {
@@ -50,10 +63,10 @@ func (d dirFS) readBeneath(name string) (b []byte, ok bool) {
 			continue
 		}
 		if err != nil || n < 0 {
-			return nil, false
+			return nil, false, nil
 		}
 		if n == 0 {
-			return b, true
+			return b, true, nil
 		}
 		b = b[:len(b)+n]
 		if len(b) == cap(b) {

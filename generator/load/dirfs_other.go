@@ -3,4 +3,4 @@
 package load
 
 // readBeneath leaves every read to os.Root where there is no openat2.
-func (d dirFS) readBeneath(string) ([]byte, bool) { return nil, false }
+func (d dirFS) readBeneath(string) ([]byte, bool, error) { return nil, false, nil }
