@@ -136,16 +136,18 @@ func TestRepoPacksVersionsTogether(t *testing.T) {
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("no git")
 	}
-	for _, c := range []struct {
+	type packing struct {
 		name  string
 		write func(dir string, n, commits int) ([]synth.File, error)
 		want  func(deltas, same int) bool
-	}{
-		{"WriteSite", synth.WriteSite, func(deltas, same int) bool { return deltas > 20 && same == deltas }},
-		{"WriteSiteImportPack", synth.WriteSiteImportPack, func(deltas, same int) bool { return deltas > 20 && same*2 < deltas }},
-	} {
+	}
+	cases := []packing{{"WriteSite", synth.WriteSite, func(deltas, same int) bool { return deltas > 20 && same == deltas }}}
+	if testmode.Full() { // the control: fast-import's own pack fails the check
+		cases = append(cases, packing{"WriteSiteImportPack", synth.WriteSiteImportPack, func(deltas, same int) bool { return deltas > 20 && same*2 < deltas }})
+	}
+	for _, c := range cases {
 		dir := t.TempDir()
-		if _, err := c.write(dir, 40, 120); err != nil {
+		if _, err := c.write(dir, 20, 60); err != nil {
 			t.Fatal(err)
 		}
 		git := func(args ...string) string {
