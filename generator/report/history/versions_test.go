@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	git "github.com/isms-project/isms/generator/history"
+	"github.com/isms-project/isms/internal/testmode"
 )
 
 // TestVersionViewsKeepNoContent: versionViews reads the bodies in place
@@ -79,7 +80,7 @@ func TestDiffVersionsBounded(t *testing.T) {
 	blobs := map[string][]byte{}
 	var paths []string
 	biggest := 0
-	for p := range 120 {
+	for p := range testmode.Rounds(50, 120) {
 		path := fmt.Sprintf("policies/pol-%03d.md", p)
 		paths = append(paths, path)
 		size := 0
