@@ -81,9 +81,15 @@ func (d dirFS) readRoot(name string) ([]byte, error) {
 	if st.IsDir() {
 		return nil, &fs.PathError{Op: "read", Path: name, Err: errors.New("is a directory")}
 	}
-	b := make([]byte, 0, st.Size()+1)
+	return readToEnd(st.Size(), f.Read)
+}
+
+// readToEnd reads with read until io.EOF into a buffer of size and one
+// byte more (a file that grew since it was measured still reads whole).
+func readToEnd(size int64, read func([]byte) (int, error)) ([]byte, error) {
+	b := make([]byte, 0, size+1)
 	for {
-		n, err := f.Read(b[len(b):cap(b)])
+		n, err := read(b[len(b):cap(b)])
 		b = b[:len(b)+n]
 		if err == io.EOF {
 			return b, nil

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"io"
 	"io/fs"
 	"sync/atomic"
 
@@ -56,21 +57,22 @@ func (d dirFS) readBeneath(name string) (b []byte, done bool, err error) {
 	default:
 		return nil, true, &fs.PathError{Op: "open", Path: name, Err: ErrNotRegular}
 	}
-	b = make([]byte, 0, st.Size+1)
-	for {
-		n, err := unix.Read(fd, b[len(b):cap(b)])
-		if err == unix.EINTR {
-			continue
+	b, err = readToEnd(st.Size, func(p []byte) (int, error) {
+		for {
+			n, err := unix.Read(fd, p)
+			switch {
+			case err == unix.EINTR:
+				continue
+			case err != nil:
+				return 0, err
+			case n == 0:
+				return 0, io.EOF
+			}
+			return n, nil
 		}
-		if err != nil || n < 0 {
-			return nil, false, nil
-		}
-		if n == 0 {
-			return b, true, nil
-		}
-		b = b[:len(b)+n]
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
+	})
+	if err != nil {
+		return nil, false, nil // os.Root's path says what went wrong
 	}
+	return b, true, nil
 }
