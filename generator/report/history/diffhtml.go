@@ -82,3 +82,107 @@ func escapeText(b *strings.Builder, s string) {
 	}
 	b.WriteString(s[written:])
 }
+
+// Item is the version as one entry of the history page's list of
+// versions: the li element with its head (date, version, status, subject,
+// author, commit), its notes, its field changes and its Diff, with the
+// line ends around it, byte for byte what the default theme's
+// history.html wrote from these fields (versionTemplate in the tests
+// keeps that template). Written in Go for the same reason as Diff: the
+// entry took some thirty reflective template calls, and the history
+// pages' template was the most expensive of a build with history
+// (1,000 documents, 2,000 commits: 0.12 s of CPU of 1.4 s). Every
+// value is element text or a quoted attribute value, which html/template
+// escapes alike (escapeText). A theme that lays a version out otherwise
+// still has every field.
+func (v VersionView) Item() template.HTML {
+	var b strings.Builder
+	n := 900 + len(v.Date) + len(v.Version) + 2*len(v.Status) + len(v.Subject) + len(v.Author) + len(v.Hash) + len(v.Short) + len(v.Path)
+	for _, c := range v.Changes {
+		n += 60 + len(c.Field) + len(c.Old) + len(c.New)
+	}
+	diff := v.Diff()
+	b.Grow(n + len(diff))
+	b.WriteString("\n<li class=\"version\">\n  <div class=\"version-head\">\n    <time>")
+	escapeText(&b, v.Date)
+	b.WriteString("</time>\n    ")
+	if v.Version != "" {
+		b.WriteString(`<span class="badge">v`)
+		escapeText(&b, v.Version)
+		b.WriteString(`</span>`)
+	}
+	b.WriteString("\n    ")
+	if v.Status != "" {
+		b.WriteString(`<span class="badge badge-`)
+		escapeText(&b, v.Status)
+		b.WriteString(`">`)
+		escapeText(&b, v.Status)
+		b.WriteString(`</span>`)
+	}
+	b.WriteString("\n    <span class=\"subject\">")
+	switch {
+	case v.SubjectWithheld:
+		b.WriteString(`<em class="muted">(message not shown: the commit also changed a document not in this edition)</em>`)
+	case v.Subject != "":
+		escapeText(&b, v.Subject)
+	default:
+		b.WriteString(`<em class="muted">(no message)</em>`)
+	}
+	b.WriteString("</span>\n    <span class=\"muted\">")
+	escapeText(&b, v.Author)
+	b.WriteString(` · <code title="`)
+	escapeText(&b, v.Hash)
+	b.WriteString(`">`)
+	escapeText(&b, v.Short)
+	b.WriteString("</code></span>\n  </div>\n  ")
+	if v.Path != "" {
+		b.WriteString(`<p class="muted small">then named <code>`)
+		escapeText(&b, v.Path)
+		b.WriteString(`</code></p>`)
+	}
+	b.WriteString("\n  ")
+	if v.Added {
+		b.WriteString(`<p class="muted small">Document created.</p>`)
+	}
+	b.WriteString("\n  ")
+	if v.Missing {
+		b.WriteString(`<p class="muted small">Content not available in this clone.</p>`)
+	}
+	if v.PrevWithheld {
+		b.WriteString("\n  <p class=\"muted small\">Changes not shown: the version before is not in this edition.</p>")
+	}
+	b.WriteString("\n  ")
+	if len(v.Changes) != 0 {
+		b.WriteString(`<ul class="field-changes">`)
+		for _, c := range v.Changes {
+			b.WriteString(`<li><code>`)
+			escapeText(&b, c.Field)
+			b.WriteString(`</code>: `)
+			if c.Old != "" {
+				b.WriteString(`<del>`)
+				escapeText(&b, c.Old)
+				b.WriteString(`</del>`)
+			} else {
+				b.WriteString(`<em>(none)</em>`)
+			}
+			b.WriteString(` → `)
+			if c.New != "" {
+				b.WriteString(`<ins>`)
+				escapeText(&b, c.New)
+				b.WriteString(`</ins>`)
+			} else {
+				b.WriteString(`<em>(removed)</em>`)
+			}
+			b.WriteString(`</li>`)
+		}
+		b.WriteString(`</ul>`)
+	}
+	b.WriteString("\n  ")
+	if len(v.Hunks) != 0 {
+		b.WriteString("<details class=\"diff\"><summary>Text changes</summary>\n  <div class=\"diff-body\" role=\"table\" aria-label=\"Text changes\">")
+		b.WriteString(string(diff))
+		b.WriteString("</div>\n  </details>")
+	}
+	b.WriteString("\n</li>\n")
+	return template.HTML(b.String())
+}
