@@ -22,6 +22,13 @@ func (v VersionView) Diff() template.HTML {
 		return ""
 	}
 	var b strings.Builder
+	b.Grow(v.diffSize())
+	v.writeDiff(&b)
+	return template.HTML(b.String())
+}
+
+// diffSize is about what writeDiff writes, a little more.
+func (v VersionView) diffSize() int {
 	n := 0
 	for _, h := range v.Hunks {
 		n += 40 + len(h.Lines)*80
@@ -29,7 +36,10 @@ func (v VersionView) Diff() template.HTML {
 			n += len(l.Text)
 		}
 	}
-	b.Grow(n)
+	return n
+}
+
+func (v VersionView) writeDiff(b *strings.Builder) {
 	for _, h := range v.Hunks {
 		if h.Skipped != 0 {
 			b.WriteString(`<div class="diff-skip">… `)
@@ -40,13 +50,12 @@ func (v VersionView) Diff() template.HTML {
 			b.WriteString(`<div class="diff-`)
 			b.WriteString(l.Kind.Class())
 			b.WriteString(`"><span class="sign" aria-hidden="true">`)
-			escapeText(&b, l.Kind.Sign()) // "+" is "&#43;"
+			escapeText(b, l.Kind.Sign()) // "+" is "&#43;"
 			b.WriteString(`</span>`)
-			escapeText(&b, l.Text)
+			escapeText(b, l.Text)
 			b.WriteString(`</div>`)
 		}
 	}
-	return template.HTML(b.String())
 }
 
 // escapeText writes s as html/template writes a string into element
@@ -101,8 +110,10 @@ func (v VersionView) Item() template.HTML {
 	for _, c := range v.Changes {
 		n += 60 + len(c.Field) + len(c.Old) + len(c.New)
 	}
-	diff := v.Diff()
-	b.Grow(n + len(diff))
+	if len(v.Hunks) != 0 {
+		n += 200 + v.diffSize()
+	}
+	b.Grow(n)
 	b.WriteString("\n<li class=\"version\">\n  <div class=\"version-head\">\n    <time>")
 	escapeText(&b, v.Date)
 	b.WriteString("</time>\n    ")
@@ -180,7 +191,7 @@ func (v VersionView) Item() template.HTML {
 	b.WriteString("\n  ")
 	if len(v.Hunks) != 0 {
 		b.WriteString("<details class=\"diff\"><summary>Text changes</summary>\n  <div class=\"diff-body\" role=\"table\" aria-label=\"Text changes\">")
-		b.WriteString(string(diff))
+		v.writeDiff(&b)
 		b.WriteString("</div>\n  </details>")
 	}
 	b.WriteString("\n</li>\n")
