@@ -220,3 +220,59 @@ func TestPrintPartSharesMainOnlyWhereAlike(t *testing.T) {
 		}
 	}
 }
+
+// TestControlPanelShared: a document's control panel, made once for its
+// page and its part in the auditor's copy (view.DocView.Control), is
+// what each page made for itself before: the pages of the default
+// theme's layouts are those of the same layouts calling the partial in
+// place, in a build in memory, in one writing as it goes, and in the
+// preview's, which makes each page alone.
+func TestControlPanelShared(t *testing.T) {
+	t.Parallel()
+	doc := func(id, title, typ, extra string) *fstest.MapFile {
+		return &fstest.MapFile{Data: []byte("---\nid: " + id + "\ntitle: " + title + "\ntype: " + typ + "\nowner: CISO & <IT>\nreviewed: 2026-01-01\n" + extra + "---\nBody of " + id + ", see [B](/policies/b.md).\n")}
+	}
+	site := fstest.MapFS{
+		"content/policies/a.md":  doc("POL-A", "A <policy>", "policy", "status: approved\nversion: \"1.2\"\napproved_by: Board\napproved: 2025-12-01\nclassification: internal\ncontrols: [\"5.1\", \"8.24\"]\n"),
+		"content/policies/b.md":  doc("POL-B", "B policy", "policy", "status: draft\nreview_every: monthly\n"),
+		"content/processes/x.md": doc("PRC-AUDIT", "Audit", "process", "phase: check\nclause: [\"9.2\", \"9.3\"]\ninputs: [{from: POL-A, what: scope}]\n"),
+		"content/policies/r.md":  doc("POL-OLD", "Retired policy", "policy", "status: retired\n"),
+	}
+	unshared := maps.Clone(site)
+	for name, call := range map[string]string{
+		"document": `{{if .Control}}{{.Control}}{{else}}{{template "control-panel" .}}{{end}}`,
+		"print":    `{{if .Doc.Control}}{{.Doc.Control}}{{else}}{{template "control-panel" .Doc}}{{end}}`,
+	} {
+		layout, err := fs.ReadFile(themes.Default(), "layouts/"+name+".html")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(layout, []byte(call)) {
+			t.Fatalf("layouts/%s.html does not show the shared panel as %s", name, call)
+		}
+		in := strings.TrimSuffix(strings.TrimPrefix(call[strings.Index(call, "{{else}}"):], "{{else}}"), "{{end}}")
+		unshared["themes/default/layouts/"+name+".html"] = &fstest.MapFile{Data: bytes.Replace(layout, []byte(call), []byte(in), 1)}
+	}
+	want := buildOK(t, unshared).Tree
+	plain := buildOK(t, site)
+	ms := &mapSink{files: view.Tree{}}
+	if res, err := Build(context.Background(), Options{Site: site, Today: asOf, Sink: ms}); err != nil || res.Diags.HasErrors() {
+		t.Fatalf("%v\n%s", err, res.Diags)
+	}
+	lazy, err := Build(context.Background(), Options{Site: site, Today: asOf, Lazy: true, Cache: NewCache()})
+	if err != nil || lazy.Diags.HasErrors() {
+		t.Fatalf("%v\n%s", err, lazy.Diags)
+	}
+	deferred, _ := lazy.lazy.pages()
+	maps.Copy(deferred, lazy.Tree)
+	for _, u := range []string{"policies/a/index.html", "policies/b/index.html", "processes/x/index.html", "policies/r/index.html", "print/index.html"} {
+		if !strings.Contains(string(want[u]), `class="doc-control"`) {
+			t.Fatalf("%s: no control panel", u)
+		}
+		for how, tree := range map[string]view.Tree{"in memory": plain.Tree, "writing as it goes": ms.files, "in the preview": deferred} {
+			if string(tree[u]) != string(want[u]) {
+				t.Errorf("%s: the build %s and the panel made in place differ:\n%s", u, how, firstDiff(string(want[u]), string(tree[u])))
+			}
+		}
+	}
+}

@@ -54,6 +54,20 @@ func (in *renderInput) view(r report.Renderer, p *link.Page) *view.DocView {
 	if !ok {
 		return docView(in, r, p, in.files)
 	}
-	in.memo.vOnce[i].Do(func() { in.memo.view[i] = docView(in, r, p, in.files) })
+	in.memo.vOnce[i].Do(func() {
+		v := docView(in, r, p, in.files)
+		if in.mains != nil && in.theme.SharesControl() {
+			// The document's page and its part in the auditor's copy
+			// show one execution of its control panel. A build with a
+			// memo (the preview) renders the copy only when asked, and
+			// keeps pages whose data did not change: none is made for it.
+			// A panel that fails here is left to the page, which says
+			// what failed.
+			if h, err := in.theme.ControlPanel(v); err == nil {
+				v.Control = h
+			}
+		}
+		in.memo.view[i] = v
+	})
 	return in.memo.view[i]
 }

@@ -155,6 +155,12 @@ type DocView struct {
 	Diagram                              template.HTML
 	Sections                             []DocSection // reports' parts of the page (a register's risks), after the body
 	URL                                  string
+	// Control is the "control-panel" partial executed for this document
+	// once, for its page and its part in the auditor's copy, where the
+	// theme lets them share it (Theme.SharesControl) and the build keeps
+	// no memo; "" otherwise, and the layout executes the partial itself:
+	// {{if .Control}}{{.Control}}{{else}}{{template "control-panel" .}}{{end}}.
+	Control template.HTML
 }
 
 // DocSection is a report's part of a document page, shown after the body

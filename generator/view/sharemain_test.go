@@ -99,3 +99,69 @@ func TestSharesMain(t *testing.T) {
 		}
 	}
 }
+
+// TestSharesControl: a document's control panel is made once for its page
+// and its part in the auditor's copy only where the document and print
+// kinds define it, and every partial it calls, alike; a panel that html/
+// template cannot escape on its own fails ControlPanel and leaves the
+// pages' own sets able to execute it.
+func TestSharesControl(t *testing.T) {
+	t.Parallel()
+	def, d := LoadTheme(themes.Default())
+	if len(d) != 0 {
+		t.Fatal(d)
+	}
+	if !def.SharesControl() {
+		t.Error("the default theme: control panel not shared")
+	}
+	const panel = `{{define "control-panel"}}<p>{{.ID}}{{template "cp-part" .}}</p>{{end}}{{define "cp-part"}} {{.Title}}{{end}}`
+	for _, c := range []struct {
+		name, doc, print string
+		shares           bool
+	}{
+		{"alike", `{{define "main"}}{{template "control-panel" .Doc}}{{end}}`, `{{define "main"}}{{template "control-panel" .Doc}}{{end}}`, true},
+		{"print redefines the panel", `{{define "main"}}x{{end}}`, `{{define "main"}}x{{end}}{{define "control-panel"}}<p>{{.ID}}</p>{{end}}`, false},
+		{"document redefines a partial the panel calls", `{{define "main"}}x{{end}}{{define "cp-part"}}{{.Owner}}{{end}}`, `{{define "main"}}x{{end}}`, false},
+		{"print redefines it alike", `{{define "main"}}x{{end}}`, `{{define "main"}}x{{end}}{{define "cp-part"}} {{.Title}}{{end}}`, true},
+		{"no print page", `{{define "main"}}x{{end}}`, "", false},
+	} {
+		fsys := fstest.MapFS{
+			"layouts/base.html":     {Data: []byte(`{{define "base"}}{{template "main" .}}{{end}}`)},
+			"layouts/_control.html": {Data: []byte(panel)},
+			"layouts/document.html": {Data: []byte(c.doc)},
+		}
+		if c.print != "" {
+			fsys["layouts/print.html"] = &fstest.MapFile{Data: []byte(c.print)}
+		}
+		th, d := LoadTheme(fsys)
+		if len(d) != 0 {
+			t.Fatalf("%s: %v", c.name, d)
+		}
+		if th.SharesControl() != c.shares {
+			t.Errorf("%s: SharesControl %v, want %v", c.name, th.SharesControl(), c.shares)
+		}
+		if h, err := th.ControlPanel(&DocView{ID: "POL-<1>", Title: "A & B"}); c.shares && (err != nil || h != "<p>POL-&lt;1&gt; A &amp; B</p>") {
+			t.Errorf("%s: ControlPanel %q, %v", c.name, h, err)
+		} else if !c.shares && err == nil {
+			t.Errorf("%s: ControlPanel %q, not shared", c.name, h)
+		}
+	}
+	// A panel that ends inside a tag cannot be escaped on its own: the
+	// shared execution fails, and the document page still executes it.
+	th, d := LoadTheme(fstest.MapFS{
+		"layouts/base.html":     {Data: []byte(`{{define "base"}}{{template "main" .}}{{end}}`)},
+		"layouts/_control.html": {Data: []byte(`{{define "control-panel"}}<p title="{{.ID}}{{end}}`)},
+		"layouts/document.html": {Data: []byte(`{{define "main"}}{{template "control-panel" .Doc}}">{{.Doc.Title}}</p>{{end}}`)},
+		"layouts/print.html":    {Data: []byte(`{{define "main"}}x{{end}}`)},
+	})
+	if len(d) != 0 || !th.SharesControl() {
+		t.Fatal(d, th.SharesControl())
+	}
+	if _, err := th.ControlPanel(&DocView{ID: "X"}); err == nil {
+		t.Error("a panel ending in an attribute executed on its own")
+	}
+	page, err := th.Execute("document", &PageData{Doc: &DocView{ID: `a"b`, Title: "T"}})
+	if err != nil || string(page) != `<p title="a&#34;b">T</p>` {
+		t.Errorf("the document page after the failed panel: %q, %v", page, err)
+	}
+}

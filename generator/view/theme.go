@@ -10,12 +10,14 @@ package view
 import (
 	"bytes"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"path"
 	"strings"
 	"sync"
+	"text/template/parse"
 	"unsafe"
 
 	"github.com/isms-project/isms/generator/diag"
@@ -33,6 +35,11 @@ type Theme struct {
 	// shares holds the kinds whose main block SharesMain allows to be
 	// executed once for a page and its part in the print copy.
 	shares map[string]bool
+	// control is a clone of the document kind's set, made before any
+	// execution, that ControlPanel executes the partial from: where the
+	// partial cannot be escaped on its own, html/template disables it in
+	// the set that tried, and that is not to be the pages' own.
+	control *template.Template
 }
 
 var funcs = template.FuncMap{
@@ -87,7 +94,7 @@ func LoadTheme(fsys fs.FS) (*Theme, diag.List) {
 	var sum [sha256.Size]byte
 	key.Sum(sum[:0])
 	if set, ok := parsedLayouts.get(sum); ok && !unread {
-		t.kinds, t.shares = set.kinds, set.shares
+		t.kinds, t.shares, t.control = set.kinds, set.shares, set.control
 		return t, nil
 	}
 	base := template.New("").Funcs(funcs)
@@ -118,8 +125,11 @@ func LoadTheme(fsys fs.FS) (*Theme, diag.List) {
 		t.kinds[kind] = c
 		t.shares[kind] = defaultFrame && sharesMain(c) // before any execution escapes (and so changes) the trees
 	}
+	if sameTemplate(t.kinds["document"], t.kinds["print"], "control-panel", map[string]bool{}) {
+		t.control, _ = t.kinds["document"].Clone() // nil if it fails: not shared
+	}
 	if len(diags) == 0 {
-		parsedLayouts.put(sum, parsedSet{t.kinds, t.shares})
+		parsedLayouts.put(sum, parsedSet{t.kinds, t.shares, t.control})
 	}
 	return t, diags
 }
@@ -160,8 +170,9 @@ type layoutCache struct {
 // parsedSet is a theme's parsed layouts: a template set per kind, and
 // the kinds whose main block may be shared (Theme.SharesMain).
 type parsedSet struct {
-	kinds  map[string]*template.Template
-	shares map[string]bool
+	kinds   map[string]*template.Template
+	shares  map[string]bool
+	control *template.Template
 }
 
 func (c *layoutCache) get(k [sha256.Size]byte) (parsedSet, bool) {
@@ -234,6 +245,52 @@ func (t *Theme) ExecuteTo(kind string, data any, use func(b []byte) error) error
 		return fmt.Errorf("layouts/%s.html: %v", kind, err)
 	}
 	return use(buf.Bytes())
+}
+
+// SharesControl reports whether a document's page and its part in the
+// auditor's copy may show one execution of the "control-panel" partial
+// (DocView.Control, made by ControlPanel): the document and print kinds
+// define it, and it and every template it calls, by name, are the same in
+// both sets. Its dot is the document's DocView in either page, and a
+// template sees nothing but its dot; executing the panel twice for each
+// document was 4 % of a build's CPU at 1,000 documents.
+func (t *Theme) SharesControl() bool { return t.control != nil }
+
+// ControlPanel executes the "control-panel" partial for v, as the
+// document kind's set would in HTML text, where SharesControl.
+func (t *Theme) ControlPanel(v *DocView) (template.HTML, error) {
+	if t.control == nil {
+		return "", errors.New("the theme's document and print pages do not share their control panel")
+	}
+	var b strings.Builder
+	if err := t.control.ExecuteTemplate(&b, "control-panel", v); err != nil {
+		return "", err
+	}
+	return template.HTML(b.String()), nil
+}
+
+// sameTemplate reports whether the template name and every template it
+// calls are defined alike in sets a and b (nil: not alike), compared as
+// parsed, before any execution escapes (and so changes) the trees.
+func sameTemplate(a, b *template.Template, name string, seen map[string]bool) bool {
+	if seen[name] {
+		return true
+	}
+	seen[name] = true
+	if a == nil || b == nil {
+		return false
+	}
+	ta, tb := a.Lookup(name), b.Lookup(name)
+	if ta == nil || tb == nil || ta.Tree == nil || tb.Tree == nil || ta.Tree.Root.String() != tb.Tree.Root.String() {
+		return false
+	}
+	same := true
+	walkNodes(ta.Tree.Root, func(n parse.Node) {
+		if c, ok := n.(*parse.TemplateNode); ok && same {
+			same = sameTemplate(a, b, c.Name, seen)
+		}
+	})
+	return same
 }
 
 // Defines reports whether the kind's set defines the named template.
