@@ -254,6 +254,18 @@ func TestControlPanelShared(t *testing.T) {
 		unshared["themes/default/layouts/"+name+".html"] = &fstest.MapFile{Data: bytes.Replace(layout, []byte(call), []byte(in), 1)}
 	}
 	want := buildOK(t, unshared).Tree
+	// The panel is made once where the layouts show it: a print.html
+	// that marks each part whose panel was given counts them.
+	marked := maps.Clone(site)
+	printLayout, err := fs.ReadFile(themes.Default(), "layouts/print.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	marked["themes/default/layouts/print.html"] = &fstest.MapFile{Data: bytes.Replace(printLayout, []byte(`{{template "control-panel" .Doc}}{{end}}`),
+		[]byte(`{{template "control-panel" .Doc}}{{end}}{{if .Doc.Control}}<i class="panel-given"></i>{{end}}`), 1)}
+	if n, parts := strings.Count(string(buildOK(t, marked).Tree["print/index.html"]), `<i class="panel-given">`), strings.Count(string(want["print/index.html"]), `class="doc-control"`); n != parts || n < 2 {
+		t.Errorf("%d of the copy's %d documents' panels made once for both pages", n, parts)
+	}
 	plain := buildOK(t, site)
 	ms := &mapSink{files: view.Tree{}}
 	if res, err := Build(context.Background(), Options{Site: site, Today: asOf, Sink: ms}); err != nil || res.Diags.HasErrors() {

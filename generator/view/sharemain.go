@@ -45,28 +45,31 @@ func sharesMain(set *template.Template) bool {
 			continue
 		}
 		walkNodes(t.Tree.Root, func(n parse.Node) {
-			var idents []string
-			switch n := n.(type) {
-			case *parse.FieldNode:
-				idents = n.Ident
-			case *parse.ChainNode:
-				idents = n.Field
-			case *parse.VariableNode:
-				idents = n.Ident[1:]
-			case *parse.TemplateNode:
-				if n.Name == "main" {
-					calls++
-				}
+			if c, ok := n.(*parse.TemplateNode); ok && c.Name == "main" {
+				calls++
 			}
-			mains += countOf(idents, "Main")
+			mains += countOf(fieldIdents(n), "Main")
 		})
 	}
 	if mains != 2 || calls != 1 {
 		return false
 	}
-	c := &shareCheck{set: set, seen: map[called]bool{}, ok: true}
+	c := &shareCheck{set: set, seen: map[called]bool{}, ok: true, apart: apart}
 	c.template("main", pageDot)
 	return c.ok
+}
+
+// fieldIdents is the names of the fields n reads, if it reads any.
+func fieldIdents(n parse.Node) []string {
+	switch n := n.(type) {
+	case *parse.FieldNode:
+		return n.Ident
+	case *parse.ChainNode:
+		return n.Field
+	case *parse.VariableNode:
+		return n.Ident[1:]
+	}
+	return nil
 }
 
 func countOf(ss []string, s string) int {
@@ -99,10 +102,11 @@ type called struct {
 // field read is all a template can do with them short of using them
 // whole.)
 type shareCheck struct {
-	set  *template.Template
-	seen map[called]bool
-	ok   bool
-	vars map[string]dotKind // the template's variables, each at its worst
+	set   *template.Template
+	seen  map[called]bool
+	ok    bool
+	vars  map[string]dotKind // the template's variables, each at its worst
+	apart map[string]bool    // fields that may not be read: apart, or controlApart
 }
 
 func (c *shareCheck) template(name string, dot dotKind) {
@@ -239,7 +243,7 @@ func (c *shareCheck) value(n parse.Node, dot dotKind) dotKind {
 // fields returns what reading idents from a value of kind k may give.
 func (c *shareCheck) fields(k dotKind, idents []string) dotKind {
 	for _, id := range idents {
-		if apart[id] {
+		if c.apart[id] {
 			c.ok = false
 		}
 		switch {

@@ -114,20 +114,32 @@ func TestSharesControl(t *testing.T) {
 	if !def.SharesControl() {
 		t.Error("the default theme: control panel not shared")
 	}
-	const panel = `{{define "control-panel"}}<p>{{.ID}}{{template "cp-part" .}}</p>{{end}}{{define "cp-part"}} {{.Title}}{{end}}`
+	const (
+		panel  = `{{define "control-panel"}}<p>{{.ID}}{{template "cp-part" .}}</p>{{end}}{{define "cp-part"}} {{.Title}}{{end}}`
+		shown  = `{{define "main"}}{{if .Doc.Control}}{{.Doc.Control}}{{else}}{{template "control-panel" .Doc}}{{end}}{{end}}`
+		inside = `{{define "main"}}{{if .Doc.Control}}{{.Doc.Control}}{{else}}{{template "control-panel" .Doc}}{{end}}{{end}}{{define "cp-part"}}{{if .ID}}{{template "cp-inner" .}}{{end}}{{end}}`
+	)
 	for _, c := range []struct {
-		name, doc, print string
-		shares           bool
+		name, panel, doc, print string
+		shares                  bool
 	}{
-		{"alike", `{{define "main"}}{{template "control-panel" .Doc}}{{end}}`, `{{define "main"}}{{template "control-panel" .Doc}}{{end}}`, true},
-		{"print redefines the panel", `{{define "main"}}x{{end}}`, `{{define "main"}}x{{end}}{{define "control-panel"}}<p>{{.ID}}</p>{{end}}`, false},
-		{"document redefines a partial the panel calls", `{{define "main"}}x{{end}}{{define "cp-part"}}{{.Owner}}{{end}}`, `{{define "main"}}x{{end}}`, false},
-		{"print redefines it alike", `{{define "main"}}x{{end}}`, `{{define "main"}}x{{end}}{{define "cp-part"}} {{.Title}}{{end}}`, true},
-		{"no print page", `{{define "main"}}x{{end}}`, "", false},
+		{"alike", panel, shown, shown, true},
+		{"called in place", panel, `{{define "main"}}{{template "control-panel" .Doc}}{{end}}`, shown, false},
+		{"print redefines the panel", panel, shown, shown + `{{define "control-panel"}}<p>{{.ID}}</p>{{end}}`, false},
+		{"document redefines a partial the panel calls", panel, shown + `{{define "cp-part"}}{{.Owner}}{{end}}`, shown, false},
+		{"print redefines alike", panel, shown, shown + `{{define "cp-part"}} {{.Title}}{{end}}`, true},
+		{"a partial called in a branch, redefined", panel, inside + `{{define "cp-inner"}}{{.Owner}}{{end}}`, inside + `{{define "cp-inner"}}{{.Title}}{{end}}`, false},
+		{"a partial called in a branch, alike", panel, inside + `{{define "cp-inner"}}{{.Owner}}{{end}}`, inside + `{{define "cp-inner"}}{{.Owner}}{{end}}`, true},
+		{"no print page", panel, shown, "", false},
+		{"the panel prints its dot", `{{define "control-panel"}}{{printf "%v" .}}{{end}}`, shown, shown, false},
+		{"the panel prints $", `{{define "control-panel"}}{{with .ID}}{{$}}{{end}}{{end}}`, shown, shown, false},
+		{"the panel reads Control", `{{define "control-panel"}}{{.Control}}{{end}}`, shown, shown, false},
+		{"the panel's partial prints its dot", `{{define "control-panel"}}{{template "cp-part" .}}{{end}}{{define "cp-part"}}{{.}}{{end}}`, shown, shown, false},
+		{"the panel prints a field's value", `{{define "control-panel"}}{{with .Currency}}<b class="x-{{.}}">{{.}}</b>{{end}}{{range .Clauses}}{{.}}{{end}}{{end}}`, shown, shown, true},
 	} {
 		fsys := fstest.MapFS{
 			"layouts/base.html":     {Data: []byte(`{{define "base"}}{{template "main" .}}{{end}}`)},
-			"layouts/_control.html": {Data: []byte(panel)},
+			"layouts/_control.html": {Data: []byte(c.panel)},
 			"layouts/document.html": {Data: []byte(c.doc)},
 		}
 		if c.print != "" {
@@ -140,7 +152,7 @@ func TestSharesControl(t *testing.T) {
 		if th.SharesControl() != c.shares {
 			t.Errorf("%s: SharesControl %v, want %v", c.name, th.SharesControl(), c.shares)
 		}
-		if h, err := th.ControlPanel(&DocView{ID: "POL-<1>", Title: "A & B"}); c.shares && (err != nil || h != "<p>POL-&lt;1&gt; A &amp; B</p>") {
+		if h, err := th.ControlPanel(&DocView{ID: "POL-<1>", Title: "A & B"}); c.name == "alike" && (err != nil || h != "<p>POL-&lt;1&gt; A &amp; B</p>") {
 			t.Errorf("%s: ControlPanel %q, %v", c.name, h, err)
 		} else if !c.shares && err == nil {
 			t.Errorf("%s: ControlPanel %q, not shared", c.name, h)
@@ -151,8 +163,8 @@ func TestSharesControl(t *testing.T) {
 	th, d := LoadTheme(fstest.MapFS{
 		"layouts/base.html":     {Data: []byte(`{{define "base"}}{{template "main" .}}{{end}}`)},
 		"layouts/_control.html": {Data: []byte(`{{define "control-panel"}}<p title="{{.ID}}{{end}}`)},
-		"layouts/document.html": {Data: []byte(`{{define "main"}}{{template "control-panel" .Doc}}">{{.Doc.Title}}</p>{{end}}`)},
-		"layouts/print.html":    {Data: []byte(`{{define "main"}}x{{end}}`)},
+		"layouts/document.html": {Data: []byte(`{{define "main"}}{{template "control-panel" .Doc}}">{{.Doc.Title}}</p>{{with .Doc.Control}}{{.}}{{end}}{{end}}`)},
+		"layouts/print.html":    {Data: []byte(`{{define "main"}}{{.Doc.Control}}{{end}}`)},
 	})
 	if len(d) != 0 || !th.SharesControl() {
 		t.Fatal(d, th.SharesControl())

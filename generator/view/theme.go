@@ -17,7 +17,6 @@ import (
 	"path"
 	"strings"
 	"sync"
-	"text/template/parse"
 	"unsafe"
 
 	"github.com/isms-project/isms/generator/diag"
@@ -125,7 +124,7 @@ func LoadTheme(fsys fs.FS) (*Theme, diag.List) {
 		t.kinds[kind] = c
 		t.shares[kind] = defaultFrame && sharesMain(c) // before any execution escapes (and so changes) the trees
 	}
-	if sameTemplate(t.kinds["document"], t.kinds["print"], "control-panel", map[string]bool{}) {
+	if sharesControl(t.kinds["document"], t.kinds["print"]) {
 		t.control, _ = t.kinds["document"].Clone() // nil if it fails: not shared
 	}
 	if len(diags) == 0 {
@@ -248,12 +247,10 @@ func (t *Theme) ExecuteTo(kind string, data any, use func(b []byte) error) error
 }
 
 // SharesControl reports whether a document's page and its part in the
-// auditor's copy may show one execution of the "control-panel" partial
-// (DocView.Control, made by ControlPanel): the document and print kinds
-// define it, and it and every template it calls, by name, are the same in
-// both sets. Its dot is the document's DocView in either page, and a
-// template sees nothing but its dot; executing the panel twice for each
-// document was 4 % of a build's CPU at 1,000 documents.
+// auditor's copy show one execution of the "control-panel" partial
+// (DocView.Control, made by ControlPanel); sharesControl says where.
+// Executing the panel twice for each document was 4 % of a build's CPU
+// at 1,000 documents.
 func (t *Theme) SharesControl() bool { return t.control != nil }
 
 // ControlPanel executes the "control-panel" partial for v, as the
@@ -267,30 +264,6 @@ func (t *Theme) ControlPanel(v *DocView) (template.HTML, error) {
 		return "", err
 	}
 	return template.HTML(b.String()), nil
-}
-
-// sameTemplate reports whether the template name and every template it
-// calls are defined alike in sets a and b (nil: not alike), compared as
-// parsed, before any execution escapes (and so changes) the trees.
-func sameTemplate(a, b *template.Template, name string, seen map[string]bool) bool {
-	if seen[name] {
-		return true
-	}
-	seen[name] = true
-	if a == nil || b == nil {
-		return false
-	}
-	ta, tb := a.Lookup(name), b.Lookup(name)
-	if ta == nil || tb == nil || ta.Tree == nil || tb.Tree == nil || ta.Tree.Root.String() != tb.Tree.Root.String() {
-		return false
-	}
-	same := true
-	walkNodes(ta.Tree.Root, func(n parse.Node) {
-		if c, ok := n.(*parse.TemplateNode); ok && same {
-			same = sameTemplate(a, b, c.Name, seen)
-		}
-	})
-	return same
 }
 
 // Defines reports whether the kind's set defines the named template.

@@ -100,19 +100,21 @@ func templateItem(t *testing.T, v VersionView) string {
 // versionOf fills every field of a VersionView from text, the flags from
 // the bits of mask, so that one text reaches each place Item writes it.
 func versionOf(text string, mask uint, hunks []git.Hunk) VersionView {
-	pick := func(bit uint) string {
+	pick := func(bit uint, mark string) string {
 		if mask&(1<<bit) != 0 {
-			return text
+			return text + mark
 		}
 		return ""
 	}
+	// Each field gets text with a mark of its own, so that a field
+	// written in another's place shows.
 	v := VersionView{
-		Date: text, Author: text, Short: text, Hash: text,
-		Subject: pick(0), Version: pick(1), Status: pick(2), Path: pick(3),
+		Date: text + "d", Author: "a" + text, Short: text + "s", Hash: "h" + text + "h",
+		Subject: pick(0, "!"), Version: pick(1, "1"), Status: pick(2, "-x"), Path: pick(3, "/p"),
 		Added: mask&(1<<4) != 0, Missing: mask&(1<<5) != 0, PrevWithheld: mask&(1<<6) != 0, SubjectWithheld: mask&(1<<7) != 0,
 	}
 	if mask&(1<<8) != 0 {
-		v.Changes = []git.Change{{Field: text, Old: pick(9), New: pick(10)}, {Field: "version", Old: "1.0", New: text}}
+		v.Changes = []git.Change{{Field: "f" + text, Old: pick(9, "o"), New: pick(10, "n")}, {Field: "version", Old: "1.0", New: text}}
 	}
 	if mask&(1<<11) != 0 {
 		v.Hunks = hunks
