@@ -50,7 +50,7 @@ type PageData struct {
 	Kind    string
 	Title   string
 	URL     string
-	Crumbs  []Crumb
+	Crumbs  CrumbList
 	Doc     *DocView
 	Content template.HTML
 	TOC     TOCList
@@ -306,8 +306,8 @@ func MarkCurrent(nav template.HTML, href string) template.HTML {
 // Crumbs builds the breadcrumbs of a document page: Home › Type › Title.
 // URLs are relative to the site root; the type links to its list on the
 // home page; the last crumb is the current page.
-func Crumbs(d *model.Document) []Crumb {
-	return []Crumb{{Title: "Home", URL: ""}, {Title: model.TypeTitle(d.Type), URL: "#type-" + d.Type}, {Title: d.Title}}
+func Crumbs(d *model.Document) CrumbList {
+	return CrumbList{{Title: "Home", URL: ""}, {Title: model.TypeTitle(d.Type), URL: "#type-" + d.Type}, {Title: d.Title}}
 }
 
 // TOC keeps h2 and h3 headings, when there are enough to be worth a table.

@@ -1,0 +1,128 @@
+package view
+
+import (
+	"html/template"
+	"strings"
+)
+
+// The frame's parts a page has of its own (breadcrumbs, the pager) are
+// written in Go where every URL in them is plain (plainURL), byte for
+// byte what base.html's template wrote, and by that template (kept
+// below) otherwise: they took some twenty reflective template calls a
+// page, a tenth of a document page's template time.
+
+// CrumbList is a page's breadcrumbs; the last is the page itself.
+type CrumbList []Crumb
+
+// crumbItems is how the default base.html listed breadcrumbs before
+// CrumbList.Items, and how Items lists those it cannot write itself.
+var crumbItems = template.Must(template.New("crumbs").Funcs(funcs).Parse(
+	`{{range $i, $c := .Crumbs}}<li>{{if lastCrumb $i $.Crumbs}}<span aria-current="page">{{$c.Title}}</span>{{else}}<a href="{{$.Root}}{{$c.URL}}">{{$c.Title}}</a>{{end}}</li>{{end}}`))
+
+// Items is the breadcrumbs' list items under root (the site's root URL),
+// as the default base.html lists them:
+//
+//	{{range $i, $c := .Crumbs}}<li>{{if lastCrumb $i $.Crumbs}}<span aria-current="page">{{$c.Title}}</span>{{else}}<a href="{{$.Site.Root}}{{$c.URL}}">{{$c.Title}}</a>{{end}}</li>{{end}}
+func (l CrumbList) Items(root string) template.HTML {
+	if !plainURL(root) || !allPlain(len(l)-1, func(i int) string { return l[i].URL }) {
+		return execute(crumbItems, struct {
+			Crumbs CrumbList
+			Root   string
+		}{l, root})
+	}
+	var b strings.Builder
+	for i, c := range l {
+		b.WriteString(`<li>`)
+		if i == len(l)-1 {
+			b.WriteString(`<span aria-current="page">`)
+			WriteText(&b, c.Title)
+			b.WriteString(`</span>`)
+		} else {
+			b.WriteString(`<a href="`)
+			b.WriteString(root)
+			b.WriteString(c.URL)
+			b.WriteString(`">`)
+			WriteText(&b, c.Title)
+			b.WriteString(`</a>`)
+		}
+		b.WriteString(`</li>`)
+	}
+	return template.HTML(b.String())
+}
+
+// pagerLinks is how the default base.html linked a page's neighbours
+// before Pager.Links, and how Links links those it cannot write itself.
+var pagerLinks = template.Must(template.New("pager").Parse(
+	`{{with .Pager.Prev}}<a class="pager-prev" href="{{$.Root}}{{.URL}}" rel="prev"><span class="pager-dir">Previous</span> <span class="pager-title">{{.Title}}</span></a>{{end}}` +
+		`{{with .Pager.Next}}<a class="pager-next" href="{{$.Root}}{{.URL}}" rel="next"><span class="pager-dir">Next</span> <span class="pager-title">{{.Title}}</span></a>{{end}}`))
+
+// Links is the links to the pages before and after, under root, as the
+// default base.html writes them in its pager:
+//
+//	{{with .Prev}}<a class="pager-prev" href="{{$.Site.Root}}{{.URL}}" rel="prev"><span class="pager-dir">Previous</span> <span class="pager-title">{{.Title}}</span></a>{{end}}{{with .Next}}…{{end}}
+func (p *Pager) Links(root string) template.HTML {
+	if p == nil {
+		return ""
+	}
+	if !plainURL(root) || p.Prev != nil && !plainURL(p.Prev.URL) || p.Next != nil && !plainURL(p.Next.URL) {
+		return execute(pagerLinks, struct {
+			Pager *Pager
+			Root  string
+		}{p, root})
+	}
+	var b strings.Builder
+	for _, l := range []struct {
+		page            *NavPage
+		class, rel, dir string
+	}{{p.Prev, "pager-prev", "prev", "Previous"}, {p.Next, "pager-next", "next", "Next"}} {
+		if l.page == nil {
+			continue
+		}
+		b.WriteString(`<a class="`)
+		b.WriteString(l.class)
+		b.WriteString(`" href="`)
+		b.WriteString(root)
+		b.WriteString(l.page.URL)
+		b.WriteString(`" rel="`)
+		b.WriteString(l.rel)
+		b.WriteString(`"><span class="pager-dir">`)
+		b.WriteString(l.dir)
+		b.WriteString(`</span> <span class="pager-title">`)
+		WriteText(&b, l.page.Title)
+		b.WriteString(`</span></a>`)
+	}
+	return template.HTML(b.String())
+}
+
+// plainURL reports whether u is made only of ASCII letters, digits and
+// - . _ ~ / #: no scheme for html/template to filter, nothing for it to
+// escape or normalise in an attribute's URL, wherever in it u stands.
+func plainURL(u string) bool {
+	for i := 0; i < len(u); i++ {
+		c := u[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' || c == '/' || c == '#') {
+			return false
+		}
+	}
+	return true
+}
+
+// allPlain reports whether url(i) is plain for every i below n.
+func allPlain(n int, url func(i int) string) bool {
+	for i := range n {
+		if !plainURL(url(i)) {
+			return false
+		}
+	}
+	return true
+}
+
+// execute runs one of the templates above, which cannot fail on the
+// values they are given.
+func execute(t *template.Template, data any) template.HTML {
+	var b strings.Builder
+	if err := t.Execute(&b, data); err != nil {
+		return ""
+	}
+	return template.HTML(b.String())
+}
