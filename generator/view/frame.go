@@ -3,6 +3,8 @@ package view
 import (
 	"html/template"
 	"strings"
+
+	"github.com/isms-project/isms/generator/model"
 )
 
 // The frame's parts a page has of its own (breadcrumbs, the pager) are
@@ -123,6 +125,30 @@ func execute(t *template.Template, data any) template.HTML {
 	var b strings.Builder
 	if err := t.Execute(&b, data); err != nil {
 		return ""
+	}
+	return template.HTML(b.String())
+}
+
+// RevisionList is a document's revision table (its history: rows).
+type RevisionList []model.Revision
+
+// Rows is the table's rows as document.html and history.html list them,
+//
+//	{{range .Revisions}}<tr><td>{{.Version}}</td><td>{{.Date}}</td><td>{{.Author}}</td><td>{{.Change}}</td></tr>{{end}}
+//
+// byte for byte (TestRevisionRows): every value is element text.
+func (l RevisionList) Rows() template.HTML {
+	var b strings.Builder
+	for _, r := range l {
+		b.WriteString(`<tr><td>`)
+		WriteText(&b, r.Version)
+		b.WriteString(`</td><td>`)
+		WriteText(&b, r.Date.String())
+		b.WriteString(`</td><td>`)
+		WriteText(&b, r.Author)
+		b.WriteString(`</td><td>`)
+		WriteText(&b, r.Change)
+		b.WriteString(`</td></tr>`)
 	}
 	return template.HTML(b.String())
 }

@@ -4,6 +4,9 @@ import (
 	"html/template"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/isms-project/isms/generator/model"
 )
 
 // frameParts is base.html's breadcrumbs and pager as they stood before
@@ -78,5 +81,41 @@ func FuzzFrameParts(f *testing.F) {
 		}
 		p.Site.Root = root
 		frameOracle(t, p)
+	})
+}
+
+// revisionRows is how the default layouts listed a revision table's rows
+// before RevisionList.Rows.
+var revisionRows = template.Must(template.New("revisions").Parse(
+	`{{range .}}<tr><td>{{.Version}}</td><td>{{.Date}}</td><td>{{.Author}}</td><td>{{.Change}}</td></tr>{{end}}`))
+
+func revisionOracle(t *testing.T, l RevisionList) {
+	t.Helper()
+	var want strings.Builder
+	if err := revisionRows.Execute(&want, l); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(l.Rows()); got != want.String() {
+		t.Errorf("%+v:\nRows     %q\ntemplate %q", l, got, want.String())
+	}
+}
+
+// TestRevisionRows: a revision table's rows written in Go are the
+// template's, byte for byte, each field marked apart, with dates given
+// and not.
+func TestRevisionRows(t *testing.T) {
+	for _, text := range hostileTexts {
+		revisionOracle(t, RevisionList{
+			{Version: text + "v", Date: model.DateOf(2026, 1, 2), Author: "a" + text, Change: text + "c"},
+			{Version: "", Author: text, Change: ""},
+		})
+	}
+	revisionOracle(t, nil)
+}
+
+func FuzzRevisionRows(f *testing.F) {
+	f.Add("1.0", "G. Lloyd", "First <issue> & more", 2026, 5, 11)
+	f.Fuzz(func(t *testing.T, version, author, change string, y, m, d int) {
+		revisionOracle(t, RevisionList{{Version: version, Author: author, Change: change, Date: model.DateOf(y, time.Month(m), d)}})
 	})
 }

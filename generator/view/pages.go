@@ -150,7 +150,7 @@ type DocView struct {
 	Clauses                              []string
 	Controls                             []ControlView
 	Inputs, Outputs                      []RefView
-	Revisions                            []model.Revision
+	Revisions                            RevisionList
 	File                                 *FileView
 	Diagram                              template.HTML
 	Sections                             []DocSection // reports' parts of the page (a register's risks), after the body

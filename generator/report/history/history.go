@@ -70,7 +70,7 @@ type Data struct {
 	Shallow     bool
 	Uncommitted bool
 	Versions    []VersionView
-	Table       []model.Revision
+	Table       view.RevisionList
 	Withheld    int // versions this edition leaves out
 }
 
