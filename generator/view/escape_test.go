@@ -65,7 +65,8 @@ func tocOracle(t *testing.T, l TOCList) {
 // for byte, with ids it writes itself and ids it leaves to html/template
 // (anything but letters, digits and - . _ ~, which a URL escapes).
 func TestTOCItems(t *testing.T) {
-	ids := []string{"purpose", "a-b_c.d~e", "x1", "2fa", "sécurité", "a b", "a%20b", "a/b", "a?b", "a#b", "a'b", `a"b`, "a<b", "a+b", "a&b", "\x00", "Z", "..", "~"}
+	ids := []string{"purpose", "a-b_c.d~e", "x1", "2fa", "sécurité", "a b", "a%20b", "a/b", "a?b", "a#b", "a'b", `a"b`, "a<b", "a+b", "a&b", "\x00", "Z", "..", "~",
+		"a:b", "a%", "a=b", "a!b", "a*b", "a(b)", "a,b", "a;b", "a@b", "a$b", "[a]", "a\\b", "a|b", "a^b", "a`b", "a{b}", "javascript:x"}
 	for _, id := range ids {
 		for _, text := range hostileTexts {
 			tocOracle(t, TOCList{{Level: 2, ID: "intro", Text: "Intro"}, {Level: 3, ID: id, Text: text}})

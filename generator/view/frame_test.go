@@ -42,6 +42,7 @@ func frameOracle(t *testing.T, p framePage) {
 var frameURLs = []string{
 	"", "/", "/isms/", "#type-policy", "policies/pol-1/", "a-b_c.d~e/#x", "https://example.org/isms/", "javascript:alert(1)",
 	"JavaScript:x", "a b/", "é/", "a%20b", "a?q=1&r=2", `a"b`, "a'b", "a<b>", "a+b", "//evil.example/", "/a#b/", "data:text/html,x", "\x00",
+	"a&b", "a%", "50%zz", "a:b/", "a?", "a=b", "a!b*c", "a(b)", "a,b;c", "a@b", "a$b", "[a]", "a\\b", "a|b", "a^b", "a`b", "a{b}",
 }
 
 // TestFramePartsMatchTemplate: the breadcrumbs and the pager written in
@@ -51,7 +52,7 @@ var frameURLs = []string{
 func TestFramePartsMatchTemplate(t *testing.T) {
 	for _, root := range frameURLs {
 		for _, u := range frameURLs {
-			for _, title := range []string{"Policies", `<b>"A" & 'B' + C</b>`, "\x00\xff"} {
+			for _, title := range []string{`<b>"A" & 'B' + C</b>\x00\xff`} {
 				p := framePage{
 					Crumbs: CrumbList{{Title: "Home"}, {Title: title, URL: u}, {Title: title, URL: u}},
 					Pager:  &Pager{Prev: &NavPage{Title: title, URL: u}, Next: &NavPage{Title: "Next", URL: "policies/b/"}},

@@ -13,9 +13,10 @@ var controlApart = map[string]bool{"Control": true}
 // sharesControl decides SharesControl for a theme's document and print
 // sets, parsed and not yet executed. A document's page and its part in
 // the auditor's copy may show one execution of its control panel where
-//   - both sets mention Control: their layouts show the panel made once
-//     (a theme whose layouts call the partial in place gets no panel
-//     made ahead, which they would not show);
+//   - the document page's "main" and the copy's "print-doc" read a field
+//     Control: the layouts show the panel made once (a theme whose
+//     layouts call the partial in place gets no panel made ahead, which
+//     they would not show, whatever its partials read);
 //   - "control-panel", and every template it calls, by name, are defined
 //     alike in both sets (compared as parsed);
 //   - the panel, with what it calls, reads no Control and uses its dot
@@ -25,7 +26,7 @@ var controlApart = map[string]bool{"Control": true}
 // Its dot is the document's DocView in either page, and a template sees
 // nothing but its dot.
 func sharesControl(doc, print *template.Template) bool {
-	if doc == nil || print == nil || !mentions(doc, "Control") || !mentions(print, "Control") {
+	if doc == nil || print == nil || !reads(doc, "main", "Control") || !reads(print, "print-doc", "Control") {
 		return false
 	}
 	if !sameTemplate(doc, print, "control-panel", map[string]bool{}) {
@@ -36,18 +37,17 @@ func sharesControl(doc, print *template.Template) bool {
 	return c.ok
 }
 
-// mentions reports whether any template of set reads a field named
-// field.
-func mentions(set *template.Template, field string) bool {
-	found := false
-	for _, t := range set.Templates() {
-		if t.Tree == nil {
-			continue
-		}
-		walkNodes(t.Tree.Root, func(n parse.Node) {
-			found = found || countOf(fieldIdents(n), field) > 0
-		})
+// reads reports whether the template name of set (itself, not what it
+// calls) reads a field named field.
+func reads(set *template.Template, name, field string) bool {
+	t := set.Lookup(name)
+	if t == nil || t.Tree == nil {
+		return false
 	}
+	found := false
+	walkNodes(t.Tree.Root, func(n parse.Node) {
+		found = found || countOf(fieldIdents(n), field) > 0
+	})
 	return found
 }
 

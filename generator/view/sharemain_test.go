@@ -115,9 +115,10 @@ func TestSharesControl(t *testing.T) {
 		t.Error("the default theme: control panel not shared")
 	}
 	const (
-		panel  = `{{define "control-panel"}}<p>{{.ID}}{{template "cp-part" .}}</p>{{end}}{{define "cp-part"}} {{.Title}}{{end}}`
-		shown  = `{{define "main"}}{{if .Doc.Control}}{{.Doc.Control}}{{else}}{{template "control-panel" .Doc}}{{end}}{{end}}`
-		inside = `{{define "main"}}{{if .Doc.Control}}{{.Doc.Control}}{{else}}{{template "control-panel" .Doc}}{{end}}{{end}}{{define "cp-part"}}{{if .ID}}{{template "cp-inner" .}}{{end}}{{end}}`
+		panel = `{{define "control-panel"}}<p>{{.ID}}{{template "cp-part" .}}</p>{{end}}{{define "cp-part"}} {{.Title}}{{end}}`
+		shown = `{{define "main"}}{{if .Doc.Control}}{{.Doc.Control}}{{else}}{{template "control-panel" .Doc}}{{end}}{{end}}` +
+			`{{define "print-doc"}}{{if .Doc.Control}}{{.Doc.Control}}{{else}}{{template "control-panel" .Doc}}{{end}}{{end}}`
+		inside = shown + `{{define "cp-part"}}{{if .ID}}{{template "cp-inner" .}}{{end}}{{end}}`
 	)
 	for _, c := range []struct {
 		name, panel, doc, print string
@@ -125,6 +126,9 @@ func TestSharesControl(t *testing.T) {
 	}{
 		{"alike", panel, shown, shown, true},
 		{"called in place", panel, `{{define "main"}}{{template "control-panel" .Doc}}{{end}}`, shown, false},
+		{"the copy calls it in place", panel, shown, `{{define "main"}}{{range .Data}}{{template "print-doc" .}}{{end}}{{end}}{{define "print-doc"}}{{template "control-panel" .Doc}}{{end}}`, false},
+		{"called in place, a partial reading a Control of its own", panel + `{{define "row"}}{{.Control}}{{end}}`,
+			`{{define "main"}}{{template "control-panel" .Doc}}{{template "row" .Data}}{{end}}`, `{{define "main"}}{{template "row" .Data}}{{end}}{{define "print-doc"}}{{template "control-panel" .Doc}}{{end}}`, false},
 		{"print redefines the panel", panel, shown, shown + `{{define "control-panel"}}<p>{{.ID}}</p>{{end}}`, false},
 		{"document redefines a partial the panel calls", panel, shown + `{{define "cp-part"}}{{.Owner}}{{end}}`, shown, false},
 		{"print redefines alike", panel, shown, shown + `{{define "cp-part"}} {{.Title}}{{end}}`, true},
@@ -164,7 +168,7 @@ func TestSharesControl(t *testing.T) {
 		"layouts/base.html":     {Data: []byte(`{{define "base"}}{{template "main" .}}{{end}}`)},
 		"layouts/_control.html": {Data: []byte(`{{define "control-panel"}}<p title="{{.ID}}{{end}}`)},
 		"layouts/document.html": {Data: []byte(`{{define "main"}}{{template "control-panel" .Doc}}">{{.Doc.Title}}</p>{{with .Doc.Control}}{{.}}{{end}}{{end}}`)},
-		"layouts/print.html":    {Data: []byte(`{{define "main"}}{{.Doc.Control}}{{end}}`)},
+		"layouts/print.html":    {Data: []byte(`{{define "main"}}x{{end}}{{define "print-doc"}}{{.Doc.Control}}{{end}}`)},
 	})
 	if len(d) != 0 || !th.SharesControl() {
 		t.Fatal(d, th.SharesControl())
