@@ -4,8 +4,6 @@ import (
 	"html/template"
 	"strings"
 	"testing"
-
-	"github.com/isms-project/isms/generator/markdown"
 )
 
 // textAndAttr is how html/template writes a string into element text and
@@ -48,39 +46,4 @@ func FuzzWriteText(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(writeTextOracle)
-}
-
-func tocOracle(t *testing.T, l TOCList) {
-	t.Helper()
-	var want strings.Builder
-	if err := tocItems.Execute(&want, l); err != nil {
-		t.Fatal(err)
-	}
-	if got := string(l.Items()); got != want.String() {
-		t.Errorf("%+v:\nItems    %q\ntemplate %q", l, got, want.String())
-	}
-}
-
-// TestTOCItems: a table of contents written in Go is the template's, byte
-// for byte, with ids it writes itself and ids it leaves to html/template
-// (anything but letters, digits and - . _ ~, which a URL escapes).
-func TestTOCItems(t *testing.T) {
-	ids := []string{"purpose", "a-b_c.d~e", "x1", "2fa", "sécurité", "a b", "a%20b", "a/b", "a?b", "a#b", "a'b", `a"b`, "a<b", "a+b", "a&b", "\x00", "Z", "..", "~",
-		"a:b", "a%", "a=b", "a!b", "a*b", "a(b)", "a,b", "a;b", "a@b", "a$b", "[a]", "a\\b", "a|b", "a^b", "a`b", "a{b}", "javascript:x"}
-	for _, id := range ids {
-		for _, text := range hostileTexts {
-			tocOracle(t, TOCList{{Level: 2, ID: "intro", Text: "Intro"}, {Level: 3, ID: id, Text: text}})
-		}
-	}
-	tocOracle(t, nil)
-	if !plainID("a-b_c.d~e") || plainID("") || plainID("a b") || plainID("é") {
-		t.Error("plainID")
-	}
-}
-
-func FuzzTOCItems(f *testing.F) {
-	f.Add(2, "purpose", "Purpose", 3, "sécurité", "<b>")
-	f.Fuzz(func(t *testing.T, l1 int, id1, text1 string, l2 int, id2, text2 string) {
-		tocOracle(t, TOCList{markdown.Heading{Level: l1, ID: id1, Text: text1}, markdown.Heading{Level: l2, ID: id2, Text: text2}})
-	})
 }

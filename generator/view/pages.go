@@ -324,64 +324,6 @@ func TOC(hs []markdown.Heading) TOCList {
 	return out
 }
 
-// TOCList is a page's table of contents: its h2 and h3 headings.
-type TOCList []markdown.Heading
-
-// tocItems is how the default base.html listed a table of contents
-// before TOCList.Items, and how Items lists one it cannot write itself.
-var tocItems = template.Must(template.New("toc").Parse(
-	`{{range .}}<li class="toc-{{.Level}}"><a href="#{{.ID}}">{{.Text}}</a></li>{{end}}`))
-
-// Items is the table's entries as the default base.html lists them,
-//
-//	{{range .TOC}}<li class="toc-{{.Level}}"><a href="#{{.ID}}">{{.Text}}</a></li>{{end}}
-//
-// byte for byte. Written in Go where every id is made of letters, digits
-// and - . _ ~ (which html/template leaves alone in a URL's fragment, as
-// in element text): those three reflective template calls an entry were
-// a twentieth of a document page's CPU. A table with any other id is
-// listed by html/template (tocItems).
-func (l TOCList) Items() template.HTML {
-	n := 0
-	for _, h := range l {
-		if !plainID(h.ID) {
-			var b strings.Builder
-			if err := tocItems.Execute(&b, l); err != nil {
-				return "" // not reached: the entries are plain values
-			}
-			return template.HTML(b.String())
-		}
-		n += 48 + len(h.ID) + len(h.Text)
-	}
-	var b strings.Builder
-	b.Grow(n)
-	for _, h := range l {
-		b.WriteString(`<li class="toc-`)
-		b.WriteString(strconv.Itoa(h.Level))
-		b.WriteString(`"><a href="#`)
-		b.WriteString(h.ID)
-		b.WriteString(`">`)
-		WriteText(&b, h.Text)
-		b.WriteString(`</a></li>`)
-	}
-	return template.HTML(b.String())
-}
-
-// plainID reports whether id is not empty and made of URL-unreserved
-// characters only: ASCII letters, digits, - . _ ~.
-func plainID(id string) bool {
-	if id == "" {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~') {
-			return false
-		}
-	}
-	return true
-}
-
 // NavFullMax is the largest site whose document pages each carry the whole
 // navigation. The whole navigation is O(N) bytes on each of N pages:
 // 2 MB a page and 20 GB a build at 10,000 documents. Above this size a

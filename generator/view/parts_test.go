@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/isms-project/isms/generator/markdown"
 	"github.com/isms-project/isms/generator/model"
 )
 
@@ -118,5 +119,40 @@ func FuzzRevisionRows(f *testing.F) {
 	f.Add("1.0", "G. Lloyd", "First <issue> & more", 2026, 5, 11)
 	f.Fuzz(func(t *testing.T, version, author, change string, y, m, d int) {
 		revisionOracle(t, RevisionList{{Version: version, Author: author, Change: change, Date: model.DateOf(y, time.Month(m), d)}})
+	})
+}
+
+func tocOracle(t *testing.T, l TOCList) {
+	t.Helper()
+	var want strings.Builder
+	if err := tocItems.Execute(&want, l); err != nil {
+		t.Fatal(err)
+	}
+	if got := string(l.Items()); got != want.String() {
+		t.Errorf("%+v:\nItems    %q\ntemplate %q", l, got, want.String())
+	}
+}
+
+// TestTOCItems: a table of contents written in Go is the template's, byte
+// for byte, with ids it writes itself and ids it leaves to html/template
+// (anything but letters, digits and - . _ ~, which a URL escapes).
+func TestTOCItems(t *testing.T) {
+	ids := []string{"purpose", "a-b_c.d~e", "x1", "2fa", "sécurité", "a b", "a%20b", "a/b", "a?b", "a#b", "a'b", `a"b`, "a<b", "a+b", "a&b", "\x00", "Z", "..", "~",
+		"a:b", "a%", "a=b", "a!b", "a*b", "a(b)", "a,b", "a;b", "a@b", "a$b", "[a]", "a\\b", "a|b", "a^b", "a`b", "a{b}", "javascript:x"}
+	for _, id := range ids {
+		for _, text := range hostileTexts {
+			tocOracle(t, TOCList{{Level: 2, ID: "intro", Text: "Intro"}, {Level: 3, ID: id, Text: text}})
+		}
+	}
+	tocOracle(t, nil)
+	if !plainID("a-b_c.d~e") || plainID("") || plainID("a b") || plainID("é") {
+		t.Error("plainID")
+	}
+}
+
+func FuzzTOCItems(f *testing.F) {
+	f.Add(2, "purpose", "Purpose", 3, "sécurité", "<b>")
+	f.Fuzz(func(t *testing.T, l1 int, id1, text1 string, l2 int, id2, text2 string) {
+		tocOracle(t, TOCList{markdown.Heading{Level: l1, ID: id1, Text: text1}, markdown.Heading{Level: l2, ID: id2, Text: text2}})
 	})
 }

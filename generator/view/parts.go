@@ -2,16 +2,73 @@ package view
 
 import (
 	"html/template"
+	"strconv"
 	"strings"
 
+	"github.com/isms-project/isms/generator/markdown"
 	"github.com/isms-project/isms/generator/model"
 )
 
-// The frame's parts a page has of its own (breadcrumbs, the pager) are
-// written in Go where every URL in them is plain (plainURL), byte for
-// byte what base.html's template wrote, and by that template (kept
-// below) otherwise: they took some twenty reflective template calls a
-// page, a tenth of a document page's template time.
+// Parts of the default layouts written in Go, byte for byte what the
+// template they replace wrote (each kept below, or in the tests, and
+// held to it by a test and a fuzz target): each took a reflective
+// template call per value on every page. Ids and URLs that are not
+// plain (plainID, plainURL) are left to html/template, executing the
+// template replaced; text goes through WriteText.
+
+// TOCList is a page's table of contents: its h2 and h3 headings.
+type TOCList []markdown.Heading
+
+// tocItems is how the default base.html listed a table of contents
+// before TOCList.Items, and how Items lists one it cannot write itself.
+var tocItems = template.Must(template.New("toc").Parse(
+	`{{range .}}<li class="toc-{{.Level}}"><a href="#{{.ID}}">{{.Text}}</a></li>{{end}}`))
+
+// Items is the table's entries as the default base.html lists them,
+//
+//	{{range .TOC}}<li class="toc-{{.Level}}"><a href="#{{.ID}}">{{.Text}}</a></li>{{end}}
+//
+// byte for byte. Written in Go where every id is made of letters, digits
+// and - . _ ~ (which html/template leaves alone in a URL's fragment, as
+// in element text): those three reflective template calls an entry were
+// a twentieth of a document page's CPU. A table with any other id is
+// listed by html/template (tocItems).
+func (l TOCList) Items() template.HTML {
+	n := 0
+	for _, h := range l {
+		if !plainID(h.ID) {
+			return execute(tocItems, l)
+		}
+		n += 48 + len(h.ID) + len(h.Text)
+	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, h := range l {
+		b.WriteString(`<li class="toc-`)
+		b.WriteString(strconv.Itoa(h.Level))
+		b.WriteString(`"><a href="#`)
+		b.WriteString(h.ID)
+		b.WriteString(`">`)
+		WriteText(&b, h.Text)
+		b.WriteString(`</a></li>`)
+	}
+	return template.HTML(b.String())
+}
+
+// plainID reports whether id is not empty and made of URL-unreserved
+// characters only: ASCII letters, digits, - . _ ~.
+func plainID(id string) bool {
+	if id == "" {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~') {
+			return false
+		}
+	}
+	return true
+}
 
 // CrumbList is a page's breadcrumbs; the last is the page itself.
 type CrumbList []Crumb
@@ -26,7 +83,11 @@ var crumbItems = template.Must(template.New("crumbs").Funcs(funcs).Parse(
 //
 //	{{range $i, $c := .Crumbs}}<li>{{if lastCrumb $i $.Crumbs}}<span aria-current="page">{{$c.Title}}</span>{{else}}<a href="{{$.Site.Root}}{{$c.URL}}">{{$c.Title}}</a>{{end}}</li>{{end}}
 func (l CrumbList) Items(root string) template.HTML {
-	if !plainURL(root) || !allPlain(len(l)-1, func(i int) string { return l[i].URL }) {
+	plain := plainURL(root)
+	for i := 0; i+1 < len(l) && plain; i++ { // the last crumb is not linked
+		plain = plainURL(l[i].URL)
+	}
+	if !plain {
 		return execute(crumbItems, struct {
 			Crumbs CrumbList
 			Root   string
@@ -103,16 +164,6 @@ func plainURL(u string) bool {
 	for i := 0; i < len(u); i++ {
 		c := u[i]
 		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' || c == '/' || c == '#') {
-			return false
-		}
-	}
-	return true
-}
-
-// allPlain reports whether url(i) is plain for every i below n.
-func allPlain(n int, url func(i int) string) bool {
-	for i := range n {
-		if !plainURL(url(i)) {
 			return false
 		}
 	}
