@@ -140,27 +140,76 @@ func TestPrintSectionFails(t *testing.T) {
 	site["themes/default/layouts/print.html"] = &fstest.MapFile{Data: bytes.Replace(layout, []byte(`{{define "print-doc" -}}`),
 		[]byte(`{{define "print-doc" -}}{{if eq .Doc.ID "POL-050"}}{{.Doc.NoSuchField}}{{end}}`), 1)}
 	for _, sink := range []bool{false, true} {
-		o := Options{Site: site, Today: asOf}
-		ms := &mapSink{files: view.Tree{}}
-		if sink {
-			o.Sink = ms
-		}
-		res, err := Build(context.Background(), o)
-		if err != nil {
-			t.Fatal(err)
-		}
+		res, written := buildWithSink(t, site, sink)
 		d := res.Diags.String()
 		if !res.Diags.HasErrors() || !strings.Contains(d, "themes/layouts/print.html") || !strings.Contains(d, "NoSuchField") {
 			t.Errorf("sink %v: diagnostics\n%s", sink, d)
 		}
 		if sink {
-			page := string(ms.files["print/index.html"])
+			page := string(written["print/index.html"])
 			if !strings.Contains(page, `id="doc-pol-049"`) || strings.Contains(page, `id="doc-pol-050"`) || strings.Contains(page, `id="doc-pol-079"`) {
 				t.Errorf("the copy written: 49 %v, 50 %v, 79 %v", strings.Contains(page, `id="doc-pol-049"`),
 					strings.Contains(page, `id="doc-pol-050"`), strings.Contains(page, `id="doc-pol-079"`))
 			}
 		}
 	}
+}
+
+// TestPrintPartFails: a report's part of the auditor's copy that the
+// theme cannot make (made as the copy is written, beside its documents'
+// sections) fails the build with the theme's message, in a build in
+// memory, in one writing its files as it goes, and in one whose print.html
+// does not show the reports' parts at all; the report's own page is made.
+func TestPrintPartFails(t *testing.T) {
+	t.Parallel()
+	currency, err := fs.ReadFile(themes.Default(), "layouts/currency.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	printLayout, err := fs.ReadFile(themes.Default(), "layouts/print.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := fstest.MapFS{
+		"content/policies/a.md": &fstest.MapFile{Data: []byte("---\nid: POL-A\ntitle: A\ntype: policy\nowner: CISO\nreviewed: 2026-01-01\n---\nBody.\n")},
+		// Framed for the copy, without its script, the currency page's
+		// main block fails; its own page has it.
+		"themes/default/layouts/currency.html": &fstest.MapFile{Data: bytes.Replace(currency, []byte(`{{define "main" -}}`),
+			[]byte(`{{define "main" -}}{{if not .Site.Scripts}}{{.NoSuchField}}{{end}}`), 1)},
+	}
+	hidden := maps.Clone(site)
+	if !bytes.Contains(printLayout, []byte("\n{{.HTML}}{{end}}")) {
+		t.Fatal("print.html no longer shows each section as {{.HTML}}")
+	}
+	hidden["themes/default/layouts/print.html"] = &fstest.MapFile{Data: bytes.Replace(printLayout, []byte("\n{{.HTML}}{{end}}"), []byte("\n{{if .Docs}}{{.HTML}}{{end}}{{end}}"), 1)}
+	for name, site := range map[string]fstest.MapFS{"default print.html": site, "parts not shown": hidden} {
+		for _, sink := range []bool{false, true} {
+			res, written := buildWithSink(t, site, sink)
+			d := res.Diags.String()
+			if !res.Diags.HasErrors() || !strings.Contains(d, "themes/layouts/currency.html") || !strings.Contains(d, "NoSuchField") || strings.Count(d, "field NoSuchField") != 1 {
+				t.Errorf("%s, sink %v: diagnostics\n%s", name, sink, d)
+			}
+			if sink && !strings.Contains(string(written["currency/index.html"]), `class="currency-table"`) {
+				t.Errorf("%s: the currency page was not written", name)
+			}
+		}
+	}
+}
+
+// buildWithSink builds site in memory, or writing its files as it goes
+// into a map (returned), as sink says.
+func buildWithSink(t *testing.T, site fstest.MapFS, sink bool) (*Result, view.Tree) {
+	t.Helper()
+	o := Options{Site: site, Today: asOf}
+	ms := &mapSink{files: view.Tree{}}
+	if sink {
+		o.Sink = ms
+	}
+	res, err := Build(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, ms.files
 }
 
 // TestPrintPartSharesMainOnlyWhereAlike: a report's main block is made

@@ -34,13 +34,25 @@ func (l *lender) Frame(p report.Page) ([]byte, error) {
 		// breadcrumbs: its main block, made once, goes into the page
 		// too (pageTo). The copy's own frame has breadcrumbs, and no
 		// page to share with.
-		pd.Main = m.make(p, func() ([]byte, error) { return l.in.theme.FragmentBytes(p.Layout, "main", pd) })
+		pd.Main = m.make(p, l.mainOf(p, pd))
 	}
 	return l.in.theme.Execute(p.Layout, pd)
 }
 
-// mains holds the main blocks of report pages the auditor's copy framed
-// (lender.Frame) until their own pages take them (pageTo): executing
+func (l *lender) Expect(p report.Page) {
+	if m := l.in.mains; m != nil && l.in.theme.SharesMain(p.Layout) {
+		m.expect(p)
+	}
+}
+
+// mainOf executes p's main block with pd.
+func (l *lender) mainOf(p report.Page, pd *view.PageData) func() ([]byte, error) {
+	return func() ([]byte, error) { return l.in.theme.FragmentBytes(p.Layout, "main", pd) }
+}
+
+// mains holds the main blocks of report pages the auditor's copy frames
+// (lender.Frame) while their own pages are rendered (pageTo), so that
+// each is executed once, by whichever of the two comes first: executing
 // the currency page's main block, a table row a document, was 2 % of a
 // build's CPU, and it was done twice.
 type mains struct {
@@ -50,42 +62,68 @@ type mains struct {
 
 type mainBlock struct {
 	once sync.Once
-	b    template.HTML
-	ok   bool // made without an error; else the page executes main itself and says what failed
+	b    template.HTML // "" if it failed: each then executes main itself and says what failed
+	left int           // of the page and its part, those still to take it
 }
 
 func mainKey(p report.Page) string { return p.Layout + "\x00" + p.URL }
 
-// make returns p's main block, made by exec once; "" if it failed.
+// expect makes room for p's main block, to be taken by its page and its
+// part in the copy.
+func (m *mains) expect(p report.Page) {
+	m.mu.Lock()
+	if m.m[mainKey(p)] == nil {
+		m.m[mainKey(p)] = &mainBlock{left: 2}
+	}
+	m.mu.Unlock()
+}
+
+// make returns p's main block for its part in the copy, made by exec
+// unless the page made it first; "" if it failed (the part then executes
+// main itself and says what failed).
 func (m *mains) make(p report.Page, exec func() ([]byte, error)) template.HTML {
 	m.mu.Lock()
 	e := m.m[mainKey(p)]
-	if e == nil {
-		e = &mainBlock{}
+	if e == nil { // not expected: kept for the page, if it comes later
+		e = &mainBlock{left: 2}
 		m.m[mainKey(p)] = e
 	}
 	m.mu.Unlock()
-	e.once.Do(func() {
-		b, err := exec()
-		e.b, e.ok = template.HTML(b), err == nil
-	})
+	e.made(exec)
+	m.took(p, e)
 	return e.b
 }
 
-// take returns p's main block if the copy made it, and forgets it.
-func (m *mains) take(p report.Page) template.HTML {
+// take returns p's main block for its page, made by exec unless the copy
+// made it first, if the copy frames p; else, or if it failed, "": the
+// page executes main itself.
+func (m *mains) take(p report.Page, exec func() ([]byte, error)) template.HTML {
 	m.mu.Lock()
 	e := m.m[mainKey(p)]
-	delete(m.m, mainKey(p))
 	m.mu.Unlock()
 	if e == nil {
 		return ""
 	}
-	e.once.Do(func() {}) // made by a Frame still running: wait for it
-	if !e.ok {
-		return ""
-	}
+	e.made(exec) // or made by a Frame still running: wait for it
+	m.took(p, e)
 	return e.b
+}
+
+func (e *mainBlock) made(exec func() ([]byte, error)) {
+	e.once.Do(func() {
+		if b, err := exec(); err == nil {
+			e.b = template.HTML(b)
+		}
+	})
+}
+
+// took forgets e once both have taken it.
+func (m *mains) took(p report.Page, e *mainBlock) {
+	m.mu.Lock()
+	if e.left--; e.left <= 0 && m.m[mainKey(p)] == e {
+		delete(m.m, mainKey(p))
+	}
+	m.mu.Unlock()
 }
 
 func (l *lender) Fragment(key, layout, name string, data any, big []byte) ([]byte, error) {
@@ -152,11 +190,11 @@ func (l *lender) page(p report.Page, marking string) ([]byte, error) {
 	return l.in.remember("page:"+p.URL, func() ([]byte, error) { return l.in.theme.Execute(p.Layout, pd) }, p.Layout, NavPart(pd.Site.Nav), pd)
 }
 
-// takeMain gives pd the main block the auditor's copy made for p's part
-// (Frame), if it did.
+// takeMain gives pd the main block p shares with its part in the
+// auditor's copy (Frame), if the copy frames it.
 func (l *lender) takeMain(p report.Page, pd *view.PageData) {
 	if m := l.in.mains; m != nil && l.in.theme.SharesMain(p.Layout) {
-		pd.Main = m.take(p)
+		pd.Main = m.take(p, l.mainOf(p, pd))
 	}
 }
 

@@ -845,7 +845,7 @@ func (in *renderInput) publishPages(r *lender, reps []report.Report, skip func(i
 			}
 			return nil
 		})
-		src[k] = report.Page{} // written: the print page alone is 135 MB at 10,000 documents
+		src[k] = report.Page{Layout: src[k].Layout} // written: the print page alone is 135 MB at 10,000 documents
 	})
 	out := jobs[:0]
 	for k, j := range jobs {

@@ -245,6 +245,12 @@ type Renderer interface {
 	// Frame renders p in the theme's frame, as Publish's pages are (for
 	// a report that post-processes its page, like print).
 	Frame(p Page) ([]byte, error)
+	// Expect says Frame will be asked for p while p is published as a
+	// page of its own, possibly at the same time (the auditor's copy
+	// framing the SoA beside the SoA's page): the main block the two
+	// share is then made once, by whichever comes first. Call it before
+	// Publish returns.
+	Expect(p Page)
 	// Fragment executes the partial name of layout with data, reusing the
 	// previous build's bytes when data (as JSON) and big are unchanged.
 	Fragment(key, layout, name string, data any, big []byte) ([]byte, error)

@@ -171,31 +171,12 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 			cm.anchors[pg.URL] = pp.Anchor
 			sec.Parts = append(sec.Parts, pp)
 			pages = append(pages, pg)
+			r.Expect(pg)
 		}
 	}
-	// Every report's ids and links, side by side.
+	// Every report's ids and links, side by side, are made as the page is
+	// written (parts), beside its documents' sections.
 	copyKey := cm.key()
-	htmls := make([][]byte, len(pages))
-	errs := make([]error, len(pages))
-	par.Do(len(pages), func(k int) {
-		pg, pp := pages[k], sec.Parts[k]
-		htmls[k], errs[k] = r.Memo("print-part:"+pg.URL, struct {
-			Part PrintPart
-			Page report.Page
-			Copy [32]byte
-		}{pp, pg, copyKey}, func() ([]byte, error) { return rep.part(r, cm, pg, pp, false) })
-		if errors.Is(errs[k], errNoMain) {
-			// Without <main> the part holds the whole frame, navigation
-			// and all, which the key above does not name: not cached.
-			htmls[k], errs[k] = rep.part(r, cm, pg, pp, true)
-		}
-	})
-	for k, err := range errs {
-		if err != nil {
-			diags.Errorf(diag.Pos{Path: "themes/layouts/" + pages[k].Layout + ".html"}, "theme", "%v", err)
-			return nil, diags
-		}
-	}
 	if len(pages) > 0 {
 		sec.HTML = template.HTML(printMarker(len(d.Sections)))
 		d.Sections = append(d.Sections, sec)
@@ -209,11 +190,26 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 		return nil, diags
 	}
 	pieces := splicePrint(frame, len(d.Sections))
-	stream := func(write func([]byte) error) (diag.List, error) {
-		var diags diag.List
+	stream := func(write func([]byte) error) (diags diag.List, err error) {
+		parts := rep.makeParts(r, cm, copyKey, pages, sec.Parts)
+		partsTold := false
+		// partsFailed waits for the parts and says what failed, once.
+		partsFailed := func() bool {
+			failed := false
+			for k, err := range parts.wait() {
+				if err != nil {
+					failed = true
+					if !partsTold {
+						diags.Errorf(diag.Pos{Path: "themes/layouts/" + pages[k].Layout + ".html"}, "theme", "%v", err)
+					}
+				}
+			}
+			partsTold = true
+			return failed
+		}
+		defer partsFailed()    // never returns while they are being made; a theme need not show them
 		made := map[int]bool{} // sections whose problems are reported (a theme may print one twice)
 		for _, pc := range pieces {
-			var err error
 			switch {
 			case pc.sec < 0:
 				err = write(pc.frame)
@@ -229,7 +225,10 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 					return diags, nil
 				}
 			default:
-				for _, h := range htmls {
+				if partsFailed() {
+					return diags, nil
+				}
+				for _, h := range parts.htmls {
 					if err = write(h); err != nil {
 						break
 					}
@@ -242,6 +241,46 @@ func (rep *Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
 		return diags, nil
 	}
 	return []report.Page{{URL: "print/index.html", Stream: stream}}, diags
+}
+
+// partsMade are the reports' parts of the copy, being made.
+type partsMade struct {
+	done  chan struct{}
+	htmls [][]byte
+	errs  []error
+}
+
+// wait waits until every part is made and says which failed.
+func (p *partsMade) wait() []error {
+	<-p.done
+	return p.errs
+}
+
+// makeParts starts making the reports' pages' parts of the copy, side by
+// side: each one's page framed (its main block shared with the page
+// itself: Renderer.Expect), its ids and links rewritten. They are made
+// while the documents' sections are written, for the currency page's
+// main block takes as long as a hundred documents' sections, and made
+// before the page is written it held up every page after it.
+func (rep *Report) makeParts(r report.Renderer, cm *copyMap, copyKey [32]byte, pages []report.Page, pps []PrintPart) *partsMade {
+	p := &partsMade{done: make(chan struct{}), htmls: make([][]byte, len(pages)), errs: make([]error, len(pages))}
+	go func() {
+		defer close(p.done)
+		par.Do(len(pages), func(k int) {
+			pg, pp := pages[k], pps[k]
+			p.htmls[k], p.errs[k] = r.Memo("print-part:"+pg.URL, struct {
+				Part PrintPart
+				Page report.Page
+				Copy [32]byte
+			}{pp, pg, copyKey}, func() ([]byte, error) { return rep.part(r, cm, pg, pp, false) })
+			if errors.Is(p.errs[k], errNoMain) {
+				// Without <main> the part holds the whole frame, navigation
+				// and all, which the key above does not name: not cached.
+				p.htmls[k], p.errs[k] = rep.part(r, cm, pg, pp, true)
+			}
+		})
+	}()
+	return p
 }
 
 // ahead is how many documents' sections are made ahead of the one being
