@@ -64,6 +64,7 @@ import (
 	"github.com/yuin/goldmark"
 
 	"github.com/isms-project/isms/diagrams"
+	"github.com/isms-project/isms/diagrams/wasmcache"
 	"github.com/isms-project/isms/generator/currency"
 	"github.com/isms-project/isms/generator/diag"
 	"github.com/isms-project/isms/generator/enrich"
@@ -105,6 +106,11 @@ type Options struct {
 	Diagrams *diagrams.Renderer // the diagram layout and its caches, chosen by the caller (cmd, serve); nil = one per build, in memory
 	Reports  []report.Report    // reports added after the built-in ones (tests, extensions)
 	History  githistory.Reader  // how version history is read; nil = the git command
+	// HistoryCache is a folder of the caller's own where what was read
+	// and diffed of old versions is kept between builds (the CLI's:
+	// HistoryCacheDir); "" = kept for the build only. A snapshot never
+	// reads it.
+	HistoryCache string
 	// Edition builds only what that edition of isms.yaml's editions may
 	// publish ("" = the whole site); AllEditions builds every declared
 	// edition from one parse into Result.Editions.
@@ -221,6 +227,9 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	histSrc := history.Source{Prev: o.Cache.history(), Reader: o.History}
 	if o.SiteDir != "" {
 		histSrc.Dir, histSrc.Content = o.SiteDir, contentDir
+		if !o.Snapshot {
+			histSrc.CacheDir = o.HistoryCache
+		}
 	}
 	hist := history.New(histSrc)
 	reports := newReports(o, hist)
@@ -1041,6 +1050,22 @@ func diagramRenderer(o Options) *diagrams.Renderer {
 // The generator tests build the sample dozens of times; with a Renderer per
 // build, Graphviz's WebAssembly was a sixth of their CPU time.
 var sharedDiagrams = sync.OnceValue(func() *diagrams.Renderer { return diagrams.NewRenderer("") })
+
+// HistoryCacheDir is where the CLI keeps what it read and diffed of a
+// site's old versions between builds: isms/history in the user's cache
+// folder, made 0700 and checked to be a folder of this user's, closed to
+// others (it holds the text of every version) — or "" when there is none.
+func HistoryCacheDir() string {
+	dir, err := os.UserCacheDir()
+	if err != nil || dir == "" {
+		return ""
+	}
+	dir = filepath.Join(dir, "isms", "history")
+	if !wasmcache.OwnFolder(dir) {
+		return ""
+	}
+	return dir
+}
 
 // DiagramCacheDir is where the CLI keeps laid-out diagrams between builds:
 // isms/diagrams in the user's cache folder ($XDG_CACHE_HOME or ~/.cache

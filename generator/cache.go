@@ -79,16 +79,17 @@ func NewCache() *Cache {
 var (
 	keyedOptions   = []string{"Today", "AsOf", "BaseURL", "Snapshot", "Scripts", "Reports", "Edition", "AllEditions"}
 	unkeyedOptions = map[string]string{
-		"Lazy":     "it changes when pages are made, not their bytes: a deferred page is made by the same code under the same key",
-		"Site":     "isms.yaml and themes/ are hashed into the salt, documents by their bytes",
-		"SiteDir":  "only history reads it, and history pages are keyed by their data",
-		"Cache":    "the cache itself",
-		"NoRender": "decoded documents record whether their body was kept",
-		"Diagrams": "a layout draws the same SVG for the same DOT",
-		"History":  "history pages and lines are keyed by what was read",
-		"Sink":     "a build with a sink has no cache (Build refuses both)",
-		"Only":     "it chooses which pages are made, not their bytes: the page is made by the same code under the same key",
-		"Base":     "a partial build takes from it what it would read, parse and link again, the same for the same files",
+		"Lazy":         "it changes when pages are made, not their bytes: a deferred page is made by the same code under the same key",
+		"Site":         "isms.yaml and themes/ are hashed into the salt, documents by their bytes",
+		"SiteDir":      "only history reads it, and history pages are keyed by their data",
+		"Cache":        "the cache itself",
+		"NoRender":     "decoded documents record whether their body was kept",
+		"Diagrams":     "a layout draws the same SVG for the same DOT",
+		"History":      "history pages and lines are keyed by what was read",
+		"HistoryCache": "what it keeps is what would be read and diffed again, the same for the same blobs",
+		"Sink":         "a build with a sink has no cache (Build refuses both)",
+		"Only":         "it chooses which pages are made, not their bytes: the page is made by the same code under the same key",
+		"Base":         "a partial build takes from it what it would read, parse and link again, the same for the same files",
 	}
 )
 

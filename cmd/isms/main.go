@@ -265,6 +265,8 @@ func (f *siteFlags) options(stderr io.Writer) (generator.Options, error) {
 		AsOf:     asOf,
 		BaseURL:  f.baseURL,
 		Diagrams: diagrams.NewRenderer(generator.DiagramCacheDir()), // drawings kept between runs, outside the site
+		// old versions' diffs kept between runs, outside the site
+		HistoryCache: generator.HistoryCacheDir(),
 	}, nil
 }
 

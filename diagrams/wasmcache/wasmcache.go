@@ -74,17 +74,18 @@ func private() string {
 		cands = append(cands, os.TempDir()+sep+"isms-wasm-"+itoa(uid))
 	}
 	for _, d := range cands {
-		if ownFolder(d) {
+		if OwnFolder(d) {
 			return d
 		}
 	}
 	return ""
 }
 
-// ownFolder makes d (mode 0700) if it is missing and reports whether it
+// OwnFolder makes d (mode 0700) if it is missing and reports whether it
 // is a folder, not a link, owned by this user and closed to others (a
-// folder of ours that others may enter is closed first).
-func ownFolder(d string) bool {
+// folder of ours that others may enter is closed first): a cache whose
+// contents are trusted. Other caches of isms use it too.
+func OwnFolder(d string) bool {
 	if err := os.MkdirAll(d, 0o700); err != nil {
 		return false
 	}

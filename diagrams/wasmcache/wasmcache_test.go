@@ -13,7 +13,7 @@ func TestOwnFolder(t *testing.T) {
 	Restore() // no package diagrams here to do it: t.TempDir in the usual place
 	root := t.TempDir()
 	d := filepath.Join(root, "cache", "isms", "wasm")
-	if !ownFolder(d) {
+	if !OwnFolder(d) {
 		t.Fatal("a new folder is refused")
 	}
 	if st, err := os.Lstat(d); err != nil || !st.IsDir() || st.Mode().Perm() != 0o700 {
@@ -22,7 +22,7 @@ func TestOwnFolder(t *testing.T) {
 	if err := os.Chmod(d, 0o777); err != nil {
 		t.Fatal(err)
 	}
-	if !ownFolder(d) {
+	if !OwnFolder(d) {
 		t.Fatal("an opened-up folder of ours is refused")
 	}
 	if st, _ := os.Lstat(d); st.Mode().Perm() != 0o700 {
@@ -33,7 +33,7 @@ func TestOwnFolder(t *testing.T) {
 	if err := os.Symlink(d, link); err != nil {
 		t.Skip("no symlinks:", err)
 	}
-	if ownFolder(link) {
+	if OwnFolder(link) {
 		t.Error("a link to a folder is taken")
 	}
 
@@ -47,7 +47,7 @@ func TestOwnFolder(t *testing.T) {
 	if err := os.Chown(theirs, 4242, 4242); err != nil {
 		t.Skip("chown:", err)
 	}
-	if ownFolder(theirs) {
+	if OwnFolder(theirs) {
 		t.Error("another user's folder is taken")
 	}
 }

@@ -32,7 +32,7 @@ func BenchmarkHistory(b *testing.B) {
 	b.ReportAllocs()
 	versions := 0
 	for b.Loop() {
-		vs, err := diffVersions(ctx, log, paths)
+		vs, _, err := diffVersions(ctx, log, paths, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

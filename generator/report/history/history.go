@@ -76,11 +76,14 @@ type Data struct {
 
 // Source is where a build's history comes from.
 type Source struct {
-	Dir     string     // the site folder on disk; "" = no history (a site in memory)
-	Content string     // the content folder within it, e.g. "content"
-	Reader  git.Reader // how history is read: nil = the git command (git.Git)
-	Pre     *Read      // reading started early (Prefetch), or nil
-	Prev    *State     // the previous build's history (the preview), or nil
+	Dir     string // the site folder on disk; "" = no history (a site in memory)
+	Content string // the content folder within it, e.g. "content"
+	// CacheDir keeps what was read and diffed of old versions between
+	// builds (see diskCache); "" = kept for the build only.
+	CacheDir string
+	Reader   git.Reader // how history is read: nil = the git command (git.Git)
+	Pre      *Read      // reading started early (Prefetch), or nil
+	Prev     *State     // the previous build's history (the preview), or nil
 }
 
 // Report is the history report. New makes one per build.
@@ -156,7 +159,7 @@ func (rep *Report) Prefetch(ctx context.Context, paths []string) {
 	if rep.src.Dir == "" || rep.src.Prev != nil || rep.src.Pre != nil {
 		return
 	}
-	rep.src.Pre = Start(ctx, rep.src.Reader, rep.src.Dir, rep.src.Content, paths)
+	rep.src.Pre = Start(ctx, rep.src.Reader, rep.src.Dir, rep.src.Content, rep.src.CacheDir, paths)
 }
 
 // Wait waits until a prefetch has ended.
@@ -202,8 +205,9 @@ func (rep *Report) Commit() string {
 // diffing them. A one-shot build starts it as soon as the documents are
 // listed, so that git's work overlaps parsing (Start).
 type Read struct {
-	done     chan struct{}
+	done     chan struct{} // the cache written too
 	logDone  chan struct{} // log and err are set
+	diffDone chan struct{} // versions and blobErr are set
 	log      *git.Log
 	err      error                    // reading the log
 	blobErr  error                    // reading old versions
@@ -211,24 +215,30 @@ type Read struct {
 }
 
 // Start starts reading the history of paths (relative to content, a
-// folder of the site folder dir) in the background. Cancelling ctx stops
-// git (a build that fails before its reports run does not wait for the
-// diffs it will not use); Wait waits for it to end.
-func Start(ctx context.Context, reader git.Reader, dir, content string, paths []string) *Read {
+// folder of the site folder dir) in the background, with what cacheDir
+// keeps of earlier builds ("" = nothing). Cancelling ctx stops git (a
+// build that fails before its reports run does not wait for the diffs it
+// will not use); Wait waits for it to end.
+func Start(ctx context.Context, reader git.Reader, dir, content, cacheDir string, paths []string) *Read {
 	if reader == nil {
 		reader = git.Git{}
 	}
-	r := &Read{done: make(chan struct{}), logDone: make(chan struct{})}
+	r := &Read{done: make(chan struct{}), logDone: make(chan struct{}), diffDone: make(chan struct{})}
 	go func() {
 		defer close(r.done)
 		rg := trace.StartRegion(ctx, "git log")
 		r.log, r.err = reader.Read(ctx, dir, content)
 		rg.End()
 		close(r.logDone)
+		var save func()
 		if r.err == nil && r.log.Available {
 			rg := trace.StartRegion(ctx, "git versions")
-			r.versions, r.blobErr = diffVersions(ctx, r.log, paths)
+			r.versions, save, r.blobErr = diffVersions(ctx, r.log, paths, openCache(cacheDir, dir, content))
 			rg.End()
+		}
+		close(r.diffDone)
+		if save != nil {
+			save() // while the reports use the versions
 		}
 	}()
 	return r
@@ -249,8 +259,58 @@ func Start(ctx context.Context, reader git.Reader, dir, content string, paths []
 // worker to finish a path, and git for the reader; it never waits while
 // no path is being diffed, so a path whose versions alone are over the
 // bound is still read whole.
-func diffVersions(ctx context.Context, log *git.Log, paths []string) (map[string][]VersionView, error) {
-	return diffWithin(ctx, log, paths, maxUndiffed, nil)
+//
+// With a cache, a path whose versions it holds (by their blobs) is taken
+// from it, and git asked only for the rest; save, if not nil, writes
+// what the cache should now hold (every path's versions, and nothing
+// else), and may be called once the versions are in use.
+func diffVersions(ctx context.Context, log *git.Log, paths []string, cache *diskCache) (versions map[string][]VersionView, save func(), err error) {
+	if cache == nil {
+		versions, err = diffWithin(ctx, log, paths, maxUndiffed, nil)
+		return versions, nil, err
+	}
+	versions = make(map[string][]VersionView, len(paths))
+	keep := map[[32]byte][]byte{}
+	keys := map[string][32]byte{}
+	var todo []string
+	for _, p := range paths {
+		revs := log.Revisions(p)
+		k, ok := cacheKey(revs)
+		if ok {
+			keys[p] = k
+			if e, hit := cache.entries[k]; hit {
+				if vs, ok := decodeVersions(e, p, revs); ok {
+					versions[p], keep[k] = vs, e
+					continue
+				}
+			}
+		}
+		todo = append(todo, p)
+	}
+	fresh, err := diffWithin(ctx, log, todo, maxUndiffed, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	changed := len(keep) != len(cache.entries)
+	var store []string // paths whose versions the cache is to hold
+	for _, p := range todo {
+		vs := fresh[p]
+		versions[p] = vs
+		if _, ok := keys[p]; ok && !slices.ContainsFunc(vs, func(v VersionView) bool { return v.Missing }) {
+			store, changed = append(store, p), true
+		}
+	}
+	if !changed {
+		return versions, nil, nil
+	}
+	return versions, func() {
+		for _, p := range store { // read only, beside the reports that read them too
+			if _, dup := keep[keys[p]]; !dup {
+				keep[keys[p]] = encodeVersions(versions[p])
+			}
+		}
+		cache.save(keep)
+	}, nil
 }
 
 // maxUndiffed bounds the bytes of old versions read and waiting to be
@@ -450,7 +510,7 @@ func (rep *Report) finish(h *State, s *link.Site) ([]model.Finding, diag.List) {
 	var reuse map[string][]VersionView
 	switch {
 	case pre != nil:
-		<-pre.done
+		<-pre.diffDone
 		reuse, err = pre.versions, pre.blobErr
 	case prev != nil && prev.log != nil && prev.log.Head == log.Head:
 		reuse = prev.versions
@@ -465,8 +525,16 @@ func (rep *Report) finish(h *State, s *link.Site) ([]model.Finding, diag.List) {
 	}
 	if err == nil && len(todo) > 0 {
 		var vs map[string][]VersionView
-		vs, err = diffVersions(ctx, log, todo)
+		var save func()
+		var cache *diskCache
+		if len(todo) == len(s.Pages) { // the cache is written whole: only from every document's versions
+			cache = openCache(src.CacheDir, src.Dir, src.Content)
+		}
+		vs, save, err = diffVersions(ctx, log, todo, cache)
 		maps.Copy(h.versions, vs)
+		if save != nil {
+			save()
+		}
 	}
 	if err != nil {
 		diags.Warnf(diag.Pos{Path: src.Content}, "history", "reading old versions: %v", err)
@@ -496,10 +564,7 @@ func versionViews(path string, revs []git.Rev, contents [][]byte) []VersionView 
 	parsed := make([]bool, len(revs))
 	var fc git.FrontCache // versions repeat most fields
 	for j, r := range revs {
-		v := VersionView{Date: r.Date, Author: r.Author, Subject: r.Subject, Short: r.Short, Hash: r.Hash, Added: r.Status == 'A'}
-		if r.Path != path {
-			v.Path = r.Path
-		}
+		v := logView(path, r)
 		v.unknown = true
 		if contents[j] == nil {
 			v.Missing = true
@@ -527,6 +592,15 @@ func versionViews(path string, revs []git.Rev, contents [][]byte) []VersionView 
 		vs[j].diffed, vs[j].bodyChanged = true, bodies[j+1] != bodies[j]
 	}
 	return vs
+}
+
+// logView is what the log says of path's revision r.
+func logView(path string, r git.Rev) VersionView {
+	v := VersionView{Date: r.Date, Author: r.Author, Subject: r.Subject, Short: r.Short, Hash: r.Hash, Added: r.Status == 'A'}
+	if r.Path != path {
+		v.Path = r.Path
+	}
+	return v
 }
 
 // versionFindings: document control (7.5.3) expects a version bump for a

@@ -1,0 +1,312 @@
+package history
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"slices"
+	"sync"
+	"unsafe"
+
+	git "github.com/isms-project/isms/generator/history"
+)
+
+// A diskCache keeps the diffs of a site's old versions between builds,
+// in one file per site in a folder of the user's own (the CLI's: see
+// generator.HistoryCacheDir). Old versions never change: a document's
+// versions are the blobs its commits name, so what was read and diffed
+// from them is keyed by those blob ids alone, and a build reads from git
+// only the documents a commit touched since. At 1,000 documents with
+// 2,000 commits that is git cat-file inflating 53 MB of versions, their
+// diffs and their front-matter: a fifth of the build's CPU.
+//
+// The file is written whole (a temporary file renamed over it), with the
+// SHA-256 of what follows its header and the identity of the isms binary
+// that wrote it: a torn or edited file, or one from another build of isms
+// (whose diffs may differ), is not used. Someone who can write the folder
+// can forge it, as they could the diagrams' cache; the folder is the
+// user's own, and a snapshot (isms build --snapshot) never reads it.
+type diskCache struct {
+	path    string
+	id      string              // the binary's identity
+	entries map[[32]byte][]byte // a document's versions, encoded, by the key of their blobs (cacheKey)
+}
+
+// cacheMagic starts a cache file; its number changes with the encoding.
+const cacheMagic = "isms-history-cache 1\n"
+
+// openCache reads the cache of the site at siteDir (its content folder
+// content) from dir; a missing or unusable file is an empty cache. With
+// dir "" there is no cache (nil).
+func openCache(dir, siteDir, content string) *diskCache {
+	if dir == "" {
+		return nil
+	}
+	abs, err := filepath.Abs(siteDir)
+	if err != nil {
+		return nil
+	}
+	name := sha256.Sum256([]byte(abs + "\x00" + content))
+	c := &diskCache{path: filepath.Join(dir, hex.EncodeToString(name[:16])+".bin"), id: binaryID()}
+	if data, err := os.ReadFile(c.path); err == nil {
+		c.entries, _ = decodeCache(data, c.id)
+	}
+	return c
+}
+
+// decodeCache indexes a cache file's entries, if the file is whole and
+// was written by a binary of identity id. The entries are windows on
+// data, which is never written afterwards.
+func decodeCache(data []byte, id string) (map[[32]byte][]byte, error) {
+	rest, ok := bytes.CutPrefix(data, []byte(cacheMagic))
+	if !ok {
+		return nil, errors.New("not an isms history cache")
+	}
+	r := reader{b: rest}
+	if r.str() != id || r.bad {
+		return nil, errors.New("written by another build of isms")
+	}
+	if len(r.b) < sha256.Size {
+		return nil, errors.New("truncated")
+	}
+	sum, body := r.b[:sha256.Size], r.b[sha256.Size:]
+	if got := sha256.Sum256(body); !bytes.Equal(got[:], sum) {
+		return nil, errors.New("damaged")
+	}
+	entries := map[[32]byte][]byte{}
+	r = reader{b: body}
+	for len(r.b) > 0 {
+		if len(r.b) < 32 {
+			return nil, errors.New("truncated")
+		}
+		key := [32]byte(r.b[:32])
+		r.b = r.b[32:]
+		n := r.uint()
+		if r.bad || n > uint64(len(r.b)) {
+			return nil, errors.New("truncated")
+		}
+		entries[key] = r.b[:n:n]
+		r.b = r.b[n:]
+	}
+	return entries, nil
+}
+
+// save writes entries as the site's cache, replacing the file whole; a
+// failure costs the next build the reading, never this one.
+func (c *diskCache) save(entries map[[32]byte][]byte) {
+	var body []byte
+	for _, k := range slices.SortedFunc(func(yield func([32]byte) bool) {
+		for k := range entries {
+			if !yield(k) {
+				return
+			}
+		}
+	}, func(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) }) {
+		body = append(body, k[:]...)
+		body = binary.AppendUvarint(body, uint64(len(entries[k])))
+		body = append(body, entries[k]...)
+	}
+	out := append([]byte(cacheMagic), binary.AppendUvarint(nil, uint64(len(c.id)))...)
+	out = append(out, c.id...)
+	sum := sha256.Sum256(body)
+	out = append(append(out, sum[:]...), body...)
+	f, err := os.CreateTemp(filepath.Dir(c.path), ".tmp-*.bin")
+	if err != nil {
+		return
+	}
+	_, werr := f.Write(out)
+	if err := errors.Join(werr, f.Close()); err != nil {
+		os.Remove(f.Name())
+		return
+	}
+	if os.Rename(f.Name(), c.path) != nil {
+		os.Remove(f.Name())
+	}
+}
+
+// binaryID names the isms binary running: its module version and commit
+// when Go recorded them for a clean checkout, else also the executable's
+// size and time, so that a rebuilt binary, whose diffs may differ, never
+// reads what another wrote.
+var binaryID = sync.OnceValue(func() string {
+	id := "unknown"
+	clean := false
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		id = bi.GoVersion + " " + bi.Main.Path + "@" + bi.Main.Version
+		rev, modified := "", true
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				modified = s.Value == "true"
+			}
+		}
+		id += " " + rev
+		clean = rev != "" && !modified || bi.Main.Version != "" && bi.Main.Version != "(devel)"
+	}
+	if !clean {
+		exe, err := os.Executable()
+		if err != nil {
+			return "" // nothing to tell binaries apart: no cache
+		}
+		st, err := os.Stat(exe)
+		if err != nil {
+			return ""
+		}
+		id += " " + exe + " " + st.ModTime().UTC().String() + " " + string(binary.AppendVarint(nil, st.Size()))
+	}
+	return id
+})
+
+// cacheKey is the key of a document's versions: the blob ids of its
+// revisions, newest first. False when one is not a blob id (a version
+// git did not name).
+func cacheKey(revs []git.Rev) ([32]byte, bool) {
+	h := sha256.New()
+	for _, r := range revs {
+		if len(r.Blob) < 40 {
+			return [32]byte{}, false
+		}
+		h.Write([]byte(r.Blob))
+		h.Write([]byte{'\n'})
+	}
+	var k [32]byte
+	h.Sum(k[:0])
+	return k, true
+}
+
+// encodeVersions is what the cache keeps of a document's versions: what
+// was read from their contents (front-matter fields, changes and diffs);
+// what the log says (date, author, subject, path) comes from the log.
+func encodeVersions(vs []VersionView) []byte {
+	var b []byte
+	b = binary.AppendUvarint(b, uint64(len(vs)))
+	for _, v := range vs {
+		var flags byte
+		for i, f := range []bool{v.Missing, v.diffed, v.bodyChanged, v.unknown} {
+			if f {
+				flags |= 1 << i
+			}
+		}
+		b = append(b, flags)
+		b = appendStr(appendStr(appendStr(b, v.Version), v.Status), v.Classification)
+		b = binary.AppendUvarint(b, uint64(len(v.Changes)))
+		for _, c := range v.Changes {
+			b = appendStr(appendStr(appendStr(b, c.Field), c.Old), c.New)
+		}
+		b = binary.AppendUvarint(b, uint64(len(v.Hunks)))
+		for _, h := range v.Hunks {
+			b = binary.AppendUvarint(b, uint64(h.Skipped))
+			b = binary.AppendUvarint(b, uint64(len(h.Lines)))
+			for _, l := range h.Lines {
+				b = append(b, byte(l.Kind))
+				b = appendStr(b, l.Text)
+				b = binary.AppendUvarint(b, uint64(l.OldNo))
+				b = binary.AppendUvarint(b, uint64(l.NewNo))
+			}
+		}
+	}
+	return b
+}
+
+// decodeVersions rebuilds the versions of path at revs from an entry;
+// false if the entry does not fit them. Its strings are windows on b.
+func decodeVersions(b []byte, path string, revs []git.Rev) ([]VersionView, bool) {
+	r := reader{b: b}
+	if n := r.uint(); n != uint64(len(revs)) {
+		return nil, false
+	}
+	vs := make([]VersionView, len(revs))
+	for j, rv := range revs {
+		v := logView(path, rv)
+		flags := r.byte()
+		v.Missing, v.diffed, v.bodyChanged, v.unknown = flags&1 != 0, flags&2 != 0, flags&4 != 0, flags&8 != 0
+		v.Version, v.Status, v.Classification = r.str(), r.str(), r.str()
+		if n := r.count(3); n > 0 {
+			v.Changes = make([]git.Change, n)
+			for i := range v.Changes {
+				v.Changes[i] = git.Change{Field: r.str(), Old: r.str(), New: r.str()}
+			}
+		}
+		if n := r.count(2); n > 0 {
+			v.Hunks = make([]git.Hunk, n)
+			for i := range v.Hunks {
+				h := &v.Hunks[i]
+				h.Skipped = int(r.uint())
+				if n := r.count(4); n > 0 {
+					h.Lines = make([]git.Line, n)
+					for k := range h.Lines {
+						h.Lines[k] = git.Line{Kind: git.LineKind(r.byte()), Text: r.str(), OldNo: int(r.uint()), NewNo: int(r.uint())}
+					}
+				}
+			}
+		}
+		if r.bad {
+			return nil, false
+		}
+		vs[j] = v
+	}
+	return vs, len(r.b) == 0
+}
+
+func appendStr(b []byte, s string) []byte {
+	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
+}
+
+// reader decodes an entry; bad is set, and every later read is zero,
+// once it runs past the end or a number is malformed.
+type reader struct {
+	b   []byte
+	bad bool
+}
+
+func (r *reader) uint() uint64 {
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.bad, r.b = true, nil
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+// count reads a number of items of at least min bytes each, refusing
+// one the rest of the entry cannot hold.
+func (r *reader) count(min int) int {
+	n := r.uint()
+	if n > uint64(len(r.b)/min) {
+		r.bad, r.b = true, nil
+		return 0
+	}
+	return int(n)
+}
+
+func (r *reader) byte() byte {
+	if len(r.b) == 0 {
+		r.bad = true
+		return 0
+	}
+	c := r.b[0]
+	r.b = r.b[1:]
+	return c
+}
+
+func (r *reader) str() string {
+	n := r.uint()
+	if n > uint64(len(r.b)) {
+		r.bad, r.b = true, nil
+		return ""
+	}
+	s := r.b[:n]
+	r.b = r.b[n:]
+	if len(s) == 0 {
+		return ""
+	}
+	return unsafe.String(unsafe.SliceData(s), len(s))
+}
