@@ -16,7 +16,11 @@
 # as the runs up to c2854dd did, instead of repacking it as a repository
 # grown commit by commit is packed; see bench/synth's WriteSite), REBUILD (1 = build into the previous run's output instead
 # of an empty folder), TRASH_AT_END (0 = delete the previous output just
-# before each run instead of moving it aside), WORK (scratch folder, default a new one under /tmp, removed at
+# before each run instead of moving it aside), COLD_HISTORY (1 = empty
+# isms's history cache before each isms run, outside the timing, as on a
+# machine's first build of the site; by default the untimed first run
+# fills it and the timed runs read it, as every later build does; the
+# caches live in WORK/cache, so no earlier run's are used), WORK (scratch folder, default a new one under /tmp, removed at
 # the end unless KEEP=1), ISMS (an isms binary to use instead of building
 # this checkout).
 #
@@ -76,8 +80,11 @@ measure() {
 	# for the other's output (isms syncs its own before publishing).
 	sync
 	local cmd
+	if [ "$tool" = isms ] && [ "${COLD_HISTORY:-0}" = 1 ]; then
+		rm -rf "$WORK/cache/isms/history"
+	fi
 	case $tool in
-	isms) cmd=("$ISMS" build -q -s "$site" -d "$out" --as-of "$AS_OF") ;;
+	isms) cmd=(env XDG_CACHE_HOME="$WORK/cache" "$ISMS" build -q -s "$site" -d "$out" --as-of "$AS_OF") ;;
 	hugo) cmd=(hugo --quiet --minify=false -s "$site" -d "$out") ;;
 	esac
 	if [ "$extra" = git ] && [ "$tool" = hugo ]; then
@@ -139,5 +146,5 @@ echo "| documents | git history | runs | isms wall (median) | Hugo wall (median)
 echo "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
 echo; echo "output: $([ "${REBUILD:-0}" = 1 ] && echo "each run rebuilds into the previous run's output folder" || echo "each run writes into an empty output folder ($([ "${TRASH_AT_END:-1}" = 1 ] && echo "earlier outputs moved aside, deleted at the end" || echo "earlier outputs deleted just before"))")"
-echo "history: $([ -n "${IMPORT_PACK:-}" ] && echo "the pack git fast-import wrote (IMPORT_PACK)" || echo "repacked as a repository grown commit by commit (git repack -a -d -f)")"
+echo "history: $([ -n "${IMPORT_PACK:-}" ] && echo "the pack git fast-import wrote (IMPORT_PACK)" || echo "repacked as a repository grown commit by commit (git repack -a -d -f)"); isms's history cache $([ "${COLD_HISTORY:-0}" = 1 ] && echo "emptied before each run (COLD_HISTORY)" || echo "filled by the untimed run, read by the timed ones")"
 rm -rf "$WORK/trash"
