@@ -196,6 +196,30 @@ func TestPrintPartFails(t *testing.T) {
 	}
 }
 
+// TestFailedReportPageLocated: a report's page the theme cannot make is
+// reported at its layout, in a build in memory and in one writing its
+// files as it goes (which let go of the page, layout and all, once
+// written).
+func TestFailedReportPageLocated(t *testing.T) {
+	t.Parallel()
+	currency, err := fs.ReadFile(themes.Default(), "layouts/currency.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := fstest.MapFS{
+		"content/policies/a.md": &fstest.MapFile{Data: []byte("---\nid: POL-A\ntitle: A\ntype: policy\nowner: CISO\nreviewed: 2026-01-01\n---\nBody.\n")},
+		"themes/default/layouts/currency.html": &fstest.MapFile{Data: bytes.Replace(currency, []byte(`{{define "main" -}}`),
+			[]byte(`{{define "main" -}}{{.NoSuchField}}`), 1)},
+	}
+	for _, sink := range []bool{false, true} {
+		res, _ := buildWithSink(t, site, sink)
+		// The page and its part in the auditor's copy.
+		if d := res.Diags.String(); strings.Contains(d, "themes/layouts/.html") || strings.Count(d, "themes/layouts/currency.html") != 2 {
+			t.Errorf("sink %v: diagnostics\n%s", sink, d)
+		}
+	}
+}
+
 // buildWithSink builds site in memory, or writing its files as it goes
 // into a map (returned), as sink says.
 func buildWithSink(t *testing.T, site fstest.MapFS, sink bool) (*Result, view.Tree) {

@@ -6,11 +6,15 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"sync"
+	"time"
 	"unsafe"
 
 	git "github.com/isms-project/isms/generator/history"
@@ -53,10 +57,38 @@ func openCache(dir, siteDir, content string) *diskCache {
 	}
 	name := sha256.Sum256([]byte(abs + "\x00" + content))
 	c := &diskCache{path: filepath.Join(dir, hex.EncodeToString(name[:16])+".bin"), id: binaryID()}
-	if data, err := os.ReadFile(c.path); err == nil {
+	if c.id == "" {
+		return nil // binaries that cannot be told apart share nothing
+	}
+	if data, err := readRegular(c.path); err == nil {
 		c.entries, _ = decodeCache(data, c.id)
 	}
 	return c
+}
+
+// maxCache is the largest cache file read (10,000 documents with 2,000
+// commits write 5 MB).
+const maxCache = 1 << 30
+
+// readRegular reads path if it is a regular file, not a link, a pipe or
+// a device, and not over maxCache.
+func readRegular(path string) ([]byte, error) {
+	st, err := os.Lstat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() || st.Size() > maxCache {
+		return nil, errors.New("not a regular file of a cache's size")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if st2, err := f.Stat(); err != nil || !os.SameFile(st, st2) {
+		return nil, errors.New("replaced while opened")
+	}
+	return io.ReadAll(io.LimitReader(f, maxCache))
 }
 
 // decodeCache indexes a cache file's entries, if the file is whole and
@@ -129,16 +161,35 @@ func (c *diskCache) save(entries map[[32]byte][]byte) {
 	}
 }
 
-// binaryID names the isms binary running: its module version and commit
-// when Go recorded them for a clean checkout, else also the executable's
-// size and time, so that a rebuilt binary, whose diffs may differ, never
-// reads what another wrote.
+// binaryID names the isms binary running (see identity); "" when it
+// cannot: then there is no cache.
 var binaryID = sync.OnceValue(func() string {
-	id := "unknown"
-	clean := false
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		id = bi.GoVersion + " " + bi.Main.Path + "@" + bi.Main.Version
-		rev, modified := "", true
+	bi, _ := debug.ReadBuildInfo()
+	return identity(bi, func() (string, bool) {
+		exe, err := os.Executable()
+		if err != nil {
+			return "", false
+		}
+		st, err := os.Stat(exe)
+		if err != nil {
+			return "", false
+		}
+		return fmt.Sprintf("%s %d %s", exe, st.Size(), st.ModTime().UTC().Format(time.RFC3339Nano)), true
+	})
+})
+
+// identity tells isms binaries apart whose diffs may differ: the SHA-256
+// of what Go recorded of the build (module versions, settings, commit),
+// and, unless that names a released version or a commit of a checkout
+// left as committed, also the executable as exe describes it (path, size,
+// time), for two builds of one edited checkout record the same. ""
+// when neither can be had.
+func identity(bi *debug.BuildInfo, exe func() (string, bool)) string {
+	id, clean := "", false
+	if bi != nil {
+		sum := sha256.Sum256([]byte(bi.String()))
+		id = hex.EncodeToString(sum[:])
+		version, rev, modified := bi.Main.Version, "", true
 		for _, s := range bi.Settings {
 			switch s.Key {
 			case "vcs.revision":
@@ -147,22 +198,20 @@ var binaryID = sync.OnceValue(func() string {
 				modified = s.Value == "true"
 			}
 		}
-		id += " " + rev
-		clean = rev != "" && !modified || bi.Main.Version != "" && bi.Main.Version != "(devel)"
+		// A module version without a checkout (go install m@v) names
+		// one source; a checkout's commit does only if nothing was edited.
+		released := version != "" && version != "(devel)" && !strings.Contains(version, "+dirty")
+		clean = rev != "" && !modified || released && rev == ""
 	}
-	if !clean {
-		exe, err := os.Executable()
-		if err != nil {
-			return "" // nothing to tell binaries apart: no cache
-		}
-		st, err := os.Stat(exe)
-		if err != nil {
-			return ""
-		}
-		id += " " + exe + " " + st.ModTime().UTC().String() + " " + string(binary.AppendVarint(nil, st.Size()))
+	if clean {
+		return id
 	}
-	return id
-})
+	e, ok := exe()
+	if !ok {
+		return ""
+	}
+	return id + " " + e
+}
 
 // cacheKey is the key of a document's versions: the blob ids of its
 // revisions, newest first. False when one is not a blob id (a version

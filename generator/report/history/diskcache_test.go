@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -248,4 +249,123 @@ func FuzzDiskCache(f *testing.F) {
 		decodeCache(b, "id")
 		decodeVersions(b, "p.md", revs)
 	})
+}
+
+// TestIdentity: binaries whose diffs may differ never share a cache. A
+// released module version or the commit of a checkout left as committed
+// names the source; two builds of one edited checkout (Go stamps both
+// v0.0.0-…+dirty and the same commit) are told apart by their
+// executables, and a binary that can be told apart by nothing gets no
+// cache at all.
+func TestIdentity(t *testing.T) {
+	build := func(version string, settings ...string) *debug.BuildInfo {
+		bi := &debug.BuildInfo{GoVersion: "go1.26", Main: debug.Module{Path: "github.com/isms-project/isms", Version: version}}
+		for i := 0; i+1 < len(settings); i += 2 {
+			bi.Settings = append(bi.Settings, debug.BuildSetting{Key: settings[i], Value: settings[i+1]})
+		}
+		return bi
+	}
+	exeA := func() (string, bool) { return "/usr/bin/isms 100 t1", true }
+	exeB := func() (string, bool) { return "/usr/bin/isms 101 t2", true }
+	none := func() (string, bool) { return "", false }
+	const rev = "fa27ed760e95"
+	for _, c := range []struct {
+		name   string
+		bi     *debug.BuildInfo
+		sameAB bool // the same identity whatever the executable
+	}{
+		{"released", build("v1.4.0"), true},
+		{"commit of a clean checkout", build("v0.0.0-20261205-fa27ed760e95", "vcs.revision", rev, "vcs.modified", "false"), true},
+		{"edited checkout", build("v0.0.0-20261205-fa27ed760e95+dirty", "vcs.revision", rev, "vcs.modified", "true"), false},
+		{"dirty version, no vcs settings", build("v0.0.0-20261205-fa27ed760e95+dirty"), false},
+		{"devel, -buildvcs=false", build("(devel)"), false},
+		{"test binary", build(""), false},
+		{"no build information", nil, false},
+	} {
+		a, b := identity(c.bi, exeA), identity(c.bi, exeB)
+		if a == "" || (a == b) != c.sameAB {
+			t.Errorf("%s: identities %q and %q with two executables", c.name, a, b)
+		}
+		if got := identity(c.bi, none); c.sameAB && got != a || !c.sameAB && got != "" {
+			t.Errorf("%s: without the executable %q", c.name, got)
+		}
+	}
+	if identity(build("v1.4.0"), exeA) == identity(build("v1.4.1"), exeA) {
+		t.Error("two released versions share an identity")
+	}
+	clean := func(r string) *debug.BuildInfo {
+		return build("v0.0.0", "vcs.revision", r, "vcs.modified", "false")
+	}
+	if identity(clean("aaa"), exeA) == identity(clean("bbb"), exeA) {
+		t.Error("two commits share an identity")
+	}
+	withDep := clean("aaa")
+	withDep.Deps = []*debug.Module{{Path: "github.com/sergi/go-diff", Version: "v1.4.0"}}
+	if identity(clean("aaa"), exeA) == identity(withDep, exeA) {
+		t.Error("two builds with other dependencies share an identity")
+	}
+}
+
+// TestDiskCacheWithoutIdentity: a binary that cannot be told from
+// another keeps no cache.
+func TestDiskCacheWithoutIdentity(t *testing.T) {
+	saved := binaryID
+	binaryID = func() string { return "" }
+	defer func() { binaryID = saved }()
+	if c := openCache(t.TempDir(), t.TempDir(), "content"); c != nil {
+		t.Error("a cache without an identity")
+	}
+}
+
+// TestDiskCacheSkipsMissing: a document with a version the repository
+// no longer has (a shallow or partial clone) is not kept: what the cache
+// would say of it depends on what git has, not on its blobs.
+func TestDiskCacheSkipsMissing(t *testing.T) {
+	dir, paths, _, _ := cacheRepo(t)
+	log := readLog(t, dir)
+	revs := log.Revisions(paths[0])
+	old := revs[len(revs)-1].Blob
+	if err := os.Remove(filepath.Join(dir, ".git", "objects", old[:2], old[2:])); err != nil {
+		t.Fatalf("removing a loose blob: %v", err)
+	}
+	cacheDir := t.TempDir()
+	got, save, err := diffVersions(t.Context(), log, paths, openCache(cacheDir, dir, "content"))
+	if err != nil || save == nil {
+		t.Fatal(err)
+	}
+	if vs := got[paths[0]]; !vs[len(vs)-1].Missing {
+		t.Fatal("the removed version is not missing")
+	}
+	save()
+	c := openCache(cacheDir, dir, "content")
+	k, _ := cacheKey(revs)
+	if _, ok := c.entries[k]; ok || len(c.entries) != len(paths)-1 {
+		t.Errorf("%d entries kept; the document missing a version kept: %v", len(c.entries), ok)
+	}
+}
+
+// TestDiskCacheNotAFile: a link at the cache's path is not followed.
+func TestDiskCacheNotAFile(t *testing.T) {
+	dir, paths, _, _ := cacheRepo(t)
+	log := readLog(t, dir)
+	cacheDir := t.TempDir()
+	_, save, err := diffVersions(t.Context(), log, paths, openCache(cacheDir, dir, "content"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	save()
+	c := openCache(cacheDir, dir, "content")
+	if len(c.entries) != len(paths) {
+		t.Fatalf("%d entries", len(c.entries))
+	}
+	good := c.path + ".good"
+	if err := os.Rename(c.path, good); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(good, c.path); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	if c := openCache(cacheDir, dir, "content"); len(c.entries) != 0 {
+		t.Error("entries read through a link")
+	}
 }
