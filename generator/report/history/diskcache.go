@@ -1,6 +1,7 @@
 package history
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
@@ -42,7 +43,7 @@ type diskCache struct {
 }
 
 // cacheMagic starts a cache file; its number changes with the encoding.
-const cacheMagic = "isms-history-cache 1\n"
+const cacheMagic = "isms-history-cache 2\n"
 
 // openCache reads the cache of the site at siteDir (its content folder
 // content) from dir; a missing or unusable file is an empty cache. With
@@ -106,7 +107,7 @@ func decodeCache(data []byte, id string) (map[[32]byte][]byte, error) {
 	if len(r.b) < sha256.Size {
 		return nil, errors.New("truncated")
 	}
-	sum, body := r.b[:sha256.Size], r.b[sha256.Size:]
+	body, sum := r.b[:len(r.b)-sha256.Size], r.b[len(r.b)-sha256.Size:]
 	if got := sha256.Sum256(body); !bytes.Equal(got[:], sum) {
 		return nil, errors.New("damaged")
 	}
@@ -128,31 +129,42 @@ func decodeCache(data []byte, id string) (map[[32]byte][]byte, error) {
 	return entries, nil
 }
 
-// save writes entries as the site's cache, replacing the file whole; a
+// An entry to save: its bytes as read, or the versions to encode.
+type saved struct {
+	key      [32]byte
+	bytes    []byte
+	versions []VersionView
+}
+
+// save writes entries, in the order of their keys, as the site's cache,
+// replacing the file whole: the magic, the binary's identity, the
+// entries, then the SHA-256 of the entries. Each is encoded as it is
+// written, into one buffer: a build holds no second copy of the cache. A
 // failure costs the next build the reading, never this one.
-func (c *diskCache) save(entries map[[32]byte][]byte) {
-	var body []byte
-	for _, k := range slices.SortedFunc(func(yield func([32]byte) bool) {
-		for k := range entries {
-			if !yield(k) {
-				return
-			}
-		}
-	}, func(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) }) {
-		body = append(body, k[:]...)
-		body = binary.AppendUvarint(body, uint64(len(entries[k])))
-		body = append(body, entries[k]...)
-	}
-	out := append([]byte(cacheMagic), binary.AppendUvarint(nil, uint64(len(c.id)))...)
-	out = append(out, c.id...)
-	sum := sha256.Sum256(body)
-	out = append(append(out, sum[:]...), body...)
+func (c *diskCache) save(entries []saved) {
+	slices.SortFunc(entries, func(a, b saved) int { return bytes.Compare(a.key[:], b.key[:]) })
 	f, err := os.CreateTemp(filepath.Dir(c.path), ".tmp-*.bin")
 	if err != nil {
 		return
 	}
-	_, werr := f.Write(out)
-	if err := errors.Join(werr, f.Close()); err != nil {
+	w := bufio.NewWriterSize(f, 64<<10)
+	w.WriteString(cacheMagic)
+	w.Write(appendStr(nil, c.id))
+	h := sha256.New()
+	body := io.MultiWriter(w, h)
+	var buf []byte
+	for _, e := range entries {
+		b := e.bytes
+		if b == nil {
+			buf = encodeVersions(buf[:0], e.versions)
+			b = buf
+		}
+		body.Write(e.key[:])
+		body.Write(binary.AppendUvarint(nil, uint64(len(b))))
+		body.Write(b)
+	}
+	w.Write(h.Sum(nil))
+	if err := errors.Join(w.Flush(), f.Close()); err != nil {
 		os.Remove(f.Name())
 		return
 	}
@@ -233,8 +245,7 @@ func cacheKey(revs []git.Rev) ([32]byte, bool) {
 // encodeVersions is what the cache keeps of a document's versions: what
 // was read from their contents (front-matter fields, changes and diffs);
 // what the log says (date, author, subject, path) comes from the log.
-func encodeVersions(vs []VersionView) []byte {
-	var b []byte
+func encodeVersions(b []byte, vs []VersionView) []byte {
 	b = binary.AppendUvarint(b, uint64(len(vs)))
 	for _, v := range vs {
 		var flags byte

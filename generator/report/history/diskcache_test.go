@@ -215,7 +215,7 @@ func TestDiskCacheEntryChecked(t *testing.T) {
 	}
 	for _, p := range paths {
 		revs := log.Revisions(p)
-		e := encodeVersions(want[p])
+		e := encodeVersions(nil, want[p])
 		if vs, ok := decodeVersions(e, p, revs); !ok || !reflect.DeepEqual(vs, want[p]) {
 			t.Fatalf("%s: round trip %v", p, ok)
 		}
@@ -237,12 +237,12 @@ func TestDiskCacheEntryChecked(t *testing.T) {
 func FuzzDiskCache(f *testing.F) {
 	v := VersionView{Version: "1.0", Changes: []git.Change{{Field: "version", Old: "0.9", New: "1.0"}},
 		Hunks: []git.Hunk{{Skipped: 3, Lines: []git.Line{{Kind: git.Added, Text: "new", NewNo: 4}}}}, diffed: true}
-	e := encodeVersions([]VersionView{v, {}})
+	e := encodeVersions(nil, []VersionView{v, {}})
 	var key [32]byte
 	body := append(key[:], byte(len(e)))
 	body = append(body, e...)
 	sum := sha256.Sum256(body)
-	f.Add(append(append([]byte(cacheMagic+"\x02id"), sum[:]...), body...))
+	f.Add(append(append([]byte(cacheMagic+"\x02id"), body...), sum[:]...))
 	f.Add(e)
 	revs := []git.Rev{{Blob: strings.Repeat("a", 40)}, {Blob: strings.Repeat("b", 40)}}
 	f.Fuzz(func(t *testing.T, b []byte) {

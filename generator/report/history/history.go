@@ -270,7 +270,8 @@ func diffVersions(ctx context.Context, log *git.Log, paths []string, cache *disk
 		return versions, nil, err
 	}
 	versions = make(map[string][]VersionView, len(paths))
-	keep := map[[32]byte][]byte{}
+	var keep []saved // what the cache is to hold: every path's versions, once
+	kept := map[[32]byte]bool{}
 	keys := map[string][32]byte{}
 	var todo []string
 	for _, p := range paths {
@@ -280,7 +281,11 @@ func diffVersions(ctx context.Context, log *git.Log, paths []string, cache *disk
 			keys[p] = k
 			if e, hit := cache.entries[k]; hit {
 				if vs, ok := decodeVersions(e, p, revs); ok {
-					versions[p], keep[k] = vs, e
+					versions[p] = vs
+					if !kept[k] {
+						kept[k] = true
+						keep = append(keep, saved{key: k, bytes: e})
+					}
 					continue
 				}
 			}
@@ -292,25 +297,19 @@ func diffVersions(ctx context.Context, log *git.Log, paths []string, cache *disk
 		return nil, nil, err
 	}
 	changed := len(keep) != len(cache.entries)
-	var store []string // paths whose versions the cache is to hold
 	for _, p := range todo {
 		vs := fresh[p]
 		versions[p] = vs
-		if _, ok := keys[p]; ok && !slices.ContainsFunc(vs, func(v VersionView) bool { return v.Missing }) {
-			store, changed = append(store, p), true
+		k, ok := keys[p]
+		if ok && !kept[k] && !slices.ContainsFunc(vs, func(v VersionView) bool { return v.Missing }) {
+			kept[k], changed = true, true
+			keep = append(keep, saved{key: k, versions: vs}) // encoded as it is written, beside the reports that read them too
 		}
 	}
 	if !changed {
 		return versions, nil, nil
 	}
-	return versions, func() {
-		for _, p := range store { // read only, beside the reports that read them too
-			if _, dup := keep[keys[p]]; !dup {
-				keep[keys[p]] = encodeVersions(versions[p])
-			}
-		}
-		cache.save(keep)
-	}, nil
+	return versions, func() { cache.save(keep) }, nil
 }
 
 // maxUndiffed bounds the bytes of old versions read and waiting to be
