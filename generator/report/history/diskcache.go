@@ -89,7 +89,13 @@ func readRegular(path string) ([]byte, error) {
 	if st2, err := f.Stat(); err != nil || !os.SameFile(st, st2) {
 		return nil, errors.New("replaced while opened")
 	}
-	return io.ReadAll(io.LimitReader(f, maxCache))
+	// Read at its size in one buffer (io.ReadAll would grow one, copying
+	// the cache a dozen times); a file that grew since fails its checksum.
+	b := make([]byte, st.Size())
+	if _, err := io.ReadFull(f, b); err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
 // decodeCache indexes a cache file's entries, if the file is whole and
