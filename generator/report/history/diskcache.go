@@ -31,8 +31,8 @@ import (
 // diffs and their front-matter: a fifth of the build's CPU.
 //
 // The file is written whole (a temporary file renamed over it), with the
-// SHA-256 of what follows its header and the identity of the isms binary
-// that wrote it: a torn or edited file, or one from another build of isms
+// identity of the isms binary that wrote it and the SHA-256 of its
+// entries: a torn or edited file, or one from another build of isms
 // (whose diffs may differ), is not used. Someone who can write the folder
 // can forge it, as they could the diagrams' cache; the folder is the
 // user's own, and a snapshot (isms build --snapshot) never reads it.
@@ -47,7 +47,8 @@ const cacheMagic = "isms-history-cache 2\n"
 
 // openCache reads the cache of the site at siteDir (its content folder
 // content) from dir; a missing or unusable file is an empty cache. With
-// dir "" there is no cache (nil).
+// dir "", or a binary that cannot be told from others (binaryID), there
+// is no cache (nil).
 func openCache(dir, siteDir, content string) *diskCache {
 	if dir == "" {
 		return nil
