@@ -87,18 +87,26 @@ func cmdServe(args []string, stdout, stderr io.Writer) error {
 		serveReady(url)
 	}
 
-	errc := make(chan error, 2)
-	go func() { errc <- hs.Serve(ln) }()
-	go func() { errc <- srv.Watch(ctx) }()
+	served, watched := make(chan error, 1), make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	go func() { watched <- srv.Watch(ctx) }()
+	watching := true
 	select {
 	case <-ctx.Done():
-	case err = <-errc:
+	case err = <-served:
+	case err = <-watched:
+		watching = false
 	}
 	stop()
 	shutCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if serr := hs.Shutdown(shutCtx); serr != nil && err == nil {
 		err = serr
+	}
+	if watching {
+		// The watcher ends with ctx, stopping the build it runs: serve
+		// returns only then, so nothing is logged after it.
+		<-watched
 	}
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err

@@ -775,6 +775,15 @@ func (s *Server) Watch(ctx context.Context) error {
 		return err
 	}
 	defer w.Close()
+	// A build running when ctx ends is stopped: Watch returns soon after
+	// (isms serve waits for it, so that nothing is logged after it ends).
+	defer context.AfterFunc(ctx, func() {
+		s.stopMu.Lock()
+		if s.stop != nil {
+			s.stop()
+		}
+		s.stopMu.Unlock()
+	})()
 	if changed := s.changedSince(s.started); len(changed) > 0 {
 		s.Rebuild(changed)
 	}
