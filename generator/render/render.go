@@ -569,15 +569,15 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 	homeRank := in.ranks(nil) // its figures come from every register
 	var home, notFound []byte
 	var homeErr, notFoundErr error
-	makeFrame := func() {
+	makeHome := func() {
 		hd := &view.PageData{Site: sv, Kind: "home", Title: "Home", Data: homeData(in, groups), Marking: in.marking(homeRank)}
 		home, homeErr = in.remember("home", func() ([]byte, error) { return in.theme.Execute("home", hd) }, NavPart(sv.Nav), hd)
 		notFound, notFoundErr = in.theme.Execute("404", &view.PageData{Site: sv, Kind: "404", Title: "Page not found"})
 	}
-	var frame sync.WaitGroup
+	var homeMade sync.WaitGroup
 	if in.store == nil {
-		frame.Go(makeFrame)
-		defer frame.Wait()
+		homeMade.Go(makeHome)
+		defer homeMade.Wait()
 	}
 
 	// Reports read every analysis whole: the slow parts that ran beside
@@ -649,9 +649,9 @@ func renderSite(in renderInput) (view.Tree, diag.List) {
 		return tree, diags
 	}
 	if in.store != nil {
-		makeFrame()
+		makeHome()
 	}
-	frame.Wait()
+	homeMade.Wait()
 	if homeErr != nil {
 		diags.Errorf(diag.Pos{Path: "themes/layouts/home.html"}, "theme", "%v", homeErr)
 	} else {
