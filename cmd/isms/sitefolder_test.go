@@ -139,12 +139,14 @@ func TestHistoryCacheInUserCache(t *testing.T) {
 	if !maps.Equal(before, filesIn(t, dir)) {
 		t.Error("the builds changed the site folder")
 	}
-	files, _ := filepath.Glob(filepath.Join(cache, "isms", "history", "*.bin"))
-	if len(files) != 1 {
-		t.Fatalf("history cache files: %v", files)
+	files, _ := filepath.Glob(filepath.Join(cache, "isms", "history", "*"))
+	if len(files) != 2 || !strings.HasSuffix(files[0], ".bin") || files[1] != strings.TrimSuffix(files[0], ".bin")+".log" {
+		t.Fatalf("history cache files: %v, want the versions (.bin) and git's log (.log)", files)
 	}
-	if st, err := os.Stat(files[0]); err != nil || st.Mode().Perm() != 0o600 {
-		t.Errorf("the cache file: %v %v", st.Mode(), err)
+	for _, f := range files {
+		if st, err := os.Stat(f); err != nil || st.Mode().Perm() != 0o600 {
+			t.Errorf("the cache file %s: %v %v", f, st.Mode(), err)
+		}
 	}
 	if st, err := os.Stat(filepath.Dir(files[0])); err != nil || st.Mode().Perm() != 0o700 {
 		t.Errorf("the cache folder: %v %v", st.Mode(), err)

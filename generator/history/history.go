@@ -10,6 +10,10 @@
 // `git cat-file --batch` process, and FieldChanges and BodyDiff describe what
 // changed between two versions of a document.
 //
+// A LogStore (Git.Store) keeps git's log between builds: a build whose
+// HEAD is where the last one read to reads nothing from git but where
+// the repository is, and one whose HEAD moved on reads the commits since.
+//
 // History is an enrichment, never a reason to fail a build: with no git
 // binary, or a site outside any repository, Read returns a Log with
 // Available false and a Reason for the page note and the build warning. A
@@ -79,6 +83,11 @@ type Log struct {
 // outside the content folder are ignored. The error is for real failures
 // only; no git or no repository gives a Log with Available false.
 func Read(ctx context.Context, siteDir, contentDir string) (*Log, error) {
+	return read(ctx, siteDir, contentDir, nil)
+}
+
+// read is Read, with what store keeps of earlier reads (nil: nothing).
+func read(ctx context.Context, siteDir, contentDir string, store LogStore) (*Log, error) {
 	l := &Log{siteDir: siteDir, contentDir: contentDir, revs: map[string][]Rev{}}
 	r, reason, err := locate(ctx, siteDir, contentDir)
 	if err != nil {
@@ -92,7 +101,7 @@ func Read(ctx context.Context, siteDir, contentDir string) (*Log, error) {
 	if r.head == "" {
 		return l, nil
 	}
-	out, err := runGit(ctx, r.git, r.dir, logArgs(r.head)...)
+	lr, err := logOutput(ctx, r, store)
 	if err != nil {
 		if tooOld(err) {
 			return &Log{Reason: tooOldReason, siteDir: siteDir, contentDir: contentDir, revs: map[string][]Rev{}}, nil
@@ -101,8 +110,22 @@ func Read(ctx context.Context, siteDir, contentDir string) (*Log, error) {
 	}
 	w := newWalk()
 	w.boundary = r.boundary
-	if err := w.parse(out); err != nil {
-		return nil, err
+	if err := w.parse(lr.out); err != nil {
+		if !lr.old {
+			return nil, err
+		}
+		// What the store gave does not read: git's word instead.
+		if lr.out, err = runGit(ctx, r.git, r.dir, logArgs(r.head)...); err != nil {
+			return nil, fmt.Errorf("history: %w", err)
+		}
+		lr.held = false
+		w = newWalk()
+		if err := w.parse(lr.out); err != nil {
+			return nil, err
+		}
+	}
+	if lr.keep && !lr.held {
+		store.Store(lr.key, r.head, lr.out)
 	}
 	l.revs = w.revs
 	return l, nil
@@ -206,26 +229,9 @@ func (l *Log) Update(ctx context.Context) (*Log, error) {
 // full read gives: l.Head is not on the first-parent line of r.head (a
 // rewrite, a reset, a switch of branch) or is gone altogether.
 func (l *Log) extendTo(ctx context.Context, r *repo) (*Log, bool, error) {
-	rangeSpec := l.Head + ".." + r.head
-	// The log below skips commits outside the content folder, so check
-	// the first-parent chain itself: its oldest commit must sit on l.Head.
-	chain, err := runGit(ctx, r.git, r.dir, "rev-list", "--first-parent", "--parents", rangeSpec)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, false, ctx.Err()
-		}
-		return nil, false, nil
-	}
-	lines := strings.Split(strings.TrimSpace(string(chain)), "\n")
-	if f := strings.Fields(lines[len(lines)-1]); len(f) < 2 || f[1] != l.Head {
-		return nil, false, nil
-	}
-	out, err := runGit(ctx, r.git, r.dir, logArgs(rangeSpec)...)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, false, ctx.Err()
-		}
-		return nil, false, nil
+	out, ok := r.since(ctx, l.Head)
+	if !ok {
+		return nil, false, ctx.Err()
 	}
 	w := newWalk()
 	if err := w.parse(out); err != nil {

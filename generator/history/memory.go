@@ -35,11 +35,12 @@ type Reader interface {
 	Read(ctx context.Context, siteDir, contentDir string) (*Log, error)
 }
 
-// Git reads history with the git command (Read).
-type Git struct{}
+// Git reads history with the git command (Read), keeping git's log in
+// Store between builds if it is not nil.
+type Git struct{ Store LogStore }
 
-func (Git) Read(ctx context.Context, siteDir, contentDir string) (*Log, error) {
-	return Read(ctx, siteDir, contentDir)
+func (g Git) Read(ctx context.Context, siteDir, contentDir string) (*Log, error) {
+	return read(ctx, siteDir, contentDir, g.Store)
 }
 
 // Fixed is a Reader that always answers with the same Log (a Memory log).

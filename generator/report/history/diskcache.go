@@ -53,12 +53,11 @@ func openCache(dir, siteDir, content string) *diskCache {
 	if dir == "" {
 		return nil
 	}
-	abs, err := filepath.Abs(siteDir)
-	if err != nil {
+	name, ok := cacheName(dir, siteDir, content)
+	if !ok {
 		return nil
 	}
-	name := sha256.Sum256([]byte(abs + "\x00" + content))
-	c := &diskCache{path: filepath.Join(dir, hex.EncodeToString(name[:16])+".bin"), id: binaryID()}
+	c := &diskCache{path: name + ".bin", id: binaryID()}
 	if c.id == "" {
 		return nil // binaries that cannot be told apart share nothing
 	}
@@ -66,6 +65,21 @@ func openCache(dir, siteDir, content string) *diskCache {
 		c.entries, _ = decodeCache(data, c.id)
 	}
 	return c
+}
+
+// cacheName is where in dir the caches of the site at siteDir (its
+// content folder content) are kept, less the extension: the first half
+// of the SHA-256 of the site's absolute path. False for dir "".
+func cacheName(dir, siteDir, content string) (string, bool) {
+	if dir == "" {
+		return "", false
+	}
+	abs, err := filepath.Abs(siteDir)
+	if err != nil {
+		return "", false
+	}
+	name := sha256.Sum256([]byte(abs + "\x00" + content))
+	return filepath.Join(dir, hex.EncodeToString(name[:16])), true
 }
 
 // maxCache is the largest cache file read (10,000 documents with 2,000
@@ -150,32 +164,41 @@ type saved struct {
 // failure costs the next build the reading, never this one.
 func (c *diskCache) save(entries []saved) {
 	slices.SortFunc(entries, func(a, b saved) int { return bytes.Compare(a.key[:], b.key[:]) })
-	f, err := os.CreateTemp(filepath.Dir(c.path), ".tmp-*.bin")
+	writeWhole(c.path, func(w *bufio.Writer) {
+		w.WriteString(cacheMagic)
+		w.Write(appendStr(nil, c.id))
+		h := sha256.New()
+		body := io.MultiWriter(w, h)
+		var buf []byte
+		for _, e := range entries {
+			b := e.bytes
+			if b == nil {
+				buf = encodeVersions(buf[:0], e.versions)
+				b = buf
+			}
+			body.Write(e.key[:])
+			body.Write(binary.AppendUvarint(nil, uint64(len(b))))
+			body.Write(b)
+		}
+		w.Write(h.Sum(nil))
+	})
+}
+
+// writeWhole replaces the file at path with what write writes: into a
+// temporary file beside it, renamed over it once whole. A failure leaves
+// path as it was.
+func writeWhole(path string, write func(w *bufio.Writer)) {
+	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*"+filepath.Ext(path))
 	if err != nil {
 		return
 	}
 	w := bufio.NewWriterSize(f, 64<<10)
-	w.WriteString(cacheMagic)
-	w.Write(appendStr(nil, c.id))
-	h := sha256.New()
-	body := io.MultiWriter(w, h)
-	var buf []byte
-	for _, e := range entries {
-		b := e.bytes
-		if b == nil {
-			buf = encodeVersions(buf[:0], e.versions)
-			b = buf
-		}
-		body.Write(e.key[:])
-		body.Write(binary.AppendUvarint(nil, uint64(len(b))))
-		body.Write(b)
-	}
-	w.Write(h.Sum(nil))
+	write(w)
 	if err := errors.Join(w.Flush(), f.Close()); err != nil {
 		os.Remove(f.Name())
 		return
 	}
-	if os.Rename(f.Name(), c.path) != nil {
+	if os.Rename(f.Name(), path) != nil {
 		os.Remove(f.Name())
 	}
 }

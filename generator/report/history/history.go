@@ -220,9 +220,7 @@ type Read struct {
 // build that fails before its reports run does not wait for the diffs it
 // will not use); Wait waits for it to end.
 func Start(ctx context.Context, reader git.Reader, dir, content, cacheDir string, paths []string) *Read {
-	if reader == nil {
-		reader = git.Git{}
-	}
+	reader, logs := readerOf(reader, cacheDir, dir, content)
 	r := &Read{done: make(chan struct{}), logDone: make(chan struct{}), diffDone: make(chan struct{})}
 	go func() {
 		defer close(r.done)
@@ -237,11 +235,25 @@ func Start(ctx context.Context, reader git.Reader, dir, content, cacheDir string
 			rg.End()
 		}
 		close(r.diffDone)
+		logs.flush() // while the reports use the log and the versions
 		if save != nil {
-			save() // while the reports use the versions
+			save()
 		}
 	}()
 	return r
+}
+
+// readerOf is reader, or without one the git command, keeping its log
+// in cacheDir (logs, to flush) if that is not "".
+func readerOf(reader git.Reader, cacheDir, dir, content string) (_ git.Reader, logs *diskLog) {
+	if reader != nil {
+		return reader, nil
+	}
+	g := git.Git{}
+	if logs = openLog(cacheDir, dir, content); logs != nil {
+		g.Store = logs
+	}
+	return g, logs
 }
 
 // diffVersions reads every revision of every path through one git
@@ -457,11 +469,9 @@ func (rep *Report) Analyze(in *report.Input) ([]model.Finding, diag.List) {
 		// save costs a process start; a restart picks up a new repository.
 		log = prev.log
 	default:
-		reader := src.Reader
-		if reader == nil {
-			reader = git.Git{}
-		}
+		reader, logs := readerOf(src.Reader, src.CacheDir, src.Dir, src.Content)
 		log, err = reader.Read(ctx, src.Dir, src.Content)
+		logs.flush()
 	}
 	if err != nil {
 		diags.Warnf(diag.Pos{Path: src.Content}, "history", "version history unavailable: %v", err)
