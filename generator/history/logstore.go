@@ -136,11 +136,11 @@ func settingKey(ctx context.Context, r *repo) ([32]byte, bool) {
 	if _, err := os.Lstat(filepath.Join(r.commonDir, "info", "grafts")); !errors.Is(err, fs.ErrNotExist) {
 		return [32]byte{}, false
 	}
-	top := strings.TrimSuffix(filepath.ToSlash(r.dir), "/"+strings.TrimSuffix(r.prefix, "/"))
-	if r.prefix == "" {
-		top = filepath.ToSlash(r.dir)
+	top, ok := topOf(r)
+	if !ok {
+		return [32]byte{}, false
 	}
-	mailmap, ok := mailmapOf(filepath.Join(filepath.FromSlash(top), ".mailmap"))
+	mailmap, ok := mailmapOf(filepath.Join(top, ".mailmap"))
 	if !ok {
 		return [32]byte{}, false
 	}
@@ -172,6 +172,21 @@ func fileStamp(path string) (string, bool) {
 		return "", false
 	}
 	return statLine(st), true
+}
+
+// topOf is the top of r's work tree, where git reads the .mailmap: the
+// content folder less the prefix git gave. False when the folder's path
+// does not end in that prefix (a link on the way that git resolved).
+func topOf(r *repo) (string, bool) {
+	dir := filepath.ToSlash(r.dir)
+	if r.prefix == "" {
+		return r.dir, true
+	}
+	top, ok := strings.CutSuffix(dir, "/"+strings.TrimSuffix(r.prefix, "/"))
+	if !ok || top == "" {
+		return "", false
+	}
+	return filepath.FromSlash(top), true
 }
 
 // mailmapOf is what the .mailmap at path says ("" when there is none

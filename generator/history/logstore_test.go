@@ -257,3 +257,24 @@ func TestIsCommitID(t *testing.T) {
 		}
 	}
 }
+
+// TestTopOf: the .mailmap is looked for at the top of the work tree, and
+// not at all when the content folder's path does not say where that is.
+func TestTopOf(t *testing.T) {
+	for _, c := range []struct {
+		dir, prefix, top string
+		ok               bool
+	}{
+		{"/r/site/content", "site/content/", "/r", true},
+		{"/r/content", "content/", "/r", true},
+		{"/r", "", "/r", true},
+		{"/elsewhere/content", "site/content/", "", false},
+		{"/r/xcontent", "content/", "", false},
+		{"/content", "content/", "", false},
+	} {
+		top, ok := topOf(&repo{dir: filepath.FromSlash(c.dir), prefix: c.prefix})
+		if ok != c.ok || ok && top != filepath.FromSlash(c.top) {
+			t.Errorf("topOf(%q, %q) = %q, %v; want %q, %v", c.dir, c.prefix, top, ok, c.top, c.ok)
+		}
+	}
+}
