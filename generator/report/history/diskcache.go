@@ -62,7 +62,9 @@ func openCache(dir, siteDir, content string) *diskCache {
 		return nil // binaries that cannot be told apart share nothing
 	}
 	if data, err := readRegular(c.path); err == nil {
-		c.entries, _ = decodeCache(data, c.id)
+		if c.entries, err = decodeCache(data, c.id); err == nil {
+			keepFresh(c.path)
+		}
 	}
 	return c
 }
@@ -186,8 +188,9 @@ func (c *diskCache) save(entries []saved) {
 
 // writeWhole replaces the file at path with what write writes: into a
 // temporary file beside it, renamed over it once whole. A failure leaves
-// path as it was.
+// path as it was. It then sweeps the folder.
 func writeWhole(path string, write func(w *bufio.Writer)) {
+	defer sweep(filepath.Dir(path), time.Now())
 	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*"+filepath.Ext(path))
 	if err != nil {
 		return
@@ -200,6 +203,81 @@ func writeWhole(path string, write func(w *bufio.Writer)) {
 	}
 	if os.Rename(f.Name(), path) != nil {
 		os.Remove(f.Name())
+	}
+}
+
+// A site's cache files that no build has used for cacheMaxAge are
+// deleted (a site built again pays one build's reading from git), and so
+// are temporary files older than tmpMaxAge, left by a build that was
+// stopped while writing. A build that uses a file keeps it fresh
+// (keepFresh): its time is when a build last used it, not wrote it.
+const (
+	cacheMaxAge = 90 * 24 * time.Hour
+	tmpMaxAge   = time.Hour
+	freshEvery  = 24 * time.Hour // how stale a used file's time may grow before it is set again
+)
+
+// sweep deletes from dir what has aged out (cacheMaxAge, tmpMaxAge): only
+// regular files, and only under the names the caches write.
+func sweep(dir string, now time.Time) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		name := e.Name()
+		var maxAge time.Duration
+		switch {
+		case cacheFileName(name):
+			maxAge = cacheMaxAge
+		case tmpFileName(name):
+			maxAge = tmpMaxAge
+		default:
+			continue
+		}
+		if !e.Type().IsRegular() {
+			continue
+		}
+		if st, err := e.Info(); err == nil && now.Sub(st.ModTime()) > maxAge {
+			os.Remove(filepath.Join(dir, name))
+		}
+	}
+}
+
+// cacheFileName says whether name is one a cache is kept under: 32
+// lower-case hex digits (cacheName) and .bin or .log.
+func cacheFileName(name string) bool {
+	base, ok := strings.CutSuffix(name, ".bin")
+	if !ok {
+		base, ok = strings.CutSuffix(name, ".log")
+	}
+	return ok && len(base) == 32 && strings.Trim(base, "0123456789abcdef") == ""
+}
+
+// tmpFileName says whether name is one writeWhole writes to first:
+// ".tmp-", digits (os.CreateTemp's), then .bin or .log.
+func tmpFileName(name string) bool {
+	rest, ok := strings.CutPrefix(name, ".tmp-")
+	if !ok {
+		return false
+	}
+	digits, ok := strings.CutSuffix(rest, ".bin")
+	if !ok {
+		digits, ok = strings.CutSuffix(rest, ".log")
+	}
+	return ok && digits != "" && strings.Trim(digits, "0123456789") == ""
+}
+
+// keepFresh sets the time of the cache file at path, just used, to now
+// if it is over freshEvery old, so that sweep does not take it for one
+// no build uses.
+func keepFresh(path string) {
+	st, err := os.Lstat(path)
+	if err != nil || !st.Mode().IsRegular() {
+		return
+	}
+	if now := time.Now(); now.Sub(st.ModTime()) > freshEvery {
+		os.Chtimes(path, now, now)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"testing"
+	"time"
 
 	git "github.com/isms-project/isms/generator/history"
 )
@@ -150,10 +151,15 @@ func TestDiskCache(t *testing.T) {
 		t.Fatalf("after a commit: %v, save %v, same %v", err, save != nil, reflect.DeepEqual(got, want))
 	}
 	save()
+	old := time.Now().Add(-cacheMaxAge / 2)
+	os.Chtimes(c.path, old, old)
 	c = openCache(cacheDir, dir, "content")
 	k, _ := cacheKey(log.Revisions("policies/pol-2.md"))
 	if _, ok := c.entries[k]; !ok || len(c.entries) != len(paths) {
 		t.Errorf("the cache holds %d entries, the new versions %v", len(c.entries), ok)
+	}
+	if st, err := os.Stat(c.path); err != nil || time.Since(st.ModTime()) > time.Hour {
+		t.Errorf("a cache file a build used was not made fresh: %v", err)
 	}
 }
 

@@ -57,6 +57,7 @@ func (d *diskLog) Load() (key [32]byte, head string, out []byte, ok bool) {
 	if err != nil {
 		return key, "", nil, false
 	}
+	keepFresh(d.path)
 	return lo.key, lo.head, lo.out, true
 }
 

@@ -6,7 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
+	"time"
 )
 
 // TestDiskLog: a build keeps git's log beside the versions' cache, 0600,
@@ -116,4 +118,70 @@ func FuzzDiskLog(f *testing.F) {
 			t.Fatal("a log longer than its file")
 		}
 	})
+}
+
+// TestCacheSwept: writing a cache deletes the caches no build has used
+// for cacheMaxAge and the temporary files older than tmpMaxAge, and
+// nothing else: not a fresh one, not a name the caches do not write,
+// not a folder or a link of such a name. A build that uses an old file
+// makes it fresh.
+func TestCacheSwept(t *testing.T) {
+	dir := t.TempDir()
+	old := time.Now().Add(-cacheMaxAge - time.Hour)
+	oldTmp := time.Now().Add(-tmpMaxAge - time.Minute)
+	hex := strings.Repeat("0123456789abcdef", 2)
+	files := map[string]time.Time{
+		hex + ".bin":                  old, // gone
+		hex[1:] + "f.log":             old, // gone
+		hex[2:] + "ff.bin":            time.Now(),
+		".tmp-123.bin":                oldTmp,     // gone
+		".tmp-456.log":                time.Now(), // a build writing now
+		strings.ToUpper(hex) + ".bin": old,
+		hex + ".txt":                  old,
+		"notes":                       old,
+		".tmp-x.bin":                  old,
+	}
+	for name, at := range files {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, at, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	folder := filepath.Join(dir, "ffffffffffffffffffffffffffffffff.bin")
+	if err := os.Mkdir(folder, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	os.Chtimes(folder, old, old)
+	link := filepath.Join(dir, "eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee.log")
+	if err := os.Symlink(filepath.Join(dir, "notes"), link); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+
+	d := &diskLog{path: filepath.Join(dir, "dddddddddddddddddddddddddddddddd.log")}
+	d.Store([32]byte{1}, strings.Repeat("a", 40), []byte("log"))
+	d.flush()
+	gone := map[string]bool{hex + ".bin": true, hex[1:] + "f.log": true, ".tmp-123.bin": true}
+	for name := range files {
+		_, err := os.Lstat(filepath.Join(dir, name))
+		if gone[name] != os.IsNotExist(err) {
+			t.Errorf("%s: deleted %v, want %v", name, os.IsNotExist(err), gone[name])
+		}
+	}
+	for _, p := range []string{folder, link, filepath.Join(dir, "notes"), d.path} {
+		if _, err := os.Lstat(p); err != nil {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+
+	// An old file a build reads is made fresh, and survives the sweep.
+	os.Chtimes(d.path, old, old)
+	if _, _, _, ok := d.Load(); !ok {
+		t.Fatal("not loaded")
+	}
+	if st, err := os.Stat(d.path); err != nil || time.Since(st.ModTime()) > time.Hour {
+		t.Errorf("a used log file was not made fresh: %v", err)
+	}
 }
