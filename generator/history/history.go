@@ -125,7 +125,9 @@ func read(ctx context.Context, siteDir, contentDir string, store LogStore) (*Log
 		}
 	}
 	if lr.keep && !lr.held {
-		store.Store(lr.key, r.head, lr.out)
+		if after, ok := settingKey(ctx, r); ok && after == lr.key {
+			store.Store(lr.key, r.head, lr.out)
+		}
 	}
 	l.revs = w.revs
 	return l, nil

@@ -107,7 +107,9 @@ func (r *repo) onLine(ctx context.Context, old string) bool {
 //
 // The git binary is known by its metadata (size, time, inode), as make
 // knows a file; the .mailmap, small and read by git anyway, by what it
-// says.
+// says. The key is taken again once git has printed the log, and the log
+// kept only if it is the same (a .mailmap or configuration changed while
+// git ran is not kept under the key from before).
 func settingKey(ctx context.Context, r *repo) ([32]byte, bool) {
 	if r.shallow {
 		return [32]byte{}, false
@@ -144,8 +146,8 @@ func settingKey(ctx context.Context, r *repo) ([32]byte, bool) {
 	if !ok {
 		return [32]byte{}, false
 	}
-	gitBin, ok := fileStamp(r.git)
-	if !ok || gitBin == "" {
+	gitBin, ok := binaryStamp(r.git)
+	if !ok {
 		return [32]byte{}, false
 	}
 	var b []byte
@@ -161,28 +163,41 @@ func settingKey(ctx context.Context, r *repo) ([32]byte, bool) {
 	return sha256.Sum256(b), true
 }
 
-// fileStamp describes the regular file at path by its metadata, "" when
-// there is none; false when path is something else, or cannot be told.
-func fileStamp(path string) (string, bool) {
-	st, err := os.Lstat(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return "", true
+// binaryStamp describes the git binary at path: where it is, links
+// resolved (a package manager's link to a versioned folder), and its
+// metadata. A wrapper or shim that picks another git by itself is not
+// seen through.
+func binaryStamp(path string) (string, bool) {
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return "", false
 	}
+	st, err := os.Stat(real)
 	if err != nil || !st.Mode().IsRegular() {
 		return "", false
 	}
-	return statLine(st), true
+	return real + "\x00" + statLine(st), true
 }
 
 // topOf is the top of r's work tree, where git reads the .mailmap: the
-// content folder less the prefix git gave. False when the folder's path
-// does not end in that prefix (a link on the way that git resolved).
+// content folder's real path (links resolved, as git's working folder
+// is) less the prefix git gave. False when that path does not end in
+// the prefix.
 func topOf(r *repo) (string, bool) {
-	dir := filepath.ToSlash(r.dir)
-	if r.prefix == "" {
-		return r.dir, true
+	real, err := filepath.EvalSymlinks(r.dir)
+	if err != nil {
+		return "", false
 	}
-	top, ok := strings.CutSuffix(dir, "/"+strings.TrimSuffix(r.prefix, "/"))
+	return cutPrefix(real, r.prefix)
+}
+
+// cutPrefix is dir less its last folders, prefix (slash separated,
+// ending in a slash, or "").
+func cutPrefix(dir, prefix string) (string, bool) {
+	if prefix == "" {
+		return dir, true
+	}
+	top, ok := strings.CutSuffix(filepath.ToSlash(dir), "/"+strings.TrimSuffix(prefix, "/"))
 	if !ok || top == "" {
 		return "", false
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -258,9 +259,10 @@ func TestIsCommitID(t *testing.T) {
 	}
 }
 
-// TestTopOf: the .mailmap is looked for at the top of the work tree, and
-// not at all when the content folder's path does not say where that is.
-func TestTopOf(t *testing.T) {
+// TestCutPrefix: the .mailmap is looked for at the top of the work tree,
+// and not at all when the content folder's path does not say where that
+// is.
+func TestCutPrefix(t *testing.T) {
 	for _, c := range []struct {
 		dir, prefix, top string
 		ok               bool
@@ -272,9 +274,88 @@ func TestTopOf(t *testing.T) {
 		{"/r/xcontent", "content/", "", false},
 		{"/content", "content/", "", false},
 	} {
-		top, ok := topOf(&repo{dir: filepath.FromSlash(c.dir), prefix: c.prefix})
+		top, ok := cutPrefix(filepath.FromSlash(c.dir), c.prefix)
 		if ok != c.ok || ok && top != filepath.FromSlash(c.top) {
-			t.Errorf("topOf(%q, %q) = %q, %v; want %q, %v", c.dir, c.prefix, top, ok, c.top, c.ok)
+			t.Errorf("cutPrefix(%q, %q) = %q, %v; want %q, %v", c.dir, c.prefix, top, ok, c.top, c.ok)
 		}
+	}
+}
+
+// TestLogStoreLinkedSite: a site reached through a link is read where
+// git reads it: the .mailmap at the real top of the work tree is in the
+// key, not one beside the link.
+func TestLogStoreLinkedSite(t *testing.T) {
+	t.Parallel()
+	r := newRepo(t)
+	r.write("site/content/a.md", "a\n")
+	r.commit("Start")
+	links := t.TempDir()
+	site := filepath.Join(links, "site")
+	if err := os.Symlink(filepath.Join(r.root, "site"), site); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	s := &memStore{}
+	readWith(t, site, s)
+	r.write(".mailmap", "Ann Other <ann@example.org>\n")
+	if l := readWith(t, site, s); l.Revisions("a.md")[0].Author != "Ann Other" {
+		t.Fatal("the .mailmap at the top was not read")
+	}
+}
+
+// changingStore changes the setting when the log is looked for, after
+// the key was taken and before git prints the log.
+type changingStore struct {
+	memStore
+	change func()
+}
+
+func (c *changingStore) Load() ([32]byte, string, []byte, bool) {
+	if c.change != nil {
+		c.change()
+		c.change = nil
+	}
+	return c.memStore.Load()
+}
+
+// TestLogStoreSettingChangedWhileRead: a log git printed after the
+// setting changed is not kept under the key of the setting before.
+func TestLogStoreSettingChangedWhileRead(t *testing.T) {
+	t.Parallel()
+	r := newRepo(t)
+	r.write("content/a.md", "a\n")
+	r.commit("Start")
+	s := &changingStore{change: func() { r.write(".mailmap", "Ann Other <ann@example.org>\n") }}
+	l, err := Git{Store: s}.Read(context.Background(), r.root, "content")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Revisions("a.md")[0].Author != "Ann Other" || s.stores != 0 {
+		t.Fatalf("author %q, %d stores; want the new name, and nothing kept", l.Revisions("a.md")[0].Author, s.stores)
+	}
+	readWith(t, r.root, s)
+	if s.stores != 1 {
+		t.Fatalf("%d stores once the setting held still", s.stores)
+	}
+}
+
+// TestLogStoreLinkedGit: a git on PATH that is a link to the binary (as
+// package managers install it) still has its log kept.
+func TestLogStoreLinkedGit(t *testing.T) {
+	r := newRepo(t)
+	r.write("content/a.md", "a\n")
+	r.commit("Start")
+	real, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("no git")
+	}
+	bin := t.TempDir()
+	if err := os.Symlink(real, filepath.Join(bin, "git")); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	s := &memStore{}
+	readWith(t, r.root, s)
+	if s.stores != 1 {
+		t.Fatalf("%d stores with git behind a link", s.stores)
 	}
 }
