@@ -1,7 +1,6 @@
 package currency
 
 import (
-	"bytes"
 	"cmp"
 	"encoding/json"
 	"slices"
@@ -104,16 +103,6 @@ func NewReport(asOf model.Date, docs []*model.Document, info map[string]Info, fi
 		}
 	}
 	return r
-}
-
-// JSON is the report as indented JSON with a final newline.
-func (r *Report) JSON() []byte {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(r) // only strings, ints and slices: cannot fail
-	return b.Bytes()
 }
 
 // urgency ranks statuses for "what needs attention first".
