@@ -2,9 +2,9 @@ package currency
 
 import (
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/isms-project/isms/generator/model"
+	"github.com/isms-project/isms/internal/jsonw"
 )
 
 // JSON is the report as indented JSON with a final newline: what
@@ -27,7 +27,7 @@ func (r *Report) JSON() []byte {
 	}
 	b := make([]byte, 0, n)
 	b = append(b, "{\n  \"as_of\": "...)
-	b = appendJSONString(b, r.AsOf)
+	b = jsonw.AppendString(b, r.AsOf)
 	b = append(b, ",\n  \"documents\": "...)
 	b = appendList(b, r.Documents, r.Documents == nil, appendRow)
 	b = append(b, ",\n  \"findings\": "...)
@@ -94,7 +94,7 @@ func appendFinding(b []byte, f *model.Finding) []byte {
 				b = append(b, ',')
 			}
 			b = append(b, "\n        "...)
-			b = appendJSONString(b, id)
+			b = jsonw.AppendString(b, id)
 		}
 		b = append(b, "\n      ]"...)
 	}
@@ -109,7 +109,7 @@ func appendField(b []byte, first bool, key, value string) []byte {
 	b = append(b, "\n      \""...)
 	b = append(b, key...)
 	b = append(b, "\": "...)
-	return appendJSONString(b, value)
+	return jsonw.AppendString(b, value)
 }
 
 // appendDate is appendField for an optional date: null when empty, and
@@ -122,67 +122,5 @@ func appendDate(b []byte, key string, d OptDate) []byte {
 		return append(b, "\": null"...)
 	}
 	b = append(b, "\": "...)
-	return appendString(b, string(d), true)
-}
-
-// appendJSONString writes s as a JSON string as encoding/json does
-// without HTML escaping: the quote, the backslash and the control
-// characters escaped (\b \f \n \r \t by name, the rest as \u00XX), each
-// byte that is not UTF-8 as \ufffd, and U+2028 and U+2029 as \u escapes
-// (JSONP); every other character as it is.
-func appendJSONString(b []byte, s string) []byte { return appendString(b, s, false) }
-
-// appendString is appendJSONString, escaping <, > and & as \u00XX too
-// when html is set (json.Marshal's default).
-func appendString(b []byte, s string, html bool) []byte {
-	const hexDigits = "0123456789abcdef"
-	b = append(b, '"')
-	plain := 0 // s[plain:i] is still to be copied
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf && !(html && (c == '<' || c == '>' || c == '&')) {
-			i++
-			continue
-		}
-		var esc string
-		size := 1
-		switch {
-		case c == '"':
-			esc = `\"`
-		case c == '\\':
-			esc = `\\`
-		case c == '\b':
-			esc = `\b`
-		case c == '\f':
-			esc = `\f`
-		case c == '\n':
-			esc = `\n`
-		case c == '\r':
-			esc = `\r`
-		case c == '\t':
-			esc = `\t`
-		case c < utf8.RuneSelf: // a control character, or <, > or & for HTML
-			esc = string([]byte{'\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf]})
-		default:
-			var r rune
-			r, size = utf8.DecodeRuneInString(s[i:])
-			switch {
-			case r == utf8.RuneError && size == 1:
-				esc = `\ufffd`
-			case r == '\u2028':
-				esc = `\u2028`
-			case r == '\u2029':
-				esc = `\u2029`
-			default:
-				i += size
-				continue
-			}
-		}
-		b = append(b, s[plain:i]...)
-		b = append(b, esc...)
-		i += size
-		plain = i
-	}
-	b = append(b, s[plain:]...)
-	return append(b, '"')
+	return jsonw.AppendHTMLString(b, string(d))
 }

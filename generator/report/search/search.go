@@ -6,10 +6,10 @@ package search
 
 import (
 	"bytes"
-	"encoding/json"
 	"maps"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -23,6 +23,7 @@ import (
 	"github.com/isms-project/isms/generator/model"
 	"github.com/isms-project/isms/generator/report"
 	"github.com/isms-project/isms/generator/view"
+	"github.com/isms-project/isms/internal/jsonw"
 )
 
 // searchBodyLimit caps each document's body text in the index. The
@@ -77,17 +78,105 @@ func (*Report) Reserves(*link.Site) []string {
 // /search/, where the search form lands without JavaScript (it lists every
 // document) and which shows full results with it.
 func (*Report) Publish(r report.Renderer) ([]report.Page, diag.List) {
-	var diags diag.List
 	s := r.Input().Site
-	b, err := json.Marshal(buildIndex(s, r.Input().Records))
-	if err != nil {
-		diags.Errorf(diag.Pos{Path: "content"}, "search", "search index: %v", err)
-		return nil, diags
-	}
+	b := buildIndex(s, r.Input().Records).json()
 	return []report.Page{
 		{URL: "search-index.json", Bytes: b},
 		{URL: "search/", Layout: "search", Title: "Search", Crumbs: report.Crumbs("Search"), Data: view.Groups(s)},
 	}, nil
+}
+
+// json is the index as json.Marshal writes it, byte for byte
+// (TestIndexJSONMatchesMarshal, FuzzIndexJSONMatchesMarshal), written
+// directly: Marshal reflected over every field of 1,000 documents' 1.8
+// MB.
+func (idx searchIndex) json() []byte {
+	n := 16
+	for i := range idx.Docs {
+		d := &idx.Docs[i]
+		n += 64 + len(d.ID) + len(d.Title) + len(d.Type) + len(d.Owner) + len(d.URL) + len(d.Body)
+		for _, k := range d.Clauses {
+			n += 3 + len(k)
+		}
+		for _, c := range d.Controls {
+			n += 3 + len(c)
+		}
+		for _, sec := range d.Sections {
+			n += 12 + len(sec[0]) + len(sec[1]) + len(sec[2])
+		}
+	}
+	b := make([]byte, 0, n+n/16) // a little room for escapes
+	b = append(b, `{"v":`...)
+	b = strconv.AppendInt(b, int64(idx.V), 10)
+	b = append(b, `,"d":`...)
+	if idx.Docs == nil {
+		return append(b, "null}"...)
+	}
+	b = append(b, '[')
+	for i := range idx.Docs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = idx.Docs[i].appendJSON(b)
+	}
+	return append(b, "]}"...)
+}
+
+// appendJSON writes the document as json.Marshal does (omitempty fields
+// left out when empty).
+func (d *searchDoc) appendJSON(b []byte) []byte {
+	field := func(b []byte, key, v string) []byte {
+		b = append(b, `,"`...)
+		b = append(b, key...)
+		b = append(b, `":`...)
+		return jsonw.AppendHTMLString(b, v)
+	}
+	list := func(b []byte, key string, vs []string) []byte {
+		if len(vs) == 0 {
+			return b
+		}
+		b = append(b, `,"`...)
+		b = append(b, key...)
+		b = append(b, `":[`...)
+		for i, v := range vs {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = jsonw.AppendHTMLString(b, v)
+		}
+		return append(b, ']')
+	}
+	b = append(b, `{"i":`...)
+	b = jsonw.AppendHTMLString(b, d.ID)
+	b = field(b, "t", d.Title)
+	b = field(b, "y", d.Type)
+	if d.Owner != "" {
+		b = field(b, "o", d.Owner)
+	}
+	b = field(b, "u", d.URL)
+	b = list(b, "k", d.Clauses)
+	b = list(b, "c", d.Controls)
+	if d.Body != "" {
+		b = field(b, "b", d.Body)
+	}
+	if len(d.Sections) > 0 {
+		b = append(b, `,"s":[`...)
+		for i, sec := range d.Sections {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, '[')
+			for j, v := range sec {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				b = jsonw.AppendHTMLString(b, v)
+			}
+			b = append(b, ']')
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}')
 }
 
 func buildIndex(s *link.Site, records report.Records) searchIndex {
