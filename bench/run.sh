@@ -41,7 +41,12 @@ done
 
 WORK=${WORK:-$(mktemp -d /tmp/isms-bench.XXXXXX)}
 mkdir -p "$WORK"
-[ "${KEEP:-0}" = 1 ] || trap 'rm -rf "$WORK"' EXIT
+# Deleted files are written back at once (sync): on ext4 without a
+# journal a freed inode counts as just freed for 60 s after that, but for
+# 360 s while its inode table block is unwritten, and every new inode
+# walks those (see measure): a benchmark run within minutes of this one
+# would measure the deletion.
+[ "${KEEP:-0}" = 1 ] || trap 'rm -rf "$WORK"; sync' EXIT
 
 label="isms $(cd "$repo" && git rev-parse --short HEAD 2>/dev/null || echo '?')"
 if [ -n "${ISMS:-}" ]; then
@@ -148,3 +153,4 @@ printf '%s\n' "${rows[@]}"
 echo; echo "output: $([ "${REBUILD:-0}" = 1 ] && echo "each run rebuilds into the previous run's output folder" || echo "each run writes into an empty output folder ($([ "${TRASH_AT_END:-1}" = 1 ] && echo "earlier outputs moved aside, deleted at the end" || echo "earlier outputs deleted just before"))")"
 echo "history: $([ -n "${IMPORT_PACK:-}" ] && echo "the pack git fast-import wrote (IMPORT_PACK)" || echo "repacked as a repository grown commit by commit (git repack -a -d -f)"); isms's history cache $([ "${COLD_HISTORY:-0}" = 1 ] && echo "emptied before each run (COLD_HISTORY)" || echo "filled by the untimed run, read by the timed ones")"
 rm -rf "$WORK/trash"
+sync
