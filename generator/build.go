@@ -106,10 +106,10 @@ type Options struct {
 	Diagrams *diagrams.Renderer // the diagram layout and its caches, chosen by the caller (cmd, serve); nil = one per build, in memory
 	Reports  []report.Report    // reports added after the built-in ones (tests, extensions)
 	History  githistory.Reader  // how version history is read; nil = the git command
-	// HistoryCache is a folder of the caller's own where what was read
-	// and diffed of old versions is kept between builds (the CLI's:
-	// HistoryCacheDir); "" = kept for the build only. A snapshot never
-	// reads it.
+	// HistoryCache is a folder of the caller's own where git's log, and
+	// what was read and diffed of old versions, are kept between builds
+	// (the CLI's: HistoryCacheDir); "" = kept for the build only. A
+	// snapshot never reads it.
 	HistoryCache string
 	// Edition builds only what that edition of isms.yaml's editions may
 	// publish ("" = the whole site); AllEditions builds every declared

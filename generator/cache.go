@@ -86,7 +86,7 @@ var (
 		"NoRender":     "decoded documents record whether their body was kept",
 		"Diagrams":     "a layout draws the same SVG for the same DOT",
 		"History":      "history pages and lines are keyed by what was read",
-		"HistoryCache": "what it keeps is what would be read and diffed again, the same for the same blobs",
+		"HistoryCache": "what it keeps is what would be read and diffed again: the same for the same blobs, and git's log the same for the same commit and setting",
 		"Sink":         "a build with a sink has no cache (Build refuses both)",
 		"Only":         "it chooses which pages are made, not their bytes: the page is made by the same code under the same key",
 		"Base":         "a partial build takes from it what it would read, parse and link again, the same for the same files",

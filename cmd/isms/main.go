@@ -265,7 +265,7 @@ func (f *siteFlags) options(stderr io.Writer) (generator.Options, error) {
 		AsOf:     asOf,
 		BaseURL:  f.baseURL,
 		Diagrams: diagrams.NewRenderer(generator.DiagramCacheDir()), // drawings kept between runs, outside the site
-		// old versions' diffs kept between runs, outside the site
+		// git's log and old versions' diffs kept between runs, outside the site
 		HistoryCache: generator.HistoryCacheDir(),
 	}, nil
 }
