@@ -1051,8 +1051,8 @@ func diagramRenderer(o Options) *diagrams.Renderer {
 // build, Graphviz's WebAssembly was a sixth of their CPU time.
 var sharedDiagrams = sync.OnceValue(func() *diagrams.Renderer { return diagrams.NewRenderer("") })
 
-// HistoryCacheDir is where the CLI keeps what it read and diffed of a
-// site's old versions between builds: isms/history in the user's cache
+// HistoryCacheDir is where the CLI keeps a site's git log, and what it
+// read and diffed of its old versions, between builds: isms/history in the user's cache
 // folder, made 0700 and checked to be a folder of this user's, closed to
 // others (it holds the text of every version) — or "" when there is none.
 func HistoryCacheDir() string {
