@@ -29,9 +29,9 @@ func (r *Report) JSON() []byte {
 	b = append(b, "{\n  \"as_of\": "...)
 	b = jsonw.AppendString(b, r.AsOf)
 	b = append(b, ",\n  \"documents\": "...)
-	b = appendList(b, r.Documents, r.Documents == nil, appendRow)
+	b = appendList(b, r.Documents, appendRow)
 	b = append(b, ",\n  \"findings\": "...)
-	b = appendList(b, r.Findings, r.Findings == nil, appendFinding)
+	b = appendList(b, r.Findings, appendFinding)
 	b = append(b, ",\n  \"summary\": {\n    \"current\": "...)
 	b = strconv.AppendInt(b, int64(r.Summary.Current), 10)
 	b = append(b, ",\n    \"due-soon\": "...)
@@ -45,9 +45,9 @@ func (r *Report) JSON() []byte {
 
 // appendList writes a list of the report's top level: null when nil, []
 // when empty, else each item on its own lines, at depth two.
-func appendList[T any](b []byte, items []T, null bool, item func([]byte, *T) []byte) []byte {
+func appendList[T any](b []byte, items []T, item func([]byte, *T) []byte) []byte {
 	switch {
-	case null:
+	case items == nil:
 		return append(b, "null"...)
 	case len(items) == 0:
 		return append(b, "[]"...)
