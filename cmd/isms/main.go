@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"time"
 
@@ -46,6 +47,10 @@ var (
 )
 
 func main() {
+	// Go samples one allocation in every 512 KiB for heap profiles, at 2 %
+	// of a build's CPU (1,000 documents with history, 0.866 -> 0.849 s):
+	// a build samples only when --memprofile asks for a profile.
+	runtime.MemProfileRate = 0
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
@@ -333,6 +338,9 @@ func cmdBuild(args []string, stdout, stderr io.Writer) error {
 		if err := pub.CheckDest(d); err != nil {
 			return refused(err, stderr)
 		}
+	}
+	if *memProfile != "" && runtime.MemProfileRate == 0 {
+		runtime.MemProfileRate = memProfileRate
 	}
 	start := time.Now()
 	if p, ok := buildGCPolicy(os.Getenv("GOGC")); ok {

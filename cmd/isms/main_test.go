@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -143,5 +144,30 @@ func TestUsageErrors(t *testing.T) {
 	}
 	if code, out, _ := runCLI(t, "version"); code != 0 || !strings.HasPrefix(out, "isms ") {
 		t.Errorf("version: %d %q", code, out)
+	}
+}
+
+// TestHeapSampledOnlyForAProfile: main turns Go's sampling of allocations
+// for heap profiles off (2 % of a build's CPU); a build asked for a heap
+// profile turns it back on, so the profile it writes is not empty. Not
+// parallel: it sets a variable of the process.
+func TestHeapSampledOnlyForAProfile(t *testing.T) {
+	before := runtime.MemProfileRate
+	t.Cleanup(func() { runtime.MemProfileRate = before })
+	site := writeSite(t, "")
+	dest := filepath.Join(t.TempDir(), "out")
+	runtime.MemProfileRate = 0 // as main sets it
+	if code, _, errOut := runCLI(t, "build", "-q", "-s", site, "-d", dest, "--as-of", "2026-11-27"); code != 0 {
+		t.Fatalf("build: exit %d\n%s", code, errOut)
+	}
+	if runtime.MemProfileRate != 0 {
+		t.Errorf("a build without --memprofile sampled allocations: MemProfileRate %d", runtime.MemProfileRate)
+	}
+	mem := filepath.Join(t.TempDir(), "mem.prof")
+	if code, _, errOut := runCLI(t, "build", "-q", "-s", site, "-d", dest, "--as-of", "2026-11-27", "--memprofile", mem); code != 0 {
+		t.Fatalf("build with --memprofile: exit %d\n%s", code, errOut)
+	}
+	if runtime.MemProfileRate != memProfileRate {
+		t.Errorf("a build with --memprofile: MemProfileRate %d, want Go's %d", runtime.MemProfileRate, memProfileRate)
 	}
 }

@@ -24,6 +24,10 @@ func startCPUProfile(path string) (stop func(), err error) {
 	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
+// memProfileRate is Go's own sampling rate for heap profiles, put back
+// for a build asked for one (main turns sampling off).
+const memProfileRate = 512 << 10
+
 // writeHeapProfile writes the live heap to path (after a collection, so
 // it shows what is still reachable); with path "" it does nothing.
 func writeHeapProfile(path string) error {
