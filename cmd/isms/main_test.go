@@ -148,15 +148,23 @@ func TestUsageErrors(t *testing.T) {
 }
 
 // TestHeapSampledOnlyForAProfile: main turns Go's sampling of allocations
-// for heap profiles off (2 % of a build's CPU); a build asked for a heap
-// profile turns it back on, so the profile it writes is not empty. Not
-// parallel: it sets a variable of the process.
+// for heap profiles off (2 % of a build's CPU), unless GODEBUG sets a
+// rate; a build asked for a heap profile turns it back on at Go's own
+// rate. Not parallel: it sets a variable of the process.
 func TestHeapSampledOnlyForAProfile(t *testing.T) {
 	before := runtime.MemProfileRate
 	t.Cleanup(func() { runtime.MemProfileRate = before })
+	runtime.MemProfileRate = 4096
+	stopHeapSampling("gctrace=1,memprofilerate=4096")
+	if runtime.MemProfileRate != 4096 {
+		t.Errorf("the rate GODEBUG set was changed to %d", runtime.MemProfileRate)
+	}
+	stopHeapSampling("gctrace=1")
+	if runtime.MemProfileRate != 0 {
+		t.Errorf("sampling left on: MemProfileRate %d", runtime.MemProfileRate)
+	}
 	site := writeSite(t, "")
 	dest := filepath.Join(t.TempDir(), "out")
-	runtime.MemProfileRate = 0 // as main sets it
 	if code, _, errOut := runCLI(t, "build", "-q", "-s", site, "-d", dest, "--as-of", "2026-11-27"); code != 0 {
 		t.Fatalf("build: exit %d\n%s", code, errOut)
 	}
