@@ -18,19 +18,18 @@ import (
 //     build of 1,000 documents with history came before its heap reached
 //     64 MB, and none of them lowered its peak, which comes later.
 //   - percent: low while the live heap is under step, high from there.
-//     Collected at 72 % rather than Go's 100 %, a build of 1,000
-//     documents with history peaks at 152-154 rather than 164 MB (Hugo's:
-//     315-335 MB). 65 %, as up to 2026-12-05, saves 1-2 MB for 2-4 %
-//     more CPU; 80 % costs 4-6 MB for about as much CPU as 72 (tmpfs,
-//     alternating builds, fourteen of each in two sets: CPU 0.899 and
-//     0.869 s at 65 %, 0.863 and 0.850 at 72, 0.864 at 80; 16 runs: 0.907
-//     at 65, 0.876 at 80, 0.854 at 90, 0.859 at 100).
-//     A large heap is what takes the collector's time, and
-//     memory is not what a large build is short of: at 10,000 documents
-//     (300-600 MB live) it is collected a third less often at 100 %.
+//     At 72 % rather than Go's 100 %, a build of 1,000 documents with
+//     history peaks at 152-154 MB rather than 164 (Hugo's: 315-335 MB).
+//     It is memory against the collector's CPU (that site on tmpfs,
+//     alternating builds, CPU and peak RSS): 65 %, as up to 2026-12-05,
+//     0.869-0.907 s and 151-152 MB; 72 % 0.850-0.863 s and 152-154 MB;
+//     80 % 0.864-0.876 s and 155-157 MB; 100 % 0.859 s and 164 MB.
+//     Without history, 65 -> 72 %: 0.783 -> 0.771 s, 124 -> 126 MB. A
+//     large heap is what takes the collector's time, and memory is not
+//     what a large build is short of: at 10,000 documents (300-600 MB
+//     live) it is collected a third less often at 100 %.
 //
-// 72 % without history: 0.783 -> 0.771 s CPU, 124 -> 126 MB (ten builds
-// each). The step to 100 %, measured with bench/gensite against 65 %
+// The step to 100 %, measured with bench/gensite against 65 %
 // throughout (2026-12-05, this 2-core VM): at 10,000 documents with 2,000 commits
 // user CPU 11.85 -> 10.94 and 11.09 s (two sets of runs), wall 8.31 ->
 // 7.61 s, peak RSS 0.87-0.93 -> 1.01-1.11 GB (Hugo's: 2.5-2.6 GB); at
