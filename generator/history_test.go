@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/isms-project/isms/internal/testmode"
 )
 
 // gitRepo is an empty folder in which git commits with fixed names and
@@ -26,7 +28,7 @@ func gitRepoIn(t *testing.T, dir string) (string, func(date string, args ...stri
 		t.Helper()
 		cmd := exec.Command("git", append([]string{"-c", "user.name=Ada Auditor", "-c", "user.email=ada@example.com", "-c", "commit.gpgsign=false"}, args...)...)
 		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GIT_AUTHOR_DATE="+date+"T10:00:00+00:00", "GIT_COMMITTER_DATE="+date+"T10:00:00+00:00", "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir)
+		cmd.Env = append(append(os.Environ(), testmode.GitEnv...), "GIT_AUTHOR_DATE="+date+"T10:00:00+00:00", "GIT_COMMITTER_DATE="+date+"T10:00:00+00:00", "HOME="+dir)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("git %v: %v\n%s", args, err, out)
 		}
@@ -153,7 +155,9 @@ func TestHistoryShallowClone(t *testing.T) {
 	t.Parallel()
 	src := gitSite(t)
 	dir := filepath.Join(t.TempDir(), "clone")
-	if out, err := exec.Command("git", "clone", "-q", "--depth", "1", "file://"+src, dir).CombinedOutput(); err != nil {
+	clone := exec.Command("git", "clone", "-q", "--depth", "1", "file://"+src, dir)
+	clone.Env = append(os.Environ(), testmode.GitEnv...)
+	if out, err := clone.CombinedOutput(); err != nil {
 		t.Fatalf("clone: %v\n%s", err, out)
 	}
 	res, err := Build(context.Background(), Options{Site: os.DirFS(dir), SiteDir: dir, Today: asOf})
@@ -201,7 +205,7 @@ func TestHistoryPreviewUpdate(t *testing.T) {
 	}
 	cmd := exec.Command("git", "-c", "user.name=Bo Editor", "-c", "user.email=bo@example.com", "commit", "-q", "-am", "Add unsaved work")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_DATE=2025-09-01T10:00:00+00:00", "GIT_COMMITTER_DATE=2025-09-01T10:00:00+00:00")
+	cmd.Env = append(append(os.Environ(), testmode.GitEnv...), "GIT_AUTHOR_DATE=2025-09-01T10:00:00+00:00", "GIT_COMMITTER_DATE=2025-09-01T10:00:00+00:00")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("commit: %v\n%s", err, out)
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/isms-project/isms/bench/synth"
 	"github.com/isms-project/isms/generator"
 	"github.com/isms-project/isms/generator/model"
-
 	"github.com/isms-project/isms/internal/testmode"
 )
 
@@ -104,7 +103,7 @@ func TestHistoryEndsAtSite(t *testing.T) {
 	git := func(stdin *bytes.Buffer, args ...string) string {
 		cmd := exec.Command("git", args...)
 		cmd.Dir = dir
-		cmd.Env = append(cmd.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null")
+		cmd.Env = append(cmd.Environ(), testmode.GitEnv...)
 		if stdin != nil {
 			cmd.Stdin = stdin
 		}
@@ -153,7 +152,7 @@ func TestRepoPacksVersionsTogether(t *testing.T) {
 		git := func(args ...string) string {
 			cmd := exec.Command("git", args...)
 			cmd.Dir = dir
-			cmd.Env = append(cmd.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null")
+			cmd.Env = append(cmd.Environ(), testmode.GitEnv...)
 			out, err := cmd.Output()
 			if err != nil {
 				t.Fatalf("git %v: %v", args, err)

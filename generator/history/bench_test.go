@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/isms-project/isms/internal/testmode"
 )
 
 // benchRepo returns a generated repository of files documents under
@@ -34,7 +36,7 @@ func benchRepo(b *testing.B, files, commits int) string {
 	run := func(stdin func(*bufio.Writer), args ...string) {
 		cmd := exec.Command("git", args...)
 		cmd.Dir = tmp
-		cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null")
+		cmd.Env = append(os.Environ(), testmode.GitEnv...)
 		if stdin != nil {
 			pr, pw, err := os.Pipe()
 			if err != nil {

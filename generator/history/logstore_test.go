@@ -178,11 +178,19 @@ func TestLogStoreNotKept(t *testing.T) {
 			return r.root
 		},
 		"grafts": func(r *testRepo) string {
-			os.WriteFile(filepath.Join(r.root, ".git", "info", "grafts"), nil, 0o644)
+			info := filepath.Join(r.root, ".git", "info") // no templates: git init made no info/
+			if err := os.MkdirAll(info, 0o755); err != nil {
+				r.t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(info, "grafts"), nil, 0o644); err != nil {
+				r.t.Fatal(err)
+			}
 			return r.root
 		},
 		"mailmap link": func(r *testRepo) string {
-			os.Symlink("names", filepath.Join(r.root, ".mailmap"))
+			if err := os.Symlink("names", filepath.Join(r.root, ".mailmap")); err != nil {
+				r.t.Fatal(err)
+			}
 			return r.root
 		},
 		"shallow": func(r *testRepo) string {

@@ -20,6 +20,7 @@ import (
 	"github.com/isms-project/isms/bench/synth"
 	"github.com/isms-project/isms/generator"
 	"github.com/isms-project/isms/generator/model"
+	"github.com/isms-project/isms/internal/testmode"
 )
 
 // bigSite writes a site of n documents: ten folders, processes linked in a
@@ -324,6 +325,7 @@ func BenchmarkIncrementalRebuildGit(b *testing.B) {
 	for _, args := range [][]string{{"init", "-q", "-b", "main"}, {"add", "-A"}, {"-c", "user.name=B", "-c", "user.email=b@example.com", "commit", "-q", "-m", "Site"}} {
 		cmd := exec.Command("git", args...)
 		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), testmode.GitEnv...)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			b.Fatalf("git %v: %v\n%s", args, err, out)
 		}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	git "github.com/isms-project/isms/generator/history"
+	"github.com/isms-project/isms/internal/testmode"
 )
 
 // cacheRepo is a real repository of documents with a few versions each,
@@ -28,7 +29,7 @@ func cacheRepo(t *testing.T) (dir string, paths []string, run func(args ...strin
 		t.Helper()
 		cmd := exec.Command("git", args...)
 		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null",
+		cmd.Env = append(append(os.Environ(), testmode.GitEnv...),
 			"GIT_AUTHOR_NAME=A", "GIT_AUTHOR_EMAIL=a@example.org", "GIT_COMMITTER_NAME=A", "GIT_COMMITTER_EMAIL=a@example.org",
 			"GIT_AUTHOR_DATE=2026-01-01T10:00:00+00:00", "GIT_COMMITTER_DATE=2026-01-01T10:00:00+00:00")
 		if out, err := cmd.CombinedOutput(); err != nil {
