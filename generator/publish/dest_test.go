@@ -193,11 +193,11 @@ func TestFolderRefusesSiteMarkerFile(t *testing.T) {
 	}
 }
 
-// bigSite is a site of many files that all carry its name, so that a mix
-// of two of them shows.
-func bigSite(name string) fstest.MapFS {
+// bigSite is a site of n files that all carry its name, so that a mix of
+// two of them shows.
+func bigSite(name string, n int) fstest.MapFS {
 	site := fstest.MapFS{}
-	for i := range 300 {
+	for i := range n {
 		site[fmt.Sprintf("d%02d/f%03d.html", i%10, i)] = &fstest.MapFile{Data: []byte(name + fmt.Sprint(i))}
 	}
 	site["only-"+name+".html"] = &fstest.MapFile{Data: []byte(name)}
@@ -210,7 +210,11 @@ func bigSite(name string) fstest.MapFS {
 func TestFolderConcurrent(t *testing.T) {
 	t.Parallel()
 	dest := filepath.Join(t.TempDir(), "public")
-	a, b := bigSite("a"), bigSite("b")
+	// Each publish of the two sites takes a few milliseconds even at the
+	// quick suite's 100 files, so the two goroutines still meet at the
+	// lock; the full suite keeps 300 files and eight rounds.
+	n := testmode.Rounds(100, 300)
+	a, b := bigSite("a", n), bigSite("b", n)
 	wantA, wantB := publishFresh(t, a), publishFresh(t, b)
 	rounds := testmode.Rounds(2, 8)
 	for round := range rounds {
