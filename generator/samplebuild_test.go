@@ -43,7 +43,7 @@ func sampleBuild(t testing.TB) *Result {
 // TestMain removes the shared fixtures made outside any test's TempDir.
 func TestMain(m *testing.M) {
 	testmode.BuildHeavy()
-	code := m.Run()
+	code := testmode.Run(m)
 	if theCanary.tmp != "" {
 		os.RemoveAll(theCanary.tmp)
 	}

@@ -72,7 +72,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv("GOGC") == "" {
 		os.Setenv("GOGC", strconv.Itoa(testmode.TestGC))
 	}
-	code := m.Run()
+	code := testmode.Run(m)
 	if sampleTmp != "" {
 		os.RemoveAll(sampleTmp)
 	}

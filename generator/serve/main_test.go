@@ -1,7 +1,6 @@
 package serve
 
 import (
-	"os"
 	"testing"
 
 	"github.com/isms-project/isms/internal/testmode"
@@ -17,5 +16,5 @@ import (
 // makes them compute, so it keeps four.
 func TestMain(m *testing.M) {
 	testmode.Waiting(6, 4)
-	os.Exit(m.Run())
+	testmode.Main(m)
 }
