@@ -2,6 +2,7 @@ package testmode
 
 import (
 	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -42,6 +43,9 @@ func spreadTempDirs() (done func()) {
 	base, err := os.MkdirTemp(old, "isms-test-")
 	if err != nil {
 		return func() {}
+	}
+	if abs, err := filepath.Abs(base); err == nil {
+		base = abs // a test that changes folder still finds it
 	}
 	if setTopDir(base) != nil || os.Setenv("GOTMPDIR", base) != nil {
 		os.Remove(base)
