@@ -48,3 +48,26 @@ func TestSpreadTempDirs(t *testing.T) { // not parallel: it sets GOTMPDIR
 		t.Errorf("base %s not removed: %v", base, err)
 	}
 }
+
+// TestSpreadTempDirsUnset: with GOTMPDIR unset, the base goes in the
+// system's temporary folder and done unsets GOTMPDIR again.
+func TestSpreadTempDirsUnset(t *testing.T) { // not parallel: it sets GOTMPDIR
+	t.Setenv("GOTMPDIR", "") // restored at the end of the test
+	os.Unsetenv("GOTMPDIR")
+	done := spreadTempDirs()
+	base, set := os.LookupEnv("GOTMPDIR")
+	done()
+	if _, still := os.LookupEnv("GOTMPDIR"); still {
+		t.Errorf("GOTMPDIR set after done: %q", os.Getenv("GOTMPDIR"))
+	}
+	if !set {
+		t.Logf("no top-folder flag on %s's file system: nothing changed", os.TempDir())
+		return
+	}
+	if filepath.Dir(base) != filepath.Clean(os.TempDir()) {
+		t.Errorf("base %s is not in %s", base, os.TempDir())
+	}
+	if _, err := os.Stat(base); !os.IsNotExist(err) {
+		t.Errorf("base %s not removed: %v", base, err)
+	}
+}
