@@ -28,7 +28,7 @@ func gitRepoIn(t *testing.T, dir string) (string, func(date string, args ...stri
 		t.Helper()
 		cmd := exec.Command("git", append([]string{"-c", "user.name=Ada Auditor", "-c", "user.email=ada@example.com", "-c", "commit.gpgsign=false"}, args...)...)
 		cmd.Dir = dir
-		cmd.Env = append(append(os.Environ(), testmode.GitEnv...), "GIT_AUTHOR_DATE="+date+"T10:00:00+00:00", "GIT_COMMITTER_DATE="+date+"T10:00:00+00:00", "HOME="+dir)
+		cmd.Env = append(testmode.GitEnviron(), "GIT_AUTHOR_DATE="+date+"T10:00:00+00:00", "GIT_COMMITTER_DATE="+date+"T10:00:00+00:00", "HOME="+dir)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("git %v: %v\n%s", args, err, out)
 		}
@@ -156,7 +156,7 @@ func TestHistoryShallowClone(t *testing.T) {
 	src := gitSite(t)
 	dir := filepath.Join(t.TempDir(), "clone")
 	clone := exec.Command("git", "clone", "-q", "--depth", "1", "file://"+src, dir)
-	clone.Env = append(os.Environ(), testmode.GitEnv...)
+	clone.Env = testmode.GitEnviron()
 	if out, err := clone.CombinedOutput(); err != nil {
 		t.Fatalf("clone: %v\n%s", err, out)
 	}
@@ -205,7 +205,7 @@ func TestHistoryPreviewUpdate(t *testing.T) {
 	}
 	cmd := exec.Command("git", "-c", "user.name=Bo Editor", "-c", "user.email=bo@example.com", "commit", "-q", "-am", "Add unsaved work")
 	cmd.Dir = dir
-	cmd.Env = append(append(os.Environ(), testmode.GitEnv...), "GIT_AUTHOR_DATE=2025-09-01T10:00:00+00:00", "GIT_COMMITTER_DATE=2025-09-01T10:00:00+00:00")
+	cmd.Env = append(testmode.GitEnviron(), "GIT_AUTHOR_DATE=2025-09-01T10:00:00+00:00", "GIT_COMMITTER_DATE=2025-09-01T10:00:00+00:00")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("commit: %v\n%s", err, out)
 	}

@@ -103,7 +103,7 @@ func TestHistoryEndsAtSite(t *testing.T) {
 	git := func(stdin *bytes.Buffer, args ...string) string {
 		cmd := exec.Command("git", args...)
 		cmd.Dir = dir
-		cmd.Env = append(cmd.Environ(), testmode.GitEnv...)
+		cmd.Env = testmode.GitEnviron()
 		if stdin != nil {
 			cmd.Stdin = stdin
 		}
@@ -152,7 +152,7 @@ func TestRepoPacksVersionsTogether(t *testing.T) {
 		git := func(args ...string) string {
 			cmd := exec.Command("git", args...)
 			cmd.Dir = dir
-			cmd.Env = append(cmd.Environ(), testmode.GitEnv...)
+			cmd.Env = testmode.GitEnviron()
 			out, err := cmd.Output()
 			if err != nil {
 				t.Fatalf("git %v: %v", args, err)

@@ -105,7 +105,7 @@ func TestHistoryCacheInUserCache(t *testing.T) {
 		t.Helper()
 		cmd := exec.Command("git", append([]string{"-c", "user.name=A", "-c", "user.email=a@example.org", "-c", "commit.gpgsign=false"}, args...)...)
 		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), testmode.GitEnv...)
+		cmd.Env = testmode.GitEnviron()
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("git %v: %v\n%s", args, err, out)
 		}

@@ -36,7 +36,7 @@ func benchRepo(b *testing.B, files, commits int) string {
 	run := func(stdin func(*bufio.Writer), args ...string) {
 		cmd := exec.Command("git", args...)
 		cmd.Dir = tmp
-		cmd.Env = append(os.Environ(), testmode.GitEnv...)
+		cmd.Env = testmode.GitEnviron()
 		if stdin != nil {
 			pr, pw, err := os.Pipe()
 			if err != nil {

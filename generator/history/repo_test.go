@@ -41,7 +41,7 @@ func (r *testRepo) gitIn(dir string, args ...string) string {
 	date := fmt.Sprintf("2024-03-%02dT23:30:00+05:00", r.day+1)
 	cmd := exec.Command("git", append([]string{"-c", "user.name=Ann Author", "-c", "user.email=ann@example.org"}, args...)...)
 	cmd.Dir = dir
-	cmd.Env = append(append(os.Environ(), testmode.GitEnv...),
+	cmd.Env = append(testmode.GitEnviron(),
 		"GIT_AUTHOR_DATE="+date, "GIT_COMMITTER_DATE="+date)
 	out, err := cmd.CombinedOutput()
 	if err != nil {

@@ -27,7 +27,7 @@ func TestServeSpeculationInGit(t *testing.T) {
 		t.Helper()
 		cmd := exec.Command("git", append([]string{"-c", "user.name=Ada Auditor", "-c", "user.email=ada@example.com", "-c", "commit.gpgsign=false"}, args...)...)
 		cmd.Dir = dir
-		cmd.Env = append(append(os.Environ(), testmode.GitEnv...), "GIT_AUTHOR_DATE=2025-08-01T10:00:00+00:00", "GIT_COMMITTER_DATE=2025-08-01T10:00:00+00:00", "HOME="+dir)
+		cmd.Env = append(testmode.GitEnviron(), "GIT_AUTHOR_DATE=2025-08-01T10:00:00+00:00", "GIT_COMMITTER_DATE=2025-08-01T10:00:00+00:00", "HOME="+dir)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("git %v: %v\n%s", args, err, out)
 		}

@@ -19,6 +19,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -93,21 +94,30 @@ func Waiting(quick, full int) {
 	}
 }
 
-// GitEnv is what a test's own git commands add to os.Environ(): no system
-// or user configuration, and none of the files a fixture repository does
-// not need. Left to itself, git init (and clone) copies a dozen hook
-// samples and three other templates, every ref update appends to a
-// reflog, and every commit takes a maintenance lock: about thirty files
-// per repository, created and then deleted with the test's folder. On an
-// ext4 without a journal (this project's development machine) each file
-// deleted in the last minute is skipped again by every later file
-// creation in its block group, so the quick suite's run time grows with
-// the square of the files it creates and deletes (README, "Set up").
-var GitEnv = []string{
-	"GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null",
-	"GIT_TEMPLATE_DIR=", // empty: no templates
-	"GIT_CONFIG_COUNT=3",
-	"GIT_CONFIG_KEY_0=core.logAllRefUpdates", "GIT_CONFIG_VALUE_0=false",
-	"GIT_CONFIG_KEY_1=maintenance.auto", "GIT_CONFIG_VALUE_1=false",
-	"GIT_CONFIG_KEY_2=gc.auto", "GIT_CONFIG_VALUE_2=0",
+// GitEnviron is the environment for a test's own git commands: the
+// process's, without the GIT_ variables a hook or an editor may have set
+// (go test run from a pre-commit hook has GIT_DIR and GIT_INDEX_FILE
+// pointing at this project's repository), with no system or user
+// configuration, and with none of the files a fixture repository does not
+// need. Left to itself, git init (and clone) copies a dozen hook samples
+// and three other templates, every ref update appends to a reflog, and
+// every commit takes a maintenance lock: about thirty files per
+// repository, created and then deleted with the test's folder, and on
+// this project's development machine each file deleted slows the next
+// ones created (see Run).
+func GitEnviron() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "GIT_") {
+			env = append(env, kv)
+		}
+	}
+	return append(env,
+		"GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null",
+		"GIT_TEMPLATE_DIR=", // empty: no templates
+		"GIT_CONFIG_COUNT=3",
+		"GIT_CONFIG_KEY_0=core.logAllRefUpdates", "GIT_CONFIG_VALUE_0=false",
+		"GIT_CONFIG_KEY_1=maintenance.auto", "GIT_CONFIG_VALUE_1=false",
+		"GIT_CONFIG_KEY_2=gc.auto", "GIT_CONFIG_VALUE_2=0",
+	)
 }

@@ -4,7 +4,9 @@ import (
 	"flag"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -70,5 +72,21 @@ func TestWaiting(t *testing.T) {
 	}
 	if got := f.Value.String(); got != want {
 		t.Errorf("test.parallel = %s, want %s", got, want)
+	}
+}
+
+// TestGitEnvironDropsOuterRepository: a GIT_DIR or GIT_INDEX_FILE set by
+// a hook that runs go test does not reach a test's git.
+func TestGitEnvironDropsOuterRepository(t *testing.T) {
+	t.Setenv("GIT_DIR", "/somewhere/.git")
+	t.Setenv("GIT_INDEX_FILE", "/somewhere/.git/index")
+	env := GitEnviron()
+	for _, kv := range env {
+		if strings.HasPrefix(kv, "GIT_DIR=") || strings.HasPrefix(kv, "GIT_INDEX_FILE=") {
+			t.Errorf("GitEnviron kept %s", kv)
+		}
+	}
+	if !slices.Contains(env, "GIT_TEMPLATE_DIR=") || !slices.Contains(env, "GIT_CONFIG_GLOBAL=/dev/null") {
+		t.Errorf("GitEnviron lacks its own settings: %v", env)
 	}
 }

@@ -29,7 +29,7 @@ func cacheRepo(t *testing.T) (dir string, paths []string, run func(args ...strin
 		t.Helper()
 		cmd := exec.Command("git", args...)
 		cmd.Dir = dir
-		cmd.Env = append(append(os.Environ(), testmode.GitEnv...),
+		cmd.Env = append(testmode.GitEnviron(),
 			"GIT_AUTHOR_NAME=A", "GIT_AUTHOR_EMAIL=a@example.org", "GIT_COMMITTER_NAME=A", "GIT_COMMITTER_EMAIL=a@example.org",
 			"GIT_AUTHOR_DATE=2026-01-01T10:00:00+00:00", "GIT_COMMITTER_DATE=2026-01-01T10:00:00+00:00")
 		if out, err := cmd.CombinedOutput(); err != nil {
