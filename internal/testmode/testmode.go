@@ -10,7 +10,10 @@
 //     (.ci/run) runs it, with -race.
 //
 // A test that is slow calls Slow; a test with rounds asks Rounds; a test
-// the quick suite runs but -short does not calls Medium.
+// the quick suite runs but -short does not calls Medium. A package whose
+// tests create many files (sites built to disk, git repositories) runs
+// them through Main or Run in its TestMain, and its tests' own git
+// commands take GitEnviron.
 package testmode
 
 import (
