@@ -27,13 +27,15 @@ func Main(m *testing.M) {
 // Why: t.TempDir makes its folders under GOTMPDIR, else the system's
 // temporary folder, and ext4 places a new folder in its parent's block
 // group, so every test's files share one group of 8,192 inodes. Without a
-// journal (this project's development machine), ext4 does not reuse an
-// inode freed in the last one to six minutes: each file created skips,
-// one buffer lookup each, every such inode in the group. The quick suite
-// creates and deletes some 15,000 files, so the group fills with them and
-// each later file creation searches the whole group (perf: a quarter of
-// the suite's CPU in find_inode_bit and recently_deleted). Under a top
-// folder each test's folder goes to a group with free inodes of its own.
+// journal (this project's development machine), ext4 avoids reusing an
+// inode freed in the last minute (six while its inode table block is
+// dirty): each file created skips, one buffer lookup each, every such
+// inode in the group, and takes one of them only when the group has no
+// other. The quick suite creates and deletes some 15,000 files, so the
+// group fills with them and each later file creation searches the whole
+// group (perf: a quarter of the suite's CPU in find_inode_bit and
+// recently_deleted). Under a top folder each test's folder goes to a
+// group with free inodes of its own.
 //
 // Where the flag cannot be set (tmpfs, another file system, another
 // system), nothing changes: the base is removed and GOTMPDIR left as it
